@@ -1,0 +1,236 @@
+"""Knife-crime action plans under a framework of themes, their items, and each item's history."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from boroughs.models import (
+    Borough,
+    DatePrecision,
+    Partnership,
+    SourcedModel,
+    TimeStampedModel,
+    validate_dates_in_order,
+)
+
+from .querysets import ActionItemQuerySet, ActionPlanQuerySet
+
+
+class Framework(SourcedModel):
+    """An ordered set of themes a plan is organised under (MOPAC 2017, the four Ps …)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=150, unique=True)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        Borough,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_frameworks",
+        help_text="The borough whose own framework this is; empty for shared frameworks.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(SourcedModel):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="themes")
+    slug = models.SlugField(max_length=150)
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "slug"], name="unique_theme_slug"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ActionPlan(SourcedModel):
+    """A borough's (or partnership's) plan under a framework."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        SUPERSEDED = "superseded", "Superseded"
+
+    class Scope(models.TextChoices):
+        POLICE_LED = "police_led", "Police-led"
+        PARTNERSHIP_WIDE = "partnership_wide", "Partnership-wide"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    borough = models.ForeignKey(
+        Borough, on_delete=models.PROTECT, null=True, blank=True, related_name="action_plans"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, null=True, blank=True, related_name="action_plans"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="plans")
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.PARTNERSHIP_WIDE)
+    overseen_by = models.CharField(max_length=300, blank=True)
+    last_refreshed_on = models.DateField(null=True, blank=True)
+    last_refreshed_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["borough__name", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(borough__isnull=False) | Q(partnership__isnull=False),
+                name="plan_belongs_to_borough_or_partnership",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=F("period_end")),
+                name="plan_period_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.borough_id is None and self.partnership_id is None:
+            raise ValidationError(
+                {"borough": "Choose the borough or the partnership whose plan this is."}
+            )
+        validate_dates_in_order(
+            self.period_start,
+            self.period_end,
+            start_field="period_start",
+            end_field="period_end",
+            start_label="start of the plan period",
+            end_label="end of the plan period",
+        )
+
+
+class ItemStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETE = "complete", "Complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+#: Statuses that need a note saying why.
+STATUSES_NEEDING_A_NOTE = frozenset({ItemStatus.AT_RISK, ItemStatus.OFF_TRACK})
+#: Statuses in which an item can no longer be overdue.
+CLOSED_STATUSES = frozenset({ItemStatus.COMPLETE, ItemStatus.CANCELLED})
+
+
+class ActionItem(SourcedModel):
+    Status = ItemStatus
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="items")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="items")
+    slug = models.SlugField(max_length=200)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    lead_agency = models.CharField(max_length=200, blank=True)
+    partners = models.CharField(max_length=500, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Per cent complete; empty when not reported.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    last_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_updated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "theme__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="unique_item_slug_in_plan"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="item_progress_at_most_100",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.theme_id and self.plan_id and self.theme.framework_id != self.plan.framework_id:
+            raise ValidationError(
+                {"theme": f"Choose a theme from the plan's framework, {self.plan.framework}."}
+            )
+        if self.status == ItemStatus.COMPLETE and self.progress not in (None, 100):
+            raise ValidationError({"progress": "A complete item is 100% done."})
+
+    def is_overdue(self, today):
+        return (
+            self.due_date is not None
+            and self.due_date < today
+            and self.status not in CLOSED_STATUSES
+        )
+
+
+class StatusUpdate(TimeStampedModel):
+    """Append-only history of an item: who changed what, when, and why. Never edited or deleted."""
+
+    item = models.ForeignKey(ActionItem, on_delete=models.PROTECT, related_name="updates")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    from_status = models.CharField(max_length=20, choices=ItemStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ItemStatus.choices)
+    from_progress = models.PositiveSmallIntegerField(null=True, blank=True)
+    to_progress = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["item", "changed_at", "id"]
+        get_latest_by = "changed_at"
+
+    def __str__(self):
+        return f"{self.item}: {self.from_status or '—'} → {self.to_status}"
+
+    def clean(self):
+        super().clean()
+        if self.to_status in STATUSES_NEEDING_A_NOTE and not self.note.strip():
+            raise ValidationError(
+                {"note": "Enter a note saying why the item is at risk or off track."}
+            )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Status history is append-only: an update cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Status history is append-only: an update cannot be deleted.")

@@ -1,0 +1,185 @@
+"""Practice and evidence: case studies, the interventions they use, and what they achieved."""
+
+from django.conf import settings as django_settings
+from django.db import models
+
+from boroughs.models import AgeRangeModel, Borough, Organisation, Partnership, SourcedModel
+from funding.models import Award
+
+from .querysets import CaseStudyQuerySet, InterventionQuerySet
+
+
+class Approach(models.Model):
+    """A way of working: public health, trauma-informed, contextual safeguarding …"""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Setting(models.Model):
+    """Where the work happens: school, hospital, home, street …"""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Intervention(AgeRangeModel, SourcedModel):
+    """A programme or practice, such as Functional Family Therapy or A&E navigators."""
+
+    class Category(models.TextChoices):
+        MENTORING = "mentoring", "Mentoring"
+        FAMILY_SUPPORT = "family_support", "Family support"
+        THERAPEUTIC = "therapeutic", "Therapeutic"
+        EDUCATION = "education", "Education and awareness"
+        YOUTH_WORK = "youth_work", "Youth work and diversion"
+        HEALTH = "health", "Health-based"
+        OUTREACH = "outreach", "Outreach"
+        ADVOCACY = "advocacy", "Advocacy and exit support"
+        ENFORCEMENT = "enforcement", "Enforcement and disruption"
+        WORKFORCE_TRAINING = "workforce_training", "Workforce training"
+        COMMUNITY_ENGAGEMENT = "community_engagement", "Community engagement"
+        EMPLOYMENT_TRAINING = "employment_training", "Employment and training"
+        DATA_AND_MAPPING = "data_and_mapping", "Data and mapping"
+
+    class PreventionLevel(models.TextChoices):
+        UNIVERSAL = "universal", "Universal"
+        TARGETED = "targeted", "Targeted"
+        INTENSIVE = "intensive", "Intensive"
+
+    class EvidenceRating(models.TextChoices):
+        UNTESTED = "untested", "No evaluation reported"
+        EMERGING = "emerging", "Emerging: early or local monitoring results"
+        PROMISING = "promising", "Promising: evaluated locally with positive results"
+        ESTABLISHED = "established", "Established: a robust external evidence base"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=30, choices=Category.choices)
+    prevention_level = models.CharField(max_length=20, choices=PreventionLevel.choices)
+    settings = models.ManyToManyField(Setting, related_name="interventions", blank=True)
+    providers = models.ManyToManyField(Organisation, related_name="interventions", blank=True)
+    evidence_rating = models.CharField(
+        max_length=20, choices=EvidenceRating.choices, default=EvidenceRating.UNTESTED
+    )
+    evidence_url = models.URLField(blank=True)
+
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [AgeRangeModel.age_range_constraint("intervention_age_range_in_order")]
+
+    def __str__(self):
+        return self.name
+
+
+class CaseStudy(AgeRangeModel, SourcedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField()
+    boroughs = models.ManyToManyField(Borough, related_name="case_studies", blank=True)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, null=True, blank=True, related_name="case_studies"
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    challenge = models.TextField(blank=True)
+    solution = models.TextField(blank=True)
+    impact = models.TextField(blank=True)
+    lessons_learned = models.TextField(blank=True)
+    sustainability = models.TextField("how the approach is sustained", blank=True)
+    approaches = models.ManyToManyField(Approach, related_name="case_studies", blank=True)
+    settings = models.ManyToManyField(Setting, related_name="case_studies", blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_role = models.CharField(max_length=300, blank=True)
+    contact_organisation = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=50, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    interventions = models.ManyToManyField(Intervention, related_name="case_studies", blank=True)
+    awards = models.ManyToManyField(Award, related_name="case_studies", blank=True)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CaseStudyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "case studies"
+        constraints = [
+            AgeRangeModel.age_range_constraint("case_study_age_range_in_order"),
+            models.CheckConstraint(
+                condition=models.Q(year__isnull=True) | models.Q(year__gte=1990, year__lte=2100),
+                name="case_study_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Outcome(SourcedModel):
+    """A measured result, e.g. "ASB in Loftus reduced by 41 per cent in the 12 months to …"."""
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "Per cent"
+        COUNT = "count", "Count"
+        GBP = "gbp", "Pounds"
+        RATIO = "ratio", "Ratio"
+        PERCENTAGE_POINTS = "percentage_points", "Percentage points"
+
+    class Direction(models.TextChoices):
+        DECREASE = "decrease", "Decrease"
+        INCREASE = "increase", "Increase"
+        NONE = "none", "No direction"
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="outcomes")
+    metric = models.CharField(max_length=300)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.NONE)
+    baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    period = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case_study", "order", "id"]
+
+    def __str__(self):
+        return f"{self.metric}: {self.value_display}"
+
+    @property
+    def value_display(self):
+        value = f"{self.value.normalize():f}"
+        if self.unit == self.Unit.PERCENT:
+            return f"{value}%"
+        if self.unit == self.Unit.GBP:
+            return f"£{self.value:,.0f}"
+        if self.unit == self.Unit.PERCENTAGE_POINTS:
+            return f"{value} percentage points"
+        return value

@@ -1,0 +1,185 @@
+"""Money: who gives it, through which stream, to whom, and when it ends."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from boroughs.models import (
+    Borough,
+    DatePrecision,
+    Organisation,
+    Partnership,
+    SourcedModel,
+    validate_dates_in_order,
+)
+
+from .querysets import AwardQuerySet, FundingStreamQuerySet
+
+NON_NEGATIVE = [MinValueValidator(Decimal("0"), message="Enter an amount of £0 or more.")]
+
+
+def dates_in_order_constraint(start, end, name):
+    return models.CheckConstraint(
+        condition=Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__lte": F(end)}),
+        name=name,
+    )
+
+
+class Funder(SourcedModel):
+    class Kind(models.TextChoices):
+        CENTRAL_GOVERNMENT = "central_government", "Central government"
+        POLICING_BODY = "policing_body", "Police and crime commissioner or mayor's office"
+        CHARITY_TRUST = "charity_trust", "Charity or trust"
+        LOTTERY = "lottery", "Lottery distributor"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        HEALTH = "health", "Health body"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    website = models.URLField(blank=True)
+    org_identifier = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="360Giving organisation identifier, e.g. GB-GOR-D1234.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FundingStream(SourcedModel):
+    """A fund or programme, such as the Home Office's Early Intervention Youth Fund."""
+
+    funder = models.ForeignKey(
+        Funder, on_delete=models.PROTECT, null=True, blank=True, related_name="streams"
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    total_amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=NON_NEGATIVE
+    )
+    total_is_minimum = models.BooleanField(
+        default=False, help_text="The source states the total as a minimum (\u201cover £…\u201d)."
+    )
+    total_text = models.CharField(max_length=300, blank=True, help_text="The total as printed.")
+    starts_on = models.DateField(null=True, blank=True)
+    starts_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    ends_on = models.DateField(null=True, blank=True)
+    ends_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    website = models.URLField(blank=True)
+
+    objects = FundingStreamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_amount__isnull=True) | Q(total_amount__gte=0),
+                name="stream_total_not_negative",
+            ),
+            dates_in_order_constraint("starts_on", "ends_on", "stream_dates_in_order"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        validate_dates_in_order(
+            self.starts_on,
+            self.ends_on,
+            start_field="starts_on",
+            end_field="ends_on",
+            start_label="start date",
+            end_label="end date",
+        )
+
+
+class Award(SourcedModel):
+    """Money from a stream to named recipients: boroughs, a partnership or an organisation."""
+
+    stream = models.ForeignKey(FundingStream, on_delete=models.PROTECT, related_name="awards")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    recipient_boroughs = models.ManyToManyField(Borough, related_name="awards", blank=True)
+    recipient_partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+    )
+    recipient_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+    )
+    amount = models.DecimalField(
+        "amount (£)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    amount_is_minimum = models.BooleanField(
+        default=False,
+        help_text="The source states the amount as a minimum (\u201cover £700,000\u201d).",
+    )
+    amount_text = models.CharField(max_length=300, blank=True, help_text="The amount as printed.")
+    awarded_on = models.DateField(null=True, blank=True)
+    awarded_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    purpose = models.TextField(blank=True)
+
+    objects = AwardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-awarded_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="award_amount_not_negative",
+            ),
+            dates_in_order_constraint("starts_on", "ends_on", "award_dates_in_order"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def funder(self):
+        return self.stream.funder
+
+    @property
+    def amount_display(self):
+        if self.amount is None:
+            return "Amount not stated"
+        prefix = "over " if self.amount_is_minimum else ""
+        return (
+            f"{prefix}£{self.amount:,.0f}"
+            if self.amount == int(self.amount)
+            else f"{prefix}£{self.amount:,.2f}"
+        )
+
+    def clean(self):
+        super().clean()
+        validate_dates_in_order(
+            self.starts_on,
+            self.ends_on,
+            start_field="starts_on",
+            end_field="ends_on",
+            start_label="start date",
+            end_label="end date",
+        )

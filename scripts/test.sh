@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the whole suite twice: on SQLite (the embedded default), then on PostgreSQL
+# with Redis, as production runs. Locally a service that does not answer is skipped
+# with a message; with CI=true it fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/svportal}"
+REDIS="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
+on_ci() { [ "${CI:-}" = "true" ]; }
+
+echo "== Test suite on SQLite"
+env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL python -m pytest "$@"
+
+echo "== Test suite on PostgreSQL with Redis"
+if ! python scripts/services_answer.py "$PG_URL" "$REDIS"; then
+  if on_ci; then
+    echo "CI=true: PostgreSQL and Redis must answer. Failing." >&2
+    exit 1
+  fi
+  echo "Skipping the PostgreSQL run: start PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 to run it."
+  exit 0
+fi
+DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" python -m pytest "$@"
