@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from actionplans.models import ActionPlan
@@ -24,8 +24,12 @@ class HomeFigures:
 
 
 def home_figures():
-    """Four figures in four queries, whatever the size of the data."""
-    awards = Award.objects.all()
+    """The headline figures in three queries, whatever the size of the data."""
+    awards = Award.objects.aggregate(
+        count=Count("id"),
+        total=Sum("amount"),
+        minimums=Count("id", filter=Q(amount_is_minimum=True)),
+    )
     return HomeFigures(
         boroughs_with_active_plan=ActionPlan.objects.active()
         .filter(borough__isnull=False)
@@ -33,10 +37,10 @@ def home_figures():
         .distinct()
         .count(),
         published_case_studies=CaseStudy.objects.published().count(),
-        awards=awards.count(),
-        total_funding=awards.aggregate(total=Sum("amount"))["total"] or Decimal("0"),
+        awards=awards["count"],
+        total_funding=awards["total"] or Decimal("0"),
         # Any "over £…" award makes the sum a minimum too.
-        total_funding_is_minimum=awards.filter(amount_is_minimum=True).exists(),
+        total_funding_is_minimum=awards["minimums"] > 0,
     )
 
 

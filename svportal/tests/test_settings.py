@@ -1,0 +1,56 @@
+"""Configuration: production cannot start insecurely; the embedded default needs nothing."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from svportal.celery import app as celery_app
+
+IMPORT_PRODUCTION = "import svportal.settings.production"
+
+
+def import_production(**environment):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    env.update(environment)
+    return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", IMPORT_PRODUCTION],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = import_production()
+    assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on():
+    result = import_production(DJANGO_SECRET_KEY="x" * 50, DJANGO_DEBUG="true")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off in production" in result.stderr
+
+
+def test_production_starts_with_a_secret_and_debug_off():
+    result = import_production(DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+
+
+def test_without_a_broker_tasks_run_eagerly_in_process():
+    if os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("A broker is configured for this run")
+    assert celery_app.conf.task_always_eager is True
+
+
+def test_the_user_model_is_the_portals_own():
+    assert settings.AUTH_USER_MODEL == "svportal.User"
