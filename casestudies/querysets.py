@@ -8,6 +8,9 @@ class CaseStudyQuerySet(models.QuerySet):
     def for_borough(self, borough):
         return self.filter(boroughs=borough)
 
+    def visible_to(self, user):
+        return _visible_to(self, user)
+
     def for_listing(self):
         """Everything a list page or API page renders, in a fixed number of queries."""
         return self.select_related("partnership", "source").prefetch_related(
@@ -18,3 +21,16 @@ class CaseStudyQuerySet(models.QuerySet):
 class InterventionQuerySet(models.QuerySet):
     def for_listing(self):
         return self.prefetch_related("settings", "providers")
+
+
+def _visible_to(queryset, user):
+    """Published for everyone; drafts for analysts and editors, and for the boroughs' own staff."""
+    from boroughs.roles import boroughs_of, is_analyst, is_editor
+
+    if user is not None and (is_editor(user) or is_analyst(user)):
+        return queryset
+    published = queryset.filter(status="published")
+    own = boroughs_of(user) if user is not None else set()
+    if not own:
+        return published
+    return queryset.filter(models.Q(status="published") | models.Q(boroughs__in=own)).distinct()

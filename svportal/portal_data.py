@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 
 from actionplans.models import ActionItem, ActionPlan, Framework, Theme
@@ -599,13 +599,16 @@ def _check_keys(record, allowed, required=()):
 def _to_python(model, name, value):
     try:
         model_field = model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - not a model field (handled by the caller)
+    except FieldDoesNotExist:
         return value
     if isinstance(model_field, models.ForeignKey):
         return value
-    if value is None and not model_field.null:
-        if isinstance(model_field, models.CharField | models.TextField):
+    if isinstance(model_field, models.CharField | models.TextField):
+        if value is None and not model_field.null:
             return ""
+        if value is not None and not isinstance(value, str):
+            raise ValidationError({name: ["Enter text, not a list or a number."]})
+    if value is None and not model_field.null:
         if model_field.has_default():
             return model_field.get_default()
     try:

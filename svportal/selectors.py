@@ -1,14 +1,16 @@
-"""Portal-wide reads that span apps: the home page's headline figures."""
+"""Portal-wide reads that span apps: home figures, borough summaries, compare."""
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from actionplans.models import ActionPlan
-from casestudies.models import CaseStudy
+from actionplans.models import ActionItem, ActionPlan, ItemStatus, Theme
+from boroughs.models import Borough
+from casestudies.models import Approach, CaseStudy, Intervention
 from funding.models import Award
 
 FUNDING_ENDING_SOON_DAYS = 90
@@ -28,7 +30,7 @@ def home_figures():
     awards = Award.objects.aggregate(
         count=Count("id"),
         total=Sum("amount"),
-        minimums=Count("id", filter=Q(amount_is_minimum=True)),
+        floors=Count("id", filter=Q(amount_is_minimum=True) | Q(amount__isnull=True)),
     )
     return HomeFigures(
         boroughs_with_active_plan=ActionPlan.objects.active()
@@ -39,8 +41,8 @@ def home_figures():
         published_case_studies=CaseStudy.objects.published().count(),
         awards=awards["count"],
         total_funding=awards["total"] or Decimal("0"),
-        # Any "over £…" award makes the sum a minimum too.
-        total_funding_is_minimum=awards["minimums"] > 0,
+        # An "over £…" award, or one whose amount is not stated, makes the sum a floor.
+        total_funding_is_minimum=awards["floors"] > 0,
     )
 
 
@@ -58,4 +60,165 @@ def funding_ending_soon(today=None, days=FUNDING_ENDING_SOON_DAYS):
         Award.objects.for_listing()
         .ending_between(today, today + dt.timedelta(days=days))
         .order_by("ends_on")
+    )
+
+
+# --- Borough summary and compare -------------------------------------------------------
+
+ITEM_STATUSES = [status.value for status in ItemStatus]
+
+
+@dataclass
+class BoroughSummary:
+    borough: Borough
+    active_plan: ActionPlan | None = None
+    items_by_status: dict = field(default_factory=lambda: dict.fromkeys(ITEM_STATUSES, 0))
+    overdue_items: int = 0
+    last_item_update: dt.datetime | None = None
+    case_studies: int = 0
+    awards: int = 0
+    awards_total: Decimal = Decimal("0")
+    awards_total_is_minimum: bool = False
+    awards_amount_not_stated: int = 0
+    interventions_in_use: int = 0
+
+    @property
+    def item_count(self):
+        return sum(self.items_by_status.values())
+
+    @property
+    def percent_complete(self):
+        """Complete items as a share of those not cancelled; None when the plan has none."""
+        live = self.item_count - self.items_by_status[ItemStatus.CANCELLED]
+        if not live:
+            return None
+        return round(100 * self.items_by_status[ItemStatus.COMPLETE] / live, 1)
+
+    @property
+    def last_plan_update(self):
+        """The latest of an item update and the plan's own refresh."""
+        dates = []
+        if self.last_item_update:
+            dates.append(timezone.localdate(self.last_item_update))
+        if self.active_plan and self.active_plan.last_refreshed_on:
+            dates.append(self.active_plan.last_refreshed_on)
+        return max(dates) if dates else None
+
+
+def borough_summaries(boroughs, today=None):
+    """A summary per borough in a fixed number of queries (eight), whatever the count."""
+    today = today or timezone.localdate()
+    summaries = {borough.pk: BoroughSummary(borough=borough) for borough in boroughs}
+    ids = list(summaries)
+
+    plans = (
+        ActionPlan.objects.active()
+        .filter(borough__in=ids)
+        .order_by("borough_id", "-last_refreshed_on", "-modified_at")
+    )
+    for plan in plans:
+        summaries[plan.borough_id].active_plan = summaries[plan.borough_id].active_plan or plan
+
+    items = ActionItem.objects.filter(plan__status="active", plan__borough__in=ids)
+    for row in items.values("plan__borough", "status").annotate(count=Count("id")):
+        summaries[row["plan__borough"]].items_by_status[row["status"]] = row["count"]
+    for row in items.overdue(today).values("plan__borough").annotate(count=Count("id")):
+        summaries[row["plan__borough"]].overdue_items = row["count"]
+    for row in items.values("plan__borough").annotate(latest=Max("last_updated_at")):
+        summaries[row["plan__borough"]].last_item_update = row["latest"]
+
+    for row in (
+        CaseStudy.objects.published()
+        .filter(boroughs__in=ids)
+        .values("boroughs")
+        .annotate(count=Count("id", distinct=True))
+    ):
+        summaries[row["boroughs"]].case_studies = row["count"]
+
+    for row in (
+        Award.objects.filter(recipient_boroughs__in=ids)
+        .values("recipient_boroughs")
+        .annotate(
+            count=Count("id"),
+            total=Sum("amount"),
+            minimums=Count("id", filter=Q(amount_is_minimum=True)),
+            not_stated=Count("id", filter=Q(amount__isnull=True)),
+        )
+    ):
+        summary = summaries[row["recipient_boroughs"]]
+        summary.awards = row["count"]
+        summary.awards_total = row["total"] or Decimal("0")
+        # The total is a floor when an amount is "over £…" or not stated at all.
+        summary.awards_total_is_minimum = row["minimums"] > 0 or row["not_stated"] > 0
+        summary.awards_amount_not_stated = row["not_stated"]
+
+    for row in (
+        CaseStudy.objects.published()
+        .filter(boroughs__in=ids, interventions__isnull=False)
+        .values("boroughs")
+        .annotate(count=Count("interventions", distinct=True))
+    ):
+        summaries[row["boroughs"]].interventions_in_use = row["count"]
+
+    return list(summaries.values())
+
+
+@dataclass
+class Comparison:
+    summaries: list
+    themes_covered: dict  # borough pk -> [theme names] in framework order
+    approaches: dict  # borough pk -> [approach names]
+    interventions: dict  # borough pk -> {slug: name}
+
+    @property
+    def interventions_in_common(self):
+        sets = [set(found) for found in self.interventions.values()]
+        common = set.intersection(*sets) if sets else set()
+        names = {
+            slug: name for found in self.interventions.values() for slug, name in found.items()
+        }
+        return sorted((names[slug] for slug in common), key=str.lower)
+
+    def unique_interventions(self, borough_pk):
+        others = set().union(
+            *(set(found) for pk, found in self.interventions.items() if pk != borough_pk)
+        )
+        mine = self.interventions[borough_pk]
+        return sorted((name for slug, name in mine.items() if slug not in others), key=str.lower)
+
+
+def compare_boroughs(boroughs, today=None):
+    """Borough summaries side by side, with what their plans and practice have in common."""
+    summaries = borough_summaries(boroughs, today)
+    ids = [summary.borough.pk for summary in summaries]
+    themes = defaultdict(list)
+    for borough_id, theme_name in (
+        Theme.objects.filter(items__plan__status="active", items__plan__borough__in=ids)
+        .values_list("items__plan__borough", "name")
+        .order_by("items__plan__borough", "framework__name", "order")
+        .distinct()
+    ):
+        themes[borough_id].append(theme_name)
+    approaches = defaultdict(list)
+    for borough_id, name in (
+        Approach.objects.filter(case_studies__status="published", case_studies__boroughs__in=ids)
+        .values_list("case_studies__boroughs", "name")
+        .order_by("case_studies__boroughs", "name")
+        .distinct()
+    ):
+        approaches[borough_id].append(name)
+    interventions = {pk: {} for pk in ids}
+    for borough_id, slug, name in (
+        Intervention.objects.filter(
+            case_studies__status="published", case_studies__boroughs__in=ids
+        )
+        .values_list("case_studies__boroughs", "slug", "name")
+        .distinct()
+    ):
+        interventions[borough_id][slug] = name
+    return Comparison(
+        summaries=summaries,
+        themes_covered={pk: themes[pk] for pk in ids},
+        approaches={pk: approaches[pk] for pk in ids},
+        interventions=interventions,
     )

@@ -1,9 +1,17 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-from . import views
+from . import tokens, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/api-token/", tokens.api_token, name="api-token"),
+    path("api/", include("svportal.api.urls")),
 ]
+
+handler404 = "svportal.views.page_not_found"
+handler500 = "svportal.views.server_error"

@@ -1,5 +1,7 @@
 from django.shortcuts import render
 
+from boroughs.api.conventions.exceptions import json_not_found, json_server_error
+
 from .selectors import funding_ending_soon, home_figures, latest_case_studies
 
 
@@ -13,3 +15,15 @@ def home(request):
             "funding_ending_soon": funding_ending_soon(),
         },
     )
+
+
+def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_not_found(request, exception)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return json_server_error(request)
+    return render(request, "500.html", status=500)

@@ -28,7 +28,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
     "rules.apps.AutodiscoverRulesConfig",
     "svportal",
     "boroughs",
@@ -86,7 +88,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -131,13 +135,67 @@ EMAIL_BACKEND = env.str(
 )
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="SV Portal <noreply@localhost>")
 
-# --- REST framework -------------------------------------------------------------
+# --- REST framework ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
+        "boroughs.api.conventions.csv.CSVRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "drf_orjson_renderer.parsers.ORJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "boroughs.api.conventions.pagination.PortalPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "boroughs.api.conventions.exceptions.portal_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("DJANGO_API_THROTTLE_ANON", default="120/minute"),
+        "user": env.str("DJANGO_API_THROTTLE_USER", default="1200/minute"),
+    },
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+    "SEARCH_PARAM": "q",
+    "ORDERING_PARAM": "ordering",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SV Portal API",
+    "DESCRIPTION": (
+        "Boroughs' knife-crime action plans, interventions, case studies, funding and "
+        "stock-takes. Every list is paginated (page, page_size up to 500), filterable, "
+        "orderable (ordering), searchable (q) and takes modified_after for incremental "
+        "sync; add format=csv for a spreadsheet of the whole filtered list. Errors share "
+        "one shape: {status, code, detail, errors}."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "boroughs.models.DatePrecision",
+        "RegionEnum": "boroughs.models.Region",
+        "ItemStatusEnum": "actionplans.models.ItemStatus",
+        "BoroughKindEnum": "boroughs.models.Borough.Kind",
+        "PartnershipKindEnum": "boroughs.models.Partnership.Kind",
+        "OrganisationKindEnum": "boroughs.models.Organisation.Kind",
+        "FunderKindEnum": "funding.models.Funder.Kind",
+    },
+}
+
+# 360Giving: grant identifiers are this prefix, a hyphen and the award's slug.
+GRANTS_360_IDENTIFIER_PREFIX = env.str("SVPORTAL_360G_PREFIX", default="360G-svportal")
 
 # --- Real data --------------------------------------------------------------------
 PORTAL_FIXTURES_DIR = BASE_DIR / "fixtures"

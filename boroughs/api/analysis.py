@@ -1,0 +1,205 @@
+"""Stock-take analysis for analysts: the summary per question and the borough matrix."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from boroughs.selectors import stock_take_matrix, stock_take_summary
+
+from .serializers import BoroughRefSerializer
+
+
+class OptionCountSerializer(serializers.Serializer):
+    option = serializers.SlugField()
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="Covered boroughs with this answer recorded.")
+
+
+class PublishedTotalSerializer(serializers.Serializer):
+    option = serializers.SlugField(
+        allow_null=True, help_text="Empty when it counts several answers."
+    )
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    quote = serializers.CharField()
+    source_section = serializers.CharField()
+
+
+class QuestionSummarySerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    slug = serializers.SlugField()
+    text = serializers.CharField()
+    answers = OptionCountSerializer(many=True)
+    recorded = serializers.IntegerField(help_text="Covered boroughs with any answer recorded.")
+    denominator = serializers.IntegerField(help_text="Boroughs the round covers.")
+    boroughs_without_answer = BoroughRefSerializer(many=True)
+    published_totals = PublishedTotalSerializer(many=True)
+
+
+class StockTakeRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    publisher = serializers.CharField()
+    conducted_on = serializers.DateField(allow_null=True)
+    coverage_region = serializers.CharField()
+
+
+class StockTakeSummarySerializer(serializers.Serializer):
+    stock_take = StockTakeRefSerializer()
+    denominator = serializers.IntegerField()
+    questions = QuestionSummarySerializer(many=True)
+
+
+class MatrixQuestionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    slug = serializers.SlugField()
+    text = serializers.CharField()
+
+
+class MatrixCellSerializer(serializers.Serializer):
+    question = serializers.SlugField()
+    option = serializers.SlugField(allow_null=True)
+    label = serializers.CharField(allow_null=True)
+    quote = serializers.CharField(allow_blank=True)
+
+
+class MatrixRowSerializer(serializers.Serializer):
+    borough = BoroughRefSerializer()
+    answers = MatrixCellSerializer(many=True)
+
+
+class StockTakeMatrixSerializer(serializers.Serializer):
+    stock_take = StockTakeRefSerializer()
+    questions = MatrixQuestionSerializer(many=True)
+    rows = MatrixRowSerializer(many=True)
+
+
+def summary_data(summary):
+    return {
+        "stock_take": summary.stock_take,
+        "denominator": summary.denominator,
+        "questions": [
+            {
+                "number": item.question.number,
+                "slug": item.question.slug,
+                "text": item.question.text,
+                "answers": [
+                    {"option": option.slug, "label": option.label, "count": count}
+                    for option, count in item.counts
+                ],
+                "recorded": item.recorded,
+                "denominator": summary.denominator,
+                "boroughs_without_answer": item.boroughs_without_answer,
+                "published_totals": [
+                    {
+                        "option": total.option.slug if total.option else None,
+                        "label": total.label,
+                        "count": total.count,
+                        "denominator": total.denominator,
+                        "quote": total.quote,
+                        "source_section": total.source_section,
+                    }
+                    for total in item.published_totals
+                ],
+            }
+            for item in summary.questions
+        ],
+    }
+
+
+def summary_csv_rows(summary):
+    """A row per question and answer, then a row per published total that counts several."""
+    for item in summary.questions:
+        base = {
+            "question_number": item.question.number,
+            "question": item.question.text,
+        }
+        by_option = {}
+        for total in item.published_totals:
+            by_option.setdefault(total.option_id, []).append(total)
+        for option, count in item.counts:
+            published = (by_option.get(option.pk) or [None])[0]
+            yield {
+                **base,
+                "answer": option.label,
+                "recorded_count": count,
+                "denominator": summary.denominator,
+                "boroughs_without_answer": len(item.boroughs_without_answer),
+                **_published_columns(published),
+            }
+        for total in by_option.get(None, []):
+            yield {
+                **base,
+                "answer": total.label,
+                "recorded_count": None,
+                "denominator": summary.denominator,
+                "boroughs_without_answer": len(item.boroughs_without_answer),
+                **_published_columns(total),
+            }
+
+
+def _published_columns(total):
+    return {
+        "published_count": total.count if total else None,
+        "published_denominator": total.denominator if total else None,
+        "published_quote": total.quote if total else "",
+        "source_section": total.source_section if total else "",
+    }
+
+
+def matrix_data(stock_take, questions, rows):
+    return {
+        "stock_take": stock_take,
+        "questions": questions,
+        "rows": [
+            {
+                "borough": borough,
+                "answers": [
+                    {
+                        "question": question.slug,
+                        "option": answer.option.slug if answer else None,
+                        "label": answer.option.label if answer else None,
+                        "quote": answer.quote if answer else "",
+                    }
+                    for question, answer in zip(questions, answers, strict=True)
+                ],
+            }
+            for borough, answers in rows
+        ],
+    }
+
+
+def matrix_csv_rows(questions, rows):
+    for borough, answers in rows:
+        row = {"borough": borough.name, "gss_code": borough.gss_code}
+        for question, answer in zip(questions, answers, strict=True):
+            row[question.slug] = answer.option.label if answer else ""
+        yield row
+
+
+class StockTakeAnalysisMixin:
+    """The analyst endpoints of a stock-take round, in JSON or CSV."""
+
+    @extend_schema(
+        summary="Answers per question over the boroughs the round covers",
+        responses=StockTakeSummarySerializer,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def summary(self, request, slug=None):
+        summary = stock_take_summary(self.get_object())
+        if request.accepted_renderer.format == "csv":
+            return self.csv_download(summary_csv_rows(summary), f"{slug}-summary")
+        return Response(StockTakeSummarySerializer(summary_data(summary)).data)
+
+    @extend_schema(
+        summary="A row per borough, a column per question", responses=StockTakeMatrixSerializer
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def matrix(self, request, slug=None):
+        stock_take = self.get_object()
+        questions, rows = stock_take_matrix(stock_take)
+        if request.accepted_renderer.format == "csv":
+            return self.csv_download(matrix_csv_rows(questions, rows), f"{slug}-matrix")
+        return Response(StockTakeMatrixSerializer(matrix_data(stock_take, questions, rows)).data)

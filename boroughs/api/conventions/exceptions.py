@@ -1,0 +1,93 @@
+"""One JSON shape for every API error:
+
+    {"status": 400, "code": "invalid", "detail": "…", "errors": {"borough": ["…"]}}
+
+`errors` appears when particular parameters or fields are at fault.
+"""
+
+from http import HTTPStatus
+
+from django.http import JsonResponse
+from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+SUMMARIES = {
+    HTTPStatus.BAD_REQUEST: "The request has errors: see errors.",
+    HTTPStatus.UNAUTHORIZED: "Sign in or send a token: Authorization: Token <key>.",
+    HTTPStatus.FORBIDDEN: "You do not have permission to do this.",
+    HTTPStatus.NOT_FOUND: "Not found.",
+}
+
+
+DEFAULT_CODES = {
+    HTTPStatus.NOT_FOUND: "not_found",
+    HTTPStatus.FORBIDDEN: "permission_denied",
+}
+
+
+def error_body(status, code, detail, errors=None):
+    body = {"status": int(status), "code": code, "detail": str(detail)}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def portal_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    status = HTTPStatus(response.status_code)
+    code = DEFAULT_CODES.get(status, "error")
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        if isinstance(codes, str):
+            code = codes
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body = error_body(status, "invalid", SUMMARIES[status], _plain(errors))
+    else:
+        detail = getattr(exc, "detail", None) or SUMMARIES.get(status, status.phrase)
+        body = error_body(status, code, detail)
+    request = context.get("request")
+    if request is not None:
+        # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = "application/json"
+    return Response(body, status=status, headers=_headers(response))
+
+
+def _headers(response):
+    return {
+        name: value
+        for name, value in response.items()
+        if name in ("WWW-Authenticate", "Retry-After", "Allow")
+    }
+
+
+def _plain(errors):
+    if isinstance(errors, dict):
+        return {str(key): _plain(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_plain(value) for value in errors]
+    return str(errors)
+
+
+def json_not_found(request, exception=None):
+    """404 for unknown /api/ paths, in the API's shape."""
+    return JsonResponse(
+        error_body(HTTPStatus.NOT_FOUND, "not_found", "There is no such API endpoint."),
+        status=HTTPStatus.NOT_FOUND,
+    )
+
+
+def json_server_error(request):
+    return JsonResponse(
+        error_body(
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            "server_error",
+            "Something went wrong on our side. It has been logged; please try again later.",
+        ),
+        status=HTTPStatus.INTERNAL_SERVER_ERROR,
+    )

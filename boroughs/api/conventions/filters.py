@@ -1,0 +1,134 @@
+"""Filtering conventions shared by every endpoint.
+
+- Every list takes `modified_after` (ISO 8601) for incremental sync.
+- `q` searches; `ordering` orders; both refuse what they do not know.
+- A parameter the endpoint does not know is a 400 naming it, so a typo never
+  passes for an empty or unfiltered result.
+"""
+
+import django_filters
+from django.db.models import Q
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
+
+#: Parameters every list understands besides its filters.
+COMMON_PARAMETERS = {"page", "page_size", "ordering", "q", "format"}
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, ExistingSlugFilter):
+                filter_._parameter_name = name
+
+    modified_after = django_filters.IsoDateTimeFilter(
+        field_name="modified_at",
+        lookup_expr="gt",
+        label="Only records changed after this moment (ISO 8601), for incremental sync.",
+    )
+
+
+class AgeFilter(django_filters.NumberFilter):
+    """Records whose target age range includes this age (open ends count as fitting)."""
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        return queryset.filter(
+            (Q(min_age__isnull=True) | Q(min_age__lte=value))
+            & (Q(max_age__isnull=True) | Q(max_age__gte=value))
+        ).exclude(min_age__isnull=True, max_age__isnull=True)
+
+
+class SlugInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    pass
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """Like DRF's, but an unknown ordering field is a 400 rather than silently ignored."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",") if param.strip()]
+            valid = {
+                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
+            }
+            unknown = [field for field in fields if field.lstrip("-") not in valid]
+            if unknown:
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Cannot order by {', '.join(unknown)}. "
+                            f"Choose from: {', '.join(sorted(valid))} (prefix - to reverse)."
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)
+
+
+class PortalSearchFilter(SearchFilter):
+    search_param = "q"
+    search_title = "Search"
+    search_description = "Words to search for; every word must match."
+
+
+def check_known_parameters(request, view):
+    """Refuse parameters this endpoint does not understand."""
+    common = getattr(view, "common_parameters", COMMON_PARAMETERS)
+    known = set(common) | set(getattr(view, "extra_parameters", ()))
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is not None:
+        known |= set(filterset_class.base_filters)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ValidationError(
+            {
+                name: [f"Unknown parameter. This endpoint understands: {', '.join(sorted(known))}."]
+                for name in unknown
+            }
+        )
+
+
+class ExistingSlugFilter(django_filters.CharFilter):
+    """Filter by the slug of a related record; a slug that names nothing is a 400.
+
+    ``model`` is the related model whose slugs are valid values; ``field_name``
+    is the lookup path from the filtered model to that slug.
+    """
+
+    def __init__(self, *args, model, **kwargs):
+        self.related_model = model
+        kwargs.setdefault("distinct", True)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if value in (None, ""):
+            return queryset
+        if not self.related_model._default_manager.filter(slug=value).exists():
+            name = self.related_model._meta.verbose_name
+            raise ValidationError({self.field_name_for_errors: [f"There is no {name} “{value}”."]})
+        return super().filter(queryset, value)
+
+    @property
+    def field_name_for_errors(self):
+        return self._parameter_name or self.field_name
+
+    _parameter_name = None
+
+
+class StrictBooleanFilter(django_filters.ChoiceFilter):
+    """`true` or `false`; anything else is a 400 rather than quietly ignored."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["choices"] = [("true", "true"), ("false", "false")]
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if value in (None, ""):
+            return queryset
+        return self.filter_boolean(queryset, value == "true")
+
+    def filter_boolean(self, queryset, value):
+        return queryset.filter(**{self.field_name: value})

@@ -1,0 +1,38 @@
+from django.core.paginator import InvalidPage
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+MAX_PAGE_SIZE = 500
+
+
+class PortalPagination(PageNumberPagination):
+    """`page` and `page_size` (1–500); a malformed value is a 400, not a silent default."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+            raise ValidationError(
+                {"page_size": [f"Enter a whole number from 1 to {MAX_PAGE_SIZE}."]}
+            )
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.isdigit() and raw != "last":
+            raise ValidationError({"page": ["Enter a page number: a whole number from 1."]})
+        self.request = request
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        number = raw or 1
+        try:
+            self.page = paginator.page(paginator.num_pages if number == "last" else number)
+        except InvalidPage:
+            raise NotFound(
+                f"There is no page {number}: there are {paginator.num_pages} pages."
+            ) from None
+        return list(self.page)

@@ -1,0 +1,55 @@
+"""Base classes every API endpoint builds on."""
+
+from django.http import StreamingHttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+
+from .csv import csv_lines
+from .filters import (
+    COMMON_PARAMETERS,
+    PortalSearchFilter,
+    StrictOrderingFilter,
+    check_known_parameters,
+)
+
+CSV_CHUNK_SIZE = 2000
+
+
+def csv_response(lines, filename):
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """A list and a detail; JSON by default, CSV with ?format=csv (the whole list, streamed)."""
+
+    filter_backends = [DjangoFilterBackend, PortalSearchFilter, StrictOrderingFilter]
+    lookup_field = "slug"
+    csv_filename = None
+
+    @property
+    def common_parameters(self):
+        # Lists page, search and order; a single record or an analysis takes only format.
+        return COMMON_PARAMETERS if self.action == "list" else {"format"}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action != "list":
+            self.filterset_class = None
+        check_known_parameters(request, self)
+
+    def csv_download(self, rows, filename):
+        return csv_response(csv_lines(rows), filename)
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            queryset = self.filter_queryset(self.get_queryset())
+            serializer_class = self.get_serializer_class()
+            context = self.get_serializer_context()
+            rows = (
+                serializer_class(instance, context=context).data
+                for instance in queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
+            )
+            return csv_response(csv_lines(rows), self.csv_filename or self.basename)
+        return super().list(request, *args, **kwargs)

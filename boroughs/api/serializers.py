@@ -1,0 +1,108 @@
+from rest_framework import serializers
+
+from boroughs.models import Borough, Organisation, Partnership, Source, StockTake
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["key", "title", "publisher", "published_on", "document", "url"]
+
+
+class SourcedSerializer(serializers.ModelSerializer):
+    """Adds the record's provenance: the publication and the place in it."""
+
+    source = SourceSerializer(read_only=True)
+
+
+class BoroughRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Borough
+        fields = ["slug", "name", "gss_code"]
+
+
+class NamedRefSerializer(serializers.Serializer):
+    """A record named by slug, for links between resources."""
+
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class BoroughSerializer(SourcedSerializer):
+    class Meta:
+        model = Borough
+        fields = [
+            "slug",
+            "name",
+            "gss_code",
+            "kind",
+            "region",
+            "police_force",
+            "source",
+            "source_section",
+            "modified_at",
+        ]
+
+
+class PartnershipSerializer(SourcedSerializer):
+    members = BoroughRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "members",
+            "description",
+            "website",
+            "source",
+            "source_section",
+            "modified_at",
+        ]
+
+
+class OrganisationSerializer(SourcedSerializer):
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "website",
+            "description",
+            "source",
+            "source_section",
+            "modified_at",
+        ]
+
+
+class StockTakeSerializer(SourcedSerializer):
+    questions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StockTake
+        fields = [
+            "slug",
+            "title",
+            "publisher",
+            "conducted_on",
+            "published_on",
+            "coverage_region",
+            "is_current",
+            "questions",
+            "source",
+            "source_section",
+            "modified_at",
+        ]
+
+    def get_questions(self, stock_take) -> list[dict]:
+        return [
+            {
+                "number": question.number,
+                "slug": question.slug,
+                "text": question.text,
+                "options": [{"slug": o.slug, "label": o.label} for o in question.options.all()],
+            }
+            for question in stock_take.questions.all()
+        ]

@@ -1,0 +1,91 @@
+"""Reads for analysts: a stock-take round summarised per question and as a borough matrix."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from .models import Borough, PublishedTotal, StockTake, StockTakeAnswer
+
+
+@dataclass
+class QuestionSummary:
+    question: object
+    counts: list  # [(option, count)] in the question's order
+    boroughs_without_answer: list
+    published_totals: list
+    recorded: int = 0
+
+
+@dataclass
+class StockTakeSummary:
+    stock_take: StockTake
+    covered_boroughs: list
+    questions: list = field(default_factory=list)
+
+    @property
+    def denominator(self):
+        return len(self.covered_boroughs)
+
+
+def covered_boroughs(stock_take):
+    """The boroughs a round covers: every authority in its region (33 for London)."""
+    return list(Borough.objects.in_region(stock_take.coverage_region).order_by("name"))
+
+
+def stock_take_summary(stock_take):
+    """Per question: recorded answers by option over the covered boroughs, who has no
+    recorded answer, and the published totals with their quotes. Six queries at any size."""
+    boroughs = covered_boroughs(stock_take)
+    covered_ids = {borough.pk for borough in boroughs}
+    questions = list(stock_take.questions.prefetch_related("options"))
+    answer_counts = defaultdict(int)
+    for row in (
+        StockTakeAnswer.objects.filter(question__stock_take=stock_take, borough__in=covered_ids)
+        .values("question_id", "option_id")
+        .annotate(count=Count("id"))
+    ):
+        answer_counts[(row["question_id"], row["option_id"])] = row["count"]
+    answered = defaultdict(set)
+    for question_id, borough_id in StockTakeAnswer.objects.filter(
+        question__stock_take=stock_take
+    ).values_list("question_id", "borough_id"):
+        answered[question_id].add(borough_id)
+    totals = defaultdict(list)
+    for total in PublishedTotal.objects.filter(question__stock_take=stock_take).select_related(
+        "option", "source"
+    ):
+        totals[total.question_id].append(total)
+
+    summary = StockTakeSummary(stock_take=stock_take, covered_boroughs=boroughs)
+    for question in questions:
+        counts = [
+            (option, answer_counts[(question.pk, option.pk)]) for option in question.options.all()
+        ]
+        summary.questions.append(
+            QuestionSummary(
+                question=question,
+                counts=counts,
+                recorded=sum(count for _, count in counts),
+                boroughs_without_answer=[b for b in boroughs if b.pk not in answered[question.pk]],
+                published_totals=totals[question.pk],
+            )
+        )
+    return summary
+
+
+def stock_take_matrix(stock_take):
+    """A row per covered borough, a cell per question: the recorded answer or None."""
+    boroughs = covered_boroughs(stock_take)
+    questions = list(stock_take.questions.all())
+    cells = {
+        (answer.borough_id, answer.question_id): answer
+        for answer in StockTakeAnswer.objects.filter(
+            question__stock_take=stock_take
+        ).select_related("option")
+    }
+    rows = [
+        (borough, [cells.get((borough.pk, question.pk)) for question in questions])
+        for borough in boroughs
+    ]
+    return questions, rows

@@ -1,0 +1,234 @@
+"""Analyst endpoints that span apps: borough summary, compare, and the 360Giving export."""
+
+import django_filters
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from boroughs.api.conventions.csv import csv_lines
+from boroughs.api.conventions.filters import check_known_parameters
+from boroughs.api.conventions.views import csv_response
+from boroughs.api.serializers import BoroughRefSerializer
+from boroughs.models import Borough, Region
+from funding.api.filters import AwardFilter
+from funding.models import Award
+from svportal.grants360 import grants_package
+from svportal.selectors import ITEM_STATUSES, borough_summaries, compare_boroughs
+
+MIN_COMPARED, MAX_COMPARED = 2, 4
+
+
+class AnalystView(APIView):
+    """JSON or CSV (?format=csv); parameters it does not know are a 400."""
+
+    common_parameters = {"format"}
+    extra_parameters = ()
+    filterset_class = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_known_parameters(request, self)
+
+    def respond(self, data, csv_rows, filename):
+        if self.request.accepted_renderer.format == "csv":
+            return csv_response(csv_lines(csv_rows), filename)
+        return Response(data)
+
+
+class BoroughSummaryFilter(django_filters.FilterSet):
+    region = django_filters.ChoiceFilter(choices=Region.choices)
+    kind = django_filters.ChoiceFilter(choices=Borough.Kind.choices)
+
+    class Meta:
+        model = Borough
+        fields = ["region", "kind"]
+
+
+class ActivePlanSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    last_refreshed_on = serializers.DateField(allow_null=True)
+
+
+class ItemsByStatusSerializer(serializers.Serializer):
+    not_started = serializers.IntegerField()
+    on_track = serializers.IntegerField()
+    at_risk = serializers.IntegerField()
+    off_track = serializers.IntegerField()
+    complete = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+
+
+class SummaryBoroughSerializer(BoroughRefSerializer):
+    class Meta(BoroughRefSerializer.Meta):
+        fields = [*BoroughRefSerializer.Meta.fields, "region", "kind"]
+
+
+class BoroughSummarySerializer(serializers.Serializer):
+    borough = SummaryBoroughSerializer()
+    active_plan = ActivePlanSerializer(allow_null=True)
+    items = ItemsByStatusSerializer(source="items_by_status")
+    item_count = serializers.IntegerField()
+    percent_complete = serializers.FloatField(
+        allow_null=True, help_text="Complete items as a percentage of those not cancelled."
+    )
+    overdue_items = serializers.IntegerField()
+    last_plan_update = serializers.DateField(allow_null=True)
+    case_studies = serializers.IntegerField(help_text="Published case studies.")
+    awards = serializers.IntegerField()
+    awards_total = serializers.DecimalField(max_digits=16, decimal_places=2)
+    awards_total_is_minimum = serializers.BooleanField(
+        help_text="True when the total is a floor: an award is stated as a minimum "
+        "(“over £…”) or its amount is not stated."
+    )
+    awards_amount_not_stated = serializers.IntegerField(
+        help_text="Awards counted whose amount the sources do not state."
+    )
+    interventions_in_use = serializers.IntegerField()
+
+
+def summary_csv_row(summary):
+    row = BoroughSummarySerializer(summary).data
+    row.pop("borough")
+    plan = row.pop("active_plan") or {}
+    items = row.pop("items")
+    return {
+        "borough": summary.borough.name,
+        "gss_code": summary.borough.gss_code,
+        "region": summary.borough.get_region_display(),
+        "kind": summary.borough.get_kind_display(),
+        "active_plan": plan.get("title", ""),
+        **{f"items_{status}": items[status] for status in ITEM_STATUSES},
+        **row,
+    }
+
+
+class BoroughSummaryView(AnalystView):
+    """A row per borough: active plan, items by status, % complete, overdue items, last
+    plan update, published case studies, awards and their total, interventions in use."""
+
+    filterset_class = BoroughSummaryFilter
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, enum=Region.values),
+            OpenApiParameter("kind", str, enum=Borough.Kind.values),
+        ],
+        responses=BoroughSummarySerializer(many=True),
+    )
+    def get(self, request):
+        filterset = BoroughSummaryFilter(request.query_params, queryset=Borough.objects.all())
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        summaries = borough_summaries(filterset.qs.order_by("name"))
+        return self.respond(
+            BoroughSummarySerializer(summaries, many=True).data,
+            (summary_csv_row(summary) for summary in summaries),
+            "borough-summary",
+        )
+
+
+class ComparedBoroughSerializer(BoroughSummarySerializer):
+    themes_covered = serializers.ListField(child=serializers.CharField())
+    approaches = serializers.ListField(child=serializers.CharField())
+    interventions = serializers.ListField(child=serializers.CharField())
+    unique_interventions = serializers.ListField(child=serializers.CharField())
+
+
+class ComparisonSerializer(serializers.Serializer):
+    boroughs = ComparedBoroughSerializer(many=True)
+    interventions_in_common = serializers.ListField(child=serializers.CharField())
+
+
+class CompareView(AnalystView):
+    """Two to four boroughs side by side, with the themes, approaches and interventions
+    they share and those unique to each."""
+
+    extra_parameters = ("boroughs",)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "boroughs",
+                str,
+                required=True,
+                description="Two to four borough slugs, comma-separated: westminster,lambeth",
+            )
+        ],
+        responses=ComparisonSerializer,
+    )
+    def get(self, request):
+        boroughs = self.requested_boroughs(request.query_params.get("boroughs", ""))
+        comparison = compare_boroughs(boroughs)
+        entries = []
+        for summary in comparison.summaries:
+            pk = summary.borough.pk
+            summary.themes_covered = comparison.themes_covered[pk]
+            summary.approaches = comparison.approaches[pk]
+            summary.interventions = sorted(comparison.interventions[pk].values(), key=str.lower)
+            summary.unique_interventions = comparison.unique_interventions(pk)
+            entries.append(summary)
+        data = ComparisonSerializer(
+            {"boroughs": entries, "interventions_in_common": comparison.interventions_in_common}
+        ).data
+        csv_rows = (
+            {
+                **summary_csv_row(summary),
+                **{
+                    "themes_covered": summary.themes_covered,
+                    "approaches": summary.approaches,
+                    "interventions": summary.interventions,
+                    "unique_interventions": summary.unique_interventions,
+                    "interventions_in_common": comparison.interventions_in_common,
+                },
+            }
+            for summary in entries
+        )
+        return self.respond(data, csv_rows, "compare")
+
+    @staticmethod
+    def requested_boroughs(raw):
+        slugs = [slug.strip() for slug in raw.split(",") if slug.strip()]
+        if len(set(slugs)) != len(slugs):
+            raise ValidationError({"boroughs": ["Name each borough once."]})
+        if not MIN_COMPARED <= len(slugs) <= MAX_COMPARED:
+            raise ValidationError(
+                {
+                    "boroughs": [
+                        f"Choose from {MIN_COMPARED} to {MAX_COMPARED} boroughs, "
+                        "as slugs separated by commas: westminster,lambeth."
+                    ]
+                }
+            )
+        found = {borough.slug: borough for borough in Borough.objects.filter(slug__in=slugs)}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise ValidationError(
+                {"boroughs": [f"There is no borough “{slug}”." for slug in missing]}
+            )
+        return [found[slug] for slug in slugs]
+
+
+class Grants360View(AnalystView):
+    """Awards as a 360Giving Data Standard package. Only awards whose amount and award
+    date the sources state can be grants in the standard; the package says how many
+    others there are. Takes the awards list's filters."""
+
+    filterset_class = AwardFilter
+
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
+    def get(self, request):
+        filterset = AwardFilter(request.query_params, queryset=Award.objects.for_listing())
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        package = grants_package(
+            filterset.qs.order_by("slug"),
+            prefix=settings.GRANTS_360_IDENTIFIER_PREFIX,
+            issued=timezone.now(),
+        )
+        return self.respond(package, (grant for grant in package["grants"]), "awards-360giving")
