@@ -10,7 +10,7 @@ REDIS="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
 on_ci() { [ "${CI:-}" = "true" ]; }
 
 echo "== Test suite on SQLite"
-env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL python -m pytest "$@"
+env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
 
 echo "== Test suite on PostgreSQL with Redis"
 if ! python scripts/services_answer.py "$PG_URL" "$REDIS"; then
@@ -21,4 +21,4 @@ if ! python scripts/services_answer.py "$PG_URL" "$REDIS"; then
   echo "Skipping the PostgreSQL run: start PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 to run it."
   exit 0
 fi
-DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" python -m pytest "$@"
+DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"

@@ -65,6 +65,12 @@ def grant(award, *, prefix):
     }
     if award.amount_is_minimum:
         data["description"] += f" The source states the amount as {award.amount_text}."
+    if award.awarded_on_precision == "year":
+        data["description"] += f" Awarded in {award.awarded_on:%Y}; the source gives only the year."
+    elif award.awarded_on_precision == "month":
+        data["description"] += (
+            f" Awarded in {award.awarded_on:%B %Y}; the source gives only the month."
+        )
     if award.starts_on or award.ends_on:
         dates = {}
         if award.starts_on:

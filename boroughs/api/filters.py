@@ -8,7 +8,13 @@ from .conventions.filters import ExistingSlugFilter, PortalFilterSet
 class BoroughFilter(PortalFilterSet):
     region = django_filters.ChoiceFilter(choices=Region.choices)
     kind = django_filters.ChoiceFilter(choices=Borough.Kind.choices)
-    gss_code = django_filters.CharFilter(label="ONS GSS code, e.g. E09000033.")
+    gss_code = ExistingSlugFilter(
+        field_name="gss_code",
+        model=Borough,
+        to_field="gss_code",
+        distinct=False,
+        label="ONS GSS code, e.g. E09000033.",
+    )
 
     class Meta:
         model = Borough

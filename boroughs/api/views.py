@@ -53,3 +53,9 @@ class StockTakeViewSet(StockTakeAnalysisMixin, PortalReadOnlyViewSet):
     search_fields = ["title", "publisher"]
     ordering_fields = ["title", "conducted_on", "modified_at"]
     ordering = ["-conducted_on"]
+
+    def get_queryset(self):
+        if self.action in ("summary", "matrix"):
+            # The analyses fetch questions themselves, in the shape they need.
+            return StockTake.objects.select_related("source")
+        return super().get_queryset()

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
     "svportal",
     "boroughs",
@@ -137,9 +138,10 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="SV Portal <no
 
 # --- REST framework ----------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so a missing or bad token is answered 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -180,6 +182,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
@@ -191,6 +197,8 @@ SPECTACULAR_SETTINGS = {
         "PartnershipKindEnum": "boroughs.models.Partnership.Kind",
         "OrganisationKindEnum": "boroughs.models.Organisation.Kind",
         "FunderKindEnum": "funding.models.Funder.Kind",
+        "PlanStatusEnum": "actionplans.models.ActionPlan.Status",
+        "CaseStudyStatusEnum": "casestudies.models.CaseStudy.Status",
     },
 }
 

@@ -1,6 +1,7 @@
 """Test settings: fast hashing, in-memory mail, static files served from source."""
 
 from .base import *  # noqa: F403
+from .base import env
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -15,3 +16,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
+
+# Parallel test workers share one Redis: keep each worker's cache (and throttle counts) apart.
+CACHES["default"]["KEY_PREFIX"] = "test-" + env.str("PYTEST_XDIST_WORKER", default="main")  # noqa: F405

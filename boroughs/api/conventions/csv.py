@@ -50,6 +50,24 @@ def _list_item(item):
     return str(item)
 
 
+def serializer_columns(serializer, prefix=""):
+    """The CSV columns of a serializer's output, nested objects flattened to "a.b".
+
+    Taken from the serializer, not from the first row, so that a record whose nested
+    object is empty cannot hide that object's columns for every record after it."""
+    from rest_framework import serializers
+
+    columns = []
+    for name, field in serializer.fields.items():
+        if getattr(field, "write_only", False):
+            continue
+        if isinstance(field, serializers.Serializer):
+            columns += serializer_columns(field, prefix=f"{prefix}{name}.")
+        else:
+            columns.append(f"{prefix}{name}")
+    return columns
+
+
 class _Echo:
     def write(self, value):
         return value

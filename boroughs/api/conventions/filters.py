@@ -92,21 +92,23 @@ def check_known_parameters(request, view):
 
 
 class ExistingSlugFilter(django_filters.CharFilter):
-    """Filter by the slug of a related record; a slug that names nothing is a 400.
+    """Filter by a value that must name a record (by default its slug): a value that names
+    nothing is a 400, never a silently empty result.
 
-    ``model`` is the related model whose slugs are valid values; ``field_name``
-    is the lookup path from the filtered model to that slug.
+    ``model`` is the model whose ``to_field`` values are valid; ``field_name`` is the
+    lookup path from the filtered model to that value.
     """
 
-    def __init__(self, *args, model, **kwargs):
+    def __init__(self, *args, model, to_field="slug", **kwargs):
         self.related_model = model
+        self.to_field = to_field
         kwargs.setdefault("distinct", True)
         super().__init__(*args, **kwargs)
 
     def filter(self, queryset, value):
         if value in (None, ""):
             return queryset
-        if not self.related_model._default_manager.filter(slug=value).exists():
+        if not self.related_model._default_manager.filter(**{self.to_field: value}).exists():
             name = self.related_model._meta.verbose_name
             raise ValidationError({self.field_name_for_errors: [f"There is no {name} “{value}”."]})
         return super().filter(queryset, value)

@@ -4,7 +4,7 @@ from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
-from .csv import csv_lines
+from .csv import csv_lines, serializer_columns
 from .filters import (
     COMMON_PARAMETERS,
     PortalSearchFilter,
@@ -51,5 +51,6 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
                 serializer_class(instance, context=context).data
                 for instance in queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
             )
-            return csv_response(csv_lines(rows), self.csv_filename or self.basename)
+            header = serializer_columns(serializer_class(context=context))
+            return csv_response(csv_lines(rows, header), self.csv_filename or self.basename)
         return super().list(request, *args, **kwargs)

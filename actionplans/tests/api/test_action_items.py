@@ -1,0 +1,528 @@
+"""/api/v1/action-items/: filters (overdue and due dates too), errors and CSV, on Westminster's
+plan's 40 items."""
+
+import csv
+import datetime as dt
+import io
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from actionplans.models import ActionItem
+from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
+from boroughs.models import Borough
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/action-items/"
+PLAN = "westminster-knife-crime-action-plan-2019"
+ITEM_COUNT = 40
+
+
+def slugs(response):
+    assert response.status_code == HTTPStatus.OK, response.content
+    return [row["slug"] for row in response.json()["results"]]
+
+
+def all_slugs(client, params=None):
+    return slugs(client.get(URL, {"page_size": "500", **(params or {})}))
+
+
+def csv_rows(response):
+    assert response.status_code == HTTPStatus.OK
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def assert_invalid(response, parameter):
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == 400
+    assert body["code"] == "invalid"
+    assert body["detail"]
+    assert list(body["errors"]) == [parameter]
+    assert body["errors"][parameter]
+    assert all(body["errors"][parameter])
+
+
+def assert_not_found(response):
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    body = response.json()
+    assert body["status"] == 404
+    assert body["code"] == "not_found"
+    assert body["detail"]
+
+
+def item(slug):
+    return ActionItem.objects.get(plan__slug=PLAN, slug=slug)
+
+
+def set_due(slug, due_date, **changes):
+    ActionItem.objects.filter(plan__slug=PLAN, slug=slug).update(due_date=due_date, **changes)
+
+
+#: Items past due and still open once `due_dates` has run.
+OVERDUE = {"wkcap-robbery-squad", "wkcap-gps-tagging-pilot", "wkcap-open-drug-markets"}
+
+
+@pytest.fixture
+def due_dates():
+    """Due dates on seven items (the real data has none); three of them are overdue."""
+    today = timezone.localdate()
+    set_due("wkcap-future-days-of-action", dt.date(2019, 6, 30), status="cancelled")
+    set_due("wkcap-gps-tagging-pilot", dt.date(2019, 12, 31))  # not started
+    set_due("wkcap-open-drug-markets", dt.date(2020, 3, 1), status="at_risk")
+    set_due("wkcap-public-health-approach", today - dt.timedelta(days=2))  # complete
+    set_due("wkcap-robbery-squad", today - dt.timedelta(days=1))  # on track
+    set_due("wkcap-mash", today)  # on track, due today: not yet overdue
+    set_due("wkcap-victim-analysis", today + dt.timedelta(days=30))
+    return today
+
+
+@pytest.fixture
+def redbridge_items():
+    """Two items of a Redbridge plan, beside Westminster's."""
+    plan = ActionPlanFactory(slug="redbridge-plan", borough=Borough.objects.get(slug="redbridge"))
+    return [i.slug for i in ActionItemFactory.create_batch(2, plan=plan, lead_agency="Redbridge")]
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+def test_the_list_is_westminsters_forty_items_in_plan_order(client):
+    response = client.get(URL)
+    body = response.json()
+    assert body["count"] == ITEM_COUNT
+    listed = slugs(response)
+    assert listed[0] == "wkcap-public-health-approach"  # Governance, first item
+    assert listed[-1] == "wkcap-victim-analysis"  # Supporting victims, last item
+    assert body["results"][0]["plan"] == {
+        "slug": PLAN,
+        "title": "Westminster Local Knife Crime Action Plan",
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"theme": "governance"},
+            [
+                "wkcap-public-health-approach",
+                "wkcap-prevention-matrix",
+                "wkcap-performance-dashboard",
+                "wkcap-jsna-youth-offenders",
+                "wkcap-shared-violence-dataset",
+                "wkcap-engage-health-partners",
+            ],
+        ),
+        (
+            {"status": "not_started"},
+            [
+                "wkcap-shared-violence-dataset",
+                "wkcap-engage-health-partners",
+                "wkcap-gps-tagging-pilot",
+                "wkcap-future-days-of-action",
+                "wkcap-health-messages-yos",
+            ],
+        ),
+        (
+            {"lead_agency": "METROPOLITAN police"},  # part of the name, any case
+            [
+                "wkcap-robbery-squad",
+                "wkcap-open-drug-markets",
+                "wkcap-targeted-patrols-specialist-units",
+                "wkcap-high-risk-venues",
+                "wkcap-stop-and-search",
+                "wkcap-test-purchase-operations",
+                "wkcap-safer-schools-officers",
+            ],
+        ),
+        (
+            {"lead_agency": "igxu", "status": "complete"},
+            [
+                "wkcap-igxu-criminal-exploitation",
+                "wkcap-igxu-family-therapist",
+                "wkcap-igxu-expansion",
+            ],
+        ),
+        (
+            {"theme": "keeping-weapons-off-our-streets", "status": "complete"},
+            ["wkcap-knife-crime-day-of-action"],
+        ),
+        (
+            {"q": "IGXU"},
+            [
+                "wkcap-jsna-youth-offenders",
+                "wkcap-gmace-meeting",
+                "wkcap-county-lines-analysis",
+                "wkcap-igxu-criminal-exploitation",
+                "wkcap-igxu-family-therapist",
+                "wkcap-igxu-casework",
+                "wkcap-igxu-expansion",
+            ],
+        ),
+        ({"q": "robbery squad"}, ["wkcap-robbery-squad"]),
+        ({"theme": "prevent"}, []),  # a theme of another framework
+    ],
+)
+def test_filters_return_the_matching_items(client, params, expected):
+    assert all_slugs(client, params) == expected
+
+
+@pytest.mark.parametrize(("status", "count"), [("on_track", 22), ("complete", 13)])
+def test_status_filter_counts(client, status, count):
+    body = client.get(URL, {"status": status, "page_size": "500"}).json()
+    assert body["count"] == count
+    assert {row["status"] for row in body["results"]} == {status}
+
+
+def test_borough_and_plan_filters(client, redbridge_items):
+    assert client.get(URL).json()["count"] == ITEM_COUNT + 2
+    assert sorted(all_slugs(client, {"borough": "redbridge"})) == sorted(redbridge_items)
+    assert sorted(all_slugs(client, {"plan": "redbridge-plan"})) == sorted(redbridge_items)
+    assert len(all_slugs(client, {"borough": "westminster"})) == ITEM_COUNT
+    assert len(all_slugs(client, {"plan": PLAN})) == ITEM_COUNT
+    assert all_slugs(client, {"borough": "lambeth"}) == []
+    assert all_slugs(client, {"borough": "westminster", "plan": "redbridge-plan"}) == []
+    assert sorted(all_slugs(client, {"lead_agency": "redbridge"})) == sorted(redbridge_items)
+
+
+def test_overdue_means_past_due_and_still_open(client, due_dates):
+    assert set(all_slugs(client, {"overdue": "true"})) == OVERDUE
+    not_overdue = all_slugs(client, {"overdue": "false"})
+    assert len(not_overdue) == ITEM_COUNT - len(OVERDUE)
+    assert not OVERDUE & set(not_overdue)
+    # Complete, cancelled, due today, due later and undated items are not overdue.
+    assert {
+        "wkcap-public-health-approach",
+        "wkcap-future-days-of-action",
+        "wkcap-mash",
+        "wkcap-victim-analysis",
+        "wkcap-youth-services-500k",
+    } <= set(not_overdue)
+
+
+def test_overdue_combines_with_other_filters(client, due_dates):
+    assert set(all_slugs(client, {"overdue": "true", "lead_agency": "metropolitan"})) == {
+        "wkcap-robbery-squad",
+        "wkcap-open-drug-markets",
+    }
+    assert all_slugs(client, {"overdue": "true", "theme": "governance"}) == []
+
+
+def test_overdue_is_empty_in_the_real_data(client):
+    assert all_slugs(client, {"overdue": "true"}) == []
+    assert len(all_slugs(client, {"overdue": "false"})) == ITEM_COUNT
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"due_before": "2020-01-01"}, {"wkcap-future-days-of-action", "wkcap-gps-tagging-pilot"}),
+        (
+            {"due_after": "2020-01-01"},
+            {
+                "wkcap-open-drug-markets",
+                "wkcap-public-health-approach",
+                "wkcap-robbery-squad",
+                "wkcap-mash",
+                "wkcap-victim-analysis",
+            },
+        ),
+        (
+            {"due_after": "2019-07-01", "due_before": "2020-06-01"},
+            {"wkcap-gps-tagging-pilot", "wkcap-open-drug-markets"},
+        ),
+        ({"due_before": "2019-01-01"}, set()),
+    ],
+)
+def test_due_date_filters(client, due_dates, params, expected):
+    assert set(all_slugs(client, params)) == expected
+
+
+# --- Paging, ordering, modified_after ------------------------------------------------------
+
+
+def test_pages_walk_the_whole_list(client):
+    everything = all_slugs(client)
+    first = client.get(URL, {"page_size": "15"}).json()
+    assert first["count"] == ITEM_COUNT
+    assert first["previous"] is None
+    assert "page=2" in first["next"]
+    pages = [slugs(client.get(URL, {"page_size": "15", "page": str(n)})) for n in (1, 2, 3)]
+    assert [len(page) for page in pages] == [15, 15, 10]
+    assert pages[0] + pages[1] + pages[2] == everything
+    assert client.get(URL, {"page_size": "15", "page": "3"}).json()["next"] is None
+    assert_not_found(client.get(URL, {"page_size": "15", "page": "4"}))
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "600"}, "page_size"),
+        ({"page": "-1"}, "page"),
+    ],
+)
+def test_malformed_paging_is_a_400(client, params, parameter):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_ordering_by_due_date_both_ways(client, due_dates):
+    soonest_first = [
+        "wkcap-future-days-of-action",
+        "wkcap-gps-tagging-pilot",
+        "wkcap-open-drug-markets",
+        "wkcap-public-health-approach",
+        "wkcap-robbery-squad",
+        "wkcap-mash",
+        "wkcap-victim-analysis",
+    ]
+    dated = {"due_after": "2000-01-01"}
+    assert all_slugs(client, {**dated, "ordering": "due_date"}) == soonest_first
+    assert all_slugs(client, {**dated, "ordering": "-due_date"}) == soonest_first[::-1]
+
+
+def test_ordering_by_title_both_ways(client):
+    by_title = list(
+        ActionItem.objects.filter(plan__slug=PLAN).order_by("title").values_list("slug", flat=True)
+    )
+    assert all_slugs(client, {"ordering": "title"}) == by_title
+    assert all_slugs(client, {"ordering": "-title"}) == by_title[::-1]
+
+
+def test_an_unknown_ordering_field_is_a_400(client):
+    assert_invalid(client.get(URL, {"ordering": "lead_agency"}), "ordering")
+
+
+def test_modified_after(client):
+    ActionItem.objects.update(modified_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    ActionItem.objects.filter(slug="wkcap-mash").update(
+        modified_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    )
+    assert all_slugs(client, {"modified_after": "2023-01-01T00:00:00Z"}) == ["wkcap-mash"]
+    assert len(all_slugs(client, {"modified_after": "2019-06-01T00:00:00Z"})) == ITEM_COUNT
+    assert_invalid(client.get(URL, {"modified_after": "2024-06-01T25:00"}), "modified_after")
+
+
+# --- Detail ------------------------------------------------------------------------------
+
+
+def test_detail_by_id(client):
+    expansion = item("wkcap-igxu-expansion")
+    response = client.get(f"{URL}{expansion.pk}/")
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["id"] == expansion.pk
+    assert body["slug"] == "wkcap-igxu-expansion"
+    assert body["title"] == "Expand the IGXU to RBKC and LBHF"
+    assert body["plan"]["slug"] == PLAN
+    assert body["borough"] == {
+        "slug": "westminster",
+        "name": "Westminster",
+        "gss_code": "E09000033",
+    }
+    assert body["theme"] == {
+        "slug": "supporting-victims-and-offering-ways-out-of-crime",
+        "name": "Supporting victims of knife crime and offering ways out of crime",
+    }
+    assert body["lead_agency"] == "IGXU"
+    assert body["status"] == "complete"
+    assert body["progress"] == 100
+    assert body["due_date"] is None
+    assert body["is_overdue"] is False
+    assert body["source_section"] == "5.2"
+
+
+@pytest.mark.parametrize(
+    ("slug", "overdue"),
+    [
+        ("wkcap-robbery-squad", True),  # on track, due yesterday
+        ("wkcap-open-drug-markets", True),  # at risk, due in 2020
+        ("wkcap-public-health-approach", False),  # complete
+        ("wkcap-future-days-of-action", False),  # cancelled
+        ("wkcap-mash", False),  # due today
+        ("wkcap-victim-analysis", False),  # due next month
+        ("wkcap-youth-services-500k", False),  # no due date
+    ],
+)
+def test_detail_says_whether_the_item_is_overdue(client, due_dates, slug, overdue):
+    body = client.get(f"{URL}{item(slug).pk}/").json()
+    assert body["is_overdue"] is overdue
+
+
+def test_the_list_says_which_items_are_overdue(client, due_dates):
+    rows = client.get(URL, {"page_size": "500"}).json()["results"]
+    assert {row["slug"] for row in rows if row["is_overdue"]} == OVERDUE
+
+
+@pytest.mark.parametrize("pk", ["999999", "abc"])
+def test_an_unknown_id_is_a_404(client, pk):
+    assert_not_found(client.get(f"{URL}{pk}/"))
+
+
+def test_items_are_not_looked_up_by_slug(client):
+    assert_not_found(client.get(f"{URL}wkcap-mash/"))
+
+
+def test_detail_refuses_unknown_parameters(client):
+    assert_invalid(client.get(f"{URL}{item('wkcap-mash').pk}/", {"overdue": "true"}), "overdue")
+
+
+# --- Refused parameters and values --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"borough": "atlantis"}, "borough"),
+        ({"plan": "atlantis-plan"}, "plan"),
+        ({"theme": "wizardry"}, "theme"),
+        ({"status": "lost"}, "status"),
+        ({"overdue": "maybe"}, "overdue"),
+        ({"overdue": "1"}, "overdue"),
+        ({"due_before": "soon"}, "due_before"),
+        ({"due_after": "2020-02-30"}, "due_after"),
+    ],
+)
+def test_an_unknown_filter_value_is_a_400_naming_the_parameter(client, params, parameter):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_unknown_parameters_are_a_400_naming_each(client):
+    response = client.get(URL, {"due": "2020-01-01", "agency": "IGXU"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert set(response.json()["errors"]) == {"due", "agency"}
+
+
+def test_an_error_is_json_when_csv_was_asked_for(client):
+    assert_invalid(client.get(URL, {"format": "csv", "overdue": "maybe"}), "overdue")
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def test_csv_is_every_item_with_a_header(client):
+    response = client.get(URL, {"format": "csv", "page_size": "10"})
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = csv_rows(response)
+    assert [row["slug"] for row in rows] == all_slugs(client)
+    assert len(rows) == ITEM_COUNT
+    first = rows[0]
+    assert first["id"] == str(item("wkcap-public-health-approach").pk)
+    assert first["plan.slug"] == PLAN
+    assert first["borough.slug"] == "westminster"
+    assert first["theme.name"] == "Governance"
+    assert first["status"] == "complete"
+    assert first["progress"] == "100"
+    assert first["is_overdue"] == "false"
+
+
+def test_csv_honours_the_filters(client, due_dates):
+    rows = csv_rows(client.get(URL, {"format": "csv", "overdue": "true"}))
+    assert {row["slug"] for row in rows} == OVERDUE
+    assert {row["is_overdue"] for row in rows} == {"true"}
+    rows = csv_rows(client.get(URL, {"format": "csv", "lead_agency": "metropolitan"}))
+    assert len(rows) == 7
+    rows = csv_rows(
+        client.get(URL, {"format": "csv", "due_before": "2020-01-01", "ordering": "-due_date"})
+    )
+    assert [row["slug"] for row in rows] == [
+        "wkcap-gps-tagging-pilot",
+        "wkcap-future-days-of-action",
+    ]
+    assert rows[0]["due_date"] == "2019-12-31"
+    rows = csv_rows(client.get(URL, {"format": "csv", "theme": "governance", "status": "complete"}))
+    assert len(rows) == 3
+
+
+def test_csv_of_one_item(client):
+    response = client.get(f"{URL}{item('wkcap-mash').pk}/", {"format": "csv"})
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"), newline="")))
+    assert [row["slug"] for row in rows] == ["wkcap-mash"]
+
+
+FORMULAS = {
+    "wkcap-gmace-meeting": '=HYPERLINK("http://evil")',
+    "wkcap-county-lines-analysis": "+1",
+    "wkcap-robbery-squad": "-2",
+    "wkcap-open-drug-markets": "@SUM(A1)",
+    "wkcap-high-risk-venues": "\tX",
+    "wkcap-stop-and-search": "\rY",
+}
+
+
+def test_csv_cells_that_would_be_formulas_start_with_an_apostrophe(client):
+    for slug, title in FORMULAS.items():
+        ActionItem.objects.filter(plan__slug=PLAN, slug=slug).update(title=title)
+    set_due("wkcap-mash", None, progress=40, lead_agency="=1+1")
+    rows = {row["slug"]: row for row in csv_rows(client.get(URL, {"format": "csv"}))}
+    for slug, title in FORMULAS.items():
+        assert rows[slug]["title"] == "'" + title
+    assert rows["wkcap-mash"]["lead_agency"] == "'=1+1"
+    # Numbers stay numbers; an unreported progress is empty.
+    assert rows["wkcap-mash"]["progress"] == "40"
+    assert rows["wkcap-public-health-approach"]["progress"] == "100"
+    assert rows["wkcap-robbery-squad"]["progress"] == ""
+    assert rows["wkcap-robbery-squad"]["version"] == "1"
+    assert rows["wkcap-robbery-squad"]["id"] == str(item("wkcap-robbery-squad").pk)
+    # Ordinary text is untouched.
+    assert rows["wkcap-mash"]["title"] == "Multi-Agency Safeguarding Hub information sharing"
+
+
+# --- Query counts ------------------------------------------------------------------------
+
+
+def add_items(count, user):
+    for plan in ActionPlanFactory.create_batch(count):
+        ActionItemFactory(plan=plan, last_updated_by=user, due_date=dt.date(2020, 1, 1))
+
+
+def test_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of items with plan, plan's borough, theme, last updater and source
+    joined."""
+    user = get_user_model().objects.create_user(username="updater", password="x")
+    add_items(2, user)
+    with django_assert_num_queries(2):
+        assert client.get(URL, {"page_size": "500"}).json()["count"] == ITEM_COUNT + 2
+    add_items(30, user)
+    with django_assert_num_queries(2):
+        assert client.get(URL, {"page_size": "500"}).json()["count"] == ITEM_COUNT + 32
+
+
+def test_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query for the items with plan, plan's borough, theme, last updater and source
+    joined."""
+    user = get_user_model().objects.create_user(username="updater", password="x")
+    add_items(2, user)
+    with django_assert_num_queries(1):
+        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == ITEM_COUNT + 2
+    add_items(30, user)
+    with django_assert_num_queries(1):
+        rows = csv_rows(client.get(URL, {"format": "csv"}))
+    assert len(rows) == ITEM_COUNT + 32
+    assert sum(row["last_updated_by"] == "updater" for row in rows) == 32
+
+
+def test_overdue_filter_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of items, for overdue=true and for overdue=false (whose test for
+    being overdue is a subquery of the same query)."""
+    user = get_user_model().objects.create_user(username="updater", password="x")
+    add_items(2, user)  # due in 2020 and on track: overdue
+    with django_assert_num_queries(2):
+        assert client.get(URL, {"overdue": "true"}).json()["count"] == 2
+    with django_assert_num_queries(2):
+        assert client.get(URL, {"overdue": "false"}).json()["count"] == ITEM_COUNT
+    add_items(30, user)
+    with django_assert_num_queries(2):
+        assert client.get(URL, {"overdue": "true"}).json()["count"] == 32
+    with django_assert_num_queries(2):
+        assert client.get(URL, {"overdue": "false"}).json()["count"] == ITEM_COUNT

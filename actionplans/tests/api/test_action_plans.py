@@ -1,0 +1,289 @@
+"""/api/v1/action-plans/: filters, paging, errors and CSV, on Westminster's plan and a few more."""
+
+import csv
+import datetime as dt
+import io
+from http import HTTPStatus
+
+import pytest
+
+from actionplans.models import ActionPlan, Framework
+from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
+from boroughs.models import Borough, Partnership
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/action-plans/"
+WESTMINSTER = "westminster-knife-crime-action-plan-2019"
+
+
+def slugs(response):
+    assert response.status_code == HTTPStatus.OK, response.content
+    return [row["slug"] for row in response.json()["results"]]
+
+
+def csv_text(response):
+    assert response.status_code == HTTPStatus.OK
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def csv_rows(response):
+    return list(csv.DictReader(io.StringIO(csv_text(response), newline="")))
+
+
+def assert_invalid(response, parameter):
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == 400
+    assert body["code"] == "invalid"
+    assert body["detail"]
+    assert list(body["errors"]) == [parameter]
+    assert body["errors"][parameter]
+    assert all(body["errors"][parameter])
+
+
+def assert_not_found(response):
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    body = response.json()
+    assert body["status"] == 404
+    assert body["code"] == "not_found"
+    assert body["detail"]
+
+
+@pytest.fixture
+def more_plans():
+    """Redbridge's superseded plan (3 items) and a Sussex partnership's draft plan (no borough)."""
+    redbridge = ActionPlanFactory(
+        slug="redbridge-serious-violence-plan-2018",
+        title="Redbridge Serious Violence Plan",
+        borough=Borough.objects.get(slug="redbridge"),
+        framework=Framework.objects.get(slug="prevent-protect-prepare-pursue"),
+        status=ActionPlan.Status.SUPERSEDED,
+        overseen_by="Redbridge Community Safety Partnership",
+        last_refreshed_on=dt.date(2018, 3, 1),
+    )
+    theme = redbridge.framework.themes.get(slug="prevent")
+    ActionItemFactory.create_batch(3, plan=redbridge, theme=theme)
+    sussex = ActionPlanFactory(
+        slug="sussex-reboot-draft-plan",
+        title="Sussex Reboot Delivery Plan",
+        borough=None,
+        partnership=Partnership.objects.get(slug="sussex-reboot"),
+        framework=Framework.objects.get(slug="serious-violence-strategy-2018"),
+        status=ActionPlan.Status.DRAFT,
+        overseen_by="Sussex Violence Reduction Partnership",
+        last_refreshed_on=dt.date(2020, 9, 1),
+    )
+    return {"redbridge": redbridge.slug, "sussex": sussex.slug}
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+def test_the_real_data_has_westminsters_plan(client):
+    response = client.get(URL)
+    assert response.json()["count"] == 1
+    assert slugs(response) == [WESTMINSTER]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"borough": "westminster"}, {WESTMINSTER}),
+        ({"borough": "redbridge"}, {"redbridge"}),
+        ({"borough": "lambeth"}, set()),  # a real borough without a plan
+        ({"framework": "mopac-knife-crime-strategy-2017"}, {WESTMINSTER}),
+        ({"framework": "prevent-protect-prepare-pursue"}, {"redbridge"}),
+        ({"framework": "curtail-treat-support-strengthen"}, set()),
+        ({"status": "active"}, {WESTMINSTER}),
+        ({"status": "superseded"}, {"redbridge"}),
+        ({"status": "draft"}, {"sussex"}),
+        ({"status": "active", "borough": "redbridge"}, set()),
+        ({"q": "Westminster"}, {WESTMINSTER}),
+        ({"q": "Sussex Violence Reduction"}, {"sussex"}),  # overseen_by is searched
+        ({"q": "Redbridge"}, {"redbridge"}),
+    ],
+)
+def test_filters_return_the_matching_plans(client, more_plans, params, expected):
+    expected_slugs = {more_plans.get(name, name) for name in expected}
+    assert set(slugs(client.get(URL, params))) == expected_slugs
+
+
+def test_ordering_by_title_both_ways(client, more_plans):
+    by_title = [more_plans["redbridge"], more_plans["sussex"], WESTMINSTER]
+    assert slugs(client.get(URL, {"ordering": "title"})) == by_title
+    assert slugs(client.get(URL, {"ordering": "-title"})) == by_title[::-1]
+
+
+def test_ordering_by_last_refreshed_both_ways(client, more_plans):
+    oldest_first = [more_plans["redbridge"], WESTMINSTER, more_plans["sussex"]]
+    assert slugs(client.get(URL, {"ordering": "last_refreshed_on"})) == oldest_first
+    assert slugs(client.get(URL, {"ordering": "-last_refreshed_on"})) == oldest_first[::-1]
+
+
+def test_paging(client, more_plans):
+    first = client.get(URL, {"page_size": "2", "ordering": "title"}).json()
+    assert first["count"] == 3
+    assert len(first["results"]) == 2
+    assert "page=2" in first["next"]
+    assert slugs(client.get(URL, {"page_size": "2", "page": "2", "ordering": "title"})) == [
+        WESTMINSTER
+    ]
+    assert_not_found(client.get(URL, {"page_size": "2", "page": "3"}))
+    assert_invalid(client.get(URL, {"page_size": "1.5"}), "page_size")
+
+
+def test_modified_after(client, more_plans):
+    ActionPlan.objects.update(modified_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    ActionPlan.objects.filter(slug=WESTMINSTER).update(
+        modified_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    )
+    assert slugs(client.get(URL, {"modified_after": "2023-01-01T00:00:00Z"})) == [WESTMINSTER]
+    assert len(slugs(client.get(URL, {"modified_after": "2019-01-01T00:00:00Z"}))) == 3
+    assert_invalid(client.get(URL, {"modified_after": "soon"}), "modified_after")
+
+
+# --- Detail ------------------------------------------------------------------------------
+
+
+def test_detail_of_westminsters_plan(client):
+    response = client.get(f"{URL}{WESTMINSTER}/")
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["title"] == "Westminster Local Knife Crime Action Plan"
+    assert body["item_count"] == 40
+    assert body["borough"] == {
+        "slug": "westminster",
+        "name": "Westminster",
+        "gss_code": "E09000033",
+    }
+    assert body["partnership"] == {
+        "slug": "westminster-youth-crime-prevention-partnership",
+        "name": "Youth Crime Prevention Partnership",
+    }
+    assert body["framework"] == {
+        "slug": "mopac-knife-crime-strategy-2017",
+        "name": "MOPAC Anti-Knife Crime Strategy",
+    }
+    assert body["status"] == "active"
+    assert body["scope"] == "partnership_wide"
+    assert body["last_refreshed_on"] == "2019-05-01"
+    assert body["last_refreshed_on_precision"] == "month"
+    assert body["source"]["key"] == "westminster-knife-crime-scrutiny-2019"
+
+
+def test_item_counts_are_per_plan(client, more_plans):
+    counts = {row["slug"]: row["item_count"] for row in client.get(URL).json()["results"]}
+    assert counts == {WESTMINSTER: 40, more_plans["redbridge"]: 3, more_plans["sussex"]: 0}
+    assert client.get(f"{URL}{more_plans['redbridge']}/").json()["item_count"] == 3
+
+
+def test_an_unknown_slug_is_a_404(client):
+    assert_not_found(client.get(f"{URL}atlantis-action-plan/"))
+
+
+# --- Refused parameters and values --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"borough": "atlantis"}, "borough"),
+        ({"framework": "the-five-ps"}, "framework"),
+        ({"status": "lost"}, "status"),
+        ({"ordering": "borough"}, "ordering"),
+        ({"plan": WESTMINSTER}, "plan"),
+    ],
+)
+def test_unknown_values_and_parameters_are_a_400_naming_the_parameter(client, params, parameter):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_detail_refuses_unknown_parameters(client):
+    assert_invalid(client.get(f"{URL}{WESTMINSTER}/", {"status": "active"}), "status")
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def test_csv_of_westminsters_plan(client):
+    response = client.get(URL, {"format": "csv"})
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = csv_rows(response)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["slug"] == WESTMINSTER
+    assert row["borough.slug"] == "westminster"
+    assert row["framework.slug"] == "mopac-knife-crime-strategy-2017"
+    assert row["partnership.name"] == "Youth Crime Prevention Partnership"
+    assert row["item_count"] == "40"
+
+
+def test_csv_honours_the_filters(client, more_plans):
+    rows = csv_rows(client.get(URL, {"format": "csv", "status": "superseded"}))
+    assert [row["slug"] for row in rows] == [more_plans["redbridge"]]
+    assert rows[0]["item_count"] == "3"
+    rows = csv_rows(client.get(URL, {"format": "csv", "ordering": "-title"}))
+    assert [row["slug"] for row in rows] == [
+        WESTMINSTER,
+        more_plans["sussex"],
+        more_plans["redbridge"],
+    ]
+
+
+def test_csv_keeps_each_rows_partnership_whatever_comes_first(client, more_plans):
+    """The columns come from the serializer, not from whichever row happens to be first."""
+    rows = csv_rows(client.get(URL, {"format": "csv", "ordering": "title"}))
+    assert rows[0]["slug"] == more_plans["redbridge"]  # no partnership
+    westminster = next(row for row in rows if row["slug"] == WESTMINSTER)
+    assert westminster.get("partnership.slug") == "westminster-youth-crime-prevention-partnership"
+
+
+def test_an_empty_csv_still_has_its_header_row(client):
+    lines = csv_text(client.get(URL, {"format": "csv", "status": "draft"})).splitlines()
+    assert lines, "the CSV is empty"
+    assert lines[0].startswith("slug,title,")
+    assert len(lines) == 1
+
+
+def test_csv_neutralises_formulas(client):
+    ActionPlan.objects.filter(slug=WESTMINSTER).update(
+        title='=HYPERLINK("http://evil")', overseen_by="-2"
+    )
+    row = csv_rows(client.get(URL, {"format": "csv"}))[0]
+    assert row["title"] == '\'=HYPERLINK("http://evil")'
+    assert row["overseen_by"] == "'-2"
+    assert row["item_count"] == "40"
+    assert row["version"] == "1"
+
+
+def test_an_error_is_json_when_csv_was_asked_for(client):
+    assert_invalid(client.get(URL, {"format": "csv", "framework": "nope"}), "framework")
+
+
+# --- Query counts ------------------------------------------------------------------------
+
+
+def test_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of plans with borough, partnership, framework and source joined
+    and their items counted."""
+    ActionPlanFactory.create_batch(2)
+    with django_assert_num_queries(2):
+        assert client.get(URL).json()["count"] == 3
+    ActionPlanFactory.create_batch(30)
+    with django_assert_num_queries(2):
+        assert client.get(URL).json()["count"] == 33
+
+
+def test_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query for the plans with borough, partnership, framework and source joined
+    and their items counted."""
+    ActionPlanFactory.create_batch(2)
+    with django_assert_num_queries(1):
+        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == 3
+    ActionPlanFactory.create_batch(30)
+    with django_assert_num_queries(1):
+        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == 33

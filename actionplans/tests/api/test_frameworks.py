@@ -1,0 +1,223 @@
+"""/api/v1/frameworks/: filters, themes in order, errors and CSV, on the real data."""
+
+import csv
+import datetime as dt
+import io
+from http import HTTPStatus
+
+import pytest
+
+from actionplans.models import Framework, Theme
+from actionplans.tests.factories import FrameworkFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/frameworks/"
+MOPAC = "mopac-knife-crime-strategy-2017"
+CURTAIL = "curtail-treat-support-strengthen"
+PPPP = "prevent-protect-prepare-pursue"
+SVS = "serious-violence-strategy-2018"
+BY_NAME = [CURTAIL, MOPAC, PPPP, SVS]
+MOPAC_THEMES = [
+    "Governance",
+    "Targeting lawbreakers",
+    "Keeping weapons off our streets",
+    "Protecting and educating young people",
+    "Standing with communities, neighbourhoods and families against knife crime",
+    "Supporting victims of knife crime and offering ways out of crime",
+]
+
+
+def slugs(response):
+    assert response.status_code == HTTPStatus.OK, response.content
+    return [row["slug"] for row in response.json()["results"]]
+
+
+def csv_rows(response):
+    assert response.status_code == HTTPStatus.OK
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def assert_invalid(response, parameter):
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == 400
+    assert body["code"] == "invalid"
+    assert body["detail"]
+    assert list(body["errors"]) == [parameter]
+    assert body["errors"][parameter]
+    assert all(body["errors"][parameter])
+
+
+def assert_not_found(response):
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    body = response.json()
+    assert body["status"] == 404
+    assert body["code"] == "not_found"
+    assert body["detail"]
+
+
+def test_the_list_is_every_framework_by_name(client):
+    response = client.get(URL)
+    assert response.json()["count"] == 4
+    assert slugs(response) == BY_NAME
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"owner": "waltham-forest"}, [CURTAIL]),
+        ({"owner": "westminster"}, []),  # a real borough without a framework of its own
+        ({"q": "knife"}, [MOPAC, SVS]),
+        ({"q": "Curtail"}, [CURTAIL]),
+        ({"q": "unicorn"}, []),
+    ],
+)
+def test_filters_and_search(client, params, expected):
+    assert slugs(client.get(URL, params)) == expected
+
+
+def test_ordering_by_name_both_ways(client):
+    assert slugs(client.get(URL, {"ordering": "name"})) == BY_NAME
+    assert slugs(client.get(URL, {"ordering": "-name"})) == BY_NAME[::-1]
+
+
+def test_paging(client):
+    first = client.get(URL, {"page_size": "3"}).json()
+    assert first["count"] == 4
+    assert [row["slug"] for row in first["results"]] == BY_NAME[:3]
+    assert "page=2" in first["next"]
+    assert slugs(client.get(URL, {"page_size": "3", "page": "2"})) == BY_NAME[3:]
+    assert_not_found(client.get(URL, {"page_size": "3", "page": "3"}))
+    assert_invalid(client.get(URL, {"page_size": "-1"}), "page_size")
+
+
+def test_modified_after(client):
+    Framework.objects.update(modified_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    Framework.objects.filter(slug=PPPP).update(modified_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    assert slugs(client.get(URL, {"modified_after": "2023-01-01T00:00:00Z"})) == [PPPP]
+    assert slugs(client.get(URL, {"modified_after": "2019-01-01"})) == BY_NAME
+    assert_invalid(client.get(URL, {"modified_after": "2023-13-45"}), "modified_after")
+
+
+def test_detail_lists_the_themes_in_order(client):
+    response = client.get(f"{URL}{MOPAC}/")
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["name"] == "MOPAC Anti-Knife Crime Strategy"
+    assert body["owner"] is None
+    assert [theme["name"] for theme in body["themes"]] == MOPAC_THEMES
+    assert [theme["order"] for theme in body["themes"]] == [1, 2, 3, 4, 5, 6]
+    assert body["themes"][0]["slug"] == "governance"
+    assert body["source"]["key"] == "westminster-knife-crime-scrutiny-2019"
+
+
+def test_themes_follow_their_order_not_their_age(client):
+    for theme in Theme.objects.filter(framework__slug=MOPAC):
+        Theme.objects.filter(pk=theme.pk).update(order=10 - theme.order)
+    names = [theme["name"] for theme in client.get(f"{URL}{MOPAC}/").json()["themes"]]
+    assert names == MOPAC_THEMES[::-1]
+
+
+def test_detail_names_the_owner(client):
+    body = client.get(f"{URL}{CURTAIL}/").json()
+    assert body["owner"] == {
+        "slug": "waltham-forest",
+        "name": "Waltham Forest",
+        "gss_code": "E09000031",
+    }
+    assert [theme["name"] for theme in body["themes"]] == [
+        "Curtail",
+        "Treat",
+        "Support",
+        "Strengthen",
+    ]
+
+
+def test_an_unknown_slug_is_a_404(client):
+    assert_not_found(client.get(f"{URL}the-five-ps/"))
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"owner": "atlantis"}, "owner"),
+        ({"ordering": "owner"}, "ordering"),
+        ({"borough": "westminster"}, "borough"),  # frameworks are filtered by owner
+    ],
+)
+def test_unknown_values_and_parameters_are_a_400_naming_the_parameter(client, params, parameter):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_detail_refuses_unknown_parameters(client):
+    assert_invalid(client.get(f"{URL}{MOPAC}/", {"owner": "westminster"}), "owner")
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def test_csv_lists_every_framework_with_its_themes(client):
+    rows = csv_rows(client.get(URL, {"format": "csv", "page_size": "1"}))
+    assert [row["slug"] for row in rows] == BY_NAME
+    assert {"slug", "name", "themes", "owner.slug"} <= set(rows[0])
+    assert rows[0]["owner.slug"] == "waltham-forest"
+    mopac = rows[1]
+    assert mopac["themes"] == "; ".join(MOPAC_THEMES)
+
+
+def test_csv_honours_the_filters(client):
+    rows = csv_rows(client.get(URL, {"format": "csv", "owner": "waltham-forest"}))
+    assert [row["slug"] for row in rows] == [CURTAIL]
+    rows = csv_rows(client.get(URL, {"format": "csv", "q": "knife"}))
+    assert [row["slug"] for row in rows] == [MOPAC, SVS]
+
+
+def test_csv_keeps_the_owner_whatever_comes_first(client):
+    """The columns come from the serializer, not from whichever row happens to be first."""
+    rows = csv_rows(client.get(URL, {"format": "csv", "ordering": "-name"}))
+    assert [row["slug"] for row in rows] == BY_NAME[::-1]
+    assert rows[-1].get("owner.slug") == "waltham-forest"
+
+
+def test_csv_neutralises_formulas(client):
+    Framework.objects.filter(slug=MOPAC).update(name="@SUM(A1)", description="+1")
+    row = next(row for row in csv_rows(client.get(URL, {"format": "csv"})) if row["slug"] == MOPAC)
+    assert row["name"] == "'@SUM(A1)"
+    assert row["description"] == "'+1"
+
+
+def test_an_error_is_json_when_csv_was_asked_for(client):
+    assert_invalid(client.get(URL, {"format": "csv", "owner": "atlantis"}), "owner")
+
+
+# --- Query counts ------------------------------------------------------------------------
+
+
+def add_frameworks(count):
+    for framework in FrameworkFactory.create_batch(count):
+        ThemeFactory.create_batch(2, framework=framework)
+
+
+def test_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of frameworks (owner and source joined), 1 themes prefetch."""
+    add_frameworks(2)
+    with django_assert_num_queries(3):
+        assert client.get(URL).json()["count"] == 6
+    add_frameworks(30)
+    with django_assert_num_queries(3):
+        assert client.get(URL).json()["count"] == 36
+
+
+def test_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query for the frameworks (owner and source joined), 1 themes prefetch."""
+    add_frameworks(2)
+    with django_assert_num_queries(2):
+        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == 6
+    add_frameworks(30)
+    with django_assert_num_queries(2):
+        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == 36

@@ -1,0 +1,275 @@
+import datetime as dt
+from http import HTTPStatus
+
+import pytest
+
+from boroughs.models import Borough
+from boroughs.tests.factories import BoroughFactory
+
+from .support import assert_invalid, assert_not_found, consume, read_csv, slugs
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/boroughs/"
+
+SOUTH_WEST = [
+    "bath-and-north-east-somerset",
+    "bristol",
+    "north-somerset",
+    "somerset",
+    "south-gloucestershire",
+]
+COUNTIES = [
+    "east-sussex",
+    "norfolk",
+    "north-yorkshire",
+    "nottinghamshire",
+    "somerset",
+    "suffolk",
+    "west-sussex",
+]
+
+
+def test_anyone_can_list_boroughs_a_page_at_a_time_by_name(client):
+    response = client.get(URL)
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["count"] == 55
+    assert len(body["results"]) == 50
+    assert body["next"] == "http://testserver/api/v1/boroughs/?page=2"
+    assert body["previous"] is None
+    assert slugs(response)[:3] == ["barking-and-dagenham", "barnet", "bath-and-north-east-somerset"]
+
+
+def test_page_size_and_page_reach_the_last_boroughs(client):
+    response = client.get(URL, {"page_size": 10, "page": 6})
+
+    body = response.json()
+    assert body["count"] == 55
+    assert slugs(response) == ["waltham-forest", "wandsworth", "west-sussex", "westminster", "york"]
+    assert body["next"] is None
+    assert body["previous"] == "http://testserver/api/v1/boroughs/?page=5&page_size=10"
+
+
+def test_a_page_past_the_end_is_a_404_saying_how_many_pages_there_are(client):
+    response = client.get(URL, {"page_size": 10, "page": 7})
+
+    assert_not_found(response)
+    assert response.json()["detail"] == "There is no page 7: there are 6 pages."
+
+
+@pytest.mark.parametrize("page_size", ["0", "501", "ten"])
+def test_a_page_size_outside_1_to_500_is_refused(client, page_size):
+    assert_invalid(client.get(URL, {"page_size": page_size}), "page_size")
+
+
+def test_region_london_gives_the_33_london_boroughs_and_the_city(client):
+    response = client.get(URL, {"region": "london"})
+
+    body = response.json()
+    assert body["count"] == 33
+    assert {borough["region"] for borough in body["results"]} == {"london"}
+    assert {borough["kind"] for borough in body["results"]} == {"london_borough", "city_of_london"}
+    assert "westminster" in slugs(response)
+    assert "bristol" not in slugs(response)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"region": "south_west"}, SOUTH_WEST),
+        ({"region": "north_west"}, ["greater-manchester-combined-authority", "liverpool"]),
+        ({"kind": "county"}, COUNTIES),
+        ({"kind": "combined_authority"}, ["greater-manchester-combined-authority"]),
+        ({"region": "south_east", "kind": "county"}, ["east-sussex", "west-sussex"]),
+        ({"gss_code": "E09000033"}, ["westminster"]),
+        ({"gss_code": "E47000001"}, ["greater-manchester-combined-authority"]),
+        ({"region": "wales"}, []),
+    ],
+)
+def test_filters_give_exactly_the_matching_boroughs(client, params, expected):
+    assert slugs(client.get(URL, params)) == expected
+
+
+@pytest.mark.parametrize(
+    ("ordering", "first"),
+    [
+        ("name", ["barking-and-dagenham", "barnet", "bath-and-north-east-somerset"]),
+        ("-name", ["york", "westminster", "west-sussex"]),
+        ("gss_code", ["redcar-and-cleveland", "north-east-lincolnshire", "york"]),
+        ("-gss_code", ["greater-manchester-combined-authority", "west-sussex", "suffolk"]),
+        ("-region,name", ["bradford", "north-east-lincolnshire", "north-yorkshire"]),
+    ],
+)
+def test_ordering_sorts_boroughs_either_way(client, ordering, first):
+    assert slugs(client.get(URL, {"ordering": ordering}))[:3] == first
+
+
+def test_q_searches_names_and_gss_codes(client):
+    assert slugs(client.get(URL, {"q": "york"})) == ["north-yorkshire", "york"]
+    assert slugs(client.get(URL, {"q": "E47"})) == ["greater-manchester-combined-authority"]
+    assert slugs(client.get(URL, {"q": "somerset north"})) == [
+        "bath-and-north-east-somerset",
+        "north-somerset",
+    ]
+
+
+def test_modified_after_gives_only_boroughs_changed_since(client):
+    Borough.objects.filter(slug="york").update(modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC))
+
+    response = client.get(URL, {"modified_after": "2099-01-01T00:00:00Z"})
+
+    assert slugs(response) == ["york"]
+    assert response.json()["results"][0]["modified_at"] == "2099-01-02T00:00:00Z"
+
+
+def test_a_malformed_modified_after_is_refused(client):
+    messages = assert_invalid(client.get(URL, {"modified_after": "last tuesday"}), "modified_after")
+    assert messages == ["Enter a valid date/time."]
+
+
+def test_a_borough_by_slug_with_its_source(client):
+    response = client.get(f"{URL}westminster/")
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body.pop("modified_at")
+    assert body == {
+        "slug": "westminster",
+        "name": "Westminster",
+        "gss_code": "E09000033",
+        "kind": "london_borough",
+        "region": "london",
+        "police_force": "Metropolitan Police Service",
+        "source": {
+            "key": "ons-local-authority-codes",
+            "title": "Local authority districts, counties and unitary authorities: names and codes",
+            "publisher": "Office for National Statistics",
+            "published_on": None,
+            "document": "",
+            "url": "https://geoportal.statistics.gov.uk/",
+        },
+        "source_section": "London local authorities (E09)",
+    }
+
+
+def test_an_unknown_borough_is_a_json_404(client):
+    assert_not_found(client.get(f"{URL}atlantis/"))
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"region": "atlantis"}, "region"),
+        ({"kind": "parish"}, "kind"),
+        ({"regoin": "london"}, "regoin"),
+        ({"ordering": "police_force"}, "ordering"),
+        ({"ordering": "name,-population"}, "ordering"),
+        ({"page": "first"}, "page"),
+    ],
+)
+def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
+    client, params, parameter
+):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_the_error_for_an_unknown_region_names_the_value(client):
+    messages = assert_invalid(client.get(URL, {"region": "atlantis"}), "region")
+    assert messages == ["Select a valid choice. atlantis is not one of the available choices."]
+
+
+def test_the_error_for_an_unknown_parameter_lists_what_the_endpoint_understands(client):
+    messages = assert_invalid(client.get(URL, {"regoin": "london"}), "regoin")
+    assert messages == [
+        "Unknown parameter. This endpoint understands: format, gss_code, kind, "
+        "modified_after, ordering, page, page_size, q, region."
+    ]
+
+
+def test_a_borough_takes_no_list_filters(client):
+    assert_invalid(client.get(f"{URL}westminster/", {"region": "london"}), "region")
+
+
+def test_a_gss_code_that_names_no_borough_is_refused(client):
+    assert_invalid(client.get(URL, {"gss_code": "E09999999"}), "gss_code")
+
+
+def test_csv_is_the_whole_filtered_list_with_flattened_sources(client):
+    response = client.get(URL, {"region": "south_west", "format": "csv"})
+
+    header, rows = read_csv(response)
+    assert response["Content-Disposition"] == 'attachment; filename="borough.csv"'
+    assert header == [
+        "slug",
+        "name",
+        "gss_code",
+        "kind",
+        "region",
+        "police_force",
+        "source.key",
+        "source.title",
+        "source.publisher",
+        "source.published_on",
+        "source.document",
+        "source.url",
+        "source_section",
+        "modified_at",
+    ]
+    assert [row["slug"] for row in rows] == SOUTH_WEST
+    bristol = rows[1]
+    assert bristol["name"] == "Bristol"
+    assert bristol["gss_code"] == "E06000023"
+    assert bristol["police_force"] == "Avon and Somerset Constabulary"
+    assert bristol["source.publisher"] == "Office for National Statistics"
+
+
+def test_csv_is_not_paged(client):
+    _, rows = read_csv(client.get(URL, {"format": "csv"}))
+
+    assert len(rows) == 55
+    assert rows[-1]["slug"] == "york"
+
+
+def test_csv_honours_ordering_and_search(client):
+    _, rows = read_csv(client.get(URL, {"format": "csv", "q": "york", "ordering": "-name"}))
+
+    assert [row["slug"] for row in rows] == ["york", "north-yorkshire"]
+
+
+def test_a_csv_request_with_an_unknown_value_gets_a_json_error(client):
+    assert_invalid(client.get(URL, {"format": "csv", "region": "atlantis"}), "region")
+
+
+def test_csv_of_an_empty_list_still_has_its_header_row(client):
+    header, rows = read_csv(client.get(URL, {"region": "wales", "format": "csv"}))
+
+    assert rows == []
+    assert header is not None
+    assert header[:3] == ["slug", "name", "gss_code"]
+
+
+def test_borough_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of boroughs joined to their sources."""
+    BoroughFactory.create_batch(3)
+    with django_assert_num_queries(2):
+        response = client.get(URL, {"page_size": 500})
+    assert response.json()["count"] == 58
+
+    BoroughFactory.create_batch(30)
+    with django_assert_num_queries(2):
+        response = client.get(URL, {"page_size": 500})
+    assert len(response.json()["results"]) == 88
+
+
+def test_borough_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query: the boroughs joined to their sources, read in chunks."""
+    BoroughFactory.create_batch(3)
+    with django_assert_num_queries(1):
+        consume(client.get(URL, {"format": "csv"}))
+
+    BoroughFactory.create_batch(30)
+    with django_assert_num_queries(1):
+        _, rows = read_csv(client.get(URL, {"format": "csv"}))
+    assert len(rows) == 88

@@ -1,0 +1,189 @@
+import datetime as dt
+from http import HTTPStatus
+
+import pytest
+
+from boroughs.models import Organisation
+from boroughs.tests.factories import OrganisationFactory
+
+from .support import assert_invalid, assert_not_found, consume, read_csv, slugs
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/organisations/"
+
+POLICE = [
+    "avon-and-somerset-constabulary",
+    "cleveland-police",
+    "greater-manchester-police",
+    "humberside-police",
+    "merseyside-police",
+    "metropolitan-police-service",
+    "norfolk-constabulary",
+    "sussex-police",
+]
+
+
+def test_anyone_can_list_organisations_a_page_at_a_time_by_name(client):
+    response = client.get(URL)
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["count"] == 55
+    assert len(body["results"]) == 50
+    assert body["next"] == "http://testserver/api/v1/organisations/?page=2"
+    assert slugs(response)[:3] == ["abianda", "arc-theatre", "audioactive"]
+
+
+def test_the_last_page_has_the_rest(client):
+    response = client.get(URL, {"page": 2})
+
+    body = response.json()
+    assert body["next"] is None
+    assert body["previous"] == "http://testserver/api/v1/organisations/"
+    assert slugs(response) == [
+        "violence-and-vulnerability-unit",
+        "well-woman-centre-wakefield",
+        "ymca-downslink-group",
+        "young-lambeth-cooperative",
+        "young-westminster-foundation",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("police", POLICE),
+        ("education", ["university-of-greenwich", "university-of-suffolk"]),
+        ("social_enterprise", ["abianda", "family-psychology-mutual"]),
+        ("company", ["buddi-ltd"]),
+        (
+            "public_body",
+            ["cleveland-police-and-crime-commissioner", "sussex-police-and-crime-commissioner"],
+        ),
+    ],
+)
+def test_kind_gives_exactly_the_organisations_of_that_kind(client, kind, expected):
+    response = client.get(URL, {"kind": kind})
+
+    assert slugs(response) == expected
+    assert {organisation["kind"] for organisation in response.json()["results"]} == {kind}
+
+
+@pytest.mark.parametrize(
+    ("ordering", "first"),
+    [
+        ("name", ["abianda", "arc-theatre", "audioactive"]),
+        ("-name", ["young-westminster-foundation", "young-lambeth-cooperative"]),
+        ("kind,name", ["avenues-youth-project", "barnardos", "chance-uk"]),
+        (
+            "-kind,name",
+            ["abianda", "family-psychology-mutual", "cleveland-police-and-crime-commissioner"],
+        ),
+    ],
+)
+def test_ordering_sorts_organisations_either_way(client, ordering, first):
+    assert slugs(client.get(URL, {"ordering": ordering}))[: len(first)] == first
+
+
+def test_q_searches_names_and_descriptions(client):
+    assert slugs(client.get(URL, {"q": "theatre"})) == ["arc-theatre", "gw-theatre-company"]
+    assert slugs(client.get(URL, {"q": "knife arch"})) == ["merseyside-police"]
+
+
+def test_modified_after_gives_only_organisations_changed_since(client):
+    Organisation.objects.filter(slug="redthread").update(
+        modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC)
+    )
+
+    assert slugs(client.get(URL, {"modified_after": "2099-01-01"})) == ["redthread"]
+
+
+def test_a_malformed_modified_after_is_refused(client):
+    assert_invalid(client.get(URL, {"modified_after": "soon"}), "modified_after")
+
+
+def test_an_organisation_by_slug(client):
+    response = client.get(f"{URL}redthread/")
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["name"] == "Redthread"
+    assert body["kind"] == "charity"
+    assert body["description"].startswith('Partner (printed "Red Thread")')
+    assert body["source"]["key"] == "westminster-knife-crime-scrutiny-2019"
+
+
+def test_an_unknown_organisation_is_a_json_404(client):
+    assert_not_found(client.get(f"{URL}acme-widgets/"))
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"kind": "charities"}, "kind"),
+        ({"type": "charity"}, "type"),
+        ({"ordering": "website"}, "ordering"),
+    ],
+)
+def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
+    client, params, parameter
+):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_csv_is_the_filtered_list_with_flattened_sources(client):
+    header, rows = read_csv(client.get(URL, {"kind": "police", "format": "csv"}))
+
+    assert header == [
+        "slug",
+        "name",
+        "kind",
+        "website",
+        "description",
+        "source.key",
+        "source.title",
+        "source.publisher",
+        "source.published_on",
+        "source.document",
+        "source.url",
+        "source_section",
+        "modified_at",
+    ]
+    assert [row["slug"] for row in rows] == POLICE
+    merseyside = rows[4]
+    assert merseyside["name"] == "Merseyside Police"
+    assert "knife arch" in merseyside["description"]
+
+
+def test_csv_is_not_paged(client):
+    _, rows = read_csv(client.get(URL, {"format": "csv", "ordering": "-name"}))
+
+    assert len(rows) == 55
+    assert rows[0]["slug"] == "young-westminster-foundation"
+    assert rows[-1]["slug"] == "abianda"
+
+
+def test_organisation_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of organisations joined to their sources."""
+    OrganisationFactory.create_batch(3)
+    with django_assert_num_queries(2):
+        response = client.get(URL, {"page_size": 500})
+    assert response.json()["count"] == 58
+
+    OrganisationFactory.create_batch(30)
+    with django_assert_num_queries(2):
+        response = client.get(URL, {"page_size": 500})
+    assert len(response.json()["results"]) == 88
+
+
+def test_organisation_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query: the organisations joined to their sources, read in chunks."""
+    OrganisationFactory.create_batch(3)
+    with django_assert_num_queries(1):
+        consume(client.get(URL, {"format": "csv"}))
+
+    OrganisationFactory.create_batch(30)
+    with django_assert_num_queries(1):
+        _, rows = read_csv(client.get(URL, {"format": "csv"}))
+    assert len(rows) == 88

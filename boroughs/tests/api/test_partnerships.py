@@ -1,0 +1,227 @@
+import datetime as dt
+from http import HTTPStatus
+
+import pytest
+
+from boroughs.models import Partnership
+from boroughs.tests.factories import BoroughFactory, PartnershipFactory
+
+from .support import assert_invalid, assert_not_found, consume, read_csv, slugs
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/partnerships/"
+
+WESTMINSTER = [
+    "westminster-integrated-gangs-and-exploitation-unit",
+    "safer-westminster-partnership",
+    "westminster-serious-youth-violence-task-group",
+    "westminster-youth-crime-prevention-partnership",
+]
+CSPS = [
+    "barking-and-dagenham-community-safety-partnership",
+    "norfolk-community-safety-partnership",
+    "northampton-community-safety-partnership",
+    "redcar-and-cleveland-community-safety-partnership",
+    "safer-bristol-partnership",
+    "safer-lewisham-partnership",
+    "safer-somerset-partnership",
+    "safer-westminster-partnership",
+]
+
+
+def test_anyone_can_list_partnerships_by_name(client):
+    response = client.get(URL)
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["count"] == 31
+    assert body["next"] is None
+    assert body["previous"] is None
+    assert slugs(response)[:3] == [
+        "response-and-rescue-partnership",
+        "avon-and-somerset",
+        "barking-and-dagenham-community-safety-partnership",
+    ]
+
+
+def test_page_size_pages_the_partnerships(client):
+    response = client.get(URL, {"page_size": 30, "page": 2})
+
+    body = response.json()
+    assert body["count"] == 31
+    assert slugs(response) == ["westminster-youth-crime-prevention-partnership"]
+    assert body["previous"] == "http://testserver/api/v1/partnerships/?page_size=30"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "vru"}, ["nottingham-city-and-nottinghamshire-vru", "somerset-vru"]),
+        ({"kind": "csp"}, CSPS),
+        ({"borough": "westminster"}, WESTMINSTER),
+        (
+            {"borough": "somerset"},
+            [
+                "avon-and-somerset",
+                "safer-somerset-partnership",
+                "somerset-mave-partnership",
+                "somerset-vru",
+            ],
+        ),
+        ({"borough": "westminster", "kind": "csp"}, ["safer-westminster-partnership"]),
+        ({"borough": "kensington-and-chelsea"}, [WESTMINSTER[0]]),
+        ({"borough": "barnet"}, []),
+        ({"kind": "pcc_area"}, ["avon-and-somerset"]),
+    ],
+)
+def test_filters_give_exactly_the_matching_partnerships(client, params, expected):
+    assert slugs(client.get(URL, params)) == expected
+
+
+def test_a_partnership_of_several_boroughs_lists_its_members(client):
+    results = client.get(URL, {"borough": "westminster"}).json()["results"]
+
+    assert results[0]["members"] == [
+        {
+            "slug": "hammersmith-and-fulham",
+            "name": "Hammersmith and Fulham",
+            "gss_code": "E09000013",
+        },
+        {
+            "slug": "kensington-and-chelsea",
+            "name": "Kensington and Chelsea",
+            "gss_code": "E09000020",
+        },
+        {"slug": "westminster", "name": "Westminster", "gss_code": "E09000033"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "first"),
+    [
+        ("-name", ["westminster-youth-crime-prevention-partnership"]),
+        ("kind,name", ["barking-and-dagenham-community-safety-partnership"]),
+        ("-kind,name", ["nottingham-city-and-nottinghamshire-vru", "somerset-vru"]),
+    ],
+)
+def test_ordering_sorts_partnerships_either_way(client, ordering, first):
+    assert slugs(client.get(URL, {"ordering": ordering}))[: len(first)] == first
+
+
+def test_q_searches_names_and_descriptions(client):
+    assert slugs(client.get(URL, {"q": "reboot"})) == ["sussex-reboot"]
+    assert slugs(client.get(URL, {"q": "Ipswich"})) == ["suffolk-against-gang-exploitation"]
+
+
+def test_modified_after_gives_only_partnerships_changed_since(client):
+    Partnership.objects.filter(slug="somerset-vru").update(
+        modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC)
+    )
+
+    assert slugs(client.get(URL, {"modified_after": "2099-01-01T00:00:00Z"})) == ["somerset-vru"]
+
+
+def test_a_malformed_modified_after_is_refused(client):
+    assert_invalid(client.get(URL, {"modified_after": "2099-13-45"}), "modified_after")
+
+
+def test_a_partnership_by_slug_with_members_and_source(client):
+    response = client.get(f"{URL}nottingham-city-and-nottinghamshire-vru/")
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["name"] == "Nottingham City and Nottinghamshire Violence Reduction Unit"
+    assert body["kind"] == "vru"
+    assert [member["slug"] for member in body["members"]] == ["nottingham", "nottinghamshire"]
+    assert body["description"].startswith("Set up in September 2019")
+    assert body["source"]["key"] == "lga-public-health-approach-2020"
+    assert body["source"]["publisher"] == "Local Government Association"
+
+
+def test_an_unknown_partnership_is_a_json_404(client):
+    assert_not_found(client.get(f"{URL}atlantis-partnership/"))
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"borough": "atlantis"}, "borough"),
+        ({"kind": "gang"}, "kind"),
+        ({"member": "westminster"}, "member"),
+        ({"ordering": "members"}, "ordering"),
+    ],
+)
+def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
+    client, params, parameter
+):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_an_unknown_borough_is_named_in_the_error(client):
+    messages = assert_invalid(client.get(URL, {"borough": "atlantis"}), "borough")
+    assert messages == ["There is no borough “atlantis”."]
+
+
+def test_csv_flattens_members_and_sources(client):
+    header, rows = read_csv(client.get(URL, {"borough": "westminster", "format": "csv"}))
+
+    assert header == [
+        "slug",
+        "name",
+        "kind",
+        "members",
+        "description",
+        "website",
+        "source.key",
+        "source.title",
+        "source.publisher",
+        "source.published_on",
+        "source.document",
+        "source.url",
+        "source_section",
+        "modified_at",
+    ]
+    assert [row["slug"] for row in rows] == WESTMINSTER
+    igxu = rows[0]
+    assert igxu["name"] == "Integrated Gangs and Exploitation Unit (IGXU)"
+    assert igxu["members"] == "Hammersmith and Fulham; Kensington and Chelsea; Westminster"
+    assert igxu["source.title"] == "Knife Crime and the Council's Partnership Response"
+    assert igxu["source.published_on"] == "2019-09-10"
+
+
+def test_csv_honours_the_kind_filter(client):
+    _, rows = read_csv(client.get(URL, {"kind": "csp", "format": "csv"}))
+
+    assert [row["slug"] for row in rows] == CSPS
+    assert {row["kind"] for row in rows} == {"csp"}
+
+
+def make_partnerships(count):
+    for partnership in PartnershipFactory.create_batch(count):
+        partnership.members.add(BoroughFactory())
+
+
+def test_partnership_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of partnerships joined to their sources, 1 members prefetch."""
+    make_partnerships(3)
+    with django_assert_num_queries(3):
+        response = client.get(URL, {"page_size": 500})
+    assert response.json()["count"] == 34
+
+    make_partnerships(30)
+    with django_assert_num_queries(3):
+        response = client.get(URL, {"page_size": 500})
+    assert len(response.json()["results"]) == 64
+
+
+def test_partnership_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query for the partnerships joined to their sources, 1 members prefetch."""
+    make_partnerships(3)
+    with django_assert_num_queries(2):
+        consume(client.get(URL, {"format": "csv"}))
+
+    make_partnerships(30)
+    with django_assert_num_queries(2):
+        _, rows = read_csv(client.get(URL, {"format": "csv"}))
+    assert len(rows) == 64

@@ -1,0 +1,236 @@
+"""The stock-take list and detail; the summary and matrix are tested with the analyst endpoints."""
+
+import datetime as dt
+from http import HTTPStatus
+
+import factory
+import pytest
+from factory.django import DjangoModelFactory
+
+from boroughs.models import StockTake, StockTakeOption, StockTakeQuestion
+
+from .support import assert_invalid, assert_not_found, consume, read_csv, slugs
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/stock-takes/"
+
+QUESTION_SLUGS = [
+    "corporate-approach",
+    "knife-crime-action-plan",
+    "collaboration",
+    "voluntary-sector-engagement",
+]
+
+
+class StockTakeFactory(DjangoModelFactory):
+    """A round with one yes/no question."""
+
+    class Meta:
+        model = StockTake
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Testshire stock-take {n}")
+    slug = factory.Sequence(lambda n: f"testshire-stock-take-{n}")
+    publisher = "Testshire County Council"
+    conducted_on = dt.date(2017, 5, 1)
+    coverage_region = "south_east"
+
+    @factory.post_generation
+    def questions(self, create, extracted, **kwargs):
+        if not create:
+            return
+        question = StockTakeQuestion.objects.create(
+            stock_take=self, slug="knife-crime-plan", number=1, text="Is there a plan?"
+        )
+        StockTakeOption.objects.bulk_create(
+            [
+                StockTakeOption(question=question, slug="yes", label="Yes", order=1),
+                StockTakeOption(question=question, slug="no", label="No", order=2),
+            ]
+        )
+
+
+def test_anyone_can_list_stock_takes_with_their_questions(client):
+    response = client.get(URL)
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["count"] == 1
+    assert body["next"] is None
+    assert body["previous"] is None
+    (london,) = body["results"]
+    assert london["slug"] == "london-councils-2018"
+    assert [question["slug"] for question in london["questions"]] == QUESTION_SLUGS
+
+
+def test_a_stock_take_by_slug_with_questions_options_and_source(client):
+    response = client.get(f"{URL}london-councils-2018/")
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["title"] == (
+        "Stock-take of Borough Activity – Serious Youth Violence, including Knife Crime"
+    )
+    assert body["publisher"] == "London Councils"
+    assert body["conducted_on"] == "2018-05-01"
+    assert body["published_on"] == "2018-06-01"
+    assert body["coverage_region"] == "london"
+    assert body["is_current"] is False
+    assert body["source"]["key"] == "london-councils-stock-take-2018"
+    assert [question["number"] for question in body["questions"]] == [1, 2, 3, 4]
+    assert body["questions"][1] == {
+        "number": 2,
+        "slug": "knife-crime-action-plan",
+        "text": "Does the borough have a specific knife crime action plan?",
+        "options": [{"slug": "yes", "label": "Yes"}, {"slug": "no", "label": "No"}],
+    }
+    assert [option["slug"] for option in body["questions"][0]["options"]] == [
+        "corporate-approach",
+        "in-community-safety-strategy",
+        "in-development",
+        "no",
+    ]
+
+
+def test_an_unknown_stock_take_is_a_json_404(client):
+    assert_not_found(client.get(f"{URL}london-councils-1999/"))
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [("london", ["london-councils-2018"]), ("wales", []), ("south_east", [])],
+)
+def test_coverage_region_gives_the_rounds_covering_it(client, region, expected):
+    assert slugs(client.get(URL, {"coverage_region": region})) == expected
+
+
+def test_coverage_region_tells_rounds_apart(client):
+    StockTakeFactory(slug="testshire-2017", coverage_region="south_east")
+
+    assert slugs(client.get(URL, {"coverage_region": "south_east"})) == ["testshire-2017"]
+    assert slugs(client.get(URL, {"coverage_region": "london"})) == ["london-councils-2018"]
+
+
+def test_the_latest_round_comes_first_and_ordering_reverses_it(client):
+    StockTakeFactory(slug="round-2017", title="A round of 2017", conducted_on=dt.date(2017, 5, 1))
+    StockTakeFactory(slug="round-2019", title="Z round of 2019", conducted_on=dt.date(2019, 5, 1))
+
+    assert slugs(client.get(URL)) == ["round-2019", "london-councils-2018", "round-2017"]
+    assert slugs(client.get(URL, {"ordering": "conducted_on"})) == [
+        "round-2017",
+        "london-councils-2018",
+        "round-2019",
+    ]
+    assert slugs(client.get(URL, {"ordering": "-title"})) == [
+        "round-2019",
+        "london-councils-2018",
+        "round-2017",
+    ]
+    assert slugs(client.get(URL, {"ordering": "title"})) == [
+        "round-2017",
+        "london-councils-2018",
+        "round-2019",
+    ]
+
+
+def test_q_searches_titles_and_publishers(client):
+    StockTakeFactory(slug="testshire-2017")
+
+    assert slugs(client.get(URL, {"q": "London Councils"})) == ["london-councils-2018"]
+    assert slugs(client.get(URL, {"q": "knife crime"})) == ["london-councils-2018"]
+    assert slugs(client.get(URL, {"q": "Testshire"})) == ["testshire-2017"]
+
+
+def test_modified_after_gives_only_rounds_changed_since(client):
+    StockTakeFactory(slug="testshire-2017")
+    StockTake.objects.filter(slug="london-councils-2018").update(
+        modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC)
+    )
+
+    assert slugs(client.get(URL, {"modified_after": "2099-01-01T00:00:00Z"})) == [
+        "london-councils-2018"
+    ]
+
+
+def test_a_malformed_modified_after_is_refused(client):
+    assert_invalid(client.get(URL, {"modified_after": "2018"}), "modified_after")
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"coverage_region": "atlantis"}, "coverage_region"),
+        ({"region": "london"}, "region"),
+        ({"ordering": "publisher"}, "ordering"),
+        ({"ordering": "-published_on"}, "ordering"),
+    ],
+)
+def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
+    client, params, parameter
+):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_a_stock_take_takes_no_list_filters(client):
+    assert_invalid(
+        client.get(f"{URL}london-councils-2018/", {"coverage_region": "london"}), "coverage_region"
+    )
+
+
+def test_csv_has_a_row_per_round_with_questions_joined(client):
+    StockTakeFactory(slug="testshire-2017")
+
+    header, rows = read_csv(client.get(URL, {"coverage_region": "london", "format": "csv"}))
+
+    assert header == [
+        "slug",
+        "title",
+        "publisher",
+        "conducted_on",
+        "published_on",
+        "coverage_region",
+        "is_current",
+        "questions",
+        "source.key",
+        "source.title",
+        "source.publisher",
+        "source.published_on",
+        "source.document",
+        "source.url",
+        "source_section",
+        "modified_at",
+    ]
+    (row,) = rows
+    assert row["slug"] == "london-councils-2018"
+    assert row["is_current"] == "false"
+    assert row["conducted_on"] == "2018-05-01"
+    assert row["questions"] == "; ".join(QUESTION_SLUGS)
+    assert row["source.publisher"] == "London Councils"
+
+
+def test_stock_take_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of stock-takes joined to their sources, 1 questions prefetch,
+    1 options prefetch."""
+    StockTakeFactory.create_batch(2)
+    with django_assert_num_queries(4):
+        response = client.get(URL, {"page_size": 500})
+    assert response.json()["count"] == 3
+
+    StockTakeFactory.create_batch(30)
+    with django_assert_num_queries(4):
+        response = client.get(URL, {"page_size": 500})
+    assert len(response.json()["results"]) == 33
+
+
+def test_stock_take_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query for the stock-takes joined to their sources, 1 questions prefetch,
+    1 options prefetch."""
+    StockTakeFactory.create_batch(2)
+    with django_assert_num_queries(3):
+        consume(client.get(URL, {"format": "csv"}))
+
+    StockTakeFactory.create_batch(30)
+    with django_assert_num_queries(3):
+        _, rows = read_csv(client.get(URL, {"format": "csv"}))
+    assert len(rows) == 33

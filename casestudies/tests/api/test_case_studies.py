@@ -1,0 +1,524 @@
+"""/api/v1/case-studies/: filters, paging, errors, CSV and who sees drafts, on the real data."""
+
+import csv
+import datetime as dt
+import io
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from boroughs.models import Borough
+from boroughs.roles import role_grant
+from casestudies.models import CaseStudy
+from casestudies.tests.factories import CaseStudyFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/case-studies/"
+REDBRIDGE = "redbridge-functional-family-therapy"
+WAKEFIELD = "wakefield-diverting-young-people"
+PUBLISHED_COUNT = 19  # every case study in the fixtures is published
+
+
+def slugs(response):
+    assert response.status_code == HTTPStatus.OK, response.content
+    return [row["slug"] for row in response.json()["results"]]
+
+
+def csv_rows(response):
+    assert response.status_code == HTTPStatus.OK
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def assert_invalid(response, parameter):
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == 400
+    assert body["code"] == "invalid"
+    assert body["detail"]
+    assert list(body["errors"]) == [parameter]
+    assert body["errors"][parameter]
+    assert all(body["errors"][parameter])
+
+
+def assert_not_found(response):
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    body = response.json()
+    assert body["status"] == 404
+    assert body["code"] == "not_found"
+    assert body["detail"]
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"borough": "redbridge"}, [REDBRIDGE]),
+        ({"borough": "east-sussex"}, ["sussex-reboot-youth-coaching"]),
+        ({"partnership": "sussex-reboot"}, ["sussex-reboot-youth-coaching"]),
+        (
+            {"approach": "contextual-safeguarding"},
+            ["somerset-vru-information-sharing", "suffolk-data-led-gang-and-county-lines"],
+        ),
+        ({"intervention": "empower"}, ["safer-london-young-women-criminal-gangs"]),
+        (
+            {"category": "therapeutic"},
+            [
+                "north-east-lincolnshire-county-lines",
+                "nottinghamshire-and-nottingham-vru-community-assets",
+                REDBRIDGE,
+                "suffolk-data-led-gang-and-county-lines",
+                WAKEFIELD,
+            ],
+        ),
+        (
+            # Target age ranges that include 12, open-ended ones too (Bristol 10+, Bradford 9+).
+            {"age": "12"},
+            [
+                "bristol-involving-the-community",
+                "bradford-learning-from-cse",
+                "north-yorkshire-and-york-trusted-relationship-models",
+                "northampton-youth-clubs-criminal-activity",
+                REDBRIDGE,
+                "safer-london-young-women-criminal-gangs",  # 11 to 24
+                "sussex-reboot-youth-coaching",
+            ],
+        ),
+        ({"age": "25"}, ["bristol-involving-the-community", "bradford-learning-from-cse"]),
+        (
+            {"funding_stream": "trusted-relationships-fund"},
+            [
+                "bradford-learning-from-cse",
+                "greater-manchester-psychologists-in-complex-safeguarding",
+                "north-east-lincolnshire-county-lines",
+                "north-yorkshire-and-york-trusted-relationship-models",
+                "northampton-youth-clubs-criminal-activity",
+            ],
+        ),
+        # Wakefield has two awards from this stream and is listed once.
+        ({"funding_stream": "nhs-england-liaison-and-diversion"}, [WAKEFIELD]),
+        (
+            {"year": "2020"},
+            [REDBRIDGE, "suffolk-data-led-gang-and-county-lines"],
+        ),
+        ({"year": "2017"}, ["bristol-involving-the-community"]),
+        ({"status": "published", "borough": "redbridge"}, [REDBRIDGE]),
+        ({"borough": "redbridge", "category": "mentoring"}, []),
+    ],
+)
+def test_filters_return_the_matching_case_studies(client, params, expected):
+    assert slugs(client.get(URL, params)) == expected
+
+
+def test_age_excludes_a_range_that_does_not_include_it(client):
+    CaseStudy.objects.filter(slug=REDBRIDGE).update(min_age=16, max_age=24)
+    assert REDBRIDGE not in slugs(client.get(URL, {"age": "12"}))
+    assert REDBRIDGE in slugs(client.get(URL, {"age": "16"}))
+    assert REDBRIDGE in slugs(client.get(URL, {"age": "24"}))
+    assert REDBRIDGE not in slugs(client.get(URL, {"age": "25"}))
+
+
+def test_a_case_study_without_an_age_range_matches_no_age(client):
+    listed = slugs(client.get(URL, {"age": "12", "page_size": "500"}))
+    assert "liverpool-schools-knife-crime" not in listed  # no target ages stated
+
+
+def test_the_unfiltered_list_is_every_published_case_study_by_title(client):
+    response = client.get(URL)
+    body = response.json()
+    assert body["count"] == PUBLISHED_COUNT
+    assert body["next"] is None
+    assert body["previous"] is None
+    listed = slugs(response)
+    assert len(listed) == PUBLISHED_COUNT
+    assert listed[0] == "barking-and-dagenham-positive-diversionary-activities"
+    assert listed[-1] == "waltham-forest-young-people-violence-reduction-partnership"
+
+
+# --- Paging, ordering, search, modified_after -------------------------------------------
+
+
+def test_pages_walk_the_whole_list_in_order(client):
+    everything = slugs(client.get(URL, {"page_size": "500"}))
+    first = client.get(URL, {"page_size": "5"}).json()
+    assert first["count"] == PUBLISHED_COUNT
+    assert len(first["results"]) == 5
+    assert first["previous"] is None
+    assert "page=2" in first["next"]
+    walked = []
+    for page in range(1, 5):
+        walked += slugs(client.get(URL, {"page_size": "5", "page": str(page)}))
+    assert walked == everything
+    last = client.get(URL, {"page_size": "5", "page": "4"}).json()
+    assert len(last["results"]) == 4
+    assert last["next"] is None
+    assert last["previous"] is not None
+    assert slugs(client.get(URL, {"page_size": "5", "page": "last"})) == everything[-4:]
+
+
+def test_page_links_keep_the_filters(client):
+    first = client.get(URL, {"category": "mentoring", "page_size": "2"}).json()
+    assert first["count"] == 5
+    assert "category=mentoring" in first["next"]
+    second = client.get(first["next"]).json()
+    assert "category=mentoring" in second["previous"]
+    assert len(second["results"]) == 2
+
+
+def test_a_page_past_the_end_is_a_404(client):
+    assert_not_found(client.get(URL, {"page_size": "5", "page": "5"}))
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "501"}, "page_size"),
+        ({"page_size": "ten"}, "page_size"),
+        ({"page": "first"}, "page"),
+    ],
+)
+def test_malformed_paging_is_a_400(client, params, parameter):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_ordering_by_title_both_ways(client):
+    ascending = slugs(client.get(URL, {"ordering": "title"}))
+    descending = slugs(client.get(URL, {"ordering": "-title"}))
+    assert ascending[0] == "barking-and-dagenham-positive-diversionary-activities"
+    assert descending[0] == "waltham-forest-young-people-violence-reduction-partnership"
+    assert descending == ascending[::-1]
+
+
+def test_ordering_by_year_both_ways(client):
+    oldest_first = client.get(URL, {"ordering": "year,title"}).json()["results"]
+    newest_first = client.get(URL, {"ordering": "-year,title"}).json()["results"]
+    assert [row["slug"] for row in oldest_first[:2]] == [
+        "bradford-learning-from-cse",  # 2012
+        WAKEFIELD,  # 2013
+    ]
+    assert [row["slug"] for row in newest_first[:2]] == [
+        REDBRIDGE,  # 2020
+        "suffolk-data-led-gang-and-county-lines",  # 2020
+    ]
+    years = [row["year"] for row in oldest_first]
+    assert years == sorted(years)
+    assert [row["year"] for row in newest_first] == sorted(years, reverse=True)
+
+
+def test_an_unknown_ordering_field_is_a_400(client):
+    assert_invalid(client.get(URL, {"ordering": "colour"}), "ordering")
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("family therapy", [REDBRIDGE]),  # every word must match
+        # Barking and Dagenham's text mentions its neighbour, Redbridge.
+        ("Redbridge", ["barking-and-dagenham-positive-diversionary-activities", REDBRIDGE]),
+        ("Somerset", ["somerset-vru-information-sharing"]),
+        ("zebra crossing", []),
+    ],
+)
+def test_q_searches_the_text(client, q, expected):
+    assert slugs(client.get(URL, {"q": q})) == expected
+
+
+def test_modified_after_lists_only_what_changed_since(client):
+    CaseStudy.objects.update(modified_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    CaseStudy.objects.filter(slug=REDBRIDGE).update(
+        modified_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    )
+    assert slugs(client.get(URL, {"modified_after": "2023-01-01T00:00:00Z"})) == [REDBRIDGE]
+    assert len(slugs(client.get(URL, {"modified_after": "2019-12-31T00:00:00Z"}))) == 19
+    assert slugs(client.get(URL, {"modified_after": "2024-06-02T00:00:00Z"})) == []
+
+
+def test_a_malformed_modified_after_is_a_400(client):
+    assert_invalid(client.get(URL, {"modified_after": "yesterday"}), "modified_after")
+
+
+# --- Detail ------------------------------------------------------------------------------
+
+
+def test_detail_by_slug(client):
+    response = client.get(f"{URL}{REDBRIDGE}/")
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["slug"] == REDBRIDGE
+    assert body["title"].startswith("Redbridge: family therapy")
+    assert body["status"] == "published"
+    assert body["year"] == 2020
+    assert body["boroughs"] == [{"slug": "redbridge", "name": "Redbridge", "gss_code": "E09000026"}]
+    assert body["partnership"] is None
+    assert (body["min_age"], body["max_age"]) == (10, 14)
+    assert body["settings"] == ["home"]
+    assert {i["slug"] for i in body["interventions"]} == {
+        "redbridge-family-intervention-team",
+        "functional-family-therapy-families-are-forever",
+    }
+    assert body["awards"] == [
+        {
+            "slug": "yef-redbridge-functional-family-therapy",
+            "title": body["awards"][0]["title"],
+            "amount": "700000.00",
+            "amount_is_minimum": True,
+        }
+    ]
+    assert len(body["outcomes"]) == 6
+    assert body["contact"]["name"] == "Sabina Samad"
+    assert body["source"]["key"] == "lga-public-health-approach-2020"
+    assert body["source_section"] == "Case studies › Redbridge"
+
+
+def test_an_unknown_slug_is_a_404(client):
+    assert_not_found(client.get(f"{URL}atlantis-knife-crime/"))
+
+
+def test_detail_refuses_list_parameters(client):
+    assert_invalid(client.get(f"{URL}{REDBRIDGE}/", {"page": "2"}), "page")
+
+
+# --- Refused parameters and values --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"borough": "atlantis"}, "borough"),
+        ({"partnership": "atlantis-csp"}, "partnership"),
+        ({"approach": "magic"}, "approach"),
+        ({"intervention": "nothing"}, "intervention"),
+        ({"category": "wizardry"}, "category"),
+        ({"age": "old"}, "age"),
+        ({"funding_stream": "money-tree"}, "funding_stream"),
+        ({"year": "last"}, "year"),
+        ({"status": "lost"}, "status"),
+    ],
+)
+def test_an_unknown_filter_value_is_a_400_naming_the_parameter(client, params, parameter):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_unknown_parameters_are_a_400_naming_each(client):
+    response = client.get(URL, {"colour": "red", "boro": "redbridge"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert set(body["errors"]) == {"colour", "boro"}
+
+
+def test_an_error_is_json_when_csv_was_asked_for(client):
+    assert_invalid(client.get(URL, {"format": "csv", "borough": "atlantis"}), "borough")
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def test_csv_is_the_whole_list_streamed_with_a_header(client):
+    response = client.get(URL, {"format": "csv", "page_size": "5"})  # CSV is never paged
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Disposition"].endswith('.csv"')
+    rows = csv_rows(response)
+    assert [row["slug"] for row in rows] == slugs(client.get(URL, {"page_size": "500"}))
+    assert len(rows) == PUBLISHED_COUNT
+    assert {"slug", "title", "status", "year", "boroughs", "min_age"} <= set(rows[0])
+
+
+def test_csv_honours_the_filters(client):
+    rows = csv_rows(client.get(URL, {"format": "csv", "borough": "redbridge"}))
+    assert len(rows) == 1
+    assert rows[0]["slug"] == REDBRIDGE
+    assert rows[0]["boroughs"] == "Redbridge"
+    assert (rows[0]["min_age"], rows[0]["max_age"]) == ("10", "14")
+    funded = csv_rows(
+        client.get(URL, {"format": "csv", "funding_stream": "trusted-relationships-fund"})
+    )
+    assert [row["slug"] for row in funded] == slugs(
+        client.get(URL, {"funding_stream": "trusted-relationships-fund"})
+    )
+    assert len(funded) == 5
+    aged = csv_rows(client.get(URL, {"format": "csv", "age": "12"}))
+    assert len(aged) == 7
+
+
+def test_csv_honours_search_and_ordering(client):
+    rows = csv_rows(client.get(URL, {"format": "csv", "q": "family therapy"}))
+    assert [row["slug"] for row in rows] == [REDBRIDGE]
+    rows = csv_rows(client.get(URL, {"format": "csv", "ordering": "-title"}))
+    assert rows[0]["slug"] == "waltham-forest-young-people-violence-reduction-partnership"
+    assert rows[-1]["slug"] == "barking-and-dagenham-positive-diversionary-activities"
+
+
+def test_csv_keeps_each_rows_partnership_whatever_comes_first(client):
+    """The columns come from the serializer, not from whichever row happens to be first."""
+    # Redbridge (2020, no partnership) comes first; Suffolk (2020) has one.
+    rows = csv_rows(client.get(URL, {"format": "csv", "ordering": "-year,title"}))
+    assert rows[0]["slug"] == REDBRIDGE
+    suffolk = next(row for row in rows if row["slug"] == "suffolk-data-led-gang-and-county-lines")
+    assert suffolk.get("partnership.slug") == "suffolk-against-gang-exploitation"
+
+
+def test_an_empty_csv_still_has_its_header_row(client):
+    response = client.get(URL, {"format": "csv", "status": "draft"})  # none are visible
+    lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("slug,title,summary,status,year,boroughs,partnership.slug,")
+
+
+def test_csv_of_one_case_study(client):
+    response = client.get(f"{URL}{REDBRIDGE}/", {"format": "csv"})
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"), newline="")))
+    assert len(rows) == 1
+    assert rows[0]["slug"] == REDBRIDGE
+
+
+def test_csv_neutralises_formulas(client):
+    CaseStudy.objects.filter(slug=REDBRIDGE).update(
+        title='=HYPERLINK("http://evil")', summary="@SUM(A1)", contact_name="+1"
+    )
+    row = csv_rows(client.get(URL, {"format": "csv", "borough": "redbridge"}))[0]
+    assert row["title"] == '\'=HYPERLINK("http://evil")'
+    assert row["summary"] == "'@SUM(A1)"
+    assert row["contact.name"] == "'+1"
+    assert row["year"] == "2020"  # numbers stay numbers
+
+
+# --- Query counts ------------------------------------------------------------------------
+
+
+def test_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of case studies (with partnership and source joined), then one
+    prefetch each for boroughs, approaches, settings, interventions, awards and outcomes."""
+    CaseStudyFactory.create_batch(2)
+    with django_assert_num_queries(8):
+        assert client.get(URL).json()["count"] == PUBLISHED_COUNT + 2
+    CaseStudyFactory.create_batch(25)
+    with django_assert_num_queries(8):
+        assert client.get(URL).json()["count"] == PUBLISHED_COUNT + 27
+
+
+def test_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query for the case studies (with partnership and source joined), then one
+    prefetch each for boroughs, approaches, settings, interventions, awards and outcomes."""
+    CaseStudyFactory.create_batch(2)
+    with django_assert_num_queries(7):
+        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == PUBLISHED_COUNT + 2
+    CaseStudyFactory.create_batch(25)
+    with django_assert_num_queries(7):
+        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == PUBLISHED_COUNT + 27
+
+
+# --- Who sees drafts ---------------------------------------------------------------------
+
+#: (role, borough slug) pairs per kind of user; None is an anonymous visitor.
+USERS = {
+    "anonymous": None,
+    "signed in without a role": [],
+    "officer of Redbridge": [("officer", "redbridge")],
+    "lead of Wakefield": [("lead", "wakefield")],
+    "officer of another borough": [("officer", "westminster")],
+    "analyst": [("analyst", None)],
+    "editor": [("editor", None)],
+}
+
+#: The drafts each kind of user may see: Redbridge's draft and Wakefield's case study in review.
+VISIBLE_DRAFTS = {
+    "anonymous": set(),
+    "signed in without a role": set(),
+    "officer of Redbridge": {REDBRIDGE},
+    "lead of Wakefield": {WAKEFIELD},
+    "officer of another borough": set(),
+    "analyst": {REDBRIDGE, WAKEFIELD},
+    "editor": {REDBRIDGE, WAKEFIELD},
+}
+
+
+@pytest.fixture
+def drafts():
+    CaseStudy.objects.filter(slug=REDBRIDGE).update(status="draft")
+    CaseStudy.objects.filter(slug=WAKEFIELD).update(status="in_review")
+    return {REDBRIDGE, WAKEFIELD}
+
+
+def sign_in(client, who):
+    grants = USERS[who]
+    if grants is None:
+        return
+    user = get_user_model().objects.create_user(username=who.replace(" ", "-"), password="x")
+    for role, borough in grants:
+        role_grant(user=user, role=role, borough=borough and Borough.objects.get(slug=borough))
+    client.force_login(user)
+
+
+@pytest.mark.parametrize("who", list(USERS))
+def test_the_list_shows_drafts_only_to_those_allowed(client, drafts, who):
+    sign_in(client, who)
+    listed = slugs(client.get(URL, {"page_size": "500"}))
+    assert drafts & set(listed) == VISIBLE_DRAFTS[who]
+    assert len(listed) == len(set(listed)) == PUBLISHED_COUNT - 2 + len(VISIBLE_DRAFTS[who])
+    drafts_only = slugs(client.get(URL, {"status": "draft"}))
+    assert drafts_only == ([REDBRIDGE] if REDBRIDGE in VISIBLE_DRAFTS[who] else [])
+
+
+@pytest.mark.parametrize("who", list(USERS))
+def test_the_detail_of_a_draft_is_a_404_to_those_not_allowed(client, drafts, who):
+    sign_in(client, who)
+    for slug in drafts:
+        response = client.get(f"{URL}{slug}/")
+        if slug in VISIBLE_DRAFTS[who]:
+            assert response.status_code == HTTPStatus.OK
+            assert response.json()["status"] in {"draft", "in_review"}
+        else:
+            assert_not_found(response)
+
+
+@pytest.mark.parametrize("who", list(USERS))
+def test_the_csv_shows_drafts_only_to_those_allowed(client, drafts, who):
+    sign_in(client, who)
+    listed = {row["slug"] for row in csv_rows(client.get(URL, {"format": "csv"}))}
+    assert drafts & listed == VISIBLE_DRAFTS[who]
+    assert len(listed) == PUBLISHED_COUNT - 2 + len(VISIBLE_DRAFTS[who])
+    for slug in drafts:
+        response = client.get(f"{URL}{slug}/", {"format": "csv"})
+        if slug in VISIBLE_DRAFTS[who]:
+            assert response.status_code == HTTPStatus.OK
+            assert slug in response.content.decode("utf-8")
+        else:
+            assert_not_found(response)
+
+
+def test_a_member_of_several_boroughs_sees_each_case_study_once(client, drafts):
+    user = get_user_model().objects.create_user(username="sussex-lead", password="x")
+    for slug in ("east-sussex", "west-sussex", "brighton-and-hove"):
+        role_grant(user=user, role="lead", borough=Borough.objects.get(slug=slug))
+    CaseStudy.objects.filter(slug="sussex-reboot-youth-coaching").update(status="draft")
+    client.force_login(user)
+    listed = slugs(client.get(URL, {"page_size": "500"}))
+    assert listed.count("sussex-reboot-youth-coaching") == 1
+    assert client.get(URL).json()["count"] == PUBLISHED_COUNT - 2
+
+
+def test_list_queries_for_an_officer_do_not_grow(client, drafts, django_assert_num_queries):
+    """1 session, 1 user, 1 of the user's global roles (groups), 1 of their borough roles,
+    1 count, 1 page of case studies, then one prefetch each for boroughs, approaches,
+    settings, interventions, awards and outcomes."""
+    redbridge = Borough.objects.get(slug="redbridge")
+    user = get_user_model().objects.create_user(username="officer", password="x")
+    role_grant(user=user, role="officer", borough=redbridge)
+    client.force_login(user)
+    CaseStudyFactory.create_batch(2, status="draft", boroughs=[redbridge])
+    with django_assert_num_queries(12):
+        assert client.get(URL).json()["count"] == PUBLISHED_COUNT - 1 + 2
+    CaseStudyFactory.create_batch(25, status="draft", boroughs=[redbridge])
+    with django_assert_num_queries(12):
+        assert client.get(URL).json()["count"] == PUBLISHED_COUNT - 1 + 27

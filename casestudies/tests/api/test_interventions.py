@@ -1,0 +1,319 @@
+"""/api/v1/interventions/: filters, paging, errors and CSV, on the real data."""
+
+import csv
+import datetime as dt
+import io
+from http import HTTPStatus
+
+import pytest
+
+from casestudies.models import Intervention
+from casestudies.tests.factories import InterventionFactory, SettingFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/interventions/"
+FFT = "functional-family-therapy-families-are-forever"
+INTERVENTION_COUNT = 81
+
+
+def slugs(response):
+    assert response.status_code == HTTPStatus.OK, response.content
+    return [row["slug"] for row in response.json()["results"]]
+
+
+def csv_rows(response):
+    assert response.status_code == HTTPStatus.OK
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def assert_invalid(response, parameter):
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["status"] == 400
+    assert body["code"] == "invalid"
+    assert body["detail"]
+    assert list(body["errors"]) == [parameter]
+    assert body["errors"][parameter]
+    assert all(body["errors"][parameter])
+
+
+def assert_not_found(response):
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    body = response.json()
+    assert body["status"] == 404
+    assert body["code"] == "not_found"
+    assert body["detail"]
+
+
+def all_slugs(client, params=None):
+    return slugs(client.get(URL, {"page_size": "500", **(params or {})}))
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"category": "health"}, {"wakefield-liaison-and-diversion"}),
+        (
+            {"category": "advocacy"},
+            {"empower", "graft", "london-gang-exit"},
+        ),
+        ({"setting": "police-custody"}, {"wakefield-liaison-and-diversion"}),
+        ({"setting": "sport"}, {"lbbd-positive-diversionary-activities"}),
+        ({"provider": "safer-london"}, {"empower", "london-gang-exit", "islington-vcs-mentoring"}),
+        (
+            {"provider": "st-giles-trust"},
+            {"islington-st-giles-key-working", "westminster-igu-frontline-services"},
+        ),
+        (
+            # Ranges that include 12, open-ended ones too; not London Gang Exit (16 to 24),
+            # Mister Shapeshifter (9 to 11) or GPS tagging (18 and over).
+            {"age": "12"},
+            {
+                "empower",
+                FFT,
+                "growing-against-violence",
+                "westminster-igxu-gangs-and-exploitation-casework",
+                "reboot-police-referral-pathway",
+                "reboot-youth-coaching",
+                "response-and-rescue",  # up to 24
+                "bradford-trusted-relationships-programme",
+                "trusted-relationships-model-north-yorkshire-york",
+                "free2talk-youth-clubs",
+            },
+        ),
+        (
+            {"age": "30"},
+            {"mopac-knife-crime-gps-tagging-on-licence", "somebodys-sister-somebodys-daughter"},
+        ),
+        (
+            {"category": "therapeutic", "prevention_level": "intensive"},
+            {
+                FFT,
+                "north-east-lincolnshire-theatre-photography-projects",
+                "suffolk-trauma-informed-case-formulation",
+            },
+        ),
+        ({"category": "health", "setting": "school"}, set()),
+    ],
+)
+def test_filters_return_the_matching_interventions(client, params, expected):
+    assert set(all_slugs(client, params)) == expected
+
+
+def test_age_excludes_ranges_that_do_not_include_it(client):
+    listed = all_slugs(client, {"age": "12"})
+    assert "london-gang-exit" not in listed  # 16 to 24
+    assert "mister-shapeshifter" not in listed  # 9 to 11
+    assert "london-gang-exit" in all_slugs(client, {"age": "16"})
+
+
+@pytest.mark.parametrize(
+    ("level", "count"), [("universal", 26), ("targeted", 41), ("intensive", 14)]
+)
+def test_prevention_level_filter(client, level, count):
+    response = client.get(URL, {"prevention_level": level, "page_size": "500"})
+    assert response.json()["count"] == count
+    assert {row["prevention_level"] for row in response.json()["results"]} == {level}
+
+
+# --- Paging, ordering, search, modified_after -------------------------------------------
+
+
+def test_the_list_is_paged_fifty_at_a_time(client):
+    first = client.get(URL).json()
+    assert first["count"] == INTERVENTION_COUNT
+    assert len(first["results"]) == 50
+    assert first["previous"] is None
+    assert "page=2" in first["next"]
+    second = client.get(URL, {"page": "2"}).json()
+    assert len(second["results"]) == INTERVENTION_COUNT - 50
+    assert second["next"] is None
+    listed = [row["slug"] for row in first["results"] + second["results"]]
+    assert len(set(listed)) == INTERVENTION_COUNT
+    assert_not_found(client.get(URL, {"page": "3"}))
+
+
+def test_page_size(client):
+    body = client.get(URL, {"page_size": "10", "page": "9"}).json()
+    assert len(body["results"]) == 1
+    assert body["next"] is None
+    assert_invalid(client.get(URL, {"page_size": "1000"}), "page_size")
+
+
+def test_ordering_by_name_both_ways(client):
+    ascending = all_slugs(client, {"ordering": "name"})
+    descending = all_slugs(client, {"ordering": "-name"})
+    assert ascending == list(Intervention.objects.order_by("name").values_list("slug", flat=True))
+    assert descending == ascending[::-1]
+
+
+def test_ordering_by_category_both_ways(client):
+    ascending = client.get(URL, {"ordering": "category,name", "page_size": "500"}).json()
+    descending = client.get(URL, {"ordering": "-category,name", "page_size": "500"}).json()
+    categories = [row["category"] for row in ascending["results"]]
+    assert categories[0] == "advocacy"
+    assert categories[-1] == "youth_work"
+    assert categories == sorted(categories)
+    assert [row["category"] for row in descending["results"]] == categories[::-1]
+
+
+def test_an_unknown_ordering_field_is_a_400(client):
+    assert_invalid(client.get(URL, {"ordering": "evidence_rating"}), "ordering")
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("family therapy", {FFT, "westminster-igxu-family-therapy"}),
+        # Providers' names are searched too.
+        (
+            "St Giles",
+            {
+                "redbridge-family-intervention-team",
+                "islington-st-giles-key-working",
+                "islington-vcs-mentoring",
+                "westminster-igu-frontline-services",
+            },
+        ),
+        ("Family Psychology Mutual", {FFT}),
+        ("unicorn", set()),
+    ],
+)
+def test_q_searches_names_descriptions_and_providers(client, q, expected):
+    assert set(all_slugs(client, {"q": q})) == expected
+
+
+def test_modified_after(client):
+    Intervention.objects.update(modified_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    Intervention.objects.filter(slug__in=[FFT, "graft"]).update(
+        modified_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    )
+    assert set(all_slugs(client, {"modified_after": "2023-01-01T00:00:00Z"})) == {FFT, "graft"}
+    assert all_slugs(client, {"modified_after": "2024-06-01T12:00:00Z"}) == []
+    assert_invalid(client.get(URL, {"modified_after": "last week"}), "modified_after")
+
+
+# --- Detail ------------------------------------------------------------------------------
+
+
+def test_detail_by_slug(client):
+    response = client.get(f"{URL}{FFT}/")
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["slug"] == FFT
+    assert body["name"] == "Functional Family Therapy – Gangs/Families Are Forever (FFT-FAF)"
+    assert body["category"] == "therapeutic"
+    assert body["prevention_level"] == "intensive"
+    assert (body["min_age"], body["max_age"]) == (10, 14)
+    assert body["settings"] == ["home"]
+    assert body["providers"] == [
+        {"slug": "family-psychology-mutual", "name": "Family Psychology Mutual"}
+    ]
+    assert body["evidence_rating"] == "established"
+    assert body["source"]["key"] == "lga-public-health-approach-2020"
+
+
+def test_an_unknown_slug_is_a_404(client):
+    assert_not_found(client.get(f"{URL}homeopathy/"))
+
+
+def test_detail_refuses_unknown_parameters(client):
+    assert_invalid(client.get(f"{URL}{FFT}/", {"category": "health"}), "category")
+
+
+# --- Refused parameters and values --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"category": "wizardry"}, "category"),
+        ({"prevention_level": "extreme"}, "prevention_level"),
+        ({"age": "old"}, "age"),
+        ({"setting": "moon"}, "setting"),
+        ({"provider": "acme"}, "provider"),
+    ],
+)
+def test_an_unknown_filter_value_is_a_400_naming_the_parameter(client, params, parameter):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_unknown_parameters_are_a_400_naming_each(client):
+    response = client.get(URL, {"evidence": "established", "borough": "redbridge"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert set(response.json()["errors"]) == {"evidence", "borough"}
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def test_csv_is_every_intervention_with_a_header(client):
+    rows = csv_rows(client.get(URL, {"format": "csv"}))
+    assert len(rows) == INTERVENTION_COUNT  # not one page of 50
+    assert {"slug", "name", "category", "prevention_level", "providers"} <= set(rows[0])
+    assert len({row["slug"] for row in rows}) == INTERVENTION_COUNT
+
+
+def test_csv_honours_the_filters(client):
+    rows = csv_rows(client.get(URL, {"format": "csv", "provider": "safer-london"}))
+    assert {row["slug"] for row in rows} == {
+        "empower",
+        "london-gang-exit",
+        "islington-vcs-mentoring",
+    }
+    rows = csv_rows(client.get(URL, {"format": "csv", "age": "12", "category": "therapeutic"}))
+    assert [row["slug"] for row in rows] == [FFT]
+    assert rows[0]["providers"] == "Family Psychology Mutual"
+    assert rows[0]["settings"] == "home"
+
+
+def test_csv_honours_ordering(client):
+    rows = csv_rows(client.get(URL, {"format": "csv", "ordering": "-name"}))
+    assert [row["slug"] for row in rows] == all_slugs(client, {"ordering": "-name"})
+
+
+def test_csv_neutralises_formulas(client):
+    Intervention.objects.filter(slug=FFT).update(
+        name='=HYPERLINK("http://evil")', description="-2", evidence_url=""
+    )
+    row = csv_rows(client.get(URL, {"format": "csv", "provider": "family-psychology-mutual"}))[0]
+    assert row["name"] == '\'=HYPERLINK("http://evil")'
+    assert row["description"] == "'-2"
+    assert row["min_age"] == "10"
+
+
+def test_an_error_is_json_when_csv_was_asked_for(client):
+    assert_invalid(client.get(URL, {"format": "csv", "setting": "moon"}), "setting")
+
+
+# --- Query counts ------------------------------------------------------------------------
+
+
+def test_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of interventions (source joined), 1 settings prefetch,
+    1 providers prefetch."""
+    InterventionFactory.create_batch(2, settings=[SettingFactory()])
+    with django_assert_num_queries(4):
+        client.get(URL)
+    InterventionFactory.create_batch(30, settings=[SettingFactory()])
+    with django_assert_num_queries(4):
+        assert client.get(URL).json()["count"] == INTERVENTION_COUNT + 32
+
+
+def test_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query for the interventions (source joined), 1 settings prefetch,
+    1 providers prefetch."""
+    InterventionFactory.create_batch(2, settings=[SettingFactory()])
+    with django_assert_num_queries(3):
+        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == INTERVENTION_COUNT + 2
+    InterventionFactory.create_batch(30, settings=[SettingFactory()])
+    with django_assert_num_queries(3):
+        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == INTERVENTION_COUNT + 32

@@ -1,0 +1,391 @@
+"""The award list and detail; the 360Giving export is tested with the other exports."""
+
+import datetime as dt
+from http import HTTPStatus
+
+import pytest
+
+from boroughs.models import Borough
+from boroughs.tests.api.support import assert_invalid, assert_not_found, consume, read_csv, slugs
+from funding.models import Award
+from funding.tests.factories import AwardFactory, FundingStreamFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/awards/"
+
+# Every award with a date, newest first; on a tie, by title.
+DATED = [
+    "svf-2019-20-avon-and-somerset",
+    "eiyf-2019-barking-and-dagenham-and-redbridge",
+    "eiyf-2018-sussex-pcc-reboot",
+    "eiyf-2018-cleveland-pcc",
+    "trf-2018-greater-manchester-psychologists",
+    "trf-2018-north-yorkshire-and-york",
+    "wakefield-liaison-and-diversion-nhs-england-pilot",
+]
+TRUSTED_RELATIONSHIPS = {
+    "bradford-trusted-relationships-fund",
+    "north-east-lincolnshire-trusted-relationships-fund",
+    "northampton-trusted-relationships-fund",
+    "trf-2018-greater-manchester-psychologists",
+    "trf-2018-north-yorkshire-and-york",
+}
+YOUTH_ENDOWMENT = "yef-redbridge-functional-family-therapy"
+JOINT_EIYF = "eiyf-2019-barking-and-dagenham-and-redbridge"
+
+
+def dated(response):
+    """Slugs of the awards with an award date, in the order given (undated ones sort
+    differently on SQLite and PostgreSQL)."""
+    return [award["slug"] for award in response.json()["results"] if award["awarded_on"]]
+
+
+def stated_amounts(response):
+    return [award["amount"] for award in response.json()["results"] if award["amount"]]
+
+
+def test_anyone_can_list_awards_newest_first(client):
+    response = client.get(URL)
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["count"] == 20
+    assert body["next"] is None
+    assert body["previous"] is None
+    assert len(body["results"]) == 20
+    assert dated(response) == DATED
+
+
+def test_page_size_pages_the_awards(client):
+    first = client.get(URL, {"page_size": 8}).json()
+    last = client.get(URL, {"page_size": 8, "page": "last"}).json()
+
+    assert first["count"] == 20
+    assert len(first["results"]) == 8
+    assert first["next"] == "http://testserver/api/v1/awards/?page=2&page_size=8"
+    assert len(last["results"]) == 4
+    assert last["next"] is None
+
+
+def test_borough_gives_the_awards_to_that_borough_once_each(client):
+    response = client.get(URL, {"borough": "redbridge"})
+
+    assert sorted(slugs(response)) == [JOINT_EIYF, YOUTH_ENDOWMENT]
+    youth_endowment = next(a for a in response.json()["results"] if a["slug"] == YOUTH_ENDOWMENT)
+    assert youth_endowment["amount"] == "700000.00"
+    assert youth_endowment["amount_is_minimum"] is True
+    assert youth_endowment["amount_text"] == "over £700,000"
+    assert youth_endowment["stream"] == {
+        "slug": "youth-endowment-fund",
+        "name": "Youth Endowment Fund",
+    }
+    assert youth_endowment["funder"] == {"slug": "home-office", "name": "Home Office"}
+    assert youth_endowment["recipient_boroughs"] == [
+        {"slug": "redbridge", "name": "Redbridge", "gss_code": "E09000026"}
+    ]
+    assert youth_endowment["recipient_partnership"] is None
+    assert youth_endowment["recipient_organisation"] is None
+
+
+def test_a_joint_award_is_listed_under_each_borough(client):
+    response = client.get(URL, {"borough": "barking-and-dagenham"})
+
+    assert slugs(response) == [JOINT_EIYF]
+    assert [b["slug"] for b in response.json()["results"][0]["recipient_boroughs"]] == [
+        "barking-and-dagenham",
+        "redbridge",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"stream": "trusted-relationships-fund"}, TRUSTED_RELATIONSHIPS),
+        ({"stream": "youth-endowment-fund"}, {YOUTH_ENDOWMENT}),
+        ({"stream": "prosecutions-fund"}, set()),
+        ({"funder": "mopac"}, {"lcpf-response-and-rescue", "safer-london-london-gang-exit-mopac"}),
+        (
+            {"funder": "nhs-england"},
+            {
+                "wakefield-liaison-and-diversion-nhs-england-pilot",
+                "wakefield-liaison-and-diversion-leeds-bradford-nhs-england",
+            },
+        ),
+        ({"funder": "scottish-government"}, set()),
+        (
+            {"borough": "bristol"},
+            {"bristol-anti-knife-crime-community-fund", "bristol-youth-investment-fund"},
+        ),
+        ({"borough": "barnet"}, set()),
+        (
+            {"borough": "redbridge", "funder": "home-office", "stream": "youth-endowment-fund"},
+            {YOUTH_ENDOWMENT},
+        ),
+        ({"borough": "redbridge", "stream": "trusted-relationships-fund"}, set()),
+    ],
+)
+def test_filters_give_exactly_the_matching_awards(client, params, expected):
+    assert set(slugs(client.get(URL, params))) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"awarded_after": "2019-01-01"}, DATED[:2]),
+        ({"awarded_after": "2019-01-02"}, DATED[:1]),
+        ({"awarded_before": "2013-12-31"}, DATED[-1:]),
+        ({"awarded_before": "2012-12-31"}, []),
+        ({"awarded_after": "2018-01-01", "awarded_before": "2018-12-31"}, DATED[2:6]),
+        ({"ending_before": "2020-03-31"}, [DATED[0], "eiyf-2018-cleveland-pcc"]),
+        ({"ending_before": "2020-03-30"}, []),
+        ({"funder": "home-office", "awarded_after": "2018-06-01"}, DATED[:3]),
+    ],
+)
+def test_date_filters_are_inclusive(client, params, expected):
+    assert slugs(client.get(URL, params)) == expected
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        (
+            "-amount",
+            [
+                "1160000.00",
+                "1100000.00",
+                "1000000.00",
+                "890000.00",
+                "800000.00",
+                "700000.00",
+                "700000.00",
+                "546000.00",
+                "500000.00",
+                "500000.00",
+            ],
+        ),
+        (
+            "amount",
+            [
+                "500000.00",
+                "500000.00",
+                "546000.00",
+                "700000.00",
+                "700000.00",
+                "800000.00",
+                "890000.00",
+                "1000000.00",
+                "1100000.00",
+                "1160000.00",
+            ],
+        ),
+    ],
+)
+def test_ordering_by_amount_either_way(client, ordering, expected):
+    assert stated_amounts(client.get(URL, {"ordering": ordering})) == expected
+
+
+def test_ordering_by_date_and_title(client):
+    assert dated(client.get(URL, {"ordering": "awarded_on,title"})) == [
+        DATED[6],
+        DATED[3],
+        DATED[4],
+        DATED[5],
+        DATED[2],
+        DATED[1],
+        DATED[0],
+    ]
+    by_title = slugs(client.get(URL, {"ordering": "title"}))
+    assert by_title[0] == "bristol-anti-knife-crime-community-fund"
+    assert by_title[-1] == "bristol-youth-investment-fund"
+    assert slugs(client.get(URL, {"ordering": "-title"})) == by_title[::-1]
+
+
+def test_q_searches_titles_purposes_boroughs_and_streams(client):
+    assert set(slugs(client.get(URL, {"q": "wakefield"}))) == {
+        "wakefield-liaison-and-diversion-nhs-england-pilot",
+        "wakefield-liaison-and-diversion-leeds-bradford-nhs-england",
+    }
+    assert slugs(client.get(URL, {"q": "Dagenham"})) == [JOINT_EIYF]
+    assert set(slugs(client.get(URL, {"q": "endowment"}))) == {YOUTH_ENDOWMENT}
+    assert slugs(client.get(URL, {"q": "Ipswich"})) == ["suffolk-public-sector-leaders-sage"]
+
+
+def test_modified_after_gives_only_awards_changed_since(client):
+    Award.objects.filter(slug=YOUTH_ENDOWMENT).update(
+        modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC)
+    )
+
+    assert slugs(client.get(URL, {"modified_after": "2099-01-01T00:00:00Z"})) == [YOUTH_ENDOWMENT]
+
+
+def test_a_malformed_modified_after_is_refused(client):
+    assert_invalid(client.get(URL, {"modified_after": "tomorrow"}), "modified_after")
+
+
+def test_an_award_by_slug_names_its_recipients(client):
+    response = client.get(f"{URL}eiyf-2018-sussex-pcc-reboot/")
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["title"] == "Early Intervention Fund: Sussex Police and Crime Commissioner, REBOOT"
+    assert body["recipient_boroughs"] == []
+    assert body["recipient_partnership"] is None
+    assert body["recipient_organisation"] == {
+        "slug": "sussex-police-and-crime-commissioner",
+        "name": "Sussex Police and Crime Commissioner",
+    }
+    assert body["amount"] == "890000.00"
+    assert body["amount_is_minimum"] is True
+    assert body["awarded_on"] == "2018-11-01"
+    assert body["awarded_on_precision"] == "month"
+    assert body["source"]["key"] == "lga-public-health-approach-2020"
+    assert body["source_section"] == "Case studies › Sussex › The solution"
+
+
+def test_an_award_to_a_partnership(client):
+    body = client.get(f"{URL}svf-2019-20-avon-and-somerset/").json()
+
+    assert body["recipient_partnership"] == {
+        "slug": "avon-and-somerset",
+        "name": "Avon and Somerset",
+    }
+    assert body["amount"] == "1160000.00"
+    assert body["amount_is_minimum"] is False
+    assert body["ends_on"] == "2020-03-31"
+
+
+def test_an_unknown_award_is_a_json_404(client):
+    assert_not_found(client.get(f"{URL}atlantis-award/"))
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"borough": "atlantis"}, "borough"),
+        ({"stream": "atlantis"}, "stream"),
+        ({"funder": "atlantis"}, "funder"),
+        ({"borough": "Redbridge"}, "borough"),
+        ({"awarded_after": "2019"}, "awarded_after"),
+        ({"awarded_before": "yesterday"}, "awarded_before"),
+        ({"ending_before": "2020-03-32"}, "ending_before"),
+        ({"recipient": "redbridge"}, "recipient"),
+        ({"ordering": "funder"}, "ordering"),
+    ],
+)
+def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
+    client, params, parameter
+):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_the_errors_name_what_does_not_exist(client):
+    assert assert_invalid(client.get(URL, {"borough": "atlantis"}), "borough") == [
+        "There is no borough “atlantis”."
+    ]
+    assert assert_invalid(client.get(URL, {"stream": "atlantis"}), "stream") == [
+        "There is no funding stream “atlantis”."
+    ]
+
+
+def test_an_award_takes_no_list_filters(client):
+    assert_invalid(client.get(f"{URL}{YOUTH_ENDOWMENT}/", {"borough": "redbridge"}), "borough")
+
+
+def test_csv_of_a_boroughs_awards_flattens_streams_funders_and_recipients(client):
+    header, rows = read_csv(client.get(URL, {"borough": "redbridge", "format": "csv"}))
+
+    assert header[:7] == [
+        "slug",
+        "title",
+        "stream.slug",
+        "stream.name",
+        "funder.slug",
+        "funder.name",
+        "recipient_boroughs",
+    ]
+    assert {"amount", "amount_is_minimum", "source.title", "source_section"} <= set(header)
+    by_slug = {row["slug"]: row for row in rows}
+    assert set(by_slug) == {JOINT_EIYF, YOUTH_ENDOWMENT}
+    youth_endowment = by_slug[YOUTH_ENDOWMENT]
+    assert youth_endowment["stream.name"] == "Youth Endowment Fund"
+    assert youth_endowment["funder.name"] == "Home Office"
+    assert youth_endowment["recipient_boroughs"] == "Redbridge"
+    assert youth_endowment["amount"] == "700000.00"
+    assert youth_endowment["amount_is_minimum"] == "true"
+    assert by_slug[JOINT_EIYF]["recipient_boroughs"] == "Barking and Dagenham; Redbridge"
+    assert by_slug[JOINT_EIYF]["amount_is_minimum"] == "false"
+
+
+def test_csv_honours_date_filters_and_ordering(client):
+    _, rows = read_csv(
+        client.get(
+            URL, {"awarded_after": "2018-01-01", "ordering": "awarded_on,title", "format": "csv"}
+        )
+    )
+
+    assert [row["slug"] for row in rows] == [
+        DATED[3],
+        DATED[4],
+        DATED[5],
+        DATED[2],
+        DATED[1],
+        DATED[0],
+    ]
+
+
+def test_csv_of_all_awards_keeps_every_recipient(client):
+    header, rows = read_csv(client.get(URL, {"format": "csv"}))
+
+    assert "recipient_organisation.name" in header
+    by_slug = {row["slug"]: row for row in rows}
+    assert (
+        by_slug["eiyf-2018-sussex-pcc-reboot"]["recipient_organisation.name"]
+        == "Sussex Police and Crime Commissioner"
+    )
+
+
+def make_awards(count):
+    stream = FundingStreamFactory()
+    boroughs = list(Borough.objects.filter(region="london")[:2])
+    AwardFactory.create_batch(count, stream=stream, recipient_boroughs=boroughs)
+
+
+def test_award_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of awards joined to stream, funder, partnership, organisation and
+    source, 1 recipient boroughs prefetch."""
+    make_awards(3)
+    with django_assert_num_queries(3):
+        response = client.get(URL, {"page_size": 500})
+    assert response.json()["count"] == 23
+
+    make_awards(30)
+    with django_assert_num_queries(3):
+        response = client.get(URL, {"page_size": 500})
+    assert len(response.json()["results"]) == 53
+
+
+def test_award_list_of_a_borough_queries_do_not_grow(client, django_assert_num_queries):
+    """1 check that the borough exists, 1 count, 1 page of awards with their joins,
+    1 recipient boroughs prefetch."""
+    make_awards(3)
+    with django_assert_num_queries(4):
+        response = client.get(URL, {"borough": "barking-and-dagenham"})
+    assert response.json()["count"] == 4
+
+    make_awards(30)
+    with django_assert_num_queries(4):
+        response = client.get(URL, {"borough": "barking-and-dagenham"})
+    assert len(response.json()["results"]) == 34
+
+
+def test_award_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query for the awards with their joins, 1 recipient boroughs prefetch."""
+    make_awards(3)
+    with django_assert_num_queries(2):
+        consume(client.get(URL, {"format": "csv"}))
+
+    make_awards(30)
+    with django_assert_num_queries(2):
+        _, rows = read_csv(client.get(URL, {"format": "csv"}))
+    assert len(rows) == 53

@@ -1,0 +1,269 @@
+import datetime as dt
+from http import HTTPStatus
+
+import pytest
+
+from boroughs.tests.api.support import assert_invalid, assert_not_found, consume, read_csv, slugs
+from funding.models import FundingStream
+from funding.tests.factories import FunderFactory, FundingStreamFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/funding-streams/"
+
+ALL_STREAMS = [
+    "anti-knife-crime-community-fund",
+    "police-forces-serious-violence-fund",
+    "early-intervention-youth-fund",
+    "london-crime-prevention-fund",
+    "mopac-london-gang-exit",
+    "nhs-england-liaison-and-diversion",
+    "prosecutions-fund",
+    "serious-violence-fund",
+    "suffolk-public-sector-leaders",
+    "trusted-relationships-fund",
+    "youth-endowment-fund",
+    "youth-investment-fund",
+]
+HOME_OFFICE = [
+    "police-forces-serious-violence-fund",
+    "early-intervention-youth-fund",
+    "prosecutions-fund",
+    "serious-violence-fund",
+    "trusted-relationships-fund",
+    "youth-endowment-fund",
+]
+WITHOUT_SERIOUS_VIOLENCE_FUND = [slug for slug in ALL_STREAMS if slug != "serious-violence-fund"]
+
+
+def stated_totals(response):
+    """(slug, total) of the streams whose total is stated, in the order given."""
+    return [
+        (stream["slug"], stream["total_amount"])
+        for stream in response.json()["results"]
+        if stream["total_amount"] is not None
+    ]
+
+
+def test_anyone_can_list_funding_streams_by_name(client):
+    response = client.get(URL)
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["count"] == 12
+    assert body["next"] is None
+    assert body["previous"] is None
+    assert slugs(response) == ALL_STREAMS
+
+
+def test_page_size_pages_the_streams(client):
+    response = client.get(URL, {"page_size": 5, "page": 3})
+
+    body = response.json()
+    assert slugs(response) == ["youth-endowment-fund", "youth-investment-fund"]
+    assert body["next"] is None
+    assert body["previous"] == "http://testserver/api/v1/funding-streams/?page=2&page_size=5"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"funder": "home-office"}, HOME_OFFICE),
+        ({"funder": "mopac"}, ["london-crime-prevention-fund", "mopac-london-gang-exit"]),
+        ({"funder": "big-lottery-fund"}, ["youth-investment-fund"]),
+        ({"funder": "scottish-government"}, []),
+        ({"active_on": "2019-06-01"}, ALL_STREAMS),
+        ({"active_on": "2019-04-01"}, ALL_STREAMS),
+        ({"active_on": "2020-03-31"}, ALL_STREAMS),
+        ({"active_on": "2020-04-01"}, WITHOUT_SERIOUS_VIOLENCE_FUND),
+        ({"active_on": "2019-03-31"}, WITHOUT_SERIOUS_VIOLENCE_FUND),
+        (
+            {"funder": "home-office", "active_on": "2021-01-01"},
+            [slug for slug in HOME_OFFICE if slug != "serious-violence-fund"],
+        ),
+    ],
+)
+def test_filters_give_exactly_the_matching_streams(client, params, expected):
+    assert slugs(client.get(URL, params)) == expected
+
+
+def test_active_on_leaves_out_streams_that_have_ended_or_not_begun(client):
+    FundingStreamFactory(
+        slug="testshire-2022-fund", starts_on=dt.date(2022, 4, 1), ends_on=dt.date(2023, 3, 31)
+    )
+
+    assert "testshire-2022-fund" in slugs(client.get(URL, {"active_on": "2022-04-01"}))
+    assert "testshire-2022-fund" in slugs(client.get(URL, {"active_on": "2023-03-31"}))
+    assert "testshire-2022-fund" not in slugs(client.get(URL, {"active_on": "2022-03-31"}))
+    assert "testshire-2022-fund" not in slugs(client.get(URL, {"active_on": "2023-04-01"}))
+
+
+def test_a_stream_names_its_funder_or_null(client):
+    results = {stream["slug"]: stream for stream in client.get(URL).json()["results"]}
+
+    assert results["youth-endowment-fund"]["funder"] == {
+        "slug": "home-office",
+        "name": "Home Office",
+    }
+    assert results["anti-knife-crime-community-fund"]["funder"] is None
+
+
+def test_ordering_by_total_amount_either_way(client):
+    ascending = client.get(URL, {"ordering": "total_amount"})
+    descending = client.get(URL, {"ordering": "-total_amount"})
+
+    largest_first = [
+        ("youth-endowment-fund", "200000000.00"),
+        ("police-forces-serious-violence-fund", "100000000.00"),
+        ("youth-investment-fund", "40000000.00"),
+        ("trusted-relationships-fund", "13200000.00"),
+        ("early-intervention-youth-fund", "11000000.00"),
+    ]
+    assert stated_totals(descending) == largest_first
+    assert stated_totals(ascending) == largest_first[::-1]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [("name", ALL_STREAMS), ("-name", ALL_STREAMS[::-1])],
+)
+def test_ordering_by_name_either_way(client, ordering, expected):
+    assert slugs(client.get(URL, {"ordering": ordering})) == expected
+
+
+def test_ordering_by_start_date(client):
+    FundingStreamFactory(slug="testshire-2022-fund", starts_on=dt.date(2022, 4, 1))
+
+    dated = [
+        stream["slug"]
+        for stream in client.get(URL, {"ordering": "-starts_on"}).json()["results"]
+        if stream["starts_on"]
+    ]
+    assert dated == ["testshire-2022-fund", "serious-violence-fund"]
+
+
+def test_q_searches_names_descriptions_and_funder_names(client):
+    assert slugs(client.get(URL, {"q": "lottery"})) == ["youth-investment-fund"]
+    assert slugs(client.get(URL, {"q": "endowment"})) == ["youth-endowment-fund"]
+    assert slugs(client.get(URL, {"q": "MOPAC"})) == [
+        "london-crime-prevention-fund",
+        "mopac-london-gang-exit",
+    ]
+
+
+def test_modified_after_gives_only_streams_changed_since(client):
+    FundingStream.objects.filter(slug="youth-endowment-fund").update(
+        modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC)
+    )
+
+    assert slugs(client.get(URL, {"modified_after": "2099-01-01T00:00:00Z"})) == [
+        "youth-endowment-fund"
+    ]
+
+
+def test_a_malformed_modified_after_is_refused(client):
+    assert_invalid(client.get(URL, {"modified_after": "2099-01-01T25:00"}), "modified_after")
+
+
+def test_a_stream_by_slug_with_its_total_as_stated(client):
+    response = client.get(f"{URL}serious-violence-fund/")
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.json()
+    assert body["name"] == "Serious Violence Fund"
+    assert body["funder"] == {"slug": "home-office", "name": "Home Office"}
+    assert body["starts_on"] == "2019-04-01"
+    assert body["ends_on"] == "2020-03-31"
+    assert body["total_amount"] is None
+
+    youth_endowment = client.get(f"{URL}youth-endowment-fund/").json()
+    assert youth_endowment["total_amount"] == "200000000.00"
+    assert youth_endowment["total_is_minimum"] is False
+
+
+def test_an_unknown_stream_is_a_json_404(client):
+    assert_not_found(client.get(f"{URL}atlantis-fund/"))
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"funder": "atlantis"}, "funder"),
+        ({"active_on": "not-a-date"}, "active_on"),
+        ({"active_on": "2019-02-30"}, "active_on"),
+        ({"stream": "youth-endowment-fund"}, "stream"),
+        ({"active": "true"}, "active"),
+        ({"ordering": "funder"}, "ordering"),
+    ],
+)
+def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
+    client, params, parameter
+):
+    assert_invalid(client.get(URL, params), parameter)
+
+
+def test_the_errors_say_what_is_wrong(client):
+    assert assert_invalid(client.get(URL, {"funder": "atlantis"}), "funder") == [
+        "There is no funder “atlantis”."
+    ]
+    assert assert_invalid(client.get(URL, {"active_on": "not-a-date"}), "active_on") == [
+        "Enter a valid date."
+    ]
+
+
+def test_csv_of_one_funders_streams_flattens_the_funder(client):
+    header, rows = read_csv(client.get(URL, {"funder": "home-office", "format": "csv"}))
+
+    assert header[:4] == ["slug", "name", "funder.slug", "funder.name"]
+    assert "source.title" in header
+    assert [row["slug"] for row in rows] == HOME_OFFICE
+    assert {row["funder.name"] for row in rows} == {"Home Office"}
+    youth_endowment = rows[-1]
+    assert youth_endowment["total_amount"] == "200000000.00"
+    assert youth_endowment["total_is_minimum"] == "false"
+    assert youth_endowment["source.publisher"] == "Local Government Association"
+
+
+def test_csv_honours_active_on(client):
+    _, rows = read_csv(client.get(URL, {"active_on": "2021-01-01", "format": "csv"}))
+
+    assert [row["slug"] for row in rows] == WITHOUT_SERIOUS_VIOLENCE_FUND
+
+
+def test_csv_of_all_streams_names_each_funder(client):
+    header, rows = read_csv(client.get(URL, {"format": "csv"}))
+
+    assert "funder.name" in header
+    by_slug = {row["slug"]: row for row in rows}
+    assert by_slug["early-intervention-youth-fund"]["funder.name"] == "Home Office"
+    assert by_slug["anti-knife-crime-community-fund"]["funder.name"] == ""
+
+
+def make_streams(count):
+    funder = FunderFactory()
+    FundingStreamFactory.create_batch(count, funder=funder)
+
+
+def test_funding_stream_list_queries_do_not_grow(client, django_assert_num_queries):
+    """1 count, 1 page of streams joined to their funders and sources."""
+    make_streams(3)
+    with django_assert_num_queries(2):
+        response = client.get(URL, {"page_size": 500})
+    assert response.json()["count"] == 15
+
+    make_streams(30)
+    with django_assert_num_queries(2):
+        response = client.get(URL, {"page_size": 500})
+    assert len(response.json()["results"]) == 45
+
+
+def test_funding_stream_csv_queries_do_not_grow(client, django_assert_num_queries):
+    """1 query: the streams joined to their funders and sources, read in chunks."""
+    make_streams(3)
+    with django_assert_num_queries(1):
+        consume(client.get(URL, {"format": "csv"}))
+
+    make_streams(30)
+    with django_assert_num_queries(1):
+        _, rows = read_csv(client.get(URL, {"format": "csv"}))
+    assert len(rows) == 45

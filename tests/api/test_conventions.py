@@ -1,0 +1,167 @@
+"""The API contract every endpoint keeps: error shape, paging, CSV safety, auth, throttling."""
+
+import csv
+import io
+import uuid
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+
+from actionplans.models import ActionItem
+from boroughs.api.conventions.csv import flatten, neutralise
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_rows(response):
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+
+
+def assert_error(response, status, code, **errors):
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["status"] == status
+    assert body["code"] == code
+    assert body["detail"]
+    for parameter, fragment in errors.items():
+        assert any(fragment in message for message in body["errors"][parameter]), body
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3", "@SUM(A1:A2)", "\tX", "\rX"],
+)
+def test_formula_cells_are_shown_as_text(cell):
+    assert neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(-5, "-5"), (12.5, "12.5"), (None, ""), (True, "true")]
+)
+def test_numbers_and_empties_stay_as_they_are(value, shown):
+    assert neutralise(value) == shown
+
+
+def test_nested_values_flatten_into_columns():
+    assert flatten({"a": {"b": 1}, "c": [{"name": "x"}, {"name": "y"}], "d": ["p", "q"]}) == {
+        "a.b": 1,
+        "c": "x; y",
+        "d": "p; q",
+    }
+
+
+def test_a_malicious_title_downloads_as_inert_text(client):
+    item = ActionItem.objects.first()
+    ActionItem.objects.filter(pk=item.pk).update(title='=HYPERLINK("http://evil.example","x")')
+    rows = csv_rows(client.get("/api/v1/action-items/", {"format": "csv", "q": "HYPERLINK"}))
+    assert [row["title"] for row in rows] == ['\'=HYPERLINK("http://evil.example","x")']
+
+
+def test_csv_is_the_whole_filtered_list_not_one_page(client):
+    response = client.get("/api/v1/boroughs/", {"format": "csv", "region": "london"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'attachment; filename="borough.csv"' == response["Content-Disposition"]
+    rows = csv_rows(response)
+    assert len(rows) == 33
+    assert rows[0]["source.publisher"] == "Office for National Statistics"
+
+
+def test_page_size_is_limited_to_500(client):
+    assert client.get("/api/v1/boroughs/", {"page_size": 500}).status_code == HTTPStatus.OK
+    assert_error(
+        client.get("/api/v1/boroughs/", {"page_size": 501}),
+        400,
+        "invalid",
+        page_size="from 1 to 500",
+    )
+
+
+def test_a_malformed_page_is_a_400_and_a_missing_page_a_404(client):
+    assert_error(client.get("/api/v1/boroughs/", {"page": "two"}), 400, "invalid", page="page")
+    response = client.get("/api/v1/boroughs/", {"page": 99})
+    assert_error(response, 404, "not_found")
+    assert "There is no page 99" in response.json()["detail"]
+
+
+def test_an_unknown_parameter_is_named(client):
+    assert_error(
+        client.get("/api/v1/case-studies/", {"boro": "westminster"}),
+        400,
+        "invalid",
+        boro="Unknown parameter",
+    )
+
+
+def test_a_detail_takes_only_format(client):
+    assert_error(
+        client.get("/api/v1/boroughs/westminster/", {"region": "london"}),
+        400,
+        "invalid",
+        region="Unknown parameter",
+    )
+
+
+def test_an_unknown_api_path_is_a_json_404(client):
+    assert_error(client.get("/api/v1/nothing-here/"), 404, "not_found")
+
+
+def test_a_write_to_a_read_only_endpoint_is_a_405(client):
+    response = client.post("/api/v1/boroughs/", {"name": "New"})
+    assert_error(response, 405, "method_not_allowed")
+    assert "GET" in response["Allow"]
+
+
+def test_a_bad_token_is_a_401(client):
+    response = client.get("/api/v1/boroughs/", HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert_error(response, 401, "authentication_failed")
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_a_token_authenticates_an_analyst_who_sees_drafts(client):
+    call_command("grant_role", "analyst-api", "analyst", stdout=io.StringIO())
+    analyst = get_user_model().objects.get(username="analyst-api")
+    token = Token.objects.create(user=analyst)
+    from casestudies.models import CaseStudy
+
+    CaseStudy.objects.filter(slug="redbridge-functional-family-therapy").update(status="draft")
+    anonymous = client.get("/api/v1/case-studies/", {"borough": "redbridge"}).json()
+    assert anonymous["count"] == 0
+    with_token = client.get(
+        "/api/v1/case-studies/",
+        {"borough": "redbridge"},
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    ).json()
+    assert [study["status"] for study in with_token["results"]] == ["draft"]
+
+
+@pytest.fixture
+def tight_throttle(monkeypatch):
+    """Three requests a minute for anonymous clients, five for each signed-in user."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "5/minute"}
+    )
+    # A cache of its own, so that parallel workers sharing Redis cannot disturb the counts.
+    monkeypatch.setattr(SimpleRateThrottle, "cache", LocMemCache(f"throttle-{uuid.uuid4()}", {}))
+
+
+def test_anonymous_clients_are_throttled_with_a_429(client, tight_throttle):
+    for _ in range(3):
+        assert client.get("/api/v1/funders/").status_code == HTTPStatus.OK
+    response = client.get("/api/v1/funders/")
+    assert_error(response, 429, "throttled")
+    assert int(response["Retry-After"]) > 0
+
+
+def test_signed_in_users_have_their_own_allowance(client, tight_throttle):
+    user = get_user_model().objects.create_user("reader", password="a-long-passphrase-1")
+    client.force_login(user)
+    statuses = [client.get("/api/v1/funders/").status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
