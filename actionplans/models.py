@@ -199,19 +199,40 @@ class ActionItem(SourcedModel):
         )
 
 
-class StatusUpdate(TimeStampedModel):
-    """Append-only history of an item: who changed what, when, and why. Never edited or deleted."""
+class AppendOnlyHistory(TimeStampedModel):
+    """A change, kept for good: who made it, when, each field's old and new value, and why.
 
-    item = models.ForeignKey(ActionItem, on_delete=models.PROTECT, related_name="updates")
+    ``changes`` maps a field name to {"from": old, "to": new}, values as shown to people.
+    A row is never edited or deleted.
+    """
+
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField()
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("History is append-only: a change cannot be altered.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("History is append-only: a change cannot be deleted.")
+
+
+class StatusUpdate(AppendOnlyHistory):
+    """The history of an item. Status and progress have their own columns, for reporting."""
+
+    item = models.ForeignKey(ActionItem, on_delete=models.PROTECT, related_name="updates")
     from_status = models.CharField(max_length=20, choices=ItemStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ItemStatus.choices)
     from_progress = models.PositiveSmallIntegerField(null=True, blank=True)
     to_progress = models.PositiveSmallIntegerField(null=True, blank=True)
-    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["item", "changed_at", "id"]
@@ -222,15 +243,24 @@ class StatusUpdate(TimeStampedModel):
 
     def clean(self):
         super().clean()
-        if self.to_status in STATUSES_NEEDING_A_NOTE and not self.note.strip():
+        if (
+            self.to_status in STATUSES_NEEDING_A_NOTE
+            and self.to_status != self.from_status
+            and not self.note.strip()
+        ):
             raise ValidationError(
                 {"note": "Enter a note saying why the item is at risk or off track."}
             )
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Status history is append-only: an update cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Status history is append-only: an update cannot be deleted.")
+class PlanChange(AppendOnlyHistory):
+    """The history of a plan's own fields (its items keep theirs in StatusUpdate)."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="changes")
+
+    class Meta:
+        ordering = ["plan", "changed_at", "id"]
+        get_latest_by = "changed_at"
+
+    def __str__(self):
+        return f"{self.plan}: {', '.join(self.changes)}"

@@ -96,3 +96,8 @@ def role_grant(*, user, role, borough=None):
         raise ValueError(f"Unknown role {role!r}: choose one of {', '.join(ALL_ROLES)}.")
     for cache in ("_portal_global_roles", "_portal_borough_roles"):
         user.__dict__.pop(cache, None)
+
+
+def may_lead(user, borough):
+    """A lead may create plans for their own borough; an editor for any."""
+    return is_editor(user) or is_lead_of(user, borough)

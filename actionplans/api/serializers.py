@@ -1,8 +1,9 @@
 from django.utils import timezone
 from rest_framework import serializers
 
-from actionplans.models import ActionItem, ActionPlan, Framework
+from actionplans.models import ActionItem, ActionPlan, Framework, ItemStatus
 from boroughs.api.serializers import BoroughRefSerializer, NamedRefSerializer, SourcedSerializer
+from boroughs.models import Borough
 
 
 class ThemeSerializer(serializers.Serializer):
@@ -100,3 +101,81 @@ class ActionItemSerializer(SourcedSerializer):
     def get_is_overdue(self, item) -> bool:
         today = self.context.get("today") or timezone.localdate()
         return item.is_overdue(today)
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One entry of history: who, when, what changed from what to what, and why."""
+
+    changed_at = serializers.DateTimeField()
+    changed_by = serializers.CharField(
+        source="changed_by.username", read_only=True, allow_null=True, default=None
+    )
+    changes = serializers.DictField(
+        child=serializers.DictField(), help_text='Field name → {"from": old, "to": new}.'
+    )
+    note = serializers.CharField()
+
+
+class ItemChangeSerializer(ChangeSerializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    from_progress = serializers.IntegerField(allow_null=True)
+    to_progress = serializers.IntegerField(allow_null=True)
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["plan", "item"])
+    item = serializers.SerializerMethodField()
+    change = serializers.SerializerMethodField()
+
+    def get_item(self, entry) -> dict | None:
+        if entry["kind"] != "item":
+            return None
+        item = entry["record"].item
+        return {"id": item.pk, "slug": item.slug, "title": item.title}
+
+    def get_change(self, entry) -> dict:
+        serializer = ItemChangeSerializer if entry["kind"] == "item" else ChangeSerializer
+        return serializer(entry["record"]).data
+
+
+class ActionItemWriteSerializer(serializers.Serializer):
+    """What a lead may send to create or change an item."""
+
+    plan = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=ActionPlan.objects.all(),
+        required=False,
+        help_text="The plan's slug (when creating an item).",
+    )
+    theme = serializers.SlugField(help_text="A theme of the plan's framework, by slug.")
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True)
+    lead_agency = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    partners = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=ItemStatus.choices, required=False)
+    progress = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="Why: required when an item goes at risk or off track.",
+    )
+
+
+class ActionPlanWriteSerializer(serializers.Serializer):
+    borough = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Borough.objects.all(), required=False
+    )
+    framework = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Framework.objects.all(), required=False
+    )
+    title = serializers.CharField(max_length=300)
+    period_start = serializers.DateField(required=False, allow_null=True)
+    period_end = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=ActionPlan.Status.choices, required=False)
+    scope = serializers.ChoiceField(choices=ActionPlan.Scope.choices, required=False)
+    overseen_by = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    last_refreshed_on = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, write_only=True)

@@ -7,6 +7,7 @@
 
 from http import HTTPStatus
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -35,6 +36,13 @@ def error_body(status, code, detail, errors=None):
 
 
 def portal_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        # Model and service validation speaks the same language as serializer validation.
+        exc = exceptions.ValidationError(
+            detail=exc.message_dict
+            if hasattr(exc, "error_dict")
+            else {"non_field_errors": exc.messages}
+        )
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -50,6 +58,8 @@ def portal_exception_handler(exc, context):
     else:
         detail = getattr(exc, "detail", None) or SUMMARIES.get(status, status.phrase)
         body = error_body(status, code, detail)
+        # An error may carry what helps to recover, e.g. the current record on a 412.
+        body.update(getattr(exc, "extra", None) or {})
     request = context.get("request")
     if request is not None:
         # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
@@ -62,7 +72,7 @@ def _headers(response):
     return {
         name: value
         for name, value in response.items()
-        if name in ("WWW-Authenticate", "Retry-After", "Allow")
+        if name in ("WWW-Authenticate", "Retry-After", "Allow", "ETag")
     }
 
 

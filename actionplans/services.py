@@ -1,0 +1,220 @@
+"""Writes to plans and items. Each service owns its transaction, checks permission and the
+version the editor read, keeps the history, and validates before saving.
+
+A stale edit — made from a version someone else has since changed — is refused with
+StaleEdit, never silently applied over the other person's change.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from boroughs.roles import may_lead
+
+from .models import ActionItem, ActionPlan, ItemStatus, PlanChange, StatusUpdate, Theme
+
+ITEM_FIELDS = (
+    "theme",
+    "title",
+    "description",
+    "lead_agency",
+    "partners",
+    "due_date",
+    "status",
+    "progress",
+)
+PLAN_FIELDS = (
+    "title",
+    "period_start",
+    "period_end",
+    "status",
+    "scope",
+    "overseen_by",
+    "last_refreshed_on",
+)
+
+
+class StaleEdit(Exception):
+    """The record changed since the editor read it; ``current`` is how it stands now."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            f"{current} has changed since you read it (now version {current.version})."
+        )
+
+
+def _require(user, permission, obj):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied("You cannot change this: it belongs to another borough.")
+
+
+def _shown(value):
+    """A value as history keeps it: JSON-friendly and readable."""
+    if isinstance(value, Theme):
+        return value.name
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _apply(instance, changes, allowed):
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+    before = {name: getattr(instance, name) for name in allowed}
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    return before
+
+
+def _differences(instance, before):
+    return {
+        name: {"from": _shown(old), "to": _shown(getattr(instance, name))}
+        for name, old in before.items()
+        if getattr(instance, name) != old
+    }
+
+
+def _complete_means_done(item, changes):
+    """Completing an item sets its progress to 100; any other figure is refused."""
+    if item.status != ItemStatus.COMPLETE:
+        return
+    if changes.get("progress") not in (None, 100):
+        raise ValidationError(
+            {"progress": "A complete item is 100% done. Change its status to change its progress."}
+        )
+    item.progress = 100
+
+
+def _claim_version(model, pk, expected_version):
+    """Move the stored version on by one if it is still the one the editor read.
+
+    A conditional UPDATE, so two editors racing from the same version cannot both win,
+    on PostgreSQL and SQLite alike."""
+    claimed = model.objects.filter(pk=pk, version=expected_version).update(
+        version=expected_version + 1
+    )
+    if not claimed:
+        raise StaleEdit(model.objects.get(pk=pk))
+
+
+@transaction.atomic
+def action_item_update(*, item, acting_user, expected_version, changes, note=""):
+    """Change an item's fields in one step; returns the item as saved."""
+    _require(acting_user, "actionplans.change_actionitem", item)
+    current = ActionItem.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    if current.version != expected_version:
+        raise StaleEdit(current)
+    before = _apply(current, changes, ITEM_FIELDS)
+    _complete_means_done(current, changes)
+    differences = _differences(current, before)
+    note = (note or "").strip()
+    if not differences:
+        if note:
+            raise ValidationError({"note": "Change something before adding a note."})
+        return current
+    now = timezone.now()
+    update = StatusUpdate(
+        item=current,
+        changed_by=acting_user,
+        changed_at=now,
+        from_status=before["status"],
+        to_status=current.status,
+        from_progress=before["progress"],
+        to_progress=current.progress,
+        changes=differences,
+        note=note,
+    )
+    update.full_clean(exclude=["item"])
+    current.last_updated_by, current.last_updated_at = acting_user, now
+    current.full_clean()
+    _claim_version(ActionItem, current.pk, expected_version)
+    current.version = expected_version + 1
+    current.save()
+    update.save()
+    return current
+
+
+@transaction.atomic
+def action_item_create(*, plan, acting_user, fields, note=""):
+    """Add an item to a plan; its first history entry records who added it."""
+    _require(acting_user, "actionplans.add_actionitem", plan)
+    item = ActionItem(plan=plan, **fields)
+    _complete_means_done(item, fields)
+    item.slug = _unique_item_slug(plan, item.title)
+    item.order = (plan.items.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    now = timezone.now()
+    item.last_updated_by, item.last_updated_at = acting_user, now
+    item.full_clean()
+    update = StatusUpdate(
+        changed_by=acting_user,
+        changed_at=now,
+        from_status="",
+        to_status=item.status,
+        to_progress=item.progress,
+        changes={"created": {"from": None, "to": item.title}},
+        note=(note or "").strip(),
+    )
+    update.full_clean(exclude=["item"])
+    item.save()
+    update.item = item
+    update.save()
+    return item
+
+
+def _unique_item_slug(plan, title):
+    base = slugify(title)[:180] or "item"
+    slug, n = base, 2
+    taken = set(plan.items.filter(slug__startswith=base).values_list("slug", flat=True))
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def action_plan_update(*, plan, acting_user, expected_version, changes, note=""):
+    _require(acting_user, "actionplans.change_actionplan", plan)
+    current = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if current.version != expected_version:
+        raise StaleEdit(current)
+    before = _apply(current, changes, PLAN_FIELDS)
+    differences = _differences(current, before)
+    if not differences:
+        return current
+    current.full_clean()
+    _claim_version(ActionPlan, current.pk, expected_version)
+    current.version = expected_version + 1
+    current.save()
+    PlanChange.objects.create(
+        plan=current,
+        changed_by=acting_user,
+        changed_at=timezone.now(),
+        changes=differences,
+        note=(note or "").strip(),
+    )
+    return current
+
+
+@transaction.atomic
+def action_plan_create(*, acting_user, borough, framework, title, **fields):
+    if not may_lead(acting_user, borough):
+        raise PermissionDenied("You can create plans only for a borough you lead.")
+    plan = ActionPlan(borough=borough, framework=framework, title=title, **fields)
+    base = slugify(f"{borough.slug} {title}")[:190]
+    slug, n = base, 2
+    while ActionPlan.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    plan.slug = slug
+    plan.full_clean()
+    plan.save()
+    PlanChange.objects.create(
+        plan=plan,
+        changed_by=acting_user,
+        changed_at=timezone.now(),
+        changes={"created": {"from": None, "to": plan.title}},
+    )
+    return plan
