@@ -11,6 +11,14 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/api-token/", tokens.api_token, name="api-token"),
     path("api/", include("svportal.api.urls")),
+    # Pages. Drafting comes before browsing so /case-studies/new/ is not taken for a slug.
+    path("", include("casestudies.drafting_urls")),
+    path("", include("casestudies.urls")),
+    path("", include("funding.urls")),
+    path("", include("boroughs.urls")),
+    path("", include("boroughs.answering_urls")),
+    path("", include("actionplans.urls")),
+    path("", include("svportal.pages_urls")),
 ]
 
 handler404 = "svportal.views.page_not_found"

@@ -106,3 +106,22 @@ class StockTakeSerializer(SourcedSerializer):
             }
             for question in stock_take.questions.all()
         ]
+
+
+class StockTakeAnswerWriteSerializer(serializers.Serializer):
+    borough = serializers.SlugField(help_text="The borough's slug; you must be its lead.")
+    question = serializers.SlugField(help_text="The question's slug in this round.")
+    option = serializers.SlugField(help_text="The answer's slug among the question's options.")
+    evidence = serializers.CharField(help_text="What shows this answer.")
+
+
+class StockTakeAnswerSerializer(serializers.Serializer):
+    borough = serializers.SlugField(source="borough.slug")
+    question = serializers.SlugField(source="question.slug")
+    option = serializers.SlugField(source="option.slug")
+    label = serializers.CharField(source="option.label")
+    evidence = serializers.CharField()
+    answered_by = serializers.CharField(
+        source="answered_by.username", allow_null=True, default=None
+    )
+    modified_at = serializers.DateTimeField()

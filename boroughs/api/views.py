@@ -1,4 +1,11 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
 from boroughs.models import Borough, Organisation, Partnership, StockTake
+from boroughs.services import stock_take_answer_record
 
 from .analysis import StockTakeAnalysisMixin
 from .conventions.views import PortalReadOnlyViewSet
@@ -7,6 +14,8 @@ from .serializers import (
     BoroughSerializer,
     OrganisationSerializer,
     PartnershipSerializer,
+    StockTakeAnswerSerializer,
+    StockTakeAnswerWriteSerializer,
     StockTakeSerializer,
 )
 
@@ -53,6 +62,41 @@ class StockTakeViewSet(StockTakeAnalysisMixin, PortalReadOnlyViewSet):
     search_fields = ["title", "publisher"]
     ordering_fields = ["title", "conducted_on", "modified_at"]
     ordering = ["-conducted_on"]
+
+    @extend_schema(
+        summary="A lead records their borough's answer to a question of the current round",
+        request=StockTakeAnswerWriteSerializer,
+        responses={201: StockTakeAnswerSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        pagination_class=None,
+        filterset_class=None,
+        permission_classes=[permissions.IsAuthenticated],
+    )
+    def answers(self, request, slug=None):
+        stock_take = self.get_object()
+        incoming = StockTakeAnswerWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = incoming.validated_data
+        borough = Borough.objects.filter(slug=values["borough"]).first()
+        question = stock_take.questions.filter(slug=values["question"]).first()
+        errors = {}
+        if borough is None:
+            errors["borough"] = [f"There is no borough “{values['borough']}”."]
+        if question is None:
+            errors["question"] = [f"{stock_take.title} has no question “{values['question']}”."]
+        if errors:
+            raise ValidationError(errors)
+        answer = stock_take_answer_record(
+            question=question,
+            borough=borough,
+            option=question.options.filter(slug=values["option"]).first(),
+            evidence=values["evidence"],
+            acting_user=request.user,
+        )
+        return Response(StockTakeAnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
 
     def get_queryset(self):
         if self.action in ("summary", "matrix"):

@@ -1,0 +1,47 @@
+from django import template
+
+register = template.Library()
+
+STATUS_TAG_COLOURS = {
+    "not_started": "govuk-tag--grey",
+    "on_track": "govuk-tag--green",
+    "at_risk": "govuk-tag--yellow",
+    "off_track": "govuk-tag--red",
+    "complete": "govuk-tag--blue",
+    "cancelled": "govuk-tag--grey",
+}
+
+
+@register.filter
+def status_tag_class(status):
+    """The GOV.UK tag colour for an item status."""
+    return STATUS_TAG_COLOURS.get(status, "govuk-tag--grey")
+
+
+@register.filter
+def overdue_on(item, today):
+    return item.is_overdue(today)
+
+
+FIELD_LABELS = {"due_date": "Due date", "last_refreshed_on": "Date last refreshed"}
+
+
+@register.simple_tag
+def describe_change(field, values):
+    """One line of history in words: "Status: On track → At risk"."""
+    from actionplans.models import ItemStatus
+
+    if field == "created":
+        return f"Added “{values.get('to')}”"
+    label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+    def shown(value):
+        if value in (None, ""):
+            return "—"
+        if field == "status" and value in ItemStatus.values:
+            return ItemStatus(value).label
+        if field == "progress":
+            return f"{value}%"
+        return str(value)
+
+    return f"{label}: {shown(values.get('from'))} → {shown(values.get('to'))}"

@@ -1,0 +1,271 @@
+"""Pages of a borough's action plan: the plan by theme, an item and its history, and the
+lead's forms — update an item in one step, add items, upload a spreadsheet, plan details."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from boroughs.models import Borough
+
+from . import services
+from .bulk import BulkUploadError, action_items_upload, template_csv
+from .forms import ItemForm, PlanForm, UploadForm
+from .models import ActionItem, ActionPlan, ItemStatus
+from .selectors import item_history, plan_timeline
+
+
+def _active_plan(borough):
+    return (
+        ActionPlan.objects.active()
+        .filter(borough=borough)
+        .select_related("borough", "framework", "source", "partnership")
+        .order_by("-last_refreshed_on", "-modified_at")
+        .first()
+    )
+
+
+def _plan_or_404(slug):
+    borough = get_object_or_404(Borough, slug=slug)
+    plan = _active_plan(borough)
+    if plan is None:
+        raise Http404(f"{borough.name} has no active action plan.")
+    return borough, plan
+
+
+def plan_page(request, slug):
+    borough = get_object_or_404(Borough, slug=slug)
+    plan = _active_plan(borough)
+    if plan is None:
+        return render(request, "actionplans/no_plan.html", {"borough": borough})
+    items = list(
+        plan.items.select_related("theme", "last_updated_by").order_by(
+            "theme__order", "order", "id"
+        )
+    )
+    today = timezone.localdate()
+    by_theme = {}
+    for item in items:
+        by_theme.setdefault(item.theme, []).append(item)
+    counts = Counter(item.status for item in items)
+    return render(
+        request,
+        "actionplans/plan.html",
+        {
+            "borough": borough,
+            "plan": plan,
+            "themes": [(theme, by_theme.get(theme, [])) for theme in plan.framework.themes.all()],
+            "status_counts": [(status, counts[status]) for status in ItemStatus],
+            "overdue": sum(item.is_overdue(today) for item in items),
+            "today": today,
+            "can_edit": request.user.has_perm("actionplans.change_actionplan", plan),
+        },
+    )
+
+
+def item_page(request, pk):
+    item = get_object_or_404(
+        ActionItem.objects.select_related("plan__borough", "theme", "last_updated_by", "source"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "actionplans/item.html",
+        {
+            "item": item,
+            "history": item_history(item),
+            "today": timezone.localdate(),
+            "can_edit": request.user.has_perm("actionplans.change_actionitem", item),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk):
+    item = get_object_or_404(
+        ActionItem.objects.select_related("plan__borough", "plan__framework", "theme"), pk=pk
+    )
+    if not request.user.has_perm("actionplans.change_actionitem", item):
+        raise PermissionDenied("Only the borough's lead can change this item.")
+    stale = None
+    if request.method == "POST":
+        form = ItemForm(request.POST, plan=item.plan)
+        if form.is_valid():
+            try:
+                services.action_item_update(
+                    item=item,
+                    acting_user=request.user,
+                    expected_version=form.cleaned_data["version"] or item.version,
+                    changes=form.changes(),
+                    note=form.cleaned_data["note"],
+                )
+            except services.StaleEdit as error:
+                stale = _stale_context(error.current, form)
+                form = ItemForm(
+                    {**request.POST.dict(), "version": error.current.version}, plan=item.plan
+                )
+                form.is_valid()
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, f"“{item.title}” has been updated.")
+                return redirect("action-plan", slug=item.plan.borough.slug)
+    else:
+        form = ItemForm(initial=ItemForm.initial_for(item), plan=item.plan)
+    return render(
+        request,
+        "actionplans/item_edit.html",
+        {"item": item, "form": form, "stale": stale},
+        status=409 if stale else 200,
+    )
+
+
+def _stale_context(current, form):
+    """What someone else saved meanwhile, beside what this lead is trying to save."""
+    current = ActionItem.objects.select_related("theme", "last_updated_by").get(pk=current.pk)
+    latest = current.updates.select_related("changed_by").order_by("-changed_at", "-id").first()
+    mine = form.changes()
+    rows = []
+    for name, label in [
+        ("status", "Status"),
+        ("progress", "Progress"),
+        ("title", "Title"),
+        ("theme", "Theme"),
+        ("due_date", "Due date"),
+        ("lead_agency", "Lead agency"),
+    ]:
+        saved, yours = getattr(current, name), mine[name]
+        if name == "status":
+            saved, yours = ItemStatus(saved).label, ItemStatus(yours).label
+        if saved != yours:
+            rows.append({"label": label, "saved": saved, "yours": yours})
+    return {"current": current, "latest": latest, "rows": rows}
+
+
+def _add_service_errors(form, error):
+    for field, messages_ in getattr(error, "message_dict", {"__all__": error.messages}).items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_add(request, slug):
+    borough, plan = _plan_or_404(slug)
+    if not request.user.has_perm("actionplans.add_actionitem", plan):
+        raise PermissionDenied("Only the borough's lead can add items to its plan.")
+    if request.method == "POST":
+        form = ItemForm(request.POST, plan=plan)
+        if form.is_valid():
+            try:
+                item = services.action_item_create(
+                    plan=plan,
+                    acting_user=request.user,
+                    fields=form.changes(),
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, f"“{item.title}” has been added to the plan.")
+                return redirect("action-plan", slug=slug)
+    else:
+        form = ItemForm(initial={"status": ItemStatus.NOT_STARTED}, plan=plan)
+    return render(
+        request, "actionplans/item_add.html", {"borough": borough, "plan": plan, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def items_upload(request, slug):
+    borough, plan = _plan_or_404(slug)
+    if not request.user.has_perm("actionplans.add_actionitem", plan):
+        raise PermissionDenied("Only the borough's lead can add items to its plan.")
+    problems = []
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                items = action_items_upload(
+                    plan=plan,
+                    acting_user=request.user,
+                    uploaded_bytes=form.cleaned_data["file"].read(),
+                )
+            except BulkUploadError as error:
+                problems = error.errors
+                form.add_error(
+                    "file",
+                    f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}. "
+                    "Nothing was added. Correct them and upload the file again.",
+                )
+            else:
+                messages.success(request, f"{len(items)} items have been added to the plan.")
+                return redirect("action-plan", slug=slug)
+    else:
+        form = UploadForm()
+    return render(
+        request,
+        "actionplans/upload.html",
+        {"borough": borough, "plan": plan, "form": form, "problems": problems},
+        status=400 if problems else 200,
+    )
+
+
+def items_template(request, slug):
+    borough, plan = _plan_or_404(slug)
+    response = HttpResponse(template_csv(plan), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{borough.slug}-action-plan-items.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, slug):
+    borough, plan = _plan_or_404(slug)
+    if not request.user.has_perm("actionplans.change_actionplan", plan):
+        raise PermissionDenied("Only the borough's lead can change its plan.")
+    stale = None
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            try:
+                services.action_plan_update(
+                    plan=plan,
+                    acting_user=request.user,
+                    expected_version=form.cleaned_data["version"] or plan.version,
+                    changes=form.changes(),
+                    note=form.cleaned_data["note"],
+                )
+            except services.StaleEdit as error:
+                stale = {"current": error.current}
+                form = PlanForm({**request.POST.dict(), "version": error.current.version})
+                form.is_valid()
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, "The plan's details have been updated.")
+                return redirect("action-plan", slug=slug)
+    else:
+        form = PlanForm(initial=PlanForm.initial_for(plan))
+    return render(
+        request,
+        "actionplans/plan_edit.html",
+        {"borough": borough, "plan": plan, "form": form, "stale": stale},
+        status=409 if stale else 200,
+    )
+
+
+def plan_history(request, slug):
+    borough, plan = _plan_or_404(slug)
+    return render(
+        request,
+        "actionplans/history.html",
+        {"borough": borough, "plan": plan, "timeline": plan_timeline(plan)},
+    )
