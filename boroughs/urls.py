@@ -1,3 +1,9 @@
 """Page URLs."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("stock-takes/<slug:slug>/", views.stock_take_page, name="stock-take-page"),
+]

@@ -115,6 +115,8 @@ class CaseStudy(AgeRangeModel, SourcedModel):
     contact_phone = models.CharField(max_length=50, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
+    #: Moves on by one with every saved change, so a stale edit is refused, never applied.
+    version = models.PositiveIntegerField(default=1)
     interventions = models.ManyToManyField(Intervention, related_name="case_studies", blank=True)
     awards = models.ManyToManyField(Award, related_name="case_studies", blank=True)
     created_by = models.ForeignKey(

@@ -1,3 +1,12 @@
 """Page URLs."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import pages
+
+urlpatterns = [
+    path("boroughs/", pages.borough_table, name="borough-table"),
+    path("boroughs/<slug:slug>/", pages.borough_profile, name="borough-profile"),
+    path("compare/", pages.compare, name="compare-boroughs"),
+    path("my/", pages.my_portal, name="my-portal"),
+]

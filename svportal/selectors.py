@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan, ItemStatus, Theme
-from boroughs.models import Borough
+from boroughs.models import Borough, StockTake, StockTakeAnswer
 from casestudies.models import Approach, CaseStudy, Intervention
 from funding.models import Award
 
@@ -222,3 +222,88 @@ def compare_boroughs(boroughs, today=None):
         approaches={pk: approaches[pk] for pk in ids},
         interventions=interventions,
     )
+
+
+# --- Pages: borough profile and "my portal" ----------------------------------------------
+
+
+@dataclass
+class RoundAnswers:
+    """One stock-take round as a borough answered it: (question, answer or None) pairs."""
+
+    stock_take: object
+    answers: list
+
+
+def borough_stock_take_answers(borough):
+    """Every round that covers the borough, or that recorded an answer from it, with the
+    borough's answer to each question or None. Three queries at any size (rounds,
+    their questions, the borough's answers)."""
+    rounds = list(
+        StockTake.objects.filter(
+            Q(coverage_region=borough.region) | Q(questions__answers__borough=borough)
+        )
+        .distinct()
+        .prefetch_related("questions")
+    )
+    if not rounds:
+        return []
+    answers = {
+        answer.question_id: answer
+        for answer in StockTakeAnswer.objects.filter(
+            borough=borough, question__stock_take__in=rounds
+        ).select_related("option")
+    }
+    return [
+        RoundAnswers(
+            stock_take=round_,
+            answers=[(question, answers.get(question.pk)) for question in round_.questions.all()],
+        )
+        for round_ in rounds
+    ]
+
+
+@dataclass
+class BoroughDesk:
+    """What a member of one borough needs to act on."""
+
+    borough: Borough
+    role: str
+    active_plan: ActionPlan | None = None
+    overdue_items: list = field(default_factory=list)
+    awards_ending: list = field(default_factory=list)
+
+
+def boroughs_desk(user, today=None, days=FUNDING_ENDING_SOON_DAYS):
+    """For each borough the user has a role in: the role, the active plan, the plan's
+    overdue items (past due, neither complete nor cancelled) and the awards to the
+    borough that end within ``days``. Four queries at any size (roles, active plans,
+    overdue items, awards ending)."""
+    today = today or timezone.localdate()
+    desks = {
+        role.borough_id: BoroughDesk(borough=role.borough, role=role.get_role_display())
+        for role in user.borough_roles.select_related("borough").order_by("borough__name")
+    }
+    if not desks:
+        return []
+    for plan in (
+        ActionPlan.objects.active()
+        .filter(borough__in=list(desks))
+        .order_by("borough_id", "-last_refreshed_on", "-modified_at")
+    ):
+        desks[plan.borough_id].active_plan = desks[plan.borough_id].active_plan or plan
+    for item in (
+        ActionItem.objects.filter(plan__status="active", plan__borough__in=list(desks))
+        .overdue(today)
+        .select_related("plan", "theme")
+        .order_by("due_date", "title")
+    ):
+        desks[item.plan.borough_id].overdue_items.append(item)
+    ending = Award.recipient_boroughs.through.objects.filter(
+        borough__in=list(desks),
+        award__ends_on__gte=today,
+        award__ends_on__lte=today + dt.timedelta(days=days),
+    )
+    for recipient in ending.select_related("award__stream").order_by("award__ends_on"):
+        desks[recipient.borough_id].awards_ending.append(recipient.award)
+    return list(desks.values())

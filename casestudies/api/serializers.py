@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
 from boroughs.api.serializers import BoroughRefSerializer, NamedRefSerializer, SourcedSerializer
-from casestudies.models import CaseStudy, Intervention, Outcome
+from boroughs.models import Borough
+from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
 
 
 class OutcomeSerializer(serializers.ModelSerializer):
@@ -61,10 +62,103 @@ class CaseStudySerializer(SourcedSerializer):
             "outcomes",
             "contact",
             "published_at",
+            "version",
             "source",
             "source_section",
             "modified_at",
         ]
+
+
+class ContactWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    role = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    organisation = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    email = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com."
+        },
+    )
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=50)
+
+
+def _slugs_of(model, noun):
+    return serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=model.objects.all(),
+        required=False,
+        error_messages={"does_not_exist": f"There is no {noun} “{{value}}”."},
+        help_text=f"Slugs of {noun}s.",
+    )
+
+
+def _section(help_text):
+    return serializers.CharField(
+        required=False, allow_blank=True, help_text=f"{help_text} Markdown."
+    )
+
+
+class CaseStudyWriteSerializer(serializers.Serializer):
+    """What an officer, lead or editor may send to create or change a case study. The status
+    changes only through the submit, publish, unpublish and return-to-draft actions."""
+
+    title = serializers.CharField(
+        max_length=300,
+        error_messages={"required": "Enter a title.", "blank": "Enter a title."},
+    )
+    summary = serializers.CharField(
+        help_text="Plain text, a paragraph or two.",
+        error_messages={"required": "Enter a summary.", "blank": "Enter a summary."},
+    )
+    boroughs = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=Borough.objects.all(),
+        allow_empty=False,
+        help_text="Slugs of the boroughs the case study is about: officers and leads may "
+        "name only their own.",
+        error_messages={
+            "required": "Select at least one borough.",
+            "empty": "Select at least one borough.",
+            "does_not_exist": "There is no borough “{value}”.",
+        },
+    )
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=1990, max_value=2100)
+    challenge = _section("What the problem was.")
+    solution = _section("What was done.")
+    impact = _section("What it achieved.")
+    lessons_learned = _section("What others can learn from it.")
+    sustainability = _section("How the approach is sustained.")
+    approaches = _slugs_of(Approach, "approach")
+    settings = _slugs_of(Setting, "setting")
+    min_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=99)
+    max_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=99)
+    contact = ContactWriteSerializer(required=False)
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [
+                            "Submit, publish or unpublish the case study to change its status."
+                            if name == "status"
+                            else "Unknown field. Send only: " + ", ".join(self.fields) + "."
+                        ]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+    def model_values(self):
+        """The validated data as the case study's own field names (contact flattened)."""
+        values = dict(self.validated_data)
+        for name, value in values.pop("contact", {}).items():
+            values[f"contact_{name}"] = value
+        return values
 
 
 class InterventionSerializer(SourcedSerializer):

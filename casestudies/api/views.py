@@ -1,15 +1,54 @@
+from http import HTTPStatus
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.response import Response
+
+from boroughs.api.conventions.concurrency import PreconditionFailed, etag_for, expected_version
 from boroughs.api.conventions.views import PortalReadOnlyViewSet
+from casestudies import services
 from casestudies.models import CaseStudy, Intervention
 
 from .filters import CaseStudyFilter, InterventionFilter
-from .serializers import CaseStudySerializer, InterventionSerializer
+from .serializers import CaseStudySerializer, CaseStudyWriteSerializer, InterventionSerializer
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag from your last GET of this case study.",
+)
+IF_MATCH_OPTIONAL = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag from your last GET: if given, the step is refused (412) when the "
+    "case study has changed since.",
+)
 
 
-class CaseStudyViewSet(PortalReadOnlyViewSet):
-    """Case studies of practice: published ones for everyone, drafts for those allowed."""
+class WrongStatusConflict(APIException):
+    status_code = HTTPStatus.CONFLICT
+    default_code = "conflict"
+    default_detail = "The case study's status does not allow this."
+
+
+class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalReadOnlyViewSet):
+    """Case studies of practice: published ones for everyone, drafts for those allowed.
+
+    Officers and leads create drafts for their own boroughs (POST), change them while they
+    are drafts (PATCH or PUT with If-Match) and submit them for review; editors change any
+    case study, send it back to draft, publish and unpublish. Sections are Markdown."""
 
     serializer_class = CaseStudySerializer
     filterset_class = CaseStudyFilter
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     search_fields = [
         "title",
         "summary",
@@ -30,6 +69,148 @@ class CaseStudyViewSet(PortalReadOnlyViewSet):
                 "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
             )
         )
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return CaseStudyWriteSerializer
+        return super().get_serializer_class()
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = CaseStudySerializer(instance, context=self.get_serializer_context()).data
+        return Response(data, headers={"ETag": etag_for(instance)})
+
+    def written(self, instance, status_code=status.HTTP_200_OK):
+        # Read back as the API shows it; not through visible_to, which could hide what an
+        # editor has just unpublished from the editor's own answer.
+        instance = (
+            CaseStudy.objects.select_related("partnership", "source")
+            .prefetch_related(
+                "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
+            )
+            .get(pk=instance.pk)
+        )
+        data = CaseStudySerializer(instance, context=self.get_serializer_context()).data
+        return Response(data, status=status_code, headers={"ETag": etag_for(instance)})
+
+    def stale(self, error):
+        current = CaseStudy.objects.get(pk=error.current.pk)
+        return PreconditionFailed(
+            current=CaseStudySerializer(current, context=self.get_serializer_context()).data,
+            etag=etag_for(current),
+        )
+
+    @extend_schema(request=CaseStudyWriteSerializer, responses={201: CaseStudySerializer})
+    def create(self, request, *args, **kwargs):
+        if not services.may_draft(request.user):
+            raise PermissionDenied(
+                "You can draft case studies only for a borough where you are an officer or lead."
+            )
+        serializer = CaseStudyWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.model_values()
+        try:
+            case_study = services.case_study_create_draft(acting_user=request.user, **values)
+        except DjangoPermissionDenied as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        return self.written(case_study, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[IF_MATCH], request=CaseStudyWriteSerializer, responses=CaseStudySerializer
+    )
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        refusal = services.why_not_change(request.user, instance)
+        if refusal:
+            raise PermissionDenied(refusal)
+        version = expected_version(request, instance)
+        serializer = CaseStudyWriteSerializer(
+            data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            saved = services.case_study_update(
+                case_study=instance,
+                acting_user=request.user,
+                expected_version=version,
+                changes=serializer.model_values(),
+            )
+        except services.StaleEdit as error:
+            raise self.stale(error) from error
+        except DjangoPermissionDenied as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        return self.written(saved)
+
+    @extend_schema(
+        parameters=[IF_MATCH], request=CaseStudyWriteSerializer, responses=CaseStudySerializer
+    )
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    def transition(self, step):
+        instance = self.get_object()
+        version = (
+            expected_version(self.request, instance)
+            if self.request.headers.get("If-Match")
+            else None
+        )
+        try:
+            saved = step(
+                case_study=instance, acting_user=self.request.user, expected_version=version
+            )
+        except services.StaleEdit as error:
+            raise self.stale(error) from error
+        except services.WrongStatus as error:
+            raise WrongStatusConflict(str(error)) from error
+        except DjangoPermissionDenied as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        return self.written(saved)
+
+    @extend_schema(
+        summary="Submit a draft for review (its borough's officers and leads, editors)",
+        request=None,
+        parameters=[IF_MATCH_OPTIONAL],
+        responses=CaseStudySerializer,
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    def submit(self, request, slug=None):
+        return self.transition(services.case_study_submit_for_review)
+
+    @extend_schema(
+        summary="Publish a case study in review (editors)",
+        request=None,
+        parameters=[IF_MATCH_OPTIONAL],
+        responses=CaseStudySerializer,
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    def publish(self, request, slug=None):
+        return self.transition(services.case_study_publish)
+
+    @extend_schema(
+        summary="Take a published case study back to draft (editors)",
+        request=None,
+        parameters=[IF_MATCH_OPTIONAL],
+        responses=CaseStudySerializer,
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    def unpublish(self, request, slug=None):
+        return self.transition(services.case_study_unpublish)
+
+    @extend_schema(
+        summary="Send a case study in review back to draft (editors)",
+        request=None,
+        parameters=[IF_MATCH_OPTIONAL],
+        responses=CaseStudySerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return-to-draft",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def return_to_draft(self, request, slug=None):
+        return self.transition(services.case_study_return_to_draft)
 
 
 class InterventionViewSet(PortalReadOnlyViewSet):

@@ -1,0 +1,113 @@
+"""The stock-take summary page."""
+
+import re
+
+import pytest
+
+from boroughs.models import Borough, StockTake, StockTakeAnswer, StockTakeQuestion
+
+from .factories import BoroughFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/stock-takes/london-councils-2018/"
+
+
+def text_of(response):
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_2018_stock_take_shows_the_published_totals_and_their_quotes(client):
+    response = client.get(PAGE)
+    assert response.status_code == 200
+    html = response.content.decode()
+    page = text_of(response)
+    assert "<title>Stock-take of Borough Activity" in html
+    assert "London Councils, May 2018" in page
+    assert "Twenty-two boroughs said that they had a specific knife crime action plan." in page
+    assert "22 of 33" in page
+    assert '<blockquote class="portal-quote">' in html
+    assert "The source published no total for this question." in page  # question 4
+    assert "33 boroughs of London" in page
+
+
+def test_the_summary_chart_has_a_table_beside_it(client):
+    html = client.get(PAGE).content.decode()
+    chart = html.split('<svg xmlns="http://www.w3.org/2000/svg" class="portal-chart"', 1)[1]
+    chart = chart.split("</svg>", 1)[0]
+    assert 'role="img"' in chart
+    assert "Question 2: 1 of 33 answers recorded; published total 22 of 33." in chart
+    # The published 22 of 33 is drawn 22/33 of the bar's 280 units wide.
+    assert 'width="187"' in chart
+    table = html.split('id="summary-table"', 1)[1].split("</table>", 1)[0]
+    assert re.search(r"Question 2</a></th>\s*<td[^>]*>1 of 33</td>\s*<td[^>]*>22 of 33</td>", table)
+
+
+def test_boroughs_without_a_recorded_answer_are_in_a_details_component(client):
+    html = client.get(PAGE).content.decode()
+    question_2 = html.split('id="question-2"', 1)[1].split('id="question-3"', 1)[0]
+    assert '<details class="govuk-details">' in question_2
+    assert "Boroughs with no recorded answer (32)" in question_2
+    assert 'href="/boroughs/westminster/"' in question_2
+    assert 'href="/boroughs/lewisham/"' not in question_2  # Lewisham answered question 2
+
+
+def test_the_page_links_the_csv_download(client):
+    html = client.get(PAGE).content.decode()
+    assert 'href="/api/v1/stock-takes/london-councils-2018/summary/?format=csv"' in html
+    assert (
+        client.get("/api/v1/stock-takes/london-councils-2018/summary/?format=csv").status_code
+        == 200
+    )
+
+
+def test_the_matrix_has_a_row_per_covered_borough(client):
+    html = client.get(PAGE).content.decode()
+    matrix = html.split('id="matrix-table"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*>([^<]+)</a>', matrix)
+    assert len(rows) == 33
+    assert rows[0] == "Barking and Dagenham"
+    lewisham = matrix.split(">Lewisham</a></th>", 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r"<td[^>]*>(.*?)</td>", lewisham) == [
+        '<span class="portal-secondary-text">No answer recorded</span>',
+        "Yes",
+        '<span class="portal-secondary-text">No answer recorded</span>',
+        '<span class="portal-secondary-text">No answer recorded</span>',
+    ]
+
+
+def test_a_recorded_answer_changes_the_counts(client):
+    question = StockTakeQuestion.objects.get(stock_take__slug="london-councils-2018", number=2)
+    StockTakeAnswer.objects.create(
+        question=question,
+        borough=Borough.objects.get(slug="westminster"),
+        option=question.options.get(slug="yes"),
+    )
+    page = text_of(client.get(PAGE))
+    assert "Boroughs with no recorded answer (31)" in page
+    assert "Q2 recorded 2 of 33" in page
+
+
+def test_an_unknown_stock_take_is_a_styled_404(client):
+    response = client.get("/stock-takes/atlantis-1999/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [1, 20])
+def test_stock_take_page_queries_do_not_grow(client, django_assert_num_queries, extra):
+    """1 stock-take with its source; 6 summary (covered boroughs, questions, their options,
+    answer counts, who answered, published totals); 3 matrix (covered boroughs,
+    questions, answers with their options)."""
+    stock_take = StockTake.objects.get(slug="london-councils-2018")
+    questions = list(stock_take.questions.prefetch_related("options"))
+    for _ in range(extra):
+        place = BoroughFactory(region="london")
+        for question in questions:
+            StockTakeAnswer.objects.create(
+                question=question, borough=place, option=question.options.first(), quote="Yes."
+            )
+    with django_assert_num_queries(10):
+        response = client.get(PAGE)
+    assert response.context["summary"].denominator == 33 + extra

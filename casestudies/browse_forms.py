@@ -1,0 +1,193 @@
+"""GET forms for browsing case studies and interventions.
+
+They read and check the filters in the URL; the templates draw the facets themselves
+(with counts from casestudies.selectors). A value that names nothing, such as
+borough=atlantis or age=old, becomes a GOV.UK error message on its field and is dropped,
+while the valid filters beside it still apply: a shared link never fails.
+
+Facet values match the API's filters (casestudies/api/filters.py) by slug, with one
+difference a page needs: several values of one facet may be ticked, and a case study
+matching any of them counts (borough=redbridge&borough=lambeth).
+"""
+
+from django import forms
+
+from boroughs.models import Borough, Region
+from funding.models import FundingStream
+
+from .models import Approach, Intervention, Setting
+from .selectors import (
+    CASE_STUDY_SORTS,
+    CaseStudyCriteria,
+    Choice,
+    InterventionCriteria,
+)
+
+#: No facet takes more values than this; more is a crafted URL, not a person ticking boxes.
+MAX_VALUES = 50
+SEARCH_MAX_LENGTH = 200
+
+
+class MultipleValuesField(forms.Field):
+    """Every value of a repeated GET parameter, stripped, without blanks or repeats.
+
+    Whether a value names anything is checked by the form, which knows the facet.
+    """
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        values = []
+        for item in value:
+            item = str(item).strip()
+            if item and item not in values:
+                values.append(item)
+        return values[:MAX_VALUES]
+
+
+def search_field(label):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={
+            "max_length": f"Search words must be {SEARCH_MAX_LENGTH} characters or fewer"
+        },
+    )
+
+
+class FacetForm(forms.Form):
+    """Checks each facet's values against what exists and keeps the ones that do."""
+
+    #: facet name -> (noun for messages, how to find labels for values: a model looked
+    #: up by slug, a dict of choices, or a function of the values)
+    facets = {}
+
+    def __init__(self, data=None):
+        super().__init__(data, auto_id="%s")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, (noun, lookup) in self.facets.items():
+            values = cleaned.get(name)
+            if not values:
+                continue
+            labels = self._labels(lookup, values)
+            unknown = [value for value in values if value not in labels]
+            if unknown:
+                # add_error drops the field from cleaned_data: put the known values back.
+                self.add_error(
+                    name,
+                    [
+                        f"There is no {noun} ‘{value[:60]}’ – choose from the list"
+                        for value in unknown
+                    ],
+                )
+            cleaned[name] = tuple(
+                Choice(value, labels[value]) for value in values if value in labels
+            )
+        return cleaned
+
+    @staticmethod
+    def _labels(lookup, values):
+        if isinstance(lookup, dict):
+            return {value: lookup[value] for value in values if value in lookup}
+        if not isinstance(lookup, type):
+            return lookup(values)
+        return dict(lookup._default_manager.filter(slug__in=values).values_list("slug", "name"))
+
+    def active_filters(self):
+        """(facet label, Choice, parameter name) for every value in use."""
+        self.is_valid()
+        active = []
+        for name in self.facets:
+            for choice in self.cleaned_data.get(name) or ():
+                active.append((self.fields[name].label, choice, name))
+        return active
+
+
+class CaseStudyBrowseForm(FacetForm):
+    q = search_field("Search case studies")
+    borough = MultipleValuesField(label="Borough", required=False)
+    region = MultipleValuesField(label="Region", required=False)
+    approach = MultipleValuesField(label="Approach", required=False)
+    category = MultipleValuesField(label="Intervention category", required=False)
+    age = forms.IntegerField(
+        label="Age of young people",
+        required=False,
+        min_value=0,
+        max_value=99,
+        error_messages={
+            "invalid": "Age must be a whole number, like 14",
+            "min_value": "Age must be 0 or more",
+            "max_value": "Age must be 99 or less",
+        },
+    )
+    funding_stream = MultipleValuesField(label="Funding stream", required=False)
+    year = MultipleValuesField(label="Year", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, _) in CASE_STUDY_SORTS.items()],
+        error_messages={"invalid_choice": "Choose how to sort from the list"},
+    )
+
+    facets = {
+        "borough": ("borough", Borough),
+        "region": ("region", dict(Region.choices)),
+        "approach": ("approach", Approach),
+        "category": ("intervention category", dict(Intervention.Category.choices)),
+        "funding_stream": ("funding stream", FundingStream),
+        "year": ("year", lambda values: {v: v for v in values if v.isdigit() and len(v) == 4}),
+    }
+
+    def criteria(self):
+        """What to search for: the valid part of the URL."""
+        self.is_valid()
+        data = self.cleaned_data
+        return CaseStudyCriteria(
+            q=data.get("q") or "",
+            boroughs=data.get("borough") or (),
+            regions=data.get("region") or (),
+            approaches=data.get("approach") or (),
+            categories=data.get("category") or (),
+            age=data.get("age"),
+            funding_streams=data.get("funding_stream") or (),
+            years=data.get("year") or (),
+            sort=data.get("sort") or "title",
+        )
+
+    def active_filters(self):
+        active = super().active_filters()
+        self.is_valid()
+        age = self.cleaned_data.get("age")
+        if age is not None:
+            active.append((self.fields["age"].label, Choice(str(age), f"Age {age}"), "age"))
+        return active
+
+
+class InterventionBrowseForm(FacetForm):
+    q = search_field("Search interventions")
+    category = MultipleValuesField(label="Category", required=False)
+    prevention_level = MultipleValuesField(label="Prevention level", required=False)
+    setting = MultipleValuesField(label="Setting", required=False)
+
+    facets = {
+        "category": ("category", dict(Intervention.Category.choices)),
+        "prevention_level": ("prevention level", dict(Intervention.PreventionLevel.choices)),
+        "setting": ("setting", Setting),
+    }
+
+    def criteria(self):
+        self.is_valid()
+        data = self.cleaned_data
+        return InterventionCriteria(
+            q=data.get("q") or "",
+            categories=data.get("category") or (),
+            prevention_levels=data.get("prevention_level") or (),
+            settings=data.get("setting") or (),
+        )

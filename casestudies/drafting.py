@@ -1,0 +1,311 @@
+"""Drafting case studies: officers and leads write drafts for their boroughs and submit
+them; editors review, publish and unpublish. Writes go through services.py, as the API's do.
+
+Every form carries the version it was read at, so a stale save or step is refused and the
+writer shown what changed, never silently applied over someone else's change.
+"""
+
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from boroughs.models import Borough
+from boroughs.roles import boroughs_of, is_editor
+
+from . import services
+from .forms import MARKDOWN_HINT, SECTIONS, CaseStudyForm, differences
+from .models import CaseStudy
+
+Status = CaseStudy.Status
+
+STATUS_TAGS = {
+    Status.DRAFT: "govuk-tag--grey",
+    Status.IN_REVIEW: "govuk-tag--blue",
+    Status.PUBLISHED: "govuk-tag--green",
+}
+
+
+def _forbidden(request, reason):
+    return render(
+        request,
+        "casestudies/drafting/forbidden.html",
+        {"reason": reason},
+        status=HTTPStatus.FORBIDDEN,
+    )
+
+
+def _case_study_or_404(user, slug):
+    """The case study if the user may see it: drafts only for those allowed."""
+    return get_object_or_404(
+        CaseStudy.objects.visible_to(user).prefetch_related("boroughs", "approaches", "settings"),
+        slug=slug,
+    )
+
+
+def _boroughs_offered(user):
+    if is_editor(user):
+        return Borough.objects.order_by("name")
+    return Borough.objects.filter(pk__in=boroughs_of(user)).order_by("name")
+
+
+def _form_context(form, **extra):
+    return {
+        "form": form,
+        "sections": [(form[name], question) for name, (_, question) in SECTIONS.items()],
+        "markdown_hint": MARKDOWN_HINT,
+        **extra,
+    }
+
+
+def _add_service_errors(form, error):
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_study_new(request):
+    if not services.may_draft(request.user):
+        return _forbidden(
+            request,
+            "You can draft case studies only for a borough where you are an officer or lead. "
+            "Ask an editor to give you a role in your borough.",
+        )
+    offered = list(_boroughs_offered(request.user))
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        form = CaseStudyForm(request.POST, offered=offered)
+        if form.is_valid():
+            try:
+                case_study = services.case_study_create_draft(
+                    acting_user=request.user, **form.values()
+                )
+            except PermissionDenied as refusal:
+                return _forbidden(request, str(refusal))
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, "Your draft has been saved.")
+                return redirect("drafting:preview", slug=case_study.slug)
+        status = HTTPStatus.BAD_REQUEST
+    else:
+        initial = {"boroughs": [offered[0].pk]} if len(offered) == 1 else {}
+        form = CaseStudyForm(initial=initial, offered=offered)
+    return render(
+        request,
+        "casestudies/drafting/form.html",
+        _form_context(form, page_title="Start a case study", case_study=None),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_study_edit(request, slug):
+    case_study = _case_study_or_404(request.user, slug)
+    refusal = services.why_not_change(request.user, case_study)
+    if refusal:
+        return _forbidden(request, refusal)
+    offered, kept = _borough_choices(request.user, case_study)
+    status, stale = HTTPStatus.OK, None
+    if request.method == "POST":
+        form = CaseStudyForm(request.POST, offered=offered, kept=kept, needs_version=True)
+        if form.is_valid():
+            try:
+                services.case_study_update(
+                    case_study=case_study,
+                    acting_user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    changes=form.values(),
+                )
+            except services.StaleEdit:
+                current = _case_study_or_404(request.user, slug)
+                refusal = services.why_not_change(request.user, current)
+                if refusal:
+                    return _forbidden(request, f"It has changed since you opened it. {refusal}")
+                stale = {"rows": differences(form, current)}
+                # Their text stays in the form, now against the current version: saving
+                # again applies theirs over what they have just been shown.
+                data = request.POST.copy()
+                data["version"] = str(current.version)
+                form = CaseStudyForm(data, offered=offered, kept=kept, needs_version=True)
+                form.is_valid()
+                status = HTTPStatus.CONFLICT
+            except PermissionDenied as refusal:
+                return _forbidden(request, str(refusal))
+            except ValidationError as error:
+                _add_service_errors(form, error)
+                status = HTTPStatus.BAD_REQUEST
+            else:
+                messages.success(request, "Your changes have been saved.")
+                return redirect("drafting:preview", slug=case_study.slug)
+        else:
+            status = HTTPStatus.BAD_REQUEST
+    else:
+        form = CaseStudyForm(
+            initial=CaseStudyForm.initial_for(case_study),
+            offered=offered,
+            kept=kept,
+            needs_version=True,
+        )
+    return render(
+        request,
+        "casestudies/drafting/form.html",
+        _form_context(
+            form,
+            page_title=f"Edit ‘{case_study.title}’",
+            case_study=case_study,
+            stale=stale,
+            kept=kept,
+        ),
+        status=status,
+    )
+
+
+def _borough_choices(user, case_study):
+    """Boroughs to tick, and the case study's other boroughs, which this writer cannot
+    remove (an editor can remove any)."""
+    offered = list(_boroughs_offered(user))
+    if is_editor(user):
+        return offered, []
+    kept = [b for b in case_study.boroughs.all() if b not in offered]
+    return offered, kept
+
+
+def _actions(user, case_study):
+    """What the user may do next with the case study, as the preview offers it."""
+    may_publish = user.has_perm("casestudies.publish_casestudy", case_study)
+    return {
+        "edit": services.why_not_change(user, case_study) is None,
+        "submit": case_study.status == Status.DRAFT
+        and user.has_perm("casestudies.submit_casestudy", case_study),
+        "publish": may_publish and case_study.status == Status.IN_REVIEW,
+        "return_to_draft": may_publish and case_study.status == Status.IN_REVIEW,
+        "unpublish": may_publish and case_study.status == Status.PUBLISHED,
+    }
+
+
+def _preview(request, case_study, *, errors=(), status=HTTPStatus.OK):
+    sections = [
+        (name, heading, getattr(case_study, name)) for name, (heading, _) in SECTIONS.items()
+    ]
+    return render(
+        request,
+        "casestudies/drafting/preview.html",
+        {
+            "case_study": case_study,
+            "status_tag": STATUS_TAGS[case_study.status],
+            "sections": sections,
+            "actions": _actions(request.user, case_study),
+            "errors": errors,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_study_preview(request, slug):
+    return _preview(request, _case_study_or_404(request.user, slug))
+
+
+def _step(service, done):
+    """A page that takes one step in a case study's life: submit, publish …"""
+
+    @login_required
+    @require_POST
+    def view(request, slug):
+        case_study = _case_study_or_404(request.user, slug)
+        edit_url = reverse("drafting:edit", kwargs={"slug": slug})
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            return _preview(
+                request,
+                case_study,
+                errors=[("", "This page is out of date: reload it and try again.")],
+                status=HTTPStatus.BAD_REQUEST,
+            )
+        try:
+            service(case_study=case_study, acting_user=request.user, expected_version=version)
+        except PermissionDenied as refusal:
+            return _forbidden(request, str(refusal))
+        except services.StaleEdit:
+            current = _case_study_or_404(request.user, slug)
+            message = (
+                "This case study has changed since you opened it. Check it as it is now, "
+                "below, then try again."
+            )
+            return _preview(request, current, errors=[("", message)], status=HTTPStatus.CONFLICT)
+        except services.WrongStatus as error:
+            current = _case_study_or_404(request.user, slug)
+            return _preview(request, current, errors=[("", str(error))], status=HTTPStatus.CONFLICT)
+        except ValidationError as error:
+            errors = [
+                (f"{edit_url}#id_{name}", message)
+                for name, messages_ in error.message_dict.items()
+                for message in messages_
+            ]
+            return _preview(request, case_study, errors=errors, status=HTTPStatus.BAD_REQUEST)
+        messages.success(request, done)
+        return redirect("drafting:preview", slug=slug)
+
+    return view
+
+
+case_study_submit = _step(
+    services.case_study_submit_for_review,
+    "Your case study has been submitted for review. An editor will check it and publish it.",
+)
+case_study_publish = _step(
+    services.case_study_publish,
+    "The case study has been published: everyone can now read it.",
+)
+case_study_unpublish = _step(
+    services.case_study_unpublish,
+    "The case study has been unpublished: it is a draft again and no longer public.",
+)
+case_study_return_to_draft = _step(
+    services.case_study_return_to_draft,
+    "The case study has been sent back to draft: its borough's officers and leads can "
+    "change it again.",
+)
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_case_studies(request):
+    """The user's boroughs' drafts and those in review; for editors, everything in review."""
+    user = request.user
+    own, editor = boroughs_of(user), is_editor(user)
+    wanted = Q(boroughs__in=own, status__in=[Status.DRAFT, Status.IN_REVIEW]) if own else Q()
+    if editor:
+        wanted |= Q(status=Status.IN_REVIEW)
+    case_studies = (
+        list(
+            CaseStudy.objects.filter(wanted)
+            .distinct()
+            .prefetch_related("boroughs")
+            .order_by("-modified_at", "title")
+        )
+        if own or editor
+        else []
+    )
+    return render(
+        request,
+        "casestudies/drafting/mine.html",
+        {
+            "drafts": [c for c in case_studies if c.status == Status.DRAFT],
+            "in_review": [c for c in case_studies if c.status == Status.IN_REVIEW],
+            "may_draft": services.may_draft(user),
+            "is_editor": editor,
+            "review_tag": STATUS_TAGS[Status.IN_REVIEW],
+            "draft_tag": STATUS_TAGS[Status.DRAFT],
+        },
+    )

@@ -1,0 +1,328 @@
+"""Writes to case studies: drafting, review and publication.
+
+Officers and leads draft case studies for their own boroughs and submit them for review;
+editors change any case study, send it back to draft, publish and unpublish (rules.py).
+Each service owns its transaction, checks permission and the version the writer read,
+and validates before saving. A stale edit — made from a version someone else has since
+changed — is refused with StaleEdit, never silently applied over the other person's change.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from boroughs.roles import is_editor
+
+from .models import CaseStudy
+from .rules import drafts_for_any_borough
+
+#: Plain fields a writer may set; the sections are Markdown, rendered by casestudies.text.
+FIELDS = (
+    "title",
+    "summary",
+    "year",
+    "challenge",
+    "solution",
+    "impact",
+    "lessons_learned",
+    "sustainability",
+    "min_age",
+    "max_age",
+    "contact_name",
+    "contact_role",
+    "contact_organisation",
+    "contact_email",
+    "contact_phone",
+)
+#: Many-to-many fields a writer may set, as collections of records.
+RELATIONS = ("boroughs", "approaches", "settings")
+SECTIONS = ("challenge", "solution", "impact", "lessons_learned", "sustainability")
+#: What a case study must say before an editor is asked to review it.
+NEEDED_FOR_REVIEW = {
+    "challenge": "Enter the challenge before you submit the case study for review.",
+    "solution": "Enter the solution before you submit the case study for review.",
+    "impact": "Enter the impact before you submit the case study for review.",
+}
+#: Slugs that would be hidden behind a page's own address, such as /case-studies/new/.
+RESERVED_SLUGS = {"new"}
+
+Status = CaseStudy.Status
+
+
+class StaleEdit(Exception):
+    """The case study changed since the writer read it; ``current`` is how it stands now."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            f"{current} has changed since you read it (now version {current.version})."
+        )
+
+
+class WrongStatus(Exception):
+    """The step does not fit the case study's status, e.g. publishing a draft."""
+
+    def __init__(self, case_study, message):
+        self.current = case_study
+        super().__init__(message)
+
+
+def _require(user, permission, obj, message):
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied(message)
+
+
+def may_draft(user):
+    """Whether the user may draft case studies for any borough (pages and API ask first)."""
+    return drafts_for_any_borough(user)
+
+
+def why_not_change(user, case_study):
+    """Why the user may not change the case study, in words; None when they may."""
+    if user.has_perm("casestudies.change_casestudy", case_study):
+        return None
+    if user.has_perm("casestudies.submit_casestudy", case_study):
+        return (
+            "You cannot change this case study now that it is "
+            f"{case_study.get_status_display().lower()}: an editor can send it back to draft."
+        )
+    return (
+        "You cannot change this case study: only its own boroughs' officers and leads may, "
+        "while it is a draft, and editors."
+    )
+
+
+def _check_boroughs(user, boroughs, *, was=()):
+    """A case study belongs to at least one borough; officers and leads may add or remove
+    only boroughs they draft for."""
+    if not boroughs:
+        raise ValidationError({"boroughs": "Select at least one borough."})
+    if is_editor(user):
+        return
+    touched = set(boroughs) ^ set(was)
+    foreign = sorted(b.name for b in touched if not user.has_perm("casestudies.add_casestudy", b))
+    if foreign:
+        raise PermissionDenied(
+            "You can draft case studies only for boroughs where you are an officer or lead, "
+            f"not {', '.join(foreign)}."
+        )
+    if not any(user.has_perm("casestudies.add_casestudy", b) for b in boroughs):
+        raise ValidationError(
+            {
+                "boroughs": "Keep at least one of your own boroughs, or you could not change "
+                "the case study again."
+            }
+        )
+
+
+def _check_fields(changes):
+    unknown = sorted(set(changes) - set(FIELDS) - set(RELATIONS))
+    if unknown:
+        if "status" in unknown:
+            raise ValidationError(
+                {"status": "Submit, publish or unpublish the case study to change its status."}
+            )
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+
+
+def _full_clean(case_study):
+    """Validate before saving, with the year's range said in words (the model's check
+    constraint would only name itself)."""
+    year = case_study.year
+    errors = {}
+    if year is not None and not 1990 <= year <= 2100:
+        errors["year"] = ["Year must be between 1990 and 2100."]
+    try:
+        case_study.full_clean(validate_constraints=not errors)
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _unique_slug(title):
+    base = slugify(title)[:190] or "case-study"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-case-study"
+    slug, n = base, 2
+    while CaseStudy.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _clean_text(values):
+    """Trim surrounding whitespace from text, so that "  " is as empty as ""."""
+    return {
+        name: value.strip() if isinstance(value, str) else value for name, value in values.items()
+    }
+
+
+def _claim_version(pk, expected_version):
+    """Move the stored version on by one if it is still the one the writer read.
+
+    A conditional UPDATE, so two writers racing from the same version cannot both win,
+    on PostgreSQL and SQLite alike."""
+    claimed = CaseStudy.objects.filter(pk=pk, version=expected_version).update(
+        version=expected_version + 1
+    )
+    if not claimed:
+        raise StaleEdit(CaseStudy.objects.get(pk=pk))
+
+
+def _locked(case_study):
+    return CaseStudy.objects.select_for_update().get(pk=case_study.pk)
+
+
+@transaction.atomic
+def case_study_create_draft(*, acting_user, title, summary, boroughs, **fields):
+    """A new draft for the given boroughs, written by an officer or lead of each (or an
+    editor); returns it as saved."""
+    if not may_draft(acting_user):
+        raise PermissionDenied(
+            "You can draft case studies only for a borough where you are an officer or lead."
+        )
+    values = _clean_text({"title": title, "summary": summary, **fields})
+    relations = {name: list(values.pop(name)) for name in RELATIONS if name in values}
+    _check_fields(values)
+    boroughs = list(boroughs or [])
+    _check_boroughs(acting_user, boroughs)
+    case_study = CaseStudy(status=Status.DRAFT, created_by=acting_user, **values)
+    case_study.slug = _unique_slug(case_study.title)
+    _full_clean(case_study)
+    case_study.save()
+    case_study.boroughs.set(boroughs)
+    for name, records in relations.items():
+        getattr(case_study, name).set(records)
+    return case_study
+
+
+@transaction.atomic
+def case_study_update(*, case_study, acting_user, expected_version, changes):
+    """Change a case study's fields and boroughs, approaches and settings in one step;
+    returns it as saved. Nothing changed, nothing saved: the version stays."""
+    refusal = why_not_change(acting_user, case_study)
+    if refusal:
+        raise PermissionDenied(refusal)
+    current = _locked(case_study)
+    if current.version != expected_version:
+        raise StaleEdit(current)
+    refusal = why_not_change(acting_user, current)
+    if refusal:  # cannot happen without a new version, but a refusal is never left to chance
+        raise PermissionDenied(refusal)
+    changes = _clean_text(dict(changes))
+    _check_fields(changes)
+    relations = {name: list(changes.pop(name)) for name in RELATIONS if name in changes}
+    if "boroughs" in relations:
+        _check_boroughs(acting_user, relations["boroughs"], was=current.boroughs.all())
+    changed = False
+    for name, value in changes.items():
+        if getattr(current, name) != value:
+            setattr(current, name, value)
+            changed = True
+    relations = {
+        name: records
+        for name, records in relations.items()
+        if {r.pk for r in records} != set(getattr(current, name).values_list("pk", flat=True))
+    }
+    if not changed and not relations:
+        return current
+    _full_clean(current)
+    _claim_version(current.pk, expected_version)
+    current.version = expected_version + 1
+    current.save()
+    for name, records in relations.items():
+        getattr(current, name).set(records)
+    return current
+
+
+def _transition(
+    case_study, *, acting_user, expected_version, permission, refusal, allowed_from, wrong
+):
+    _require(acting_user, permission, case_study, refusal)
+    current = _locked(case_study)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit(current)
+    if current.status not in allowed_from:
+        raise WrongStatus(current, wrong.format(status=current.get_status_display().lower()))
+    return current
+
+
+def _save_transition(current, status, **values):
+    current.status = status
+    for name, value in values.items():
+        setattr(current, name, value)
+    _full_clean(current)
+    _claim_version(current.pk, current.version)
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def case_study_submit_for_review(*, case_study, acting_user, expected_version=None):
+    """Draft → in review. The challenge, solution and impact must be written first.
+
+    ``expected_version`` None skips the version check (an API client without If-Match)."""
+    current = _transition(
+        case_study,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        permission="casestudies.submit_casestudy",
+        refusal="You can submit case studies only for a borough where you are an officer or lead.",
+        allowed_from={Status.DRAFT},
+        wrong="Only a draft can be submitted for review: this case study is {status}.",
+    )
+    missing = {
+        name: message
+        for name, message in NEEDED_FOR_REVIEW.items()
+        if not getattr(current, name).strip()
+    }
+    if missing:
+        raise ValidationError(missing)
+    return _save_transition(current, Status.IN_REVIEW)
+
+
+@transaction.atomic
+def case_study_return_to_draft(*, case_study, acting_user, expected_version=None):
+    """In review → draft, so that its borough can change it again (editors)."""
+    current = _transition(
+        case_study,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        permission="casestudies.publish_casestudy",
+        refusal="Only editors can send a case study back to draft.",
+        allowed_from={Status.IN_REVIEW},
+        wrong="Only a case study in review can be sent back to draft: this one is {status}.",
+    )
+    return _save_transition(current, Status.DRAFT)
+
+
+@transaction.atomic
+def case_study_publish(*, case_study, acting_user, expected_version=None):
+    """In review → published, for everyone to read (editors)."""
+    current = _transition(
+        case_study,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        permission="casestudies.publish_casestudy",
+        refusal="Only editors can publish case studies.",
+        allowed_from={Status.IN_REVIEW},
+        wrong="Only a case study in review can be published: this one is {status}.",
+    )
+    return _save_transition(current, Status.PUBLISHED, published_at=timezone.now())
+
+
+@transaction.atomic
+def case_study_unpublish(*, case_study, acting_user, expected_version=None):
+    """Published → draft: it leaves the public pages and API (editors)."""
+    current = _transition(
+        case_study,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        permission="casestudies.publish_casestudy",
+        refusal="Only editors can unpublish case studies.",
+        allowed_from={Status.PUBLISHED},
+        wrong="Only a published case study can be unpublished: this one is {status}.",
+    )
+    return _save_transition(current, Status.DRAFT, published_at=None)

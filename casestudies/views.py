@@ -1,0 +1,107 @@
+"""Public pages for case studies and interventions: search with facets, and detail.
+
+Drafting pages are casestudies/drafting.py; these only read. Everyone sees published
+case studies; those allowed to see drafts (CaseStudy.objects.visible_to) see them too,
+marked with their status.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from funding.views import paginate, pagination_links, remove_filter_href
+
+from . import selectors
+from .browse_forms import CaseStudyBrowseForm, InterventionBrowseForm
+
+PER_PAGE = 20
+
+
+def _active_filters(form, query):
+    """Each filter in use, with a link that removes it (and any search words)."""
+    active = [
+        {
+            "facet": facet,
+            "label": choice.label,
+            # An age is one value: remove the parameter whatever its spelling (age=014).
+            "remove_href": remove_filter_href(query, name, None if name == "age" else choice.value),
+        }
+        for facet, choice, name in form.active_filters()
+    ]
+    return active
+
+
+def _with_errors(facets, form):
+    for facet in facets:
+        facet.errors = form.errors.get(facet.name, [])
+    return facets
+
+
+def case_study_list(request):
+    form = CaseStudyBrowseForm(request.GET)
+    criteria = form.criteria()
+    search = selectors.case_study_search(user=request.user, criteria=criteria)
+    page, page_notice = paginate(request, search.results, PER_PAGE)
+    return render(
+        request,
+        "casestudies/case_study_list.html",
+        {
+            "form": form,
+            "criteria": criteria,
+            "facets": _with_errors(search.facets, form),
+            "age_facet": _with_errors([search.age_facet], form)[0],
+            "page": page,
+            "pagination": pagination_links(page, request.GET),
+            "page_notice": page_notice,
+            "active_filters": _active_filters(form, request.GET),
+            "remove_search_href": remove_filter_href(request.GET, "q") if criteria.q else "",
+            "sorts": [(key, label) for key, (label, _) in selectors.CASE_STUDY_SORTS.items()],
+        },
+    )
+
+
+def case_study_detail(request, slug):
+    case_study = selectors.case_study_detail(user=request.user, slug=slug)
+    if case_study is None:
+        # Unknown, or a draft this user may not see: the same answer, so drafts do not leak.
+        raise Http404("No case study by that name.")
+    return render(
+        request,
+        "casestudies/case_study_detail.html",
+        {
+            "case_study": case_study,
+            "related": list(selectors.related_case_studies(case_study, user=request.user)),
+        },
+    )
+
+
+def intervention_list(request):
+    form = InterventionBrowseForm(request.GET)
+    criteria = form.criteria()
+    search = selectors.intervention_search(criteria=criteria)
+    page, page_notice = paginate(request, search.results, PER_PAGE)
+    return render(
+        request,
+        "casestudies/intervention_list.html",
+        {
+            "form": form,
+            "criteria": criteria,
+            "facets": _with_errors(search.facets, form),
+            "page": page,
+            "pagination": pagination_links(page, request.GET),
+            "page_notice": page_notice,
+            "active_filters": _active_filters(form, request.GET),
+            "remove_search_href": remove_filter_href(request.GET, "q") if criteria.q else "",
+        },
+    )
+
+
+def intervention_detail(request, slug):
+    intervention = selectors.intervention_detail(slug)
+    if intervention is None:
+        raise Http404("No intervention by that name.")
+    case_studies, awards = selectors.intervention_uses(intervention, user=request.user)
+    return render(
+        request,
+        "casestudies/intervention_detail.html",
+        {"intervention": intervention, "case_studies": case_studies, "awards": awards},
+    )

@@ -1,0 +1,155 @@
+"""Reads for the funding pages: streams, awards, and what ends when."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch
+
+from boroughs.models import Borough
+
+from .charts import TimelineRow
+from .models import Award, FundingStream
+
+ENDING_SOON_DAYS = 90
+#: Bars on the timeline: the soonest to end from today, then the most recently ended.
+TIMELINE_LIMIT = 30
+
+
+def stream_list():
+    """Every stream with its funder, its total as stated and how many awards it made."""
+    streams = list(
+        FundingStream.objects.select_related("funder")
+        .annotate(award_count=Count("awards"))
+        .order_by("name")
+    )
+    for stream in streams:
+        stream.total_display = stream_total_display(stream)
+    return streams
+
+
+def boroughs_with_awards():
+    return Borough.objects.filter(awards__isnull=False).distinct().order_by("name")
+
+
+def award_list(*, stream=None, funder=None, borough=None):
+    """Awards filtered as the API's AwardFilter does (by slug), latest award first."""
+    awards = Award.objects.for_listing()
+    if stream:
+        awards = awards.filter(stream__slug=stream)
+    if funder:
+        awards = awards.filter(stream__funder__slug=funder)
+    if borough:
+        awards = awards.filter(
+            pk__in=Award.recipient_boroughs.through.objects.filter(borough__slug=borough).values(
+                "award_id"
+            )
+        )
+    return awards.order_by("-awarded_on", "title")
+
+
+@dataclass
+class Timeline:
+    rows: list  # of TimelineEntry, by end date
+    ending_soon: list  # of TimelineEntry ending between today and today + ENDING_SOON_DAYS
+    ending_soon_truncated: bool
+
+
+@dataclass(frozen=True)
+class TimelineEntry(TimelineRow):
+    href: str = ""
+    amount: str = ""
+    stream_name: str = ""
+    starts_precision: str = "day"
+
+
+def timeline(today, *, limit=TIMELINE_LIMIT, soon_days=ENDING_SOON_DAYS):
+    """Streams and awards with an end date: the next `limit` to end, topped up with the most
+    recently ended so the chart is never empty while anything has ended. Four queries."""
+    streams = FundingStream.objects.filter(ends_on__isnull=False).select_related("funder")
+    awards = Award.objects.filter(ends_on__isnull=False).select_related("stream")
+    upcoming = [
+        *map(_stream_entry, streams.filter(ends_on__gte=today).order_by("ends_on", "name")[:limit]),
+        *map(_award_entry, awards.filter(ends_on__gte=today).order_by("ends_on", "title")[:limit]),
+    ]
+    ended = [
+        *map(_stream_entry, streams.filter(ends_on__lt=today).order_by("-ends_on", "name")[:limit]),
+        *map(_award_entry, awards.filter(ends_on__lt=today).order_by("-ends_on", "title")[:limit]),
+    ]
+    upcoming.sort(key=lambda entry: (entry.ends_on, entry.label))
+    ended.sort(key=lambda entry: (entry.ends_on, entry.label), reverse=True)
+    chosen = upcoming[:limit]
+    chosen += ended[: limit - len(chosen)]
+    chosen.sort(key=lambda entry: (entry.ends_on, entry.label))
+    horizon = today + dt.timedelta(days=soon_days)
+    ending_soon = [entry for entry in upcoming if entry.ends_on <= horizon]
+    return Timeline(
+        rows=chosen,
+        ending_soon=ending_soon,
+        # Each kind fetched at most `limit` upcoming rows; if one filled up, there may be more.
+        ending_soon_truncated=len(ending_soon) >= limit,
+    )
+
+
+def _stream_entry(stream):
+    return TimelineEntry(
+        kind="Stream",
+        label=stream.name,
+        starts_on=stream.starts_on,
+        starts_precision=stream.starts_on_precision,
+        ends_on=stream.ends_on,
+        ends_precision=stream.ends_on_precision,
+        href=f"/funding/{stream.slug}/",
+        amount=stream_total_display(stream),
+        stream_name=stream.name,
+    )
+
+
+def _award_entry(award):
+    return TimelineEntry(
+        kind="Award",
+        label=award.title,
+        # Where the source gives no start, the award date is when the money began.
+        starts_on=award.starts_on or award.awarded_on,
+        starts_precision="day" if award.starts_on else award.awarded_on_precision,
+        ends_on=award.ends_on,
+        href=f"/funding/{award.stream.slug}/#award-{award.slug}",
+        amount=award.amount_display,
+        stream_name=award.stream.name,
+    )
+
+
+def stream_total_display(stream):
+    """The stream's total as a figure, "at least" when the source states a minimum."""
+    if stream.total_amount is None:
+        return "Not stated"
+    amount = stream.total_amount
+    figure = f"£{amount:,.0f}" if amount == int(amount) else f"£{amount:,.2f}"
+    return f"at least {figure}" if stream.total_is_minimum else figure
+
+
+def stream_detail(slug):
+    """A stream with its funder and source; None when there is none by that slug."""
+    return FundingStream.objects.select_related("funder", "source").filter(slug=slug).first()
+
+
+def stream_awards(stream):
+    """The stream's awards with recipients and the published case studies they fund.
+
+    funding never imports casestudies: the case studies come through the reverse
+    relation Award.case_studies, whose model the ORM already knows.
+    """
+    case_study_model = Award._meta.get_field("case_studies").related_model
+    return (
+        stream.awards.select_related("recipient_partnership", "recipient_organisation", "source")
+        .prefetch_related(
+            "recipient_boroughs",
+            Prefetch(
+                "case_studies",
+                queryset=case_study_model._default_manager.filter(status="published").order_by(
+                    "title"
+                ),
+                to_attr="published_case_studies",
+            ),
+        )
+        .order_by("-awarded_on", "title")
+    )

@@ -1,0 +1,129 @@
+"""GET forms of the portal-wide pages: the boroughs table and compare."""
+
+from django import forms
+
+from boroughs.models import Region
+
+#: Columns of the boroughs table a reader can sort by; "-name" sorts descending.
+SORT_COLUMNS = (
+    "name",
+    "region",
+    "plan",
+    "complete",
+    "overdue",
+    "case_studies",
+    "awards",
+    "funding",
+)
+SORT_CHOICES = [(column, column) for column in SORT_COLUMNS] + [
+    (f"-{column}", f"-{column}") for column in SORT_COLUMNS
+]
+
+MIN_COMPARED, MAX_COMPARED = 2, 4
+ORDINALS = ("First", "Second", "Third", "Fourth")
+
+
+class BoroughTableForm(forms.Form):
+    """Filter and sort the boroughs table; every value travels in the URL."""
+
+    region = forms.ChoiceField(
+        label="Region",
+        required=False,
+        choices=[("", "All regions"), *Region.choices],
+        error_messages={"invalid_choice": "Select a region from the list"},
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=SORT_CHOICES,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Sort by one of the table's columns"},
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, auto_id="%s", **kwargs)
+
+
+class CompareForm(forms.Form):
+    """Two to four boroughs, from selects that all submit as ``boroughs``.
+
+    The selects share one parameter name so that the form and a shared link
+    (``?boroughs=westminster,lambeth``) arrive in the same shape.
+    """
+
+    def __init__(self, slugs=None, *, boroughs):
+        self.too_many = slugs is not None and len(slugs) > MAX_COMPARED
+        data = None
+        if slugs is not None:
+            data = {f"borough_{n}": slug for n, slug in enumerate(slugs[:MAX_COMPARED], start=1)}
+        super().__init__(data, auto_id=False)
+        self.boroughs = {borough.slug: borough for borough in boroughs}
+        choices = [("", "Choose a borough"), *((b.slug, b.name) for b in boroughs)]
+        for n, ordinal in enumerate(ORDINALS, start=1):
+            self.fields[f"borough_{n}"] = forms.ChoiceField(
+                label=f"{ordinal} borough",
+                required=False,
+                choices=choices,
+                error_messages={
+                    "invalid_choice": "There is no borough “%(value)s”: "
+                    "select a borough from the list"
+                },
+            )
+            self.fields[f"borough_{n}"].html_id = f"borough-{n}"
+
+    @staticmethod
+    def slugs_from(query):
+        """The slugs a query string names, however it names them: the form sends one
+        ``boroughs`` per select, a shared link sends them comma-separated."""
+        if "boroughs" not in query:
+            return None
+        return [
+            slug.strip()
+            for raw in query.getlist("boroughs")
+            for slug in raw.split(",")
+            if slug.strip()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.too_many:
+            raise forms.ValidationError(
+                f"Choose no more than {MAX_COMPARED} boroughs", code="too_many"
+            )
+        seen = {}
+        for name in self.fields:
+            slug = cleaned.get(name)
+            if not slug:
+                continue
+            if slug in seen:
+                self.add_error(
+                    name,
+                    f"You have already chosen {self.boroughs[slug].name}: "
+                    "choose a different borough",
+                )
+            seen[slug] = name
+        if not self.errors and len(seen) < MIN_COMPARED:
+            first_empty = next(name for name in self.fields if not cleaned.get(name))
+            self.add_error(first_empty, f"Choose at least {MIN_COMPARED} boroughs to compare")
+        return cleaned
+
+    @property
+    def chosen(self):
+        """The chosen boroughs, in the order chosen."""
+        return [
+            self.boroughs[self.cleaned_data[name]]
+            for name in self.fields
+            if self.cleaned_data.get(name)
+        ]
+
+    @property
+    def selects(self):
+        """Each select with its id, for the template and the error summary."""
+        return [(self.fields[name].html_id, self[name]) for name in self.fields]
+
+    def error_summary(self):
+        """(anchor, message) pairs for the GOV.UK error summary, in page order."""
+        summary = [("borough-1", message) for message in self.non_field_errors()]
+        for name in self.fields:
+            for message in self.errors.get(name, []):
+                summary.append((self.fields[name].html_id, message))
+        return summary

@@ -1,0 +1,248 @@
+"""Pages whose content spans apps: the boroughs table, a borough's profile, compare and
+"my portal". Each view takes a selector, a form and a template (docs/decisions/0007)."""
+
+from dataclasses import dataclass
+from http import HTTPStatus
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+
+from actionplans.models import ItemStatus
+from boroughs.models import Borough, StockTake
+from boroughs.roles import is_analyst, is_editor
+from casestudies.models import CaseStudy
+from funding.models import Award
+
+from .charts import Segment, stacked_bar, swatch
+from .forms import BoroughTableForm, CompareForm
+from .selectors import (
+    FUNDING_ENDING_SOON_DAYS,
+    borough_stock_take_answers,
+    borough_summaries,
+    boroughs_desk,
+    compare_boroughs,
+)
+
+#: Item status colours: each at least 3:1 against white (WCAG 1.4.11); the chart's
+#: table says the same in words.
+STATUS_COLOURS = {
+    ItemStatus.NOT_STARTED: "#505a5f",
+    ItemStatus.ON_TRACK: "#1d70b8",
+    ItemStatus.AT_RISK: "#a34d00",
+    ItemStatus.OFF_TRACK: "#ca3535",
+    ItemStatus.COMPLETE: "#0f7a52",
+    ItemStatus.CANCELLED: "#54319f",
+}
+
+
+def funding_display(summary):
+    """A borough's awards total as a reader should take it: a floor says "at least"."""
+    if not summary.awards:
+        return "None recorded"
+    if summary.awards_amount_not_stated == summary.awards:
+        return "Amount not stated"
+    amount = f"£{summary.awards_total:,.0f}"
+    return f"at least {amount}" if summary.awards_total_is_minimum else amount
+
+
+def percent_display(value):
+    return f"{value:g}%" if value is not None else "No items"
+
+
+# --- Boroughs table ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    numeric: bool
+    sort_key: object  # summary -> value; None sorts last whichever the direction
+
+
+COLUMNS = [
+    Column("name", "Borough", False, lambda s: s.borough.name.lower()),
+    Column("region", "Region", False, lambda s: s.borough.get_region_display()),
+    Column("plan", "Action plan", False, lambda s: s.active_plan and s.active_plan.title),
+    Column("complete", "Complete", True, lambda s: s.percent_complete),
+    Column("overdue", "Overdue items", True, lambda s: s.overdue_items if s.active_plan else None),
+    Column("case_studies", "Case studies", True, lambda s: s.case_studies),
+    Column("awards", "Awards", True, lambda s: s.awards),
+    Column("funding", "Funding", True, lambda s: s.awards_total if s.awards else None),
+]
+
+
+def sort_summaries(summaries, sort):
+    """Sorted by a column, ties and empty values by name; empty values last."""
+    column = next(c for c in COLUMNS if c.key == sort.lstrip("-"))
+    by_name = sorted(summaries, key=lambda s: s.borough.name.lower())
+    present = [s for s in by_name if column.sort_key(s) is not None]
+    missing = [s for s in by_name if column.sort_key(s) is None]
+    return sorted(present, key=column.sort_key, reverse=sort.startswith("-")) + missing
+
+
+def borough_table(request):
+    form = BoroughTableForm(request.GET)
+    form.is_valid()
+    region = form.cleaned_data.get("region", "")
+    sort = form.cleaned_data.get("sort") or "name"
+    notices = []
+    if "sort" in form.errors:
+        notices.append(
+            f"The table cannot be sorted by “{request.GET.get('sort')}”, "
+            "so it is sorted by borough name."
+        )
+    errors = [("region", message) for message in form.errors.get("region", [])]
+
+    boroughs = Borough.objects.order_by("name")
+    if region:
+        boroughs = boroughs.in_region(region)
+    summaries = sort_summaries(borough_summaries(boroughs), sort)
+
+    headers = []
+    for column in COLUMNS:
+        ascending = sort == column.key
+        descending = sort == f"-{column.key}"
+        query = {"region": region, "sort": column.key if not ascending else f"-{column.key}"}
+        headers.append(
+            {
+                "column": column,
+                "url": "?" + urlencode({k: v for k, v in query.items() if v}),
+                "aria_sort": "ascending" if ascending else "descending" if descending else "",
+                "next_direction": "descending" if ascending else "ascending",
+            }
+        )
+    rows = [
+        {
+            "summary": summary,
+            "complete": percent_display(summary.percent_complete),
+            "funding": funding_display(summary),
+        }
+        for summary in summaries
+    ]
+    return render(
+        request,
+        "svportal/borough_table.html",
+        {
+            "form": form,
+            "errors": errors,
+            "notices": notices,
+            "region": region,
+            "region_label": dict(form.fields["region"].choices).get(region, ""),
+            "sort": sort,
+            "headers": headers,
+            "rows": rows,
+        },
+        status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
+    )
+
+
+# --- Borough profile -------------------------------------------------------------------------
+
+
+def plan_progress(summary):
+    """The stacked bar of items by status, and the table rows that say the same."""
+    total = summary.item_count
+    rows = [
+        {
+            "label": ItemStatus(status).label,
+            "count": count,
+            "share": f"{round(100 * count / total, 1):g}%" if total else "0%",
+            "swatch": swatch(STATUS_COLOURS[status]),
+        }
+        for status, count in summary.items_by_status.items()
+    ]
+    described = ", ".join(f"{row['label']} {row['count']}" for row in rows if row["count"])
+    chart = stacked_bar(
+        [
+            Segment(ItemStatus(status).label, count, STATUS_COLOURS[status])
+            for status, count in summary.items_by_status.items()
+        ],
+        label=f"Action plan items by status: {described or 'no items'}",
+        empty_text="No items recorded",
+    )
+    return chart, rows
+
+
+def borough_profile(request, slug):
+    borough = get_object_or_404(Borough.objects.select_related("source"), slug=slug)
+    summary = borough_summaries([borough])[0]
+    chart, status_rows = plan_progress(summary)
+    case_studies = (
+        CaseStudy.objects.visible_to(request.user).for_borough(borough).order_by("-year", "title")
+    )
+    awards = Award.objects.for_borough(borough).select_related("stream__funder")
+    return render(
+        request,
+        "svportal/borough_profile.html",
+        {
+            "borough": borough,
+            "summary": summary,
+            "complete": percent_display(summary.percent_complete),
+            "funding": funding_display(summary),
+            "chart": chart,
+            "status_rows": status_rows,
+            "rounds": borough_stock_take_answers(borough),
+            "case_studies": case_studies,
+            "awards": awards,
+            "partnerships": borough.partnerships.all(),
+        },
+    )
+
+
+# --- Compare ---------------------------------------------------------------------------------
+
+
+def compare(request):
+    boroughs = list(Borough.objects.order_by("name"))
+    form = CompareForm(CompareForm.slugs_from(request.GET), boroughs=boroughs)
+    context = {"form": form, "errors": [], "comparison": None}
+    if form.is_bound and not form.is_valid():
+        context["errors"] = form.error_summary()
+        return render(request, "svportal/compare.html", context, status=HTTPStatus.BAD_REQUEST)
+    if form.is_bound:
+        chosen = form.chosen
+        shared = ",".join(borough.slug for borough in chosen)
+        if request.GET.getlist("boroughs") != [shared]:
+            # The form sends one parameter per select; the link to share names them once.
+            return redirect("/compare/?" + urlencode({"boroughs": shared}, safe=","))
+        comparison = compare_boroughs(chosen)
+        context["comparison"] = comparison
+        context["shared"] = shared
+        context["columns"] = [
+            {
+                "summary": summary,
+                "complete": percent_display(summary.percent_complete),
+                "funding": funding_display(summary),
+                "themes": comparison.themes_covered[summary.borough.pk],
+                "approaches": comparison.approaches[summary.borough.pk],
+                "interventions": sorted(
+                    comparison.interventions[summary.borough.pk].values(), key=str.lower
+                ),
+                "unique": comparison.unique_interventions(summary.borough.pk),
+            }
+            for summary in comparison.summaries
+        ]
+    return render(request, "svportal/compare.html", context)
+
+
+# --- My portal -------------------------------------------------------------------------------
+
+
+@login_required
+def my_portal(request):
+    user = request.user
+    desks = boroughs_desk(user)
+    analyst_or_editor = is_analyst(user) or is_editor(user)
+    return render(
+        request,
+        "svportal/my_portal.html",
+        {
+            "desks": desks,
+            "is_analyst": is_analyst(user),
+            "is_editor": is_editor(user),
+            "days": FUNDING_ENDING_SOON_DAYS,
+            "stock_takes": StockTake.objects.all() if analyst_or_editor else [],
+        },
+    )

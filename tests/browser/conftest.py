@@ -1,0 +1,139 @@
+"""A real browser against a running portal.
+
+The portal runs as its own process (`manage.py runserver`) on a SQLite database of its
+own, made with the README's steps: migrate, load the real data, grant a lead. Playwright
+drives Debian's Chromium (browsers cannot be downloaded here), found at
+$PLAYWRIGHT_CHROMIUM or /usr/bin/chromium.
+
+The browser sees the same pages whichever database the rest of the suite runs on, so
+these tests run in the SQLite pass and are skipped, with a message, in the PostgreSQL one.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from conftest import require_service
+
+CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
+LEAD_USERNAME = "browser-westminster-lead"
+LEAD_PASSWORD = "Tall-purple-kettle-1984"  # noqa: S105 - a throwaway test database
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _manage(*args, env):
+    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+
+@pytest.fixture(scope="session")
+def portal_url(tmp_path_factory):
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("Browser tests run once, in the SQLite pass: the pages are the same")
+    database = tmp_path_factory.mktemp("browser") / "portal.sqlite3"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "CELERY_", "REDIS_", "PYTEST_"))
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}",
+        DJANGO_SETTINGS_MODULE="svportal.settings.local",
+        DJANGO_DEBUG="false",
+        BROWSER_LEAD_PASSWORD=LEAD_PASSWORD,
+    )
+    _manage("migrate", "--no-input", env=env)
+    _manage("load_portal_data", env=env)
+    _manage(
+        "grant_role", LEAD_USERNAME, "lead", "--borough", "westminster",
+        "--password-from-env", "BROWSER_LEAD_PASSWORD", env=env,
+    )  # fmt: skip
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - our own server
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("The portal did not start for the browser tests")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        require_service("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, portal_url):
+    context = browser.new_context(base_url=portal_url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def signed_in_page(page):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(LEAD_USERNAME)
+    page.get_by_label("Password").fill(LEAD_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    return page

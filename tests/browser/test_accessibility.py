@@ -1,0 +1,63 @@
+"""Every page, scanned with axe-core in Chromium: no WCAG 2.2 AA violations."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+PUBLIC_PAGES = [
+    "/",
+    "/case-studies/",
+    "/case-studies/?q=family+therapy",
+    "/case-studies/redbridge-functional-family-therapy/",
+    "/interventions/",
+    "/interventions/empower/",
+    "/boroughs/",
+    "/boroughs/westminster/",
+    "/boroughs/westminster/action-plan/",
+    "/boroughs/westminster/action-plan/history/",
+    "/compare/",
+    "/compare/?boroughs=westminster,lambeth",
+    "/funding/",
+    "/funding/trusted-relationships-fund/",
+    "/stock-takes/london-councils-2018/",
+    "/accounts/login/",
+    "/no-such-page/",
+]
+SIGNED_IN_PAGES = [
+    "/my/",
+    "/account/api-token/",
+    "/boroughs/westminster/action-plan/items/new/",
+    "/boroughs/westminster/action-plan/upload/",
+]
+
+
+def violations(page):
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    return [
+        f"{violation['id']}: {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_have_no_wcag_violations(page, path):
+    page.goto(path)
+    assert page.title()
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_signed_in_pages_have_no_wcag_violations(signed_in_page, path):
+    signed_in_page.goto(path)
+    assert violations(signed_in_page) == []
+
+
+def test_an_item_form_with_errors_has_no_wcag_violations(signed_in_page):
+    signed_in_page.goto("/boroughs/westminster/action-plan/")
+    signed_in_page.get_by_role("link", name="Update").first.click()
+    signed_in_page.get_by_label("Off track").check()
+    signed_in_page.get_by_role("button", name="Save").click()
+    assert signed_in_page.get_by_text("There is a problem").is_visible()
+    assert violations(signed_in_page) == []
