@@ -2,13 +2,15 @@ from django import template
 
 register = template.Library()
 
+#: The same colours as the plan-progress chart (svportal.pages.STATUS_COLOURS), so a
+#: status looks the same on every page.
 STATUS_TAG_COLOURS = {
     "not_started": "govuk-tag--grey",
-    "on_track": "govuk-tag--green",
-    "at_risk": "govuk-tag--yellow",
+    "on_track": "govuk-tag--blue",
+    "at_risk": "govuk-tag--orange",
     "off_track": "govuk-tag--red",
-    "complete": "govuk-tag--blue",
-    "cancelled": "govuk-tag--grey",
+    "complete": "govuk-tag--green",
+    "cancelled": "govuk-tag--purple",
 }
 
 

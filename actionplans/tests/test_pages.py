@@ -63,7 +63,8 @@ def test_the_plan_page_groups_items_by_theme_with_status_tags(client):
     assert themes[0] == "Governance"
     assert len(themes) == 6
     assert sum(len(items) for _, items in response.context["themes"]) == 40
-    assert 'govuk-tag govuk-tag--green">On track' in page
+    assert 'govuk-tag govuk-tag--blue">On track' in page
+    assert 'govuk-tag govuk-tag--green">Complete' in page
     assert "Add an item" not in page  # the public cannot edit
 
 
