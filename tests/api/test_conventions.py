@@ -1,6 +1,5 @@
 """The API contract every endpoint keeps: error shape, paging, CSV safety, auth, throttling."""
 
-import csv
 import io
 import uuid
 from http import HTTPStatus
@@ -13,13 +12,9 @@ from rest_framework.authtoken.models import Token
 
 from actionplans.models import ActionItem
 from boroughs.api.conventions.csv import flatten, neutralise
+from boroughs.tests.api.support import csv_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def csv_rows(response):
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
 
 
 def assert_error(response, status, code, **errors):

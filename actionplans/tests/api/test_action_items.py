@@ -13,6 +13,7 @@ from django.utils import timezone
 from actionplans.models import ActionItem
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
 from boroughs.models import Borough
+from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -21,41 +22,8 @@ PLAN = "westminster-knife-crime-action-plan-2019"
 ITEM_COUNT = 40
 
 
-def slugs(response):
-    assert response.status_code == HTTPStatus.OK, response.content
-    return [row["slug"] for row in response.json()["results"]]
-
-
 def all_slugs(client, params=None):
     return slugs(client.get(URL, {"page_size": "500", **(params or {})}))
-
-
-def csv_rows(response):
-    assert response.status_code == HTTPStatus.OK
-    assert response.streaming
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def assert_invalid(response, parameter):
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert body["status"] == 400
-    assert body["code"] == "invalid"
-    assert body["detail"]
-    assert list(body["errors"]) == [parameter]
-    assert body["errors"][parameter]
-    assert all(body["errors"][parameter])
-
-
-def assert_not_found(response):
-    assert response.status_code == HTTPStatus.NOT_FOUND
-    body = response.json()
-    assert body["status"] == 404
-    assert body["code"] == "not_found"
-    assert body["detail"]
 
 
 def item(slug):

@@ -1,8 +1,6 @@
 """/api/v1/action-plans/: filters, paging, errors and CSV, on Westminster's plan and a few more."""
 
-import csv
 import datetime as dt
-import io
 from http import HTTPStatus
 
 import pytest
@@ -10,6 +8,7 @@ import pytest
 from actionplans.models import ActionPlan, Framework
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
 from boroughs.models import Borough, Partnership
+from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -17,40 +16,11 @@ URL = "/api/v1/action-plans/"
 WESTMINSTER = "westminster-knife-crime-action-plan-2019"
 
 
-def slugs(response):
-    assert response.status_code == HTTPStatus.OK, response.content
-    return [row["slug"] for row in response.json()["results"]]
-
-
 def csv_text(response):
     assert response.status_code == HTTPStatus.OK
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     return b"".join(response.streaming_content).decode("utf-8")
-
-
-def csv_rows(response):
-    return list(csv.DictReader(io.StringIO(csv_text(response), newline="")))
-
-
-def assert_invalid(response, parameter):
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert body["status"] == 400
-    assert body["code"] == "invalid"
-    assert body["detail"]
-    assert list(body["errors"]) == [parameter]
-    assert body["errors"][parameter]
-    assert all(body["errors"][parameter])
-
-
-def assert_not_found(response):
-    assert response.status_code == HTTPStatus.NOT_FOUND
-    body = response.json()
-    assert body["status"] == 404
-    assert body["code"] == "not_found"
-    assert body["detail"]
 
 
 @pytest.fixture

@@ -1,14 +1,13 @@
 """/api/v1/frameworks/: filters, themes in order, errors and CSV, on the real data."""
 
-import csv
 import datetime as dt
-import io
 from http import HTTPStatus
 
 import pytest
 
 from actionplans.models import Framework, Theme
 from actionplans.tests.factories import FrameworkFactory, ThemeFactory
+from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -26,39 +25,6 @@ MOPAC_THEMES = [
     "Standing with communities, neighbourhoods and families against knife crime",
     "Supporting victims of knife crime and offering ways out of crime",
 ]
-
-
-def slugs(response):
-    assert response.status_code == HTTPStatus.OK, response.content
-    return [row["slug"] for row in response.json()["results"]]
-
-
-def csv_rows(response):
-    assert response.status_code == HTTPStatus.OK
-    assert response.streaming
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def assert_invalid(response, parameter):
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert body["status"] == 400
-    assert body["code"] == "invalid"
-    assert body["detail"]
-    assert list(body["errors"]) == [parameter]
-    assert body["errors"][parameter]
-    assert all(body["errors"][parameter])
-
-
-def assert_not_found(response):
-    assert response.status_code == HTTPStatus.NOT_FOUND
-    body = response.json()
-    assert body["status"] == 404
-    assert body["code"] == "not_found"
-    assert body["detail"]
 
 
 def test_the_list_is_every_framework_by_name(client):

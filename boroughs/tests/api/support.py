@@ -39,6 +39,11 @@ def assert_not_found(response):
     assert body["detail"]
 
 
+def csv_rows(response):
+    """Rows of a streamed CSV list, as dicts."""
+    return read_csv(response)[1]
+
+
 def read_csv(response):
     """(header, rows as dicts) of a streamed CSV list."""
     assert response.status_code == HTTPStatus.OK

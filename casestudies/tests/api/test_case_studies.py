@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from boroughs.models import Borough
 from boroughs.roles import role_grant
+from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
 from casestudies.models import CaseStudy
 from casestudies.tests.factories import CaseStudyFactory
 
@@ -19,39 +20,6 @@ URL = "/api/v1/case-studies/"
 REDBRIDGE = "redbridge-functional-family-therapy"
 WAKEFIELD = "wakefield-diverting-young-people"
 PUBLISHED_COUNT = 19  # every case study in the fixtures is published
-
-
-def slugs(response):
-    assert response.status_code == HTTPStatus.OK, response.content
-    return [row["slug"] for row in response.json()["results"]]
-
-
-def csv_rows(response):
-    assert response.status_code == HTTPStatus.OK
-    assert response.streaming
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def assert_invalid(response, parameter):
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response["Content-Type"] == "application/json"
-    body = response.json()
-    assert body["status"] == 400
-    assert body["code"] == "invalid"
-    assert body["detail"]
-    assert list(body["errors"]) == [parameter]
-    assert body["errors"][parameter]
-    assert all(body["errors"][parameter])
-
-
-def assert_not_found(response):
-    assert response.status_code == HTTPStatus.NOT_FOUND
-    body = response.json()
-    assert body["status"] == 404
-    assert body["code"] == "not_found"
-    assert body["detail"]
 
 
 # --- Filters -----------------------------------------------------------------------------

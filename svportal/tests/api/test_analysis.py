@@ -1,6 +1,5 @@
 """Analyst endpoints: stock-take summary and matrix, borough summary, compare, 360Giving."""
 
-import csv
 import datetime as dt
 import io
 import json
@@ -19,6 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from actionplans.models import ActionItem, ActionPlan
 from boroughs.models import Borough, StockTakeAnswer, StockTakeQuestion
+from boroughs.tests.api.support import csv_rows
 from boroughs.tests.factories import BoroughFactory
 from conftest import require_service
 from funding.models import Award, FundingStream
@@ -30,12 +30,6 @@ MATRIX = "/api/v1/stock-takes/london-councils-2018/matrix/"
 BOROUGH_SUMMARY = "/api/v1/borough-summary/"
 COMPARE = "/api/v1/compare/"
 GRANTS = "/api/v1/awards/360giving/"
-
-
-def csv_rows(response):
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    body = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(body)))
 
 
 def question(summary, slug):
