@@ -1,6 +1,10 @@
-"""Reads of history: an item's changes, and a plan's timeline of its own and its items'."""
+"""Reads of history: an item's changes, a plan's timeline of its own and its items', and
+plans and items as they stood on a day."""
 
-from .models import PlanChange, StatusUpdate
+from dataclasses import dataclass
+
+from .history import items_as_at, plans_as_at
+from .models import ActionItem, ActionPlan, PlanChange, StatusUpdate
 
 
 def item_history(item):
@@ -24,3 +28,63 @@ def plan_timeline(plan):
         key=lambda entry: (entry["record"].changed_at, entry["record"].pk),
         reverse=True,
     )
+
+
+# --- Plans as they stood on a day (docs/decisions/0010) ------------------------------------
+
+
+@dataclass
+class PlanAsAt:
+    """A plan as it stood at the end of ``day``, with its items then and its themes."""
+
+    day: object
+    plan: object
+    items: list
+    themes: list
+
+
+def plans_for_history():
+    """Plans with everything the history's rebuild and its messages read."""
+    return ActionPlan.objects.select_related("borough", "partnership", "framework", "source")
+
+
+def items_for_history():
+    return ActionItem.objects.select_related("source", "last_updated_by")
+
+
+def borough_plan_as_at(borough, day):
+    """The borough's plan that was active at the end of ``day``, as it stood then, or None.
+
+    Raises AsAtError for a day before the portal's record of any of the borough's plans.
+    Five queries at any size: plans, their history, items, the items' history, themes."""
+    state = plans_as_at(plans_for_history().filter(borough=borough), day)
+    state.check_recorded()
+    active = state.active
+    if not active:
+        return PlanAsAt(day=day, plan=None, items=[], themes=[])
+    plan = active[0]
+    items = items_as_at([plan], items_for_history().filter(plan=plan), day)
+    return PlanAsAt(
+        day=day, plan=plan, items=items.items, themes=items.themes.get(plan.framework_id, [])
+    )
+
+
+def plan_as_at(plan, day):
+    """One plan as it stood at the end of ``day``, with its items then. Raises AsAtError
+    for a day before the portal's record of the plan. Four queries: the plan's history,
+    its items, their history, its themes."""
+    state = plans_as_at([plan], day)
+    state.check_recorded()
+    items = items_as_at([plan], items_for_history().filter(plan=plan), day)
+    return PlanAsAt(
+        day=day, plan=plan, items=items.items, themes=items.themes.get(plan.framework_id, [])
+    )
+
+
+def items_of_plans_as_at(plans, day):
+    """Every item of ``plans`` (a queryset) as it stood at the end of ``day``, among those
+    that existed then. Raises AsAtError for a day before the portal's record of these
+    plans. Five queries at any size: plans, their history, items, items' history, themes."""
+    state = plans_as_at(plans.select_related("borough", "partnership", "framework", "source"), day)
+    state.check_recorded()
+    return items_as_at(state.plans, items_for_history().filter(plan__in=plans), day).items

@@ -2,6 +2,8 @@
 lead's forms — update an item in one step, add items, upload a spreadsheet, plan details."""
 
 from collections import Counter
+from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,8 +18,9 @@ from boroughs.models import Borough
 from . import services
 from .bulk import BulkUploadError, action_items_upload, template_csv
 from .forms import ItemForm, PlanForm, UploadForm
+from .history import AsAtError, AsAtForm
 from .models import ActionItem, ActionPlan, ItemStatus
-from .selectors import item_history, plan_timeline
+from .selectors import borough_plan_as_at, item_history, plan_timeline
 
 
 def _active_plan(borough):
@@ -39,32 +42,61 @@ def _plan_or_404(slug):
 
 
 def plan_page(request, slug):
+    """The borough's active plan by theme; with ?as_at=YYYY-MM-DD, the plan that was active
+    at the end of that day, as it stood then (docs/decisions/0010)."""
     borough = get_object_or_404(Borough, slug=slug)
-    plan = _active_plan(borough)
-    if plan is None:
-        return render(request, "actionplans/no_plan.html", {"borough": borough})
-    items = list(
-        plan.items.select_related("theme", "last_updated_by").order_by(
-            "theme__order", "order", "id"
-        )
-    )
     today = timezone.localdate()
+    as_at_form = AsAtForm(request.GET, today=today)
+    day = as_at_form.day
+    if as_at_form.redirect_needed:
+        return redirect(f"{request.path}?{urlencode({'as_at': day.isoformat()})}")
+    then = None
+    if day is not None:
+        try:
+            then = borough_plan_as_at(borough, day)
+        except AsAtError as error:
+            as_at_form.refuse(error)
+    if then is not None:
+        plan, items, themes = then.plan, then.items, then.themes
+    else:
+        plan = _active_plan(borough)
+        if plan is None and not as_at_form.errors:
+            return render(request, "actionplans/no_plan.html", {"borough": borough})
+        items = _items_by_theme(plan) if plan else []
+        themes = plan.framework.themes.all() if plan else []
+    on = then.day if then else today
     by_theme = {}
     for item in items:
         by_theme.setdefault(item.theme, []).append(item)
     counts = Counter(item.status for item in items)
+    errors = as_at_form.error_summary()
     return render(
         request,
         "actionplans/plan.html",
         {
             "borough": borough,
             "plan": plan,
-            "themes": [(theme, by_theme.get(theme, [])) for theme in plan.framework.themes.all()],
+            "themes": [(theme, by_theme.get(theme, [])) for theme in themes],
             "status_counts": [(status, counts[status]) for status in ItemStatus],
-            "overdue": sum(item.is_overdue(today) for item in items),
-            "today": today,
-            "can_edit": request.user.has_perm("actionplans.change_actionplan", plan),
+            "overdue": sum(item.is_overdue(on) for item in items),
+            "today": on,
+            "as_at": then.day if then else None,
+            "as_at_form": as_at_form,
+            "errors": errors,
+            # A plan as it stood on an earlier day is for reading; changes start from today's.
+            "can_edit": plan is not None
+            and (then is None or then.day == today)
+            and request.user.has_perm("actionplans.change_actionplan", plan),
         },
+        status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
+    )
+
+
+def _items_by_theme(plan):
+    return list(
+        plan.items.select_related("theme", "last_updated_by").order_by(
+            "theme__order", "order", "id"
+        )
     )
 
 

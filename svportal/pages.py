@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
+from actionplans.history import AsAtError, AsAtForm
 from actionplans.models import ItemStatus
 from boroughs.models import Borough, StockTake
 from boroughs.roles import is_analyst, is_editor
@@ -83,28 +85,47 @@ def sort_summaries(summaries, sort):
 
 
 def borough_table(request):
+    """Every borough with its plan figures; with ?as_at=YYYY-MM-DD, the plans as they stood
+    at the end of that day (docs/decisions/0010)."""
     form = BoroughTableForm(request.GET)
     form.is_valid()
     region = form.cleaned_data.get("region", "")
     sort = form.cleaned_data.get("sort") or "name"
+    as_at_form = AsAtForm(request.GET, today=timezone.localdate())
+    day = as_at_form.day
+    if as_at_form.redirect_needed:
+        query = {"region": region, "sort": sort if sort != "name" else "", "as_at": day}
+        return redirect("/boroughs/?" + urlencode({k: v for k, v in query.items() if v}))
     notices = []
     if "sort" in form.errors:
         notices.append(
             f"The table cannot be sorted by “{request.GET.get('sort')}”, "
             "so it is sorted by borough name."
         )
-    errors = [("region", message) for message in form.errors.get("region", [])]
 
     boroughs = Borough.objects.order_by("name")
     if region:
         boroughs = boroughs.in_region(region)
-    summaries = sort_summaries(borough_summaries(boroughs), sort)
+    try:
+        summaries = borough_summaries(boroughs, as_at=day)
+    except AsAtError as error:
+        as_at_form.refuse(error)
+        day = None
+        summaries = borough_summaries(boroughs)
+    summaries = sort_summaries(summaries, sort)
+    errors = [("region", message) for message in form.errors.get("region", [])]
+    errors += as_at_form.error_summary()
+    as_at = day.isoformat() if day else ""
 
     headers = []
     for column in COLUMNS:
         ascending = sort == column.key
         descending = sort == f"-{column.key}"
-        query = {"region": region, "sort": column.key if not ascending else f"-{column.key}"}
+        query = {
+            "region": region,
+            "sort": column.key if not ascending else f"-{column.key}",
+            "as_at": as_at,
+        }
         headers.append(
             {
                 "column": column,
@@ -133,6 +154,13 @@ def borough_table(request):
             "sort": sort,
             "headers": headers,
             "rows": rows,
+            "as_at_form": as_at_form,
+            "as_at": day,
+            "today_url": "/boroughs/?"
+            + urlencode({k: v for k, v in {"region": region, "sort": sort}.items() if v}),
+            "csv_query": urlencode(
+                {k: v for k, v in {"region": region, "as_at": as_at}.items() if v}
+            ),
         },
         status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
     )
@@ -195,21 +223,39 @@ def borough_profile(request, slug):
 
 
 def compare(request):
+    """2–4 boroughs side by side; with ?as_at=YYYY-MM-DD, their plans as they stood at the
+    end of that day (docs/decisions/0010)."""
     boroughs = list(Borough.objects.order_by("name"))
     form = CompareForm(CompareForm.slugs_from(request.GET), boroughs=boroughs)
-    context = {"form": form, "errors": [], "comparison": None}
-    if form.is_bound and not form.is_valid():
-        context["errors"] = form.error_summary()
+    as_at_form = AsAtForm(request.GET, today=timezone.localdate())
+    context = {"form": form, "as_at_form": as_at_form, "errors": [], "comparison": None}
+    bad_boroughs = form.is_bound and not form.is_valid()
+    if bad_boroughs or as_at_form.errors:
+        context["errors"] = (form.error_summary() if bad_boroughs else []) + (
+            as_at_form.error_summary()
+        )
         return render(request, "svportal/compare.html", context, status=HTTPStatus.BAD_REQUEST)
     if form.is_bound:
         chosen = form.chosen
         shared = ",".join(borough.slug for borough in chosen)
-        if request.GET.getlist("boroughs") != [shared]:
-            # The form sends one parameter per select; the link to share names them once.
-            return redirect("/compare/?" + urlencode({"boroughs": shared}, safe=","))
-        comparison = compare_boroughs(chosen)
+        day = as_at_form.day
+        if request.GET.getlist("boroughs") != [shared] or as_at_form.redirect_needed:
+            # The form sends one parameter per select, and the date in three boxes; the
+            # link to share names the boroughs once and the date as as_at.
+            query = {"boroughs": shared, **({"as_at": day.isoformat()} if day else {})}
+            return redirect("/compare/?" + urlencode(query, safe=","))
+        try:
+            comparison = compare_boroughs(chosen, as_at=day)
+        except AsAtError as error:
+            as_at_form.refuse(error)
+            context["errors"] = as_at_form.error_summary()
+            return render(request, "svportal/compare.html", context, status=HTTPStatus.BAD_REQUEST)
         context["comparison"] = comparison
         context["shared"] = shared
+        context["as_at"] = day
+        context["share_query"] = urlencode(
+            {"boroughs": shared, **({"as_at": day.isoformat()} if day else {})}, safe=","
+        )
         context["columns"] = [
             {
                 "summary": summary,

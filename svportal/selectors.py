@@ -8,7 +8,9 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
+from actionplans.history import items_as_at, plans_as_at
 from actionplans.models import ActionItem, ActionPlan, ItemStatus, Theme
+from actionplans.selectors import items_for_history, plans_for_history
 from boroughs.models import Borough, StockTake, StockTakeAnswer
 from casestudies.models import Approach, CaseStudy, Intervention
 from funding.models import Award
@@ -81,6 +83,8 @@ class BoroughSummary:
     awards_total_is_minimum: bool = False
     awards_amount_not_stated: int = 0
     interventions_in_use: int = 0
+    #: The day whose plans these are (docs/decisions/0010); None for plans as they stand.
+    as_at: dt.date | None = None
 
     @property
     def item_count(self):
@@ -105,12 +109,31 @@ class BoroughSummary:
         return max(dates) if dates else None
 
 
-def borough_summaries(boroughs, today=None):
-    """A summary per borough in a fixed number of queries (eight), whatever the count."""
-    today = today or timezone.localdate()
-    summaries = {borough.pk: BoroughSummary(borough=borough) for borough in boroughs}
-    ids = list(summaries)
+def borough_summaries(boroughs, today=None, as_at=None):
+    """A summary per borough in a fixed number of queries (eight), whatever the count.
 
+    With ``as_at`` (a day), the plans and items are as they stood at the end of that day,
+    rebuilt from their history (nine queries); case studies, awards and interventions have
+    no history and are as they stand now. Raises actionplans.history.AsAtError for a day
+    before the portal's record of these boroughs' plans."""
+    return _summaries(boroughs, today=today, as_at=as_at)[0]
+
+
+def _summaries(boroughs, *, today, as_at):
+    """The summaries, and (with as_at) the items of each borough's active plans then."""
+    today = today or timezone.localdate()
+    summaries = {borough.pk: BoroughSummary(borough=borough, as_at=as_at) for borough in boroughs}
+    ids = list(summaries)
+    items_then = None
+    if as_at is None:
+        _plan_figures(summaries, ids, today)
+    else:
+        items_then = _plan_figures_as_at(summaries, ids, as_at)
+    _practice_figures(summaries, ids)
+    return list(summaries.values()), items_then
+
+
+def _plan_figures(summaries, ids, today):
     plans = (
         ActionPlan.objects.active()
         .filter(borough__in=ids)
@@ -127,6 +150,33 @@ def borough_summaries(boroughs, today=None):
     for row in items.values("plan__borough").annotate(latest=Max("last_updated_at")):
         summaries[row["plan__borough"]].last_item_update = row["latest"]
 
+
+def _plan_figures_as_at(summaries, ids, day):
+    """Plans and items as they stood at the end of ``day``: five queries (plans, their
+    history, items, the items' history, themes). Returns borough pk -> its items then."""
+    state = plans_as_at(plans_for_history().filter(borough__in=ids), day)
+    state.check_recorded()
+    active = state.active  # most recently refreshed first
+    for plan in active:
+        summaries[plan.borough_id].active_plan = summaries[plan.borough_id].active_plan or plan
+    items = items_as_at(
+        active, items_for_history().filter(plan__in=[plan.pk for plan in active]), day
+    ).items
+    by_borough = defaultdict(list)
+    for item in items:
+        summary = summaries[item.plan.borough_id]
+        by_borough[item.plan.borough_id].append(item)
+        summary.items_by_status[item.status] += 1
+        summary.overdue_items += item.is_overdue(day)
+        if item.last_updated_at and (
+            summary.last_item_update is None or item.last_updated_at > summary.last_item_update
+        ):
+            summary.last_item_update = item.last_updated_at
+    return by_borough
+
+
+def _practice_figures(summaries, ids):
+    """Published case studies, awards and interventions in use: three queries."""
     for row in (
         CaseStudy.objects.published()
         .filter(boroughs__in=ids)
@@ -160,8 +210,6 @@ def borough_summaries(boroughs, today=None):
     ):
         summaries[row["boroughs"]].interventions_in_use = row["count"]
 
-    return list(summaries.values())
-
 
 @dataclass
 class Comparison:
@@ -169,6 +217,7 @@ class Comparison:
     themes_covered: dict  # borough pk -> [theme names] in framework order
     approaches: dict  # borough pk -> [approach names]
     interventions: dict  # borough pk -> {slug: name}
+    as_at: dt.date | None = None
 
     @property
     def interventions_in_common(self):
@@ -187,18 +236,28 @@ class Comparison:
         return sorted((name for slug, name in mine.items() if slug not in others), key=str.lower)
 
 
-def compare_boroughs(boroughs, today=None):
-    """Borough summaries side by side, with what their plans and practice have in common."""
-    summaries = borough_summaries(boroughs, today)
+def compare_boroughs(boroughs, today=None, as_at=None):
+    """Borough summaries side by side, with what their plans and practice have in common.
+
+    With ``as_at``, the plans, their items and so the themes covered are as they stood at
+    the end of that day (borough_summaries says what that means)."""
+    summaries, items_then = _summaries(boroughs, today=today, as_at=as_at)
     ids = [summary.borough.pk for summary in summaries]
     themes = defaultdict(list)
-    for borough_id, theme_name in (
-        Theme.objects.filter(items__plan__status="active", items__plan__borough__in=ids)
-        .values_list("items__plan__borough", "name")
-        .order_by("items__plan__borough", "framework__name", "order")
-        .distinct()
-    ):
-        themes[borough_id].append(theme_name)
+    if as_at is None:
+        for borough_id, theme_name in (
+            Theme.objects.filter(items__plan__status="active", items__plan__borough__in=ids)
+            .values_list("items__plan__borough", "name")
+            .order_by("items__plan__borough", "framework__name", "order")
+            .distinct()
+        ):
+            themes[borough_id].append(theme_name)
+    else:
+        for borough_id, items in items_then.items():
+            covered = sorted(
+                {(item.theme.framework.name, item.theme.order, item.theme.name) for item in items}
+            )
+            themes[borough_id] = list(dict.fromkeys(name for _, _, name in covered))
     approaches = defaultdict(list)
     for borough_id, name in (
         Approach.objects.filter(case_studies__status="published", case_studies__boroughs__in=ids)
@@ -217,6 +276,7 @@ def compare_boroughs(boroughs, today=None):
     ):
         interventions[borough_id][slug] = name
     return Comparison(
+        as_at=as_at,
         summaries=summaries,
         themes_covered={pk: themes[pk] for pk in ids},
         approaches={pk: approaches[pk] for pk in ids},

@@ -65,6 +65,21 @@ class ActionPlanSerializer(SourcedSerializer):
         ]
 
 
+AS_AT_HELP = (
+    "The day asked for with as_at: the record as it stood at the end of that day "
+    "(Europe/London). Absent when the record is as it stands now."
+)
+
+
+class ActionPlanDetailSerializer(ActionPlanSerializer):
+    """A plan; with as_at, as it stood that day (item_count then too)."""
+
+    as_at = serializers.DateField(required=False, help_text=AS_AT_HELP)
+
+    class Meta(ActionPlanSerializer.Meta):
+        fields = [*ActionPlanSerializer.Meta.fields, "as_at"]
+
+
 class ActionItemSerializer(SourcedSerializer):
     plan = PlanRefSerializer(read_only=True)
     borough = BoroughRefSerializer(source="plan.borough", read_only=True, allow_null=True)
@@ -101,6 +116,15 @@ class ActionItemSerializer(SourcedSerializer):
     def get_is_overdue(self, item) -> bool:
         today = self.context.get("today") or timezone.localdate()
         return item.is_overdue(today)
+
+
+class ActionItemAsAtSerializer(ActionItemSerializer):
+    """An item; with as_at, as it stood that day (is_overdue on that day too)."""
+
+    as_at = serializers.DateField(required=False, help_text=AS_AT_HELP)
+
+    class Meta(ActionItemSerializer.Meta):
+        fields = [*ActionItemSerializer.Meta.fields, "as_at"]
 
 
 class ChangeSerializer(serializers.Serializer):

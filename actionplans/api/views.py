@@ -1,5 +1,6 @@
 from django.db.models import Count
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status
@@ -10,20 +11,30 @@ from rest_framework.response import Response
 
 from actionplans import services
 from actionplans.bulk import BulkUploadError, action_items_upload, template_csv
+from actionplans.history import AsAtError, check_not_future, parse_as_at
 from actionplans.models import ActionItem, ActionPlan, Framework, Theme
-from actionplans.selectors import item_history, plan_timeline
+from actionplans.selectors import (
+    item_history,
+    items_of_plans_as_at,
+    plan_as_at,
+    plan_timeline,
+)
 from boroughs.api.conventions.concurrency import (
     ETagMixin,
     PreconditionFailed,
     etag_for,
     expected_version,
 )
-from boroughs.api.conventions.views import PortalReadOnlyViewSet
+from boroughs.api.conventions.csv import csv_lines, serializer_columns
+from boroughs.api.conventions.filters import PortalSearchFilter, StrictOrderingFilter
+from boroughs.api.conventions.views import PortalReadOnlyViewSet, csv_response
 
 from .filters import ActionItemFilter, ActionPlanFilter, FrameworkFilter
 from .serializers import (
+    ActionItemAsAtSerializer,
     ActionItemSerializer,
     ActionItemWriteSerializer,
+    ActionPlanDetailSerializer,
     ActionPlanSerializer,
     ActionPlanWriteSerializer,
     FrameworkSerializer,
@@ -38,6 +49,82 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description="The ETag from your last GET of this record.",
 )
+
+
+# --- as_at: records as they stood on a day (docs/decisions/0010) ---------------------------
+
+
+def requested_as_at(request):
+    """The day asked for with as_at=YYYY-MM-DD, or None; malformed or future is a 400."""
+    try:
+        day = parse_as_at(request.query_params.get("as_at"))
+        if day is not None:
+            check_not_future(day, timezone.localdate())
+    except AsAtError as error:
+        raise refused_as_at(error) from error
+    return day
+
+
+def refused_as_at(error):
+    """A 400 naming as_at: malformed, in the future, or before the portal's record of the
+    plans concerned."""
+    return ValidationError({"as_at": [f"{error.message}."]})
+
+
+AS_AT_PLAN = OpenApiParameter(
+    "as_at",
+    OpenApiTypes.DATE,
+    description="A day, YYYY-MM-DD, today or earlier: the plan as it stood at the end of that "
+    "day (Europe/London), rebuilt from its history, with item_count then. A day before the "
+    "portal's record of the plan (its source's publication, or its creation in the portal) "
+    "is a 400.",
+)
+AS_AT_ITEMS = OpenApiParameter(
+    "as_at",
+    OpenApiTypes.DATE,
+    description="A day, YYYY-MM-DD, today or earlier: the items as they stood at the end of "
+    "that day (Europe/London), rebuilt from their history; items added later are absent. "
+    "The filters, q and ordering apply to the items as they were then; modified_after "
+    "cannot be combined with it. A day before the portal's record of the plans concerned "
+    "is a 400.",
+)
+
+
+def _value(record, path):
+    for name in path.split("__"):
+        record = getattr(record, name)
+    return record
+
+
+def order_records(records, ordering):
+    """Sort like the database would for ``ordering`` ("-due_date", "theme__order" …):
+    empty values last ascending and first descending, as PostgreSQL does."""
+    records = list(records)
+    for name in reversed(ordering):
+        path = name.lstrip("-")
+
+        def key(record, path=path):
+            value = _value(record, path)
+            return (value is None, 0 if value is None else value)
+
+        records.sort(key=key, reverse=name.startswith("-"))
+    return records
+
+
+def _matches(item, values, terms, fields, day):
+    """Whether an item as it stood on ``day`` passes the list's filters and search."""
+    checks = [
+        not values.get("theme") or item.theme.slug == values["theme"],
+        not values.get("status") or item.status == values["status"],
+        not values.get("lead_agency") or values["lead_agency"].lower() in item.lead_agency.lower(),
+        not values.get("overdue") or item.is_overdue(day) == (values["overdue"] == "true"),
+        not values.get("due_before")
+        or (item.due_date is not None and item.due_date <= values["due_before"]),
+        not values.get("due_after")
+        or (item.due_date is not None and item.due_date >= values["due_after"]),
+    ]
+    texts = [(getattr(item, name) or "").lower() for name in fields]
+    return all(checks) and all(any(term.lower() in text for text in texts) for term in terms)
 
 
 class FrameworkViewSet(PortalReadOnlyViewSet):
@@ -102,6 +189,25 @@ class ActionPlanViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     ordering_fields = ["title", "last_refreshed_on", "status", "modified_at"]
     ordering = ["borough__name", "title"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    @property
+    def extra_parameters(self):
+        return ("as_at",) if self.action == "retrieve" else ()
+
+    @extend_schema(parameters=[AS_AT_PLAN], responses=ActionPlanDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        day = requested_as_at(request)
+        if day is None:
+            return super().retrieve(request, *args, **kwargs)
+        try:
+            then = plan_as_at(self.get_object(), day)
+        except AsAtError as error:
+            raise refused_as_at(error) from error
+        then.plan.item_count = len(then.items)
+        # No ETag: a plan as it stood on an earlier day is not a version to change from.
+        return Response(
+            ActionPlanDetailSerializer(then.plan, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=ActionPlanWriteSerializer, responses={201: ActionPlanSerializer})
     def create(self, request, *args, **kwargs):
@@ -221,6 +327,63 @@ class ActionItemViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     ordering_fields = ["due_date", "status", "progress", "title", "last_updated_at", "modified_at"]
     ordering = ["plan__slug", "theme__order", "order", "id"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    @property
+    def extra_parameters(self):
+        return ("as_at",) if self.action == "list" else ()
+
+    @extend_schema(parameters=[AS_AT_ITEMS], responses=ActionItemAsAtSerializer(many=True))
+    def list(self, request, *args, **kwargs):
+        day = requested_as_at(request)
+        if day is None:
+            return super().list(request, *args, **kwargs)
+        items = self.items_as_at(request, day)
+        context = {**self.get_serializer_context(), "today": day}
+        if request.accepted_renderer.format == "csv":
+            rows = (ActionItemAsAtSerializer(item, context=context).data for item in items)
+            header = serializer_columns(ActionItemAsAtSerializer(context=context))
+            return csv_response(csv_lines(rows, header), self.csv_filename or self.basename)
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(
+            ActionItemAsAtSerializer(page, many=True, context=context).data
+        )
+
+    def items_as_at(self, request, day):
+        """The list as the items stood at the end of ``day``: the plans they belong to are
+        chosen in the database (plan, borough), everything that changes over time (theme,
+        status, lead agency, due date, overdue, q, ordering) on the items as they were."""
+        if "modified_after" in request.query_params:
+            raise ValidationError(
+                {
+                    "modified_after": [
+                        "modified_after finds records changed since your last sync; it cannot "
+                        "be combined with as_at."
+                    ]
+                }
+            )
+        filterset = self.filterset_class(
+            request.query_params, queryset=ActionItem.objects.none(), request=request
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        values = filterset.form.cleaned_data
+        for name in ("borough", "plan", "theme"):
+            if values.get(name):  # a slug that names nothing is a 400, as without as_at
+                filterset.filters[name].filter(ActionItem.objects.none(), values[name])
+        plans = ActionPlan.objects.all()
+        if values.get("plan"):
+            plans = plans.filter(slug=values["plan"])
+        if values.get("borough"):
+            plans = plans.filter(borough__slug=values["borough"])
+        try:
+            items = items_of_plans_as_at(plans, day)
+        except AsAtError as error:
+            raise refused_as_at(error) from error
+        terms = PortalSearchFilter().get_search_terms(request)
+        items = [item for item in items if _matches(item, values, terms, self.search_fields, day)]
+        ordering = StrictOrderingFilter().get_ordering(request, self.get_queryset(), self)
+        # The default order first, so that ties fall as they do without as_at.
+        return order_records(items, [*(ordering or []), *self.ordering])
 
     @extend_schema(request=ActionItemWriteSerializer, responses={201: ActionItemSerializer})
     def create(self, request, *args, **kwargs):

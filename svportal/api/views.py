@@ -10,6 +10,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from actionplans.api.views import refused_as_at, requested_as_at
+from actionplans.history import AsAtError
 from boroughs.api.conventions.csv import csv_lines
 from boroughs.api.conventions.filters import check_known_parameters
 from boroughs.api.conventions.views import csv_response
@@ -21,6 +23,17 @@ from svportal.grants360 import grants_package
 from svportal.selectors import ITEM_STATUSES, borough_summaries, compare_boroughs
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
+
+AS_AT_DESCRIPTION = (
+    "A day, YYYY-MM-DD, today or earlier: plans and their items as they stood at the end of "
+    "that day (Europe/London), rebuilt from their history. Case studies, awards and "
+    "interventions have no history and are as they stand now. A day before the portal's "
+    "record of the plans concerned (e.g. before 2019-09-10 for Westminster) is a 400."
+)
+
+
+def as_at_parameter(description=AS_AT_DESCRIPTION):
+    return OpenApiParameter("as_at", OpenApiTypes.DATE, description=description)
 
 
 class AnalystView(APIView):
@@ -92,8 +105,20 @@ class BoroughSummarySerializer(serializers.Serializer):
     interventions_in_use = serializers.IntegerField()
 
 
+class BoroughSummaryAsAtSerializer(BoroughSummarySerializer):
+    """A row of the summary; with as_at, it names the day its plan figures are from."""
+
+    as_at = serializers.DateField(
+        required=False,
+        help_text="The day asked for with as_at: the plan figures are as they stood at the "
+        "end of it. Absent when they are as they stand now.",
+    )
+
+
 def summary_csv_row(summary):
     row = BoroughSummarySerializer(summary).data
+    if summary.as_at is not None:
+        row["as_at"] = summary.as_at.isoformat()
     row.pop("borough")
     plan = row.pop("active_plan") or {}
     items = row.pop("items")
@@ -110,24 +135,32 @@ def summary_csv_row(summary):
 
 class BoroughSummaryView(AnalystView):
     """A row per borough: active plan, items by status, % complete, overdue items, last
-    plan update, published case studies, awards and their total, interventions in use."""
+    plan update, published case studies, awards and their total, interventions in use.
+    With as_at, the plan figures are as they stood at the end of that day."""
 
     filterset_class = BoroughSummaryFilter
+    extra_parameters = ("as_at",)
 
     @extend_schema(
         parameters=[
             OpenApiParameter("region", str, enum=Region.values),
             OpenApiParameter("kind", str, enum=Borough.Kind.values),
+            as_at_parameter(),
         ],
-        responses=BoroughSummarySerializer(many=True),
+        responses=BoroughSummaryAsAtSerializer(many=True),
     )
     def get(self, request):
+        day = requested_as_at(request)
         filterset = BoroughSummaryFilter(request.query_params, queryset=Borough.objects.all())
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        summaries = borough_summaries(filterset.qs.order_by("name"))
+        try:
+            summaries = borough_summaries(filterset.qs.order_by("name"), as_at=day)
+        except AsAtError as error:
+            raise refused_as_at(error) from error
+        serializer_class = BoroughSummaryAsAtSerializer if day else BoroughSummarySerializer
         return self.respond(
-            BoroughSummarySerializer(summaries, many=True).data,
+            serializer_class(summaries, many=True).data,
             (summary_csv_row(summary) for summary in summaries),
             "borough-summary",
         )
@@ -141,15 +174,20 @@ class ComparedBoroughSerializer(BoroughSummarySerializer):
 
 
 class ComparisonSerializer(serializers.Serializer):
+    as_at = serializers.DateField(
+        allow_null=True,
+        help_text="The day asked for with as_at: plans and items are as they stood at the end "
+        "of it. Null when they are as they stand now.",
+    )
     boroughs = ComparedBoroughSerializer(many=True)
     interventions_in_common = serializers.ListField(child=serializers.CharField())
 
 
 class CompareView(AnalystView):
     """Two to four boroughs side by side, with the themes, approaches and interventions
-    they share and those unique to each."""
+    they share and those unique to each; with as_at, their plans as they stood that day."""
 
-    extra_parameters = ("boroughs",)
+    extra_parameters = ("boroughs", "as_at")
 
     @extend_schema(
         parameters=[
@@ -158,13 +196,18 @@ class CompareView(AnalystView):
                 str,
                 required=True,
                 description="Two to four borough slugs, comma-separated: westminster,lambeth",
-            )
+            ),
+            as_at_parameter(),
         ],
         responses=ComparisonSerializer,
     )
     def get(self, request):
+        day = requested_as_at(request)
         boroughs = self.requested_boroughs(request.query_params.get("boroughs", ""))
-        comparison = compare_boroughs(boroughs)
+        try:
+            comparison = compare_boroughs(boroughs, as_at=day)
+        except AsAtError as error:
+            raise refused_as_at(error) from error
         entries = []
         for summary in comparison.summaries:
             pk = summary.borough.pk
@@ -174,7 +217,11 @@ class CompareView(AnalystView):
             summary.unique_interventions = comparison.unique_interventions(pk)
             entries.append(summary)
         data = ComparisonSerializer(
-            {"boroughs": entries, "interventions_in_common": comparison.interventions_in_common}
+            {
+                "as_at": comparison.as_at,
+                "boroughs": entries,
+                "interventions_in_common": comparison.interventions_in_common,
+            }
         ).data
         csv_rows = (
             {

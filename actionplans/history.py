@@ -1,0 +1,346 @@
+"""Plans and items as they stood at the end of a day, rebuilt from their history.
+
+What the portal knows (docs/decisions/0010-plans-as-at-a-date.md):
+
+- a record loaded from a source document stood as that document published it, from the
+  document's publication date (``source.published_on``);
+- a record added in the portal has a "created" history entry and exists from then;
+- every later change is a history entry — StatusUpdate for items, PlanChange for plans —
+  with when it was made and each field's old and new value as shown to people.
+
+So the state at the end of day D (Europe/London) is the state of the records that existed
+on D, with every change made after D undone, newest first. History is loaded in one query
+per kind whatever the number of plans, items or changes.
+
+The records rebuilt here are the loaded model instances with their fields set back; they
+are for reading only and refuse to be saved.
+"""
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import dateformat
+
+from .forms import GovukDateMixin, date_part
+from .models import ActionPlan, PlanChange, StatusUpdate, Theme
+
+LONDON = ZoneInfo("Europe/London")
+CREATED = "created"
+
+#: Fields whose history keeps an ISO date string ("2020-03-31") or None.
+DATE_FIELDS = frozenset({"due_date", "period_start", "period_end", "last_refreshed_on"})
+#: Item fields restored from a change's "from" value; status and progress come from
+#: StatusUpdate's own columns, theme by name (see _restore_item).
+ITEM_TEXT_FIELDS = frozenset({"title", "description", "lead_agency", "partners", "due_date"})
+PLAN_FIELDS = frozenset(
+    {"title", "period_start", "period_end", "status", "scope", "overseen_by", "last_refreshed_on"}
+)
+
+
+class AsAtError(ValueError):
+    """A day that cannot be shown, with the message that says why."""
+
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+INVALID_MESSAGE = "Enter a real date as YYYY-MM-DD, for example 2020-06-01"
+FUTURE_MESSAGE = "Choose a date today or earlier"
+
+
+def long_date(day):
+    return dateformat.format(day, "j F Y")
+
+
+def parse_as_at(raw):
+    """The day named by ``as_at=YYYY-MM-DD``; None when it is absent or blank."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not ISO_DAY.match(raw):
+        raise AsAtError(INVALID_MESSAGE, "invalid")
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise AsAtError(INVALID_MESSAGE, "invalid") from None
+
+
+def check_not_future(day, today):
+    if day > today:
+        raise AsAtError(FUTURE_MESSAGE, "future")
+
+
+def local_date(moment):
+    return moment.astimezone(LONDON).date()
+
+
+def end_of_day(day):
+    """The first moment after ``day`` in London: a change made at or after it is undone."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=LONDON)
+
+
+def _from_value(name, value):
+    if name in DATE_FIELDS and value:
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _refuse_save(*args, **kwargs):
+    raise RuntimeError("A plan or item as it stood on an earlier day cannot be saved.")
+
+
+def _recorded_from(record, history):
+    """The day the portal's record of ``record`` begins: its "created" entry, else its
+    source's publication date, else the day its row was made (admin or a script)."""
+    created = next((entry for entry in history if CREATED in entry.changes), None)
+    if created is not None:
+        return local_date(created.changed_at)
+    if record.source_id is not None and record.source.published_on is not None:
+        return record.source.published_on
+    return local_date(record.created_at)
+
+
+# --- Plans -------------------------------------------------------------------------------
+
+
+def whose_plan(plans):
+    """Whose plan it is, in words ("Westminster's plan"), for the message about a day
+    before the portal's record begins."""
+    names = {plan.borough.name if plan.borough_id else plan.partnership.name for plan in plans}
+    return f"{names.pop()}'s plan" if len(names) == 1 else "any borough's plan"
+
+
+@dataclass
+class PlansAsAt:
+    """Some plans as they stood at the end of ``day``.
+
+    ``plans`` holds every plan asked about, each with ``recorded_from``; those that
+    existed on the day have their fields set back to that day's values.
+    """
+
+    day: dt.date
+    plans: list
+
+    @property
+    def recorded_from(self):
+        """The earliest day the portal has a record of any of these plans."""
+        return min((plan.recorded_from for plan in self.plans), default=None)
+
+    @property
+    def existing(self):
+        return [plan for plan in self.plans if plan.recorded_from <= self.day]
+
+    @property
+    def active(self):
+        """Plans active on the day, the most recently refreshed first."""
+        active = [plan for plan in self.existing if plan.status == ActionPlan.Status.ACTIVE]
+        return sorted(
+            active,
+            key=lambda plan: (
+                plan.last_refreshed_on is not None,
+                plan.last_refreshed_on or dt.date.min,
+                plan.modified_at,
+            ),
+            reverse=True,
+        )
+
+    def check_recorded(self):
+        """Refuse a day before the portal's record of these plans begins."""
+        start = self.recorded_from
+        if start is not None and self.day < start:
+            first = [plan for plan in self.plans if plan.recorded_from == start]
+            raise AsAtError(
+                f"The portal has no record of {whose_plan(first)} before {long_date(start)}",
+                "no_record",
+            )
+
+
+def plans_as_at(plans, day):
+    """``plans`` (loaded with borough, partnership, framework and source) as they stood at
+    the end of ``day``. One query: the plans' history."""
+    plans = list(plans)
+    history = defaultdict(list)
+    if plans:
+        for change in PlanChange.objects.filter(plan__in=[plan.pk for plan in plans]).order_by(
+            "changed_at", "id"
+        ):
+            history[change.plan_id].append(change)
+    for plan in plans:
+        plan.recorded_from = _recorded_from(plan, history[plan.pk])
+        plan.as_at = day
+        plan.save = _refuse_save
+        if plan.recorded_from > day:
+            continue
+        for change in reversed(history[plan.pk]):
+            if change.changed_at < end_of_day(day) or CREATED in change.changes:
+                continue
+            for name, values in change.changes.items():
+                if name in PLAN_FIELDS:
+                    setattr(plan, name, _from_value(name, values.get("from")))
+            plan.version = max(1, plan.version - 1)
+    return PlansAsAt(day=day, plans=plans)
+
+
+# --- Items -------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemsAsAt:
+    """The items of some plans as they stood at the end of ``day``, in plan order."""
+
+    day: dt.date
+    items: list
+    themes: dict  # framework pk -> its themes, in order
+
+
+def items_as_at(plans, items, day):
+    """The ``items`` of ``plans`` (as rebuilt by plans_as_at for the same day) that existed
+    at the end of ``day``, each with its fields set back to that day. ``items`` are loaded
+    with source and last_updated_by. Two queries: the items' history, and their
+    frameworks' themes."""
+    plans = {plan.pk: plan for plan in plans if plan.recorded_from <= day}
+    items = [item for item in items if item.plan_id in plans]
+    updates = defaultdict(list)
+    themes = defaultdict(list)
+    if plans:
+        for update in (
+            StatusUpdate.objects.filter(item__plan__in=list(plans))
+            .select_related("changed_by")
+            .order_by("changed_at", "id")
+        ):
+            updates[update.item_id].append(update)
+        frameworks = {plan.framework_id: plan.framework for plan in plans.values()}
+        for theme in Theme.objects.filter(framework__in=list(frameworks)).order_by("order", "id"):
+            theme.framework = frameworks[theme.framework_id]
+            themes[theme.framework_id].append(theme)
+    themes_by_id = {theme.pk: theme for found in themes.values() for theme in found}
+    rebuilt = []
+    for item in items:
+        history = updates[item.pk]
+        if _recorded_from(item, history) > day:
+            continue
+        item.plan = plans[item.plan_id]
+        item.theme = themes_by_id.get(item.theme_id) or item.theme
+        _restore_item(item, history, themes[item.plan.framework_id], day)
+        item.as_at = day
+        item.save = _refuse_save
+        rebuilt.append(item)
+    rebuilt.sort(key=lambda item: (item.plan_id, item.theme.order, item.order, item.pk))
+    return ItemsAsAt(day=day, items=rebuilt, themes=dict(themes))
+
+
+def _restore_item(item, history, themes, day):
+    """Undo, newest first, every change to ``item`` made after ``day``."""
+    cutoff = end_of_day(day)
+    kept = [update for update in history if update.changed_at < cutoff]
+    undone = [update for update in history if update.changed_at >= cutoff]
+    for update in reversed(undone):
+        if CREATED in update.changes:
+            continue
+        item.status = update.from_status or item.status
+        item.progress = update.from_progress
+        for name, values in update.changes.items():
+            if name in ITEM_TEXT_FIELDS:
+                setattr(item, name, _from_value(name, values.get("from")))
+            elif name == "theme":
+                # History keeps the theme's name; a theme renamed since keeps the current one.
+                named = next((theme for theme in themes if theme.name == values.get("from")), None)
+                item.theme = named or item.theme
+        item.version = max(1, item.version - 1)
+    if undone or (item.last_updated_at is not None and item.last_updated_at >= cutoff):
+        latest = kept[-1] if kept else None
+        item.last_updated_at = latest.changed_at if latest else None
+        item.last_updated_by = latest.changed_by if latest else None
+
+
+# --- The day a reader asks for -------------------------------------------------------------
+
+
+class AsAtForm(GovukDateMixin, forms.Form):
+    """The day to view plans as they stood on: three GOV.UK date boxes, or
+    ``as_at=YYYY-MM-DD`` from a shared link. A valid day from the boxes is redirected to
+    the ``as_at`` form of the address, so that it can be shared.
+
+    It lives here rather than in forms.py because both the plan page and svportal's pages
+    use it, and it is the as-at rules (a real day, not in the future) in form shape."""
+
+    date_fields = {"as_at": "The date"}
+    as_at_day = date_part("Day", 2)
+    as_at_month = date_part("Month", 2)
+    as_at_year = date_part("Year", 4)
+
+    PARTS = ("as_at_day", "as_at_month", "as_at_year")
+
+    def __init__(self, query, *, today):
+        self.today = today
+        self.from_boxes = any(query.get(part, "").strip() for part in self.PARTS)
+        self.raw = "" if self.from_boxes else query.get("as_at", "").strip()
+        data = None
+        if self.from_boxes:
+            data = {part: query.get(part, "") for part in self.PARTS}
+        elif self.raw:
+            pieces = self.raw.split("-")
+            if len(pieces) == 3 and ISO_DAY.match(self.raw):
+                data = dict(zip(("as_at_year", "as_at_month", "as_at_day"), pieces, strict=True))
+            else:
+                data = dict.fromkeys(self.PARTS, "")
+        super().__init__(data, auto_id="%s")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.from_boxes and self.raw and not ISO_DAY.match(self.raw):
+            self.add_error("as_at_day", "The date must be a real date")
+            return cleaned
+        day = self.clean_dates().get("as_at")
+        if day is not None and day > self.today:
+            self.add_error("as_at_day", FUTURE_MESSAGE)
+            day = None
+        cleaned["as_at"] = day
+        return cleaned
+
+    @property
+    def day(self):
+        """The day asked for, once valid; None for the plans as they stand now."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.cleaned_data.get("as_at")
+
+    @property
+    def redirect_needed(self):
+        """True when the day came from the boxes: the address should name it as as_at."""
+        return self.from_boxes and self.day is not None
+
+    def refuse(self, error):
+        """Show a day the selectors refused (one before the portal's record) as an error."""
+        self.add_error("as_at_day", error.message)
+
+    def error_summary(self):
+        """(anchor, message) pairs for the GOV.UK error summary."""
+        return [(name, message) for name in self.PARTS for message in self.errors.get(name, [])]
+
+    @property
+    def has_date_errors(self):
+        return any(name in self.errors for name in self.PARTS)
+
+    @property
+    def first_error(self):
+        summary = self.error_summary()
+        return summary[0][1] if summary else ""
+
+    @property
+    def boxes(self):
+        """(label, bound field) for the three boxes, styled as in error when the date is."""
+        boxes = []
+        for name in self.PARTS:
+            if self.has_date_errors:
+                widget = self.fields[name].widget
+                if "govuk-input--error" not in widget.attrs["class"]:
+                    widget.attrs["class"] += " govuk-input--error"
+            boxes.append((self.fields[name].label, self[name]))
+        return boxes
