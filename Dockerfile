@@ -3,6 +3,7 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=svportal.settings.production
 WORKDIR /app
 
+# Dependencies first, so that a code change does not reinstall them.
 COPY pyproject.toml README.md ./
 COPY svportal ./svportal
 COPY boroughs ./boroughs
@@ -13,7 +14,12 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input
 
-RUN useradd --create-home portal && chown -R portal /app
+# The folders the volumes mount (docker-compose.yml): uploaded and exported files, and
+# beat's schedule. A new named volume takes its owner from the image's folder, so they
+# must exist here, owned by the user the portal runs as, or it cannot write to them.
+RUN useradd --create-home portal \
+    && mkdir -p /app/media/exports /app/beat \
+    && chown -R portal /app
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "svportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "svportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("boroughs.answering_urls")),
     path("", include("actionplans.urls")),
     path("", include("svportal.pages_urls")),
+    path("", include("svportal.exports_urls")),
 ]
 
 handler404 = "svportal.views.page_not_found"

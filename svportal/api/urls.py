@@ -13,6 +13,7 @@ from casestudies.api.views import CaseStudyViewSet, InterventionViewSet
 from funding.api.views import AwardViewSet, FunderViewSet, FundingStreamViewSet
 
 from . import views
+from .exports import ExportViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -28,6 +29,7 @@ router.register("action-items", ActionItemViewSet)
 router.register("funders", FunderViewSet)
 router.register("funding-streams", FundingStreamViewSet)
 router.register("awards", AwardViewSet)
+router.register("exports", ExportViewSet, basename="export")
 
 urlpatterns = [
     path("v1/awards/360giving/", views.Grants360View.as_view(), name="awards-360giving"),

@@ -8,6 +8,7 @@ console e-mail, so the README's one command needs nothing else installed.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -217,3 +218,47 @@ LOGGING = {
 
 # The public documents the real data was extracted from; tests check quotes against them.
 SEED_DOCUMENTS_DIR = env.path("SVPORTAL_SEEDS_DIR", default=BASE_DIR.parent / "shared" / "seeds")
+
+# --- Exports and notices ----------------------------------------------------------------
+# Export files live in MEDIA_ROOT/exports/ under random names and are served only through
+# views that check who is asking. A finished export can be downloaded for
+# SVPORTAL_EXPORT_TTL_HOURS; the cleanup then deletes its file. Its record (status, what
+# was asked for) is kept for SVPORTAL_EXPORT_RECORD_DAYS.
+SVPORTAL_EXPORT_TTL_HOURS = env.int("SVPORTAL_EXPORT_TTL_HOURS", default=24)
+SVPORTAL_EXPORT_RECORD_DAYS = env.int("SVPORTAL_EXPORT_RECORD_DAYS", default=30)
+# Queued or running exports one user may have at once.
+SVPORTAL_EXPORT_MAX_ACTIVE = env.int("SVPORTAL_EXPORT_MAX_ACTIVE", default=5)
+# The portal's address as users reach it, for links in e-mails.
+SVPORTAL_BASE_URL = env.str("SVPORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Outgoing mail for the notices, when DJANGO_EMAIL_BACKEND is the SMTP backend.
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 30
+# Redis gives an unacknowledged task back to the queue after this many seconds: a task
+# whose worker died is run again then. Keep it longer than the longest export.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("SVPORTAL_TASK_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ExportKindEnum": "svportal.models.ExportJob.Kind",
+        "ExportFormatEnum": "svportal.models.ExportJob.Format",
+        "ExportStatusEnum": "svportal.models.ExportJob.Status",
+    }
+)
+
+# Celery beat (docker compose's beat service), in CELERY_TIMEZONE (Europe/London).
+CELERY_BEAT_SCHEDULE = {
+    "lead-notices-daily": {
+        "task": "svportal.send_lead_notices",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Expired files are refused from the moment they expire; this deletes them from disk.
+    "delete-expired-exports-daily": {
+        "task": "svportal.exports.delete_expired_exports",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}

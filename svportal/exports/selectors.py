@@ -1,0 +1,424 @@
+"""What each kind of export holds: its filters, its rows, their columns and their count.
+
+A kind takes the same filters as the API endpoint it mirrors, checked as strictly: an
+unknown filter, a value that is not a choice, or a slug that names nothing is an error
+naming the filter. Rows come from the same serializers and selectors as the API, so an
+export and the API agree. Rows are produced lazily, database rows fetched in chunks
+(``iterator(chunk_size=…)``), so an export of any size runs in flat memory.
+
+Each source yields two shapes of the same rows: ``records`` (the API's JSON objects, for
+JSON) and ``table`` (flat rows with fixed columns, for CSV and XLSX).
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.http import QueryDict
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError as DRFValidationError
+
+from actionplans.api.views import ActionItemViewSet
+from boroughs.api.analysis import matrix_csv_rows, summary_csv_rows
+from boroughs.api.conventions.csv import flatten, serializer_columns
+from boroughs.api.conventions.filters import PortalSearchFilter, StrictOrderingFilter
+from boroughs.models import Borough, StockTake
+from boroughs.selectors import stock_take_matrix, stock_take_summary
+from casestudies.api.views import CaseStudyViewSet
+from casestudies.models import CaseStudy
+from funding.api.views import AwardViewSet
+from svportal.api.views import BoroughSummaryFilter, BoroughSummarySerializer, summary_csv_row
+from svportal.grants360 import grant
+from svportal.models import ExportJob
+from svportal.selectors import ITEM_STATUSES, borough_summaries
+
+#: Database rows fetched per query while an export runs.
+EXPORT_CHUNK_SIZE = 1000
+#: Boroughs summarised per round of borough_summaries' eight queries.
+BOROUGH_CHUNK_SIZE = 500
+
+Kind = ExportJob.Kind
+Format = ExportJob.Format
+TABULAR_FORMATS = (Format.CSV, Format.XLSX, Format.JSON)
+
+
+class ExportSpecError(Exception):
+    """What is wrong with an export request: {field or filter name: [messages]}."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class RowSource:
+    """The rows of one export, not yet read."""
+
+    total: int
+    records: Callable[[], Iterator[dict]]
+    table: Callable[[], Iterator[dict]]
+    columns: list | None = None
+    sheet_title: str = "Export"
+    #: For a JSON document rather than an array (360Giving): the members before the
+    #: streamed array, the array's key, and a function for the members after it.
+    document_head: dict | None = None
+    document_array: str = ""
+    document_tail: Callable[[], dict] | None = None
+    notes: list = field(default_factory=list)
+
+
+def _plain(detail):
+    if isinstance(detail, dict):
+        return {str(key): _plain(value) for key, value in detail.items()}
+    if isinstance(detail, list | tuple):
+        return [str(item) for item in detail]
+    return [str(detail)]
+
+
+def query_dict(filters):
+    """Filters as the API would receive them in a query string."""
+    params = QueryDict(mutable=True)
+    errors = {}
+    for name, value in filters.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(item, dict | list) for item in values):
+            errors[name] = ["Give a filter's value as text, a number or true/false."]
+            continue
+        if len({_as_text(item) for item in values}) > 1:
+            # As in the API each filter takes one value: never silently use just one of them.
+            errors[name] = ["Give this filter one value, not several."]
+            continue
+        params.setlist(name, [_as_text(item) for item in values])
+    if errors:
+        raise ExportSpecError(errors)
+    return params
+
+
+def _as_text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class ExportKind:
+    slug = ""
+    formats = TABULAR_FORMATS
+    parameter_help = ""
+
+    @property
+    def label(self):
+        return Kind(self.slug).label
+
+    def parameters(self):
+        raise NotImplementedError
+
+    def check_parameters(self, params):
+        unknown = sorted(set(params) - set(self.parameters()))
+        if unknown:
+            known = ", ".join(sorted(self.parameters())) or "none"
+            raise ExportSpecError(
+                {
+                    name: [f"Unknown filter for {self.label.lower()} exports. Filters: {known}."]
+                    for name in unknown
+                }
+            )
+
+    def clean(self, filters, owner):
+        """Check the filters as the API would; raise ExportSpecError naming what is wrong."""
+        self.source(filters, owner, count=False)
+
+    def source(self, filters, owner, *, count=True):
+        raise NotImplementedError
+
+
+class ListingKind(ExportKind):
+    """A list endpoint's records, with its filters, search (q) and ordering."""
+
+    viewset_class = None
+    serializer_class = None
+    filterset_class = None
+
+    def parameters(self):
+        return {*self.filterset_class.base_filters, "q", "ordering"}
+
+    @property
+    def parameter_help(self):
+        return ", ".join(sorted(self.parameters()))
+
+    def base_queryset(self, owner):
+        return self.viewset_class.queryset.all()
+
+    def queryset(self, filters, owner):
+        params = query_dict(filters)
+        self.check_parameters(params)
+        filterset = self.filterset_class(params, queryset=self.base_queryset(owner))
+        if not filterset.is_valid():
+            raise ExportSpecError(_plain(filterset.errors))
+        request = SimpleNamespace(query_params=params)
+        view = self.viewset_class()
+        try:
+            queryset = filterset.qs
+            queryset = PortalSearchFilter().filter_queryset(request, queryset, view)
+            return StrictOrderingFilter().filter_queryset(request, queryset, view)
+        except DRFValidationError as error:
+            raise ExportSpecError(_plain(error.detail)) from error
+
+    def serializer_context(self):
+        return {"today": timezone.localdate()}
+
+    def source(self, filters, owner, *, count=True):
+        queryset = self.queryset(filters, owner)
+        serializer_class = self.serializer_class
+        context = self.serializer_context()
+
+        def records():
+            for instance in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+                yield serializer_class(instance, context=context).data
+
+        return RowSource(
+            total=queryset.count() if count else 0,
+            records=records,
+            table=lambda: (flatten(record) for record in records()),
+            columns=serializer_columns(serializer_class(context=context)),
+            sheet_title=self.label,
+        )
+
+
+class ActionItemsKind(ListingKind):
+    slug = Kind.ACTION_ITEMS
+    viewset_class = ActionItemViewSet
+    serializer_class = ActionItemViewSet.serializer_class
+    filterset_class = ActionItemViewSet.filterset_class
+
+
+class CaseStudiesKind(ListingKind):
+    slug = Kind.CASE_STUDIES
+    viewset_class = CaseStudyViewSet
+    serializer_class = CaseStudyViewSet.serializer_class
+    filterset_class = CaseStudyViewSet.filterset_class
+
+    def base_queryset(self, owner):
+        # As the owner would see them in the API: drafts only for those allowed.
+        return (
+            CaseStudy.objects.visible_to(owner)
+            .select_related("partnership", "source")
+            .prefetch_related(
+                "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
+            )
+        )
+
+
+class AwardsKind(ListingKind):
+    slug = Kind.AWARDS
+    formats = (*TABULAR_FORMATS, Format.GRANTS_360)
+    viewset_class = AwardViewSet
+    serializer_class = AwardViewSet.serializer_class
+    filterset_class = AwardViewSet.filterset_class
+
+    def grants_source(self, filters, owner):
+        """Awards as a 360Giving package, its grants streamed: only awards with a stated
+        amount and award date can be grants; the description says how many others."""
+        queryset = self.queryset(filters, owner)
+        if "ordering" not in filters:
+            queryset = queryset.order_by("slug")
+        prefix = settings.GRANTS_360_IDENTIFIER_PREFIX
+        left_out = []
+
+        def grants():
+            for award in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+                if award.amount is None or award.awarded_on is None:
+                    left_out.append(award.pk)
+                    continue
+                yield grant(award, prefix=prefix)
+
+        def description():
+            text = "Funding awards for work on knife crime and serious youth violence."
+            if left_out:
+                count = len(left_out)
+                text += (
+                    f" {count} further award{'s' if count != 1 else ''} whose amount or award "
+                    "date the sources do not state cannot be expressed as 360Giving grants "
+                    "and are in the portal's awards list."
+                )
+            return {"description": text}
+
+        counted = queryset.filter(amount__isnull=False, awarded_on__isnull=False)
+        return RowSource(
+            total=counted.count(),
+            records=grants,
+            table=grants,
+            sheet_title="Grants",
+            document_head={
+                "version": "1.4",
+                "title": "SV Portal awards",
+                "issued": timezone.now().isoformat(),
+            },
+            document_array="grants",
+            document_tail=description,
+        )
+
+
+class BoroughSummaryKind(ExportKind):
+    """A row per borough, as the borough-summary endpoint: region and kind filters."""
+
+    slug = Kind.BOROUGH_SUMMARY
+    parameter_help = "region, kind"
+
+    def parameters(self):
+        return set(BoroughSummaryFilter.base_filters)
+
+    def source(self, filters, owner, *, count=True):
+        params = query_dict(filters)
+        self.check_parameters(params)
+        filterset = BoroughSummaryFilter(params, queryset=Borough.objects.all())
+        if not filterset.is_valid():
+            raise ExportSpecError(_plain(filterset.errors))
+        boroughs = filterset.qs.order_by("name")
+
+        def summaries():
+            chunk_source = boroughs.iterator(chunk_size=BOROUGH_CHUNK_SIZE)
+            while chunk := list(islice(chunk_source, BOROUGH_CHUNK_SIZE)):
+                yield from borough_summaries(chunk)
+
+        columns = [
+            "borough",
+            "gss_code",
+            "region",
+            "kind",
+            "active_plan",
+            *(f"items_{status}" for status in ITEM_STATUSES),
+            *(
+                name
+                for name in BoroughSummarySerializer().fields
+                if name not in ("borough", "active_plan", "items")
+            ),
+        ]
+        return RowSource(
+            total=boroughs.count() if count else 0,
+            records=lambda: (BoroughSummarySerializer(s).data for s in summaries()),
+            table=lambda: (summary_csv_row(s) for s in summaries()),
+            columns=columns,
+            sheet_title=self.label,
+        )
+
+
+class StockTakeKind(ExportKind):
+    """One stock-take round, named by the stock_take filter (its slug)."""
+
+    parameter_help = "stock_take (required)"
+
+    def parameters(self):
+        return {"stock_take"}
+
+    def stock_take(self, filters):
+        params = query_dict(filters)
+        self.check_parameters(params)
+        slug = params.get("stock_take", "").strip()
+        rounds = ", ".join(StockTake.objects.order_by("slug").values_list("slug", flat=True))
+        if not slug:
+            raise ExportSpecError({"stock_take": [f"Choose a stock-take round: {rounds}."]})
+        stock_take = StockTake.objects.filter(slug=slug).first()
+        if stock_take is None:
+            raise ExportSpecError(
+                {"stock_take": [f"There is no stock-take “{slug}”. Choose from: {rounds}."]}
+            )
+        return stock_take
+
+
+class StockTakeSummaryKind(StockTakeKind):
+    slug = Kind.STOCK_TAKE_SUMMARY
+    columns = [
+        "question_number",
+        "question",
+        "answer",
+        "recorded_count",
+        "denominator",
+        "boroughs_without_answer",
+        "published_count",
+        "published_denominator",
+        "published_quote",
+        "source_section",
+    ]
+
+    def source(self, filters, owner, *, count=True):
+        stock_take = self.stock_take(filters)
+        if not count:
+            return None
+        # A round has a handful of questions: the summary is small, whatever the data.
+        rows = list(summary_csv_rows(stock_take_summary(stock_take)))
+        return RowSource(
+            total=len(rows),
+            records=lambda: iter(rows),
+            table=lambda: iter(rows),
+            columns=self.columns,
+            sheet_title=self.label,
+        )
+
+
+class StockTakeMatrixKind(StockTakeKind):
+    slug = Kind.STOCK_TAKE_MATRIX
+
+    def source(self, filters, owner, *, count=True):
+        stock_take = self.stock_take(filters)
+        if not count:
+            return None
+        questions, rows = stock_take_matrix(stock_take)
+        return RowSource(
+            total=len(rows),
+            records=lambda: matrix_csv_rows(questions, rows),
+            table=lambda: matrix_csv_rows(questions, rows),
+            columns=["borough", "gss_code", *(question.slug for question in questions)],
+            sheet_title=self.label,
+        )
+
+
+KINDS = {
+    kind.slug: kind
+    for kind in (
+        StockTakeSummaryKind(),
+        StockTakeMatrixKind(),
+        BoroughSummaryKind(),
+        ActionItemsKind(),
+        CaseStudiesKind(),
+        AwardsKind(),
+    )
+}
+
+
+def export_kind(slug):
+    return KINDS[slug]
+
+
+def export_source(job):
+    """The rows of a job, read as its owner would see them."""
+    kind = KINDS[job.kind]
+    if job.format == Format.GRANTS_360:
+        return kind.grants_source(job.filters, job.owner)
+    return kind.source(job.filters, job.owner)
+
+
+def exports_of(user):
+    """The user's own exports, newest first (analysts and editors too: a list of one's own)."""
+    return ExportJob.objects.filter(owner=user).order_by("-created_at")
+
+
+def exports_downloadable_by(user):
+    """Exports whose status and file the user may see: their own, or any for analysts and
+    editors. Everyone else's are as if they did not exist."""
+    from boroughs.roles import is_analyst, is_editor
+
+    if not user.is_authenticated:
+        return ExportJob.objects.none()
+    if is_analyst(user) or is_editor(user):
+        return ExportJob.objects.all()
+    return ExportJob.objects.filter(owner=user)
+
+
+def active_exports_count(user, since):
+    return ExportJob.objects.filter(
+        owner=user,
+        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
+        created_at__gte=since,
+    ).count()

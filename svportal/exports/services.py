@@ -1,0 +1,361 @@
+"""Writes for exports: start one, run it, and delete what has expired.
+
+A run is safe to repeat. The task is acknowledged late, so when a worker dies mid-run the
+broker delivers it again; the next run starts the file afresh (progress back to 0), writes
+it to a temporary file beside the final one and renames it into place atomically, so a
+reader never sees half a file and a repeated run leaves exactly one.
+"""
+
+import datetime as dt
+import logging
+import os
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from svportal.models import ExportJob
+
+from .selectors import (
+    KINDS,
+    ExportSpecError,
+    active_exports_count,
+    export_source,
+    exports_downloadable_by,
+    query_dict,
+)
+from .writers import write_csv, write_json, write_json_document, write_xlsx
+
+logger = logging.getLogger(__name__)
+
+Status = ExportJob.Status
+Format = ExportJob.Format
+
+#: The prefix of files being written; the cleanup removes those a dead worker left.
+PART_PREFIX = ".part-"
+#: How long a queued or running export counts against a user's limit.
+ACTIVE_WINDOW = dt.timedelta(hours=6)
+ERROR_LIMIT = 500
+
+
+class TooManyExports(Exception):
+    def __init__(self, limit):
+        super().__init__(
+            f"You have {limit} exports queued or running. Wait for one to finish, "
+            "then start another."
+        )
+
+
+class ExportNotReady(Exception):
+    def __init__(self, job):
+        self.job = job
+        super().__init__(
+            f"The export is not ready: it is {job.get_status_display().lower()}"
+            + (f" ({job.progress}% written)." if job.status == Status.RUNNING else ".")
+        )
+
+
+class ExportGone(Exception):
+    def __init__(self, job):
+        self.job = job
+        super().__init__(
+            f"This export has expired: files are kept for {ttl_hours()} hours. "
+            "Start the export again to get a new file."
+        )
+
+
+class ExportFailed(Exception):
+    def __init__(self, job):
+        self.job = job
+        super().__init__(f"This export failed, so there is no file: {job.error}")
+
+
+def ttl_hours():
+    return settings.SVPORTAL_EXPORT_TTL_HOURS
+
+
+def export_dir():
+    return Path(settings.MEDIA_ROOT) / "exports"
+
+
+def export_path(job):
+    return export_dir() / job.file_name
+
+
+# --- Starting ------------------------------------------------------------------------------
+
+
+def check_export_request(*, owner, kind, format, filters):
+    """The kind, format and filters, checked: raise ExportSpecError naming each problem."""
+    errors = {}
+    export_kind = KINDS.get(kind)
+    if export_kind is None:
+        errors["kind"] = [f"Unknown kind “{kind}”. Choose from: {', '.join(KINDS)}."]
+    if format not in Format.values:
+        errors["format"] = [f"Unknown format “{format}”. Choose from: {', '.join(Format.values)}."]
+    elif export_kind is not None and format not in export_kind.formats:
+        errors["format"] = [
+            f"{export_kind.label} cannot be exported as {format}. "
+            f"Choose from: {', '.join(export_kind.formats)}."
+        ]
+    if filters is None:
+        filters = {}
+    if not isinstance(filters, dict):
+        errors["filters"] = ["Give the filters as an object of name and value."]
+    if errors:
+        raise ExportSpecError(errors)
+    try:
+        params = query_dict(filters)
+        cleaned = {
+            name: values[0] if len(set(values)) == 1 else values
+            for name, values in params.lists()
+            if any(value != "" for value in values)
+        }
+        export_kind.clean(cleaned, owner)
+    except ExportSpecError as error:
+        raise ExportSpecError({"filters": error.errors}) from error
+    return cleaned
+
+
+def export_job_create(*, owner, kind, format, filters):
+    """Record an export and queue its task once the record is committed."""
+    cleaned = check_export_request(owner=owner, kind=kind, format=format, filters=filters)
+    limit = settings.SVPORTAL_EXPORT_MAX_ACTIVE
+    if active_exports_count(owner, timezone.now() - ACTIVE_WINDOW) >= limit:
+        raise TooManyExports(limit)
+    with transaction.atomic():
+        job = ExportJob(
+            owner=owner,
+            kind=kind,
+            format=format,
+            filters=cleaned,
+            file_token=secrets.token_urlsafe(32),
+        )
+        job.full_clean()
+        job.save()
+        transaction.on_commit(lambda: export_job_enqueue(job.pk))
+    return job
+
+
+def export_job_enqueue(job_id):
+    """Queue the task. With no broker configured it runs here and now (eagerly)."""
+    from .tasks import run_export
+
+    try:
+        if run_export.app.conf.task_always_eager:
+            # Run it here directly: delay() would still build a broker producer.
+            run_export.apply(args=(str(job_id),))
+        else:
+            run_export.delay(str(job_id))
+    except Exception as error:  # the broker is down: say so on the job, not with a 500
+        logger.exception("Export %s could not be queued", job_id)
+        ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+            status=Status.FAILED,
+            error=f"The export could not be queued ({type(error).__name__}). Try again later.",
+            finished_at=timezone.now(),
+        )
+
+
+# --- Running -------------------------------------------------------------------------------
+
+
+class ProgressReport:
+    """Saves progress as rows are written: at each new whole per cent, so at most a hundred
+    small updates whatever the size (and 99% at most until the file is in place)."""
+
+    def __init__(self, job, total):
+        self.job = job
+        self.total = total
+        self.percent = 0
+
+    def __call__(self, rows):
+        if not self.total:
+            return
+        percent = min(99, rows * 100 // self.total)
+        if percent > self.percent:
+            self.percent = percent
+            _this_run(self.job).update(progress=percent, rows_written=rows)
+
+
+def _this_run(job):
+    """The job, only while this run is its latest: a run that a later delivery has
+    overtaken can no longer change its progress or status."""
+    return ExportJob.objects.filter(pk=job.pk, attempts=job.attempts, status=Status.RUNNING)
+
+
+def _claim(job_id):
+    """Mark the job running and count the attempt; None when there is nothing to do."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            logger.warning("Export %s no longer exists; nothing to do", job_id)
+            return None
+        if job.is_finished:
+            # Delivered again after it finished (a duplicate delivery): leave it be.
+            logger.info("Export %s is already %s; nothing to do", job_id, job.status)
+            return None
+        if job.status == Status.RUNNING:
+            logger.warning(
+                "Export %s was running when its worker stopped; starting it again (attempt %s)",
+                job_id,
+                job.attempts + 1,
+            )
+            # What the stopped run left half-written is of no use to anyone.
+            for leftover in export_dir().glob(f"{PART_PREFIX}{job.file_token}-*"):
+                leftover.unlink(missing_ok=True)
+        job.status = Status.RUNNING
+        job.attempts += 1
+        job.progress = 0
+        job.rows_written = 0
+        job.error = ""
+        job.started_at = timezone.now()
+        job.save(
+            update_fields=["status", "attempts", "progress", "rows_written", "error", "started_at"]
+        )
+    return ExportJob.objects.select_related("owner").get(pk=job_id)
+
+
+def export_job_run(job_id):
+    """Write the job's file. Failures are recorded on the job, not raised."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    try:
+        source = export_source(job)
+        _this_run(job).update(total_rows=source.total)
+        rows, size = write_export_file(job, source, on_row=ProgressReport(job, source.total))
+    except Exception as error:
+        logger.exception("Export %s failed", job.pk)
+        message = f"{type(error).__name__}: {error}".strip().splitlines()[0]
+        _this_run(job).update(
+            status=Status.FAILED,
+            error=message[:ERROR_LIMIT],
+            finished_at=timezone.now(),
+        )
+        return ExportJob.objects.get(pk=job.pk)
+    finished = timezone.now()
+    _this_run(job).update(
+        status=Status.DONE,
+        progress=100,
+        rows_written=rows,
+        total_rows=max(rows, source.total),
+        file_size=size,
+        finished_at=finished,
+        expires_at=finished + dt.timedelta(hours=ttl_hours()),
+    )
+    return ExportJob.objects.get(pk=job.pk)
+
+
+def write_export_file(job, source, *, on_row):
+    """Write to a temporary file in the exports folder, then rename it into place."""
+    directory = export_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    final = export_path(job)
+    handle, temporary = tempfile.mkstemp(
+        dir=directory, prefix=f"{PART_PREFIX}{job.file_token}-", suffix=f".{job.extension}"
+    )
+    try:
+        if job.format == Format.XLSX:
+            os.close(handle)
+            rows = write_xlsx(
+                source.table(),
+                temporary,
+                columns=source.columns,
+                sheet_title=source.sheet_title,
+                on_row=on_row,
+            )
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                rows = _write_text(job, source, stream, on_row)
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.replace(temporary, final)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return rows, final.stat().st_size
+
+
+def _write_text(job, source, stream, on_row):
+    if job.format == Format.CSV:
+        return write_csv(source.table(), stream, columns=source.columns, on_row=on_row)
+    if source.document_head is not None:
+        return write_json_document(
+            source.document_head,
+            source.document_array,
+            source.records(),
+            stream,
+            tail=source.document_tail,
+            on_row=on_row,
+        )
+    return write_json(source.records(), stream, on_row=on_row)
+
+
+# --- Downloading ---------------------------------------------------------------------------
+
+
+def export_for_download(user, job_id):
+    """The job and its file's path, for someone allowed to download it.
+
+    None when the user may not see it — theirs or not, it is as if it did not exist.
+    ExportGone when it has expired (or its file is gone), ExportNotReady before it is done,
+    ExportFailed when it failed."""
+    job = exports_downloadable_by(user).filter(pk=job_id).first()
+    if job is None:
+        return None
+    if job.status == Status.FAILED:
+        raise ExportFailed(job)
+    if job.status in (Status.QUEUED, Status.RUNNING):
+        raise ExportNotReady(job)
+    path = export_path(job)
+    expired = job.status == Status.EXPIRED or (job.expires_at and job.expires_at <= timezone.now())
+    if expired or not path.exists():
+        raise ExportGone(job)
+    return job, path
+
+
+# --- Cleaning up ---------------------------------------------------------------------------
+
+
+def exports_expire(now=None):
+    """Delete expired files and mark their jobs expired; delete the files of jobs that no
+    longer exist and what dead workers left half-written; forget jobs past the record
+    period. Returns counts of what was done."""
+    now = now or timezone.now()
+    counts = {"expired": 0, "orphans": 0, "forgotten": 0}
+    for job in ExportJob.objects.filter(status=Status.DONE, expires_at__lte=now).iterator():
+        export_path(job).unlink(missing_ok=True)
+        counts["expired"] += ExportJob.objects.filter(pk=job.pk, status=Status.DONE).update(
+            status=Status.EXPIRED
+        )
+
+    forget_before = now - dt.timedelta(days=settings.SVPORTAL_EXPORT_RECORD_DAYS)
+    old = ExportJob.objects.filter(created_at__lt=forget_before).exclude(
+        status__in=[Status.QUEUED, Status.RUNNING]
+    )
+    for job in old.iterator():
+        export_path(job).unlink(missing_ok=True)
+    counts["forgotten"] = old.delete()[0]
+
+    directory = export_dir()
+    if directory.is_dir():
+        # The folder is listed before the jobs are read, so a file that appears meanwhile
+        # is not taken for an orphan.
+        paths = list(directory.iterdir())
+        known = set(ExportJob.objects.values_list("file_token", flat=True))
+        stale_before = time.time() - ttl_hours() * 3600
+        for path in paths:
+            if not path.is_file():
+                continue
+            if path.name.startswith(PART_PREFIX):
+                orphan = path.stat().st_mtime < stale_before
+            else:
+                orphan = path.name.rsplit(".", 1)[0] not in known
+            if orphan:
+                path.unlink(missing_ok=True)
+                counts["orphans"] += 1
+    return counts

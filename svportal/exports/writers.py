@@ -1,0 +1,157 @@
+"""Export file writers: CSV, XLSX and JSON, one row at a time.
+
+Each writer takes an iterator of rows and writes each row as it comes, so memory stays
+flat however many rows there are: nothing holds the whole table. The memory test in
+svportal/tests/exports/test_memory.py measures it.
+
+- CSV: UTF-8, a header row, cells neutralised against formula injection (a cell
+  starting with = + - @ gets a leading apostrophe), as the API's CSV.
+- XLSX: openpyxl's write-only workbook, which streams each row to a temporary file.
+  Text is always written as text, never as a formula, so it needs no apostrophe; numbers
+  and ISO dates become real numbers and dates so that a spreadsheet can sum and sort them.
+- JSON: an array, one object per row, written row by row; or a document (the 360Giving
+  package) whose one array is streamed the same way.
+"""
+
+import csv
+import datetime as dt
+import json
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.serializers.json import DjangoJSONEncoder
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from boroughs.api.conventions.csv import flatten, neutralise
+
+#: Excel's limit on the characters in one cell.
+XLSX_CELL_LIMIT = 32_767
+XLSX_SHEET_NAME_LIMIT = 31
+
+# Only numbers without a leading zero become numbers, so that codes and telephone
+# numbers ("020 7641 6000", "0207…") stay text.
+NUMBER = re.compile(r"^-?(?:0|[1-9]\d{0,14})(?:\.\d+)?$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _noop(count):
+    return None
+
+
+def _counted(rows, on_row):
+    for count, row in enumerate(rows, start=1):
+        yield row
+        on_row(count)
+
+
+def write_csv(rows, stream, *, columns=None, on_row=_noop):
+    """Write rows (dicts; nested ones are flattened to "a.b") to a text stream opened with
+    newline="". Columns default to the first row's keys. Returns the number of rows."""
+    writer = csv.writer(stream)
+    written = 0
+    for row in _counted(rows, on_row):
+        flat = flatten(row)
+        if columns is None:
+            columns = list(flat)
+        if not written:
+            writer.writerow(columns)
+        writer.writerow([neutralise(flat.get(column)) for column in columns])
+        written += 1
+    if not written and columns:
+        writer.writerow(columns)
+    return written
+
+
+def spreadsheet_value(value):
+    """A cell value as a spreadsheet should hold it: numbers and dates typed, text cleaned."""
+    if value is None or isinstance(value, bool | int | float | Decimal | dt.date):
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            return value.isoformat()  # Excel has no time zones: keep the moment exact as text
+        return value
+    if isinstance(value, list):
+        value = "; ".join(str(item) for item in value)
+    text = str(value)
+    if NUMBER.match(text):
+        try:
+            return Decimal(text) if "." in text else int(text)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+            return text
+    if ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text[:XLSX_CELL_LIMIT]
+
+
+def _text_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # openpyxl takes a string starting with "=" for a formula; this one is text.
+        cell.data_type = "s"
+    elif isinstance(value, dt.date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def write_xlsx(rows, path, *, columns=None, sheet_title="Export", on_row=_noop):
+    """Write rows to an XLSX workbook at path, one sheet with a header row."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    written = 0
+    for row in _counted(rows, on_row):
+        flat = flatten(row)
+        if columns is None:
+            columns = list(flat)
+        if not written:
+            sheet.append([_text_cell(sheet, column) for column in columns])
+        sheet.append([_text_cell(sheet, spreadsheet_value(flat.get(column))) for column in columns])
+        written += 1
+    if not written and columns:
+        sheet.append([_text_cell(sheet, column) for column in columns])
+    workbook.save(path)
+    return written
+
+
+def _sheet_title(title):
+    cleaned = re.sub(r"[\\/*?:\[\]]", " ", title).strip() or "Export"
+    return cleaned[:XLSX_SHEET_NAME_LIMIT]
+
+
+def _dumps(value):
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_array(rows, stream, on_row):
+    stream.write("[")
+    written = 0
+    for row in _counted(rows, on_row):
+        stream.write(",\n" if written else "\n")
+        stream.write(_dumps(row))
+        written += 1
+    stream.write("\n]" if written else "]")
+    return written
+
+
+def write_json(rows, stream, *, on_row=_noop):
+    """Write rows as a JSON array to a text stream, one object per line."""
+    written = _write_array(rows, stream, on_row)
+    stream.write("\n")
+    return written
+
+
+def write_json_document(head, array_key, rows, stream, *, tail=None, on_row=_noop):
+    """Write a JSON object whose members are head's, then array_key holding the rows
+    (streamed), then the members tail() returns once the rows are written (a count, say)."""
+    stream.write("{")
+    for key, value in head.items():
+        stream.write(f"{_dumps(key)}:{_dumps(value)},\n")
+    stream.write(f"{_dumps(array_key)}:")
+    written = _write_array(rows, stream, on_row)
+    for key, value in (tail() if tail else {}).items():
+        stream.write(f",\n{_dumps(key)}:{_dumps(value)}")
+    stream.write("}\n")
+    return written

@@ -1,0 +1,319 @@
+"""The production-like stack in miniature: a web process (gunicorn), real Celery workers and
+Redis as the broker, on a database of their own.
+
+pytest's own test database lives inside a transaction the other processes cannot see, so
+these tests make a separate one as the README makes one — migrate, load the real data,
+grant a role — and talk to the portal only over HTTP, as a user would: a SQLite file in
+the SQLite pass, a PostgreSQL database of its own in the PostgreSQL pass. Nothing here
+touches the test database, so no real data needs restoring afterwards.
+
+Redis must answer on 127.0.0.1:6379 (TEST_REDIS_HOST_URL to change it); locally the tests
+are skipped with a message when it does not, on CI they fail. Each pytest worker uses its
+own Redis database as the broker and empties it before and after.
+"""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import environ
+import pytest
+import redis
+from django.conf import settings
+
+from conftest import require_service
+
+REDIS_HOST_URL = os.environ.get("TEST_REDIS_HOST_URL", "redis://127.0.0.1:6379")
+USERNAME = "itest-analyst"
+PASSWORD = "Quiet-orange-lantern-2019"  # noqa: S105 - a throwaway test database
+#: Seconds the broker waits before giving a dead worker's task to another (see settings).
+VISIBILITY_TIMEOUT = 3
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _worker_id():
+    """The pytest-xdist worker ("gw0", "gw1" …), or "main" without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _worker_number(worker_id):
+    return 0 if worker_id == "main" else int(worker_id.removeprefix("gw")) + 1
+
+
+@pytest.fixture(scope="session")
+def broker_url():
+    worker_id = _worker_id()
+    url = f"{REDIS_HOST_URL}/{10 + _worker_number(worker_id)}"
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        require_service("Redis", f"{url} does not answer ({error}); start redis-server")
+    client.flushdb()
+    yield url
+    client.flushdb()
+
+
+def portal_env(database_url, broker_url, media_root, **extra):
+    """The environment of a portal process: the machine's, without this test run's
+    settings, plus the database, broker and media folder given."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "CELERY_", "REDIS_", "PYTEST_", "SVPORTAL_"))
+        and key != "DATABASE_URL"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="svportal.settings.local",
+        DJANGO_DEBUG="false",
+        DATABASE_URL=database_url,
+        CELERY_BROKER_URL=broker_url,
+        DJANGO_MEDIA_ROOT=str(media_root),
+        SVPORTAL_SEEDS_DIR=str(settings.SEED_DOCUMENTS_DIR),
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+def _manage(*args, env):
+    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode:
+        pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@dataclass
+class Portal:
+    """The separate database, its media folder, and how to reach the web process."""
+
+    database_url: str
+    broker_url: str
+    media_root: Path
+    token: str = ""
+    url: str = ""
+
+    def env(self, **extra):
+        return portal_env(self.database_url, self.broker_url, self.media_root, **extra)
+
+    def request(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(  # noqa: S310 - our own server on 127.0.0.1
+            self.url + path,
+            data=data,
+            method=method,
+            headers={
+                "Authorization": f"Token {self.token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return response.status, response.read(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read(), dict(error.headers)
+
+    def json(self, method, path, body=None):
+        status, content, _ = self.request(method, path, body)
+        return status, json.loads(content)
+
+    def wait_for(self, job_id, condition, timeout, what):
+        """Poll the export's status until condition(status) holds; return that status."""
+        deadline = time.monotonic() + timeout
+        seen = None
+        while time.monotonic() < deadline:
+            _, seen = self.json("GET", f"/api/v1/exports/{job_id}/")
+            if condition(seen):
+                return seen
+            time.sleep(0.1)
+        pytest.fail(f"Timed out after {timeout}s waiting for {what}; last status: {seen}")
+
+
+def _postgres_database(worker_id):
+    """A PostgreSQL database of its own beside the test database, made anew."""
+    import psycopg2
+    from psycopg2 import sql
+
+    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    name = f"svportal_itest_{worker_id}"
+    connection = psycopg2.connect(
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"],
+        dbname="postgres",
+        connect_timeout=5,
+    )
+    connection.autocommit = True
+
+    def run(statement):
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    user = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
+    url = f"postgres://{user}@{config['HOST']}:{config['PORT'] or 5432}/{name}"
+
+    def drop():
+        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.close()
+
+    return url, drop
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory, broker_url):
+    """A portal database made as the README makes one, and gunicorn serving it."""
+    worker_id = _worker_id()
+    root = tmp_path_factory.mktemp("portal")
+    drop = None
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        database_url, drop = _postgres_database(worker_id)
+    else:
+        database_url = f"sqlite:///{root / 'portal.sqlite3'}"
+    portal = Portal(database_url=database_url, broker_url=broker_url, media_root=root / "media")
+    env = portal.env(ITEST_PASSWORD=PASSWORD)
+    _manage("migrate", "--no-input", env=env)
+    _manage("load_portal_data", env=env)
+    _manage("grant_role", USERNAME, "analyst", "--password-from-env", "ITEST_PASSWORD", env=env)
+    created = _manage("drf_create_token", USERNAME, env=env)
+    portal.token = re.search(r"Generated token (\w+)", created).group(1)
+
+    port = _free_port()
+    log = (root / "web.log").open("w")
+    web = subprocess.Popen(  # noqa: S603 - gunicorn from our own environment
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "svportal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    portal.url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(portal.url + "/", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                if web.poll() is not None:
+                    pytest.fail(f"gunicorn stopped: {(root / 'web.log').read_text()}")
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"The portal did not start: {(root / 'web.log').read_text()}")
+        yield portal
+    finally:
+        web.terminate()
+        web.wait(timeout=20)
+        log.close()
+        if drop:
+            drop()
+
+
+class Worker:
+    """A real Celery worker process: `celery -A <app> worker --pool=solo --concurrency=1`."""
+
+    def __init__(self, portal, log_dir, app="svportal", **env):
+        self.name = f"itest-{uuid.uuid4().hex[:8]}"
+        self.log_path = log_dir / f"{self.name}.log"
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(  # noqa: S603 - celery from our own environment
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                app,
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                f"--hostname={self.name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=settings.BASE_DIR,
+            env=portal.env(SVPORTAL_TASK_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), **env),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.wait_until_ready()
+
+    def output(self):
+        return self.log_path.read_text()
+
+    def wait_until_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.output():
+                return
+            if self.process.poll() is not None:
+                pytest.fail(f"The worker stopped while starting:\n{self.output()}")
+            time.sleep(0.1)
+        pytest.fail(f"The worker did not start in {timeout}s:\n{self.output()}")
+
+    def kill(self):
+        """SIGKILL: no warm shutdown, no chance to hand back its task."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+@pytest.fixture
+def start_worker(portal, tmp_path):
+    """start_worker() starts a worker; every worker started is stopped after the test."""
+    workers = []
+
+    def start(**kwargs):
+        worker = Worker(portal, tmp_path, **kwargs)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
