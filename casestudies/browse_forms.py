@@ -8,16 +8,21 @@ while the valid filters beside it still apply: a shared link never fails.
 Facet values match the API's filters (casestudies/api/filters.py) by slug, with one
 difference a page needs: several values of one facet may be ticked, and a case study
 matching any of them counts (borough=redbridge&borough=lambeth).
+
+A saved search is the valid part of such a URL (criteria_query), named by its owner
+(SavedSearchForm).
 """
 
 from django import forms
+from django.http import QueryDict
 
 from boroughs.models import Borough, Region
 from funding.models import FundingStream
 
-from .models import Approach, Intervention, Setting
+from .models import Approach, Intervention, SavedSearch, Setting
 from .selectors import (
     CASE_STUDY_SORTS,
+    RELEVANCE,
     CaseStudyCriteria,
     Choice,
     InterventionCriteria,
@@ -149,8 +154,9 @@ class CaseStudyBrowseForm(FacetForm):
         """What to search for: the valid part of the URL."""
         self.is_valid()
         data = self.cleaned_data
+        q = data.get("q") or ""
         return CaseStudyCriteria(
-            q=data.get("q") or "",
+            q=q,
             boroughs=data.get("borough") or (),
             regions=data.get("region") or (),
             approaches=data.get("approach") or (),
@@ -158,7 +164,8 @@ class CaseStudyBrowseForm(FacetForm):
             age=data.get("age"),
             funding_streams=data.get("funding_stream") or (),
             years=data.get("year") or (),
-            sort=data.get("sort") or "title",
+            # With search words the most relevant come first, unless asked otherwise.
+            sort=data.get("sort") or (RELEVANCE if q.strip() else "title"),
         )
 
     def active_filters(self):
@@ -191,3 +198,84 @@ class InterventionBrowseForm(FacetForm):
             prevention_levels=data.get("prevention_level") or (),
             settings=data.get("setting") or (),
         )
+
+
+# --- Saved searches ----------------------------------------------------------------------
+
+#: What a saved search keeps: the search words and the filters, not the sort or the page.
+SAVED_PARAMETERS = ("q", *CaseStudyBrowseForm.facets, "age")
+
+
+def criteria_query(criteria):
+    """The criteria as the case-studies page's query string: what a saved search keeps."""
+    query = QueryDict(mutable=True)
+    if criteria.q.strip():
+        query["q"] = criteria.q.strip()
+    for name, values in criteria.facet_values().items():
+        query.setlist(name, values)
+    return query.urlencode()
+
+
+def saved_criteria(query):
+    """(criteria, [messages for what was left out]) for a query string such as a saved
+    search's: values that name nothing (or no longer do) are dropped, as the page drops
+    them."""
+    form = CaseStudyBrowseForm(QueryDict(query or ""))
+    criteria = form.criteria()  # the sort and page are not kept, so play no part
+    left_out = [str(error) for name in SAVED_PARAMETERS for error in form.errors.get(name, ())]
+    return criteria, left_out
+
+
+def describe_queries(queries):
+    """For each query string, what it searches for in words: [(label, text)], with the
+    facets' names looked up together — at most one query each for boroughs, approaches
+    and funding streams, however many queries are described."""
+    parsed = [QueryDict(query or "") for query in queries]
+    labels = {}
+    for name, (_, lookup) in CaseStudyBrowseForm.facets.items():
+        values = sorted({value for query in parsed for value in query.getlist(name)})
+        labels[name] = FacetForm._labels(lookup, values) if values else {}
+    described = []
+    for query in parsed:
+        rows = []
+        if query.get("q", "").strip():
+            rows.append(("Search words", query["q"].strip()))
+        for name, field in CaseStudyBrowseForm.base_fields.items():
+            if name not in CaseStudyBrowseForm.facets or not query.getlist(name):
+                continue
+            names = [labels[name].get(value) for value in query.getlist(name)]
+            names = [label for label in names if label]
+            if names:
+                rows.append((field.label, ", ".join(names)))
+        if query.get("age", "").isdigit():
+            rows.append(("Age of young people", query["age"]))
+        described.append(rows or [("Search words", "Every new case study")])
+    return described
+
+
+class SavedSearchForm(forms.Form):
+    """Name a search and choose how often to hear of new matches."""
+
+    name = forms.CharField(
+        label="Name this search",
+        max_length=100,
+        error_messages={
+            "required": "Enter a name for this search",
+            "max_length": "The name must be 100 characters or fewer",
+        },
+    )
+    frequency = forms.ChoiceField(
+        label="How often do you want an email about new case studies?",
+        choices=SavedSearch.Frequency.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how often you want an email",
+            "invalid_choice": "Select how often you want an email",
+        },
+    )
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, with_query=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_query:
+            del self.fields["query"]

@@ -1,7 +1,9 @@
 """Practice and evidence: case studies, the interventions they use, and what they achieved."""
 
 from django.conf import settings as django_settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Lower
 
 from boroughs.models import AgeRangeModel, Borough, Organisation, Partnership, SourcedModel
 from funding.models import Award
@@ -126,6 +128,12 @@ class CaseStudy(AgeRangeModel, SourcedModel):
         blank=True,
         related_name="+",
     )
+    #: PostgreSQL's weighted full-text document (casestudies/search.py), a cache of the
+    #: text: written by services.case_study_refresh_search_vector, cleared whenever the
+    #: text may have changed; while empty the search computes it on the fly. Indexed on
+    #: PostgreSQL by migration 0005 — GIN, and a partial index of the empty ones — not in
+    #: Meta.indexes, so that SQLite never sees a GIN index. Always empty on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = CaseStudyQuerySet.as_manager()
 
@@ -185,3 +193,56 @@ class Outcome(SourcedModel):
         if self.unit == self.Unit.PERCENTAGE_POINTS:
             return f"{value} percentage points"
         return value
+
+
+class SavedSearch(models.Model):
+    """A user's case-study search and filters, e-mailed to them as a digest of newly
+    published case studies that match it, daily or weekly (casestudies/tasks.py)."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    user = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=100)
+    #: The search as the case-studies page's query string (q and filters; no sort or page),
+    #: holding only values that named something when it was saved.
+    query = models.CharField(max_length=2000, blank=True)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: When the digest was last due and looked for matches (whether or not any were sent).
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "user", name="saved_search_name_unique_per_user")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SavedSearchMatch(models.Model):
+    """A case study sent to a saved search's owner in a digest: each is sent once."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="matches")
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_search", "case_study"], name="saved_search_match_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.saved_search} – {self.case_study}"
+
+
+# The receivers that clear stale search vectors (a cache) when what they index changes.
+from . import search as _search  # noqa: E402, F401

@@ -1,7 +1,8 @@
 """Reads for the case-study and intervention pages: search, facets with counts, related.
 
-Search is a plain case-insensitive containment match (icontains), the same on SQLite
-and PostgreSQL: every word must appear somewhere among the fields searched.
+Search is casestudies/search.py: full text, ranked, with snippets on PostgreSQL; a
+simpler match on SQLite; the same query syntax on both. With search words the results
+come most relevant first unless another order is asked for.
 
 Facet counts are "disjunctive": the count beside a value is how many case studies
 match the search and every *other* active facet, plus that value. So the count beside
@@ -15,15 +16,26 @@ duplicates whatever the facets and need no DISTINCT.
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Lower
 
 from boroughs.models import Region
 from funding.models import Award
 
-from .models import CaseStudy, Intervention, Outcome
+from . import search
+from .models import CaseStudy, Intervention, SavedSearchMatch
 
-SEARCH_MAX_WORDS = 12
+SEARCH_MAX_WORDS = search.MAX_TERMS
 #: The ages the age facet offers; an age outside them can still be asked for in the URL.
 AGES = tuple(range(5, 26))
 RELATED_LIMIT = 3
@@ -35,8 +47,10 @@ CaseStudyAwards = CaseStudy.awards.through
 InterventionSettings = Intervention.settings.through
 InterventionProviders = Intervention.providers.through
 
-#: sort key -> (label, ordering)
+#: sort key -> (label, ordering); relevance needs search words.
+RELEVANCE = "relevance"
 CASE_STUDY_SORTS = {
+    RELEVANCE: ("Most relevant", (F("search_rank").desc(), "title", "pk")),
     "title": ("Title (A to Z)", ("title", "pk")),
     "newest": ("Newest year first", (F("year").desc(nulls_last=True), "title", "pk")),
     "published": (
@@ -72,7 +86,9 @@ class Facet:
 
 
 def search_words(q):
-    return q.split()[:SEARCH_MAX_WORDS]
+    """The words and phrases of a query, as the search reads them."""
+    parsed = search.parse_query(q)
+    return [term.text for term in (*parsed.terms, *parsed.excluded)]
 
 
 def age_includes(age):
@@ -118,28 +134,23 @@ class CaseStudyCriteria:
     years: tuple = ()  # of Choice("2019", "2019")
     sort: str = "title"
 
+    @property
+    def ranked(self):
+        return bool(self.q.strip()) and self.sort == RELEVANCE
 
-def _case_study_word(word):
-    return (
-        Q(title__icontains=word)
-        | Q(summary__icontains=word)
-        | Q(challenge__icontains=word)
-        | Q(solution__icontains=word)
-        | Q(impact__icontains=word)
-        | Q(lessons_learned__icontains=word)
-        | Q(sustainability__icontains=word)
-        | Q(
-            pk__in=CaseStudyBoroughs.objects.filter(borough__name__icontains=word).values(
-                "casestudy_id"
-            )
-        )
-        | Q(
-            pk__in=CaseStudyInterventions.objects.filter(intervention__name__icontains=word).values(
-                "casestudy_id"
-            )
-        )
-        | Q(pk__in=Outcome.objects.filter(metric__icontains=word).values("case_study_id"))
-    )
+    def facet_values(self):
+        """{parameter: [values]} of every facet in use, as the page's URL spells them."""
+        values = {
+            "borough": _values(self.boroughs),
+            "region": _values(self.regions),
+            "approach": _values(self.approaches),
+            "category": _values(self.categories),
+            "funding_stream": _values(self.funding_streams),
+            "year": _values(self.years),
+        }
+        if self.age is not None:
+            values["age"] = [str(self.age)]
+        return {name: chosen for name, chosen in values.items() if chosen}
 
 
 def _case_study_filters(criteria):
@@ -187,6 +198,156 @@ class CaseStudySearch:
     results: object  # a queryset, ordered, ready to paginate
     facets: list  # of Facet, in the order the page shows them
     age_facet: Facet
+    parsed: search.ParsedQuery = field(default_factory=search.ParsedQuery)
+
+    def snippet(self, case_study):
+        """The case study's snippet for this search (safe HTML), or "" without one."""
+        if not self.parsed:
+            return ""
+        return search.snippet(case_study, search.CASE_STUDIES, self.parsed)
+
+
+def case_study_matching(queryset, q):
+    """The case studies of `queryset` that match the search words (all when there are none)."""
+    return search.matching(queryset, search.CASE_STUDIES, search.parse_query(q))
+
+
+def case_study_ranked(queryset, q, *, headline=True):
+    """`queryset` annotated with `search_rank` and, on PostgreSQL's full text, the
+    `search_headline` that snippets are made from."""
+    parsed = search.parse_query(q)
+    queryset = search.with_rank(queryset, search.CASE_STUDIES, parsed)
+    if headline:
+        queryset = search.with_headline(queryset, search.CASE_STUDIES, parsed)
+    return queryset
+
+
+#: The facets of the page and the API, in the order they show them: (name, legend).
+FACETS = (
+    ("borough", "Borough"),
+    ("region", "Region"),
+    ("approach", "Approach"),
+    ("category", "Intervention category"),
+    ("funding_stream", "Funding stream"),
+    ("year", "Year"),
+)
+
+
+def _facet_counts(name, matching):
+    """(value, label, count) rows of one facet over the case studies `matching` (a
+    subquery of ids), as a queryset: one query. Regions and categories are labelled later."""
+
+    def rows(queryset, value, label, count):
+        return (
+            queryset.annotate(facet=Value(name), value=value, label=label)
+            .values_list("facet", "value", "label")
+            .annotate(count=count)
+            .order_by()
+        )
+
+    distinct_studies = Count("casestudy_id", distinct=True)
+    if name == "borough":
+        return rows(
+            CaseStudyBoroughs.objects.filter(casestudy__in=matching),
+            F("borough__slug"),
+            F("borough__name"),
+            distinct_studies,
+        )
+    if name == "region":
+        return rows(
+            CaseStudyBoroughs.objects.filter(casestudy__in=matching),
+            F("borough__region"),
+            F("borough__region"),
+            distinct_studies,
+        )
+    if name == "approach":
+        return rows(
+            CaseStudyApproaches.objects.filter(casestudy__in=matching),
+            F("approach__slug"),
+            F("approach__name"),
+            distinct_studies,
+        )
+    if name == "category":
+        return rows(
+            CaseStudyInterventions.objects.filter(casestudy__in=matching),
+            F("intervention__category"),
+            F("intervention__category"),
+            distinct_studies,
+        )
+    if name == "funding_stream":
+        return rows(
+            CaseStudyAwards.objects.filter(casestudy__in=matching),
+            F("award__stream__slug"),
+            F("award__stream__name"),
+            distinct_studies,
+        )
+    if name == "year":
+        year = Cast("year", CharField())
+        return rows(
+            CaseStudy.objects.filter(pk__in=matching).exclude(year__isnull=True),
+            year,
+            year,
+            Count("pk"),
+        )
+    raise ValueError(f"No facet {name}")
+
+
+def _facets_from_rows(rows, criteria):
+    """Facet objects from (facet, value, label, count) rows, every facet present."""
+    regions = dict(Region.choices)
+    categories = dict(Intervention.Category.choices)
+    region_order = list(regions)
+    labels = {"region": regions, "category": categories}
+    by_facet = {name: [] for name, _ in FACETS}
+    for facet, value, label, count in rows:
+        if facet in by_facet:
+            by_facet[facet].append((value, labels.get(facet, {}).get(value, label), count))
+    selected = {
+        "borough": criteria.boroughs,
+        "region": criteria.regions,
+        "approach": criteria.approaches,
+        "category": criteria.categories,
+        "funding_stream": criteria.funding_streams,
+        "year": criteria.years,
+    }
+    orders = {
+        "region": lambda option: (
+            region_order.index(option.value) if option.value in region_order else 99
+        ),
+        "year": lambda option: -int(option.value),
+    }
+    return [
+        _build_facet(name, legend, by_facet[name], selected[name], order=orders.get(name))
+        for name, legend in FACETS
+    ]
+
+
+def case_study_facets(*, searched, criteria, total_of=None):
+    """Every facet's counts in ONE query (a UNION ALL of one aggregate per facet), and,
+    given `total_of` (the results as they will be listed), how many results there are.
+
+    `searched` is the case studies matching everything but the facets (search words and
+    any other filters); each facet counts them with every *other* facet applied.
+    Returns (facets, total).
+    """
+    filters = _case_study_filters(criteria)
+
+    def without(name):
+        return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
+
+    parts = [_facet_counts(name, without(name)) for name, _ in FACETS]
+    if total_of is not None:
+        parts.insert(
+            0,
+            CaseStudy.objects.filter(pk__in=total_of.values("pk"))
+            .annotate(facet=Value("total"), value=Value(""), label=Value(""))
+            .values_list("facet", "value", "label")
+            .annotate(count=Count("pk"))
+            .order_by(),
+        )
+    rows = list(parts[0].union(*parts[1:], all=True))
+    total = next((count for facet, _, _, count in rows if facet == "total"), None)
+    return _facets_from_rows(rows, criteria), total
 
 
 def case_study_search(*, user, criteria):
@@ -195,93 +356,23 @@ def case_study_search(*, user, criteria):
     Queries: the results are lazy (the page counts and fetches them); the facets take
     seven, one per facet, whatever the number of case studies.
     """
-    searched = CaseStudy.objects.visible_to(user)
-    for word in search_words(criteria.q):
-        searched = searched.filter(_case_study_word(word))
+    parsed = search.parse_query(criteria.q)
+    searched = search.matching(CaseStudy.objects.visible_to(user), search.CASE_STUDIES, parsed)
     filters = _case_study_filters(criteria)
 
     def without(name):
         """What the search and every facet but `name` match, as a subquery of ids."""
         return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
 
-    results = searched.filter(*filters.values()).for_listing()
-    results = results.order_by(*CASE_STUDY_SORTS.get(criteria.sort, CASE_STUDY_SORTS["title"])[1])
+    results = searched.filter(*filters.values()).for_listing().defer("search_vector")
+    if parsed:
+        results = case_study_ranked(results, criteria.q)
+    sort = criteria.sort if criteria.ranked or criteria.sort != RELEVANCE else "title"
+    results = results.order_by(*CASE_STUDY_SORTS.get(sort, CASE_STUDY_SORTS["title"])[1])
 
-    regions = dict(Region.choices)
-    categories = dict(Intervention.Category.choices)
-    region_order = list(regions)
-    facets = [
-        _build_facet(
-            "borough",
-            "Borough",
-            CaseStudyBoroughs.objects.filter(casestudy__in=without("borough"))
-            .values_list("borough__slug", "borough__name")
-            .annotate(count=Count("casestudy_id", distinct=True))
-            .order_by(),
-            criteria.boroughs,
-        ),
-        _build_facet(
-            "region",
-            "Region",
-            [
-                (region, regions.get(region, region), count)
-                for region, count in CaseStudyBoroughs.objects.filter(
-                    casestudy__in=without("region")
-                )
-                .values_list("borough__region")
-                .annotate(count=Count("casestudy_id", distinct=True))
-                .order_by()
-            ],
-            criteria.regions,
-            order=lambda option: region_order.index(option.value),
-        ),
-        _build_facet(
-            "approach",
-            "Approach",
-            CaseStudyApproaches.objects.filter(casestudy__in=without("approach"))
-            .values_list("approach__slug", "approach__name")
-            .annotate(count=Count("casestudy_id", distinct=True))
-            .order_by(),
-            criteria.approaches,
-        ),
-        _build_facet(
-            "category",
-            "Intervention category",
-            [
-                (category, categories.get(category, category), count)
-                for category, count in CaseStudyInterventions.objects.filter(
-                    casestudy__in=without("category")
-                )
-                .values_list("intervention__category")
-                .annotate(count=Count("casestudy_id", distinct=True))
-                .order_by()
-            ],
-            criteria.categories,
-        ),
-        _build_facet(
-            "funding_stream",
-            "Funding stream",
-            CaseStudyAwards.objects.filter(casestudy__in=without("funding_stream"))
-            .values_list("award__stream__slug", "award__stream__name")
-            .annotate(count=Count("casestudy_id", distinct=True))
-            .order_by(),
-            criteria.funding_streams,
-        ),
-        _build_facet(
-            "year",
-            "Year",
-            [
-                (str(year), str(year), count)
-                for year, count in CaseStudy.objects.filter(pk__in=without("year"))
-                .exclude(year__isnull=True)
-                .values_list("year")
-                .annotate(count=Count("pk"))
-                .order_by()
-            ],
-            criteria.years,
-            order=lambda option: -int(option.value),
-        ),
-    ]
+    facets = _facets_from_rows(
+        [row for name, _ in FACETS for row in _facet_counts(name, without(name))], criteria
+    )
     age_counts = CaseStudy.objects.filter(pk__in=without("age")).aggregate(
         **{f"age_{age}": Count("pk", filter=age_includes(age)) for age in AGES}
     )
@@ -293,7 +384,7 @@ def case_study_search(*, user, criteria):
         selected_age,
         order=lambda option: int(option.value),
     )
-    return CaseStudySearch(results=results, facets=facets, age_facet=age_facet)
+    return CaseStudySearch(results=results, facets=facets, age_facet=age_facet, parsed=parsed)
 
 
 def case_study_detail(*, user, slug):
@@ -369,18 +460,6 @@ class InterventionCriteria:
     settings: tuple = ()
 
 
-def _intervention_word(word):
-    return (
-        Q(name__icontains=word)
-        | Q(description__icontains=word)
-        | Q(
-            pk__in=InterventionProviders.objects.filter(organisation__name__icontains=word).values(
-                "intervention_id"
-            )
-        )
-    )
-
-
 def _published_uses():
     """How many published case studies use the outer intervention, as a subquery."""
     return Coalesce(
@@ -401,13 +480,27 @@ def _published_uses():
 class InterventionSearch:
     results: object
     facets: list
+    parsed: search.ParsedQuery = field(default_factory=search.ParsedQuery)
+
+    def snippet(self, intervention):
+        if not self.parsed:
+            return ""
+        return search.snippet(intervention, search.INTERVENTIONS, self.parsed)
+
+
+def intervention_matching(queryset, q):
+    return search.matching(queryset, search.INTERVENTIONS, search.parse_query(q))
+
+
+def intervention_ranked(queryset, q):
+    return search.with_rank(queryset, search.INTERVENTIONS, search.parse_query(q))
 
 
 def intervention_search(*, criteria):
-    """Interventions matching the criteria, and the facets with counts (three queries)."""
-    searched = Intervention.objects.all()
-    for word in search_words(criteria.q):
-        searched = searched.filter(_intervention_word(word))
+    """Interventions matching the criteria, and the facets with counts (three queries).
+    With search words, the most relevant come first."""
+    parsed = search.parse_query(criteria.q)
+    searched = search.matching(Intervention.objects.all(), search.INTERVENTIONS, parsed)
     filters = {}
     if criteria.categories:
         filters["category"] = Q(category__in=_values(criteria.categories))
@@ -429,6 +522,10 @@ def intervention_search(*, criteria):
         .annotate(case_study_count=_published_uses())
         .order_by("name", "pk")
     )
+    if parsed:
+        results = search.with_rank(results, search.INTERVENTIONS, parsed).order_by(
+            "-search_rank", "name", "pk"
+        )
     categories = dict(Intervention.Category.choices)
     levels = dict(Intervention.PreventionLevel.choices)
     level_order = list(levels)
@@ -468,7 +565,7 @@ def intervention_search(*, criteria):
             criteria.settings,
         ),
     ]
-    return InterventionSearch(results=results, facets=facets)
+    return InterventionSearch(results=results, facets=facets, parsed=parsed)
 
 
 def intervention_detail(slug):
@@ -503,3 +600,30 @@ def intervention_uses(intervention, *, user):
         .order_by("stream__name", "-awarded_on", "title")
     )
     return case_studies, awards
+
+
+# --- Saved searches --------------------------------------------------------------------
+
+
+def saved_searches_of(user):
+    """The user's saved searches, by name."""
+    return user.saved_searches.order_by(Lower("name"), "pk")
+
+
+def saved_search_new_matches(*, saved_search, criteria, now):
+    """Published case studies matching the saved search's criteria that were published
+    after it was saved (and by `now`) and not yet sent to its owner: oldest first, with
+    their boroughs. Two queries."""
+    searched = case_study_matching(CaseStudy.objects.published(), criteria.q)
+    return (
+        searched.filter(*_case_study_filters(criteria).values())
+        .filter(published_at__gt=saved_search.created_at, published_at__lte=now)
+        .exclude(
+            pk__in=SavedSearchMatch.objects.filter(saved_search=saved_search).values(
+                "case_study_id"
+            )
+        )
+        .defer("search_vector")
+        .prefetch_related("boroughs")
+        .order_by("published_at", "title", "pk")
+    )

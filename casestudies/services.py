@@ -5,16 +5,26 @@ editors change any case study, send it back to draft, publish and unpublish (rul
 Each service owns its transaction, checks permission and the version the writer read,
 and validates before saving. A stale edit — made from a version someone else has since
 changed — is refused with StaleEdit, never silently applied over the other person's change.
+Every write refreshes the case study's stored search document (search.py).
+
+Saved searches: their owners save, change and delete them; the daily digest
+(saved_search_send_digest) e-mails each one's new matches, each match once.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
 from boroughs.roles import is_editor
 
-from .models import CaseStudy
+from . import search, selectors
+from .browse_forms import saved_criteria
+from .models import CaseStudy, SavedSearch, SavedSearchMatch
 from .rules import drafts_for_any_borough
 
 #: Plain fields a writer may set; the sections are Markdown, rendered by casestudies.text.
@@ -194,6 +204,7 @@ def case_study_create_draft(*, acting_user, title, summary, boroughs, **fields):
     case_study.boroughs.set(boroughs)
     for name, records in relations.items():
         getattr(case_study, name).set(records)
+    case_study_refresh_search_vector(case_study=case_study)
     return case_study
 
 
@@ -233,6 +244,7 @@ def case_study_update(*, case_study, acting_user, expected_version, changes):
     current.save()
     for name, records in relations.items():
         getattr(current, name).set(records)
+    case_study_refresh_search_vector(case_study=current)
     return current
 
 
@@ -256,6 +268,7 @@ def _save_transition(current, status, **values):
     _claim_version(current.pk, current.version)
     current.version += 1
     current.save()
+    case_study_refresh_search_vector(case_study=current)
     return current
 
 
@@ -326,3 +339,167 @@ def case_study_unpublish(*, case_study, acting_user, expected_version=None):
         wrong="Only a published case study can be unpublished: this one is {status}.",
     )
     return _save_transition(current, Status.DRAFT, published_at=None)
+
+
+# --- Search ----------------------------------------------------------------------------
+
+
+def case_study_refresh_search_vector(*, case_study):
+    """Store the case study's full-text document as it now stands (PostgreSQL; nothing
+    to do on SQLite). Call it after every write to a case study or what it links to."""
+    search.refresh_case_study_vectors(CaseStudy.objects.filter(pk=case_study.pk))
+
+
+def case_studies_refresh_search_vectors(*, missing_only=True):
+    """Store the document of every case study (by default only those without one, such
+    as newly loaded ones); returns how many. One UPDATE."""
+    case_studies = CaseStudy.objects.all()
+    if missing_only:
+        case_studies = case_studies.filter(search_vector__isnull=True)
+    return search.refresh_case_study_vectors(case_studies)
+
+
+# --- Saved searches --------------------------------------------------------------------
+
+#: Saved searches one user may have.
+MAX_SAVED_SEARCHES = 50
+#: Case studies listed in one digest; the e-mail links to the rest.
+DIGEST_LIMIT = 50
+
+
+def _check_name(*, user, name, saved_search=None):
+    others = SavedSearch.objects.filter(user=user).annotate(lowered=Lower("name"))
+    if saved_search is not None:
+        others = others.exclude(pk=saved_search.pk)
+    if others.filter(lowered=name.lower()).exists():
+        raise ValidationError({"name": f"You already have a saved search called ‘{name}’"})
+
+
+@transaction.atomic
+def saved_search_create(*, user, name, query, frequency):
+    """Save a search (a case-studies query string of valid values) for its owner."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to save a search.")
+    name = (name or "").strip()
+    if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED_SEARCHES:
+        raise ValidationError(
+            {"name": f"You can save up to {MAX_SAVED_SEARCHES} searches: delete one first"}
+        )
+    _check_name(user=user, name=name)
+    saved_search = SavedSearch(user=user, name=name, query=query, frequency=frequency)
+    saved_search.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            saved_search.save()
+    except IntegrityError:  # the same name saved a moment ago, from another tab
+        raise ValidationError(
+            {"name": f"You already have a saved search called ‘{name}’"}
+        ) from None
+    return saved_search
+
+
+def _require_owner(saved_search, user):
+    if saved_search.user_id != user.pk:
+        raise PermissionDenied("That is not your saved search.")
+
+
+@transaction.atomic
+def saved_search_update(*, saved_search, acting_user, name, frequency):
+    """Rename a saved search or change how often its digest comes."""
+    _require_owner(saved_search, acting_user)
+    name = (name or "").strip()
+    _check_name(user=acting_user, name=name, saved_search=saved_search)
+    saved_search.name = name
+    saved_search.frequency = frequency
+    saved_search.full_clean(validate_constraints=False)
+    saved_search.save(update_fields=["name", "frequency"])
+    return saved_search
+
+
+@transaction.atomic
+def saved_search_delete(*, saved_search, acting_user):
+    _require_owner(saved_search, acting_user)
+    saved_search.delete()
+
+
+def saved_search_is_due(saved_search, now):
+    """Daily digests go once a day, weekly ones once a week, counted in whole days from
+    the last time one was due (or from when the search was saved)."""
+    since = saved_search.last_checked_at or saved_search.created_at
+    days = 7 if saved_search.frequency == SavedSearch.Frequency.WEEKLY else 1
+    return (timezone.localdate(now) - timezone.localdate(since)).days >= days
+
+
+def _claim(saved_search, case_study, now):
+    """Record that the case study is sent for the saved search; False if it already was."""
+    try:
+        with transaction.atomic():
+            SavedSearchMatch.objects.create(
+                saved_search=saved_search, case_study=case_study, sent_at=now
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def saved_search_send_digest(*, saved_search, now):
+    """If the saved search is due, e-mail its owner the case studies newly published
+    that match it, and record each as sent; returns how many were sent. More than
+    DIGEST_LIMIT wait for the next digest.
+
+    The search is locked, checked again and its matches claimed in the transaction that
+    sends the e-mail: a second run (beat firing twice, two workers) finds it not due and
+    its matches claimed, so sends nothing; a failed send rolls back and is retried on the
+    next run.
+    """
+    with transaction.atomic():
+        current = (
+            SavedSearch.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=saved_search.pk)
+        )
+        if not saved_search_is_due(current, now):
+            return 0
+        criteria, _ = saved_criteria(current.query)
+        matches = list(
+            selectors.saved_search_new_matches(saved_search=current, criteria=criteria, now=now)[
+                : DIGEST_LIMIT + 1
+            ]
+        )
+        more = len(matches) > DIGEST_LIMIT
+        claimed = [match for match in matches[:DIGEST_LIMIT] if _claim(current, match, now)]
+        current.last_checked_at = now
+        update_fields = ["last_checked_at"]
+        if claimed:
+            saved_search_digest_message(current, claimed, more=more).send()
+            current.last_sent_at = now
+            update_fields.append("last_sent_at")
+        current.save(update_fields=update_fields)
+        return len(claimed)
+
+
+def saved_search_digest_message(saved_search, case_studies, *, more=False):
+    base_url = settings.SVPORTAL_BASE_URL.rstrip("/")
+    count = len(case_studies)
+    context = {
+        "saved_search": saved_search,
+        "user": saved_search.user,
+        "case_studies": case_studies,
+        "more": more,
+        "frequency": saved_search.get_frequency_display().lower(),
+        "base_url": base_url,
+        "results_url": f"{base_url}/case-studies/"
+        + (f"?{saved_search.query}" if saved_search.query else ""),
+        "manage_url": f"{base_url}/my/searches/",
+    }
+    noun = "case study" if count == 1 else "case studies"
+    message = EmailMultiAlternatives(
+        subject=f"{count} new {noun} for ‘{saved_search.name}’ – SV Portal",
+        body=render_to_string("emails/saved_search_digest.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[saved_search.user.email],
+    )
+    message.attach_alternative(
+        render_to_string("emails/saved_search_digest.html", context), "text/html"
+    )
+    return message

@@ -2,7 +2,9 @@
 
 Drafting pages are casestudies/drafting.py; these only read. Everyone sees published
 case studies; those allowed to see drafts (CaseStudy.objects.visible_to) see them too,
-marked with their status.
+marked with their status. With search words, results come most relevant first, each with
+a snippet of its text around the words found. Signed-in users can save a search
+(casestudies/saved_searches.py).
 """
 
 from django.http import Http404
@@ -11,7 +13,13 @@ from django.shortcuts import render
 from funding.views import paginate, pagination_links, remove_filter_href
 
 from . import selectors
-from .browse_forms import CaseStudyBrowseForm, InterventionBrowseForm
+from .browse_forms import (
+    CaseStudyBrowseForm,
+    InterventionBrowseForm,
+    SavedSearchForm,
+    criteria_query,
+)
+from .models import SavedSearch
 
 PER_PAGE = 20
 
@@ -36,11 +44,19 @@ def _with_errors(facets, form):
     return facets
 
 
+def _with_snippets(page, search):
+    for record in page.object_list:
+        record.snippet = search.snippet(record)
+    return page
+
+
 def case_study_list(request):
     form = CaseStudyBrowseForm(request.GET)
     criteria = form.criteria()
     search = selectors.case_study_search(user=request.user, criteria=criteria)
     page, page_notice = paginate(request, search.results, PER_PAGE)
+    _with_snippets(page, search)
+    saved_query = criteria_query(criteria)
     return render(
         request,
         "casestudies/case_study_list.html",
@@ -54,7 +70,16 @@ def case_study_list(request):
             "page_notice": page_notice,
             "active_filters": _active_filters(form, request.GET),
             "remove_search_href": remove_filter_href(request.GET, "q") if criteria.q else "",
-            "sorts": [(key, label) for key, (label, _) in selectors.CASE_STUDY_SORTS.items()],
+            "sorts": [
+                (key, label)
+                for key, (label, _) in selectors.CASE_STUDY_SORTS.items()
+                if key != selectors.RELEVANCE or criteria.q.strip()
+            ],
+            "snippets": bool(search.parsed),
+            "saved_query": saved_query,
+            "save_form": SavedSearchForm(
+                initial={"query": saved_query, "frequency": SavedSearch.Frequency.WEEKLY}
+            ),
         },
     )
 

@@ -14,6 +14,7 @@ urlpatterns = [
     # Pages. Drafting comes before browsing so /case-studies/new/ is not taken for a slug.
     path("", include("casestudies.drafting_urls")),
     path("", include("casestudies.urls")),
+    path("", include("casestudies.saved_search_urls")),
     path("", include("funding.urls")),
     path("", include("boroughs.urls")),
     path("", include("boroughs.answering_urls")),

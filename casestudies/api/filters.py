@@ -1,43 +1,103 @@
-import django_filters
+"""Filters, search and ordering for the case-study and intervention lists.
 
-from boroughs.api.conventions.filters import AgeFilter, ExistingSlugFilter, PortalFilterSet
-from boroughs.models import Borough, Organisation, Partnership
+Every filter of a case study's links is a `pk IN (subquery)` rather than a join, as on
+the pages (casestudies.selectors): results have no duplicates and need no DISTINCT, so
+PostgreSQL can rank and cut snippets for one page of results only.
+
+`q` is full-text search (casestudies/search.py) in web-search syntax; with `q` and no
+`ordering`, the most relevant come first.
+"""
+
+import django_filters
+from django import forms
+from rest_framework.exceptions import ValidationError
+
+from boroughs.api.conventions.filters import (
+    AgeFilter,
+    ExistingSlugFilter,
+    PortalFilterSet,
+    PortalSearchFilter,
+    StrictOrderingFilter,
+)
+from boroughs.models import Borough, Organisation, Partnership, Region
+from casestudies import search
 from casestudies.models import Approach, CaseStudy, Intervention, Setting
 from funding.models import FundingStream
 
 
+class LinkedSlugFilter(ExistingSlugFilter):
+    """ExistingSlugFilter (a slug that names nothing is a 400) through `pk IN (subquery)`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["distinct"] = False
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if value in (None, ""):
+            return queryset
+        if not self.related_model._default_manager.filter(**{self.to_field: value}).exists():
+            name = self.related_model._meta.verbose_name
+            raise ValidationError({self.field_name_for_errors: [f"There is no {name} “{value}”."]})
+        linked = queryset.model._default_manager.filter(**{self.field_name: value})
+        return queryset.filter(pk__in=linked.values("pk"))
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _linked(field_name):
+    """Filter method: records linked through `field_name` to the value, as a subquery."""
+
+    def method(queryset, name, value):
+        if value in (None, ""):
+            return queryset
+        linked = queryset.model._default_manager.filter(**{field_name: value})
+        return queryset.filter(pk__in=linked.values("pk"))
+
+    return method
+
+
 class CaseStudyFilter(PortalFilterSet):
-    borough = ExistingSlugFilter(field_name="boroughs__slug", model=Borough, label="Borough slug.")
-    partnership = ExistingSlugFilter(
+    borough = LinkedSlugFilter(field_name="boroughs__slug", model=Borough, label="Borough slug.")
+    region = django_filters.ChoiceFilter(
+        choices=Region.choices,
+        method=_linked("boroughs__region"),
+        label="Case studies of a borough in this region.",
+    )
+    partnership = LinkedSlugFilter(
         field_name="partnership__slug", model=Partnership, label="Partnership slug."
     )
-    approach = ExistingSlugFilter(
+    approach = LinkedSlugFilter(
         field_name="approaches__slug", model=Approach, label="Approach slug."
     )
-    intervention = ExistingSlugFilter(
+    intervention = LinkedSlugFilter(
         field_name="interventions__slug", model=Intervention, label="Intervention slug."
     )
     category = django_filters.ChoiceFilter(
-        field_name="interventions__category",
         choices=Intervention.Category.choices,
-        distinct=True,
+        method=_linked("interventions__category"),
         label="Case studies using an intervention of this category.",
     )
     age = AgeFilter(label="Case studies whose target age range includes this age.")
-    funding_stream = ExistingSlugFilter(
+    funding_stream = LinkedSlugFilter(
         field_name="awards__stream__slug", model=FundingStream, label="Funding stream slug."
     )
-    year = django_filters.NumberFilter()
+    year = WholeNumberFilter(label="Year, e.g. 2019.")
     status = django_filters.ChoiceFilter(
         choices=CaseStudy.Status.choices,
         label="Drafts and case studies in review are visible to analysts, editors and "
         "their own borough's officers and leads.",
     )
 
+    #: The filters that are facets: the list counts the case studies for each value.
+    FACETS = ("borough", "region", "approach", "category", "funding_stream", "year")
+
     class Meta:
         model = CaseStudy
         fields = [
             "borough",
+            "region",
             "partnership",
             "approach",
             "intervention",
@@ -61,3 +121,43 @@ class InterventionFilter(PortalFilterSet):
     class Meta:
         model = Intervention
         fields = ["category", "prevention_level", "age", "setting", "provider"]
+
+
+# --- Search and ordering ---------------------------------------------------------------------
+
+
+def parsed_query(request):
+    return search.parse_query(request.query_params.get(FullTextSearchFilter.search_param, ""))
+
+
+class FullTextSearchFilter(PortalSearchFilter):
+    """`q`: full-text search of the view's `searchable` (casestudies.search), annotating
+    each result's `search_rank`."""
+
+    search_description = (
+        "Words to search for, in web-search syntax: every word must match (in any form: "
+        "'therapy' finds 'therapies' on PostgreSQL); put a phrase in \"quotes\"; -word "
+        "leaves out what mentions it; `or` between two words takes either. With q and no "
+        "ordering, the most relevant come first."
+    )
+
+    def filter_queryset(self, request, queryset, view):
+        parsed = parsed_query(request)
+        if not parsed:
+            return queryset
+        queryset = search.matching(queryset, view.searchable, parsed)
+        return search.with_rank(queryset, view.searchable, parsed)
+
+
+class RelevanceOrderingFilter(StrictOrderingFilter):
+    """With search words and no `ordering`, the most relevant first (then the default)."""
+
+    def get_ordering(self, request, queryset, view):
+        parsed = parsed_query(request)
+        if (
+            parsed
+            and not parsed.matches_nothing
+            and not request.query_params.get(self.ordering_param)
+        ):
+            return ["-search_rank", *self.get_default_ordering(view)]
+        return super().get_ordering(request, queryset, view)

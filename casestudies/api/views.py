@@ -1,19 +1,31 @@
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
 from boroughs.api.conventions.concurrency import PreconditionFailed, etag_for, expected_version
 from boroughs.api.conventions.views import PortalReadOnlyViewSet
-from casestudies import services
+from casestudies import search, selectors, services
 from casestudies.models import CaseStudy, Intervention
+from casestudies.selectors import CaseStudyCriteria, Choice
 
-from .filters import CaseStudyFilter, InterventionFilter
+from .filters import (
+    CaseStudyFilter,
+    FullTextSearchFilter,
+    InterventionFilter,
+    RelevanceOrderingFilter,
+    parsed_query,
+)
+from .pagination import FacetedPagination
 from .serializers import CaseStudySerializer, CaseStudyWriteSerializer, InterventionSerializer
+
+#: The list's filter backends: `q` is full-text search and ranks, which ordering uses.
+SEARCH_BACKENDS = [DjangoFilterBackend, FullTextSearchFilter, RelevanceOrderingFilter]
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -32,6 +44,40 @@ IF_MATCH_OPTIONAL = OpenApiParameter(
 )
 
 
+class CaseStudySearchResultSerializer(CaseStudySerializer):
+    """A case study in the list: with q, how relevant it is and a snippet of its text."""
+
+    rank = serializers.SerializerMethodField()
+    snippet = serializers.SerializerMethodField()
+
+    class Meta(CaseStudySerializer.Meta):
+        fields = [*CaseStudySerializer.Meta.fields, "rank", "snippet"]
+
+    @extend_schema_field(
+        serializers.FloatField(
+            allow_null=True,
+            help_text="How relevant to q, higher first; only comparable within one list "
+            "(the scale differs between databases). Null without q.",
+        )
+    )
+    def get_rank(self, case_study):
+        rank = getattr(case_study, "search_rank", None)
+        return None if rank is None else round(float(rank), 6)
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="HTML: the text around the words found, escaped, each match in "
+            "<mark>. Null without q.",
+        )
+    )
+    def get_snippet(self, case_study):
+        parsed = self.context.get("search")
+        if not parsed:
+            return None
+        return str(search.snippet(case_study, search.CASE_STUDIES, parsed))
+
+
 class WrongStatusConflict(APIException):
     status_code = HTTPStatus.CONFLICT
     default_code = "conflict"
@@ -47,8 +93,13 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
 
     serializer_class = CaseStudySerializer
     filterset_class = CaseStudyFilter
+    filter_backends = SEARCH_BACKENDS
+    pagination_class = FacetedPagination
+    searchable = search.CASE_STUDIES
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    # What exports (svportal.exports) search with DRF's SearchFilter; the API uses `q` as
+    # full text (FullTextSearchFilter).
     search_fields = [
         "title",
         "summary",
@@ -68,12 +119,53 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
             .prefetch_related(
                 "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
             )
+            .defer("search_vector")
         )
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
             return CaseStudyWriteSerializer
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if self.action == "list" and getattr(renderer, "format", None) != "csv":
+            return CaseStudySearchResultSerializer
         return super().get_serializer_class()
+
+    def facets(self, results):
+        """The facets' counts for this request, and how many `results` there are: one
+        query. Each facet counts with q and every filter but its own."""
+        params = self.request.query_params.copy()
+        criteria = CaseStudyCriteria(
+            **{
+                field: tuple(Choice(value, value) for value in params.getlist(name) if value)
+                for name, field in (
+                    ("borough", "boroughs"),
+                    ("region", "regions"),
+                    ("approach", "approaches"),
+                    ("category", "categories"),
+                    ("funding_stream", "funding_streams"),
+                    ("year", "years"),
+                )
+            }
+        )
+        for name in CaseStudyFilter.FACETS:
+            params.pop(name, None)
+        others = CaseStudyFilter(params, queryset=self.get_queryset(), request=self.request)
+        searched = search.matching(others.qs, self.searchable, parsed_query(self.request))
+        return selectors.case_study_facets(searched=searched, criteria=criteria, total_of=results)
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        facets, total = self.facets(queryset)
+        parsed = parsed_query(request)
+        queryset = search.with_headline(queryset, self.searchable, parsed)
+        page = self.paginator.with_facets(facets, total).paginate_queryset(
+            queryset, request, view=self
+        )
+        context = {**self.get_serializer_context(), "search": parsed}
+        data = CaseStudySearchResultSerializer(page, many=True, context=context).data
+        return self.paginator.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -219,6 +311,8 @@ class InterventionViewSet(PortalReadOnlyViewSet):
     queryset = Intervention.objects.for_listing().select_related("source")
     serializer_class = InterventionSerializer
     filterset_class = InterventionFilter
+    filter_backends = SEARCH_BACKENDS
+    searchable = search.INTERVENTIONS
     search_fields = ["name", "description", "providers__name"]
     ordering_fields = ["name", "category", "prevention_level", "modified_at"]
     ordering = ["name"]

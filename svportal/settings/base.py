@@ -261,4 +261,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "svportal.exports.delete_expired_exports",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Each saved search decides whether it is due: daily ones every day, weekly ones weekly.
+    "saved-search-digests-daily": {
+        "task": "casestudies.send_saved_search_digests",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }

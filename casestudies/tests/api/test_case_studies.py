@@ -189,14 +189,19 @@ def test_an_unknown_ordering_field_is_a_400(client):
     ("q", "expected"),
     [
         ("family therapy", [REDBRIDGE]),  # every word must match
-        # Barking and Dagenham's text mentions its neighbour, Redbridge.
-        ("Redbridge", ["barking-and-dagenham-positive-diversionary-activities", REDBRIDGE]),
+        # Barking and Dagenham's text mentions its neighbour, Redbridge; Redbridge's own
+        # case study ranks first.
+        ("Redbridge", [REDBRIDGE, "barking-and-dagenham-positive-diversionary-activities"]),
         ("Somerset", ["somerset-vru-information-sharing"]),
         ("zebra crossing", []),
     ],
 )
 def test_q_searches_the_text(client, q, expected):
-    assert slugs(client.get(URL, {"q": q})) == expected
+    """The most relevant first; PostgreSQL's stemming may add weaker matches after them."""
+    found = slugs(client.get(URL, {"q": q}))
+    assert found[: len(expected)] == expected
+    if not expected:
+        assert found == []
 
 
 def test_modified_after_lists_only_what_changed_since(client):
@@ -319,7 +324,8 @@ def test_csv_honours_the_filters(client):
 
 def test_csv_honours_search_and_ordering(client):
     rows = csv_rows(client.get(URL, {"format": "csv", "q": "family therapy"}))
-    assert [row["slug"] for row in rows] == [REDBRIDGE]
+    assert rows[0]["slug"] == REDBRIDGE
+    assert len(rows) < 3  # every word must match: only Redbridge, and on PostgreSQL Suffolk
     rows = csv_rows(client.get(URL, {"format": "csv", "ordering": "-title"}))
     assert rows[0]["slug"] == "waltham-forest-young-people-violence-reduction-partnership"
     assert rows[-1]["slug"] == "barking-and-dagenham-positive-diversionary-activities"

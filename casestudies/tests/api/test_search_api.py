@@ -1,0 +1,207 @@
+"""The case-study list's search in the API: full-text `q`, relevance order, each result's
+rank and snippet, and the facet counts beside the results."""
+
+import io
+from http import HTTPStatus
+
+import pytest
+import yaml
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from boroughs.models import Borough
+from boroughs.roles import role_grant
+from boroughs.tests.api.support import assert_invalid, csv_rows, slugs
+from boroughs.tests.factories import BoroughFactory
+from casestudies.tests.factories import CaseStudyFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/case-studies/"
+REDBRIDGE = "redbridge-functional-family-therapy"
+SUFFOLK = "suffolk-data-led-gang-and-county-lines"
+PUBLISHED_COUNT = 19
+FACETS = {"borough", "region", "approach", "category", "funding_stream", "year"}
+
+
+def get(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == HTTPStatus.OK, response.content
+    return response.json()
+
+
+def facet(body, name):
+    return {option["value"]: option for option in body["facets"][name]}
+
+
+def counts(body, name):
+    return {value: option["count"] for value, option in facet(body, name).items()}
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+def test_the_list_keeps_its_keys_and_adds_facets(client):
+    body = get(client)
+    assert list(body) == ["count", "next", "previous", "results", "facets"]
+    assert body["count"] == PUBLISHED_COUNT
+    assert set(body["facets"]) == FACETS
+
+
+def test_with_q_the_most_relevant_come_first_with_rank_and_snippet(client):
+    body = get(client, q="family therapy")
+    first = body["results"][0]
+    assert first["slug"] == REDBRIDGE
+    assert first["rank"] > 0
+    assert "<mark>" in first["snippet"]
+    ranks = [record["rank"] for record in body["results"]]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_without_q_there_is_no_rank_or_snippet(client):
+    record = get(client)["results"][0]
+    assert record["rank"] is None
+    assert record["snippet"] is None
+
+
+def test_an_ordering_asked_for_wins_over_relevance(client):
+    body = get(client, q="county lines", ordering="-title")
+    titles = [record["title"] for record in body["results"]]
+    assert titles == sorted(titles, reverse=True)
+    assert all(record["rank"] is not None for record in body["results"])
+
+
+def test_a_snippet_is_escaped_but_for_its_marks(client):
+    CaseStudyFactory(title="Apitest", summary="<img src=x onerror=alert(1)> the frabjous day")
+    (record,) = get(client, q="frabjous")["results"]
+    assert "<img" not in record["snippet"]
+    assert "<mark>frabjous</mark>" in record["snippet"]
+
+
+@pytest.mark.parametrize("q", ['"unclosed', "---", "&&||", "(", ")", '"', "-"])
+def test_malformed_q_is_never_an_error(client, q):
+    assert get(client, q=q)["count"] == 0
+
+
+def test_csv_is_ordered_by_relevance_without_rank_or_snippet_columns(client):
+    rows = csv_rows(client.get(URL, {"format": "csv", "q": "county lines"}))
+    assert [row["slug"] for row in rows] == slugs(client.get(URL, {"q": "county lines"}))
+    assert "rank" not in rows[0]
+    assert "snippet" not in rows[0]
+
+
+def test_an_officer_searching_sees_their_drafts_ranked(client):
+    """visible_to's DISTINCT and the rank's ordering go together."""
+    redbridge = Borough.objects.get(slug="redbridge")
+    user = get_user_model().objects.create_user("search-officer", password="x")
+    role_grant(user=user, role="officer", borough=redbridge)
+    CaseStudyFactory(title="Family therapy draft", status="draft", boroughs=[redbridge])
+    client.force_login(user)
+    body = get(client, q="family therapy")
+    assert {record["title"] for record in body["results"]} >= {"Family therapy draft"}
+    assert body["count"] == len(body["results"])
+
+
+def test_interventions_come_most_relevant_first(client):
+    response = client.get("/api/v1/interventions/", {"q": "FFT-FAF"})
+    assert slugs(response)[0] == "functional-family-therapy-families-are-forever"
+
+
+# --- Facets ----------------------------------------------------------------------------------
+
+
+def test_facets_count_what_q_matches(client):
+    body = get(client, q="county lines")
+    years = counts(body, "year")
+    assert sum(years.values()) == body["count"]
+    assert counts(body, "borough")["suffolk"] == 1
+    assert "redcar-and-cleveland" not in counts(body, "borough")  # not about county lines
+
+
+def test_a_facet_ignores_its_own_filter_but_applies_the_others(client):
+    body = get(client, q="county lines", borough="suffolk")
+    assert body["count"] == 1
+    boroughs = facet(body, "borough")
+    assert boroughs["suffolk"]["selected"] is True
+    assert boroughs["suffolk"]["count"] == 1
+    # Other boroughs keep their counts, so another can be chosen instead ...
+    assert boroughs["norfolk"]["count"] == 1
+    assert boroughs["norfolk"]["selected"] is False
+    # ... while every other facet counts Suffolk's case study only.
+    assert counts(body, "region") == {"east_of_england": 1}
+    assert sum(counts(body, "year").values()) == 1
+
+
+def test_the_api_counts_as_the_page_does(client):
+    query = {"q": "exploitation", "region": "london"}
+    body = get(client, **query)
+    page = client.get("/case-studies/", query)
+    for page_facet in page.context["facets"]:
+        assert counts(body, page_facet.name) == {
+            option.value: option.count for option in page_facet.options
+        }, page_facet.name
+    assert body["count"] == page.context["page"].paginator.count
+
+
+def test_facet_labels_are_names(client):
+    body = get(client)
+    assert facet(body, "borough")["redbridge"]["label"] == "Redbridge"
+    assert facet(body, "region")["london"]["label"] == "London"
+    assert facet(body, "category")["therapeutic"]["label"] == "Therapeutic"
+
+
+def test_region_filters_and_refuses_what_is_not_a_region(client):
+    body = get(client, region="london")
+    assert body["count"] == 4
+    assert_invalid(client.get(URL, {"region": "atlantis"}), "region")
+
+
+def test_year_must_be_a_whole_number(client):
+    assert get(client, year="2019")["count"] > 0
+    assert_invalid(client.get(URL, {"year": "2019.5"}), "year")
+
+
+def test_the_schema_documents_facets_rank_and_snippet():
+    out = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    schema = yaml.safe_load(out.getvalue())
+    response = schema["paths"]["/api/v1/case-studies/"]["get"]["responses"]["200"]
+    ref = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    page = schema["components"]["schemas"][ref]
+    assert set(page["properties"]) == {"count", "next", "previous", "results", "facets"}
+    assert set(page["properties"]["facets"]["properties"]) == FACETS
+    item = page["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]
+    result = schema["components"]["schemas"][item]["properties"]
+    assert result["rank"]["nullable"] is True
+    assert "<mark>" in result["snippet"]["description"]
+    parameters = {
+        p["name"]: p for p in schema["paths"]["/api/v1/case-studies/"]["get"]["parameters"]
+    }
+    assert "quotes" in parameters["q"]["description"]
+    assert "region" in parameters
+
+
+# --- Query counts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [2, 25])
+def test_searching_costs_no_more_queries(client, django_assert_num_queries, extra):
+    """1 count with every facet's counts (one UNION ALL), 1 page of case studies (ranked,
+    with snippets, partnership and source joined), then one prefetch each for boroughs,
+    approaches, settings, interventions, awards and outcomes."""
+    CaseStudyFactory.create_batch(extra, title="Countquery study")
+    with django_assert_num_queries(8):
+        body = get(client, q="countquery study")
+    assert body["count"] == extra
+    assert sum(counts(body, "year").values()) == extra
+
+
+@pytest.mark.parametrize("extra", [2, 25])
+def test_filtering_by_a_facet_costs_one_query_more(client, django_assert_num_queries, extra):
+    """As searching, plus 1 to check that the borough slug names a borough."""
+    borough = BoroughFactory(slug="countshire")
+    CaseStudyFactory.create_batch(extra, title="Countquery study", boroughs=[borough])
+    with django_assert_num_queries(9):
+        body = get(client, q="countquery", borough="countshire", region="south_east")
+    assert body["count"] == extra
+    assert counts(body, "borough") == {"countshire": extra}
