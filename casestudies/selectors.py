@@ -233,63 +233,38 @@ FACETS = (
 )
 
 
+#: For each facet but year: the table linking case studies to what the facet counts, and
+#: the value and label of a row of it.
+_LINKED_FACETS = {
+    "borough": (CaseStudyBoroughs, "borough__slug", "borough__name"),
+    "region": (CaseStudyBoroughs, "borough__region", "borough__region"),
+    "approach": (CaseStudyApproaches, "approach__slug", "approach__name"),
+    "category": (CaseStudyInterventions, "intervention__category", "intervention__category"),
+    "funding_stream": (CaseStudyAwards, "award__stream__slug", "award__stream__name"),
+}
+
+
 def _facet_counts(name, matching):
     """(value, label, count) rows of one facet over the case studies `matching` (a
     subquery of ids), as a queryset: one query. Regions and categories are labelled later."""
-
-    def rows(queryset, value, label, count):
-        return (
-            queryset.annotate(facet=Value(name), value=value, label=label)
-            .values_list("facet", "value", "label")
-            .annotate(count=count)
-            .order_by()
-        )
-
-    distinct_studies = Count("casestudy_id", distinct=True)
-    if name == "borough":
-        return rows(
-            CaseStudyBoroughs.objects.filter(casestudy__in=matching),
-            F("borough__slug"),
-            F("borough__name"),
-            distinct_studies,
-        )
-    if name == "region":
-        return rows(
-            CaseStudyBoroughs.objects.filter(casestudy__in=matching),
-            F("borough__region"),
-            F("borough__region"),
-            distinct_studies,
-        )
-    if name == "approach":
-        return rows(
-            CaseStudyApproaches.objects.filter(casestudy__in=matching),
-            F("approach__slug"),
-            F("approach__name"),
-            distinct_studies,
-        )
-    if name == "category":
-        return rows(
-            CaseStudyInterventions.objects.filter(casestudy__in=matching),
-            F("intervention__category"),
-            F("intervention__category"),
-            distinct_studies,
-        )
-    if name == "funding_stream":
-        return rows(
-            CaseStudyAwards.objects.filter(casestudy__in=matching),
-            F("award__stream__slug"),
-            F("award__stream__name"),
-            distinct_studies,
-        )
     if name == "year":
         year = Cast("year", CharField())
-        return rows(
-            CaseStudy.objects.filter(pk__in=matching).exclude(year__isnull=True),
-            year,
-            year,
-            Count("pk"),
-        )
-    raise ValueError(f"No facet {name}")
+        queryset = CaseStudy.objects.filter(pk__in=matching).exclude(year__isnull=True)
+        value = label = year
+        count = Count("pk")
+    elif name in _LINKED_FACETS:
+        link, value_path, label_path = _LINKED_FACETS[name]
+        queryset = link.objects.filter(casestudy__in=matching)
+        value, label = F(value_path), F(label_path)
+        count = Count("casestudy_id", distinct=True)
+    else:
+        raise ValueError(f"No facet {name}")
+    return (
+        queryset.annotate(facet=Value(name), value=value, label=label)
+        .values_list("facet", "value", "label")
+        .annotate(count=count)
+        .order_by()
+    )
 
 
 def _facets_from_rows(rows, criteria):
