@@ -10,7 +10,7 @@ a snippet of its text around the words found. Signed-in users can save a search
 from django.http import Http404
 from django.shortcuts import render
 
-from funding.views import paginate, pagination_links, remove_filter_href
+from boroughs.paging import paginate, pagination_links, remove_filter_href
 
 from . import selectors
 from .browse_forms import (

@@ -1,0 +1,81 @@
+"""GOV.UK pagination and filter links for every list page, on the floor all apps import."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+
+
+def paginate(request, object_list, per_page):
+    """The page the URL asks for, and a notice when that page does not exist.
+
+    A page that is not a number, or is past the end, is not an error worth a 404 on a
+    shared link: the nearest real page is shown with a notice saying so.
+    """
+    paginator = Paginator(object_list, per_page)
+    raw = request.GET.get("page", "").strip()
+    number, notice = 1, ""
+    if raw:
+        try:
+            number = int(raw)
+            if number < 1:
+                raise ValueError(raw)
+        except ValueError:
+            number = 1
+            notice = f"‘{raw[:20]}’ is not a page number, so you are seeing page 1."
+        else:
+            if number > paginator.num_pages:
+                notice = (
+                    f"There is no page {number}, so you are seeing the last page, "
+                    f"page {paginator.num_pages}."
+                )
+                number = paginator.num_pages
+    return paginator.page(number), notice
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None for an ellipsis
+    href: str = ""
+    current: bool = False
+
+
+def page_href(query, number):
+    """The current URL's query with another page number (page 1 has none)."""
+    query = query.copy()
+    query.pop("page", None)
+    if number > 1:
+        query["page"] = str(number)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def pagination_links(page, query):
+    """Previous, next and numbered links with ellipses, for templates/funding/_pagination.html."""
+    total = page.paginator.num_pages
+    if total <= 1:
+        return None
+    current = page.number
+    shown = sorted({1, total, current - 1, current, current + 1} & set(range(1, total + 1)))
+    items, previous = [], 0
+    for number in shown:
+        if number - previous > 1:
+            items.append(PageLink(number=None))
+        items.append(PageLink(number, page_href(query, number), number == current))
+        previous = number
+    return {
+        "previous": page_href(query, current - 1) if page.has_previous() else "",
+        "next": page_href(query, current + 1) if page.has_next() else "",
+        "items": items,
+    }
+
+
+def remove_filter_href(query, name, value=None):
+    """The current URL without one filter value (or the whole parameter), back on page 1."""
+    query = query.copy()
+    query.pop("page", None)
+    if value is None:
+        query.pop(name, None)
+    else:
+        query.setlist(name, [item for item in query.getlist(name) if item != str(value)])
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
