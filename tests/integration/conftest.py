@@ -159,7 +159,9 @@ def _postgres_database(worker_id):
     from psycopg2 import sql
 
     config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    name = f"svportal_itest_{worker_id}"
+    # Named after the test database's own, so that runs against differently named
+    # databases (several checkouts on one server) never drop each other's.
+    name = f"{config['NAME']}_itest_{worker_id}"
     connection = psycopg2.connect(
         host=config["HOST"],
         port=config["PORT"] or 5432,
