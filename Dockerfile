@@ -3,15 +3,13 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=svportal.settings.production
 WORKDIR /app
 
-# Dependencies first, so that a code change does not reinstall them.
-COPY pyproject.toml README.md ./
-COPY svportal ./svportal
-COPY boroughs ./boroughs
-COPY casestudies ./casestudies
-COPY actionplans ./actionplans
-COPY funding ./funding
-RUN pip install --no-cache-dir .
+# The locked dependencies first, exact versions checked against their hashes, so that a
+# code change does not reinstall them (this layer changes only with requirements/).
+COPY requirements/base.txt ./requirements/base.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
+# Then the code, and the portal itself without resolving anything more.
 COPY . .
+RUN pip install --no-cache-dir --no-deps --no-build-isolation .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input
 
 # The folders the volumes mount (docker-compose.yml): uploaded and exported files, and

@@ -4,16 +4,34 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check clean
+.PHONY: run test lint check clean lock
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# Exact versions with their hashes from the lock file, then the portal itself without
+# resolving anything (its build backend, setuptools, is in the lock too).
+$(STAMP): $(BIN)/python requirements/dev.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@$(BIN)/python -m pip check || { echo "The lock misses a dependency of pyproject.toml: run make lock."; exit 1; }
 	@touch $(STAMP)
+
+# The lock: requirements/base.txt (what production runs; the Dockerfile installs it) and
+# requirements/dev.txt (that plus the test tools, pinned to the same versions), with the
+# hashes of every file for every platform. Run after changing dependencies in
+# pyproject.toml; pins already in the lock are kept. To move every pin to the newest
+# allowed release: make lock LOCK_ARGS=--upgrade
+LOCK_ARGS ?=
+UV_COMPILE = $(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet $(LOCK_ARGS)
+
+## Regenerate the lock files after a dependency change in pyproject.toml
+lock: $(STAMP)
+	$(UV_COMPILE) pyproject.toml requirements/build.in -o requirements/base.txt
+	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev -c requirements/base.txt \
+		-o requirements/dev.txt
 
 ## Serve the portal with the real data on SQLite at http://127.0.0.1:8000
 run: $(STAMP)
