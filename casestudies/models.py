@@ -78,6 +78,8 @@ class Intervention(AgeRangeModel, SourcedModel):
         max_length=20, choices=EvidenceRating.choices, default=EvidenceRating.UNTESTED
     )
     evidence_url = models.URLField(blank=True)
+    #: The search document on PostgreSQL (core.search.index; casestudies/search.py).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = InterventionQuerySet.as_manager()
 
@@ -128,11 +130,10 @@ class CaseStudy(AgeRangeModel, SourcedModel):
         blank=True,
         related_name="+",
     )
-    #: PostgreSQL's weighted full-text document (casestudies/search.py), a cache of the
-    #: text: written by services.case_study_refresh_search_vector, cleared whenever the
-    #: text may have changed; while empty the search computes it on the fly. Indexed on
-    #: PostgreSQL by migration 0005 — GIN, and a partial index of the empty ones — not in
-    #: Meta.indexes, so that SQLite never sees a GIN index. Always empty on SQLite.
+    #: The search document on PostgreSQL (core.search.index; casestudies/search.py), a
+    #: cache of the text kept fresh whenever it or what it links to changes. GIN-indexed
+    #: by migration, not in Meta.indexes, so that SQLite never sees a GIN index; SQLite
+    #: keeps its documents in an FTS5 table and leaves this column empty.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = CaseStudyQuerySet.as_manager()

@@ -1,8 +1,8 @@
 """Reads for the case-study and intervention pages: search, facets with counts, related.
 
-Search is casestudies/search.py: full text, ranked, with snippets on PostgreSQL; a
-simpler match on SQLite; the same query syntax on both. With search words the results
-come most relevant first unless another order is asked for.
+Search is core.search, with what each record's document holds in casestudies/search.py:
+the same query language, synonyms, matching and snippets on PostgreSQL and SQLite. With
+search words the results come most relevant first unless another order is asked for.
 
 Facet counts are "disjunctive": the count beside a value is how many case studies
 match the search and every *other* active facet, plus that value. So the count beside
@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Lower
 
 from boroughs.models import Region
+from core.search import SearchQuery
 from funding.models import Award
 
 from . import search
@@ -87,7 +88,7 @@ class Facet:
 
 def search_words(q):
     """The words and phrases of a query, as the search reads them."""
-    parsed = search.parse_query(q)
+    parsed = search.parse_query(q).parsed
     return [term.text for term in (*parsed.terms, *parsed.excluded)]
 
 
@@ -198,7 +199,7 @@ class CaseStudySearch:
     results: object  # a queryset, ordered, ready to paginate
     facets: list  # of Facet, in the order the page shows them
     age_facet: Facet
-    parsed: search.ParsedQuery = field(default_factory=search.ParsedQuery)
+    parsed: SearchQuery = field(default_factory=SearchQuery)
 
     def snippet(self, case_study):
         """The case study's snippet for this search (safe HTML), or "" without one."""
@@ -212,14 +213,9 @@ def case_study_matching(queryset, q):
     return search.matching(queryset, search.CASE_STUDIES, search.parse_query(q))
 
 
-def case_study_ranked(queryset, q, *, headline=True):
-    """`queryset` annotated with `search_rank` and, on PostgreSQL's full text, the
-    `search_headline` that snippets are made from."""
-    parsed = search.parse_query(q)
-    queryset = search.with_rank(queryset, search.CASE_STUDIES, parsed)
-    if headline:
-        queryset = search.with_headline(queryset, search.CASE_STUDIES, parsed)
-    return queryset
+def case_study_ranked(queryset, q):
+    """`queryset` annotated with `search_rank` (snippets are cut from the rows shown)."""
+    return search.with_rank(queryset, search.CASE_STUDIES, search.parse_query(q))
 
 
 #: The facets of the page and the API, in the order they show them: (name, legend).
@@ -455,7 +451,7 @@ def _published_uses():
 class InterventionSearch:
     results: object
     facets: list
-    parsed: search.ParsedQuery = field(default_factory=search.ParsedQuery)
+    parsed: SearchQuery = field(default_factory=SearchQuery)
 
     def snippet(self, intervention):
         if not self.parsed:

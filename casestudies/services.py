@@ -5,7 +5,7 @@ editors change any case study, send it back to draft, publish and unpublish (rul
 Each service owns its transaction, checks permission and the version the writer read,
 and validates before saving. A stale edit — made from a version someone else has since
 changed — is refused with StaleEdit, never silently applied over the other person's change.
-Every write refreshes the case study's stored search document (search.py).
+Every write refreshes the search documents it touches once, as it ends (search.py).
 
 Saved searches: their owners save, change and delete them; the daily digest
 (saved_search_send_digest) e-mails each one's new matches, each match once.
@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from boroughs.roles import is_editor
+from core.search import deferred as search_documents_deferred
+from core.search import store_all
 
-from . import search, selectors
+from . import selectors
 from .browse_forms import saved_criteria
 from .models import CaseStudy, SavedSearch, SavedSearchMatch
 from .rules import drafts_for_any_borough
@@ -185,6 +187,7 @@ def _locked(case_study):
 
 
 @transaction.atomic
+@search_documents_deferred()
 def case_study_create_draft(*, acting_user, title, summary, boroughs, **fields):
     """A new draft for the given boroughs, written by an officer or lead of each (or an
     editor); returns it as saved."""
@@ -204,11 +207,11 @@ def case_study_create_draft(*, acting_user, title, summary, boroughs, **fields):
     case_study.boroughs.set(boroughs)
     for name, records in relations.items():
         getattr(case_study, name).set(records)
-    case_study_refresh_search_vector(case_study=case_study)
     return case_study
 
 
 @transaction.atomic
+@search_documents_deferred()
 def case_study_update(*, case_study, acting_user, expected_version, changes):
     """Change a case study's fields and boroughs, approaches and settings in one step;
     returns it as saved. Nothing changed, nothing saved: the version stays."""
@@ -244,7 +247,6 @@ def case_study_update(*, case_study, acting_user, expected_version, changes):
     current.save()
     for name, records in relations.items():
         getattr(current, name).set(records)
-    case_study_refresh_search_vector(case_study=current)
     return current
 
 
@@ -268,11 +270,11 @@ def _save_transition(current, status, **values):
     _claim_version(current.pk, current.version)
     current.version += 1
     current.save()
-    case_study_refresh_search_vector(case_study=current)
     return current
 
 
 @transaction.atomic
+@search_documents_deferred()
 def case_study_submit_for_review(*, case_study, acting_user, expected_version=None):
     """Draft → in review. The challenge, solution and impact must be written first.
 
@@ -297,6 +299,7 @@ def case_study_submit_for_review(*, case_study, acting_user, expected_version=No
 
 
 @transaction.atomic
+@search_documents_deferred()
 def case_study_return_to_draft(*, case_study, acting_user, expected_version=None):
     """In review → draft, so that its borough can change it again (editors)."""
     current = _transition(
@@ -312,6 +315,7 @@ def case_study_return_to_draft(*, case_study, acting_user, expected_version=None
 
 
 @transaction.atomic
+@search_documents_deferred()
 def case_study_publish(*, case_study, acting_user, expected_version=None):
     """In review → published, for everyone to read (editors)."""
     current = _transition(
@@ -327,6 +331,7 @@ def case_study_publish(*, case_study, acting_user, expected_version=None):
 
 
 @transaction.atomic
+@search_documents_deferred()
 def case_study_unpublish(*, case_study, acting_user, expected_version=None):
     """Published → draft: it leaves the public pages and API (editors)."""
     current = _transition(
@@ -344,19 +349,10 @@ def case_study_unpublish(*, case_study, acting_user, expected_version=None):
 # --- Search ----------------------------------------------------------------------------
 
 
-def case_study_refresh_search_vector(*, case_study):
-    """Store the case study's full-text document as it now stands (PostgreSQL; nothing
-    to do on SQLite). Call it after every write to a case study or what it links to."""
-    search.refresh_case_study_vectors(CaseStudy.objects.filter(pk=case_study.pk))
-
-
 def case_studies_refresh_search_vectors(*, missing_only=True):
-    """Store the document of every case study (by default only those without one, such
-    as newly loaded ones); returns how many. One UPDATE."""
-    case_studies = CaseStudy.objects.all()
-    if missing_only:
-        case_studies = case_studies.filter(search_vector__isnull=True)
-    return search.refresh_case_study_vectors(case_studies)
+    """Store the search document of every searchable record, of every app (by default
+    only those without one); returns how many."""
+    return store_all(missing_only=missing_only)
 
 
 # --- Saved searches --------------------------------------------------------------------

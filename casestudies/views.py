@@ -76,6 +76,7 @@ def case_study_list(request):
                 if key != selectors.RELEVANCE or criteria.q.strip()
             ],
             "snippets": bool(search.parsed),
+            "expanded_terms": search.parsed.expanded_terms,
             "saved_query": saved_query,
             "save_form": SavedSearchForm(
                 initial={"query": saved_query, "frequency": SavedSearch.Frequency.WEEKLY}
@@ -116,6 +117,7 @@ def intervention_list(request):
             "page_notice": page_notice,
             "active_filters": _active_filters(form, request.GET),
             "remove_search_href": remove_filter_href(request.GET, "q") if criteria.q else "",
+            "expanded_terms": search.parsed.expanded_terms,
         },
     )
 

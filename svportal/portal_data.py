@@ -32,7 +32,7 @@ from boroughs.models import (
     StockTakeQuestion,
 )
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
-from casestudies.services import case_studies_refresh_search_vectors
+from core import search
 from funding.models import Award, Funder, FundingStream
 
 
@@ -302,10 +302,11 @@ def load_portal_data(directory, *, refresh=False):
     """Load every fixture file in ``directory``; all or nothing. Returns a LoadReport."""
     documents = read_fixture_files(directory)
     with transaction.atomic():
-        report = _Loader(refresh=refresh).load(documents)
-        if report.changed:
-            # Loaded case studies become searchable, and rank fully, at once.
-            case_studies_refresh_search_vectors(missing_only=not refresh)
+        # Loaded records become searchable at once, each document stored once.
+        with search.deferred():
+            report = _Loader(refresh=refresh).load(documents)
+        # Records without a document (from before documents were kept) get theirs too.
+        search.store_all(missing_only=True)
         return report
 
 

@@ -135,10 +135,12 @@ class FullTextSearchFilter(PortalSearchFilter):
     each result's `search_rank`."""
 
     search_description = (
-        "Words to search for, in web-search syntax: every word must match (in any form: "
-        "'therapy' finds 'therapies' on PostgreSQL); put a phrase in \"quotes\"; -word "
-        "leaves out what mentions it; `or` between two words takes either. With q and no "
-        "ordering, the most relevant come first."
+        "Words to search for, in web-search syntax: every word must match, in any form "
+        "('therapy' finds 'therapies'; case, hyphens and British or American spelling do "
+        "not matter) or through the portal's synonyms ('A&E' also finds 'emergency "
+        'department\'); put a phrase in "quotes"; -word leaves out what mentions it; `or` '
+        "between two words takes either. With q and no ordering, the most relevant come "
+        "first."
     )
 
     def filter_queryset(self, request, queryset, view):

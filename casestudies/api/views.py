@@ -159,7 +159,6 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
         queryset = self.filter_queryset(self.get_queryset())
         facets, total = self.facets(queryset)
         parsed = parsed_query(request)
-        queryset = search.with_headline(queryset, self.searchable, parsed)
         page = self.paginator.with_facets(facets, total).paginate_queryset(
             queryset, request, view=self
         )

@@ -208,6 +208,8 @@ GRANTS_360_IDENTIFIER_PREFIX = env.str("SVPORTAL_360G_PREFIX", default="360G-svp
 
 # --- Real data --------------------------------------------------------------------
 PORTAL_FIXTURES_DIR = BASE_DIR / "fixtures"
+# Every search's synonyms, kept as data (core/search/synonyms.py).
+SVPORTAL_SEARCH_SYNONYMS = PORTAL_FIXTURES_DIR / "search_synonyms.toml"
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,128 @@
+"""How text becomes search tokens: the one analysis that documents and queries share.
+
+Every search in the portal (case studies, interventions, the portal-wide search, the
+API's `q`) reads text through `tokens`, on PostgreSQL and on SQLite alike, so the two
+databases index and search exactly the same tokens and only rank them differently:
+
+- Words are runs of letters and digits. Case and accents do not count ("Café" is "cafe").
+- Apostrophes join ("young people's" is "peoples", "don't" is "dont").
+- A hyphenated word is its parts *and* the parts joined: "trauma-informed" gives
+  "trauma", "informed" and "traumainformed", so "trauma informed", "trauma-informed" and
+  "traumainformed" all find it, and "co-ordinated" finds "coordinated".
+- Letters joined by "&" are one word: "A&E" is "ae", as are "R&D" and "B&Q".
+- American spellings become British ones (the breame package's word list): "organized"
+  is "organised", "behavior" "behaviour", "program" "programme".
+- Each word is stemmed by the Snowball English stemmer (Porter 2), as PostgreSQL's
+  english configuration stems: "lines" and "line" are "line", "therapies" "therapi".
+
+Stop words ("the", "of" …) are indexed, so that a quoted phrase matches exactly; a query
+leaves them out of its free words (see core.search.query).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+
+import snowballstemmer
+from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS
+
+#: A chunk of text searched as one: letters and digits, joined inside by apostrophes,
+#: hyphens or ampersands ("people's", "trauma-informed", "A&E").
+_CHUNK = re.compile(r"[^\W_]+(?:['’‘\-‐‑–&][^\W_]+)*")
+_APOSTROPHES = re.compile(r"['’‘]")
+_JOINERS = re.compile(r"[\-‐‑–&]")
+#: "&" joins initials into one word only when every part is this short (A&E, R&D).
+_INITIALS = 2
+
+#: PostgreSQL's English stop words (tsearch_data/english.stop).
+STOP_WORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what
+    which who whom this that these those am is are was were be been being have has had
+    having do does did doing a an the and but if or because as until while of at by for
+    with about against between into through during before after above below to from up
+    down in out on off over under again further then once here there when where why how
+    all any both each few more most other some such no nor not only own same so than too
+    very s t can will just don should now
+    """.split()
+)
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def _fold(word):
+    """Lower case, without accents."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@lru_cache(maxsize=50_000)
+def token(word):
+    """The token of one word (letters and digits only): folded, British, stemmed."""
+    word = _fold(word)
+    word = AMERICAN_ENGLISH_SPELLINGS.get(word, word)
+    return _stemmer.stemWord(word)
+
+
+def is_stop_word(word):
+    return _fold(word) in STOP_WORDS
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of text searched as one, where it is, and its tokens: `tokens` in the
+    order they are read (for phrases), `joined` the hyphenated whole, if any."""
+
+    start: int
+    end: int
+    words: tuple  # the words, folded, as typed: ("trauma", "informed")
+    tokens: tuple
+    joined: str | None = None
+
+    @property
+    def all_tokens(self):
+        return (*self.tokens, self.joined) if self.joined else self.tokens
+
+
+def chunks(text):
+    """The chunks of `text`, in order."""
+    for match in _CHUNK.finditer(text or ""):
+        raw = _APOSTROPHES.sub("", match.group(0))
+        parts = [part for part in _JOINERS.split(raw) if part]
+        if len(parts) > 1 and "&" in raw and all(len(part) <= _INITIALS for part in parts):
+            parts = ["".join(parts)]  # A&E: one word
+        words = tuple(_fold(part) for part in parts)
+        tokens = tuple(token(part) for part in parts)
+        joined = token("".join(parts)) if len(parts) > 1 else None
+        yield Chunk(match.start(), match.end(), words, tokens, joined)
+
+
+def token_variants(text, *, without_common_words=False):
+    """Every way `text`'s tokens can be read: each hyphenated word as its parts or as
+    one ("anti-social behaviour" is anti social behaviour, or antisocial behaviour);
+    common words left out if asked."""
+    options = []
+    for chunk in chunks(text):
+        if without_common_words and all(word in STOP_WORDS for word in chunk.words):
+            continue
+        options.append([chunk.tokens, (chunk.joined,)] if chunk.joined else [chunk.tokens])
+    return {tuple(t for part in combination for t in part) for combination in product(*options)}
+
+
+def tokens(text):
+    """The tokens of `text` in reading order, hyphenated words' joined forms left out."""
+    return [token_ for chunk in chunks(text) for token_ in chunk.tokens]
+
+
+def document(text):
+    """`text` as the space-separated tokens both databases index: every token in
+    order (so phrases stay adjacent), then the joined forms of hyphenated words."""
+    ordered, joined = [], []
+    for chunk in chunks(text):
+        ordered.extend(chunk.tokens)
+        if chunk.joined:
+            joined.append(chunk.joined)
+    return " ".join(ordered + joined)

@@ -1,0 +1,422 @@
+"""Search documents: stored per record, matched and ranked in the database.
+
+A searchable model has a `SearchIndex`: a function that gives each record's text by
+weight — A (its name or title) above B (its summary), C (the rest of its own text) and
+D (the text of what it links to) — which core.search.analysis turns into tokens. The
+same tokens are stored on both databases:
+
+- PostgreSQL: the model's `search_vector` column, a tsvector of the tokens under the
+  `simple` configuration (the analysis is done already), GIN-indexed by the migration
+  operation `SearchIndexStorage`; matched with @@ and ranked with ts_rank.
+- SQLite: an FTS5 table beside the model's (`<table>_fts`, columns a–d, rowid the
+  record's id), made by the same operation; matched with MATCH and ranked with bm25.
+  The model's `search_vector` column stays empty there.
+
+Documents are a cache of the records' text. Each app's search module refreshes a
+record's document when it or what it links to changes (its signal receivers only keep
+this cache fresh); `deferred()` gathers those refreshes and makes them once, at the end
+of a bulk load or a service's transaction.
+"""
+
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import reduce
+
+from django.contrib.postgres.search import SearchQuery as PgQuery
+from django.contrib.postgres.search import SearchRank, SearchVector
+from django.db import connections, router
+from django.db.migrations.operations.base import Operation
+from django.db.models import Expression, ExpressionWrapper, F, FloatField, IntegerField, Q, Value
+
+from . import analysis, snippets
+
+WEIGHT_NAMES = ("A", "B", "C", "D")
+#: ts_rank's default weights for A, B, C and D; bm25 is given the same.
+WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
+#: How much a match through a synonym counts, against one of what was typed.
+SYNONYM_WEIGHT = 0.25
+#: On SQLite, a word's occurrences in one weight's text count up to this.
+MAX_COUNTED = 5
+#: Records whose documents are written in one statement.
+BATCH = 500
+#: The PostgreSQL text-search configuration: `simple`, as the tokens arrive analysed.
+CONFIG = "simple"
+#: SQLite's tokenizer: splits on anything but letters and digits, which is all it sees.
+FTS5_TOKENIZE = "unicode61 remove_diacritics 0"
+
+
+def fts_table(db_table):
+    return f"{db_table}_fts"
+
+
+def _vendor(using):
+    return connections[using].vendor
+
+
+def _quote(using, name):
+    return connections[using].ops.quote_name(name)
+
+
+# --- The query, as each database reads it -----------------------------------------------------
+
+
+def _pg_match(match):
+    return PgQuery(
+        " ".join(match.tokens),
+        search_type="phrase" if match.adjacent else "plain",
+        config=CONFIG,
+    )
+
+
+def _pg_either(either):
+    return reduce(lambda left, right: left | right, [_pg_match(m) for m in either.all_matches])
+
+
+def _pg_clause(clause):
+    parts = [_pg_either(either) for either in clause.required]
+    parts += [~_pg_either(either) for either in clause.excluded]
+    return reduce(lambda left, right: left & right, parts)
+
+
+def postgresql_query(query):
+    """The expanded query as a tsquery expression (nested to_tsquery calls, each word a
+    parameter)."""
+    return reduce(lambda left, right: left | right, [_pg_clause(c) for c in query.clauses])
+
+
+def _fts_token(token):
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _fts_match(match):
+    if match.adjacent:
+        return '"' + " ".join(token.replace('"', '""') for token in match.tokens) + '"'
+    return "(" + " AND ".join(_fts_token(token) for token in match.tokens) + ")"
+
+
+def _fts_either(either):
+    return "(" + " OR ".join(_fts_match(match) for match in either.all_matches) + ")"
+
+
+def fts5_expression(eithers):
+    """Alternatives that must all match, as an FTS5 MATCH expression (every token quoted,
+    so nothing typed is read as FTS5 syntax)."""
+    return " AND ".join(_fts_either(either) for either in eithers)
+
+
+class Fts5RowIds(Expression):
+    """The ids of the records whose FTS5 row matches `expression` (all rows without
+    one), as a subquery for `pk__in`."""
+
+    output_field = IntegerField()
+
+    def __init__(self, table, expression=None):
+        super().__init__()
+        self.table, self.expression = table, expression
+
+    def as_sql(self, compiler, connection):
+        table = connection.ops.quote_name(self.table)
+        # The table is a model's, named in code; what was typed is only ever a parameter.
+        if self.expression is None:
+            return f"(SELECT rowid FROM {table})", ()  # noqa: S608
+        return f"(SELECT rowid FROM {table} WHERE {table} MATCH %s)", (self.expression,)  # noqa: S608
+
+
+class Fts5Rank(Expression):
+    """A rank like PostgreSQL's ts_rank for SQLite, whose bm25 weighs a word by how rare
+    it is and so, over a few hundred records, counts "county lines" as nothing.
+
+    Each alternative of the query scores, in each column (weight), the weight times how
+    often it appears there, counting up to MAX_COUNTED; alternatives from synonyms count
+    SYNONYM_WEIGHT as much. The sum s is scaled to s / (s + 1), between 0 and 1. The
+    words are counted in the outer record's FTS5 row (its stored tokens, space-separated),
+    a lookup by rowid."""
+
+    output_field = FloatField()
+
+    def __init__(self, table, scored):
+        """`scored`: (Match, factor) pairs."""
+        super().__init__()
+        self.table, self.scored = table, scored
+        self.pk = F("pk")
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        resolved = self.copy()
+        resolved.pk = self.pk.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return resolved
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, expressions):
+        (self.pk,) = expressions
+
+    @staticmethod
+    def _count(column, needle):
+        """How often ` needle ` appears in the column, its tokens each wrapped in spaces
+        of their own so that neighbouring matches are all counted."""
+        spaced = f"(' ' || replace({column}, ' ', '  ') || ' ')"
+        sql = f"((length({spaced}) - length(replace({spaced}, %s, ''))) / %s)"
+        return sql, [needle, len(needle)]
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        table = connection.ops.quote_name(self.table)
+        terms, params = [], []
+        for match, factor in self.scored:
+            units = [match.tokens] if match.adjacent else [(token,) for token in match.tokens]
+            for tokens in units:
+                needle = " " + "  ".join(tokens) + " "
+                for name in WEIGHT_NAMES:
+                    count_sql, count_params = self._count(name.lower(), needle)
+                    terms.append(f"min({count_sql}, {MAX_COUNTED}) * {WEIGHTS[name] * factor}")
+                    params += count_params
+        total = " + ".join(terms) or "0"
+        # The table is a model's, named in code; what was typed is only ever a parameter.
+        sql = (
+            f"COALESCE((SELECT ({total}) * 1.0 / (({total}) + 1.0) "  # noqa: S608
+            f"FROM {table} WHERE {table}.rowid = {pk_sql}), 0.0)"
+        )
+        return sql, (*params, *params, *pk_params)
+
+
+# --- An index ------------------------------------------------------------------------------------
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Refresh the documents asked for inside the block once, when it ends."""
+    if getattr(_deferred, "pending", None) is not None:  # inside another: it will refresh
+        yield
+        return
+    _deferred.pending = {}
+    try:
+        yield
+    except BaseException:
+        _deferred.pending = None  # the block failed: its writes are not to be indexed
+        raise
+    pending, _deferred.pending = _deferred.pending, None
+    for index, pks in pending.items():
+        index.store(index.model._default_manager.filter(pk__in=pks))
+
+
+#: Every index, by model label, for refreshing them all (the loader, the daily task).
+registry = {}
+
+
+@dataclass(frozen=True, eq=False)
+class SearchIndex:
+    """How one model is searched.
+
+    `documents(queryset)` yields (pk, {weight: text}) for the records of `queryset`, in a
+    fixed number of queries whatever their number; weights it leaves out are empty."""
+
+    model: type
+    documents: Callable
+    #: The fields a snippet is cut from, tried in order.
+    snippet_fields: tuple = ()
+    field: str = "search_vector"
+
+    def __post_init__(self):
+        registry[self.model._meta.label] = self
+
+    def _using(self, queryset=None):
+        return queryset.db if queryset is not None else router.db_for_write(self.model)
+
+    @property
+    def table(self):
+        return fts_table(self.model._meta.db_table)
+
+    # --- Writing -------------------------------------------------------------------------
+
+    def refresh(self, pks):
+        """Bring these records' documents up to date (now, or when `deferred()` ends)."""
+        pks = {pk for pk in pks if pk is not None}
+        if not pks:
+            return
+        pending = getattr(_deferred, "pending", None)
+        if pending is not None:
+            pending.setdefault(self, set()).update(pks)
+            return
+        self.store(self.model._default_manager.filter(pk__in=pks))
+
+    def store(self, queryset):
+        """Write the documents of the records of `queryset`. Returns how many."""
+        using = self._using(queryset)
+        count = 0
+        pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), BATCH):
+            batch = pks[start : start + BATCH]
+            rows = [
+                (pk, {name: analysis.document(text) for name, text in texts.items()})
+                for pk, texts in self.documents(
+                    self.model._default_manager.using(using).filter(pk__in=batch)
+                )
+            ]
+            if _vendor(using) == "postgresql":
+                self._store_postgresql(rows, using)
+            else:
+                self._store_fts5(batch, rows, using)
+            count += len(rows)
+        return count
+
+    def _store_postgresql(self, rows, using):
+        records = []
+        for pk, texts in rows:
+            record = self.model(pk=pk)
+            vectors = [
+                SearchVector(Value(texts.get(name, "")), weight=name, config=CONFIG)
+                for name in WEIGHT_NAMES
+            ]
+            setattr(record, self.field, reduce(lambda left, right: left + right, vectors))
+            records.append(record)
+        self.model._default_manager.using(using).bulk_update(records, [self.field])
+
+    def _store_fts5(self, batch, rows, using):
+        table = _quote(using, self.table)
+        marks = ", ".join("%s" for _ in batch)
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", batch)  # noqa: S608
+            cursor.executemany(
+                f"INSERT INTO {table} (rowid, a, b, c, d) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+                [[pk, *(texts.get(name, "") for name in WEIGHT_NAMES)] for pk, texts in rows],
+            )
+
+    def forget(self, pks):
+        """Drop deleted records' documents (SQLite's live apart from the records)."""
+        using = self._using()
+        pks = [pk for pk in pks if pk is not None]
+        if not pks or _vendor(using) == "postgresql":
+            return
+        table = _quote(using, self.table)
+        marks = ", ".join("%s" for _ in pks)
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", pks)  # noqa: S608
+
+    def missing(self, queryset):
+        """The records of `queryset` without a document."""
+        if _vendor(queryset.db) == "postgresql":
+            return queryset.filter(**{f"{self.field}__isnull": True})
+        return queryset.exclude(pk__in=Fts5RowIds(self.table))
+
+    # --- Reading -------------------------------------------------------------------------
+
+    def matching(self, queryset, query):
+        """The records of `queryset` that match `query` (a core.search.query.SearchQuery);
+        all of them if it is blank, none if it holds no word."""
+        if not query:
+            return queryset
+        if query.matches_nothing:
+            return queryset.none()
+        if _vendor(queryset.db) == "postgresql":
+            return queryset.filter(**{self.field: postgresql_query(query)})
+        conditions = []
+        for clause in query.clauses:
+            condition = Q()
+            if clause.required:
+                condition &= Q(pk__in=Fts5RowIds(self.table, fts5_expression(clause.required)))
+            for either in clause.excluded:
+                condition &= ~Q(pk__in=Fts5RowIds(self.table, fts5_expression([either])))
+            conditions.append(condition)
+        return queryset.filter(reduce(lambda left, right: left | right, conditions))
+
+    def rank(self, query, using):
+        """An expression for `search_rank`: higher is more relevant, 0 for no match.
+
+        What was typed ranks a record; synonyms count SYNONYM_WEIGHT as much, so that a
+        record found only through a synonym follows those that say what was typed."""
+        if not query or query.matches_nothing or not query.positive_matches:
+            return Value(0.0, output_field=FloatField())
+        if _vendor(using) == "sqlite":
+            scored = [
+                (match, factor)
+                for clause in query.clauses
+                for either in clause.required
+                for matches, factor in ((either.matches, 1.0), (either.synonyms, SYNONYM_WEIGHT))
+                for match in matches
+            ]
+            return Fts5Rank(self.table, scored)
+        weights = [WEIGHTS[name] for name in reversed(WEIGHT_NAMES)]
+        typed = SearchRank(F(self.field), postgresql_query(query.typed()), weights=weights)
+        if not query.widened:
+            return typed
+        widened = SearchRank(F(self.field), postgresql_query(query), weights=weights)
+        return ExpressionWrapper(typed + widened * Value(SYNONYM_WEIGHT), output_field=FloatField())
+
+    def ranked(self, queryset, query):
+        """`queryset` annotated with `search_rank`."""
+        return queryset.annotate(search_rank=self.rank(query, queryset.db))
+
+    def snippet(self, record, query):
+        """The record's snippet for `query`, as safe HTML."""
+        return snippets.snippet([getattr(record, name) for name in self.snippet_fields], query)
+
+
+def indexes():
+    return list(registry.values())
+
+
+def store_all(*, missing_only=True):
+    """Store the documents of every searchable model's records (by default only of
+    those without one); returns how many."""
+    count = 0
+    for index in indexes():
+        records = index.model._default_manager.all()
+        count += index.store(index.missing(records) if missing_only else records)
+    return count
+
+
+# --- Migrations ----------------------------------------------------------------------------------
+
+
+class SearchIndexStorage(Operation):
+    """Where a model's search documents live: on PostgreSQL a GIN index on its
+    `search_vector` column; on SQLite an FTS5 table beside it."""
+
+    reversible = True
+    reduces_to_sql = False
+
+    def __init__(self, db_table, field="search_vector"):
+        self.db_table, self.field = db_table, field
+
+    def deconstruct(self):
+        return self.__class__.__name__, [self.db_table], {"field": self.field}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    @property
+    def _gin_name(self):
+        return f"{self.db_table}_search_gin"[:63]
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        quote = schema_editor.quote_name
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {quote(self._gin_name)} "
+                f"ON {quote(self.db_table)} USING gin ({quote(self.field)})"
+            )
+        elif vendor == "sqlite":
+            schema_editor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {quote(fts_table(self.db_table))} "
+                f"USING fts5(a, b, c, d, tokenize='{FTS5_TOKENIZE}')"
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        quote = schema_editor.quote_name
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {quote(self._gin_name)}")
+        elif vendor == "sqlite":
+            schema_editor.execute(f"DROP TABLE IF EXISTS {quote(fts_table(self.db_table))}")
+
+    def describe(self):
+        return f"Search documents of {self.db_table}: GIN (PostgreSQL) or FTS5 (SQLite)"

@@ -1,0 +1,90 @@
+"""Snippets: the text around the words a search found, each found word marked.
+
+Cut in Python from the fields already fetched, for the rows a page shows only, and the
+same on both databases: a word is marked when its tokens (core.search.analysis) are
+among those searched for, synonyms included, so "organized" marks "organised" and
+"A&E" marks "hospital" where the synonym found it. Snippets are HTML: everything
+escaped, each run of marked words inside one <mark>.
+"""
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from . import analysis
+
+#: Snippet length, in words around the first match.
+SNIPPET_WORDS = 35
+
+_MARKDOWN = [
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](link) -> text
+    (re.compile(r"(\*\*|__|`)"), ""),
+    (re.compile(r"(?m)^\s*(#+|[-*+]|\d+\.)\s+"), ""),
+]
+_SPACE = re.compile(r"\s+")
+
+
+def plain(text):
+    """Markdown's marks removed and whitespace collapsed: a snippet is one line of text."""
+    for pattern, replacement in _MARKDOWN:
+        text = pattern.sub(replacement, text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _found(chunk, tokens):
+    return any(token in tokens for token in chunk.all_tokens)
+
+
+def _marked(text, spans):
+    """`text` escaped, the (start, end) spans in <mark>, neighbouring ones as one."""
+    merged = []
+    for start, end in spans:
+        if merged and not text[merged[-1][1] : start].strip():
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    html, position = [], 0
+    for start, end in merged:
+        html.append(escape(text[position:start]))
+        html.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    html.append(escape(text[position:]))
+    return mark_safe("".join(html))  # noqa: S308 - every piece escaped above
+
+
+def _window(text, start, end, words=SNIPPET_WORDS):
+    """(from, to, cut before, cut after): about `words` words of `text` around
+    text[start:end]."""
+    before = text[:start].split(" ")  # the last is the part of a word before the match
+    after = text[end:].split(" ")  # the first is the rest of the match's word
+    keep_before = min(len(before) - 1, words // 3)
+    keep_after = max(words - keep_before, 1)
+    begin = len(" ".join(before[: len(before) - 1 - keep_before]))
+    begin = begin + 1 if len(before) - 1 > keep_before else 0
+    finish = end + len(" ".join(after[:keep_after]))
+    return begin, finish, len(before) - 1 > keep_before, len(after) > keep_after
+
+
+def snippet(texts, query):
+    """The text around the first match in `texts` (tried in order), escaped, every match
+    in it marked; the start of the first text when none matches."""
+    texts = [plain(text) for text in texts if text and text.strip()]
+    if not texts:
+        return mark_safe("")  # noqa: S308 - nothing to escape
+    tokens = query.marked_tokens if query else frozenset()
+    for text in texts if tokens else ():
+        found = [chunk for chunk in analysis.chunks(text) if _found(chunk, tokens)]
+        if not found:
+            continue
+        begin, finish, cut_before, cut_after = _window(text, found[0].start, found[0].end)
+        spans = [
+            (chunk.start - begin, chunk.end - begin)
+            for chunk in found
+            if chunk.start >= begin and chunk.end <= finish
+        ]
+        html = _marked(text[begin:finish], spans)
+        return mark_safe(("… " if cut_before else "") + html + (" …" if cut_after else ""))  # noqa: S308
+    words = texts[0].split(" ")
+    cut = " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")
+    return mark_safe(escape(cut))  # noqa: S308 - escaped
