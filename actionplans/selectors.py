@@ -52,12 +52,13 @@ def items_for_history():
     return ActionItem.objects.select_related("source", "last_updated_by")
 
 
-def borough_plan_as_at(borough, day):
-    """The borough's plan that was active at the end of ``day``, as it stood then, or None.
+def borough_plan_as_at(borough, day, *, user):
+    """The borough's plan that was active at the end of ``day``, as it stood then, or None,
+    among the plans ``user`` may read (another borough's drafts are left out).
 
     Raises AsAtError for a day before the portal's record of any of the borough's plans.
     Five queries at any size: plans, their history, items, the items' history, themes."""
-    state = plans_as_at(plans_for_history().filter(borough=borough), day)
+    state = plans_as_at(plans_for_history().visible_to(user).filter(borough=borough), day)
     state.check_recorded()
     active = state.active
     if not active:

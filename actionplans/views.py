@@ -53,7 +53,7 @@ def plan_page(request, slug):
     then = None
     if day is not None:
         try:
-            then = borough_plan_as_at(borough, day)
+            then = borough_plan_as_at(borough, day, user=request.user)
         except AsAtError as error:
             as_at_form.refuse(error)
     if then is not None:
@@ -102,7 +102,9 @@ def _items_by_theme(plan):
 
 def item_page(request, pk):
     item = get_object_or_404(
-        ActionItem.objects.select_related("plan__borough", "theme", "last_updated_by", "source"),
+        ActionItem.objects.visible_to(request.user).select_related(
+            "plan__borough", "theme", "last_updated_by", "source"
+        ),
         pk=pk,
     )
     return render(
@@ -121,7 +123,10 @@ def item_page(request, pk):
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk):
     item = get_object_or_404(
-        ActionItem.objects.select_related("plan__borough", "plan__framework", "theme"), pk=pk
+        ActionItem.objects.visible_to(request.user).select_related(
+            "plan__borough", "plan__framework", "theme"
+        ),
+        pk=pk,
     )
     if not request.user.has_perm("actionplans.change_actionitem", item):
         raise PermissionDenied("Only the borough's lead can change this item.")

@@ -154,7 +154,8 @@ def _plan_figures(summaries, ids, today):
 def _plan_figures_as_at(summaries, ids, day):
     """Plans and items as they stood at the end of ``day``: five queries (plans, their
     history, items, the items' history, themes). Returns borough pk -> its items then."""
-    state = plans_as_at(plans_for_history().filter(borough__in=ids), day)
+    # Summaries are the same for everyone: a plan that is a draft now counts for nobody.
+    state = plans_as_at(plans_for_history().public().filter(borough__in=ids), day)
     state.check_recorded()
     active = state.active  # most recently refreshed first
     for plan in active:

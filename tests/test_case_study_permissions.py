@@ -23,6 +23,7 @@ from casestudies.services import (
     case_study_publish,
     case_study_submit_for_review,
 )
+from tests.roles import sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -93,15 +94,7 @@ def records():
 
 
 def sign_in(client, role):
-    if ROLES[role] is None:
-        return
-    user = get_user_model().objects.create_user(role.replace(" ", "-"))
-    kind, borough = ROLES[role]
-    if kind:
-        role_grant(
-            user=user, role=kind, borough=Borough.objects.get(slug=borough) if borough else None
-        )
-    client.force_login(user)
+    return sign_in_as(client, role, ROLES[role])
 
 
 def fingerprint():

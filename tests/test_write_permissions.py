@@ -1,20 +1,22 @@
 """The permission matrix: every role × own borough / other borough / anonymous × every write.
 
 Own borough is Westminster (the lead's or officer's); the other is Lambeth, given a plan
-here. Reads stay public, so a refused write is a 403 (or 401 without credentials), and
-the stored record is unchanged.
+here. Westminster also has a draft plan, which only Westminster's staff, analysts and
+editors can see. Reads of active plans stay public, so a refused write to one is a 403 (or
+401 without credentials); to anyone who cannot see the draft it does not exist (404, or a
+400 naming the plan for an item that names it). The stored records are unchanged.
 """
 
 import json
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actionplans.models import ActionItem, ActionPlan
+from boroughs.api.conventions.concurrency import etag_for
 from boroughs.models import Borough
-from boroughs.roles import role_grant
+from tests.roles import sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -46,35 +48,54 @@ def lambeth_plan():
 
 
 def sign_in(client, role):
-    if ROLES[role] is None:
-        return
-    user = get_user_model().objects.create_user(role.replace(" ", "-"))
-    kind, borough = ROLES[role]
-    if kind:
-        role_grant(
-            user=user, role=kind, borough=Borough.objects.get(slug=borough) if borough else None
-        )
-    client.force_login(user)
+    return sign_in_as(client, role, ROLES[role])
 
 
-def plan_of(borough):
-    return ActionPlan.objects.get(borough__slug=borough)
+DRAFT = "westminster draft"
+DRAFT_SLUG = "westminster-draft-plan-2026"
 
 
-def patch(client, url, body):
-    etag = client.get(url)["ETag"]
-    return client.patch(url, json.dumps(body), content_type="application/json", HTTP_IF_MATCH=etag)
+@pytest.fixture
+def westminster_draft():
+    westminster = ActionPlan.objects.get(borough__slug="westminster")
+    plan = ActionPlan.objects.create(
+        title="Westminster knife crime plan 2026 (draft)",
+        slug=DRAFT_SLUG,
+        borough=westminster.borough,
+        framework=westminster.framework,
+        status="draft",
+    )
+    ActionItem.objects.create(
+        plan=plan, theme=westminster.framework.themes.first(), slug="draft-first", title="First"
+    )
+    return plan
+
+
+def plan_of(target):
+    if target == DRAFT:
+        return ActionPlan.objects.get(slug=DRAFT_SLUG)
+    return ActionPlan.objects.get(borough__slug=target, status="active")
+
+
+def borough_of(target):
+    return plan_of(target).borough.slug
+
+
+def patch(client, url, instance, body):
+    # The current ETag, as if read: even knowing it, a refused write changes nothing.
+    return client.patch(
+        url, json.dumps(body), content_type="application/json", HTTP_IF_MATCH=etag_for(instance)
+    )
 
 
 def write_item(client, borough):
     item = plan_of(borough).items.exclude(status="complete").first()
-    return patch(client, f"/api/v1/action-items/{item.pk}/", {"progress": 55})
+    return patch(client, f"/api/v1/action-items/{item.pk}/", item, {"progress": 55})
 
 
 def write_plan(client, borough):
-    return patch(
-        client, f"/api/v1/action-plans/{plan_of(borough).slug}/", {"overseen_by": "Changed"}
-    )
+    plan = plan_of(borough)
+    return patch(client, f"/api/v1/action-plans/{plan.slug}/", plan, {"overseen_by": "Changed"})
 
 
 def add_item(client, borough):
@@ -86,14 +107,15 @@ def add_item(client, borough):
     )
 
 
-def create_plan(client, borough):
+def create_plan(client, target):
     return client.post(
         "/api/v1/action-plans/",
         json.dumps(
             {
-                "borough": borough,
+                "borough": borough_of(target),
                 "framework": "mopac-knife-crime-strategy-2017",
                 "title": "A new plan",
+                "status": "draft" if target == DRAFT else "active",
             }
         ),
         content_type="application/json",
@@ -125,15 +147,25 @@ SUCCESS = {
 }
 
 
-def expected(role, borough, write):
+#: Who can see Westminster's draft plan: its staff, analysts and editors.
+SEES_THE_DRAFT = {"officer of own", "lead of own", "analyst", "editor"}
+
+
+def expected(role, target, write):
     if role == "anonymous":
         return HTTPStatus.UNAUTHORIZED
+    borough = "westminster" if target == DRAFT else target
     allowed = (
         role == "editor"
         or (role == "lead of own" and borough == "westminster")
         or (role == "lead of other" and borough == "lambeth")
     )
-    return SUCCESS[write] if allowed else HTTPStatus.FORBIDDEN
+    if allowed:
+        return SUCCESS[write]
+    if target == DRAFT and role not in SEES_THE_DRAFT and write != "create a plan":
+        # As for a plan that does not exist: the item names an unknown plan.
+        return HTTPStatus.BAD_REQUEST if write == "add an item" else HTTPStatus.NOT_FOUND
+    return HTTPStatus.FORBIDDEN
 
 
 def fingerprint():
@@ -146,13 +178,13 @@ def fingerprint():
 
 
 @pytest.mark.parametrize("write", list(WRITES))
-@pytest.mark.parametrize("borough", ["westminster", "lambeth"])
+@pytest.mark.parametrize("target", ["westminster", "lambeth", DRAFT])
 @pytest.mark.parametrize("role", list(ROLES))
-def test_permission_matrix(client, lambeth_plan, role, borough, write):
+def test_permission_matrix(client, lambeth_plan, westminster_draft, role, target, write):
     sign_in(client, role)
     before = fingerprint()
-    response = WRITES[write](client, borough)
-    want = expected(role, borough, write)
+    response = WRITES[write](client, target)
+    want = expected(role, target, write)
     assert response.status_code == want, response.content
     if want >= HTTPStatus.BAD_REQUEST:
         assert response.json()["status"] == want

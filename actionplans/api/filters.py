@@ -42,7 +42,12 @@ class ActionItemFilter(PortalFilterSet):
     borough = ExistingSlugFilter(
         field_name="plan__borough__slug", model=Borough, label="Borough slug."
     )
-    plan = ExistingSlugFilter(field_name="plan__slug", model=ActionPlan, label="Plan slug.")
+    plan = ExistingSlugFilter(
+        field_name="plan__slug",
+        model=ActionPlan,
+        visible_to=ActionPlan.objects.visible_to,
+        label="Plan slug.",
+    )
     theme = ExistingSlugFilter(field_name="theme__slug", model=Theme, label="Theme slug.")
     status = django_filters.ChoiceFilter(choices=ItemStatus.choices)
     lead_agency = django_filters.CharFilter(

@@ -163,10 +163,19 @@ class TimelineEntrySerializer(serializers.Serializer):
         return serializer(entry["record"]).data
 
 
+class VisiblePlanField(serializers.SlugRelatedField):
+    """A plan by slug, among those the requesting user may read: another borough's draft is
+    as unknown as a plan that does not exist."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return ActionPlan.objects.visible_to(getattr(request, "user", None))
+
+
 class ActionItemWriteSerializer(serializers.Serializer):
     """What a lead may send to create or change an item."""
 
-    plan = serializers.SlugRelatedField(
+    plan = VisiblePlanField(
         slug_field="slug",
         queryset=ActionPlan.objects.all(),
         required=False,

@@ -194,6 +194,10 @@ class ActionPlanViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     def extra_parameters(self):
         return ("as_at",) if self.action == "retrieve" else ()
 
+    def get_queryset(self):
+        # Another borough's draft is not found, for reading and writing alike.
+        return super().get_queryset().visible_to(self.request.user)
+
     @extend_schema(parameters=[AS_AT_PLAN], responses=ActionPlanDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
         day = requested_as_at(request)
@@ -203,6 +207,11 @@ class ActionPlanViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
             then = plan_as_at(self.get_object(), day)
         except AsAtError as error:
             raise refused_as_at(error) from error
+        if not request.user.has_perm("actionplans.view_actionplan", then.plan):
+            # Public now, but a draft then: only its borough's staff saw it as it stood.
+            raise ValidationError(
+                {"as_at": ["On that day the plan was a draft, which only its borough can see."]}
+            )
         then.plan.item_count = len(then.items)
         # No ETag: a plan as it stood on an earlier day is not a version to change from.
         return Response(
@@ -332,6 +341,10 @@ class ActionItemViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     def extra_parameters(self):
         return ("as_at",) if self.action == "list" else ()
 
+    def get_queryset(self):
+        # The items of another borough's draft plan are not found, for reading and writing.
+        return super().get_queryset().visible_to(self.request.user)
+
     @extend_schema(parameters=[AS_AT_ITEMS], responses=ActionItemAsAtSerializer(many=True))
     def list(self, request, *args, **kwargs):
         day = requested_as_at(request)
@@ -370,7 +383,7 @@ class ActionItemViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         for name in ("borough", "plan", "theme"):
             if values.get(name):  # a slug that names nothing is a 400, as without as_at
                 filterset.filters[name].filter(ActionItem.objects.none(), values[name])
-        plans = ActionPlan.objects.all()
+        plans = ActionPlan.objects.visible_to(request.user)
         if values.get("plan"):
             plans = plans.filter(slug=values["plan"])
         if values.get("borough"):
@@ -379,15 +392,25 @@ class ActionItemViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
             items = items_of_plans_as_at(plans, day)
         except AsAtError as error:
             raise refused_as_at(error) from error
+        readable = {}
+        for item in items:
+            if item.plan_id not in readable:  # the plan's status then may have been draft
+                readable[item.plan_id] = request.user.has_perm(
+                    "actionplans.view_actionplan", item.plan
+                )
         terms = PortalSearchFilter().get_search_terms(request)
-        items = [item for item in items if _matches(item, values, terms, self.search_fields, day)]
+        items = [
+            item
+            for item in items
+            if readable[item.plan_id] and _matches(item, values, terms, self.search_fields, day)
+        ]
         ordering = StrictOrderingFilter().get_ordering(request, self.get_queryset(), self)
         # The default order first, so that ties fall as they do without as_at.
         return order_records(items, [*(ordering or []), *self.ordering])
 
     @extend_schema(request=ActionItemWriteSerializer, responses={201: ActionItemSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = ActionItemWriteSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         note = values.pop("note", "")

@@ -341,10 +341,21 @@ def test_a_plan_activated_after_the_day_was_not_the_active_plan(client):
     assert list(page_items(response)) == ["youth-hubs"]
 
     detail = f"/api/v1/action-plans/{plan.slug}/"
+    assert client.get(detail, {"as_at": "2020-05-01"}).json()["status"] == "active"
+    # While it was a draft, only Lambeth's staff (and analysts and editors) saw it.
+    refused = client.get(detail, {"as_at": "2020-04-30"})
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert refused.json()["errors"] == {
+        "as_at": ["On that day the plan was a draft, which only its borough can see."]
+    }
+    items = client.get("/api/v1/action-items/", {"plan": plan.slug, "as_at": "2020-04-30"})
+    assert items.json()["count"] == 0
+    client.force_login(lead)
     assert client.get(detail, {"as_at": "2020-04-30"}).json()["status"] == "draft"
     assert client.get(detail, {"as_at": "2020-01-31"}).json()["item_count"] == 0
     assert client.get(detail, {"as_at": "2020-02-01"}).json()["item_count"] == 1
-    assert client.get(detail, {"as_at": "2020-05-01"}).json()["status"] == "active"
+    items = client.get("/api/v1/action-items/", {"plan": plan.slug, "as_at": "2020-04-30"})
+    assert [item["slug"] for item in items.json()["results"]] == ["youth-hubs"]
 
 
 # --- Days the portal cannot show ---------------------------------------------------------------

@@ -153,10 +153,13 @@ class ListingKind(ExportKind):
     def queryset(self, filters, owner):
         params = query_dict(filters)
         self.check_parameters(params)
-        filterset = self.filterset_class(params, queryset=self.base_queryset(owner))
+        # As the owner's own request would be: filters know only of what they may see.
+        request = SimpleNamespace(query_params=params, user=owner)
+        filterset = self.filterset_class(
+            params, queryset=self.base_queryset(owner), request=request
+        )
         if not filterset.is_valid():
             raise ExportSpecError(_plain(filterset.errors))
-        request = SimpleNamespace(query_params=params)
         view = self.viewset_class()
         try:
             queryset = filterset.qs
@@ -191,6 +194,10 @@ class ActionItemsKind(ListingKind):
     viewset_class = ActionItemViewSet
     serializer_class = ActionItemViewSet.serializer_class
     filterset_class = ActionItemViewSet.filterset_class
+
+    def base_queryset(self, owner):
+        # As the owner would see them in the API: draft plans' items only for those allowed.
+        return super().base_queryset(owner).visible_to(owner)
 
 
 class CaseStudiesKind(ListingKind):

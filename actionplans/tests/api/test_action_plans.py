@@ -4,10 +4,12 @@ import datetime as dt
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from actionplans.models import ActionPlan, Framework
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
 from boroughs.models import Borough, Partnership
+from boroughs.roles import role_grant
 from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +26,18 @@ def csv_text(response):
 
 
 @pytest.fixture
+def analyst_signed_in(client):
+    """The client signed in as an analyst, who reads every plan, drafts included."""
+    user = get_user_model().objects.create_user("plans-analyst")
+    role_grant(user=user, role="analyst")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def more_plans():
-    """Redbridge's superseded plan (3 items) and a Sussex partnership's draft plan (no borough)."""
+    """Redbridge's superseded plan (3 items) and a Sussex partnership's draft plan (no borough).
+    The draft is visible only to analysts, editors and the partnership's boroughs' staff."""
     redbridge = ActionPlanFactory(
         slug="redbridge-serious-violence-plan-2018",
         title="Redbridge Serious Violence Plan",
@@ -77,24 +89,24 @@ def test_the_real_data_has_westminsters_plan(client):
         ({"q": "Redbridge"}, {"redbridge"}),
     ],
 )
-def test_filters_return_the_matching_plans(client, more_plans, params, expected):
+def test_filters_return_the_matching_plans(client, analyst_signed_in, more_plans, params, expected):
     expected_slugs = {more_plans.get(name, name) for name in expected}
     assert set(slugs(client.get(URL, params))) == expected_slugs
 
 
-def test_ordering_by_title_both_ways(client, more_plans):
+def test_ordering_by_title_both_ways(client, analyst_signed_in, more_plans):
     by_title = [more_plans["redbridge"], more_plans["sussex"], WESTMINSTER]
     assert slugs(client.get(URL, {"ordering": "title"})) == by_title
     assert slugs(client.get(URL, {"ordering": "-title"})) == by_title[::-1]
 
 
-def test_ordering_by_last_refreshed_both_ways(client, more_plans):
+def test_ordering_by_last_refreshed_both_ways(client, analyst_signed_in, more_plans):
     oldest_first = [more_plans["redbridge"], WESTMINSTER, more_plans["sussex"]]
     assert slugs(client.get(URL, {"ordering": "last_refreshed_on"})) == oldest_first
     assert slugs(client.get(URL, {"ordering": "-last_refreshed_on"})) == oldest_first[::-1]
 
 
-def test_paging(client, more_plans):
+def test_paging(client, analyst_signed_in, more_plans):
     first = client.get(URL, {"page_size": "2", "ordering": "title"}).json()
     assert first["count"] == 3
     assert len(first["results"]) == 2
@@ -106,7 +118,7 @@ def test_paging(client, more_plans):
     assert_invalid(client.get(URL, {"page_size": "1.5"}), "page_size")
 
 
-def test_modified_after(client, more_plans):
+def test_modified_after(client, analyst_signed_in, more_plans):
     ActionPlan.objects.update(modified_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     ActionPlan.objects.filter(slug=WESTMINSTER).update(
         modified_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
@@ -145,7 +157,7 @@ def test_detail_of_westminsters_plan(client):
     assert body["source"]["key"] == "westminster-knife-crime-scrutiny-2019"
 
 
-def test_item_counts_are_per_plan(client, more_plans):
+def test_item_counts_are_per_plan(client, analyst_signed_in, more_plans):
     counts = {row["slug"]: row["item_count"] for row in client.get(URL).json()["results"]}
     assert counts == {WESTMINSTER: 40, more_plans["redbridge"]: 3, more_plans["sussex"]: 0}
     assert client.get(f"{URL}{more_plans['redbridge']}/").json()["item_count"] == 3
@@ -192,7 +204,7 @@ def test_csv_of_westminsters_plan(client):
     assert row["item_count"] == "40"
 
 
-def test_csv_honours_the_filters(client, more_plans):
+def test_csv_honours_the_filters(client, analyst_signed_in, more_plans):
     rows = csv_rows(client.get(URL, {"format": "csv", "status": "superseded"}))
     assert [row["slug"] for row in rows] == [more_plans["redbridge"]]
     assert rows[0]["item_count"] == "3"
@@ -204,7 +216,9 @@ def test_csv_honours_the_filters(client, more_plans):
     ]
 
 
-def test_csv_keeps_each_rows_partnership_whatever_comes_first(client, more_plans):
+def test_csv_keeps_each_rows_partnership_whatever_comes_first(
+    client, analyst_signed_in, more_plans
+):
     """The columns come from the serializer, not from whichever row happens to be first."""
     rows = csv_rows(client.get(URL, {"format": "csv", "ordering": "title"}))
     assert rows[0]["slug"] == more_plans["redbridge"]  # no partnership

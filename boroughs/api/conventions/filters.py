@@ -96,19 +96,27 @@ class ExistingSlugFilter(django_filters.CharFilter):
     nothing is a 400, never a silently empty result.
 
     ``model`` is the model whose ``to_field`` values are valid; ``field_name`` is the
-    lookup path from the filtered model to that value.
+    lookup path from the filtered model to that value. ``visible_to``, when given, is
+    ``f(user) -> queryset`` of the records the requesting user may know of (the filterset's
+    request's user, None without one): any other value names nothing, as if it did not exist.
     """
 
-    def __init__(self, *args, model, to_field="slug", **kwargs):
+    def __init__(self, *args, model, to_field="slug", visible_to=None, **kwargs):
         self.related_model = model
         self.to_field = to_field
+        self.visible_to = visible_to
         kwargs.setdefault("distinct", True)
         super().__init__(*args, **kwargs)
+
+    def known_records(self):
+        if self.visible_to is None:
+            return self.related_model._default_manager.all()
+        return self.visible_to(getattr(getattr(self.parent, "request", None), "user", None))
 
     def filter(self, queryset, value):
         if value in (None, ""):
             return queryset
-        if not self.related_model._default_manager.filter(**{self.to_field: value}).exists():
+        if not self.known_records().filter(**{self.to_field: value}).exists():
             name = self.related_model._meta.verbose_name
             raise ValidationError({self.field_name_for_errors: [f"There is no {name} “{value}”."]})
         return super().filter(queryset, value)
