@@ -61,6 +61,11 @@ def export_new(request):
             form.add_export_errors(error.errors)
         except services.TooManyExports as error:
             form.add_error(None, str(error))
+        except services.ExportsUnavailable as error:
+            form.add_error(None, str(error))
+            response = _page(request, form, status=HTTPStatus.SERVICE_UNAVAILABLE)
+            response["Retry-After"] = str(error.retry_after)
+            return response
         else:
             job.refresh_from_db()  # with no broker configured it has already run
             if job.status == ExportJob.Status.DONE:

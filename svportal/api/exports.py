@@ -45,6 +45,16 @@ class TooManyRequests(APIException):
     default_detail = "You have too many exports running."
 
 
+class ExportsUnavailable(APIException):
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    default_code = "unavailable"
+    default_detail = "Exports cannot be started at the moment."
+
+    def __init__(self, detail=None, *, wait):
+        super().__init__(detail)
+        self.wait = wait  # DRF's handler turns it into Retry-After
+
+
 class ExportSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(
         choices=ExportJob.Status.choices,
@@ -188,7 +198,14 @@ class ExportViewSet(
     @extend_schema(
         summary="Start an export",
         request=ExportRequestSerializer,
-        responses={202: ExportSerializer},
+        responses={
+            202: ExportSerializer,
+            429: OpenApiResponse(description="You have too many exports queued or running."),
+            503: OpenApiResponse(
+                description="The task queue does not answer: nothing was saved. Try again "
+                "after Retry-After seconds."
+            ),
+        },
     )
     def create(self, request, *args, **kwargs):
         body = ExportRequestSerializer(data=request.data)
@@ -204,6 +221,8 @@ class ExportViewSet(
             raise ValidationError(error.errors) from error
         except services.TooManyExports as error:
             raise TooManyRequests(str(error)) from error
+        except services.ExportsUnavailable as error:
+            raise ExportsUnavailable(str(error), wait=error.retry_after) from error
         job.refresh_from_db()  # with no broker it has already run
         data = ExportSerializer(job, context=self.get_serializer_context()).data
         return Response(data, status=HTTPStatus.ACCEPTED, headers={"Location": data["url"]})

@@ -10,12 +10,15 @@ Each source yields two shapes of the same rows: ``records`` (the API's JSON obje
 JSON) and ``table`` (flat rows with fixed columns, for CSV and XLSX).
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -423,9 +426,44 @@ def exports_downloadable_by(user):
     return ExportJob.objects.filter(owner=user)
 
 
-def active_exports_count(user, since):
-    return ExportJob.objects.filter(
-        owner=user,
-        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
-        created_at__gte=since,
-    ).count()
+# --- Exports whose worker has stopped -------------------------------------------------------
+#
+# A run beats (ExportJob.heartbeat_at) while it writes; a queued job's heartbeat_at is when it
+# was queued. A run silent for SVPORTAL_EXPORT_STALL_SECONDS has lost its worker; a job queued
+# for SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS has found none.
+
+
+def _last_sign_of_life():
+    return Coalesce("heartbeat_at", "started_at", "created_at")
+
+
+def stalled_exports(now):
+    """Running exports whose run has stopped beating."""
+    cutoff = now - dt.timedelta(seconds=settings.SVPORTAL_EXPORT_STALL_SECONDS)
+    return ExportJob.objects.alias(alive=_last_sign_of_life()).filter(
+        status=ExportJob.Status.RUNNING, alive__lt=cutoff
+    )
+
+
+def exports_waiting_too_long(now):
+    """Queued exports no worker has started in time."""
+    cutoff = now - dt.timedelta(seconds=settings.SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS)
+    return ExportJob.objects.alias(alive=_last_sign_of_life()).filter(
+        status=ExportJob.Status.QUEUED, alive__lt=cutoff
+    )
+
+
+def active_exports_count(user, now):
+    """The user's exports that are queued (and not waiting too long) or running (and alive):
+    what counts against SVPORTAL_EXPORT_MAX_ACTIVE. One whose worker died never does."""
+    stall = now - dt.timedelta(seconds=settings.SVPORTAL_EXPORT_STALL_SECONDS)
+    queue = now - dt.timedelta(seconds=settings.SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS)
+    return (
+        ExportJob.objects.alias(alive=_last_sign_of_life())
+        .filter(owner=user)
+        .filter(
+            Q(status=ExportJob.Status.QUEUED, alive__gte=queue)
+            | Q(status=ExportJob.Status.RUNNING, alive__gte=stall)
+        )
+        .count()
+    )

@@ -1,9 +1,14 @@
-"""Writes for exports: start one, run it, and delete what has expired.
+"""Writes for exports: start one, run it, rescue one whose worker died, and delete what has
+expired.
 
-A run is safe to repeat. The task is acknowledged late, so when a worker dies mid-run the
-broker delivers it again; the next run starts the file afresh (progress back to 0), writes
-it to a temporary file beside the final one and renames it into place atomically, so a
-reader never sees half a file and a repeated run leaves exactly one.
+A run is safe to repeat. It beats while it writes (the job's heartbeat_at); when its worker
+dies, the silence is noticed within minutes by the reaper (exports_reap_stalled, run by
+beat), which queues the export again — or, after SVPORTAL_EXPORT_MAX_ATTEMPTS runs, fails it
+with a message. The task is also acknowledged late, so the broker delivers it again after
+its visibility timeout; a delivery that finds the export done, or being run by a live
+worker, does nothing. A run starts the file afresh (progress back to 0), writes it to a
+temporary file beside the final one and renames it into place atomically, so a reader never
+sees half a file and a repeated run leaves exactly one.
 """
 
 import datetime as dt
@@ -26,7 +31,9 @@ from .selectors import (
     active_exports_count,
     export_source,
     exports_downloadable_by,
+    exports_waiting_too_long,
     query_dict,
+    stalled_exports,
 )
 from .writers import write_csv, write_json, write_json_document, write_xlsx
 
@@ -37,8 +44,6 @@ Format = ExportJob.Format
 
 #: The prefix of files being written; the cleanup removes those a dead worker left.
 PART_PREFIX = ".part-"
-#: How long a queued or running export counts against a user's limit.
-ACTIVE_WINDOW = dt.timedelta(hours=6)
 ERROR_LIMIT = 500
 
 
@@ -47,6 +52,19 @@ class TooManyExports(Exception):
         super().__init__(
             f"You have {limit} exports queued or running. Wait for one to finish, "
             "then start another."
+        )
+
+
+class ExportsUnavailable(Exception):
+    """The broker does not answer: nothing is recorded, and the user is asked to retry."""
+
+    #: Seconds after which trying again is worthwhile (the Retry-After header).
+    retry_after = 60
+
+    def __init__(self):
+        super().__init__(
+            "Exports cannot be started at the moment. Nothing has been saved: try again "
+            "in a few minutes."
         )
 
 
@@ -125,8 +143,10 @@ def export_job_create(*, owner, kind, format, filters):
     """Record an export and queue its task once the record is committed."""
     cleaned = check_export_request(owner=owner, kind=kind, format=format, filters=filters)
     limit = settings.SVPORTAL_EXPORT_MAX_ACTIVE
-    if active_exports_count(owner, timezone.now() - ACTIVE_WINDOW) >= limit:
+    if active_exports_count(owner, timezone.now()) >= limit:
         raise TooManyExports(limit)
+    if not broker_answers():
+        raise ExportsUnavailable()
     with transaction.atomic():
         job = ExportJob(
             owner=owner,
@@ -134,11 +154,29 @@ def export_job_create(*, owner, kind, format, filters):
             format=format,
             filters=cleaned,
             file_token=secrets.token_urlsafe(32),
+            heartbeat_at=timezone.now(),
         )
         job.full_clean()
         job.save()
         transaction.on_commit(lambda: export_job_enqueue(job.pk))
     return job
+
+
+def broker_answers():
+    """Whether the task queue can take a task now: always, when tasks run eagerly; else
+    whether the broker accepts a connection (at once, without retrying)."""
+    from .tasks import run_export
+
+    app = run_export.app
+    if app.conf.task_always_eager:
+        return True
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=0)
+    except Exception as error:  # kombu raises the transport's own errors
+        logger.warning("The task broker does not answer (%s): exports wait", error)
+        return False
+    return True
 
 
 def export_job_enqueue(job_id):
@@ -165,20 +203,37 @@ def export_job_enqueue(job_id):
 
 class ProgressReport:
     """Saves progress as rows are written: at each new whole per cent, so at most a hundred
-    small updates whatever the size (and 99% at most until the file is in place)."""
+    small updates whatever the size (and 99% at most until the file is in place) — and
+    beats, with the progress or every SVPORTAL_EXPORT_HEARTBEAT_SECONDS, so that a run whose
+    worker has died is noticed by its silence."""
 
     def __init__(self, job, total):
         self.job = job
         self.total = total
         self.percent = 0
+        self.last_beat = time.monotonic()
 
     def __call__(self, rows):
-        if not self.total:
-            return
-        percent = min(99, rows * 100 // self.total)
-        if percent > self.percent:
-            self.percent = percent
-            _this_run(self.job).update(progress=percent, rows_written=rows)
+        changes = {}
+        if self.total:
+            percent = min(99, rows * 100 // self.total)
+            if percent > self.percent:
+                self.percent = percent
+                changes = {"progress": percent, "rows_written": rows}
+        if (
+            changes
+            or time.monotonic() - self.last_beat >= settings.SVPORTAL_EXPORT_HEARTBEAT_SECONDS
+        ):
+            self.beat(**changes)
+
+    def beat(self, **changes):
+        self.last_beat = time.monotonic()
+        _this_run(self.job).update(heartbeat_at=timezone.now(), **changes)
+
+
+class RunOvertaken(Exception):
+    """A later run has taken the job over (its worker was taken for dead): this run's file
+    is not put in place."""
 
 
 def _this_run(job):
@@ -199,12 +254,18 @@ def _claim(job_id):
             logger.info("Export %s is already %s; nothing to do", job_id, job.status)
             return None
         if job.status == Status.RUNNING:
+            if not stalled_exports(timezone.now()).filter(pk=job.pk).exists():
+                # Delivered again while a live worker still writes it: leave it to that one.
+                logger.info("Export %s is being written by a live worker; nothing to do", job_id)
+                return None
             logger.warning(
                 "Export %s was running when its worker stopped; starting it again (attempt %s)",
                 job_id,
                 job.attempts + 1,
             )
-            # What the stopped run left half-written is of no use to anyone.
+        if job.attempts:
+            # What an earlier run left half-written (its worker died, or it was queued again
+            # by the reaper) is of no use to anyone.
             for leftover in export_dir().glob(f"{PART_PREFIX}{job.file_token}-*"):
                 leftover.unlink(missing_ok=True)
         job.status = Status.RUNNING
@@ -212,9 +273,17 @@ def _claim(job_id):
         job.progress = 0
         job.rows_written = 0
         job.error = ""
-        job.started_at = timezone.now()
+        job.started_at = job.heartbeat_at = timezone.now()
         job.save(
-            update_fields=["status", "attempts", "progress", "rows_written", "error", "started_at"]
+            update_fields=[
+                "status",
+                "attempts",
+                "progress",
+                "rows_written",
+                "error",
+                "started_at",
+                "heartbeat_at",
+            ]
         )
     return ExportJob.objects.select_related("owner").get(pk=job_id)
 
@@ -226,8 +295,12 @@ def export_job_run(job_id):
         return None
     try:
         source = export_source(job)
-        _this_run(job).update(total_rows=source.total)
-        rows, size = write_export_file(job, source, on_row=ProgressReport(job, source.total))
+        progress = ProgressReport(job, source.total)
+        progress.beat(total_rows=source.total)
+        rows, size = write_export_file(job, source, on_row=progress)
+    except RunOvertaken:
+        logger.warning("Export %s was taken over by a later run; this run stops", job.pk)
+        return ExportJob.objects.get(pk=job.pk)
     except Exception as error:
         logger.exception("Export %s failed", job.pk)
         message = f"{type(error).__name__}: {error}".strip().splitlines()[0]
@@ -273,6 +346,8 @@ def write_export_file(job, source, *, on_row):
                 rows = _write_text(job, source, stream, on_row)
                 stream.flush()
                 os.fsync(stream.fileno())
+        if not _this_run(job).exists():
+            raise RunOvertaken(job)
         os.replace(temporary, final)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -316,6 +391,49 @@ def export_for_download(user, job_id):
     if expired or not path.exists():
         raise ExportGone(job)
     return job, path
+
+
+# --- Rescuing exports whose worker died ----------------------------------------------------
+
+
+def exports_reap_stalled(now=None):
+    """Queue again each running export whose run has stopped beating (its worker died), or
+    fail it with a message once it has been tried SVPORTAL_EXPORT_MAX_ATTEMPTS times; fail
+    each export no worker has started within SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS. Each
+    change is conditional on the job being as read, so a run that beats meanwhile keeps its
+    job. Returns counts of what was done."""
+    now = now or timezone.now()
+    counts = {"requeued": 0, "failed": 0}
+    limit = settings.SVPORTAL_EXPORT_MAX_ATTEMPTS
+    for job in stalled_exports(now).order_by("created_at"):
+        as_read = ExportJob.objects.filter(
+            pk=job.pk, status=Status.RUNNING, attempts=job.attempts, heartbeat_at=job.heartbeat_at
+        )
+        if job.attempts >= limit:
+            counts["failed"] += as_read.update(
+                status=Status.FAILED,
+                error=(
+                    "The worker writing this export stopped, so it was given up after "
+                    f"{job.attempts} attempt{'s' if job.attempts != 1 else ''}. Start it "
+                    "again; if it stops again, export fewer rows."
+                ),
+                finished_at=now,
+            )
+            logger.warning("Export %s failed: its worker stopped %s times", job.pk, job.attempts)
+        elif as_read.update(status=Status.QUEUED, progress=0, rows_written=0, heartbeat_at=now):
+            counts["requeued"] += 1
+            logger.warning("Export %s lost its worker; queued again", job.pk)
+            export_job_enqueue(job.pk)
+    waited = settings.SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS // 60
+    for job in exports_waiting_too_long(now):
+        counts["failed"] += ExportJob.objects.filter(
+            pk=job.pk, status=Status.QUEUED, heartbeat_at=job.heartbeat_at
+        ).update(
+            status=Status.FAILED,
+            error=f"No worker started this export within {waited} minutes. Start it again.",
+            finished_at=now,
+        )
+    return counts
 
 
 # --- Cleaning up ---------------------------------------------------------------------------

@@ -230,6 +230,19 @@ SVPORTAL_EXPORT_TTL_HOURS = env.int("SVPORTAL_EXPORT_TTL_HOURS", default=24)
 SVPORTAL_EXPORT_RECORD_DAYS = env.int("SVPORTAL_EXPORT_RECORD_DAYS", default=30)
 # Queued or running exports one user may have at once.
 SVPORTAL_EXPORT_MAX_ACTIVE = env.int("SVPORTAL_EXPORT_MAX_ACTIVE", default=5)
+# A running export says it is alive every SVPORTAL_EXPORT_HEARTBEAT_SECONDS; one silent for
+# SVPORTAL_EXPORT_STALL_SECONDS has lost its worker. Beat's reaper (every
+# SVPORTAL_EXPORT_REAPER_SECONDS) queues it again, up to SVPORTAL_EXPORT_MAX_ATTEMPTS runs in
+# all, then fails it with a message; an export no worker has started within
+# SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS fails too. Stalled exports do not count against
+# SVPORTAL_EXPORT_MAX_ACTIVE.
+SVPORTAL_EXPORT_HEARTBEAT_SECONDS = env.int("SVPORTAL_EXPORT_HEARTBEAT_SECONDS", default=15)
+SVPORTAL_EXPORT_STALL_SECONDS = env.int("SVPORTAL_EXPORT_STALL_SECONDS", default=120)
+SVPORTAL_EXPORT_REAPER_SECONDS = env.int("SVPORTAL_EXPORT_REAPER_SECONDS", default=60)
+SVPORTAL_EXPORT_MAX_ATTEMPTS = env.int("SVPORTAL_EXPORT_MAX_ATTEMPTS", default=3)
+SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS = env.int(
+    "SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS", default=60 * 60
+)
 # The portal's address as users reach it, for links in e-mails.
 SVPORTAL_BASE_URL = env.str("SVPORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Outgoing mail for the notices, when DJANGO_EMAIL_BACKEND is the SMTP backend.
@@ -262,6 +275,13 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-exports-daily": {
         "task": "svportal.exports.delete_expired_exports",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Exports whose worker died are queued again or failed, within minutes.
+    "reap-stalled-exports": {
+        "task": "svportal.exports.reap_stalled_exports",
+        "schedule": float(SVPORTAL_EXPORT_REAPER_SECONDS),
+        # While no worker runs, rounds pile up in the queue: only the latest is worth running.
+        "options": {"expires": float(SVPORTAL_EXPORT_REAPER_SECONDS)},
     },
     # Each saved search decides whether it is due: daily ones every day, weekly ones weekly.
     "saved-search-digests-daily": {

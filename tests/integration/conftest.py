@@ -38,6 +38,15 @@ USERNAME = "itest-analyst"
 PASSWORD = "Quiet-orange-lantern-2019"  # noqa: S105 - a throwaway test database
 #: Seconds the broker waits before giving a dead worker's task to another (see settings).
 VISIBILITY_TIMEOUT = 3
+#: Runs beat every second and are taken for dead after three silent ones; beat runs the
+#: reaper every second. The web process, workers and beat share these settings, as in compose.
+STALL_SECONDS = 3
+STACK_ENV = {
+    "SVPORTAL_TASK_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+    "SVPORTAL_EXPORT_HEARTBEAT_SECONDS": "1",
+    "SVPORTAL_EXPORT_STALL_SECONDS": str(STALL_SECONDS),
+    "SVPORTAL_EXPORT_REAPER_SECONDS": "1",
+}
 
 
 def _free_port():
@@ -199,7 +208,7 @@ def portal(tmp_path_factory, broker_url):
     else:
         database_url = f"sqlite:///{root / 'portal.sqlite3'}"
     portal = Portal(database_url=database_url, broker_url=broker_url, media_root=root / "media")
-    env = portal.env(ITEST_PASSWORD=PASSWORD)
+    env = portal.env(ITEST_PASSWORD=PASSWORD, **STACK_ENV)
     _manage("migrate", "--no-input", env=env)
     _manage("load_portal_data", env=env)
     _manage("grant_role", USERNAME, "analyst", "--password-from-env", "ITEST_PASSWORD", env=env)
@@ -247,48 +256,22 @@ def portal(tmp_path_factory, broker_url):
             drop()
 
 
-class Worker:
-    """A real Celery worker process: `celery -A <app> worker --pool=solo --concurrency=1`."""
+class CeleryProcess:
+    """A `celery -A <app> <arguments>` process of the portal, its output in a log file."""
 
-    def __init__(self, portal, log_dir, app="svportal", **env):
-        self.name = f"itest-{uuid.uuid4().hex[:8]}"
-        self.log_path = log_dir / f"{self.name}.log"
+    def __init__(self, portal, log_path, arguments, app="svportal", **env):
+        self.log_path = log_path
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603 - celery from our own environment
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                app,
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                f"--hostname={self.name}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            [sys.executable, "-m", "celery", "-A", app, *arguments],
             cwd=settings.BASE_DIR,
-            env=portal.env(SVPORTAL_TASK_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), **env),
+            env=portal.env(**{**STACK_ENV, **env}),
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_until_ready()
 
     def output(self):
         return self.log_path.read_text()
-
-    def wait_until_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if " ready." in self.output():
-                return
-            if self.process.poll() is not None:
-                pytest.fail(f"The worker stopped while starting:\n{self.output()}")
-            time.sleep(0.1)
-        pytest.fail(f"The worker did not start in {timeout}s:\n{self.output()}")
 
     def kill(self):
         """SIGKILL: no warm shutdown, no chance to hand back its task."""
@@ -306,16 +289,69 @@ class Worker:
         self.log.close()
 
 
+class Worker(CeleryProcess):
+    """A real Celery worker process: `celery -A <app> worker --pool=solo --concurrency=1`."""
+
+    def __init__(self, portal, log_dir, app="svportal", **env):
+        self.name = f"itest-{uuid.uuid4().hex[:8]}"
+        arguments = [
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            f"--hostname={self.name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+        super().__init__(portal, log_dir / f"{self.name}.log", arguments, app=app, **env)
+        self.wait_until_ready()
+
+    def wait_until_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.output():
+                return
+            if self.process.poll() is not None:
+                pytest.fail(f"The worker stopped while starting:\n{self.output()}")
+            time.sleep(0.1)
+        pytest.fail(f"The worker did not start in {timeout}s:\n{self.output()}")
+
+
+class Beat(CeleryProcess):
+    """Celery beat, as compose runs it: it queues the scheduled tasks (among them the
+    reaper, every second here) for the workers to run."""
+
+    def __init__(self, portal, log_dir, **env):
+        arguments = ["beat", "--loglevel=INFO", f"--schedule={log_dir / 'beat-schedule'}"]
+        super().__init__(portal, log_dir / "beat.log", arguments, **env)
+
+
+def _started(kind, portal, tmp_path):
+    """A function that starts processes of ``kind``, and the list of those it started."""
+    started = []
+
+    def start(**kwargs):
+        process = kind(portal, tmp_path, **kwargs)
+        started.append(process)
+        return process
+
+    return start, started
+
+
 @pytest.fixture
 def start_worker(portal, tmp_path):
     """start_worker() starts a worker; every worker started is stopped after the test."""
-    workers = []
-
-    def start(**kwargs):
-        worker = Worker(portal, tmp_path, **kwargs)
-        workers.append(worker)
-        return worker
-
+    start, started = _started(Worker, portal, tmp_path)
     yield start
-    for worker in workers:
+    for worker in started:
         worker.stop()
+
+
+@pytest.fixture
+def start_beat(portal, tmp_path):
+    """start_beat(**env) starts celery beat; it is stopped after the test."""
+    start, started = _started(Beat, portal, tmp_path)
+    yield start
+    for beat in started:
+        beat.stop()

@@ -63,3 +63,21 @@ def download(client, job_id):
     response = client.get(f"/api/v1/exports/{job_id}/download/")
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return response, content
+
+
+@pytest.fixture
+def broker_down():
+    """A broker is configured (tasks are not run eagerly) but nothing answers at its address:
+    a port that was free a moment ago."""
+    import socket
+
+    from svportal.celery import app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    conf = app.conf
+    saved = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager, conf.broker_url = False, f"redis://127.0.0.1:{port}/0"
+    yield
+    conf.task_always_eager, conf.broker_url = saved

@@ -320,3 +320,22 @@ def test_the_exports_endpoints_are_in_the_schema():
     assert "get" in paths["/api/v1/exports/{id}/download/"]
     request = paths["/api/v1/exports/"]["post"]["requestBody"]["content"]["application/json"]
     assert request["schema"]["$ref"].endswith("/ExportRequestRequest")
+
+
+def test_with_the_task_queue_down_starting_an_export_is_a_503_and_saves_nothing(
+    signed_in, broker_down
+):
+    client, user = signed_in("outage-analyst", role="analyst")
+    response = client.post(
+        EXPORTS, {"kind": "awards", "format": "csv"}, content_type="application/json"
+    )
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Retry-After"] == "60"
+    assert response.json() == {
+        "status": 503,
+        "code": "unavailable",
+        "detail": "Exports cannot be started at the moment. Nothing has been saved: try "
+        "again in a few minutes.",
+    }
+    assert not ExportJob.objects.filter(owner=user).exists()
+    assert client.get(EXPORTS).status_code == HTTPStatus.OK  # reading one's exports still works

@@ -282,3 +282,16 @@ def test_a_running_export_is_not_ready(signed_in):
     response = client.get(f"/exports/{job.pk}/download/")
     assert response.status_code == HTTPStatus.CONFLICT
     assert "This export is not ready yet" in text(response)
+
+
+def test_with_the_task_queue_down_the_form_says_to_try_again_and_saves_nothing(
+    signed_in, broker_down
+):
+    client, user = signed_in("outage-officer")
+    response = client.post("/exports/new/", {"kind": "awards", "format": "csv"})
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Retry-After"] == "60"
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Exports cannot be started at the moment. Nothing has been saved" in page
+    assert not ExportJob.objects.filter(owner=user).exists()

@@ -21,6 +21,10 @@ def owner(make_user):
     return make_user("task-analyst", role="analyst")
 
 
+def long_ago():
+    return timezone.now() - dt.timedelta(hours=1)
+
+
 def new_job(owner, **fields):
     values = {"kind": "borough-summary", "format": "csv", "filters": {"region": "london"}}
     values.update(fields)
@@ -59,9 +63,11 @@ def test_a_failure_is_recorded_on_the_job_and_leaves_no_file(owner, monkeypatch,
 
 
 def test_a_run_delivered_again_after_a_worker_died_starts_afresh_and_completes(owner, export_media):
-    """As after SIGKILL: the job says running, at some progress, with a half-written
-    part-file left behind; the broker delivers the task again."""
-    job = new_job(owner, status="running", attempts=1, progress=60, rows_written=20)
+    """As after SIGKILL: the job says running, at some progress, silent since its worker
+    died, with a half-written part-file left behind; the broker delivers the task again."""
+    job = new_job(
+        owner, status="running", attempts=1, progress=60, rows_written=20, heartbeat_at=long_ago()
+    )
     export_media.mkdir(parents=True)
     leftover = export_media / f"{services.PART_PREFIX}{job.file_token}-dead.csv"
     leftover.write_text("borough,gss_code\r\nhalf")
@@ -124,7 +130,8 @@ def test_a_rerun_replaces_the_file_atomically(owner, monkeypatch):
         return count
 
     monkeypatch.setattr(services, "write_csv", watching)
-    ExportJob.objects.filter(pk=job.pk).update(status="running")
+    # Delivered again as if its worker had died long ago: running, and silent since.
+    ExportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=long_ago())
     services.export_job_run(job.pk)
     assert observed == [before]
     assert path.read_bytes() == b"replaced\r\n"
@@ -146,6 +153,126 @@ def test_a_broker_that_does_not_answer_fails_the_job_rather_than_the_request(own
     job.refresh_from_db()
     assert job.status == "failed"
     assert "could not be queued" in job.error
+
+
+# --- Workers that die mid-export ------------------------------------------------------------
+
+
+def test_a_run_beats_while_it_writes_even_when_progress_stands_still(owner, settings):
+    settings.SVPORTAL_EXPORT_HEARTBEAT_SECONDS = 0
+    job = new_job(owner, status="running", attempts=1, heartbeat_at=long_ago())
+    report = services.ProgressReport(job, total=1000)
+    report(1)  # under one per cent: no progress to save, but a beat is due
+    job.refresh_from_db()
+    assert job.progress == 0
+    assert timezone.now() - job.heartbeat_at < dt.timedelta(seconds=5)
+
+
+def test_a_run_does_not_beat_more_often_than_the_setting_says(owner, settings):
+    settings.SVPORTAL_EXPORT_HEARTBEAT_SECONDS = 3600
+    last_beat = long_ago()
+    job = new_job(owner, status="running", attempts=1, heartbeat_at=last_beat)
+    services.ProgressReport(job, total=1000)(1)
+    job.refresh_from_db()
+    assert job.heartbeat_at == last_beat
+
+
+def test_a_delivery_while_a_live_worker_writes_the_export_does_nothing(owner):
+    job = new_job(owner, status="running", attempts=1, progress=40, heartbeat_at=timezone.now())
+    assert run_export.apply(args=(str(job.pk),)).get() is None
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.progress) == ("running", 1, 40)
+
+
+def test_the_reaper_queues_again_an_export_whose_worker_stopped_and_it_completes(owner):
+    """With no broker the task runs as it is queued, so the export is done at once."""
+    job = new_job(owner, status="running", attempts=1, progress=60, heartbeat_at=long_ago())
+    assert services.exports_reap_stalled() == {"requeued": 1, "failed": 0}
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.progress, job.rows_written) == ("done", 2, 100, 33)
+
+
+def test_the_reaper_leaves_exports_that_beat_alone(owner, settings):
+    settings.SVPORTAL_EXPORT_STALL_SECONDS = 120
+    beating = new_job(
+        owner, status="running", attempts=1, heartbeat_at=timezone.now() - dt.timedelta(seconds=60)
+    )
+    queued = new_job(owner)
+    assert services.exports_reap_stalled() == {"requeued": 0, "failed": 0}
+    assert set(ExportJob.objects.filter(owner=owner).values_list("pk", "status")) == {
+        (beating.pk, "running"),
+        (queued.pk, "queued"),
+    }
+
+
+def test_the_reaper_gives_up_after_the_last_attempt_with_a_message(owner, settings):
+    settings.SVPORTAL_EXPORT_MAX_ATTEMPTS = 3
+    job = new_job(owner, status="running", attempts=3, heartbeat_at=long_ago())
+    assert services.exports_reap_stalled() == {"requeued": 0, "failed": 1}
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == (
+        "The worker writing this export stopped, so it was given up after 3 attempts. "
+        "Start it again; if it stops again, export fewer rows."
+    )
+    assert job.finished_at is not None
+
+
+def test_an_export_no_worker_starts_in_time_fails_with_a_message(owner, settings):
+    settings.SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS = 3600
+    waiting = new_job(owner, heartbeat_at=timezone.now() - dt.timedelta(minutes=61))
+    recent = new_job(owner, heartbeat_at=timezone.now() - dt.timedelta(minutes=59))
+    assert services.exports_reap_stalled() == {"requeued": 0, "failed": 1}
+    waiting.refresh_from_db()
+    recent.refresh_from_db()
+    assert (waiting.status, recent.status) == ("failed", "queued")
+    assert waiting.error == "No worker started this export within 60 minutes. Start it again."
+
+
+def test_a_run_taken_over_by_a_later_one_does_not_put_its_file_in_place(owner, monkeypatch):
+    job = new_job(owner)
+
+    def overtaken_midway(rows, stream, **kwargs):
+        # The reaper took this run for dead and a later run claimed the job.
+        ExportJob.objects.filter(pk=job.pk).update(attempts=5)
+        stream.write("stale\r\n")
+        return 1
+
+    monkeypatch.setattr(services, "write_csv", overtaken_midway)
+    services.export_job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("running", 5)  # left to the later run
+    assert not services.export_path(job).exists()
+
+
+def test_stalled_and_long_queued_exports_do_not_count_against_the_limit(owner, settings):
+    settings.SVPORTAL_EXPORT_STALL_SECONDS = 120
+    settings.SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS = 3600
+    now = timezone.now()
+    new_job(owner, status="running", attempts=1, heartbeat_at=now - dt.timedelta(minutes=3))
+    new_job(owner, status="running", attempts=1)  # started by a worker dead before its first beat
+    ExportJob.objects.filter(owner=owner, heartbeat_at__isnull=True).update(
+        started_at=now - dt.timedelta(minutes=3), created_at=now - dt.timedelta(minutes=4)
+    )
+    new_job(owner, heartbeat_at=now - dt.timedelta(hours=2))
+    assert services.active_exports_count(owner, now) == 0
+    new_job(owner, status="running", attempts=1, heartbeat_at=now - dt.timedelta(seconds=30))
+    new_job(owner, heartbeat_at=now - dt.timedelta(minutes=30))
+    assert services.active_exports_count(owner, now) == 2
+
+
+def test_the_beat_schedule_runs_the_reaper_often(settings):
+    from svportal.celery import app
+
+    [entry] = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "svportal.exports.reap_stalled_exports"
+    ]
+    assert entry["schedule"] == settings.SVPORTAL_EXPORT_REAPER_SECONDS <= 60
+    assert settings.SVPORTAL_EXPORT_STALL_SECONDS >= 4 * settings.SVPORTAL_EXPORT_HEARTBEAT_SECONDS
+    app.loader.import_default_modules()
+    assert "svportal.exports.reap_stalled_exports" in app.tasks
 
 
 # --- Cleanup --------------------------------------------------------------------------------
