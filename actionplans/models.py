@@ -136,6 +136,15 @@ class ItemStatus(models.TextChoices):
 
 #: Statuses that need a note saying why.
 STATUSES_NEEDING_A_NOTE = frozenset({ItemStatus.AT_RISK, ItemStatus.OFF_TRACK})
+NOTE_REQUIRED_MESSAGE = "Enter a note saying why the item is at risk or off track."
+
+
+def note_required(*, from_status, to_status):
+    """Whether a change from ``from_status`` ("" for a new item) to ``to_status`` needs a
+    note: going at risk or off track does, so that the history says why."""
+    return to_status in STATUSES_NEEDING_A_NOTE and to_status != from_status
+
+
 #: Statuses in which an item can no longer be overdue.
 CLOSED_STATUSES = frozenset({ItemStatus.COMPLETE, ItemStatus.CANCELLED})
 
@@ -243,14 +252,10 @@ class StatusUpdate(AppendOnlyHistory):
 
     def clean(self):
         super().clean()
-        if (
-            self.to_status in STATUSES_NEEDING_A_NOTE
-            and self.to_status != self.from_status
-            and not self.note.strip()
+        if note_required(from_status=self.from_status, to_status=self.to_status) and not (
+            self.note.strip()
         ):
-            raise ValidationError(
-                {"note": "Enter a note saying why the item is at risk or off track."}
-            )
+            raise ValidationError({"note": NOTE_REQUIRED_MESSAGE})
 
 
 class PlanChange(AppendOnlyHistory):

@@ -229,6 +229,26 @@ def test_an_upload_with_one_bad_row_adds_nothing_and_names_the_line(lead_client)
     assert not ActionItem.objects.filter(title="Fine row").exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        (b"theme,title\rgovernance,Fine\rgovernance,Caf\xe9\r", (3, "title")),  # CR, cp1252
+        (b"theme,title\ngovernance,Has a \x00\n", (2, "title")),
+        (b'theme,title,description\ngovernance,x,"open\n', (2, "description")),
+        (b"theme,title\ngovernance," + b"x" * 140_000 + b"\n", (2, "title")),
+    ],
+)
+def test_a_malformed_upload_is_a_govuk_error_by_line_and_column(lead_client, content, where):
+    before = ActionItem.objects.count()
+    response = lead_client.post(
+        f"{PLAN}upload/", {"file": SimpleUploadedFile("items.csv", content, "text/csv")}
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Nothing was added." in response.content.decode()
+    assert [(p.line, p.column) for p in response.context["problems"]] == [where]
+    assert ActionItem.objects.count() == before
+
+
 def test_an_upload_adds_every_row(lead_client):
     template = lead_client.get(f"{PLAN}items-template.csv")
     assert template["Content-Type"] == "text/csv; charset=utf-8"

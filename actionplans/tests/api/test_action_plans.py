@@ -5,8 +5,9 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from actionplans.models import ActionPlan, Framework
+from actionplans.models import ActionItem, ActionPlan, Framework
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
 from boroughs.models import Borough, Partnership
 from boroughs.roles import role_grant
@@ -271,3 +272,17 @@ def test_csv_queries_do_not_grow(client, django_assert_num_queries):
     ActionPlanFactory.create_batch(30)
     with django_assert_num_queries(1):
         assert len(csv_rows(client.get(URL, {"format": "csv"}))) == 33
+
+
+def test_a_malformed_upload_is_a_400_naming_line_and_column(client):
+    lead = get_user_model().objects.create_user("upload-lead")
+    role_grant(user=lead, role="lead", borough=Borough.objects.get(slug="westminster"))
+    client.force_login(lead)
+    before = ActionItem.objects.count()
+    upload = SimpleUploadedFile("items.csv", b"theme,title\rgovernance,Caf\xe9\r", "text/csv")
+    response = client.post(f"{URL}{WESTMINSTER}/items-upload/", {"file": upload})
+    assert assert_invalid(response, "file") == [
+        "Line 2, column title: This cell is not UTF-8 text. In your spreadsheet choose Save "
+        "As, then “CSV UTF-8”, and upload that file."
+    ]
+    assert ActionItem.objects.count() == before
