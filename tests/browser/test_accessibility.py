@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -59,5 +60,6 @@ def test_an_item_form_with_errors_has_no_wcag_violations(signed_in_page):
     signed_in_page.get_by_role("link", name="Update").first.click()
     signed_in_page.get_by_label("Off track").check()
     signed_in_page.get_by_role("button", name="Save").click()
-    assert signed_in_page.get_by_text("There is a problem").is_visible()
+    # Waits for the answer to the form post: a bare is_visible() raced the navigation.
+    expect(signed_in_page.get_by_text("There is a problem")).to_be_visible()
     assert violations(signed_in_page) == []
