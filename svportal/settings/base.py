@@ -208,6 +208,9 @@ GRANTS_360_IDENTIFIER_PREFIX = env.str("SVPORTAL_360G_PREFIX", default="360G-svp
 
 # --- Real data --------------------------------------------------------------------
 PORTAL_FIXTURES_DIR = BASE_DIR / "fixtures"
+# `manage.py generate_synthetic` adds labelled synthetic records for benchmarks; never in
+# production (settings/production.py turns it off).
+SYNTHETIC_DATA_ALLOWED = True
 # Every search's synonyms, kept as data (core/search/synonyms.py).
 SVPORTAL_SEARCH_SYNONYMS = PORTAL_FIXTURES_DIR / "search_synonyms.toml"
 
