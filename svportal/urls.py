@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import tokens, views
@@ -7,8 +6,7 @@ from . import tokens, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("svportal.accounts_urls")),
     path("account/api-token/", tokens.api_token, name="api-token"),
     path("api/", include("svportal.api.urls")),
     # Pages. Drafting comes before browsing so /case-studies/new/ is not taken for a slug.

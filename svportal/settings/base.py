@@ -5,6 +5,8 @@ at all the portal runs on a SQLite file, a local-memory cache, eager Celery and
 console e-mail, so the README's one command needs nothing else installed.
 """
 
+from datetime import timedelta
+from http import HTTPStatus
 from pathlib import Path
 
 import environ
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "svportal",
     "boroughs",
     "actionplans",
@@ -50,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "svportal.urls"
@@ -81,6 +86,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users and permissions ----------------------------------------------------
 AUTH_USER_MODEL = "svportal.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (portal and admin) from a locked-out user or address.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -93,6 +100,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# A signed-in session lasts this many hours from sign-in.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_HOURS", default=8) * 60 * 60
+# Password reset links work for this many hours.
+PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_HOURS", default=1) * 60 * 60
+
+# Sign-in lockout (django-axes), on the portal's sign-in and the admin's: after
+# DJANGO_LOGIN_FAILURE_LIMIT failures within DJANGO_LOGIN_COOLOFF_MINUTES, the username is
+# refused from every address and the address is refused for every username, answered with
+# a 429 page, until the cool-off has passed since the last failure or someone unlocks it
+# (manage.py axes_reset_username NAME / axes_reset_ip ADDRESS / axes_reset).
+AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "svportal.accounts.locked_out"
+AXES_HTTP_RESPONSE_CODE = HTTPStatus.TOO_MANY_REQUESTS
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -135,6 +158,8 @@ CELERY_TIMEZONE = TIME_ZONE
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+# Where the file backend (django.core.mail.backends.filebased.EmailBackend) writes.
+EMAIL_FILE_PATH = env.path("DJANGO_EMAIL_FILE_PATH", default=BASE_DIR / "sent-emails")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="SV Portal <noreply@localhost>")
 
 # --- REST framework ----------------------------------------------------------------

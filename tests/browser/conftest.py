@@ -63,7 +63,8 @@ def _manage(*args, env):
 
 
 @pytest.fixture(scope="session")
-def portal_url(tmp_path_factory):
+def portal_env(tmp_path_factory):
+    """The environment of the portal the browser tests drive: its own SQLite database."""
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("Browser tests run once, in the SQLite pass: the pages are the same")
     database = tmp_path_factory.mktemp("browser") / "portal.sqlite3"
@@ -78,6 +79,18 @@ def portal_url(tmp_path_factory):
         DJANGO_DEBUG="false",
         BROWSER_LEAD_PASSWORD=LEAD_PASSWORD,
     )
+    return env
+
+
+@pytest.fixture(scope="session")
+def manage_portal(portal_env):
+    """Run a management command against the browser tests' portal."""
+    return lambda *args: _manage(*args, env=portal_env)
+
+
+@pytest.fixture(scope="session")
+def portal_url(portal_env):
+    env = portal_env
     _manage("migrate", "--no-input", env=env)
     _manage("load_portal_data", env=env)
     _manage(

@@ -23,11 +23,15 @@ PUBLIC_PAGES = [
     "/funding/trusted-relationships-fund/",
     "/stock-takes/london-councils-2018/",
     "/accounts/login/",
+    "/accounts/password-reset/",
+    "/accounts/password-reset/sent/",
+    "/accounts/password-reset/MQ/expired-token/",
     "/no-such-page/",
 ]
 SIGNED_IN_PAGES = [
     "/my/",
     "/account/api-token/",
+    "/account/password/",
     "/boroughs/westminster/action-plan/items/new/",
     "/boroughs/westminster/action-plan/upload/",
 ]
@@ -63,3 +67,24 @@ def test_an_item_form_with_errors_has_no_wcag_violations(signed_in_page):
     # Waits for the answer to the form post: a bare is_visible() raced the navigation.
     expect(signed_in_page.get_by_text("There is a problem")).to_be_visible()
     assert violations(signed_in_page) == []
+
+
+def test_the_lockout_page_and_a_password_form_with_errors_have_no_wcag_violations(
+    page, manage_portal
+):
+    page.goto("/accounts/password-reset/")
+    page.get_by_label("Email address").fill("not-an-address")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert violations(page) == []
+
+    for _ in range(10):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("nobody-at-all")
+        page.get_by_label("Password").fill("wrong")
+        page.get_by_role("button", name="Sign in").click()
+    try:
+        expect(page.get_by_role("heading", name="Sign-in locked")).to_be_visible()
+        assert violations(page) == []
+    finally:
+        manage_portal("axes_reset")  # the address is the one every browser test signs in from
