@@ -1,6 +1,37 @@
 from django.contrib import admin
 
+from .evidence import level_of
 from .models import Approach, CaseStudy, Intervention, Outcome, Setting
+
+#: How a record was evaluated; the level is derived from these (casestudies.evidence).
+EVIDENCE_FIELDSET = (
+    "Evidence",
+    {
+        "fields": (
+            "evaluation_status",
+            "evaluated_by",
+            "evaluation_design",
+            "evidence_quote",
+            "evidence_section",
+            "strength_of_evidence",
+        ),
+        "description": "The strength of evidence is derived from the status, who evaluated "
+        'it and the design by the rule on the <a href="/methodology/">methodology page</a>; '
+        "it is shown here once saved. Where the source says nothing, leave “No evaluation "
+        "reported”.",
+    },
+)
+
+
+class EvidenceAdminMixin:
+    readonly_fields = ("strength_of_evidence",)
+
+    @admin.display(description="Strength of evidence", ordering="evidence_level")
+    def strength_of_evidence(self, record):
+        if record.pk is None:
+            return "Derived when saved"
+        level = level_of(record)
+        return f"Level {level.number}: {level.name}"
 
 
 @admin.register(Approach)
@@ -18,9 +49,21 @@ class SettingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Intervention)
-class InterventionAdmin(admin.ModelAdmin):
-    list_display = ("name", "category", "prevention_level", "age_range_display", "evidence_rating")
-    list_filter = ("category", "prevention_level", "evidence_rating", "settings")
+class InterventionAdmin(EvidenceAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "category",
+        "prevention_level",
+        "age_range_display",
+        "strength_of_evidence",
+    )
+    list_filter = (
+        "category",
+        "prevention_level",
+        "evidence_level",
+        "evaluation_design",
+        "settings",
+    )
     search_fields = ("name", "description", "providers__name")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("settings", "providers")
@@ -33,9 +76,9 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "year", "partnership", "modified_at")
-    list_filter = ("status", "year", "approaches", "boroughs__region", "source")
+class CaseStudyAdmin(EvidenceAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "status", "year", "partnership", "strength_of_evidence", "modified_at")
+    list_filter = ("status", "year", "evidence_level", "approaches", "boroughs__region", "source")
     search_fields = ("title", "summary", "challenge", "solution", "impact", "boroughs__name")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("boroughs", "approaches", "settings", "interventions", "awards")
@@ -53,6 +96,7 @@ class CaseStudyAdmin(admin.ModelAdmin):
             {"fields": ("challenge", "solution", "impact", "lessons_learned", "sustainability")},
         ),
         ("Practice and funding", {"fields": ("approaches", "interventions", "awards")}),
+        EVIDENCE_FIELDSET,
         (
             "Contact",
             {

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from boroughs.models import AgeRangeModel, Borough, Organisation, Partnership, SourcedModel
 from funding.models import Award
 
+from .evidence import EvidenceModel
 from .querysets import CaseStudyQuerySet, InterventionQuerySet
 
 
@@ -38,7 +39,7 @@ class Setting(models.Model):
         return self.name
 
 
-class Intervention(AgeRangeModel, SourcedModel):
+class Intervention(AgeRangeModel, EvidenceModel, SourcedModel):
     """A programme or practice, such as Functional Family Therapy or A&E navigators."""
 
     class Category(models.TextChoices):
@@ -61,12 +62,6 @@ class Intervention(AgeRangeModel, SourcedModel):
         TARGETED = "targeted", "Targeted"
         INTENSIVE = "intensive", "Intensive"
 
-    class EvidenceRating(models.TextChoices):
-        UNTESTED = "untested", "No evaluation reported"
-        EMERGING = "emerging", "Emerging: early or local monitoring results"
-        PROMISING = "promising", "Promising: evaluated locally with positive results"
-        ESTABLISHED = "established", "Established: a robust external evidence base"
-
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
@@ -74,10 +69,9 @@ class Intervention(AgeRangeModel, SourcedModel):
     prevention_level = models.CharField(max_length=20, choices=PreventionLevel.choices)
     settings = models.ManyToManyField(Setting, related_name="interventions", blank=True)
     providers = models.ManyToManyField(Organisation, related_name="interventions", blank=True)
-    evidence_rating = models.CharField(
-        max_length=20, choices=EvidenceRating.choices, default=EvidenceRating.UNTESTED
+    evidence_url = models.URLField(
+        blank=True, help_text="A page of external evidence about it (optional)."
     )
-    evidence_url = models.URLField(blank=True)
     #: The search document on PostgreSQL (core.search.index; casestudies/search.py).
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
@@ -86,12 +80,13 @@ class Intervention(AgeRangeModel, SourcedModel):
     class Meta:
         ordering = ["name"]
         constraints = [AgeRangeModel.age_range_constraint("intervention_age_range_in_order")]
+        indexes = [models.Index(fields=["evidence_level"], name="intervention_evidence_level")]
 
     def __str__(self):
         return self.name
 
 
-class CaseStudy(AgeRangeModel, SourcedModel):
+class CaseStudy(AgeRangeModel, EvidenceModel, SourcedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -141,6 +136,7 @@ class CaseStudy(AgeRangeModel, SourcedModel):
     class Meta:
         ordering = ["title"]
         verbose_name_plural = "case studies"
+        indexes = [models.Index(fields=["evidence_level"], name="case_study_evidence_level")]
         constraints = [
             AgeRangeModel.age_range_constraint("case_study_age_range_in_order"),
             models.CheckConstraint(

@@ -34,6 +34,7 @@ from core.search import SearchQuery
 from funding.models import Award
 
 from . import search
+from .evidence import LEVELS
 from .models import CaseStudy, Intervention, SavedSearchMatch
 
 SEARCH_MAX_WORDS = search.MAX_TERMS
@@ -598,3 +599,16 @@ def saved_search_new_matches(*, saved_search, criteria, now):
         .prefetch_related("boroughs")
         .order_by("published_at", "title", "pk")
     )
+
+
+def evidence_level_counts():
+    """How many published case studies and interventions there are at each level: two
+    grouped counts."""
+    counts = {level.number: {"case_studies": 0, "interventions": 0} for level in LEVELS}
+    for kind, queryset in (
+        ("case_studies", CaseStudy.objects.published()),
+        ("interventions", Intervention.objects.all()),
+    ):
+        for row in queryset.order_by().values("evidence_level").annotate(n=Count("pk")):
+            counts[row["evidence_level"]][kind] = row["n"]
+    return counts

@@ -11,4 +11,5 @@ urlpatterns = [
     path("case-studies/<slug:slug>/", views.case_study_detail, name="detail"),
     path("interventions/", views.intervention_list, name="intervention-list"),
     path("interventions/<slug:slug>/", views.intervention_detail, name="intervention-detail"),
+    path("methodology/", views.methodology, name="methodology"),
 ]

@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from boroughs.paging import paginate, pagination_links, remove_filter_href
 
-from . import selectors
+from . import evidence, selectors
 from .browse_forms import (
     CaseStudyBrowseForm,
     InterventionBrowseForm,
@@ -131,4 +131,19 @@ def intervention_detail(request, slug):
         request,
         "casestudies/intervention_detail.html",
         {"intervention": intervention, "case_studies": case_studies, "awards": awards},
+    )
+
+
+def methodology(request):
+    """The strength-of-evidence scale and the rule that sets each record's level."""
+    counts = selectors.evidence_level_counts()
+    return render(
+        request,
+        "casestudies/methodology.html",
+        {
+            "levels": [(level, counts[level.number]) for level in evidence.LEVELS],
+            "statuses": evidence.EvaluationStatus.choices,
+            "designs": evidence.EvaluationDesign.choices,
+            "evaluators": evidence.EvaluatedBy.choices,
+        },
     )

@@ -81,6 +81,16 @@ class Kind:
     extra_keys: tuple = ()
 
 
+#: How a case study or intervention was evaluated (casestudies.evidence); its level is
+#: derived from these by the portal's rule, never loaded.
+EVIDENCE_FIELDS = (
+    "evaluation_status",
+    "evaluated_by",
+    "evaluation_design",
+    "evidence_quote",
+    "evidence_section",
+)
+
 # The order in which kinds load: everything a record refers to loads before it.
 AREA = Kind("areas", Borough, scalars=("name", "gss_code", "kind", "region", "police_force"))
 ORGANISATION = Kind(
@@ -141,8 +151,8 @@ INTERVENTION = Kind(
         "prevention_level",
         "min_age",
         "max_age",
-        "evidence_rating",
         "evidence_url",
+        *EVIDENCE_FIELDS,
     ),
     many={
         "settings": Reference("settings", Setting),
@@ -206,6 +216,7 @@ CASE_STUDY = Kind(
         "lessons_learned",
         "sustainability",
         "status",
+        *EVIDENCE_FIELDS,
     ),
     references={"partnership": Reference("partnership", Partnership)},
     many={

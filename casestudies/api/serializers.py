@@ -1,8 +1,71 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from boroughs.api.serializers import BoroughRefSerializer, NamedRefSerializer, SourcedSerializer
 from boroughs.models import Borough
+from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus, level_of
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
+
+
+class EvidenceSourceSerializer(serializers.Serializer):
+    """Where the evidence sentence is: the record's own source, at the evidence's place."""
+
+    title = serializers.CharField(read_only=True)
+    publisher = serializers.CharField(read_only=True)
+    document = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True)
+    section = serializers.CharField(read_only=True)
+
+
+class EvidenceSerializer(serializers.Serializer):
+    """How well it is evidenced, on the portal's published scale (/methodology/)."""
+
+    level = serializers.IntegerField(
+        source="evidence_level",
+        read_only=True,
+        help_text="0–5 on the portal's strength-of-evidence scale, derived from status, "
+        "design and evaluated_by by the rule on /methodology/.",
+    )
+    level_name = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(
+        source="evaluation_status", choices=EvaluationStatus.choices, read_only=True
+    )
+    design = serializers.ChoiceField(
+        source="evaluation_design",
+        choices=EvaluationDesign.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="Empty where the source does not say how it was evaluated.",
+    )
+    evaluated_by = serializers.ChoiceField(
+        choices=EvaluatedBy.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="Empty where the source does not say who evaluated it.",
+    )
+    quote = serializers.CharField(
+        source="evidence_quote",
+        read_only=True,
+        help_text="The sentence from the source that reports the evaluation; empty where "
+        "no evaluation is reported.",
+    )
+    source = serializers.SerializerMethodField()
+
+    def get_level_name(self, record) -> str:
+        return level_of(record).name
+
+    @extend_schema_field(EvidenceSourceSerializer(allow_null=True))
+    def get_source(self, record):
+        if record.source is None or not record.evidence_quote:
+            return None
+        source = record.source
+        return {
+            "title": source.title,
+            "publisher": source.publisher,
+            "document": source.document,
+            "url": source.url,
+            "section": record.evidence_section or record.source_section,
+        }
 
 
 class OutcomeSerializer(serializers.ModelSerializer):
@@ -37,6 +100,7 @@ class CaseStudySerializer(SourcedSerializer):
     awards = AwardRefSerializer(many=True, read_only=True)
     outcomes = OutcomeSerializer(many=True, read_only=True)
     contact = ContactSerializer(source="*", read_only=True)
+    evidence = EvidenceSerializer(source="*", read_only=True)
 
     class Meta:
         model = CaseStudy
@@ -60,6 +124,7 @@ class CaseStudySerializer(SourcedSerializer):
             "interventions",
             "awards",
             "outcomes",
+            "evidence",
             "contact",
             "published_at",
             "version",
@@ -164,6 +229,7 @@ class CaseStudyWriteSerializer(serializers.Serializer):
 class InterventionSerializer(SourcedSerializer):
     settings = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
     providers = NamedRefSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(source="*", read_only=True)
 
     class Meta:
         model = Intervention
@@ -177,7 +243,7 @@ class InterventionSerializer(SourcedSerializer):
             "max_age",
             "settings",
             "providers",
-            "evidence_rating",
+            "evidence",
             "evidence_url",
             "source",
             "source_section",

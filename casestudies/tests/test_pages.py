@@ -531,7 +531,9 @@ def test_the_fft_intervention_page(client):
     assert "Prevention level Intensive" in words
     assert "Ages 10 to 14" in words
     assert "Family Psychology Mutual" in words
-    assert "Established: a robust external evidence base" in words
+    assert "Strength of evidence Level 0 of 5 No outcome evidence" in words
+    assert "Evaluation Evaluation planned Evaluated by Academic Design Comparison group" in words
+    assert "evaluation led by Greenwich University" in words
     assert "From: Taking a public health approach" in words
     page = text(response)
     assert f'<a class="govuk-link" href="/case-studies/{REDBRIDGE}/">' in page

@@ -132,7 +132,7 @@ def test_ordering_by_category_both_ways(client):
 
 
 def test_an_unknown_ordering_field_is_a_400(client):
-    assert_invalid(client.get(URL, {"ordering": "evidence_rating"}), "ordering")
+    assert_invalid(client.get(URL, {"ordering": "evidence_quote"}), "ordering")
 
 
 @pytest.mark.parametrize(
@@ -183,7 +183,23 @@ def test_detail_by_slug(client):
     assert body["providers"] == [
         {"slug": "family-psychology-mutual", "name": "Family Psychology Mutual"}
     ]
-    assert body["evidence_rating"] == "established"
+    assert body["evidence"] == {
+        "level": 0,
+        "level_name": "No outcome evidence",
+        "status": "planned",
+        "design": "comparison_group",
+        "evaluated_by": "academic",
+        "quote": "Families are Forever in Redbridge is operating as a feasibility study and "
+        "pilot, with evaluation led by Greenwich University. Following a feasibility study "
+        "phase, work with families will begin in July 2020. There will also be a control group.",
+        "source": {
+            "title": body["source"]["title"],
+            "publisher": "Local Government Association",
+            "document": "001_12a81a32a57cb326.txt",
+            "url": "",
+            "section": "Case studies › Redbridge › Impact",
+        },
+    }
     assert body["source"]["key"] == "lga-public-health-approach-2020"
 
 

@@ -1,0 +1,227 @@
+"""Evidence: every value traced to its quote in the seed text, and one rule for the level."""
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from boroughs.roles import role_grant
+from casestudies.evidence import (
+    LEVELS,
+    EvaluatedBy,
+    EvaluationDesign,
+    EvaluationStatus,
+    evidence_level_for,
+)
+from casestudies.models import CaseStudy, Intervention
+from casestudies.tests.factories import InterventionFactory
+
+pytestmark = pytest.mark.django_db
+
+SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+FIXTURES = Path(settings.PORTAL_FIXTURES_DIR)
+
+
+def _plain(text):
+    """Text as the seeds and fixtures may both print it: one kind of quote and space."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+    return re.sub(r"\s+", " ", text.replace("\u201d", '"')).strip()
+
+
+def _fixture_records():
+    for path in sorted(FIXTURES.glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        for kind, model in (("interventions", Intervention), ("case_studies", CaseStudy)):
+            for record in document.get(kind, []):
+                yield document["source"].get("document"), model, record
+
+
+def test_every_evidence_quote_is_in_its_seed_document():
+    assert SEEDS.is_dir(), f"the seed documents are missing from {SEEDS}"
+    seeds = {path.name: _plain(path.read_text(encoding="utf-8")) for path in SEEDS.glob("*.txt")}
+    quoted = 0
+    for document, _, record in _fixture_records():
+        quote = record.get("evidence_quote")
+        if quote:
+            quoted += 1
+            assert _plain(quote) in seeds[document], record["slug"]
+    assert quoted >= 20
+
+
+def test_every_loaded_record_has_an_honest_evidence_value():
+    """An evaluation is recorded only with its quote and place; "none" guesses nothing."""
+    checked = 0
+    for _, model, record in _fixture_records():
+        loaded = model.objects.get(slug=record["slug"])
+        checked += 1
+        if loaded.evaluation_status == EvaluationStatus.NONE:
+            assert (loaded.evaluated_by, loaded.evaluation_design, loaded.evidence_quote) == (
+                "",
+                "",
+                "",
+            ), loaded.slug
+            assert loaded.evidence_level == 0
+        else:
+            assert loaded.evidence_quote == record["evidence_quote"]
+            assert loaded.evidence_section.startswith("Case studies › "), loaded.slug
+        assert loaded.evidence_level == evidence_level_for(
+            evaluation_status=loaded.evaluation_status,
+            evaluation_design=loaded.evaluation_design,
+            evaluated_by=loaded.evaluated_by,
+        )
+    assert checked == Intervention.objects.count() + CaseStudy.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("slug", "status", "design", "evaluated_by", "level", "words"),
+    [
+        ("wakefield-diverting-young-people", "completed", "comparison_group", "", 3, "32 per cent"),
+        (
+            "redcar-and-cleveland-youth-work-plus-asb-hotspots",
+            "completed",
+            "before_after",
+            "",
+            2,
+            "41 per cent",
+        ),  # noqa: E501
+        (
+            "redbridge-functional-family-therapy",
+            "planned",
+            "comparison_group",
+            "academic",
+            0,
+            "control group",
+        ),  # noqa: E501
+        (
+            "greater-manchester-psychologists-in-complex-safeguarding",
+            "completed",
+            "",
+            "",
+            1,
+            "Evaluation of the original CSE work",
+        ),  # noqa: E501
+        (
+            "north-yorkshire-and-york-trusted-relationship-models",
+            "planned",
+            "",
+            "",
+            0,
+            "full outcome and performance framework",
+        ),  # noqa: E501
+        ("bristol-involving-the-community", "none", "", "", 0, ""),
+    ],
+)
+def test_case_studies_carry_what_their_source_says(
+    slug, status, design, evaluated_by, level, words
+):
+    case_study = CaseStudy.objects.get(slug=slug)
+    assert case_study.evaluation_status == status
+    assert case_study.evaluation_design == design
+    assert case_study.evaluated_by == evaluated_by
+    assert case_study.evidence_level == level
+    assert words in case_study.evidence_quote
+
+
+def test_the_database_and_python_apply_the_same_rule_to_every_combination():
+    record = InterventionFactory()
+    combinations = itertools.product(
+        EvaluationStatus.values, ["", *EvaluationDesign.values], ["", *EvaluatedBy.values]
+    )
+    seen = set()
+    for status, design, evaluated_by in combinations:
+        Intervention.objects.filter(pk=record.pk).update(
+            evaluation_status=status, evaluation_design=design, evaluated_by=evaluated_by
+        )
+        record.refresh_from_db(fields=["evidence_level"])
+        expected = evidence_level_for(
+            evaluation_status=status, evaluation_design=design, evaluated_by=evaluated_by
+        )
+        assert record.evidence_level == expected, (status, design, evaluated_by)
+        seen.add(expected)
+    assert seen == {level.number for level in LEVELS}
+
+
+def test_an_evaluation_needs_its_quote_and_none_reported_guesses_nothing():
+    record = InterventionFactory.build(
+        evaluation_status=EvaluationStatus.COMPLETED, evaluation_design="before_after"
+    )
+    with pytest.raises(ValidationError) as error:
+        record.clean()
+    assert "evidence_quote" in error.value.message_dict
+    record = InterventionFactory.build(
+        evaluation_status=EvaluationStatus.NONE, evaluation_design="randomised"
+    )
+    with pytest.raises(ValidationError) as error:
+        record.clean()
+    assert "evaluation_design" in error.value.message_dict
+
+
+@pytest.fixture
+def editor_client(client):
+    editor = get_user_model().objects.create_user("an-editor", password="a-long-passphrase-1")
+    role_grant(user=editor, role="editor")
+    client.force_login(editor)
+    return client
+
+
+def test_an_editor_saving_evidence_in_the_admin_gets_the_rule_s_level(editor_client):
+    intervention = Intervention.objects.get(slug="mister-shapeshifter")
+    url = reverse("admin:casestudies_intervention_change", args=[intervention.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("settings", "providers")
+    }
+    data.update(
+        settings=[s.pk for s in intervention.settings.all()],
+        providers=[p.pk for p in intervention.providers.all()],
+        source=intervention.source_id,
+        evaluation_status="completed",
+        evaluation_design="comparison_group",
+        evaluated_by="independent",
+        evidence_quote="Results show that 82 per cent of children who have seen the play said "
+        "it helped them to understand more about abuse and exploitation.",
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    intervention.refresh_from_db()
+    assert intervention.evidence_level == 4
+    page = editor_client.get(url).content.decode()
+    assert "Level 4: Independent comparison" in page
+
+
+def test_the_api_and_pages_show_the_level_with_its_quote(client):
+    body = client.get("/api/v1/case-studies/wakefield-diverting-young-people/").json()
+    assert body["evidence"]["level"] == 3
+    assert body["evidence"]["design"] == "comparison_group"
+    assert body["evidence"]["evaluated_by"] == ""
+    assert body["evidence"]["quote"].startswith("Re-offending rates stand at 22 per cent")
+    assert body["evidence"]["source"]["section"] == "Case studies › Wakefield Council › The impact"
+    page = client.get("/case-studies/wakefield-diverting-young-people/").content.decode()
+    assert "Level 3 of 5" in page
+    assert "compared to 32 per cent for those who do not receive the tailored support" in page
+    listed = client.get("/api/v1/interventions/", {"page_size": 500}).json()["results"]
+    none_reported = [i for i in listed if i["evidence"]["status"] == "none"]
+    assert none_reported
+    assert all(
+        i["evidence"]["quote"] == "" and i["evidence"]["source"] is None for i in none_reported
+    )
+
+
+def test_the_methodology_page_prints_the_levels_and_counts(client):
+    response = client.get("/methodology/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for level in LEVELS:
+        assert f"Level {level.number}: {level.name}" in page
+    assert "Maryland Scientific Methods Scale" in page
+    rows = response.context["levels"]
+    assert sum(count["case_studies"] for _, count in rows) == CaseStudy.objects.published().count()
+    assert sum(count["interventions"] for _, count in rows) == Intervention.objects.count()
