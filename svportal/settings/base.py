@@ -5,12 +5,14 @@ at all the portal runs on a SQLite file, a local-memory cache, eager Celery and
 console e-mail, so the README's one command needs nothing else installed.
 """
 
+import ipaddress
 from datetime import timedelta
 from http import HTTPStatus
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers count only from the proxies named in DJANGO_TRUSTED_PROXIES.
+    "core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +60,23 @@ MIDDLEWARE = [
     # Last, so it turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# --- Reverse proxies ------------------------------------------------------------
+# DJANGO_TRUSTED_PROXIES: addresses or networks of the reverse proxies in front of the
+# portal (e.g. 172.28.0.10 or 10.0.0.0/8), comma-separated; default none. Only requests
+# from them may say, in X-Forwarded-For and X-Forwarded-Proto, who the client is and that
+# it came over HTTPS; from anyone else those headers are dropped (core/proxies.py). The
+# API's throttling, the sign-in lockout and Django's HTTPS checks all use that answer.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from _error
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 ROOT_URLCONF = "svportal.urls"
 WSGI_APPLICATION = "svportal.wsgi.application"
@@ -116,6 +137,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "svportal.accounts.locked_out"
 AXES_HTTP_RESPONSE_CODE = HTTPStatus.TOO_MANY_REQUESTS
+AXES_CLIENT_IP_CALLABLE = "core.proxies.client_address"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -184,9 +206,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "boroughs.api.conventions.exceptions.portal_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "boroughs.api.conventions.throttling.AnonRateThrottle",
+        "boroughs.api.conventions.throttling.UserRateThrottle",
     ],
+    # Clients are told apart by core.proxies.client_address; this keeps any other DRF
+    # throttle from believing X-Forwarded-For either.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("DJANGO_API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("DJANGO_API_THROTTLE_USER", default="1200/minute"),

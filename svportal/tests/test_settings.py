@@ -12,7 +12,7 @@ from svportal.celery import app as celery_app
 IMPORT_PRODUCTION = "import svportal.settings.production"
 
 
-def import_production(**environment):
+def import_production(code=IMPORT_PRODUCTION, **environment):
     env = {
         key: value
         for key, value in os.environ.items()
@@ -20,7 +20,7 @@ def import_production(**environment):
     }
     env.update(environment)
     return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-c", IMPORT_PRODUCTION],
+        [sys.executable, "-c", code],
         env=env,
         capture_output=True,
         text=True,
@@ -44,6 +44,21 @@ def test_production_refuses_to_start_with_debug_on():
 def test_production_starts_with_a_secret_and_debug_off():
     result = import_production(DJANGO_SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_believes_the_https_header_only_with_proxies_named():
+    show = f"{IMPORT_PRODUCTION} as s; print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
+    assert import_production(show, DJANGO_SECRET_KEY="x" * 50).stdout.strip() == "None"
+    named = import_production(
+        show, DJANGO_SECRET_KEY="x" * 50, DJANGO_TRUSTED_PROXIES="172.28.0.10,127.0.0.1"
+    )
+    assert named.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", named.stderr
+
+
+def test_a_malformed_proxy_setting_refuses_to_start():
+    result = import_production(DJANGO_SECRET_KEY="x" * 50, DJANGO_TRUSTED_PROXIES="nginx")
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES: 'nginx' is not an address or network" in result.stderr
 
 
 def test_without_a_broker_tasks_run_eagerly_in_process():

@@ -155,6 +155,27 @@ def test_anonymous_clients_are_throttled_with_a_429(client, tight_throttle):
     assert int(response["Retry-After"]) > 0
 
 
+def test_a_made_up_forwarded_for_does_not_reset_the_anonymous_allowance(client, tight_throttle):
+    statuses = [
+        client.get("/api/v1/funders/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(4)
+    ]
+    assert statuses == [200] * 3 + [429]
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_allowance(client, tight_throttle, settings):
+    settings.TRUSTED_PROXIES = ["172.28.0.10"]
+
+    def ask(forwarded_for):
+        return client.get(
+            "/api/v1/funders/", REMOTE_ADDR="172.28.0.10", HTTP_X_FORWARDED_FOR=forwarded_for
+        ).status_code
+
+    # One client, prepending a new made-up address each time: the proxy's own entry counts.
+    assert [ask(f"198.51.100.{n}, 203.0.113.5") for n in range(4)] == [200] * 3 + [429]
+    assert ask("203.0.113.6") == 200  # another client behind the same proxy
+
+
 def test_signed_in_users_have_their_own_allowance(client, tight_throttle):
     user = get_user_model().objects.create_user("reader", password="a-long-passphrase-1")
     client.force_login(user)

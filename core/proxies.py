@@ -1,0 +1,66 @@
+"""Who is asking: the client's address, believing forwarded headers only from our own proxies.
+
+``settings.TRUSTED_PROXIES`` names the reverse proxies in front of the portal (addresses or
+networks). A request straight from anyone else has its ``X-Forwarded-*`` headers dropped,
+so a client can neither pick the address it is throttled and locked out by nor claim HTTPS.
+Behind trusted proxies, the client is the right-most ``X-Forwarded-For`` address that is not
+one of them: each proxy appends the address it was reached from, and everything to the left
+of that came from the client, who may have made it up.
+"""
+
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
+
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_FORWARDED",
+)
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies):
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def is_trusted_proxy(address):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def client_address(request):
+    """The address a request came from, for throttling, lockout and logs."""
+    meta = request.META
+    remote = meta.get("REMOTE_ADDR", "")
+    if not is_trusted_proxy(remote):
+        return remote
+    hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed(hops):
+        if not is_trusted_proxy(hop):
+            # A proxy appends what it saw, so this is an address, unless it was made up
+            # by the client in a chain with nothing of ours behind it: then it is refused.
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote
+    return remote
+
+
+class TrustedProxyMiddleware:
+    """Drops forwarded headers from anyone but a trusted proxy, before anything reads them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
