@@ -6,8 +6,10 @@ single place the rest of the portal asks about roles.
 """
 
 import rules
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from .models import BoroughRole
 
@@ -68,6 +70,16 @@ def boroughs_of(user):
     if not user.is_authenticated:
         return set()
     return set(_borough_roles(user))
+
+
+def editors():
+    """Every active editor (members of the editor group, and superusers)."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name=EDITOR) | Q(is_superuser=True), is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def ensure_role_groups():

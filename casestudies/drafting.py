@@ -10,15 +10,15 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from boroughs.models import Borough
 from boroughs.roles import boroughs_of, is_editor
 
-from . import services
+from . import review, selectors, services
 from .forms import MARKDOWN_HINT, SECTIONS, CaseStudyForm, differences
 from .models import CaseStudy
 
@@ -191,10 +191,15 @@ def _actions(user, case_study):
     }
 
 
-def _preview(request, case_study, *, errors=(), status=HTTPStatus.OK):
+#: Fields of the forms on the preview page itself (the rest are the edit page's).
+PREVIEW_FIELDS = ("reason",)
+
+
+def _preview(request, case_study, *, errors=(), status=HTTPStatus.OK, typed=None):
     sections = [
         (name, heading, getattr(case_study, name)) for name, (heading, _) in SECTIONS.items()
     ]
+    last_step = selectors.last_review_step(case_study)
     return render(
         request,
         "casestudies/drafting/preview.html",
@@ -204,6 +209,14 @@ def _preview(request, case_study, *, errors=(), status=HTTPStatus.OK):
             "sections": sections,
             "actions": _actions(request.user, case_study),
             "errors": errors,
+            "field_errors": {name: message for name, message in errors if name},
+            "typed": typed or {},
+            # Why it was sent back, while it is still the draft that was sent back.
+            "sent_back": last_step
+            if last_step
+            and last_step.kind == last_step.Kind.SENT_BACK
+            and case_study.status == Status.DRAFT
+            else None,
         },
         status=status,
     )
@@ -215,8 +228,9 @@ def case_study_preview(request, slug):
     return _preview(request, _case_study_or_404(request.user, slug))
 
 
-def _step(service, done):
-    """A page that takes one step in a case study's life: submit, publish …"""
+def _step(service, done, extra=None):
+    """A page that takes one step in a case study's life: submit, publish … ``extra`` reads
+    what else the step needs from the form (a reason)."""
 
     @login_required
     @require_POST
@@ -232,8 +246,14 @@ def _step(service, done):
                 errors=[("", "This page is out of date: reload it and try again.")],
                 status=HTTPStatus.BAD_REQUEST,
             )
+        values = extra(request) if extra else {}
         try:
-            service(case_study=case_study, acting_user=request.user, expected_version=version)
+            service(
+                case_study=case_study,
+                acting_user=request.user,
+                expected_version=version,
+                **values,
+            )
         except PermissionDenied as refusal:
             return _forbidden(request, str(refusal))
         except services.StaleEdit:
@@ -248,11 +268,13 @@ def _step(service, done):
             return _preview(request, current, errors=[("", str(error))], status=HTTPStatus.CONFLICT)
         except ValidationError as error:
             errors = [
-                (f"{edit_url}#id_{name}", message)
+                (name if name in PREVIEW_FIELDS else f"{edit_url}#id_{name}", message)
                 for name, messages_ in error.message_dict.items()
                 for message in messages_
             ]
-            return _preview(request, case_study, errors=errors, status=HTTPStatus.BAD_REQUEST)
+            return _preview(
+                request, case_study, errors=errors, status=HTTPStatus.BAD_REQUEST, typed=values
+            )
         messages.success(request, done)
         return redirect("drafting:preview", slug=slug)
 
@@ -273,37 +295,53 @@ case_study_unpublish = _step(
 )
 case_study_return_to_draft = _step(
     services.case_study_return_to_draft,
-    "The case study has been sent back to draft: its borough's officers and leads can "
-    "change it again.",
+    "The case study has been sent back to draft with your reason: its author has been told, "
+    "and its borough's officers and leads can change it again.",
+    extra=lambda request: {"reason": request.POST.get("reason", "")},
 )
+
+
+def page_title_for(*, may_draft, editor):
+    """What /my/case-studies/ is called for the user's roles."""
+    if editor and may_draft:
+        return "Case studies to review and your drafts"
+    if editor:
+        return "Case studies to review"
+    return "Your case studies"
 
 
 @login_required
 @require_http_methods(["GET"])
 def my_case_studies(request):
-    """The user's boroughs' drafts and those in review; for editors, everything in review."""
+    """The user's boroughs' drafts and those in review; for editors, the review queue:
+    everything in review, longest waiting first, with how long each has waited."""
     user = request.user
     own, editor = boroughs_of(user), is_editor(user)
-    wanted = Q(boroughs__in=own, status__in=[Status.DRAFT, Status.IN_REVIEW]) if own else Q()
-    if editor:
-        wanted |= Q(status=Status.IN_REVIEW)
-    case_studies = (
-        list(
-            CaseStudy.objects.filter(wanted)
+    drafts, in_review = [], []
+    if own:
+        mine = (
+            CaseStudy.objects.filter(boroughs__in=own, status__in=[Status.DRAFT, Status.IN_REVIEW])
             .distinct()
             .prefetch_related("boroughs")
+            .defer("search_vector")
             .order_by("-modified_at", "title")
         )
-        if own or editor
-        else []
-    )
+        for case_study in mine:
+            (drafts if case_study.status == Status.DRAFT else in_review).append(case_study)
+    queue = []
+    if editor:
+        queue = review.queue_with_ages(selectors.review_queue(), timezone.now())
+        in_review = []
+    may_draft = services.may_draft(user)
     return render(
         request,
         "casestudies/drafting/mine.html",
         {
-            "drafts": [c for c in case_studies if c.status == Status.DRAFT],
-            "in_review": [c for c in case_studies if c.status == Status.IN_REVIEW],
-            "may_draft": services.may_draft(user),
+            "page_title": page_title_for(may_draft=may_draft and bool(own), editor=editor),
+            "drafts": drafts,
+            "in_review": in_review,
+            "queue": queue,
+            "may_draft": may_draft,
             "is_editor": editor,
             "review_tag": STATUS_TAGS[Status.IN_REVIEW],
             "draft_tag": STATUS_TAGS[Status.DRAFT],

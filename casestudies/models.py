@@ -114,6 +114,13 @@ class CaseStudy(AgeRangeModel, EvidenceModel, SourcedModel):
     contact_phone = models.CharField(max_length=50, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     #: Moves on by one with every saved change, so a stale edit is refused, never applied.
     version = models.PositiveIntegerField(default=1)
     interventions = models.ManyToManyField(Intervention, related_name="case_studies", blank=True)
@@ -190,6 +197,63 @@ class Outcome(SourcedModel):
         if self.unit == self.Unit.PERCENTAGE_POINTS:
             return f"{value} percentage points"
         return value
+
+
+class ReviewStep(models.Model):
+    """One step in a case study's review: submitted, sent back (with the reason), published
+    or unpublished — who, when, and the case study as it then stood, so that an editor can
+    see what changed since the last review (casestudies/review.py)."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        SENT_BACK = "sent_back", "Sent back to draft"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="review_steps")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    #: The case study's content at this step: {field: value as text}.
+    snapshot = models.JSONField(default=dict, blank=True)
+    #: The publishing checklist at publication: [{"code", "text"}] each point confirmed.
+    confirmed = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["case_study", "at", "pk"]
+        indexes = [models.Index(fields=["case_study", "kind", "at"])]
+
+    def __str__(self):
+        return f"{self.case_study} – {self.get_kind_display()}"
+
+
+class ReviewNotice(models.Model):
+    """A review step told to one person: listed on their /my/ page, and e-mailed to them
+    once (emailed_at is claimed before the mail goes, in one transaction)."""
+
+    step = models.ForeignKey(ReviewStep, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_notices"
+    )
+    created_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "recipient"], name="review_notice_once")
+        ]
+        indexes = [models.Index(fields=["recipient", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.step} → {self.recipient}"
 
 
 class SavedSearch(models.Model):

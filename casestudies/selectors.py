@@ -35,7 +35,7 @@ from funding.models import Award
 
 from . import search
 from .evidence import LEVELS
-from .models import CaseStudy, Intervention, SavedSearchMatch
+from .models import CaseStudy, Intervention, ReviewNotice, ReviewStep, SavedSearchMatch
 
 SEARCH_MAX_WORDS = search.MAX_TERMS
 #: The ages the age facet offers; an age outside them can still be asked for in the URL.
@@ -612,3 +612,46 @@ def evidence_level_counts():
         for row in queryset.order_by().values("evidence_level").annotate(n=Count("pk")):
             counts[row["evidence_level"]][kind] = row["n"]
     return counts
+
+
+# --- Review ------------------------------------------------------------------------------
+
+#: Notices a /my/ page lists, newest first.
+NOTICES_LISTED = 20
+
+
+def review_queue():
+    """Case studies waiting for an editor, longest waiting first, each with
+    ``submitted_at`` (when it was last submitted) and its boroughs. Two queries."""
+    last_submitted = (
+        ReviewStep.objects.filter(case_study=OuterRef("pk"), kind=ReviewStep.Kind.SUBMITTED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return (
+        CaseStudy.objects.filter(status=CaseStudy.Status.IN_REVIEW)
+        .annotate(submitted_at=Coalesce(Subquery(last_submitted), F("modified_at")))
+        .prefetch_related("boroughs")
+        .defer("search_vector")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def review_notices_of(user, *, limit=NOTICES_LISTED):
+    """The user's latest review notices, newest first, with their steps: one query."""
+    return ReviewNotice.objects.filter(recipient=user).select_related(
+        "step__case_study", "step__actor"
+    )[:limit]
+
+
+def review_steps_of(case_study):
+    """The case study's review history, oldest first, with who took each step."""
+    return ReviewStep.objects.filter(case_study=case_study).select_related("actor")
+
+
+def last_review_step(case_study, *kinds):
+    """The case study's latest review step (of the given kinds), or None."""
+    steps = ReviewStep.objects.filter(case_study=case_study)
+    if kinds:
+        steps = steps.filter(kind__in=kinds)
+    return steps.select_related("actor").order_by("-at", "-pk").first()

@@ -20,13 +20,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from boroughs.roles import is_editor
+from boroughs.roles import editors, is_editor
 from core.search import deferred as search_documents_deferred
 from core.search import store_all
 
-from . import selectors
+from . import review, selectors
 from .browse_forms import saved_criteria
-from .models import CaseStudy, SavedSearch, SavedSearchMatch
+from .models import CaseStudy, ReviewNotice, ReviewStep, SavedSearch, SavedSearchMatch
 from .rules import drafts_for_any_borough
 
 #: Plain fields a writer may set; the sections are Markdown, rendered by casestudies.text.
@@ -273,10 +273,50 @@ def _save_transition(current, status, **values):
     return current
 
 
+def _recipients(step, author):
+    """Who is told of a review step: every editor of a submission, the author of the rest;
+    never the person who took it."""
+    if step.kind == ReviewStep.Kind.SUBMITTED:
+        people = list(editors())
+    else:
+        people = [author] if author is not None and author.is_active else []
+    return [person for person in people if person.pk != getattr(step.actor, "pk", None)]
+
+
+def _record_step(current, kind, *, acting_user, reason="", confirmed=(), at=None):
+    """Record the step with the case study as it now stands, and tell those it concerns:
+    a notice each on their /my/ page, and an e-mail, queued once the step is committed."""
+    now = at or timezone.now()
+    step = ReviewStep.objects.create(
+        case_study=current,
+        kind=kind,
+        actor=acting_user,
+        at=now,
+        reason=reason,
+        snapshot=review.snapshot(current),
+        confirmed=list(confirmed),
+    )
+    notices = ReviewNotice.objects.bulk_create(
+        ReviewNotice(step=step, recipient=person, created_at=now)
+        for person in _recipients(step, current.created_by)
+    )
+    to_email = [notice.pk for notice in notices if notice.recipient.email]
+    if to_email:
+        from .tasks import send_review_notice
+
+        def queue():
+            for notice_id in to_email:
+                send_review_notice.delay(notice_id)
+
+        transaction.on_commit(queue, robust=True)
+    return step, notices
+
+
 @transaction.atomic
 @search_documents_deferred()
 def case_study_submit_for_review(*, case_study, acting_user, expected_version=None):
-    """Draft → in review. The challenge, solution and impact must be written first.
+    """Draft → in review. The challenge, solution and impact must be written first. Every
+    editor is told.
 
     ``expected_version`` None skips the version check (an API client without If-Match)."""
     current = _transition(
@@ -295,13 +335,33 @@ def case_study_submit_for_review(*, case_study, acting_user, expected_version=No
     }
     if missing:
         raise ValidationError(missing)
-    return _save_transition(current, Status.IN_REVIEW)
+    saved = _save_transition(current, Status.IN_REVIEW)
+    _record_step(saved, ReviewStep.Kind.SUBMITTED, acting_user=acting_user)
+    return saved
+
+
+#: The longest reason for sending a case study back.
+REASON_MAX_LENGTH = 5000
+
+
+def _reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Enter why you are sending the case study back, so its author can act"}
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": f"The reason must be {REASON_MAX_LENGTH} characters or fewer"}
+        )
+    return reason
 
 
 @transaction.atomic
 @search_documents_deferred()
-def case_study_return_to_draft(*, case_study, acting_user, expected_version=None):
-    """In review → draft, so that its borough can change it again (editors)."""
+def case_study_return_to_draft(*, case_study, acting_user, reason, expected_version=None):
+    """In review → draft, so that its borough can change it again (editors). The reason is
+    required; the author is told it."""
     current = _transition(
         case_study,
         acting_user=acting_user,
@@ -311,13 +371,17 @@ def case_study_return_to_draft(*, case_study, acting_user, expected_version=None
         allowed_from={Status.IN_REVIEW},
         wrong="Only a case study in review can be sent back to draft: this one is {status}.",
     )
-    return _save_transition(current, Status.DRAFT)
+    reason = _reason(reason)
+    saved = _save_transition(current, Status.DRAFT)
+    _record_step(saved, ReviewStep.Kind.SENT_BACK, acting_user=acting_user, reason=reason)
+    return saved
 
 
 @transaction.atomic
 @search_documents_deferred()
 def case_study_publish(*, case_study, acting_user, expected_version=None):
-    """In review → published, for everyone to read (editors)."""
+    """In review → published, for everyone to read (editors); who and when are recorded and
+    the author is told."""
     current = _transition(
         case_study,
         acting_user=acting_user,
@@ -327,7 +391,11 @@ def case_study_publish(*, case_study, acting_user, expected_version=None):
         allowed_from={Status.IN_REVIEW},
         wrong="Only a case study in review can be published: this one is {status}.",
     )
-    return _save_transition(current, Status.PUBLISHED, published_at=timezone.now())
+    saved = _save_transition(
+        current, Status.PUBLISHED, published_at=timezone.now(), published_by=acting_user
+    )
+    _record_step(saved, ReviewStep.Kind.PUBLISHED, acting_user=acting_user, at=saved.published_at)
+    return saved
 
 
 @transaction.atomic
@@ -343,7 +411,49 @@ def case_study_unpublish(*, case_study, acting_user, expected_version=None):
         allowed_from={Status.PUBLISHED},
         wrong="Only a published case study can be unpublished: this one is {status}.",
     )
-    return _save_transition(current, Status.DRAFT, published_at=None)
+    saved = _save_transition(current, Status.DRAFT, published_at=None, published_by=None)
+    _record_step(saved, ReviewStep.Kind.UNPUBLISHED, acting_user=acting_user)
+    return saved
+
+
+# --- Review notices ----------------------------------------------------------------------
+
+
+def review_notice_send(*, notice_id):
+    """E-mail one review notice, once: the notice is claimed (emailed_at set) in the
+    transaction that sends it, so a retry or a second worker finds it claimed and sends
+    nothing, and a failed send rolls the claim back for the retry. True if sent."""
+    with transaction.atomic():
+        claimed = ReviewNotice.objects.filter(
+            pk=notice_id, emailed_at__isnull=True, recipient__is_active=True
+        ).update(emailed_at=timezone.now())
+        if not claimed:
+            return False
+        notice = ReviewNotice.objects.select_related(
+            "recipient", "step__case_study", "step__actor"
+        ).get(pk=notice_id)
+        if not notice.recipient.email:
+            return False
+        review_notice_message(notice).send()
+        return True
+
+
+def review_notice_message(notice):
+    base_url = settings.SVPORTAL_BASE_URL.rstrip("/")
+    step = notice.step
+    context = {
+        "user": notice.recipient,
+        "step": step,
+        "text": review.notice_text(step),
+        "case_study_url": f"{base_url}/case-studies/{step.case_study.slug}/preview/",
+        "my_url": f"{base_url}/my/",
+    }
+    return EmailMultiAlternatives(
+        subject=f"{step.get_kind_display()}: {step.case_study.title} – SV Portal",
+        body=render_to_string("emails/review_notice.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notice.recipient.email],
+    )
 
 
 # --- Search ----------------------------------------------------------------------------

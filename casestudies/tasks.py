@@ -1,4 +1,5 @@
-"""Case studies' Celery tasks: the saved-search digests, and filling the search index.
+"""Case studies' Celery tasks: the saved-search digests, review notices, and filling the
+search index.
 
 Beat runs send_saved_search_digests once a day (settings.CELERY_BEAT_SCHEDULE); each
 saved search decides whether it is due (daily, or weekly). Without a broker tasks run
@@ -46,6 +47,19 @@ def send_digests(now=None):
 def send_saved_search_digests():
     """The daily run: each saved search's digest, if it is due."""
     return send_digests()
+
+
+@shared_task(
+    name="casestudies.send_review_notice",
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    max_retries=5,
+    retry_backoff=True,
+)
+def send_review_notice(notice_id):
+    """E-mail one review notice (a submission to an editor, a reason or a publication to
+    the author); sent once however often the task runs or is retried."""
+    return services.review_notice_send(notice_id=notice_id)
 
 
 @shared_task(name="casestudies.refresh_search_vectors", ignore_result=True)

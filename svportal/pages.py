@@ -13,6 +13,8 @@ from actionplans.history import AsAtError, AsAtForm
 from actionplans.models import ItemStatus
 from boroughs.models import Borough, StockTake
 from boroughs.roles import is_analyst, is_editor
+from casestudies import review as case_study_review
+from casestudies import selectors as case_study_selectors
 from casestudies.models import CaseStudy
 from funding.models import Award
 
@@ -290,5 +292,13 @@ def my_portal(request):
             "is_editor": is_editor(user),
             "days": FUNDING_ENDING_SOON_DAYS,
             "stock_takes": StockTake.objects.all() if analyst_or_editor else [],
+            "review_queue": case_study_review.queue_with_ages(
+                case_study_selectors.review_queue(), timezone.now()
+            )
+            if is_editor(user)
+            else None,
+            "notices": case_study_review.notices_with_text(
+                case_study_selectors.review_notices_of(user)
+            ),
         },
     )

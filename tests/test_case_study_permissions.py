@@ -36,7 +36,14 @@ ROLES = {
     "analyst": ("analyst", None),
     "editor": ("editor", None),
 }
-WRITES = ("create draft", "edit draft", "submit", "publish", "unpublish")
+WRITES = ("create draft", "edit draft", "submit", "publish", "unpublish", "send back")
+#: The record each step is taken on, and its address.
+STEPS = {
+    "submit": ("draft", "submit"),
+    "publish": ("in_review", "publish"),
+    "unpublish": ("published", "unpublish"),
+    "send back": ("in_review", "return-to-draft"),
+}
 
 OK, CREATED, FOUND = HTTPStatus.OK, HTTPStatus.CREATED, HTTPStatus.FOUND
 DENIED, HIDDEN = HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND
@@ -44,23 +51,23 @@ UNAUTHORISED = HTTPStatus.UNAUTHORIZED
 
 #: role → expected status for each of WRITES, in order.
 API = {
-    "anonymous": (UNAUTHORISED,) * 5,
-    "no role": (DENIED, HIDDEN, HIDDEN, HIDDEN, DENIED),
-    "officer of own": (CREATED, OK, OK, DENIED, DENIED),
-    "officer of other": (DENIED, HIDDEN, HIDDEN, HIDDEN, DENIED),
-    "lead of own": (CREATED, OK, OK, DENIED, DENIED),
-    "analyst": (DENIED,) * 5,
-    "editor": (CREATED, OK, OK, OK, OK),
+    "anonymous": (UNAUTHORISED,) * 6,
+    "no role": (DENIED, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),
+    "officer of own": (CREATED, OK, OK, DENIED, DENIED, DENIED),
+    "officer of other": (DENIED, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),
+    "lead of own": (CREATED, OK, OK, DENIED, DENIED, DENIED),
+    "analyst": (DENIED,) * 6,
+    "editor": (CREATED, OK, OK, OK, OK, OK),
 }
 #: The same on the pages: success is a redirect to the preview; anonymous, to sign in.
 PAGES = {
-    "anonymous": (FOUND,) * 5,
-    "no role": (DENIED, HIDDEN, HIDDEN, HIDDEN, DENIED),
-    "officer of own": (FOUND, FOUND, FOUND, DENIED, DENIED),
-    "officer of other": (DENIED, HIDDEN, HIDDEN, HIDDEN, DENIED),
-    "lead of own": (FOUND, FOUND, FOUND, DENIED, DENIED),
-    "analyst": (DENIED,) * 5,
-    "editor": (FOUND,) * 5,
+    "anonymous": (FOUND,) * 6,
+    "no role": (DENIED, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),
+    "officer of own": (FOUND, FOUND, FOUND, DENIED, DENIED, DENIED),
+    "officer of other": (DENIED, HIDDEN, HIDDEN, HIDDEN, DENIED, HIDDEN),
+    "lead of own": (FOUND, FOUND, FOUND, DENIED, DENIED, DENIED),
+    "analyst": (DENIED,) * 6,
+    "editor": (FOUND,) * 6,
 }
 
 
@@ -120,8 +127,11 @@ def api_write(client, write, records):
             content_type="application/json",
             HTTP_IF_MATCH=etag_for(draft),
         )
-    target = {"submit": "draft", "publish": "in_review", "unpublish": "published"}[write]
-    return client.post(f"{url}{records[target].slug}/{write}/")
+    target, step = STEPS[write]
+    body = json.dumps({"reason": "Add the figures."})
+    return client.post(
+        f"{url}{records[target].slug}/{step}/", body, content_type="application/json"
+    )
 
 
 @pytest.mark.parametrize("write", WRITES)
@@ -156,8 +166,12 @@ def page_write(client, write, records):
             "version": draft.version,
         }
         return client.post(f"/case-studies/{draft.slug}/edit/", data)
-    target = records[{"submit": "draft", "publish": "in_review", "unpublish": "published"}[write]]
-    return client.post(f"/case-studies/{target.slug}/{write}/", {"version": target.version})
+    name, step = STEPS[write]
+    target = records[name]
+    return client.post(
+        f"/case-studies/{target.slug}/{step}/",
+        {"version": target.version, "reason": "Add the figures."},
+    )
 
 
 @pytest.mark.parametrize("write", WRITES)

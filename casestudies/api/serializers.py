@@ -5,6 +5,7 @@ from boroughs.api.serializers import BoroughRefSerializer, NamedRefSerializer, S
 from boroughs.models import Borough
 from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus, level_of
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
+from casestudies.services import REASON_MAX_LENGTH
 
 
 class EvidenceSourceSerializer(serializers.Serializer):
@@ -224,6 +225,19 @@ class CaseStudyWriteSerializer(serializers.Serializer):
         for name, value in values.pop("contact", {}).items():
             values[f"contact_{name}"] = value
         return values
+
+
+class ReturnToDraftSerializer(serializers.Serializer):
+    """The request body of return-to-draft (the service checks it)."""
+
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH,
+        help_text="Why the case study is sent back: what its author should change.",
+        error_messages={
+            "required": "Enter why you are sending the case study back, so its author can act.",
+            "blank": "Enter why you are sending the case study back, so its author can act.",
+        },
+    )
 
 
 class InterventionSerializer(SourcedSerializer):

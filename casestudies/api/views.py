@@ -22,7 +22,12 @@ from .filters import (
     parsed_query,
 )
 from .pagination import FacetedPagination
-from .serializers import CaseStudySerializer, CaseStudyWriteSerializer, InterventionSerializer
+from .serializers import (
+    CaseStudySerializer,
+    CaseStudyWriteSerializer,
+    InterventionSerializer,
+    ReturnToDraftSerializer,
+)
 
 #: The list's filter backends: `q` is full-text search and ranks, which ordering uses.
 SEARCH_BACKENDS = [DjangoFilterBackend, FullTextSearchFilter, RelevanceOrderingFilter]
@@ -238,7 +243,7 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
 
-    def transition(self, step):
+    def transition(self, step, **values):
         instance = self.get_object()
         version = (
             expected_version(self.request, instance)
@@ -247,7 +252,10 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
         )
         try:
             saved = step(
-                case_study=instance, acting_user=self.request.user, expected_version=version
+                case_study=instance,
+                acting_user=self.request.user,
+                expected_version=version,
+                **values,
             )
         except services.StaleEdit as error:
             raise self.stale(error) from error
@@ -288,8 +296,10 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
         return self.transition(services.case_study_unpublish)
 
     @extend_schema(
-        summary="Send a case study in review back to draft (editors)",
-        request=None,
+        summary="Send a case study in review back to draft, with the reason (editors)",
+        description="The reason is required; the author reads it on the draft and is told "
+        "by e-mail and on their /my/ page.",
+        request=ReturnToDraftSerializer,
         parameters=[IF_MATCH_OPTIONAL],
         responses=CaseStudySerializer,
     )
@@ -301,7 +311,14 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
         filterset_class=None,
     )
     def return_to_draft(self, request, slug=None):
-        return self.transition(services.case_study_return_to_draft)
+        # Who may send it back is asked before the reason is checked (by the service), so
+        # the request body of someone who may not is never judged.
+        data = request.data if hasattr(request.data, "get") else {}
+        reason = data.get("reason")
+        return self.transition(
+            services.case_study_return_to_draft,
+            reason=reason if isinstance(reason, str) else "",
+        )
 
 
 class InterventionViewSet(PortalReadOnlyViewSet):

@@ -366,7 +366,10 @@ def test_an_officer_submits_and_an_editor_publishes(officer, editor, draft):
 
 def test_an_editor_sends_a_case_study_back_to_draft(officer, editor, draft):
     case_study_submit_for_review(case_study=draft, acting_user=officer.user)
-    response = editor.post(f"/case-studies/{draft.slug}/return-to-draft/", {"version": "2"})
+    response = editor.post(
+        f"/case-studies/{draft.slug}/return-to-draft/",
+        {"version": "2", "reason": "Add the re-attendance figures."},
+    )
     assert response.status_code == HTTPStatus.FOUND
     assert stored(draft)[2:4] == ("draft", 3)
     assert "sent back to draft" in text(editor.get(response["Location"]))
@@ -460,9 +463,13 @@ def test_officers_see_their_boroughs_drafts_and_reviews_editors_every_review(off
     assert titles(response, "in-review") == [waiting.title]
     assert "Start a case study" in text(response)
 
+    assert '<h1 class="govuk-heading-l">Your case studies</h1>' in response.content.decode()
+
     response = editor.get(MINE_URL)
     assert titles(response, "drafts") == []
-    assert sorted(titles(response, "in-review")) == ["Lambeth in review", "Westminster in review"]
+    # The review queue, longest waiting first.
+    assert titles(response, "review-queue") == ["Westminster in review", "Lambeth in review"]
+    assert '<h1 class="govuk-heading-l">Case studies to review</h1>' in response.content.decode()
 
 
 def test_someone_without_a_role_is_told_how_to_get_one():
@@ -488,7 +495,7 @@ def test_your_case_studies_queries_do_not_grow(request, officer, who, django_ass
     add(2)
     with django_assert_num_queries(6):
         response = client.get(MINE_URL)
-    table = "in-review" if who == "editor" else "drafts"
+    table = "review-queue" if who == "editor" else "drafts"
     assert len(titles(response, table)) == 2
     add(20)
     with django_assert_num_queries(6):
@@ -498,13 +505,13 @@ def test_your_case_studies_queries_do_not_grow(request, officer, who, django_ass
 
 def test_the_preview_queries_do_not_grow(officer, django_assert_num_queries):
     """1 session, 1 user, 1 case study, 1 global roles (groups), 1 borough roles,
-    1 boroughs, 1 approaches, 1 settings prefetch."""
+    1 boroughs, 1 approaches, 1 settings prefetch, 1 last review step."""
     few = make_draft(officer.user, title="Few")
     many = make_draft(officer.user, title="Many")
     many.approaches.set(Approach.objects.all())
     many.settings.set(Setting.objects.all())
     for case_study in (few, many):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = officer.get(f"/case-studies/{case_study.slug}/preview/")
         assert response.status_code == HTTPStatus.OK
     assert text(response).count("Trauma-informed") == 1

@@ -354,7 +354,9 @@ def test_an_editor_sends_a_case_study_back_to_draft_for_its_borough_to_change(
     officer, editor, draft
 ):
     in_review = submitted(draft, officer)
-    back = case_study_return_to_draft(case_study=in_review, acting_user=editor)
+    back = case_study_return_to_draft(
+        case_study=in_review, acting_user=editor, reason="Add the figures."
+    )
     assert (back.status, back.version) == ("draft", 3)
     saved = case_study_update(
         case_study=back, acting_user=officer, expected_version=3, changes={"title": "Better"}
@@ -403,11 +405,12 @@ def test_who_may_take_each_step(request, officer, draft, step, who, allowed):
     if step is case_study_unpublish:
         draft = case_study_publish(case_study=draft, acting_user=user_with("e2", "editor"))
     before = snapshot(draft)
+    extra = {"reason": "Add the figures."} if step is case_study_return_to_draft else {}
     if allowed:
-        assert step(case_study=draft, acting_user=user).version == draft.version + 1
+        assert step(case_study=draft, acting_user=user, **extra).version == draft.version + 1
         return
     with pytest.raises(PermissionDenied):
-        step(case_study=draft, acting_user=user)
+        step(case_study=draft, acting_user=user, **extra)
     assert snapshot(draft) == before
 
 
@@ -427,8 +430,9 @@ def test_who_may_take_each_step(request, officer, draft, step, who, allowed):
 )
 def test_a_step_that_does_not_fit_the_status_is_refused(editor, draft, step, message):
     before = snapshot(draft)
+    extra = {"reason": "Add the figures."} if step is case_study_return_to_draft else {}
     with pytest.raises(WrongStatus) as error:
-        step(case_study=draft, acting_user=editor)
+        step(case_study=draft, acting_user=editor, **extra)
     assert str(error.value) == message
     assert snapshot(draft) == before
 

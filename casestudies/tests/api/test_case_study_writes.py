@@ -275,7 +275,7 @@ def test_submit_publish_unpublish_and_what_the_public_sees(officer, editor, draf
 
 def test_an_editor_sends_a_case_study_back_to_draft(officer, editor, draft):
     post(officer, f"{URL}{draft.slug}/submit/")
-    response = post(editor, f"{URL}{draft.slug}/return-to-draft/")
+    response = post(editor, f"{URL}{draft.slug}/return-to-draft/", {"reason": "Add figures."})
     assert response.status_code == HTTPStatus.OK, response.content
     assert response.json()["status"] == "draft"
 
@@ -293,7 +293,10 @@ def test_an_editor_sends_a_case_study_back_to_draft(officer, editor, draft):
 )
 def test_a_step_that_does_not_fit_the_status_is_409(editor, draft, step, message):
     before = stored(draft)
-    body = assert_error(post(editor, f"{URL}{draft.slug}/{step}/"), HTTPStatus.CONFLICT)
+    body = assert_error(
+        post(editor, f"{URL}{draft.slug}/{step}/", {"reason": "Add figures."}),
+        HTTPStatus.CONFLICT,
+    )
     assert (body["code"], body["detail"]) == ("conflict", message)
     assert stored(draft) == before
 
