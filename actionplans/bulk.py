@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.search import deferred as search_documents_deferred
+
 from .models import NOTE_REQUIRED_MESSAGE, ActionItem, ItemStatus, note_required
 from .services import action_item_create
 
@@ -355,6 +357,7 @@ def parse_row(plan, themes, line, row):
 
 
 @transaction.atomic
+@search_documents_deferred()  # the new items' search documents, stored once, together
 def action_items_upload(*, plan, acting_user, uploaded_bytes):
     """Load every row of the file into the plan, or none. Returns the items created."""
     rows = read_rows(uploaded_bytes)

@@ -1,6 +1,7 @@
 """Knife-crime action plans under a framework of themes, their items, and each item's history."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -175,6 +176,9 @@ class ActionItem(SourcedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     last_updated_at = models.DateTimeField(null=True, blank=True)
+    #: The search document on PostgreSQL (core.search.index; actionplans/search.py), a
+    #: cache of the item's text kept fresh when it or its plan changes.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = ActionItemQuerySet.as_manager()
 
@@ -269,3 +273,7 @@ class PlanChange(AppendOnlyHistory):
 
     def __str__(self):
         return f"{self.plan}: {', '.join(self.changes)}"
+
+
+# The receivers that keep the items' search documents (a cache) fresh.
+from . import search as _search  # noqa: E402, F401

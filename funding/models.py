@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -81,6 +82,8 @@ class FundingStream(SourcedModel):
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     website = models.URLField(blank=True)
+    #: The search document on PostgreSQL (core.search.index; funding/search.py).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = FundingStreamQuerySet.as_manager()
 
@@ -142,6 +145,8 @@ class Award(SourcedModel):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     purpose = models.TextField(blank=True)
+    #: The search document on PostgreSQL (core.search.index; funding/search.py).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = AwardQuerySet.as_manager()
 
@@ -183,3 +188,7 @@ class Award(SourcedModel):
             start_label="start date",
             end_label="end date",
         )
+
+
+# The receivers that keep streams' and awards' search documents (a cache) fresh.
+from . import search as _search  # noqa: E402, F401

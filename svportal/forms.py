@@ -1,8 +1,11 @@
-"""GET forms of the portal-wide pages: the boroughs table and compare."""
+"""GET forms of the portal-wide pages: the boroughs table, compare and search."""
 
 from django import forms
 
 from boroughs.models import Region
+
+#: The longest search accepted, in characters (a search reads up to twelve words).
+MAX_QUERY_LENGTH = 200
 
 #: Columns of the boroughs table a reader can sort by; "-name" sorts descending.
 SORT_COLUMNS = (
@@ -127,3 +130,37 @@ class CompareForm(forms.Form):
             for message in self.errors.get(name, []):
                 summary.append((self.fields[name].html_id, message))
         return summary
+
+
+class PortalSearchForm(forms.Form):
+    """The portal-wide search: words, optionally one kind of record, and a page of it."""
+
+    q = forms.CharField(
+        label="Search the portal",
+        required=False,
+        strip=True,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": "Enter search words of %(limit_value)d characters or fewer",
+            "null_characters_not_allowed": "Search words cannot contain null characters",
+        },
+    )
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[],
+        error_messages={"invalid_choice": "Choose a kind of record the portal holds"},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        error_messages={
+            "invalid": "Enter a page number",
+            "min_value": "Enter a page number of 1 or more",
+            "max_value": "Enter a page number of 10000 or less",
+        },
+    )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Everything"), *kinds]

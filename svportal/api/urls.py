@@ -14,6 +14,7 @@ from funding.api.views import AwardViewSet, FunderViewSet, FundingStreamViewSet
 
 from . import views
 from .exports import ExportViewSet
+from .search import PortalSearchView
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -35,6 +36,7 @@ urlpatterns = [
     path("v1/awards/360giving/", views.Grants360View.as_view(), name="awards-360giving"),
     path("v1/borough-summary/", views.BoroughSummaryView.as_view(), name="borough-summary"),
     path("v1/compare/", views.CompareView.as_view(), name="compare"),
+    path("v1/search/", PortalSearchView.as_view(), name="api-search"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

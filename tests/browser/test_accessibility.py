@@ -26,6 +26,10 @@ PUBLIC_PAGES = [
     "/accounts/password-reset/",
     "/accounts/password-reset/sent/",
     "/accounts/password-reset/MQ/expired-token/",
+    "/search/",
+    "/search/?q=county+lines",
+    "/search/?q=knife&kind=plan_items&page=2",
+    "/search/?q=%00",
     "/no-such-page/",
 ]
 SIGNED_IN_PAGES = [

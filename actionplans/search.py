@@ -1,0 +1,91 @@
+"""What plan-item search covers, and keeping the items' documents fresh.
+
+How a query is read, widened by synonyms, matched and ranked is core.search, the same for
+every search in the portal (docs/decisions/0012-one-search.md); an item's document holds
+its title (A) above its description (B), who leads and partners it and its theme (C), and
+its plan's title and borough or partnership (D).
+
+The receivers below keep the stored documents (a cache of this text) fresh however an item
+or what it names changes: the services, the CSV upload, the admin, the loader.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from boroughs.models import Borough, Partnership
+from core.search import SearchIndex
+
+from .models import ActionItem, ActionPlan, Theme
+
+
+def _joined(*texts):
+    return "\n".join(text for text in texts if text)
+
+
+def action_item_documents(queryset):
+    records = queryset.defer("search_vector").select_related(
+        "theme", "plan__borough", "plan__partnership"
+    )
+    for item in records:
+        plan = item.plan
+        yield (
+            item.pk,
+            {
+                "A": item.title,
+                "B": item.description,
+                "C": _joined(item.lead_agency, item.partners, item.theme.name),
+                "D": _joined(
+                    plan.title,
+                    plan.borough.name if plan.borough else "",
+                    plan.partnership.name if plan.partnership else "",
+                ),
+            },
+        )
+
+
+ACTION_ITEMS = SearchIndex(
+    model=ActionItem,
+    documents=action_item_documents,
+    snippet_fields=("description", "partners", "lead_agency"),
+)
+
+
+# --- Keeping the documents fresh --------------------------------------------------------------
+
+
+def _items_of_plans(plans):
+    return ActionItem.objects.filter(plan__in=plans).values_list("pk", flat=True)
+
+
+@receiver(post_save, sender=ActionItem)
+def _item_saved(sender, instance, **kwargs):
+    ACTION_ITEMS.refresh([instance.pk])
+
+
+@receiver(post_delete, sender=ActionItem)
+def _item_deleted(sender, instance, **kwargs):
+    ACTION_ITEMS.forget([instance.pk])
+
+
+@receiver(post_save, sender=ActionPlan)
+def _plan_saved(sender, instance, created=False, **kwargs):
+    if not created:
+        ACTION_ITEMS.refresh(_items_of_plans([instance.pk]))
+
+
+@receiver(post_save, sender=Theme)
+def _theme_saved(sender, instance, created=False, **kwargs):
+    if not created:
+        ACTION_ITEMS.refresh(instance.items.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Borough)
+def _borough_saved(sender, instance, created=False, **kwargs):
+    if not created:
+        ACTION_ITEMS.refresh(_items_of_plans(instance.action_plans.all()))
+
+
+@receiver(post_save, sender=Partnership)
+def _partnership_saved(sender, instance, created=False, **kwargs):
+    if not created:
+        ACTION_ITEMS.refresh(_items_of_plans(instance.action_plans.all()))

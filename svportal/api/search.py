@@ -1,0 +1,133 @@
+"""/api/v1/search/?q=: the portal-wide search (svportal.search), grouped by kind."""
+
+from drf_orjson_renderer.renderers import ORJSONRenderer
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from boroughs.api.conventions.filters import check_known_parameters
+from svportal.forms import MAX_QUERY_LENGTH
+from svportal.search import GROUP_LIMIT, KIND_PAGE_SIZE, KINDS, portal_search
+
+KIND_KEYS = [kind.key for kind in KINDS]
+
+
+class SearchParametersSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=MAX_QUERY_LENGTH,
+        help_text=(
+            "Words to search for, in web-search syntax: every word must match, in any form "
+            "(case, hyphens and British or American spelling do not matter), or through the "
+            "portal's synonyms ('A&E' also finds 'emergency department'; what was added is "
+            'in expanded_terms); put a phrase in "quotes"; -word leaves out what mentions '
+            "it; `or` between two words takes either. Required; at most "
+            f"{MAX_QUERY_LENGTH} characters."
+        ),
+        error_messages={
+            "blank": "Enter words to search for.",
+            "required": "Enter words to search for.",
+            "max_length": "Enter search words of {max_length} characters or fewer.",
+            "null_characters_not_allowed": "Search words cannot contain null characters.",
+        },
+    )
+    kind = serializers.ChoiceField(
+        choices=KIND_KEYS,
+        required=False,
+        help_text=(
+            f"One kind only, {KIND_PAGE_SIZE} results a page (`page`); without it, the best "
+            f"{GROUP_LIMIT} of every kind."
+        ),
+    )
+    page = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        help_text="With `kind`: which page of that kind's results, from 1.",
+    )
+
+    def validate(self, attrs):
+        if attrs.get("page", 1) > 1 and not attrs.get("kind"):
+            raise ValidationError({"page": ["Choose a kind to page through its results."]})
+        return attrs
+
+
+class SearchResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField(
+        help_text="Unique within its kind (a plan item's, within its plan)."
+    )
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="The record's page.")
+    context = serializers.CharField(help_text="What it is and whose, in one line.")
+    snippet = serializers.CharField(
+        help_text="HTML: the text around what was found, every found word in <mark>, the "
+        "rest escaped."
+    )
+    rank = serializers.FloatField(help_text="Relevance, 0 to 1; higher first.")
+
+
+class SearchGroupSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=KIND_KEYS, source="key")
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="Every match of this kind the user may see.")
+    results = SearchResultSerializer(many=True, help_text="The best matches, best first.")
+    more_url = serializers.CharField(
+        source="api_more_url",
+        help_text="This kind's own API list filtered by the same words, or this endpoint for "
+        "this kind alone.",
+    )
+    page_url = serializers.CharField(source="more_url", help_text="The same on the portal's pages.")
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    query = serializers.CharField(source="q")
+    expanded_terms = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the portal's synonym list added to the search.",
+    )
+    groups = SearchGroupSerializer(many=True)
+
+
+class PortalSearchView(APIView):
+    """One search across case studies, interventions, plan items, funding streams and
+    awards: the best matches of each kind, with how many match, and a link to the rest.
+    Only what the user may see is searched (draft plans' items only for their borough's
+    staff, analysts and editors; draft case studies likewise)."""
+
+    renderer_classes = [ORJSONRenderer]
+    common_parameters = {"format"}
+    extra_parameters = ("q", "kind", "page")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_known_parameters(request, self)
+
+    @extend_schema(
+        operation_id="search",
+        parameters=[SearchParametersSerializer],
+        responses=SearchResponseSerializer,
+    )
+    def get(self, request):
+        parameters = SearchParametersSerializer(data=request.query_params)
+        parameters.is_valid(raise_exception=True)
+        kind = parameters.validated_data.get("kind")
+        if kind:
+            page = parameters.validated_data.get("page", 1)
+            search = portal_search(
+                user=request.user,
+                q=parameters.validated_data["q"],
+                kinds=[kind],
+                limit=KIND_PAGE_SIZE,
+                offset=(page - 1) * KIND_PAGE_SIZE,
+            )
+        else:
+            search = portal_search(user=request.user, q=parameters.validated_data["q"])
+        data = SearchResponseSerializer(search).data
+        for group in data["groups"]:
+            group["more_url"] = request.build_absolute_uri(group["more_url"])
+            group["page_url"] = request.build_absolute_uri(group["page_url"])
+            for result in group["results"]:
+                result["url"] = request.build_absolute_uri(result["url"])
+        return Response(data)

@@ -1,0 +1,305 @@
+"""One search across the portal: case studies, interventions, plan items, funding streams
+and awards, grouped by kind, the best matches first within each.
+
+Every kind is searched as its own pages search it (core.search; each app's search.py says
+what a record's document holds), over the records the user may see: published case
+studies (and drafts for their own staff, analysts and editors), plan items of every plan
+but drafts (and drafts for their borough's staff, analysts and editors). Each kind costs
+one query, whatever the number of matches: the rows shown, ranked in the database, with
+the number of matches counted beside them (COUNT(*) OVER ()). Snippets are cut in Python
+from those rows only.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Window
+from django.urls import reverse
+
+from actionplans.models import ActionItem
+from actionplans.search import ACTION_ITEMS
+from casestudies.models import CaseStudy, Intervention
+from casestudies.search import CASE_STUDIES, INTERVENTIONS
+from core.search import SearchIndex, search_query
+from funding.models import Award, FundingStream
+from funding.search import AWARDS, FUNDING_STREAMS
+
+#: Results shown per kind when every kind is shown.
+GROUP_LIMIT = 5
+#: Results per page when one kind is shown.
+KIND_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of record the portal search finds, and how its results are shown."""
+
+    key: str
+    label: str
+    index: SearchIndex
+    #: user -> the records the user may see, with what a result shows joined in.
+    records: Callable
+    #: Tie-breaks after relevance.
+    order: tuple
+    #: record -> (title, url, context): what a result says about the record.
+    describe: Callable
+    #: The kind's own list page, filtered by the search words; None where it has none
+    #: and /search/ lists every match of the kind.
+    list_url_name: str | None = None
+    #: The kind's own API list, filtered by the search words (`q`); None: /api/v1/search/.
+    api_list_url_name: str | None = None
+
+    def more_url(self, q):
+        if self.list_url_name:
+            return f"{reverse(self.list_url_name)}?{urlencode({'q': q})}"
+        return f"{reverse('portal-search')}?{urlencode({'q': q, 'kind': self.key})}"
+
+    def api_more_url(self, q):
+        if self.api_list_url_name:
+            return f"{reverse(self.api_list_url_name)}?{urlencode({'q': q})}"
+        return f"{reverse('api-search')}?{urlencode({'q': q, 'kind': self.key})}"
+
+
+def _joined(*parts):
+    return " · ".join(part for part in parts if part)
+
+
+# --- What each kind shows -----------------------------------------------------------------
+
+
+def _visible_case_studies(user):
+    visible = CaseStudy.objects.visible_to(user)
+    if visible.query.distinct:
+        # Staff see their boroughs' drafts through a join; counting needs one row each.
+        visible = CaseStudy.objects.filter(pk__in=visible.values("pk"))
+    return visible.select_related("partnership").defer("search_vector")
+
+
+def _describe_case_study(case_study):
+    return (
+        case_study.title,
+        reverse("casestudies:detail", args=[case_study.slug]),
+        _joined(
+            "Case study",
+            case_study.partnership.name if case_study.partnership else "",
+            str(case_study.year) if case_study.year else "",
+            ""
+            if case_study.status == CaseStudy.Status.PUBLISHED
+            else case_study.get_status_display(),
+        ),
+    )
+
+
+def _describe_intervention(intervention):
+    return (
+        intervention.name,
+        reverse("casestudies:intervention-detail", args=[intervention.slug]),
+        _joined(
+            "Intervention",
+            intervention.get_category_display(),
+            intervention.get_prevention_level_display(),
+        ),
+    )
+
+
+def _visible_items(user):
+    return (
+        ActionItem.objects.visible_to(user)
+        .select_related("plan__borough", "plan__partnership", "theme")
+        .defer("search_vector")
+    )
+
+
+def _describe_item(item):
+    plan = item.plan
+    owner = plan.borough.name if plan.borough else plan.partnership.name if plan.partnership else ""
+    return (
+        item.title,
+        reverse("action-item", args=[item.pk]),
+        _joined(
+            "Plan item",
+            owner,
+            plan.title,
+            f"Theme: {item.theme.name}",
+            item.get_status_display(),
+            "Draft plan" if plan.status == plan.Status.DRAFT else "",
+        ),
+    )
+
+
+def _describe_stream(stream):
+    return (
+        stream.name,
+        reverse("funding:stream", args=[stream.slug]),
+        _joined(
+            "Funding stream",
+            stream.funder.name if stream.funder else "",
+            stream.total_text,
+        ),
+    )
+
+
+def _describe_award(award):
+    return (
+        award.title,
+        reverse("funding:stream", args=[award.stream.slug]) + f"#award-{award.slug}",
+        _joined("Award", award.stream.name, award.amount_display),
+    )
+
+
+KINDS = (
+    Kind(
+        key="case_studies",
+        label="Case studies",
+        index=CASE_STUDIES,
+        records=_visible_case_studies,
+        order=("title", "pk"),
+        describe=_describe_case_study,
+        list_url_name="casestudies:list",
+        api_list_url_name="casestudy-list",
+    ),
+    Kind(
+        key="interventions",
+        label="Interventions",
+        index=INTERVENTIONS,
+        records=lambda user: Intervention.objects.defer("search_vector"),
+        order=("name", "pk"),
+        describe=_describe_intervention,
+        list_url_name="casestudies:intervention-list",
+        api_list_url_name="intervention-list",
+    ),
+    Kind(
+        key="plan_items",
+        label="Plan items",
+        index=ACTION_ITEMS,
+        records=_visible_items,
+        order=("title", "pk"),
+        describe=_describe_item,
+    ),
+    Kind(
+        key="funding_streams",
+        label="Funding streams",
+        index=FUNDING_STREAMS,
+        records=lambda user: FundingStream.objects.select_related("funder").defer("search_vector"),
+        order=("name", "pk"),
+        describe=_describe_stream,
+    ),
+    Kind(
+        key="awards",
+        label="Awards",
+        index=AWARDS,
+        records=lambda user: Award.objects.select_related("stream").defer("search_vector"),
+        order=("title", "pk"),
+        describe=_describe_award,
+    ),
+)
+KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+
+
+# --- The search -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    id: int
+    slug: str  # unique within its kind (a plan item's, within its plan)
+    title: str
+    url: str
+    context: str
+    snippet: str  # safe HTML: the text around what was found, each found word in <mark>
+    rank: float
+
+
+@dataclass(frozen=True)
+class Group:
+    kind: Kind
+    count: int
+    results: list
+    offset: int = 0
+    #: The kind's own list (or /search/ for that kind alone), filtered by the same words.
+    more_url: str = ""
+    #: The same in the API.
+    api_more_url: str = ""
+
+    @property
+    def key(self):
+        return self.kind.key
+
+    @property
+    def label(self):
+        return self.kind.label
+
+
+@dataclass(frozen=True)
+class PortalSearch:
+    q: str
+    query: object  # core.search.SearchQuery
+    groups: list = field(default_factory=list)
+
+    @property
+    def expanded_terms(self):
+        return self.query.expanded_terms
+
+    @property
+    def total(self):
+        return sum(group.count for group in self.groups)
+
+
+def _search_kind(kind, *, user, query, limit, offset):
+    """One query: the kind's best `limit` matches from `offset`, and how many match."""
+    found = kind.index.matching(kind.records(user), query)
+    rows = list(
+        kind.index.ranked(found, query)
+        .annotate(search_total=Window(Count("pk")))
+        .order_by("-search_rank", *kind.order)[offset : offset + limit]
+    )
+    if rows:
+        count = rows[0].search_total
+    else:
+        count = found.count() if offset else 0  # past the end: how far it goes
+    results = []
+    for record in rows:
+        title, url, context = kind.describe(record)
+        results.append(
+            Result(
+                kind=kind.key,
+                id=record.pk,
+                slug=record.slug,
+                title=title,
+                url=url,
+                context=context,
+                snippet=kind.index.snippet(record, query),
+                rank=round(float(record.search_rank or 0), 6),
+            )
+        )
+    return Group(
+        kind=kind,
+        count=count,
+        results=results,
+        offset=offset,
+        more_url=kind.more_url(query.text),
+        api_more_url=kind.api_more_url(query.text),
+    )
+
+
+def portal_search(*, user, q, kinds=None, limit=GROUP_LIMIT, offset=0):
+    """Every kind's (or those of `kinds`) best matches for `q` that `user` may see.
+
+    A blank query asks for nothing; one that holds no word (punctuation alone) finds
+    nothing of any kind. Neither costs a query."""
+    query = search_query(q)
+    if not query:
+        return PortalSearch(q=q, query=query)
+    chosen = [KINDS_BY_KEY[key] for key in kinds] if kinds else KINDS
+    if query.matches_nothing:
+        groups = [
+            Group(kind, 0, [], more_url=kind.more_url(q), api_more_url=kind.api_more_url(q))
+            for kind in chosen
+        ]
+        return PortalSearch(q=q, query=query, groups=groups)
+    groups = [
+        _search_kind(kind, user=user, query=query, limit=limit, offset=offset) for kind in chosen
+    ]
+    return PortalSearch(q=q, query=query, groups=groups)
