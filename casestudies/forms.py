@@ -4,8 +4,9 @@ write what, and the model validates again before saving."""
 from django import forms
 
 from boroughs.models import Borough
+from core.inputs import TEXT_MAX_LENGTH
 
-from .models import Approach, Setting
+from .models import SUMMARY_MAX_LENGTH, Approach, Setting
 
 MARKDOWN_HINT = "You can use Markdown: **bold**, lists with -, links like [text](https://…)."
 
@@ -44,6 +45,10 @@ def _text(label, *, required=False, max_length=None, textarea=False, missing=Non
     )
 
 
+def _section(name):
+    return _text(SECTIONS[name][0], max_length=TEXT_MAX_LENGTH, textarea=True)
+
+
 def _whole_number(label, low, high, example):
     return forms.IntegerField(
         label=label,
@@ -78,15 +83,21 @@ class CaseStudyForm(forms.Form):
     borough's), which stay whatever is ticked."""
 
     title = _text("Title", required=True, max_length=300, missing="Enter a title")
-    summary = _text("Summary", required=True, textarea=True, missing="Enter a summary")
+    summary = _text(
+        "Summary",
+        required=True,
+        max_length=SUMMARY_MAX_LENGTH,
+        textarea=True,
+        missing="Enter a summary",
+    )
     # Any borough validates here: whether the writer may draft for it is the service's call.
     boroughs = _checkboxes(Borough.objects.all(), "Boroughs")
     year = _whole_number("Year", 1990, 2100, 2019)
-    challenge = _text(SECTIONS["challenge"][0], textarea=True)
-    solution = _text(SECTIONS["solution"][0], textarea=True)
-    impact = _text(SECTIONS["impact"][0], textarea=True)
-    lessons_learned = _text(SECTIONS["lessons_learned"][0], textarea=True)
-    sustainability = _text(SECTIONS["sustainability"][0], textarea=True)
+    challenge = _section("challenge")
+    solution = _section("solution")
+    impact = _section("impact")
+    lessons_learned = _section("lessons_learned")
+    sustainability = _section("sustainability")
     approaches = _checkboxes(Approach.objects.all(), "Approaches")
     settings = _checkboxes(Setting.objects.all(), "Settings")
     min_age = _whole_number("Youngest age", 0, 99, 10)

@@ -86,6 +86,10 @@ class Intervention(AgeRangeModel, EvidenceModel, SourcedModel):
         return self.name
 
 
+#: A case study's summary is shown in every list: a paragraph or two, no more.
+SUMMARY_MAX_LENGTH = 2_000
+
+
 class CaseStudy(AgeRangeModel, EvidenceModel, SourcedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

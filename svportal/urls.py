@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("svportal.exports_urls")),
 ]
 
+handler400 = "svportal.views.bad_request_page"
 handler404 = "svportal.views.page_not_found"
 handler500 = "svportal.views.server_error"

@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from boroughs.api.conventions.exceptions import json_not_found, json_server_error
 
+from .middleware import bad_request
 from .selectors import funding_ending_soon, home_figures, latest_case_studies
 
 
@@ -15,6 +16,12 @@ def home(request):
             "funding_ending_soon": funding_ending_soon(),
         },
     )
+
+
+def bad_request_page(request, exception=None):
+    """What Django refuses before any view (a malformed or oversized form, a bad host):
+    the portal's 400 in the API's shape or as a page."""
+    return bad_request(request, {"request": ["The request could not be read."]})
 
 
 def page_not_found(request, exception=None):

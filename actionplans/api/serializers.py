@@ -4,6 +4,7 @@ from rest_framework import serializers
 from actionplans.models import ActionItem, ActionPlan, Framework, ItemStatus
 from boroughs.api.serializers import BoroughRefSerializer, NamedRefSerializer, SourcedSerializer
 from boroughs.models import Borough
+from core.inputs import TEXT_MAX_LENGTH
 
 
 class ThemeSerializer(serializers.Serializer):
@@ -183,7 +184,9 @@ class ActionItemWriteSerializer(serializers.Serializer):
     )
     theme = serializers.SlugField(help_text="A theme of the plan's framework, by slug.")
     title = serializers.CharField(max_length=300)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
     lead_agency = serializers.CharField(required=False, allow_blank=True, max_length=200)
     partners = serializers.CharField(required=False, allow_blank=True, max_length=500)
     due_date = serializers.DateField(required=False, allow_null=True)
@@ -193,6 +196,7 @@ class ActionItemWriteSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         write_only=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Why: required when an item goes at risk or off track.",
     )
 
@@ -211,4 +215,6 @@ class ActionPlanWriteSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=ActionPlan.Scope.choices, required=False)
     overseen_by = serializers.CharField(required=False, allow_blank=True, max_length=300)
     last_refreshed_on = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    note = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, max_length=TEXT_MAX_LENGTH
+    )

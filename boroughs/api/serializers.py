@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from boroughs.models import Borough, Organisation, Partnership, Source, StockTake
+from core.inputs import TEXT_MAX_LENGTH
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -112,7 +113,9 @@ class StockTakeAnswerWriteSerializer(serializers.Serializer):
     borough = serializers.SlugField(help_text="The borough's slug; you must be its lead.")
     question = serializers.SlugField(help_text="The question's slug in this round.")
     option = serializers.SlugField(help_text="The answer's slug among the question's options.")
-    evidence = serializers.CharField(help_text="What shows this answer.")
+    evidence = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, help_text="What shows this answer."
+    )
 
 
 class StockTakeAnswerSerializer(serializers.Serializer):

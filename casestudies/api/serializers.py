@@ -4,8 +4,16 @@ from rest_framework import serializers
 from boroughs.api.serializers import BoroughRefSerializer, NamedRefSerializer, SourcedSerializer
 from boroughs.models import Borough
 from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus, level_of
-from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
+from casestudies.models import (
+    SUMMARY_MAX_LENGTH,
+    Approach,
+    CaseStudy,
+    Intervention,
+    Outcome,
+    Setting,
+)
 from casestudies.services import REASON_MAX_LENGTH
+from core.inputs import TEXT_MAX_LENGTH
 
 
 class EvidenceSourceSerializer(serializers.Serializer):
@@ -162,7 +170,10 @@ def _slugs_of(model, noun):
 
 def _section(help_text):
     return serializers.CharField(
-        required=False, allow_blank=True, help_text=f"{help_text} Markdown."
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text=f"{help_text} Markdown.",
     )
 
 
@@ -175,6 +186,7 @@ class CaseStudyWriteSerializer(serializers.Serializer):
         error_messages={"required": "Enter a title.", "blank": "Enter a title."},
     )
     summary = serializers.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
         help_text="Plain text, a paragraph or two.",
         error_messages={"required": "Enter a summary.", "blank": "Enter a summary."},
     )

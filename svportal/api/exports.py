@@ -20,6 +20,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from boroughs.api.conventions.filters import check_known_parameters
+from core.inputs import query_string_problems, value_problem
 from svportal.exports import services
 from svportal.exports.selectors import ExportSpecError, exports_downloadable_by, exports_of
 from svportal.models import ExportJob
@@ -117,6 +118,20 @@ class FiltersField(serializers.Field):
     }
 
     def to_internal_value(self, data):
+        filters = self._read(data)
+        problems = [
+            f"{name}: {problem}"
+            for name, values in filters.items()
+            for value in (values if isinstance(values, list) else [values])
+            if isinstance(value, str)
+            for problem in [value_problem(name) or value_problem(value)]
+            if problem
+        ]
+        if problems:
+            raise serializers.ValidationError(problems)
+        return filters
+
+    def _read(self, data):
         if isinstance(data, dict):
             return data
         if not isinstance(data, str):
@@ -130,6 +145,11 @@ class FiltersField(serializers.Field):
             if not isinstance(parsed, dict):
                 self.fail("invalid")
             return parsed
+        problems = query_string_problems(text.lstrip("?"))
+        if problems:
+            raise serializers.ValidationError(
+                [f"{name}: {text}" for name, messages in problems.items() for text in messages]
+            )
         parsed = QueryDict(text.lstrip("?"))
         return {key: values[0] if len(values) == 1 else values for key, values in parsed.lists()}
 
@@ -139,11 +159,13 @@ class FiltersField(serializers.Field):
 
 class ExportRequestSerializer(serializers.Serializer):
     kind = serializers.CharField(
+        max_length=50,
         help_text="stock-take-summary, stock-take-matrix, borough-summary, action-items, "
-        "case-studies or awards."
+        "case-studies or awards.",
     )
     format = serializers.CharField(
-        help_text="csv, xlsx or json; awards also 360giving-json (a 360Giving package)."
+        max_length=50,
+        help_text="csv, xlsx or json; awards also 360giving-json (a 360Giving package).",
     )
     filters = FiltersField(
         required=False,

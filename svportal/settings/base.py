@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses what no field could take (NUL, not UTF-8, impossible dates, absurd numbers).
+    "svportal.middleware.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -197,7 +199,7 @@ REST_FRAMEWORK = {
         "boroughs.api.conventions.csv.CSVRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "drf_orjson_renderer.parsers.ORJSONParser",
+        "boroughs.api.conventions.parsers.PortalJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
