@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 
-from .querysets import BoroughQuerySet, PartnershipQuerySet
+from .querysets import DISTRICT_KINDS, BoroughQuerySet, PartnershipQuerySet
 
 GSS_CODE_VALIDATOR = RegexValidator(
     regex=r"^[ENSW]\d{8}$",
@@ -47,6 +47,12 @@ class Source(TimeStampedModel):
         max_length=200, blank=True, help_text="File name of the document in the seed collection."
     )
     url = models.URLField(blank=True)
+    licence = models.CharField(
+        max_length=200, blank=True, help_text="The licence the publication is used under."
+    )
+    attribution = models.TextField(
+        blank=True, help_text="The attribution the licence asks for, wherever the data is shown."
+    )
 
     class Meta:
         ordering = ["title"]
@@ -141,7 +147,7 @@ class Borough(SourcedModel):
         METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"
         UNITARY = "unitary", "Unitary authority"
         COUNTY = "county", "County council"
-        DISTRICT = "district", "District council"
+        DISTRICT = "district", "Non-metropolitan district"
         COMBINED_AUTHORITY = "combined_authority", "Combined authority"
 
     name = models.CharField(max_length=150)
@@ -152,6 +158,13 @@ class Borough(SourcedModel):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     region = models.CharField(max_length=30, choices=Region.choices)
     police_force = models.CharField(max_length=150, blank=True)
+    districts = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="covering_areas",
+        blank=True,
+        help_text="For a county council or combined authority: the districts it covers.",
+    )
 
     objects = BoroughQuerySet.as_manager()
 
@@ -160,6 +173,10 @@ class Borough(SourcedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_district(self):
+        return self.kind in DISTRICT_KINDS
 
 
 class Organisation(SourcedModel):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from .models import Borough, PublishedTotal, StockTake, StockTakeAnswer
+from .models import Borough, Partnership, PublishedTotal, StockTake, StockTakeAnswer
 
 
 @dataclass
@@ -89,3 +89,33 @@ def stock_take_matrix(stock_take):
         for borough in boroughs
     ]
     return questions, rows
+
+
+@dataclass
+class PlaceLinks:
+    """How an area sits among the others: the county councils or combined authority that
+    cover a district, the districts a county or combined authority covers, and the
+    partnerships it belongs to, directly or through an area that covers it."""
+
+    covering_areas: list
+    districts: list
+    partnerships: list  # [(partnership, the covering area it comes through, or None)]
+
+
+def place_links(borough):
+    """Three queries, whatever the number of areas and partnerships."""
+    covering = list(borough.covering_areas.order_by("name"))
+    districts = list(borough.districts.order_by("name"))
+    by_area = {area.pk: area for area in covering}
+    partnerships = {}
+    for membership in (
+        Partnership.members.through.objects.filter(borough__in=[borough.pk, *by_area])
+        .select_related("partnership")
+        .order_by("partnership__name")
+    ):
+        via = by_area.get(membership.borough_id)
+        if membership.partnership_id not in partnerships or via is None:
+            partnerships[membership.partnership_id] = (membership.partnership, via)
+    return PlaceLinks(
+        covering_areas=covering, districts=districts, partnerships=list(partnerships.values())
+    )

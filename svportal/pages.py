@@ -13,6 +13,7 @@ from actionplans.history import AsAtError, AsAtForm
 from actionplans.models import ItemStatus
 from boroughs.models import Borough, StockTake
 from boroughs.roles import is_analyst, is_editor
+from boroughs.selectors import place_links
 from casestudies import review as case_study_review
 from casestudies import selectors as case_study_selectors
 from casestudies.models import CaseStudy
@@ -216,7 +217,7 @@ def borough_profile(request, slug):
             "rounds": borough_stock_take_answers(borough),
             "case_studies": case_studies,
             "awards": awards,
-            "partnerships": borough.partnerships.all(),
+            "links": place_links(borough),
         },
     )
 

@@ -92,7 +92,14 @@ EVIDENCE_FIELDS = (
 )
 
 # The order in which kinds load: everything a record refers to loads before it.
-AREA = Kind("areas", Borough, scalars=("name", "gss_code", "kind", "region", "police_force"))
+AREA = Kind(
+    "areas",
+    Borough,
+    scalars=("name", "gss_code", "kind", "region", "police_force"),
+    # A district names the county councils and combined authorities that cover it; they
+    # are declared in a file that loads before it (areas.json).
+    many={"within": Reference("covering_areas", Borough)},
+)
 ORGANISATION = Kind(
     "organisations", Organisation, scalars=("name", "kind", "website", "description")
 )
@@ -282,6 +289,8 @@ SOURCE_KEYS = {
     "published_on_precision",
     "document",
     "url",
+    "licence",
+    "attribution",
 }
 # Keys every record may carry besides its kind's own fields.
 COMMON_KEYS = {"slug", "section", "source"}

@@ -64,7 +64,7 @@ def test_csv_is_the_whole_filtered_list_not_one_page(client):
     assert 'attachment; filename="borough.csv"' == response["Content-Disposition"]
     rows = csv_rows(response)
     assert len(rows) == 33
-    assert rows[0]["source.publisher"] == "Office for National Statistics"
+    assert rows[0]["source.key"] == "uk-geojson-lad-2013"
 
 
 def test_page_size_is_limited_to_500(client):

@@ -12,13 +12,23 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/boroughs/"
 
-SOUTH_WEST = [
+SOUTH_WEST_UNITARIES = [
     "bath-and-north-east-somerset",
+    "bournemouth",
     "bristol",
+    "cornwall",
+    "isles-of-scilly",
     "north-somerset",
-    "somerset",
+    "plymouth",
+    "poole",
     "south-gloucestershire",
+    "swindon",
+    "torbay",
+    "wiltshire",
 ]
+#: Every district of England (326) and the county councils and combined authority.
+AREA_COUNT = 334
+GREATER_MANCHESTER = ["greater-manchester-combined-authority"]
 COUNTIES = [
     "east-sussex",
     "norfolk",
@@ -35,28 +45,28 @@ def test_anyone_can_list_boroughs_a_page_at_a_time_by_name(client):
 
     assert response.status_code == HTTPStatus.OK
     body = response.json()
-    assert body["count"] == 55
+    assert body["count"] == AREA_COUNT
     assert len(body["results"]) == 50
     assert body["next"] == "http://testserver/api/v1/boroughs/?page=2"
     assert body["previous"] is None
-    assert slugs(response)[:3] == ["barking-and-dagenham", "barnet", "bath-and-north-east-somerset"]
+    assert slugs(response)[:3] == ["adur", "allerdale", "amber-valley"]
 
 
 def test_page_size_and_page_reach_the_last_boroughs(client):
-    response = client.get(URL, {"page_size": 10, "page": 6})
+    response = client.get(URL, {"page_size": 10, "page": 34})
 
     body = response.json()
-    assert body["count"] == 55
-    assert slugs(response) == ["waltham-forest", "wandsworth", "west-sussex", "westminster", "york"]
+    assert body["count"] == AREA_COUNT
+    assert slugs(response) == ["wycombe", "wyre", "wyre-forest", "york"]
     assert body["next"] is None
-    assert body["previous"] == "http://testserver/api/v1/boroughs/?page=5&page_size=10"
+    assert body["previous"] == "http://testserver/api/v1/boroughs/?page=33&page_size=10"
 
 
 def test_a_page_past_the_end_is_a_404_saying_how_many_pages_there_are(client):
-    response = client.get(URL, {"page_size": 10, "page": 7})
+    response = client.get(URL, {"page_size": 10, "page": 35})
 
     assert_not_found(response)
-    assert response.json()["detail"] == "There is no page 7: there are 6 pages."
+    assert response.json()["detail"] == "There is no page 35: there are 34 pages."
 
 
 @pytest.mark.parametrize("page_size", ["0", "501", "ten"])
@@ -78,8 +88,9 @@ def test_region_london_gives_the_33_london_boroughs_and_the_city(client):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"region": "south_west"}, SOUTH_WEST),
-        ({"region": "north_west"}, ["greater-manchester-combined-authority", "liverpool"]),
+        ({"region": "south_west", "kind": "unitary"}, SOUTH_WEST_UNITARIES),
+        ({"region": "south_west", "kind": "county"}, ["somerset"]),
+        ({"region": "north_west", "kind": "combined_authority"}, GREATER_MANCHESTER),
         ({"kind": "county"}, COUNTIES),
         ({"kind": "combined_authority"}, ["greater-manchester-combined-authority"]),
         ({"region": "south_east", "kind": "county"}, ["east-sussex", "west-sussex"]),
@@ -95,11 +106,11 @@ def test_filters_give_exactly_the_matching_boroughs(client, params, expected):
 @pytest.mark.parametrize(
     ("ordering", "first"),
     [
-        ("name", ["barking-and-dagenham", "barnet", "bath-and-north-east-somerset"]),
-        ("-name", ["york", "westminster", "west-sussex"]),
-        ("gss_code", ["redcar-and-cleveland", "north-east-lincolnshire", "york"]),
+        ("name", ["adur", "allerdale", "amber-valley"]),
+        ("-name", ["york", "wyre-forest", "wyre"]),
+        ("gss_code", ["hartlepool", "middlesbrough", "redcar-and-cleveland"]),
         ("-gss_code", ["greater-manchester-combined-authority", "west-sussex", "suffolk"]),
-        ("-region,name", ["bradford", "north-east-lincolnshire", "north-yorkshire"]),
+        ("-region,name", ["barnsley", "bradford", "calderdale"]),
     ],
 )
 def test_ordering_sorts_boroughs_either_way(client, ordering, first):
@@ -107,7 +118,11 @@ def test_ordering_sorts_boroughs_either_way(client, ordering, first):
 
 
 def test_q_searches_names_and_gss_codes(client):
-    assert slugs(client.get(URL, {"q": "york"})) == ["north-yorkshire", "york"]
+    assert slugs(client.get(URL, {"q": "york"})) == [
+        "east-riding-of-yorkshire",
+        "north-yorkshire",
+        "york",
+    ]
     assert slugs(client.get(URL, {"q": "E47"})) == ["greater-manchester-combined-authority"]
     assert slugs(client.get(URL, {"q": "somerset north"})) == [
         "bath-and-north-east-somerset",
@@ -143,14 +158,14 @@ def test_a_borough_by_slug_with_its_source(client):
         "region": "london",
         "police_force": "Metropolitan Police Service",
         "source": {
-            "key": "ons-local-authority-codes",
-            "title": "Local authority districts, counties and unitary authorities: names and codes",
-            "publisher": "Office for National Statistics",
-            "published_on": None,
-            "document": "",
-            "url": "https://geoportal.statistics.gov.uk/",
+            "key": "uk-geojson-lad-2013",
+            "title": "Local authority districts of England, 2013: boundaries and codes (TopoJSON)",
+            "publisher": "Martin Chorley (UK-GeoJSON), from Office for National Statistics data",
+            "published_on": "2016-01-01",
+            "document": "data/geo/topo_lad_england_2013.json",
+            "url": "https://github.com/martinjc/UK-GeoJSON",
         },
-        "source_section": "London local authorities (E09)",
+        "source_section": "topo_lad_england_2013.json, object lad, E09000033 Westminster",
     }
 
 
@@ -197,7 +212,7 @@ def test_a_gss_code_that_names_no_borough_is_refused(client):
 
 
 def test_csv_is_the_whole_filtered_list_with_flattened_sources(client):
-    response = client.get(URL, {"region": "south_west", "format": "csv"})
+    response = client.get(URL, {"region": "south_west", "kind": "unitary", "format": "csv"})
 
     header, rows = read_csv(response)
     assert response["Content-Disposition"] == 'attachment; filename="borough.csv"'
@@ -217,25 +232,25 @@ def test_csv_is_the_whole_filtered_list_with_flattened_sources(client):
         "source_section",
         "modified_at",
     ]
-    assert [row["slug"] for row in rows] == SOUTH_WEST
-    bristol = rows[1]
+    assert [row["slug"] for row in rows] == SOUTH_WEST_UNITARIES
+    bristol = rows[2]
     assert bristol["name"] == "Bristol"
     assert bristol["gss_code"] == "E06000023"
     assert bristol["police_force"] == "Avon and Somerset Constabulary"
-    assert bristol["source.publisher"] == "Office for National Statistics"
+    assert bristol["source.publisher"].endswith("from Office for National Statistics data")
 
 
 def test_csv_is_not_paged(client):
     _, rows = read_csv(client.get(URL, {"format": "csv"}))
 
-    assert len(rows) == 55
+    assert len(rows) == AREA_COUNT
     assert rows[-1]["slug"] == "york"
 
 
 def test_csv_honours_ordering_and_search(client):
     _, rows = read_csv(client.get(URL, {"format": "csv", "q": "york", "ordering": "-name"}))
 
-    assert [row["slug"] for row in rows] == ["york", "north-yorkshire"]
+    assert [row["slug"] for row in rows] == ["york", "north-yorkshire", "east-riding-of-yorkshire"]
 
 
 def test_a_csv_request_with_an_unknown_value_gets_a_json_error(client):
@@ -255,12 +270,12 @@ def test_borough_list_queries_do_not_grow(client, django_assert_num_queries):
     BoroughFactory.create_batch(3)
     with django_assert_num_queries(2):
         response = client.get(URL, {"page_size": 500})
-    assert response.json()["count"] == 58
+    assert response.json()["count"] == AREA_COUNT + 3
 
     BoroughFactory.create_batch(30)
     with django_assert_num_queries(2):
         response = client.get(URL, {"page_size": 500})
-    assert len(response.json()["results"]) == 88
+    assert len(response.json()["results"]) == AREA_COUNT + 33
 
 
 def test_borough_csv_queries_do_not_grow(client, django_assert_num_queries):
@@ -272,4 +287,4 @@ def test_borough_csv_queries_do_not_grow(client, django_assert_num_queries):
     BoroughFactory.create_batch(30)
     with django_assert_num_queries(1):
         _, rows = read_csv(client.get(URL, {"format": "csv"}))
-    assert len(rows) == 88
+    assert len(rows) == AREA_COUNT + 33
