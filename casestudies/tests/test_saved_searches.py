@@ -6,7 +6,6 @@ import re
 from html import unescape
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
@@ -329,23 +328,6 @@ def test_a_failed_send_is_tried_again_and_does_not_stop_the_others(user, monkeyp
     monkeypatch.setattr(services, "saved_search_digest_message", real)
     assert send_digests(now=T0 + dt.timedelta(days=1, hours=1)) == {"sent": 1, "failed": 0}
     assert mail.outbox[-1].subject.endswith("for ‘Failing’ – SV Portal")
-
-
-def test_beat_runs_the_digest_task_daily():
-    from celery.schedules import crontab
-
-    from svportal.celery import app
-
-    (entry,) = [
-        entry
-        for entry in settings.CELERY_BEAT_SCHEDULE.values()
-        if entry["task"] == "casestudies.send_saved_search_digests"
-    ]
-    assert isinstance(entry["schedule"], crontab)
-    assert entry["schedule"].day_of_week == set(range(7))
-    app.loader.import_default_modules()
-    assert "casestudies.send_saved_search_digests" in app.tasks
-    assert "casestudies.refresh_search_vectors" in app.tasks
 
 
 def test_the_task_runs_eagerly_without_a_broker(user):

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 
 from svportal.celery import app as celery_app
@@ -69,3 +70,16 @@ def test_without_a_broker_tasks_run_eagerly_in_process():
 
 def test_the_user_model_is_the_portals_own():
     assert settings.AUTH_USER_MODEL == "svportal.User"
+
+
+def test_beat_runs_the_digest_task_daily():
+    (entry,) = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "casestudies.send_saved_search_digests"
+    ]
+    assert isinstance(entry["schedule"], crontab)
+    assert entry["schedule"].day_of_week == set(range(7))
+    celery_app.loader.import_default_modules()
+    assert "casestudies.send_saved_search_digests" in celery_app.tasks
+    assert "casestudies.refresh_search_vectors" in celery_app.tasks
