@@ -11,6 +11,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
 
 
 class GovukFieldsMixin:
@@ -77,24 +78,34 @@ class PasswordChangeForm(NewPasswordMixin, auth_forms.PasswordChangeForm):
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
 
 
-login = auth_views.LoginView.as_view()
-logout = auth_views.LogoutView.as_view()
+# Every account page is never cached (Cache-Control: no-store): they carry personal details,
+# CSRF tokens and reset links, which no shared or browser cache should keep.
 _reset_hours = {"reset_hours": settings.PASSWORD_RESET_TIMEOUT // (60 * 60)}
-password_reset = auth_views.PasswordResetView.as_view(
-    form_class=PasswordResetForm,
-    email_template_name="registration/password_reset_email.txt",
-    extra_email_context=_reset_hours,
-    success_url=reverse_lazy("password_reset_done"),
+login = never_cache(auth_views.LoginView.as_view())
+logout = never_cache(auth_views.LogoutView.as_view())
+password_reset = never_cache(
+    auth_views.PasswordResetView.as_view(
+        form_class=PasswordResetForm,
+        email_template_name="registration/password_reset_email.txt",
+        extra_email_context=_reset_hours,
+        success_url=reverse_lazy("password_reset_done"),
+    )
 )
-password_reset_done = auth_views.PasswordResetDoneView.as_view(extra_context=_reset_hours)
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    form_class=SetPasswordForm, success_url=reverse_lazy("password_reset_complete")
+password_reset_done = never_cache(
+    auth_views.PasswordResetDoneView.as_view(extra_context=_reset_hours)
 )
-password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
-password_change = auth_views.PasswordChangeView.as_view(
-    form_class=PasswordChangeForm, success_url=reverse_lazy("password_change_done")
+password_reset_confirm = never_cache(
+    auth_views.PasswordResetConfirmView.as_view(
+        form_class=SetPasswordForm, success_url=reverse_lazy("password_reset_complete")
+    )
 )
-password_change_done = auth_views.PasswordChangeDoneView.as_view()
+password_reset_complete = never_cache(auth_views.PasswordResetCompleteView.as_view())
+password_change = never_cache(
+    auth_views.PasswordChangeView.as_view(
+        form_class=PasswordChangeForm, success_url=reverse_lazy("password_change_done")
+    )
+)
+password_change_done = never_cache(auth_views.PasswordChangeDoneView.as_view())
 
 
 def locked_out(request, original_response=None, credentials=None):

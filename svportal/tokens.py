@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
 
+@never_cache  # the page shows the token: no cache may keep it
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_token(request):

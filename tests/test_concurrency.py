@@ -126,3 +126,17 @@ def test_racing_edits_from_two_connections(real_data_restored_afterwards, transa
     assert item.version == 2
     assert item.progress in (25, 75)
     assert StatusUpdate.objects.filter(item=item).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_weak_etag_is_refused_with_412_and_changes_nothing():
+    client = make_lead("lead-weak")
+    item = open_item()
+    progress_before = item.progress
+    etag = client.get(f"/api/v1/action-items/{item.pk}/")["ETag"]
+    response = patch(client, item, f"W/{etag}", {"progress": 30})
+    assert response.status_code == HTTPStatus.PRECONDITION_FAILED
+    assert "only strong ETags" in response.json()["detail"]
+    item.refresh_from_db()
+    assert (item.progress, item.version) == (progress_before, 1)
+    assert patch(client, item, etag, {"progress": 30}).status_code == HTTPStatus.OK

@@ -47,7 +47,9 @@ IF_MATCH = OpenApiParameter(
     str,
     location=OpenApiParameter.HEADER,
     required=True,
-    description="The ETag from your last GET of this record.",
+    description=(
+        "The ETag from your last GET of this record, exactly as sent (weak W/ ETags get 412)."
+    ),
 )
 
 

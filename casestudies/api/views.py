@@ -37,7 +37,9 @@ IF_MATCH = OpenApiParameter(
     str,
     location=OpenApiParameter.HEADER,
     required=True,
-    description="The ETag from your last GET of this case study.",
+    description=(
+        "The ETag from your last GET of this case study, exactly as sent (weak W/ ETags get 412)."
+    ),
 )
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match",

@@ -1,7 +1,8 @@
 """Optimistic concurrency over HTTP: a GET gives an ETag, a write must send it back.
 
 PATCH or PUT without If-Match is refused with 428; with an ETag that is no longer
-current, 412 — and the stored record is left as it was.
+current, or a weak one (``W/"…"``, which by RFC 9110 never matches in If-Match), 412 —
+and the stored record is left as it was.
 """
 
 import re
@@ -9,7 +10,7 @@ from http import HTTPStatus
 
 from rest_framework.exceptions import APIException
 
-ETAG = re.compile(r'^(?:W/)?"(?P<model>[a-z]+)-(?P<pk>\d+)-v(?P<version>\d+)"$')
+ETAG = re.compile(r'^"(?P<model>[a-z]+)-(?P<pk>\d+)-v(?P<version>\d+)"$')
 
 
 class PreconditionRequired(APIException):
@@ -43,7 +44,8 @@ def expected_version(request, instance):
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         raise PreconditionRequired()
-    for candidate in (part.strip() for part in header.split(",")):
+    candidates = [part.strip() for part in header.split(",")]
+    for candidate in candidates:
         match = ETAG.match(candidate)
         if (
             match
@@ -51,6 +53,11 @@ def expected_version(request, instance):
             and int(match["pk"]) == instance.pk
         ):
             return int(match["version"])
+    if any(candidate.startswith("W/") for candidate in candidates):
+        raise PreconditionFailed(
+            "If-Match takes only strong ETags: send the ETag from your last GET of this "
+            'record exactly as it came, without "W/".'
+        )
     raise PreconditionFailed(
         "The If-Match header does not name a version of this record. Send the ETag from "
         "your last GET of it."

@@ -1,0 +1,49 @@
+"""In Chromium, the Content-Security-Policy blocks nothing the portal itself serves."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+PAGES = ["/", "/case-studies/", "/boroughs/westminster/", "/accounts/login/"]
+SIGNED_IN_PAGES = ["/exports/", "/my/", "/boroughs/westminster/action-plan/items/new/"]
+
+
+def csp_reports(page):
+    reports = []
+    page.on(
+        "console",
+        lambda message: (
+            reports.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return reports
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_govuk_scripts_run_and_nothing_is_blocked(page, path):
+    reports = csp_reports(page)
+    page.goto(path)
+    # The inline script (with its nonce) marked the page, and GOV.UK Frontend started.
+    expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
+    page.wait_for_load_state("networkidle")
+    assert reports == []
+
+
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_signed_in_pages_block_nothing(signed_in_page, path):
+    reports = csp_reports(signed_in_page)
+    signed_in_page.goto(path)
+    expect(signed_in_page.locator("body")).to_have_class(
+        re.compile(r"\bgovuk-frontend-supported\b")
+    )
+    signed_in_page.wait_for_load_state("networkidle")
+    assert reports == []
+
+
+def test_the_api_documentation_renders_under_the_policy(page):
+    reports = csp_reports(page)
+    page.goto("/api/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("SV Portal API")
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert reports == []
