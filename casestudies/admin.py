@@ -95,7 +95,10 @@ class CaseStudyAdmin(EvidenceAdminMixin, admin.ModelAdmin):
             "The case study",
             {"fields": ("challenge", "solution", "impact", "lessons_learned", "sustainability")},
         ),
-        ("Practice and funding", {"fields": ("approaches", "interventions", "awards")}),
+        (
+            "Practice and funding",
+            {"fields": ("approaches", "interventions", "awards", "no_measured_outcome")},
+        ),
         EVIDENCE_FIELDSET,
         (
             "Contact",

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from boroughs.models import Borough
 from boroughs.roles import boroughs_of, is_editor
 
-from . import review, selectors, services
+from . import checklist, review, selectors, services
 from .forms import MARKDOWN_HINT, SECTIONS, CaseStudyForm, differences
 from .models import CaseStudy
 
@@ -192,7 +192,7 @@ def _actions(user, case_study):
 
 
 #: Fields of the forms on the preview page itself (the rest are the edit page's).
-PREVIEW_FIELDS = ("reason",)
+PREVIEW_FIELDS = ("reason", "confirmed")
 
 
 def _preview(request, case_study, *, errors=(), status=HTTPStatus.OK, typed=None):
@@ -200,6 +200,18 @@ def _preview(request, case_study, *, errors=(), status=HTTPStatus.OK, typed=None
         (name, heading, getattr(case_study, name)) for name, (heading, _) in SECTIONS.items()
     ]
     last_step = selectors.last_review_step(case_study)
+    actions = _actions(request.user, case_study)
+    field_errors = {name: message for name, message in errors if name}
+    typed = typed or {}
+    ticked = set(typed.get("confirmed", ()))
+    points = (
+        [
+            (point, point.code in ticked, field_errors.get(f"confirm-{point.code}"))
+            for point in checklist.open_points(case_study)
+        ]
+        if actions["publish"]
+        else []
+    )
     return render(
         request,
         "casestudies/drafting/preview.html",
@@ -207,10 +219,17 @@ def _preview(request, case_study, *, errors=(), status=HTTPStatus.OK, typed=None
             "case_study": case_study,
             "status_tag": STATUS_TAGS[case_study.status],
             "sections": sections,
-            "actions": _actions(request.user, case_study),
+            "actions": actions,
             "errors": errors,
-            "field_errors": {name: message for name, message in errors if name},
-            "typed": typed or {},
+            "field_errors": field_errors,
+            "typed": typed,
+            "checklist": points,
+            "errors_in_checklist": any(error for _, _, error in points),
+            "published_step": last_step
+            if last_step
+            and last_step.kind == last_step.Kind.PUBLISHED
+            and case_study.status == Status.PUBLISHED
+            else None,
             # Why it was sent back, while it is still the draft that was sent back.
             "sent_back": last_step
             if last_step
@@ -226,6 +245,16 @@ def _preview(request, case_study, *, errors=(), status=HTTPStatus.OK, typed=None
 @require_http_methods(["GET"])
 def case_study_preview(request, slug):
     return _preview(request, _case_study_or_404(request.user, slug))
+
+
+def _error_link(name, code, edit_url):
+    """Where an error in a step points: a checklist box, a field of the preview's forms, or
+    the field on the edit page."""
+    if name == "confirmed" and code in checklist.CODES:
+        return f"confirm-{code}"
+    if name in PREVIEW_FIELDS:
+        return name
+    return f"{edit_url}#id_{name}"
 
 
 def _step(service, done, extra=None):
@@ -268,9 +297,10 @@ def _step(service, done, extra=None):
             return _preview(request, current, errors=[("", str(error))], status=HTTPStatus.CONFLICT)
         except ValidationError as error:
             errors = [
-                (name if name in PREVIEW_FIELDS else f"{edit_url}#id_{name}", message)
-                for name, messages_ in error.message_dict.items()
-                for message in messages_
+                (_error_link(name, problem.code, edit_url), message)
+                for name, problems in error.error_dict.items()
+                for problem in problems
+                for message in problem.messages
             ]
             return _preview(
                 request, case_study, errors=errors, status=HTTPStatus.BAD_REQUEST, typed=values
@@ -288,6 +318,7 @@ case_study_submit = _step(
 case_study_publish = _step(
     services.case_study_publish,
     "The case study has been published: everyone can now read it.",
+    extra=lambda request: {"confirmed": request.POST.getlist("confirmed")},
 )
 case_study_unpublish = _step(
     services.case_study_unpublish,

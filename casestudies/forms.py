@@ -114,6 +114,9 @@ class CaseStudyForm(forms.Form):
         },
     )
     contact_phone = _text("Telephone", max_length=50)
+    no_measured_outcome = forms.BooleanField(
+        label="Nothing was measured, so there is no outcome to record", required=False
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, offered, kept=(), needs_version=False, **kwargs):

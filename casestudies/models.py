@@ -129,6 +129,10 @@ class CaseStudy(AgeRangeModel, EvidenceModel, SourcedModel):
     version = models.PositiveIntegerField(default=1)
     interventions = models.ManyToManyField(Intervention, related_name="case_studies", blank=True)
     awards = models.ManyToManyField(Award, related_name="case_studies", blank=True)
+    #: The writer says nothing was measured: no outcome is then not an oversight.
+    no_measured_outcome = models.BooleanField(
+        default=False, help_text="Nothing was measured, so no outcome is recorded."
+    )
     created_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

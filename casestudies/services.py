@@ -24,7 +24,7 @@ from boroughs.roles import editors, is_editor
 from core.search import deferred as search_documents_deferred
 from core.search import store_all
 
-from . import review, selectors
+from . import checklist, review, selectors
 from .browse_forms import saved_criteria
 from .models import CaseStudy, ReviewNotice, ReviewStep, SavedSearch, SavedSearchMatch
 from .rules import drafts_for_any_borough
@@ -46,6 +46,7 @@ FIELDS = (
     "contact_organisation",
     "contact_email",
     "contact_phone",
+    "no_measured_outcome",
 )
 #: Many-to-many fields a writer may set, as collections of records.
 RELATIONS = ("boroughs", "approaches", "settings")
@@ -377,11 +378,40 @@ def case_study_return_to_draft(*, case_study, acting_user, reason, expected_vers
     return saved
 
 
+def _confirmed_points(current, confirmed):
+    """The checklist's open points, each of which the editor must have confirmed (by code);
+    returns them, to be recorded with the publication."""
+    if confirmed is None:
+        confirmed = []
+    if not isinstance(confirmed, list | tuple) or not all(
+        isinstance(code, str) for code in confirmed
+    ):
+        raise ValidationError(
+            {"confirmed": "Send the codes of the checklist points you confirm, as a list."}
+        )
+    unknown = sorted(set(confirmed) - set(checklist.CODES))
+    if unknown:
+        raise ValidationError({"confirmed": f"There is no checklist point “{unknown[0]}”."})
+    points = checklist.open_points(current)
+    unconfirmed = [point for point in points if point.code not in confirmed]
+    if unconfirmed:
+        raise ValidationError(
+            {
+                "confirmed": [
+                    ValidationError(f"Confirm or fix: {point.text}", code=point.code)
+                    for point in unconfirmed
+                ]
+            }
+        )
+    return points
+
+
 @transaction.atomic
 @search_documents_deferred()
-def case_study_publish(*, case_study, acting_user, expected_version=None):
-    """In review → published, for everyone to read (editors); who and when are recorded and
-    the author is told."""
+def case_study_publish(*, case_study, acting_user, confirmed=None, expected_version=None):
+    """In review → published, for everyone to read (editors). Each open point of the
+    publishing checklist (checklist.py) must be in ``confirmed`` (their codes); the points
+    confirmed, who and when are recorded, and the author is told."""
     current = _transition(
         case_study,
         acting_user=acting_user,
@@ -391,10 +421,17 @@ def case_study_publish(*, case_study, acting_user, expected_version=None):
         allowed_from={Status.IN_REVIEW},
         wrong="Only a case study in review can be published: this one is {status}.",
     )
+    points = _confirmed_points(current, confirmed)
     saved = _save_transition(
         current, Status.PUBLISHED, published_at=timezone.now(), published_by=acting_user
     )
-    _record_step(saved, ReviewStep.Kind.PUBLISHED, acting_user=acting_user, at=saved.published_at)
+    _record_step(
+        saved,
+        ReviewStep.Kind.PUBLISHED,
+        acting_user=acting_user,
+        at=saved.published_at,
+        confirmed=[point.as_dict() for point in points],
+    )
     return saved
 
 

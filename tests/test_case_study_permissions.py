@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from boroughs.api.conventions.concurrency import etag_for
 from boroughs.models import Borough
 from boroughs.roles import role_grant
+from casestudies.checklist import CODES
 from casestudies.models import CaseStudy
 from casestudies.services import (
     case_study_create_draft,
@@ -96,7 +97,7 @@ def records():
 
     in_review = case_study_submit_for_review(case_study=draft("In review"), acting_user=author)
     published = case_study_submit_for_review(case_study=draft("Published"), acting_user=author)
-    published = case_study_publish(case_study=published, acting_user=editor)
+    published = case_study_publish(case_study=published, acting_user=editor, confirmed=CODES)
     return {"draft": draft("Draft"), "in_review": in_review, "published": published}
 
 
@@ -128,7 +129,7 @@ def api_write(client, write, records):
             HTTP_IF_MATCH=etag_for(draft),
         )
     target, step = STEPS[write]
-    body = json.dumps({"reason": "Add the figures."})
+    body = json.dumps({"reason": "Add the figures.", "confirmed": list(CODES)})
     return client.post(
         f"{url}{records[target].slug}/{step}/", body, content_type="application/json"
     )
@@ -170,7 +171,7 @@ def page_write(client, write, records):
     target = records[name]
     return client.post(
         f"/case-studies/{target.slug}/{step}/",
-        {"version": target.version, "reason": "Add the figures."},
+        {"version": target.version, "reason": "Add the figures.", "confirmed": list(CODES)},
     )
 
 

@@ -133,6 +133,7 @@ class CaseStudySerializer(SourcedSerializer):
             "interventions",
             "awards",
             "outcomes",
+            "no_measured_outcome",
             "evidence",
             "contact",
             "published_at",
@@ -213,6 +214,9 @@ class CaseStudyWriteSerializer(serializers.Serializer):
     settings = _slugs_of(Setting, "setting")
     min_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=99)
     max_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=99)
+    no_measured_outcome = serializers.BooleanField(
+        required=False, help_text="Nothing was measured, so no outcome is recorded."
+    )
     contact = ContactWriteSerializer(required=False)
 
     def to_internal_value(self, data):
@@ -250,6 +254,26 @@ class ReturnToDraftSerializer(serializers.Serializer):
             "blank": "Enter why you are sending the case study back, so its author can act.",
         },
     )
+
+
+class PublishSerializer(serializers.Serializer):
+    """The request body of publish (the service checks it)."""
+
+    confirmed = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="The codes of the checklist's open points that the editor confirms: "
+        "every open point must be here.",
+    )
+
+
+class ChecklistPointSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="What `confirmed` names when publishing.")
+    text = serializers.CharField()
+
+
+class ChecklistSerializer(serializers.Serializer):
+    open_points = ChecklistPointSerializer(many=True)
 
 
 class InterventionSerializer(SourcedSerializer):

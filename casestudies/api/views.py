@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from boroughs.api.conventions.concurrency import PreconditionFailed, etag_for, expected_version
 from boroughs.api.conventions.views import PortalReadOnlyViewSet
-from casestudies import search, selectors, services
+from casestudies import checklist, search, selectors, services
 from casestudies.models import CaseStudy, Intervention
 from casestudies.selectors import CaseStudyCriteria, Choice
 
@@ -25,7 +25,9 @@ from .pagination import FacetedPagination
 from .serializers import (
     CaseStudySerializer,
     CaseStudyWriteSerializer,
+    ChecklistSerializer,
     InterventionSerializer,
+    PublishSerializer,
     ReturnToDraftSerializer,
 )
 
@@ -278,14 +280,28 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
         return self.transition(services.case_study_submit_for_review)
 
     @extend_schema(
-        summary="Publish a case study in review (editors)",
-        request=None,
+        summary="Publish a case study in review, confirming its checklist (editors)",
+        description="Each open point of the publishing checklist (GET …/checklist/) must be "
+        "confirmed by its code in `confirmed`, or the publication is refused (400) naming "
+        "those left; the points confirmed are recorded with it.",
+        request=PublishSerializer,
         parameters=[IF_MATCH_OPTIONAL],
         responses=CaseStudySerializer,
     )
     @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def publish(self, request, slug=None):
-        return self.transition(services.case_study_publish)
+        # Who may publish is asked before the body is judged (by the service).
+        data = request.data if hasattr(request.data, "get") else {}
+        return self.transition(services.case_study_publish, confirmed=data.get("confirmed"))
+
+    @extend_schema(
+        summary="What is missing or unverified before publishing: the checklist",
+        responses=ChecklistSerializer,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def checklist(self, request, slug=None):
+        points = checklist.open_points(self.get_object())
+        return Response({"open_points": [point.as_dict() for point in points]})
 
     @extend_schema(
         summary="Take a published case study back to draft (editors)",

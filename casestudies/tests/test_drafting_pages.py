@@ -11,6 +11,7 @@ from django.test import Client
 
 from boroughs.models import Borough
 from boroughs.roles import role_grant
+from casestudies.checklist import CODES
 from casestudies.models import Approach, CaseStudy, Setting
 from casestudies.services import (
     case_study_create_draft,
@@ -349,7 +350,9 @@ def test_an_officer_submits_and_an_editor_publishes(officer, editor, draft):
     editor_preview = text(editor.get(f"/case-studies/{draft.slug}/preview/"))
     assert "Publish</button>" in editor_preview
     assert "Send back to draft</button>" in editor_preview
-    response = editor.post(f"/case-studies/{draft.slug}/publish/", {"version": "2"})
+    response = editor.post(
+        f"/case-studies/{draft.slug}/publish/", {"version": "2", "confirmed": list(CODES)}
+    )
     assert response.status_code == HTTPStatus.FOUND
     draft.refresh_from_db()
     assert (draft.status, draft.version) == ("published", 3)
@@ -455,7 +458,7 @@ def test_officers_see_their_boroughs_drafts_and_reviews_editors_every_review(off
     case_study_submit_for_review(case_study=theirs, acting_user=lambeth.user)
     published = make_draft(officer.user, title="Westminster published")
     case_study_submit_for_review(case_study=published, acting_user=officer.user)
-    case_study_publish(case_study=published, acting_user=editor.user)
+    case_study_publish(case_study=published, acting_user=editor.user, confirmed=CODES)
 
     response = officer.get(MINE_URL)
     assert response.status_code == HTTPStatus.OK

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from boroughs.models import Borough
 from boroughs.roles import role_grant
+from casestudies.checklist import CODES
 from casestudies.models import CaseStudy, ReviewNotice, ReviewStep
 from casestudies.services import (
     case_study_create_draft,
@@ -270,7 +271,9 @@ def test_publishing_records_who_and_when_and_tells_the_author(
     case_study = submitted(author)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        published = case_study_publish(case_study=case_study, acting_user=editors[1])
+        published = case_study_publish(
+            case_study=case_study, acting_user=editors[1], confirmed=CODES
+        )
     assert (published.published_by, published.status) == (editors[1], "published")
     step = ReviewStep.objects.get(case_study=case_study, kind="published")
     assert (step.actor, step.at) == (editors[1], published.published_at)

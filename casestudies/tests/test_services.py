@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from boroughs.models import Borough
 from boroughs.roles import role_grant
+from casestudies.checklist import CODES
 from casestudies.models import Approach, CaseStudy
 from casestudies.services import (
     StaleEdit,
@@ -336,7 +337,9 @@ def test_a_draft_goes_through_review_to_publication_and_back(officer, editor, dr
     in_review = submitted(draft, officer)
     assert (in_review.status, in_review.version) == ("in_review", 2)
 
-    published = case_study_publish(case_study=in_review, acting_user=editor, expected_version=2)
+    published = case_study_publish(
+        case_study=in_review, acting_user=editor, expected_version=2, confirmed=CODES
+    )
     assert (published.status, published.version) == ("published", 3)
     assert published.published_at is not None
     assert CaseStudy.objects.visible_to(anonymous).filter(pk=draft.pk).exists()
@@ -403,7 +406,9 @@ def test_who_may_take_each_step(request, officer, draft, step, who, allowed):
     if step is not case_study_submit_for_review:
         draft = submitted(draft, officer)
     if step is case_study_unpublish:
-        draft = case_study_publish(case_study=draft, acting_user=user_with("e2", "editor"))
+        draft = case_study_publish(
+            case_study=draft, acting_user=user_with("e2", "editor"), confirmed=CODES
+        )
     before = snapshot(draft)
     extra = {"reason": "Add the figures."} if step is case_study_return_to_draft else {}
     if allowed:
