@@ -4,6 +4,7 @@ Every other app builds on these models; this module imports no other app.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -165,6 +166,8 @@ class Borough(SourcedModel):
         blank=True,
         help_text="For a county council or combined authority: the districts it covers.",
     )
+    #: The search document on PostgreSQL (core.search.index; boroughs/search.py).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = BoroughQuerySet.as_manager()
 
@@ -410,3 +413,7 @@ class StockTakeAnswer(SourcedModel):
         super().clean()
         if self.option_id and self.question_id and self.option.question_id != self.question_id:
             raise ValidationError({"option": "Choose an answer to this question."})
+
+
+# The receivers that keep the areas' search documents (a cache) fresh.
+from . import search as _search  # noqa: E402, F401

@@ -1,5 +1,5 @@
-"""One search across the portal: case studies, interventions, plan items, funding streams
-and awards, grouped by kind, the best matches first within each.
+"""One search across the portal: case studies, interventions, plan items, funding streams,
+awards and areas, grouped by kind, the best matches first within each.
 
 Every kind is searched as its own pages search it (core.search; each app's search.py says
 what a record's document holds), over the records the user may see: published case
@@ -19,6 +19,8 @@ from django.urls import reverse
 
 from actionplans.models import ActionItem
 from actionplans.search import ACTION_ITEMS
+from boroughs.models import Borough
+from boroughs.search import AREAS
 from casestudies.models import CaseStudy, Intervention
 from casestudies.search import CASE_STUDIES, INTERVENTIONS
 from core.search import SearchIndex, search_query
@@ -148,6 +150,19 @@ def _describe_award(award):
     )
 
 
+def _describe_area(borough):
+    return (
+        borough.name,
+        reverse("borough-profile", args=[borough.slug]),
+        _joined(
+            "Area",
+            borough.get_kind_display(),
+            borough.get_region_display(),
+            borough.police_force,
+        ),
+    )
+
+
 KINDS = (
     Kind(
         key="case_studies",
@@ -192,6 +207,15 @@ KINDS = (
         records=lambda user: Award.objects.select_related("stream").defer("search_vector"),
         order=("title", "pk"),
         describe=_describe_award,
+    ),
+    Kind(
+        key="areas",
+        label="Areas",
+        index=AREAS,
+        records=lambda user: Borough.objects.defer("search_vector"),
+        order=("name", "pk"),
+        describe=_describe_area,
+        list_url_name=None,
     ),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}

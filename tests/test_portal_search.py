@@ -67,6 +67,9 @@ EXPECTED = [
     ("domestic abuse", "interventions", "waltham-forest-domestic-abuse-school-notifications", 1),
     ("knives", "plan_items", "wkcap-test-purchase-operations", 5),
     ("knife", "funding_streams", "anti-knife-crime-community-fund", 1),
+    ("Westminster", "areas", "westminster", 1),
+    ("barking dagenham", "areas", "barking-and-dagenham", 1),
+    ("Metropolitan Police", "areas", "westminster", 60),
 ]
 #: (query, kind, a record that says what was typed, one found only through a synonym or
 #: a passing mention, which must come later).
@@ -170,6 +173,7 @@ def test_every_kind_has_a_group_with_a_link_to_its_own_list(client):
     search = response.context["search"]
     assert [group.key for group in search.groups] == [kind.key for kind in KINDS]
     urls = {group.key: group.more_url for group in search.groups}
+    assert urls["areas"] == "/search/?q=knife&kind=areas"
     assert urls["case_studies"] == "/case-studies/?q=knife"
     assert urls["interventions"] == "/interventions/?q=knife"
     assert urls["plan_items"] == "/search/?q=knife&kind=plan_items"
@@ -249,9 +253,11 @@ def test_the_api_answers_with_groups_by_kind(client):
     )
 
 
-def test_the_api_and_the_page_agree(client):
-    page = client.get("/search/", {"q": "family therapy"}).context["search"]
-    api = client.get("/api/v1/search/", {"q": "family therapy"}).json()
+@pytest.mark.parametrize("q", ["family therapy", "county lines", "YEF", "trauma informed"])
+def test_the_api_and_the_page_agree(client, q):
+    page = client.get("/search/", {"q": q}).context["search"]
+    api = client.get("/api/v1/search/", {"q": q}).json()
+    assert [group.count for group in page.groups] == [group["count"] for group in api["groups"]]
     assert [[r.slug for r in group.results] for group in page.groups] == [
         [r["slug"] for r in group["results"]] for group in api["groups"]
     ]
@@ -376,6 +382,14 @@ def test_plan_items_follow_their_plans_name():
     assert len(found("wombat", "plan_items", limit=100)) == plan.items.count()
 
 
+def test_an_area_is_found_by_its_name_as_it_changes():
+    lambeth = Borough.objects.get(slug="lambeth")
+    assert found("Lambeth", "areas") == ["lambeth"]
+    lambeth.police_force = "Wallaby Constabulary"
+    lambeth.save()
+    assert found("wallaby", "areas") == ["lambeth"]
+
+
 def test_funding_documents_follow_awards_streams_and_recipients():
     award = Award.objects.get(slug="norfolk-early-intervention-youth-fund")
     stream = FundingStream.objects.get(slug="early-intervention-youth-fund")
@@ -409,6 +423,18 @@ def test_the_page_costs_one_query_per_kind_however_many_match(client, django_ass
         client.get("/search/", {"q": "knife"})
     _more_plan_items(60)
     with django_assert_num_queries(len(KINDS)):
+        response = client.get("/search/", {"q": "knife"})
+    assert response.context["search"].groups[2].count > 60
+
+
+def test_a_signed_in_lead_costs_the_same_however_many_match(client, django_assert_num_queries):
+    """The session, the user, their groups and their borough roles (read once for every
+    kind), then one query per kind."""
+    sign_in_as(client, "lead", ("lead", "lambeth"))
+    with django_assert_num_queries(4 + len(KINDS)):
+        client.get("/search/", {"q": "knife"})
+    _more_plan_items(60)
+    with django_assert_num_queries(4 + len(KINDS)):
         response = client.get("/search/", {"q": "knife"})
     assert response.context["search"].groups[2].count > 60
 

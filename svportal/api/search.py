@@ -91,8 +91,8 @@ class SearchResponseSerializer(serializers.Serializer):
 
 
 class PortalSearchView(APIView):
-    """One search across case studies, interventions, plan items, funding streams and
-    awards: the best matches of each kind, with how many match, and a link to the rest.
+    """One search across case studies, interventions, plan items, funding streams, awards
+    and areas: the best matches of each kind, with how many match, and a link to the rest.
     Only what the user may see is searched (draft plans' items only for their borough's
     staff, analysts and editors; draft case studies likewise)."""
 

@@ -1,0 +1,39 @@
+"""What area search covers, and keeping the areas' documents fresh.
+
+How a query is read, widened by synonyms, matched and ranked is core.search, the same for
+every search in the portal (docs/decisions/0012-one-search.md); an area's document holds
+its name (A) above its kind and region (B) and its police force (C), so that "Westminster"
+or "Greater Manchester Police" finds the places a reader means.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from core.search import SearchIndex
+
+from .models import Borough
+
+
+def area_documents(queryset):
+    for borough in queryset.defer("search_vector"):
+        yield (
+            borough.pk,
+            {
+                "A": borough.name,
+                "B": f"{borough.get_kind_display()}\n{borough.get_region_display()}",
+                "C": borough.police_force,
+            },
+        )
+
+
+AREAS = SearchIndex(model=Borough, documents=area_documents)
+
+
+@receiver(post_save, sender=Borough)
+def _area_saved(sender, instance, **kwargs):
+    AREAS.refresh([instance.pk])
+
+
+@receiver(post_delete, sender=Borough)
+def _area_deleted(sender, instance, **kwargs):
+    AREAS.forget([instance.pk])
