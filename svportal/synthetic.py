@@ -53,6 +53,7 @@ from boroughs.models import (
     StockTakeOption,
     StockTakeQuestion,
 )
+from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
 from casestudies.search import CASE_STUDIES, INTERVENTIONS
 from funding.models import Award, Funder, FundingStream
@@ -221,6 +222,19 @@ class _Generator:
     def sourced(self, index, kind):
         return {"source": self.source, "source_section": f"Generated {kind} {index}"}
 
+    def evidence(self, index, kind):
+        """How it was evaluated, mostly not at all, as in the real data; the level follows."""
+        status = self.rng.choices(list(EvaluationStatus), weights=(12, 2, 2, 6))[0]
+        if status == EvaluationStatus.NONE:
+            return {"evaluation_status": status}
+        return {
+            "evaluation_status": status,
+            "evaluation_design": self.rng.choice(["", *EvaluationDesign]),
+            "evaluated_by": self.rng.choice(["", *EvaluatedBy]),
+            "evidence_quote": f"Synthetic evaluation of generated {kind} {index}.",
+            "evidence_section": f"Generated {kind} {index}",
+        }
+
     # steps
     def run(self):
         self.source = Source.objects.create(
@@ -385,9 +399,7 @@ class _Generator:
                     description=self.text.sentences(self.rng.randint(400, 1500), lean),
                     category=self.rng.choice(list(Intervention.Category)),
                     prevention_level=self.rng.choice(list(Intervention.PreventionLevel)),
-                    evidence_rating=self.rng.choices(
-                        list(Intervention.EvidenceRating), weights=(5, 3, 2, 1)
-                    )[0],
+                    **self.evidence(index, "intervention"),
                     min_age=youngest,
                     max_age=None if youngest is None else youngest + self.rng.randint(2, 10),
                     **self.sourced(index, "intervention"),
@@ -448,6 +460,7 @@ class _Generator:
                         min_age=youngest,
                         max_age=None if youngest is None else youngest + self.rng.randint(4, 11),
                         contact_organisation=f"Synthetic area {self.rng.randint(1, 345):03d}",
+                        **self.evidence(index, "case study"),
                         **self.sourced(index, "case study"),
                     )
                 )
