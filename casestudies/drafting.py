@@ -212,6 +212,10 @@ def _preview(request, case_study, *, errors=(), status=HTTPStatus.OK, typed=None
         if actions["publish"]
         else []
     )
+    last_review = changes = None
+    if actions["publish"]:
+        last_review = selectors.last_review_step(case_study, *review.REVIEWED)
+        changes = review.changes_since_review(case_study, last_review)
     return render(
         request,
         "casestudies/drafting/preview.html",
@@ -224,6 +228,8 @@ def _preview(request, case_study, *, errors=(), status=HTTPStatus.OK, typed=None
             "field_errors": field_errors,
             "typed": typed,
             "checklist": points,
+            "last_review": last_review,
+            "changes": changes,
             "errors_in_checklist": any(error for _, _, error in points),
             "published_step": last_step
             if last_step

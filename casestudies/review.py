@@ -6,6 +6,13 @@ study's content as text, field by field, so that an editor reviewing it again se
 changed since the last review; notices are the steps told to the author or the editors.
 """
 
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
 from .models import CaseStudy, ReviewStep
 
 Kind = ReviewStep.Kind
@@ -77,6 +84,58 @@ def snapshot(case_study: CaseStudy) -> dict[str, str]:
         "contact": "\n".join(part for part in contact if part),
     }
     return {name: values[name] for name in SNAPSHOT_LABELS}
+
+
+#: The steps that are an editor's review: what a resubmission is compared with.
+REVIEWED = (Kind.SENT_BACK, Kind.PUBLISHED, Kind.UNPUBLISHED)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    before: str
+    after: str
+
+    @property
+    def marked(self):
+        """The change word by word, as HTML: words taken out in <del>, put in in <ins>."""
+        return inline_diff(self.before, self.after)
+
+
+def inline_diff(before: str, after: str):
+    """Word-by-word differences as safe HTML, every word escaped."""
+    old = [word for word in re.split(r"(\s+)", before) if word]
+    new = [word for word in re.split(r"(\s+)", after) if word]
+    parts = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(new[b1:b2])))
+            continue
+        if a2 > a1:
+            parts.append(f"<del>{escape(''.join(old[a1:a2]))}</del>")
+        if b2 > b1:
+            parts.append(f"<ins>{escape(''.join(new[b1:b2]))}</ins>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
+
+
+def differences(before: dict, after: dict) -> list[Change]:
+    """The fields whose text differs between two snapshots, in SNAPSHOT_LABELS order. A field
+    a snapshot lacks (one recorded before the field existed) counts as empty."""
+    return [
+        Change(name, label, before.get(name, ""), after.get(name, ""))
+        for name, label in SNAPSHOT_LABELS.items()
+        if (before.get(name) or "") != (after.get(name) or "")
+    ]
+
+
+def changes_since_review(case_study: CaseStudy, last_review: ReviewStep | None):
+    """What changed in the case study since the editor's last review step (sent back,
+    published or unpublished); None when it has never been reviewed."""
+    if last_review is None:
+        return None
+    return differences(last_review.snapshot, snapshot(case_study))
 
 
 def notice_text(step: ReviewStep) -> str:

@@ -276,6 +276,27 @@ class ChecklistSerializer(serializers.Serializer):
     open_points = ChecklistPointSerializer(many=True)
 
 
+class ReviewRefSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=["sent_back", "published", "unpublished"])
+    at = serializers.DateTimeField()
+    by = serializers.CharField(allow_null=True, help_text="Who took the step.")
+    reason = serializers.CharField(help_text="Why it was sent back; empty otherwise.")
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.CharField(help_text="As text, at the last review.")
+    after = serializers.CharField(help_text="As text, now.")
+
+
+class ChangesSerializer(serializers.Serializer):
+    since = ReviewRefSerializer(
+        allow_null=True, help_text="The last review step; null if it was never reviewed."
+    )
+    changes = ChangeSerializer(many=True)
+
+
 class InterventionSerializer(SourcedSerializer):
     settings = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
     providers = NamedRefSerializer(many=True, read_only=True)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from boroughs.api.conventions.concurrency import PreconditionFailed, etag_for, expected_version
 from boroughs.api.conventions.views import PortalReadOnlyViewSet
-from casestudies import checklist, search, selectors, services
+from casestudies import checklist, review, search, selectors, services
 from casestudies.models import CaseStudy, Intervention
 from casestudies.selectors import CaseStudyCriteria, Choice
 
@@ -25,6 +25,7 @@ from .pagination import FacetedPagination
 from .serializers import (
     CaseStudySerializer,
     CaseStudyWriteSerializer,
+    ChangesSerializer,
     ChecklistSerializer,
     InterventionSerializer,
     PublishSerializer,
@@ -293,6 +294,38 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
         # Who may publish is asked before the body is judged (by the service).
         data = request.data if hasattr(request.data, "get") else {}
         return self.transition(services.case_study_publish, confirmed=data.get("confirmed"))
+
+    @extend_schema(
+        summary="What changed since the last review (sent back, published or unpublished), "
+        "field by field",
+        responses=ChangesSerializer,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def changes(self, request, slug=None):
+        case_study = self.get_object()
+        last = selectors.last_review_step(case_study, *review.REVIEWED)
+        changes = review.changes_since_review(case_study, last)
+        return Response(
+            {
+                "since": None
+                if last is None
+                else {
+                    "step": last.kind,
+                    "at": last.at,
+                    "by": last.actor.display_name if last.actor else None,
+                    "reason": last.reason,
+                },
+                "changes": [
+                    {
+                        "field": change.field,
+                        "label": change.label,
+                        "before": change.before,
+                        "after": change.after,
+                    }
+                    for change in changes or []
+                ],
+            }
+        )
 
     @extend_schema(
         summary="What is missing or unverified before publishing: the checklist",
