@@ -55,7 +55,7 @@ from boroughs.models import (
 )
 from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
-from casestudies.search import CASE_STUDIES, INTERVENTIONS
+from core.search import indexes as search_indexes
 from funding.models import Award, Funder, FundingStream
 
 SOURCE_KEY = "synthetic-benchmark-data"
@@ -716,6 +716,8 @@ class _Generator:
         self.say(f"{len(rounds)} stock-takes")
 
     def search_documents(self):
-        for index, model in ((CASE_STUDIES, CaseStudy), (INTERVENTIONS, Intervention)):
-            index.store(model.objects.filter(source=self.source))
+        """Every searchable kind's (case studies, interventions, plan items, funding,
+        areas): each index's synthetic records."""
+        for index in search_indexes():
+            index.store(index.model._default_manager.filter(source=self.source))
         self.say("search documents stored")

@@ -15,6 +15,7 @@ from actionplans.models import ActionItem, ActionPlan, StatusUpdate
 from boroughs.models import Borough, Source
 from casestudies.models import CaseStudy, Intervention
 from casestudies.search import CASE_STUDIES, parse_query
+from core.search import indexes as search_indexes
 from funding.models import Award
 from svportal.synthetic import SOURCE_KEY, SOURCE_TITLE
 
@@ -89,6 +90,11 @@ def test_every_synthetic_record_names_the_synthetic_source(run_command):
     some_words = CaseStudy.objects.filter(source=source).first().title.split()[-1]
     found = CASE_STUDIES.matching(CaseStudy.objects.filter(source=source), parse_query(some_words))
     assert found.exists()
+    # Every kind the portal search finds has its documents, synthetic records included.
+    for index in search_indexes():
+        synthetic = index.model._default_manager.filter(source=source)
+        assert synthetic.exists(), index.model
+        assert not index.missing(synthetic).exists(), index.model
 
 
 def test_the_same_seed_makes_the_same_records_and_another_seed_others(run_command):
