@@ -28,7 +28,9 @@ UV_COMPILE = $(BIN)/uv pip compile --universal --python-version 3.11 --generate-
 	--custom-compile-command "make lock" --quiet $(LOCK_ARGS)
 
 ## Regenerate the lock files after a dependency change in pyproject.toml
-lock: $(STAMP)
+# (Not on $(STAMP): its check fails while a new dependency is not yet in the lock.)
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	$(UV_COMPILE) pyproject.toml requirements/build.in -o requirements/base.txt
 	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev -c requirements/base.txt \
 		-o requirements/dev.txt

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ActionItem, ActionPlan, Framework, StatusUpdate, Theme
 
@@ -34,7 +35,7 @@ class ActionItemInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(SimpleHistoryAdmin):
     list_display = ("title", "borough", "framework", "status", "scope", "last_refreshed_on")
     list_filter = ("status", "scope", "framework", "borough__region")
     search_fields = ("title", "borough__name", "overseen_by")
@@ -65,7 +66,7 @@ class StatusUpdateInline(admin.TabularInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(SimpleHistoryAdmin):
     list_display = ("title", "plan", "theme", "lead_agency", "due_date", "status", "progress")
     list_filter = ("status", "plan__borough", "theme__framework")
     search_fields = ("title", "description", "lead_agency", "partners")

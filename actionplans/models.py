@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from boroughs.models import (
     Borough,
@@ -91,6 +92,9 @@ class ActionPlan(SourcedModel):
     version = models.PositiveIntegerField(default=1)
 
     objects = ActionPlanQuerySet.as_manager()
+
+    #: Every change, by any path that saves (pages, API, admin, loader), with who and when.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["borough__name", "title"]
@@ -181,6 +185,9 @@ class ActionItem(SourcedModel):
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = ActionItemQuerySet.as_manager()
+
+    #: Every change, by any path that saves (pages, API, admin, loader), with who and when.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["plan", "theme__order", "order", "id"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .evidence import level_of
 from .models import Approach, CaseStudy, Intervention, Outcome, Setting
@@ -76,7 +77,7 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(EvidenceAdminMixin, admin.ModelAdmin):
+class CaseStudyAdmin(EvidenceAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "status", "year", "partnership", "strength_of_evidence", "modified_at")
     list_filter = ("status", "year", "evidence_level", "approaches", "boroughs__region", "source")
     search_fields = ("title", "summary", "challenge", "solution", "impact", "boroughs__name")

@@ -4,6 +4,7 @@ from django.conf import settings as django_settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 from boroughs.models import AgeRangeModel, Borough, Organisation, Partnership, SourcedModel
 from funding.models import Award
@@ -147,6 +148,9 @@ class CaseStudy(AgeRangeModel, EvidenceModel, SourcedModel):
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = CaseStudyQuerySet.as_manager()
+
+    #: Every change, by any path that saves (pages, API, admin, loader), with who and when.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["title"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Award, Funder, FundingStream
 
@@ -29,7 +30,7 @@ class FundingStreamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(SimpleHistoryAdmin):
     list_display = ("title", "stream", "amount_display", "awarded_on", "ends_on")
     list_filter = ("stream__funder", "stream", "amount_is_minimum")
     search_fields = ("title", "purpose", "recipient_boroughs__name", "amount_text")

@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from boroughs.models import (
     Borough,
@@ -149,6 +150,9 @@ class Award(SourcedModel):
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = AwardQuerySet.as_manager()
+
+    #: Every change, by any path that saves (pages, API, admin, loader), with who and when.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-awarded_on", "title"]

@@ -561,6 +561,7 @@ class _Loader:
         if instance is None:
             instance = model(**lookup, **values)
             instance.full_clean()
+            instance._change_reason = "Loaded from the real data"
             instance.save()
             self._set_many(instance, many)
             self.report.created[label] += 1
@@ -573,6 +574,7 @@ class _Loader:
             setattr(instance, name, values[name])
         if changed:
             instance.full_clean()
+            instance._change_reason = "Refreshed from the real data"
             instance.save()
         many_changed = self._set_many(instance, many)
         if changed or many_changed:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "simple_history",
     "svportal",
     "boroughs",
     "actionplans",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets the change history name the signed-in user who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Refuses what no field could take (NUL, not UTF-8, impossible dates, absurd numbers).
     "svportal.middleware.InputGuardMiddleware",
