@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check clean lock hooks
+.PHONY: run test lint check clean lock hooks bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
@@ -55,6 +55,11 @@ lint: $(STAMP)
 ## Run make lint's checks before each commit (pre-commit, local hooks)
 hooks: $(STAMP)
 	$(BIN)/pre-commit install
+
+## Measure the portal with wrk against the static-file limit (SCALE=1 national, 0.1 quick)
+SCALE ?= 1
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,361 @@
+"""`make bench`: the portal measured as a new user would meet it, against the limit of
+this machine (a static file served by the same gunicorn), at real and at a chosen scale.
+
+    python bench/run.py --scale 0.1      (make bench SCALE=0.1; SCALE=1 is national scale)
+
+1. Builds two PostgreSQL databases, cached between runs under a name made of the scale
+   and a hash of the migrations, fixtures and generator: the real data alone, and the
+   real data plus `generate_synthetic --scale S`. A database whose build did not finish
+   is never used.
+2. For each, serves the portal with gunicorn under production settings and measures every
+   URL of bench/inprocess.py with wrk on loopback, at 1 and at 8 connections, beside a
+   hashed static file (WhiteNoise) through the same gunicorn: the limit.
+3. In process: queries and peak Python memory per request, and action-items export rows/s.
+4. Prints the table and writes bench/results/latest.md (machine, date, commit).
+
+Environment: BENCH_POSTGRES (server URL, default postgres://postgres@127.0.0.1:5432),
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/15), BENCH_DURATION (seconds per wrk
+run, default 3), BENCH_WORKERS (gunicorn workers, default the number of cores).
+"""
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+DURATION = int(os.environ.get("BENCH_DURATION", "3"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
+CONNECTIONS = (1, 8)
+RESULTS = ROOT / "bench" / "results" / "latest.md"
+
+
+def say(message):
+    print(message, flush=True)
+
+
+# --- Databases ------------------------------------------------------------------------------
+
+
+def state_key():
+    digest = hashlib.sha256()
+    files = [
+        *sorted(ROOT.glob("*/migrations/*.py")),
+        *sorted((ROOT / "fixtures").iterdir()),
+        ROOT / "svportal" / "synthetic.py",
+    ]
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def database_name(scale):
+    return f"svp_bench_{str(scale).replace('.', '_')}_{state_key()}"
+
+
+def psql(sql, database="postgres"):
+    result = subprocess.run(
+        ["psql", f"{POSTGRES}/{database}", "-Atqc", sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def settings_env(database, *, production):
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"{POSTGRES}/{database}",
+        REDIS_URL=REDIS_URL,
+        DJANGO_SETTINGS_MODULE="svportal.settings.production"
+        if production
+        else "svportal.settings.local",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="bench-only-" + "x" * 40,
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_HSTS_SECONDS="0",
+        DJANGO_API_THROTTLE_ANON="100000000/minute",
+        DJANGO_API_THROTTLE_USER="100000000/minute",
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def manage(*args, database, production=False):
+    subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=settings_env(database, production=production),
+        check=True,
+    )
+
+
+def ensure_database(scale):
+    """The database at `scale` (0: the real data alone), built unless cached."""
+    name = database_name(scale)
+    if psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1":
+        say(f"Database {name}: cached.")
+        return name
+    prefix = name.rsplit("_", 1)[0]
+    for stale in psql(
+        f"SELECT datname FROM pg_database WHERE datname LIKE '{prefix}\\_%'"
+    ).splitlines():
+        psql(f'DROP DATABASE IF EXISTS "{stale}"')
+    building = f"{name}_building"
+    psql(f'DROP DATABASE IF EXISTS "{building}"')
+    psql(f'CREATE DATABASE "{building}"')
+    started = time.monotonic()
+    say(f"Database {name}: building (scale {scale}) …")
+    manage("migrate", "--no-input", "-v0", database=building)
+    manage("load_portal_data", database=building)
+    if scale:
+        manage("generate_synthetic", "--scale", str(scale), database=building)
+    manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model as m; "
+        "m().objects.create_superuser('bench', None, None)",
+        database=building,
+    )
+    psql("ANALYZE", database=building)
+    psql(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    say(f"Database {name}: built in {time.monotonic() - started:.0f} s.")
+    return name
+
+
+def ensure_static(database):
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    newest = max(path.stat().st_mtime for path in (ROOT / "static").rglob("*") if path.is_file())
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        manage("collectstatic", "--no-input", "-v0", database=database, production=True)
+    paths = json.loads(manifest.read_text())["paths"]
+    return "/static/" + paths.get("css/portal.css", next(iter(paths.values())))
+
+
+# --- Serving and measuring --------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, database):
+        self.database, self.port = database, free_port()
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [
+                PYTHON, "-m", "gunicorn", "svportal.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
+                "--timeout", "120", "--log-level", "warning",
+            ],
+            cwd=ROOT,
+            env=settings_env(self.database, production=True),
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url("/"), timeout=30).read()  # noqa: S310
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def wrk(url, connections):
+    threads = min(connections, 2)
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}s", "--latency",
+         "--timeout", "30s", url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    out = result.stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(latency["50"]) if "50" in latency else None,
+        "p99": _ms(latency["99"]) if "99" in latency else None,
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def inprocess(database, *args):
+    result = subprocess.run(
+        [PYTHON, "bench/inprocess.py", *args],
+        cwd=ROOT,
+        env=settings_env(database, production=True),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure(database, static_path, *, with_exports):
+    urls = inprocess(database, "urls")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump([path for _, path in urls], handle)
+    try:
+        memory = inprocess(database, "measure", handle.name)
+    finally:
+        os.unlink(handle.name)
+    rows = []
+    with Gunicorn(database) as server:
+        limit = {n: wrk(server.url(static_path), n) for n in CONNECTIONS}
+        for label, path in urls:
+            try:  # warm up; the status is in the table
+                urllib.request.urlopen(server.url(path), timeout=120).read()  # noqa: S310
+            except urllib.error.HTTPError:
+                pass
+            row = {"label": label, "path": path, **memory[path]}
+            for n in CONNECTIONS:
+                row[n] = wrk(server.url(path), n)
+            rows.append(row)
+            say(_line(row, limit))
+    exports = inprocess(database, "exports") if with_exports else {}
+    return {"limit": limit, "rows": rows, "exports": exports}
+
+
+# --- Reporting ------------------------------------------------------------------------------
+
+
+def _fmt(value, digits=1):
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _line(row, limit):
+    one, eight = row[1], row[8]
+    return (
+        f"  {row['label']:<32} 1c {one['rps']:7.0f}/s p50 {_fmt(one['p50']):>7} ms "
+        f"p99 {_fmt(one['p99']):>7} ms | 8c {eight['rps']:7.0f}/s "
+        f"({eight['rps'] / limit[8]['rps']:.3f} of limit) | {row['queries']} q, "
+        f"{row['peak_mb']} MB, {row['bytes'] // 1024} KB"
+        + (f" | {row['status']}" if row["status"] != 200 else "")
+    )
+
+
+def table(title, result):
+    limit = result["limit"]
+    lines = [
+        f"### {title}",
+        "",
+        f"Limit (hashed static file through the same gunicorn): "
+        f"{limit[1]['rps']:.0f} req/s at 1 connection, {limit[8]['rps']:.0f} req/s at 8.",
+        "",
+        "| URL | status | 1 conn req/s | p50 ms | p99 ms | 8 conn req/s | ratio to limit (8) "
+        "| p50 ms (8) | p99 ms (8) | queries | peak MB | KB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in result["rows"]:
+        one, eight = row[1], row[8]
+        lines.append(
+            f"| {row['label']} `{row['path']}` | {row['status']} | {one['rps']:.0f} "
+            f"| {_fmt(one['p50'])} | {_fmt(one['p99'])} | {eight['rps']:.0f} "
+            f"| {eight['rps'] / limit[8]['rps']:.3f} | {_fmt(eight['p50'])} "
+            f"| {_fmt(eight['p99'])} | {row['queries']} | {row['peak_mb']} "
+            f"| {row['bytes'] // 1024} |"
+        )
+    if result["exports"]:
+        lines += ["", "| export | rows | seconds | rows/s | peak MB |", "|---|---|---|---|---|"]
+        for name, export in result["exports"].items():
+            lines.append(
+                f"| {name} | {export['rows']} | {export['seconds']} | {export['rows_per_s']} "
+                f"| {export['peak_mb']} |"
+            )
+    return "\n".join(lines)
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "machine": f"{platform.node()}: {cpu}, {os.cpu_count()} cores, {platform.platform()}",
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit + (" (with uncommitted changes)" if dirty else ""),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--skip-real", action="store_true", help="Only the chosen scale.")
+    options = parser.parse_args()
+    about = machine()
+    real = ensure_database(0)
+    scaled = ensure_database(options.scale)
+    static_path = ensure_static(real)
+    sections = []
+    if not options.skip_real:
+        say("Real data:")
+        sections.append(("Real data", measure(real, static_path, with_exports=False)))
+    say(f"Scale {options.scale}:")
+    sections.append(
+        (f"Synthetic scale {options.scale}", measure(scaled, static_path, with_exports=True))
+    )
+    report = "\n\n".join(
+        [
+            f"# Benchmark: scale {options.scale}",
+            f"- machine: {about['machine']}\n- date: {about['date']}\n"
+            f"- commit: {about['commit']}\n- gunicorn workers: {WORKERS}; wrk {DURATION} s "
+            f"per run on loopback; PostgreSQL at {POSTGRES.split('@')[-1]}; Redis cache",
+            "Queries and peak MB (tracemalloc, Python allocations) are per request, measured "
+            "in process on the third request to each URL.",
+            *(table(title, result) for title, result in sections),
+        ]
+    )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(report + "\n", encoding="utf-8")
+    say(f"\nWritten to {RESULTS.relative_to(ROOT)}.")
+
+
+if __name__ == "__main__":
+    main()
