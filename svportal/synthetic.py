@@ -41,7 +41,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from actionplans.models import ActionItem, ActionPlan, Framework, ItemStatus, StatusUpdate, Theme
+from actionplans.models import (
+    ActionItem,
+    ActionPlan,
+    Framework,
+    ItemStatus,
+    PlanChange,
+    StatusUpdate,
+    Theme,
+)
 from boroughs.models import (
     Borough,
     Organisation,
@@ -558,6 +566,18 @@ class _Generator:
                 )
             )
         plans = self.create(ActionPlan, plans)
+        # Each plan's record begins when it was added, a month before its period.
+        self.create(
+            PlanChange,
+            [
+                PlanChange(
+                    plan=plan,
+                    changed_at=self.moment(plan.period_start - timedelta(days=30)),
+                    changes={"created": {"from": None, "to": plan.title}},
+                )
+                for plan in plans
+            ],
+        )
         made = 0
         for chunk in range(0, len(plans), 20):
             made += self._items(plans[chunk : chunk + 20], themes, items_each)
