@@ -144,6 +144,43 @@ class CaseStudySerializer(SourcedSerializer):
         ]
 
 
+#: What a list shows of each case study: enough to choose one, and a link to the rest.
+SUMMARY_FIELDS = [
+    "slug",
+    "url",
+    "title",
+    "summary",
+    "status",
+    "year",
+    "boroughs",
+    "partnership",
+    "approaches",
+    "min_age",
+    "max_age",
+    "settings",
+    "interventions",
+    "published_at",
+    "version",
+    "source",
+    "source_section",
+    "modified_at",
+]
+
+
+class CaseStudySummarySerializer(CaseStudySerializer):
+    """A case study in a list: its summary fields and `url`, the link to the whole record
+    (its sections, outcomes, awards and contact)."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="casestudy-detail",
+        lookup_field="slug",
+        help_text="The whole case study: sections, outcomes, awards and contact.",
+    )
+
+    class Meta(CaseStudySerializer.Meta):
+        fields = SUMMARY_FIELDS
+
+
 class ContactWriteSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     role = serializers.CharField(required=False, allow_blank=True, max_length=300)

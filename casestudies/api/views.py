@@ -24,6 +24,7 @@ from .filters import (
 from .pagination import FacetedPagination
 from .serializers import (
     CaseStudySerializer,
+    CaseStudySummarySerializer,
     CaseStudyWriteSerializer,
     ChangesSerializer,
     ChecklistSerializer,
@@ -32,6 +33,8 @@ from .serializers import (
     ReturnToDraftSerializer,
 )
 
+#: Long text a list without q never reads.
+LIST_DEFERRED = ("challenge", "solution", "impact", "lessons_learned", "sustainability")
 #: The list's filter backends: `q` is full-text search and ranks, which ordering uses.
 SEARCH_BACKENDS = [DjangoFilterBackend, FullTextSearchFilter, RelevanceOrderingFilter]
 
@@ -54,14 +57,15 @@ IF_MATCH_OPTIONAL = OpenApiParameter(
 )
 
 
-class CaseStudySearchResultSerializer(CaseStudySerializer):
-    """A case study in the list: with q, how relevant it is and a snippet of its text."""
+class CaseStudySearchResultSerializer(CaseStudySummarySerializer):
+    """A case study in the list: its summary and link; with q, how relevant it is and a
+    snippet of its text."""
 
     rank = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField()
 
-    class Meta(CaseStudySerializer.Meta):
-        fields = [*CaseStudySerializer.Meta.fields, "rank", "snippet"]
+    class Meta(CaseStudySummarySerializer.Meta):
+        fields = [*CaseStudySummarySerializer.Meta.fields, "rank", "snippet"]
 
     @extend_schema_field(
         serializers.FloatField(
@@ -123,14 +127,21 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
     ordering = ["title"]
 
     def get_queryset(self):
-        return (
-            CaseStudy.objects.visible_to(self.request.user)
-            .select_related("partnership", "source")
-            .prefetch_related(
-                "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
-            )
-            .defer("search_vector")
+        queryset = CaseStudy.objects.visible_to(self.request.user).select_related(
+            "partnership", "source"
         )
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if self.action == "list" and getattr(renderer, "format", None) != "csv":
+            # The summary fields only; a snippet (with q) is cut from the sections.
+            queryset = queryset.prefetch_related(
+                "boroughs", "approaches", "settings", "interventions"
+            )
+            if not parsed_query(self.request):
+                return queryset.defer("search_vector", *LIST_DEFERRED)
+            return queryset.defer("search_vector")
+        return queryset.prefetch_related(
+            "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
+        ).defer("search_vector")
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

@@ -367,17 +367,42 @@ def test_csv_neutralises_formulas(client):
     assert row["year"] == "2020"  # numbers stay numbers
 
 
+# --- Lean lists ----------------------------------------------------------------------------
+
+
+def test_the_list_shows_summaries_and_links_to_the_whole_case_study(client):
+    """A list page carries what is needed to choose a case study; its sections, outcomes,
+    awards and contact are at its `url`."""
+    listed = client.get(URL).json()["results"]
+    whole_sections = ("challenge", "solution", "impact", "lessons_learned", "outcomes", "contact")
+
+    for record in listed:
+        assert {"slug", "title", "summary", "boroughs", "source", "url"} <= set(record)
+        assert not set(whole_sections) & set(record)
+    first = listed[0]
+    assert first["url"] == f"http://testserver{URL}{first['slug']}/"
+    whole = client.get(first["url"]).json()
+    assert set(whole_sections) <= set(whole)
+    assert whole["summary"] == first["summary"]
+
+
+def test_a_search_result_still_has_its_snippet(client):
+    record = client.get(URL, {"q": "knife"}).json()["results"][0]
+    assert record["snippet"]
+    assert "challenge" not in record
+
+
 # --- Query counts ------------------------------------------------------------------------
 
 
 def test_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of case studies (with partnership and source joined), then one
-    prefetch each for boroughs, approaches, settings, interventions, awards and outcomes."""
+    prefetch each for boroughs, approaches, settings and interventions."""
     CaseStudyFactory.create_batch(2)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get(URL).json()["count"] == PUBLISHED_COUNT + 2
     CaseStudyFactory.create_batch(25)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get(URL).json()["count"] == PUBLISHED_COUNT + 27
 
 
@@ -485,14 +510,14 @@ def test_a_member_of_several_boroughs_sees_each_case_study_once(client, drafts):
 def test_list_queries_for_an_officer_do_not_grow(client, drafts, django_assert_num_queries):
     """1 session, 1 user, 1 of the user's global roles (groups), 1 of their borough roles,
     1 count, 1 page of case studies, then one prefetch each for boroughs, approaches,
-    settings, interventions, awards and outcomes."""
+    settings and interventions."""
     redbridge = Borough.objects.get(slug="redbridge")
     user = get_user_model().objects.create_user(username="officer", password="x")
     role_grant(user=user, role="officer", borough=redbridge)
     client.force_login(user)
     CaseStudyFactory.create_batch(2, status="draft", boroughs=[redbridge])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         assert client.get(URL).json()["count"] == PUBLISHED_COUNT - 1 + 2
     CaseStudyFactory.create_batch(25, status="draft", boroughs=[redbridge])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         assert client.get(URL).json()["count"] == PUBLISHED_COUNT - 1 + 27
