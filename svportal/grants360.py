@@ -18,9 +18,10 @@ GEO_CODE_TYPES = {
 }
 
 
-def grants_package(awards, *, prefix, issued: datetime):
-    """A package of the awards that can be grants: those with a stated amount and date."""
-    grants, left_out = [], 0
+def grants_package(awards, *, prefix, issued: datetime, left_out=0):
+    """A package of the awards that can be grants: those with a stated amount and date.
+    `left_out`: how many others were left out before these (a page of the package)."""
+    grants = []
     for award in awards:
         if award.amount is None or award.awarded_on is None:
             left_out += 1

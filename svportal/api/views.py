@@ -2,6 +2,7 @@
 
 import django_filters
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +15,7 @@ from actionplans.api.views import refused_as_at, requested_as_at
 from actionplans.history import AsAtError
 from boroughs.api.conventions.csv import csv_lines
 from boroughs.api.conventions.filters import check_known_parameters
+from boroughs.api.conventions.pagination import MAX_PAGE_SIZE, PortalPagination
 from boroughs.api.conventions.views import csv_response
 from boroughs.api.serializers import BoroughRefSerializer
 from boroughs.models import Borough, Region
@@ -261,21 +263,48 @@ class CompareView(AnalystView):
         return [found[slug] for slug in slugs]
 
 
+class GrantsPagination(PortalPagination):
+    """Pages of grants, 500 to a page unless asked for fewer, linked by `next`."""
+
+    page_size = MAX_PAGE_SIZE
+
+
 class Grants360View(AnalystView):
-    """Awards as a 360Giving Data Standard package. Only awards whose amount and award
-    date the sources state can be grants in the standard; the package says how many
-    others there are. Takes the awards list's filters."""
+    """Awards as a 360Giving Data Standard package, a page at a time: each page is a valid
+    package whose `next` (also a `Link: rel="next"` header) is the address of the next
+    page, null on the last; `previous` likewise. The whole package in one file is the
+    360Giving JSON export. Only awards whose amount and award date the sources state can be
+    grants in the standard; the package says how many others there are. Takes the awards
+    list's filters; ?format=csv gives every grant."""
 
     filterset_class = AwardFilter
+    extra_parameters = ("page", "page_size")
 
-    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, description="A page number, from 1."),
+            OpenApiParameter(
+                "page_size", OpenApiTypes.INT, description="Grants a page, 1–500 (500)."
+            ),
+        ],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         filterset = AwardFilter(request.query_params, queryset=Award.objects.for_listing())
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        package = grants_package(
-            filterset.qs.order_by("slug"),
-            prefix=settings.GRANTS_360_IDENTIFIER_PREFIX,
-            issued=timezone.now(),
-        )
-        return self.respond(package, (grant for grant in package["grants"]), "awards-360giving")
+        awards = filterset.qs.order_by("slug")
+        issued = timezone.now()
+        prefix = settings.GRANTS_360_IDENTIFIER_PREFIX
+        if request.accepted_renderer.format == "csv":
+            package = grants_package(awards, prefix=prefix, issued=issued)
+            return self.respond(package, iter(package["grants"]), "awards-360giving")
+        grantable = Q(amount__isnull=False, awarded_on__isnull=False)
+        left_out = awards.exclude(grantable).count()
+        paginator = GrantsPagination()
+        page = paginator.paginate_queryset(awards.filter(grantable), request, view=self)
+        package = grants_package(page, prefix=prefix, issued=issued, left_out=left_out)
+        package["next"] = paginator.get_next_link()
+        package["previous"] = paginator.get_previous_link()
+        headers = {"Link": f'<{package["next"]}>; rel="next"'} if package["next"] else {}
+        return Response(package, headers=headers)

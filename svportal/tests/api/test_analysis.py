@@ -397,9 +397,32 @@ def test_the_360giving_export_takes_the_award_filters(client):
     assert client.get(GRANTS, {"stream": "atlantis"}).status_code == 400
 
 
+def test_360giving_comes_in_pages_linked_by_next(client, grants_validator):
+    whole = client.get(GRANTS).json()
+    assert whole["next"] is None
+    assert whole["previous"] is None
+    seen, url, pages = [], f"{GRANTS}?page_size=4", 0
+    while url:
+        response = client.get(url)
+        package = response.json()
+        assert not list(grants_validator.iter_errors(package))
+        assert package["description"] == whole["description"]
+        assert len(package["grants"]) <= 4
+        seen += [grant["id"] for grant in package["grants"]]
+        url = package["next"]
+        if url:
+            assert response["Link"] == f'<{url}>; rel="next"'
+        pages += 1
+    assert pages == -(-len(whole["grants"]) // 4) > 1
+    assert seen == [grant["id"] for grant in whole["grants"]]
+    assert client.get(GRANTS, {"page": 999}).status_code == 404
+    assert client.get(GRANTS, {"page_size": 501}).status_code == 400
+
+
 @pytest.mark.parametrize("extra", [2, 25])
 def test_360giving_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 awards with stream, funder, recipients and source, 1 recipient boroughs."""
+    """1 count of awards that cannot be grants, 1 count of those that can, 1 page of awards
+    with stream, funder, recipients and source, 1 recipient boroughs."""
     stream = FundingStream.objects.get(slug="trusted-relationships-fund")
     redbridge = Borough.objects.get(slug="redbridge")
     for n in range(extra):
@@ -411,5 +434,5 @@ def test_360giving_queries_do_not_grow(client, django_assert_num_queries, extra)
             awarded_on=dt.date(2019, 1, 1),
         )
         award.recipient_boroughs.add(redbridge)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         client.get(GRANTS)
