@@ -3,6 +3,12 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=svportal.settings.production
 WORKDIR /app
 
+# Debian's Pango for WeasyPrint, which draws case studies as PDF, and a font for it.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 # The locked dependencies first, exact versions checked against their hashes, so that a
 # code change does not reinstall them (this layer changes only with requirements/).
 COPY requirements/base.txt ./requirements/base.txt

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from boroughs.models import Borough
 from boroughs.roles import boroughs_of, is_editor
 
-from . import checklist, review, selectors, services
-from .forms import MARKDOWN_HINT, SECTIONS, CaseStudyForm, differences
+from . import checklist, guide_import, review, selectors, services
+from .forms import MARKDOWN_HINT, SECTIONS, CaseStudyForm, GuideImportForm, differences
 from .models import CaseStudy
 
 Status = CaseStudy.Status
@@ -103,6 +103,97 @@ def case_study_new(request):
         _form_context(form, page_title="Start a case study", case_study=None),
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_study_import(request):
+    """An editor pastes or uploads a case study written with the guide's headings; the
+    portal splits it into sections, finds the contact and proposes the boroughs, and opens
+    it as a new draft's form, filled in, for the editor to check and save."""
+    if not request.user.has_perm("casestudies.import_casestudy"):
+        return _forbidden(
+            request,
+            "Only editors can import case studies from a guide. Officers and leads can start "
+            "a case study for their borough and paste each section into it.",
+        )
+    form = (
+        GuideImportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else GuideImportForm()
+    )
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        status = HTTPStatus.BAD_REQUEST
+        if form.is_valid():
+            upload = form.cleaned_data.get("file")
+            try:
+                text = (
+                    guide_import.text_of_upload(upload.name, upload.read())
+                    if upload
+                    else form.cleaned_data["text"]
+                )
+            except guide_import.UnreadableFile as error:
+                form.add_error("file", str(error))
+            else:
+                imported = guide_import.read_guide_text(text)
+                if imported.found:
+                    return _imported_draft(request, imported)
+                form.add_error(
+                    "file" if upload else "text",
+                    "No guide headings were found. The case study needs headings such as "
+                    "The challenge, The solution, The impact and Contact, each on its own line",
+                )
+    return render(
+        request,
+        "casestudies/drafting/import.html",
+        {"form": form},
+        status=status,
+    )
+
+
+def _imported_draft(request, imported):
+    boroughs = {borough.pk: borough for borough in Borough.objects.order_by("name")}
+    proposed = guide_import.propose_boroughs(
+        imported.title, imported.summary, [(pk, b.name) for pk, b in boroughs.items()]
+    )
+    title = guide_import.with_names_cased(imported.title, [boroughs[pk].name for pk in proposed])
+    contact = imported.contact
+    initial = {
+        "title": title[:300],
+        "summary": imported.summary,
+        "boroughs": proposed,
+        **imported.sections,
+        "contact_name": contact.name,
+        "contact_role": contact.role,
+        "contact_organisation": contact.organisation,
+        "contact_email": contact.email,
+        "contact_phone": contact.phone,
+    }
+    form = CaseStudyForm(initial=initial, offered=list(boroughs.values()))
+    return render(
+        request,
+        "casestudies/drafting/form.html",
+        _form_context(
+            form,
+            page_title="Check the imported case study",
+            case_study=None,
+            form_action=reverse("drafting:new"),
+            imported={
+                "headings": [
+                    (heading, IMPORTED_LABELS[section]) for heading, section in imported.headings
+                ],
+                "boroughs": [boroughs[pk] for pk in proposed],
+            },
+        ),
+    )
+
+
+#: What each section found by an import is called on the form.
+IMPORTED_LABELS = {
+    **{name: heading for name, (heading, _) in SECTIONS.items()},
+    "contact": "Contact",
+}
 
 
 @login_required

@@ -11,6 +11,7 @@ app_name = "drafting"
 
 urlpatterns = [
     path("case-studies/new/", drafting.case_study_new, name="new"),
+    path("case-studies/import/", drafting.case_study_import, name="import"),
     path("case-studies/<slug:slug>/edit/", drafting.case_study_edit, name="edit"),
     path("case-studies/<slug:slug>/preview/", drafting.case_study_preview, name="preview"),
     path("case-studies/<slug:slug>/submit/", drafting.case_study_submit, name="submit"),

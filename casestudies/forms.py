@@ -187,6 +187,38 @@ class CaseStudyForm(forms.Form):
         return errors
 
 
+class GuideImportForm(forms.Form):
+    """A case study written with the guide's headings: pasted, or a file."""
+
+    text = forms.CharField(
+        label="Paste the case study",
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "The case study must be 200,000 characters or fewer"},
+    )
+    file = forms.FileField(
+        label="Or upload it",
+        required=False,
+        error_messages={
+            "invalid": "The file could not be read: choose a .txt, .md or .docx file",
+            "empty": "The file is empty",
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("text") or "").strip() and not cleaned.get("file"):
+            self.add_error("text", "Paste the case study, or choose a file to upload")
+        return cleaned
+
+    @property
+    def error_list(self):
+        return [
+            (f"id_{name}", message) for name in self.fields for message in self.errors.get(name, [])
+        ]
+
+
 def differences(form, current):
     """Where the saved case study differs from what the writer sent: (label, saved, yours)."""
     rows = []

@@ -40,3 +40,5 @@ rules.add_perm(
 rules.add_perm("casestudies.submit_casestudy", is_editor | drafts_for_case_studys_borough)
 # Publishing, unpublishing and sending back to draft are the editors' call.
 rules.add_perm("casestudies.publish_casestudy", is_editor)
+# Importing a case study from a guide is an editor's work: they check it before saving.
+rules.add_perm("casestudies.import_casestudy", is_editor)

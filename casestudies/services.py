@@ -58,7 +58,7 @@ NEEDED_FOR_REVIEW = {
     "impact": "Enter the impact before you submit the case study for review.",
 }
 #: Slugs that would be hidden behind a page's own address, such as /case-studies/new/.
-RESERVED_SLUGS = {"new"}
+RESERVED_SLUGS = {"new", "import"}
 
 Status = CaseStudy.Status
 
