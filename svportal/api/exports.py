@@ -290,9 +290,9 @@ CONTENT_TYPES = {
 }
 
 
-def export_file_response(job, path):
+def export_file_response(job, stream):
     response = FileResponse(
-        path.open("rb"),
+        stream,
         as_attachment=True,
         filename=job.download_name,
         content_type=CONTENT_TYPES[job.extension],

@@ -7,8 +7,13 @@ beat), which queues the export again — or, after SVPORTAL_EXPORT_MAX_ATTEMPTS 
 with a message. The task is also acknowledged late, so the broker delivers it again after
 its visibility timeout; a delivery that finds the export done, or being run by a live
 worker, does nothing. A run starts the file afresh (progress back to 0), writes it to a
-temporary file beside the final one and renames it into place atomically, so a reader never
-sees half a file and a repeated run leaves exactly one.
+temporary file and only then puts it in place, so a reader never sees half a file and a
+repeated run leaves exactly one.
+
+Files live in the "exports" storage (settings.STORAGES): by default MEDIA_ROOT/exports/,
+where the temporary file is written beside the final one and renamed into place; or an
+S3-compatible bucket (django-storages), where the temporary file is written on the worker's
+own disk and uploaded whole once complete.
 """
 
 import datetime as dt
@@ -20,6 +25,8 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
@@ -96,11 +103,37 @@ def ttl_hours():
     return settings.SVPORTAL_EXPORT_TTL_HOURS
 
 
+#: The folder (or key prefix) of export files in the "exports" storage.
+FOLDER = "exports"
+
+
+def export_storage():
+    return storages["exports"]
+
+
+def export_name(job):
+    return f"{FOLDER}/{job.file_name}"
+
+
+def storage_is_local(storage=None):
+    """Whether files are on this machine's disk (then a path can be renamed into place)."""
+    try:
+        (storage or export_storage()).path(FOLDER)
+    except NotImplementedError:
+        return False
+    return True
+
+
 def export_dir():
-    return Path(settings.MEDIA_ROOT) / "exports"
+    """The local folder of export files; with object storage, where this worker writes
+    files before uploading them."""
+    if storage_is_local():
+        return Path(export_storage().path(FOLDER))
+    return Path(tempfile.gettempdir()) / "svportal-exports"
 
 
 def export_path(job):
+    """The file's path, with local storage."""
     return export_dir() / job.file_name
 
 
@@ -324,7 +357,7 @@ def export_job_run(job_id):
 
 
 def write_export_file(job, source, *, on_row):
-    """Write to a temporary file in the exports folder, then rename it into place."""
+    """Write to a temporary file, then put it in place (renamed, or uploaded)."""
     directory = export_dir()
     directory.mkdir(parents=True, exist_ok=True)
     final = export_path(job)
@@ -348,11 +381,18 @@ def write_export_file(job, source, *, on_row):
                 os.fsync(stream.fileno())
         if not _this_run(job).exists():
             raise RunOvertaken(job)
-        os.replace(temporary, final)
-    except BaseException:
+        size = Path(temporary).stat().st_size
+        if storage_is_local():
+            os.replace(temporary, final)
+        else:
+            # An object appears in the bucket only once wholly uploaded.
+            with open(temporary, "rb") as stream:
+                saved = export_storage().save(export_name(job), File(stream))
+            if saved != export_name(job):
+                raise RuntimeError(f"The storage saved the export as {saved}")
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
-    return rows, final.stat().st_size
+    return rows, size
 
 
 def _write_text(job, source, stream, on_row):
@@ -374,7 +414,7 @@ def _write_text(job, source, stream, on_row):
 
 
 def export_for_download(user, job_id):
-    """The job and its file's path, for someone allowed to download it.
+    """The job and its file, opened for reading, for someone allowed to download it.
 
     None when the user may not see it — theirs or not, it is as if it did not exist.
     ExportGone when it has expired (or its file is gone), ExportNotReady before it is done,
@@ -386,11 +426,11 @@ def export_for_download(user, job_id):
         raise ExportFailed(job)
     if job.status in (Status.QUEUED, Status.RUNNING):
         raise ExportNotReady(job)
-    path = export_path(job)
+    storage = export_storage()
     expired = job.status == Status.EXPIRED or (job.expires_at and job.expires_at <= timezone.now())
-    if expired or not path.exists():
+    if expired or not storage.exists(export_name(job)):
         raise ExportGone(job)
-    return job, path
+    return job, storage.open(export_name(job), "rb")
 
 
 # --- Rescuing exports whose worker died ----------------------------------------------------
@@ -445,8 +485,9 @@ def exports_expire(now=None):
     period. Returns counts of what was done."""
     now = now or timezone.now()
     counts = {"expired": 0, "orphans": 0, "forgotten": 0}
+    storage = export_storage()
     for job in ExportJob.objects.filter(status=Status.DONE, expires_at__lte=now).iterator():
-        export_path(job).unlink(missing_ok=True)
+        storage.delete(export_name(job))
         counts["expired"] += ExportJob.objects.filter(pk=job.pk, status=Status.DONE).update(
             status=Status.EXPIRED
         )
@@ -456,24 +497,25 @@ def exports_expire(now=None):
         status__in=[Status.QUEUED, Status.RUNNING]
     )
     for job in old.iterator():
-        export_path(job).unlink(missing_ok=True)
+        storage.delete(export_name(job))
     counts["forgotten"] = old.delete()[0]
 
-    directory = export_dir()
-    if directory.is_dir():
-        # The folder is listed before the jobs are read, so a file that appears meanwhile
-        # is not taken for an orphan.
-        paths = list(directory.iterdir())
-        known = set(ExportJob.objects.values_list("file_token", flat=True))
-        stale_before = time.time() - ttl_hours() * 3600
-        for path in paths:
-            if not path.is_file():
-                continue
-            if path.name.startswith(PART_PREFIX):
-                orphan = path.stat().st_mtime < stale_before
-            else:
-                orphan = path.name.rsplit(".", 1)[0] not in known
-            if orphan:
-                path.unlink(missing_ok=True)
-                counts["orphans"] += 1
+    # The folder is listed before the jobs are read, so a file that appears meanwhile is not
+    # taken for an orphan. (With object storage, half-written files are on the workers' own
+    # disks, never in the bucket: each run removes its own, even when it fails.)
+    try:
+        _, names = storage.listdir(FOLDER)
+    except FileNotFoundError:
+        names = []
+    known = set(ExportJob.objects.values_list("file_token", flat=True))
+    stale_before = time.time() - ttl_hours() * 3600
+    for name in names:
+        if name.startswith(PART_PREFIX):
+            modified = storage.get_modified_time(f"{FOLDER}/{name}").timestamp()
+            orphan = modified < stale_before
+        else:
+            orphan = name.rsplit(".", 1)[0] not in known
+        if orphan:
+            storage.delete(f"{FOLDER}/{name}")
+            counts["orphans"] += 1
     return counts
