@@ -3,7 +3,8 @@
 How a query is read, widened by synonyms, matched and ranked is core.search, the same for
 every search in the portal (docs/decisions/0012-one-search.md); an item's document holds
 its title (A) above its description (B), who leads and partners it and its theme (C), and
-its plan's title and borough or partnership (D).
+its plan's borough or partnership (D). Not the plan's title: "Knife Crime Action Plan"
+would make every item of such a plan a match for "knife".
 
 The receivers below keep the stored documents (a cache of this text) fresh however an item
 or what it names changes: the services, the CSV upload, the admin, the loader.
@@ -35,7 +36,6 @@ def action_item_documents(queryset):
                 "B": item.description,
                 "C": _joined(item.lead_agency, item.partners, item.theme.name),
                 "D": _joined(
-                    plan.title,
                     plan.borough.name if plan.borough else "",
                     plan.partnership.name if plan.partnership else "",
                 ),
@@ -69,7 +69,7 @@ def _item_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=ActionPlan)
 def _plan_saved(sender, instance, created=False, **kwargs):
-    if not created:
+    if not created:  # it may have moved to another borough or partnership
         ACTION_ITEMS.refresh(_items_of_plans([instance.pk]))
 
 

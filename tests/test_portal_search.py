@@ -183,8 +183,8 @@ def test_every_kind_has_a_group_with_a_link_to_its_own_list(client):
 
 
 def test_one_kind_in_full_pages_through_every_match(client):
-    first = client.get("/search/", {"q": "knife", "kind": "plan_items"})
-    second = client.get("/search/", {"q": "knife", "kind": "plan_items", "page": 2})
+    first = client.get("/search/", {"q": "Westminster", "kind": "plan_items"})
+    second = client.get("/search/", {"q": "Westminster", "kind": "plan_items", "page": 2})
     assert first.status_code == second.status_code == HTTPStatus.OK
     group_one, group_two = first.context["search"].groups[0], second.context["search"].groups[0]
     assert group_one.count == group_two.count > 20
@@ -193,7 +193,7 @@ def test_one_kind_in_full_pages_through_every_match(client):
     assert len(ids_one) == 20
     assert not set(ids_one) & set(ids_two)
     assert len(ids_one) + len(ids_two) == min(group_one.count, 40)
-    beyond = client.get("/search/", {"q": "knife", "kind": "plan_items", "page": 99})
+    beyond = client.get("/search/", {"q": "Westminster", "kind": "plan_items", "page": 99})
     assert beyond.status_code == HTTPStatus.OK
     assert "There is no page 99" in beyond.content.decode()
 
@@ -270,7 +270,9 @@ def test_the_api_and_the_page_agree(client, q):
 
 
 def test_the_api_pages_through_one_kind(client):
-    body = client.get("/api/v1/search/", {"q": "knife", "kind": "plan_items", "page": 2}).json()
+    body = client.get(
+        "/api/v1/search/", {"q": "Westminster", "kind": "plan_items", "page": 2}
+    ).json()
     assert [group["kind"] for group in body["groups"]] == ["plan_items"]
     assert body["groups"][0]["count"] > 20
     assert 0 < len(body["groups"][0]["results"]) <= 20
@@ -381,11 +383,23 @@ def test_plan_items_are_found_by_their_words_as_they_change(django_user_model):
     assert found("quokka", "plan_items") == [item.slug]
 
 
-def test_plan_items_follow_their_plans_name():
+def test_plan_items_follow_their_plans_borough():
     plan = ActionPlan.objects.get(slug=WESTMINSTER_PLAN)
-    plan.title = "Westminster wombat plan"
+    westminster = plan.borough
+    westminster.name = "City of Wombatminster"
+    westminster.save()
+    assert len(found("wombatminster", "plan_items", limit=100)) == plan.items.count()
+    plan.borough = Borough.objects.get(slug="lambeth")
     plan.save()
-    assert len(found("wombat", "plan_items", limit=100)) == plan.items.count()
+    assert found("wombatminster", "plan_items") == []
+    assert len(found("Lambeth", "plan_items", limit=100)) == plan.items.count()
+
+
+def test_a_plans_title_does_not_make_every_item_a_match():
+    """Westminster's is a knife crime action plan; "knife" finds the items about knives."""
+    plan_items = found("knife", "plan_items", limit=100)
+    assert "wkcap-test-purchase-operations" in plan_items
+    assert "wkcap-school-inclusion-pilot" not in plan_items
 
 
 def test_an_area_is_found_by_its_name_as_it_changes():
