@@ -63,6 +63,7 @@ from boroughs.models import (
 )
 from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
+from core.response_cache import bump_data_version
 from core.search import indexes as search_indexes
 from funding.models import Award, Funder, FundingStream
 
@@ -115,6 +116,7 @@ def generate_synthetic(*, scale, seed=1, stdout=None):
     generator = _Generator(scale=scale, seed=seed, stdout=stdout)
     with transaction.atomic():
         generator.run()
+        bump_data_version()  # bulk_create sends no signals
     return generator.report
 
 

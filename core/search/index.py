@@ -30,6 +30,7 @@ from django.db import connections, router
 from django.db.migrations.operations.base import Operation
 from django.db.models import Expression, ExpressionWrapper, F, FloatField, IntegerField, Q, Value
 
+from ..response_cache import bump_data_version
 from . import analysis, snippets
 
 WEIGHT_NAMES = ("A", "B", "C", "D")
@@ -265,6 +266,8 @@ class SearchIndex:
             else:
                 self._store_fts5(batch, rows, using)
             count += len(rows)
+        if count:
+            bump_data_version()  # what searches find has changed
         return count
 
     def _store_postgresql(self, rows, using):

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Refuses what no field could take (NUL, not UTF-8, impossible dates, absurd numbers).
     "svportal.middleware.InputGuardMiddleware",
+    # Anonymous GETs answered from the cache under the data version (core/response_cache.py).
+    "core.response_cache.ResponseCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -194,6 +196,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous GET answers are kept this many seconds under a data version that every write
+# to these apps moves on (core/response_cache.py); 0 turns the response cache off.
+SVPORTAL_RESPONSE_CACHE_SECONDS = env.int("SVPORTAL_RESPONSE_CACHE_SECONDS", default=3600)
+RESPONSE_CACHE_DATA_APPS = ("boroughs", "casestudies", "actionplans", "funding")
 
 # --- Celery ---------------------------------------------------------------------
 # CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0; default none, and tasks run eagerly.

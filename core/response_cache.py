@@ -1,0 +1,186 @@
+"""Anonymous GET answers kept in the cache under a data version that every write moves on
+(docs/decisions: the response cache).
+
+- `bump_data_version()` gives the portal's data a new version: at once, and again when the
+  writing transaction commits (so that an answer read while the write was in flight is
+  never kept under the new version). Model signals call it for every save, delete and
+  many-to-many change of the apps named in ``RESPONSE_CACHE_DATA_APPS``; paths that write
+  without signals (bulk_create, update(), stored search documents) call it themselves.
+- `ResponseCacheMiddleware` answers an anonymous GET from the cache when it has the answer
+  under the current version, with ETag and Last-Modified (the time of the last write), and
+  a 304 to a conditional GET that still matches. Only plain public answers are kept: 200,
+  not streamed, no cookie set or read (no session, no CSRF token, no messages), nothing
+  marked private or no-store.
+
+The cache's lifetime is ``SVPORTAL_RESPONSE_CACHE_SECONDS``; 0 turns it off. If the cache
+does not answer, requests are answered as if there were none.
+"""
+
+import base64
+import hashlib
+import logging
+import os
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "svportal:data-version"
+KEY_PREFIX = "svportal:response"
+#: Cookies that mean the answer may be personal (a session, flash messages).
+PERSONAL_COOKIES = ("sessionid", "messages")
+CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+
+
+def _seconds():
+    return getattr(settings, "SVPORTAL_RESPONSE_CACHE_SECONDS", 0)
+
+
+def _new_version():
+    return {"token": uuid.uuid4().hex, "at": int(time.time())}
+
+
+def _store_version():
+    try:
+        cache.set(VERSION_KEY, _new_version(), None)
+    except Exception:  # noqa: BLE001 - a cache that does not answer only loses its use
+        logger.warning("The response cache did not take a new data version", exc_info=True)
+
+
+def data_version():
+    """The current version ({"token", "at"}), made if the cache has none."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_data_version():
+    """The portal's data changed: no answer kept before now is served again."""
+    if _seconds() <= 0:
+        return  # nothing is kept, so nothing can go stale
+    _store_version()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_store_version)
+
+
+def data_changed(sender, **kwargs):
+    """Signal receiver: a record of one of the portal's data apps changed."""
+    model = kwargs.get("model") if "pk_set" in kwargs else None
+    labels = getattr(settings, "RESPONSE_CACHE_DATA_APPS", ())
+    if sender._meta.app_label in labels or (model is not None and model._meta.app_label in labels):
+        bump_data_version()
+
+
+# --- The middleware --------------------------------------------------------------------
+
+
+def _cacheable_request(request):
+    if request.method != "GET" or _seconds() <= 0:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    if any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES)):
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+def _cacheable_response(request, response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if "private" in control or "no-store" in control or "no-cache" in control:
+        return False
+    return "cookie" not in response.get("Vary", "").lower() or not request.COOKIES
+
+
+def _key(request, token):
+    identity = "|".join((token, request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", "")))
+    return f"{KEY_PREFIX}:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+
+def _not_modified(request, etag, last_modified):
+    match = request.META.get("HTTP_IF_NONE_MATCH")
+    if match is not None:
+        return etag in [tag.strip() for tag in match.split(",")] or match.strip() == "*"
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and last_modified <= since
+
+
+class ResponseCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        try:
+            version = data_version()
+            key = _key(request, version["token"])
+            stored = cache.get(key)
+        except Exception:  # noqa: BLE001 - without a cache, answer as if there were none
+            logger.warning("The response cache did not answer", exc_info=True)
+            return self.get_response(request)
+        if stored is not None:
+            return self._answer(request, stored)
+        response = self.get_response(request)
+        if _cacheable_response(request, response):
+            stored = self._stored(request, response, version)
+            try:
+                cache.set(key, stored, _seconds())
+            except Exception:  # noqa: BLE001
+                logger.warning("The response cache did not keep an answer", exc_info=True)
+            response["ETag"] = stored["etag"]
+            response["Last-Modified"] = http_date(stored["at"])
+            patch_vary_headers(response, ["Accept"])
+        return response
+
+    @staticmethod
+    def _stored(request, response, version):
+        content = response.content
+        etag = response.get("ETag") or f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+        return {
+            "status": response.status_code,
+            "headers": [
+                (name, value)
+                for name, value in response.items()
+                if name not in ("ETag", "Last-Modified", *CSP_HEADERS)
+            ],
+            "content": content,
+            "etag": etag,
+            "at": version["at"],
+            "nonce": getattr(request, "_csp_nonce", None),
+        }
+
+    @staticmethod
+    def _answer(request, stored):
+        last_modified = http_date(stored["at"])
+        if _not_modified(request, stored["etag"], stored["at"]):
+            response = HttpResponseNotModified()
+        else:
+            content = stored["content"]
+            if stored["nonce"]:
+                # A fresh nonce for every answer; the CSP middleware puts it in the header.
+                nonce = base64.b64encode(os.urandom(16)).decode("ascii")
+                request._csp_nonce = nonce
+                content = content.replace(stored["nonce"].encode(), nonce.encode())
+            response = HttpResponse(content, status=stored["status"])
+            for name, value in stored["headers"]:
+                response[name] = value
+            if "Content-Length" in response:
+                response["Content-Length"] = str(len(content))
+        response["ETag"] = stored["etag"]
+        response["Last-Modified"] = last_modified
+        patch_vary_headers(response, ["Accept"])
+        return response

@@ -1,0 +1,196 @@
+"""The response cache: anonymous GETs answered from the cache, never a stale one.
+
+Every way of writing the portal's data moves the data version on, so the next anonymous
+answer is made afresh: page forms, the API, CSV upload, publishing, the admin, the loader
+and the synthetic data generator."""
+
+import json
+import re
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from actionplans.models import ActionItem
+from actionplans.tests.test_pages import form_data
+from boroughs.api.conventions.concurrency import etag_for
+from boroughs.models import Borough
+from casestudies.models import CaseStudy
+from casestudies.services import case_study_create_draft
+from casestudies.tests.api.test_case_study_writes import client_for
+from core.response_cache import VERSION_KEY
+from funding.models import Funder
+
+pytestmark = pytest.mark.django_db
+
+PLAN = "/boroughs/westminster/action-plan/"
+CASE_STUDIES = "/api/v1/case-studies/"
+FUNDERS = "/api/v1/funders/"
+
+
+@pytest.fixture(autouse=True)
+def response_cache(settings):
+    settings.SVPORTAL_RESPONSE_CACHE_SECONDS = 600
+    cache.delete(VERSION_KEY)  # nothing kept by an earlier test is reachable
+    yield
+    cache.delete(VERSION_KEY)
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
+def signed_in(name, role=None, borough=None):
+    return client_for(name, role, borough)
+
+
+def test_a_second_anonymous_get_is_answered_from_the_cache(anonymous, django_assert_num_queries):
+    first = anonymous.get(FUNDERS)
+    assert first.status_code == HTTPStatus.OK
+    with django_assert_num_queries(0):
+        again = anonymous.get(FUNDERS)
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+
+
+def test_a_conditional_get_that_still_matches_is_a_304(anonymous):
+    first = anonymous.get(FUNDERS)
+    assert anonymous.get(FUNDERS, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    since = anonymous.get(FUNDERS, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    Funder.objects.filter(slug="home-office").first().save()
+    assert anonymous.get(FUNDERS, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_signed_in_users_are_never_served_from_the_cache(anonymous, django_assert_num_queries):
+    anonymous.get(FUNDERS)
+    analyst = signed_in("an-analyst", "analyst")
+    response = analyst.get(FUNDERS)
+    assert response.status_code == HTTPStatus.OK
+    assert "Last-Modified" not in response
+    with pytest.raises(pytest.fail.Exception):
+        with django_assert_num_queries(0):
+            analyst.get(FUNDERS)
+
+
+def test_every_cached_page_has_a_fresh_nonce_matching_its_policy(anonymous):
+    nonces = []
+    for _ in range(2):
+        response = anonymous.get("/")
+        policy = response["Content-Security-Policy"]
+        nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+        assert f'nonce="{nonce}"' in response.content.decode()
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+
+
+# --- No stale reads ---------------------------------------------------------------------------
+
+
+def item_in_westminster():
+    return ActionItem.objects.filter(plan__borough__slug="westminster").order_by("pk").first()
+
+
+def test_a_lead_editing_an_item_on_its_page_shows_at_once(anonymous):
+    item = item_in_westminster()
+    assert item.title in anonymous.get(PLAN).content.decode()
+    lead = signed_in("wm-lead", "lead", "westminster")
+    response = lead.post(
+        f"/action-items/{item.pk}/edit/",
+        form_data(item, title="Renamed on the page"),
+    )
+    assert response.status_code == HTTPStatus.FOUND, response.content
+    assert "Renamed on the page" in anonymous.get(PLAN).content.decode()
+
+
+def test_a_csv_upload_shows_at_once(anonymous):
+    before = anonymous.get(PLAN).content.decode()
+    assert "First uploaded" not in before
+    lead = signed_in("wm-lead", "lead", "westminster")
+    content = b"theme,title\ngovernance,First uploaded\n"
+    response = lead.post(
+        f"{PLAN}upload/", {"file": SimpleUploadedFile("items.csv", content, "text/csv")}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert "First uploaded" in anonymous.get(PLAN).content.decode()
+
+
+def test_an_api_edit_and_a_publication_show_at_once(anonymous):
+    officer = signed_in("wm-officer", "officer", "westminster")
+    editor = signed_in("an-editor", "editor")
+    count = anonymous.get(CASE_STUDIES).json()["count"]
+    draft = case_study_create_draft(
+        acting_user=officer.user,
+        title="Navigators",
+        summary="In A&E.",
+        boroughs=[Borough.objects.get(slug="westminster")],
+        challenge="C",
+        solution="S",
+        impact="I",
+    )
+    detail = f"{CASE_STUDIES}{draft.slug}/"
+    response = officer.post(f"{detail}submit/", "{}", content_type="application/json")
+    assert response.status_code == HTTPStatus.OK, response.content
+    codes = [point["code"] for point in editor.get(f"{detail}checklist/").json()["open_points"]]
+    response = editor.post(
+        f"{detail}publish/",
+        json.dumps({"confirmed": codes}),
+        content_type="application/json",
+        HTTP_IF_MATCH=response["ETag"],
+    )
+    assert response.status_code == HTTPStatus.OK, response.content
+    assert anonymous.get(CASE_STUDIES).json()["count"] == count + 1
+    assert anonymous.get(detail).json()["title"] == "Navigators"
+
+    published = CaseStudy.objects.get(pk=draft.pk)
+    response = editor.patch(
+        detail,
+        json.dumps({"title": "Hospital navigators"}),
+        content_type="application/json",
+        HTTP_IF_MATCH=etag_for(published),
+    )
+    assert response.status_code == HTTPStatus.OK, response.content
+    assert anonymous.get(detail).json()["title"] == "Hospital navigators"
+
+
+def test_an_admin_edit_shows_at_once(anonymous):
+    funder = Funder.objects.get(slug="home-office")
+    assert funder.name in anonymous.get(FUNDERS).content.decode()
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("the-admin"))
+    response = admin.post(
+        reverse("admin:funding_funder_change", args=[funder.pk]),
+        {
+            "name": "Home Office (renamed in the admin)",
+            "slug": funder.slug,
+            "kind": funder.kind,
+            "website": funder.website,
+            "org_identifier": funder.org_identifier,
+            "source": funder.source_id or "",
+            "source_section": funder.source_section,
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
+    assert "renamed in the admin" in anonymous.get(FUNDERS).content.decode()
+
+
+def test_the_loader_refreshing_the_real_data_shows_at_once(anonymous, run_command):
+    Funder.objects.filter(slug="home-office").update(name="Changed by hand")
+    # update() sends no signal: a write made behind the portal's back is not seen…
+    anonymous.get(FUNDERS)
+    run_command("load_portal_data", "--refresh")
+    # …until the loader puts the record back, which is seen at once.
+    assert "Changed by hand" not in anonymous.get(FUNDERS).content.decode()
+    assert "Home Office" in anonymous.get(FUNDERS).content.decode()
+
+
+def test_generating_synthetic_data_shows_at_once(anonymous, run_command):
+    count = anonymous.get(CASE_STUDIES).json()["count"]
+    run_command("generate_synthetic", "--scale", "0.001")
+    assert anonymous.get(CASE_STUDIES).json()["count"] > count
