@@ -7,10 +7,15 @@ a snippet of its text around the words found. Signed-in users can save a search
 (casestudies/saved_searches.py).
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from boroughs.paging import paginate, pagination_links, remove_filter_href
+from core.pdf import html_to_pdf
 
 from . import evidence, selectors
 from .browse_forms import (
@@ -19,7 +24,8 @@ from .browse_forms import (
     SavedSearchForm,
     criteria_query,
 )
-from .models import SavedSearch
+from .forms import SECTIONS
+from .models import CaseStudy, SavedSearch
 
 PER_PAGE = 20
 
@@ -98,6 +104,33 @@ def case_study_detail(request, slug):
             "related": list(selectors.related_case_studies(case_study, user=request.user)),
         },
     )
+
+
+@require_GET
+def case_study_pdf(request, slug):
+    """The case study as a PDF to take to a meeting, with its source and the date: anyone
+    for a published one; a draft for those who may see it."""
+    case_study = selectors.case_study_detail(user=request.user, slug=slug)
+    if case_study is None:
+        raise Http404("No case study by that name.")
+    url = request.build_absolute_uri(reverse("casestudies:detail", kwargs={"slug": slug}))
+    html = render_to_string(
+        "casestudies/case_study_pdf.html",
+        {
+            "case_study": case_study,
+            "sections": [
+                (name, heading, getattr(case_study, name))
+                for name, (heading, _) in SECTIONS.items()
+            ],
+            "url": url,
+            "now": timezone.now(),
+        },
+    )
+    response = HttpResponse(html_to_pdf(html, base_url=url), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{slug}.pdf"'
+    if case_study.status != CaseStudy.Status.PUBLISHED:
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def intervention_list(request):
