@@ -174,6 +174,11 @@ class ActionItem(SourcedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="Per cent complete; empty when not reported.",
     )
+    status_inferred_from = models.TextField(
+        blank=True,
+        help_text="Where the source does not state the status: the sentence it is inferred "
+        "from. Empty when the status is stated (by the source or the lead).",
+    )
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     last_updated_by = models.ForeignKey(

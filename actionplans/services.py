@@ -117,6 +117,9 @@ def action_item_update(*, item, acting_user, expected_version, changes, note="")
         if note:
             raise ValidationError({"note": "Change something before adding a note."})
         return current
+    if current.status != before["status"]:
+        # The lead now states the status; it no longer rests on the source's narrative.
+        current.status_inferred_from = ""
     now = timezone.now()
     update = StatusUpdate(
         item=current,

@@ -357,7 +357,14 @@ class PublishedTotal(SourcedModel):
         help_text="Empty when the total counts several answers together.",
     )
     label = models.CharField(max_length=300, help_text="What the total counts.")
-    count = models.PositiveSmallIntegerField()
+    count = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty when the source gives no number (“nearly all”)."
+    )
+    quantity = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The source's words for a total it gives without a number, e.g. Nearly all.",
+    )
     denominator = models.PositiveSmallIntegerField()
     quote = models.TextField()
 
@@ -370,10 +377,27 @@ class PublishedTotal(SourcedModel):
         ]
 
     def __str__(self):
-        return f"{self.count} of {self.denominator}: {self.label}"
+        return f"{self.amount_display}: {self.label}"
+
+    @property
+    def amount_display(self):
+        """A total as read: "22 of 33", or the source's words without a number
+        ("Nearly all of 33")."""
+        if self.count is None:
+            return f"{self.quantity or 'An unstated number'} of {self.denominator}"
+        return f"{self.count} of {self.denominator}"
+
+    @property
+    def is_everyone(self):
+        """The source says this of every borough it covers."""
+        return self.count is not None and self.count == self.denominator
 
     def clean(self):
         super().clean()
+        if self.count is None and not self.quantity:
+            raise ValidationError(
+                {"quantity": "Enter the source's words for a total it gives without a number."}
+            )
         if self.count is not None and self.denominator is not None:
             if self.count > self.denominator:
                 raise ValidationError({"count": "The count cannot be more than the denominator."})

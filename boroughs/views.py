@@ -26,6 +26,8 @@ def chart_bars(summary):
             }
         )
         for total in item.published_totals:
+            if total.count is None:
+                continue  # "nearly all" has no length; the table and text say it
             bars.append(
                 {
                     "label": f"Q{number} published",
@@ -41,8 +43,7 @@ def chart_description(summary):
     parts = []
     for item in summary.questions:
         published = "; ".join(
-            f"published total {total.count} of {total.denominator}"
-            for total in item.published_totals
+            f"published total {total.amount_display}" for total in item.published_totals
         )
         parts.append(
             f"Question {item.question.number}: {item.recorded} of {summary.denominator} "

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 
 from boroughs.models import Borough
 
@@ -25,6 +25,20 @@ def stream_list():
     for stream in streams:
         stream.total_display = stream_total_display(stream)
     return streams
+
+
+#: Awards shown instead when nothing recorded ends soon.
+LATEST_AWARDS = 5
+
+
+def latest_awards(*, limit=LATEST_AWARDS):
+    """The awards that ended (or end) last, for a panel where nothing ends soon: two
+    queries (awards, their recipient boroughs)."""
+    return list(
+        Award.objects.for_listing().order_by(
+            F("ends_on").desc(nulls_last=True), F("awarded_on").desc(nulls_last=True), "title"
+        )[:limit]
+    )
 
 
 def boroughs_with_awards():

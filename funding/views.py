@@ -25,6 +25,7 @@ def funding_index(request):
     )
     awards, page_notice = paginate(request, selectors.award_list(**form.filters()), AWARDS_PER_PAGE)
     timeline = selectors.timeline(today)
+    latest_awards = [] if timeline.ending_soon else selectors.latest_awards()
     return render(
         request,
         "funding/index.html",
@@ -55,6 +56,7 @@ def funding_index(request):
                 ),
             ),
             "ending_soon_days": selectors.ENDING_SOON_DAYS,
+            "latest_awards": latest_awards,
         },
     )
 

@@ -44,15 +44,18 @@ STATUS_COLOURS = {
 def funding_display(summary):
     """A borough's awards total as a reader should take it: a floor says "at least"."""
     if not summary.awards:
-        return "None recorded"
+        return "Not recorded"
     if summary.awards_amount_not_stated == summary.awards:
         return "Amount not stated"
     amount = f"£{summary.awards_total:,.0f}"
     return f"at least {amount}" if summary.awards_total_is_minimum else amount
 
 
-def percent_display(value):
-    return f"{value:g}%" if value is not None else "No items"
+def complete_display(summary):
+    """A plan's share complete; a borough without a recorded plan says so."""
+    if summary.percent_complete is not None:
+        return f"{summary.percent_complete:g}%"
+    return "No items" if summary.active_plan else "Not recorded"
 
 
 # --- Boroughs table ------------------------------------------------------------------------
@@ -140,7 +143,7 @@ def borough_table(request):
     rows = [
         {
             "summary": summary,
-            "complete": percent_display(summary.percent_complete),
+            "complete": complete_display(summary),
             "funding": funding_display(summary),
         }
         for summary in summaries
@@ -210,7 +213,7 @@ def borough_profile(request, slug):
         {
             "borough": borough,
             "summary": summary,
-            "complete": percent_display(summary.percent_complete),
+            "complete": complete_display(summary),
             "funding": funding_display(summary),
             "chart": chart,
             "status_rows": status_rows,
@@ -262,7 +265,7 @@ def compare(request):
         context["columns"] = [
             {
                 "summary": summary,
-                "complete": percent_display(summary.percent_complete),
+                "complete": complete_display(summary),
                 "funding": funding_display(summary),
                 "themes": comparison.themes_covered[summary.borough.pk],
                 "approaches": comparison.approaches[summary.borough.pk],
@@ -292,6 +295,7 @@ def my_portal(request):
             "is_analyst": is_analyst(user),
             "is_editor": is_editor(user),
             "days": FUNDING_ENDING_SOON_DAYS,
+            "today": timezone.localdate(),
             "stock_takes": StockTake.objects.all() if analyst_or_editor else [],
             "review_queue": case_study_review.queue_with_ages(
                 case_study_selectors.review_queue(), timezone.now()

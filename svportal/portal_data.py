@@ -204,6 +204,7 @@ ACTION_ITEM = Kind(
         "partners",
         "due_date",
         "status",
+        "status_inferred_from",
         "progress",
         "order",
     ),
@@ -263,7 +264,9 @@ QUESTION = Kind(
 )
 OPTION = Kind("options", StockTakeOption, scalars=("label", "order"))
 PUBLISHED_TOTAL = Kind(
-    "published_totals", PublishedTotal, scalars=("label", "count", "denominator", "quote")
+    "published_totals",
+    PublishedTotal,
+    scalars=("label", "count", "quantity", "denominator", "quote"),
 )
 ANSWER = Kind("answers", StockTakeAnswer, scalars=("quote", "evidence"))
 
@@ -512,9 +515,7 @@ class _Loader:
 
         for total in record.get("published_totals") or []:
             total = _with_parent_section(total, record)
-            _check_keys(
-                total, _allowed_keys(PUBLISHED_TOTAL) | {"option"}, required={"count", "quote"}
-            )
+            _check_keys(total, _allowed_keys(PUBLISHED_TOTAL) | {"option"}, required={"quote"})
             self._load_record(
                 PUBLISHED_TOTAL,
                 total,

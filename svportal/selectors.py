@@ -4,18 +4,21 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from actionplans.history import items_as_at, plans_as_at
 from actionplans.models import ActionItem, ActionPlan, ItemStatus, Theme
 from actionplans.selectors import items_for_history, plans_for_history
-from boroughs.models import Borough, StockTake, StockTakeAnswer
+from boroughs.models import Borough, PublishedTotal, StockTake, StockTakeAnswer
 from casestudies.models import Approach, CaseStudy, Intervention
 from funding.models import Award
 
 FUNDING_ENDING_SOON_DAYS = 90
+#: A borough's awards shown on "my portal" where none ends soon.
+LATEST_DESK_AWARDS = 3
 
 
 @dataclass(frozen=True)
@@ -25,10 +28,22 @@ class HomeFigures:
     awards: int
     total_funding: Decimal
     total_funding_is_minimum: bool
+    #: What the latest stock-take published on boroughs having a plan ("22 of 33").
+    plan_total: PublishedTotal | None = None
+
+
+def latest_plan_total():
+    """The latest round's published total of boroughs reporting a knife crime action plan."""
+    return (
+        PublishedTotal.objects.filter(question__slug=PLAN_QUESTION_SLUG, option__slug="yes")
+        .select_related("question__stock_take")
+        .order_by(F("question__stock_take__conducted_on").desc(nulls_last=True), "-pk")
+        .first()
+    )
 
 
 def home_figures():
-    """The headline figures in three queries, whatever the size of the data."""
+    """The headline figures in four queries, whatever the size of the data."""
     awards = Award.objects.aggregate(
         count=Count("id"),
         total=Sum("amount"),
@@ -45,6 +60,7 @@ def home_figures():
         total_funding=awards["total"] or Decimal("0"),
         # An "over £…" award, or one whose amount is not stated, makes the sum a floor.
         total_funding_is_minimum=awards["floors"] > 0,
+        plan_total=latest_plan_total(),
     )
 
 
@@ -69,6 +85,21 @@ def funding_ending_soon(today=None, days=FUNDING_ENDING_SOON_DAYS):
 
 ITEM_STATUSES = [status.value for status in ItemStatus]
 
+#: The stock-take question that asks whether a borough has a knife crime action plan.
+PLAN_QUESTION_SLUG = "knife-crime-action-plan"
+
+
+class PlanState(StrEnum):
+    """What the portal knows about a borough's knife crime action plan."""
+
+    ACTIVE = "active"  # an active plan is recorded in the portal
+    NONE = "none"  # a source records that the borough has no plan
+    NOT_RECORDED = "not_recorded"  # the portal has no record either way
+
+
+NO_PLAN_REASON = "No action plan is recorded for this borough, so its items are not known."
+NO_AWARD_REASON = "No award to this borough is recorded, so the amount it received is not known."
+
 
 @dataclass
 class BoroughSummary:
@@ -85,6 +116,43 @@ class BoroughSummary:
     interventions_in_use: int = 0
     #: The day whose plans these are (docs/decisions/0010); None for plans as they stand.
     as_at: dt.date | None = None
+    #: The borough's latest recorded stock-take answer on having a plan, if any.
+    plan_reported: StockTakeAnswer | None = None
+
+    @property
+    def plan_state(self):
+        if self.active_plan:
+            return PlanState.ACTIVE
+        if self.plan_reported and self.plan_reported.option.slug == "no":
+            return PlanState.NONE
+        return PlanState.NOT_RECORDED
+
+    @property
+    def not_recorded(self):
+        """Why figures the portal cannot know are null, by field."""
+        reasons = {}
+        if not self.active_plan:
+            for name in ("items", "item_count", "overdue_items", "percent_complete"):
+                reasons[name] = NO_PLAN_REASON
+        if not self.awards:
+            reasons["awards_total"] = NO_AWARD_REASON
+        return reasons
+
+    @property
+    def recorded_items_by_status(self):
+        return self.items_by_status if self.active_plan else None
+
+    @property
+    def recorded_item_count(self):
+        return self.item_count if self.active_plan else None
+
+    @property
+    def recorded_overdue_items(self):
+        return self.overdue_items if self.active_plan else None
+
+    @property
+    def recorded_awards_total(self):
+        return self.awards_total if self.awards else None
 
     @property
     def item_count(self):
@@ -110,10 +178,10 @@ class BoroughSummary:
 
 
 def borough_summaries(boroughs, today=None, as_at=None):
-    """A summary per borough in a fixed number of queries (eight), whatever the count.
+    """A summary per borough in a fixed number of queries (nine), whatever the count.
 
     With ``as_at`` (a day), the plans and items are as they stood at the end of that day,
-    rebuilt from their history (nine queries); case studies, awards and interventions have
+    rebuilt from their history (ten queries); case studies, awards and interventions have
     no history and are as they stand now. Raises actionplans.history.AsAtError for a day
     before the portal's record of these boroughs' plans."""
     return _summaries(boroughs, today=today, as_at=as_at)[0]
@@ -130,7 +198,18 @@ def _summaries(boroughs, *, today, as_at):
     else:
         items_then = _plan_figures_as_at(summaries, ids, as_at)
     _practice_figures(summaries, ids)
+    _reported_plans(summaries, ids)
     return list(summaries.values()), items_then
+
+
+def _reported_plans(summaries, ids):
+    """Each borough's latest recorded stock-take answer on having a plan: one query."""
+    for answer in (
+        StockTakeAnswer.objects.filter(borough__in=ids, question__slug=PLAN_QUESTION_SLUG)
+        .select_related("option", "question__stock_take")
+        .order_by("question__stock_take__conducted_on", "pk")
+    ):
+        summaries[answer.borough_id].plan_reported = answer
 
 
 def _plan_figures(summaries, ids, today):
@@ -290,22 +369,41 @@ def compare_boroughs(boroughs, today=None, as_at=None):
 
 @dataclass
 class RoundAnswers:
-    """One stock-take round as a borough answered it: (question, answer or None) pairs."""
+    """One stock-take round as a borough answered it: a QuestionAnswer per question."""
 
     stock_take: object
     answers: list
 
 
+@dataclass
+class QuestionAnswer:
+    """A borough's recorded answer to one question, else what the source published for all
+    the boroughs it covers: a total that counts every one of them (“All boroughs and the
+    City of London said …”) is the borough's answer too; other totals are context."""
+
+    question: object
+    answer: object = None
+    said_of_all: object = None  # a PublishedTotal that counts every covered borough
+    totals: list = field(default_factory=list)  # the question's other published totals
+
+
 def borough_stock_take_answers(borough):
     """Every round that covers the borough, or that recorded an answer from it, with the
-    borough's answer to each question or None. Three queries at any size (rounds,
-    their questions, the borough's answers)."""
+    borough's answer to each question or what the source published for all boroughs.
+    Four queries at any size (rounds, their questions, their published totals, the
+    borough's answers)."""
     rounds = list(
         StockTake.objects.filter(
             Q(coverage_region=borough.region) | Q(questions__answers__borough=borough)
         )
         .distinct()
-        .prefetch_related("questions")
+        .prefetch_related(
+            "questions",
+            Prefetch(
+                "questions__published_totals",
+                queryset=PublishedTotal.objects.select_related("option", "source"),
+            ),
+        )
     )
     if not rounds:
         return []
@@ -315,13 +413,23 @@ def borough_stock_take_answers(borough):
             borough=borough, question__stock_take__in=rounds
         ).select_related("option")
     }
-    return [
-        RoundAnswers(
-            stock_take=round_,
-            answers=[(question, answers.get(question.pk)) for question in round_.questions.all()],
-        )
-        for round_ in rounds
-    ]
+    result = []
+    for round_ in rounds:
+        covered = round_.coverage_region == borough.region
+        entries = []
+        for question in round_.questions.all():
+            totals = list(question.published_totals.all())
+            everyone = next((t for t in totals if covered and t.is_everyone and t.option), None)
+            entries.append(
+                QuestionAnswer(
+                    question=question,
+                    answer=answers.get(question.pk),
+                    said_of_all=everyone,
+                    totals=[t for t in totals if t is not everyone],
+                )
+            )
+        result.append(RoundAnswers(stock_take=round_, answers=entries))
+    return result
 
 
 @dataclass
@@ -333,13 +441,15 @@ class BoroughDesk:
     active_plan: ActionPlan | None = None
     overdue_items: list = field(default_factory=list)
     awards_ending: list = field(default_factory=list)
+    #: Where nothing ends soon: the borough's awards that ended last.
+    latest_awards: list = field(default_factory=list)
 
 
 def boroughs_desk(user, today=None, days=FUNDING_ENDING_SOON_DAYS):
     """For each borough the user has a role in: the role, the active plan, the plan's
     overdue items (past due, neither complete nor cancelled) and the awards to the
-    borough that end within ``days``. Four queries at any size (roles, active plans,
-    overdue items, awards ending)."""
+    borough that end within ``days`` (else its awards that ended last). Five queries at
+    any size (roles, active plans, overdue items, awards ending, latest awards)."""
     today = today or timezone.localdate()
     desks = {
         role.borough_id: BoroughDesk(borough=role.borough, role=role.get_role_display())
@@ -367,4 +477,14 @@ def boroughs_desk(user, today=None, days=FUNDING_ENDING_SOON_DAYS):
     )
     for recipient in ending.select_related("award__stream").order_by("award__ends_on"):
         desks[recipient.borough_id].awards_ending.append(recipient.award)
+    quiet = [pk for pk, desk in desks.items() if not desk.awards_ending]
+    if quiet:
+        for recipient in (
+            Award.recipient_boroughs.through.objects.filter(borough__in=quiet)
+            .select_related("award__stream")
+            .order_by(F("award__ends_on").desc(nulls_last=True), "award__title")
+        ):
+            latest = desks[recipient.borough_id].latest_awards
+            if len(latest) < LATEST_DESK_AWARDS:
+                latest.append(recipient.award)
     return list(desks.values())

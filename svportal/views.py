@@ -1,19 +1,24 @@
 from django.shortcuts import render
+from django.utils import timezone
 
 from boroughs.api.conventions.exceptions import json_not_found, json_server_error
+from funding.selectors import latest_awards
 
 from .middleware import bad_request
 from .selectors import funding_ending_soon, home_figures, latest_case_studies
 
 
 def home(request):
+    ending_soon = list(funding_ending_soon())
     return render(
         request,
         "home.html",
         {
             "figures": home_figures(),
             "latest_case_studies": latest_case_studies(),
-            "funding_ending_soon": funding_ending_soon(),
+            "funding_ending_soon": ending_soon,
+            "latest_awards": [] if ending_soon else latest_awards(),
+            "today": timezone.localdate(),
         },
     )
 

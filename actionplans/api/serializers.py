@@ -90,6 +90,12 @@ class ActionItemSerializer(SourcedSerializer):
         slug_field="username", read_only=True, allow_null=True
     )
 
+    status_inferred_from = serializers.CharField(
+        read_only=True,
+        help_text="Where the source does not state the status: the sentence it is inferred "
+        "from. Empty when the status is stated.",
+    )
+
     class Meta:
         model = ActionItem
         fields = [
@@ -104,6 +110,7 @@ class ActionItemSerializer(SourcedSerializer):
             "partners",
             "due_date",
             "status",
+            "status_inferred_from",
             "progress",
             "is_overdue",
             "version",

@@ -21,7 +21,13 @@ class PublishedTotalSerializer(serializers.Serializer):
         allow_null=True, help_text="Empty when it counts several answers."
     )
     label = serializers.CharField()
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        allow_null=True, help_text="Null when the source gives no number; see quantity."
+    )
+    quantity = serializers.CharField(
+        allow_blank=True,
+        help_text="The source's words for a total without a number (“Nearly all”).",
+    )
     denominator = serializers.IntegerField()
     quote = serializers.CharField()
     source_section = serializers.CharField()
@@ -97,6 +103,7 @@ def summary_data(summary):
                         "option": total.option.slug if total.option else None,
                         "label": total.label,
                         "count": total.count,
+                        "quantity": total.quantity,
                         "denominator": total.denominator,
                         "quote": total.quote,
                         "source_section": total.source_section,
@@ -143,6 +150,7 @@ def summary_csv_rows(summary):
 def _published_columns(total):
     return {
         "published_count": total.count if total else None,
+        "published_quantity": total.quantity if total else "",
         "published_denominator": total.denominator if total else None,
         "published_quote": total.quote if total else "",
         "source_section": total.source_section if total else "",

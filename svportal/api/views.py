@@ -22,7 +22,7 @@ from boroughs.models import Borough, Region
 from funding.api.filters import AwardFilter
 from funding.models import Award
 from svportal.grants360 import grants_package
-from svportal.selectors import ITEM_STATUSES, borough_summaries, compare_boroughs
+from svportal.selectors import ITEM_STATUSES, PlanState, borough_summaries, compare_boroughs
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 
@@ -84,19 +84,47 @@ class SummaryBoroughSerializer(BoroughRefSerializer):
         fields = [*BoroughRefSerializer.Meta.fields, "region", "kind"]
 
 
+class PlanReportedSerializer(serializers.Serializer):
+    stock_take = serializers.SlugField(source="question.stock_take.slug")
+    conducted_on = serializers.DateField(source="question.stock_take.conducted_on")
+    answer = serializers.SlugField(source="option.slug")
+    label = serializers.CharField(source="option.label")
+    quote = serializers.CharField()
+
+
 class BoroughSummarySerializer(serializers.Serializer):
     borough = SummaryBoroughSerializer()
+    plan_state = serializers.ChoiceField(
+        choices=[state.value for state in PlanState],
+        help_text="active: an active plan is recorded; none: a source records that the "
+        "borough has no plan; not_recorded: the portal has no record either way.",
+    )
+    plan_reported = PlanReportedSerializer(
+        allow_null=True,
+        help_text="The borough's latest recorded stock-take answer on having a knife crime "
+        "action plan, with its quote.",
+    )
     active_plan = ActivePlanSerializer(allow_null=True)
-    items = ItemsByStatusSerializer(source="items_by_status")
-    item_count = serializers.IntegerField()
+    items = ItemsByStatusSerializer(
+        source="recorded_items_by_status",
+        allow_null=True,
+        help_text="Null when no plan is recorded (see not_recorded).",
+    )
+    item_count = serializers.IntegerField(source="recorded_item_count", allow_null=True)
     percent_complete = serializers.FloatField(
         allow_null=True, help_text="Complete items as a percentage of those not cancelled."
     )
-    overdue_items = serializers.IntegerField()
+    overdue_items = serializers.IntegerField(source="recorded_overdue_items", allow_null=True)
     last_plan_update = serializers.DateField(allow_null=True)
     case_studies = serializers.IntegerField(help_text="Published case studies.")
-    awards = serializers.IntegerField()
-    awards_total = serializers.DecimalField(max_digits=16, decimal_places=2)
+    awards = serializers.IntegerField(help_text="Awards to the borough recorded in the portal.")
+    awards_total = serializers.DecimalField(
+        source="recorded_awards_total",
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Null when no award is recorded (see not_recorded).",
+    )
     awards_total_is_minimum = serializers.BooleanField(
         help_text="True when the total is a floor: an award is stated as a minimum "
         "(“over £…”) or its amount is not stated."
@@ -105,6 +133,10 @@ class BoroughSummarySerializer(serializers.Serializer):
         help_text="Awards counted whose amount the sources do not state."
     )
     interventions_in_use = serializers.IntegerField()
+    not_recorded = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="For each figure that is null because the portal cannot know it: why.",
+    )
 
 
 class BoroughSummaryAsAtSerializer(BoroughSummarySerializer):
@@ -123,7 +155,11 @@ def summary_csv_row(summary):
         row["as_at"] = summary.as_at.isoformat()
     row.pop("borough")
     plan = row.pop("active_plan") or {}
-    items = row.pop("items")
+    items = row.pop("items") or dict.fromkeys(ITEM_STATUSES)
+    reported = row["plan_reported"] or {}
+    # In a spreadsheet: the answer and the round it was given in; the reasons as one text.
+    row["plan_reported"] = f"{reported['label']} ({reported['stock_take']})" if reported else ""
+    row["not_recorded"] = " ".join(dict.fromkeys(row["not_recorded"].values()))
     return {
         "borough": summary.borough.name,
         "gss_code": summary.borough.gss_code,

@@ -82,10 +82,14 @@ def test_the_boroughs_table_agrees_with_the_borough_summary_api(client):
     for entry in api:
         summary = rows[entry["borough"]["slug"]]["summary"]
         assert summary.percent_complete == entry["percent_complete"]
-        assert summary.overdue_items == entry["overdue_items"]
+        assert summary.recorded_overdue_items == entry["overdue_items"]
+        assert summary.plan_state == entry["plan_state"]
         assert summary.case_studies == entry["case_studies"]
         assert summary.awards == entry["awards"]
-        assert summary.awards_total == Decimal(entry["awards_total"])
+        if summary.awards:
+            assert summary.awards_total == Decimal(entry["awards_total"])
+        else:
+            assert entry["awards_total"] is None
 
 
 def test_the_boroughs_table_filters_by_region(client):
@@ -178,10 +182,11 @@ def add_boroughs_with_plans_and_practice(count):
 
 @pytest.mark.parametrize("extra", [1, 12])
 def test_boroughs_table_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 boroughs; 7 borough summary (active plans, items by status, overdue items,
-    last item update, published case studies, awards, interventions in use)."""
+    """1 boroughs; 8 borough summary (active plans, items by status, overdue items,
+    last item update, published case studies, awards, interventions in use, stock-take
+    answers on having a plan)."""
     add_boroughs_with_plans_and_practice(extra)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete"})
     assert len(table_rows(response)) == 33 + extra
 
@@ -210,8 +215,11 @@ def test_a_profile_shows_the_boroughs_stock_take_answers_with_their_quotes(clien
     page = text_of(client.get("/boroughs/lambeth/"))
     assert "Stock-take of Borough Activity" in page
     assert "Engagement and co-production with community groups" in page  # Q4's quote
-    # Lambeth answered only question 4: the other three say so.
-    assert page.count("No answer recorded") == 3
+    # Lambeth answered only question 4. Question 3's published total counts every borough,
+    # so it is Lambeth's answer too, with the quote; the other two say none is recorded.
+    assert page.count("No answer from Lambeth is recorded.") == 2
+    assert "Yes (the source says this of all 33 boroughs it covers)" in page
+    assert "All boroughs and the City of London said that their work" in page
 
 
 def test_a_borough_outside_every_round_says_so(client):
@@ -234,7 +242,10 @@ def test_a_profile_lists_case_studies_awards_and_partnerships(client):
 def test_a_borough_without_a_plan_has_no_action_plan_link(client):
     response = client.get("/boroughs/lambeth/")
     html = response.content.decode()
-    assert "No active knife crime action plan is recorded for Lambeth." in text_of(response)
+    assert (
+        "No knife crime action plan for Lambeth is recorded in the portal yet, so its items "
+        "and progress are not known." in text_of(response)
+    )
     assert "/action-plan/" not in html
 
 
@@ -292,13 +303,14 @@ def add_practice_to(place, count):
 
 @pytest.mark.parametrize("extra", [1, 10])
 def test_borough_profile_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 borough with its source; 7 borough summary (active plans, items by status,
+    """1 borough with its source; 8 borough summary (active plans, items by status,
     overdue items, last item update, published case studies, awards, interventions in
-    use); 3 stock-take answers (rounds, their questions, the borough's answers);
+    use, stock-take answers on having a plan); 4 stock-take answers (rounds, their
+    questions, their published totals, the borough's answers);
     1 case studies; 1 awards with their streams and funders; 3 places it sits among (the
     areas covering it, the districts it covers, the partnerships of both)."""
     add_practice_to(borough("westminster"), extra)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         response = client.get("/boroughs/westminster/")
     assert response.context["summary"].case_studies == extra
 
@@ -412,15 +424,16 @@ def test_what_a_visitor_types_is_escaped(client):
 
 @pytest.mark.parametrize("items", [1, 30])
 def test_compare_queries_do_not_grow(client, django_assert_num_queries, items):
-    """1 boroughs for the picker (the chosen ones are among them); 7 borough summary
+    """1 boroughs for the picker (the chosen ones are among them); 8 borough summary
     (active plans, items by status, overdue items, last item update, published case
-    studies, awards, interventions in use); 1 themes, 1 approaches, 1 interventions."""
+    studies, awards, interventions in use, stock-take answers on having a plan);
+    1 themes, 1 approaches, 1 interventions."""
     plan = ActionPlan.objects.get(borough__slug="westminster")
     ActionItemFactory.create_batch(items, plan=plan, theme=plan.framework.themes.last())
     for place in ("lambeth", "redbridge"):
         for _ in range(items):
             CaseStudyFactory(boroughs=[borough(place)])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(COMPARE, {"boroughs": "westminster,lambeth,redbridge"})
     assert response.status_code == 200
 

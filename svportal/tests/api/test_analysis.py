@@ -261,9 +261,9 @@ def add_boroughs_with_plans(count):
 @pytest.mark.parametrize("extra", [1, 15])
 def test_borough_summary_queries_do_not_grow(client, django_assert_num_queries, extra):
     """1 boroughs, 1 active plans, 1 items by status, 1 overdue, 1 last update,
-    1 case studies, 1 awards, 1 interventions."""
+    1 case studies, 1 awards, 1 interventions, 1 stock-take answers on having a plan."""
     add_boroughs_with_plans(extra)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(BOROUGH_SUMMARY, {"region": "london"})
 
 
@@ -316,13 +316,14 @@ def test_compare_as_csv_has_a_row_per_borough(client):
 
 @pytest.mark.parametrize("items", [1, 30])
 def test_compare_queries_do_not_grow(client, django_assert_num_queries, items):
-    """1 boroughs named; 7 borough summary (plans, items by status, overdue, last update,
-    case studies, awards, interventions); 1 themes, 1 approaches, 1 interventions."""
+    """1 boroughs named; 8 borough summary (plans, items by status, overdue, last update,
+    case studies, awards, interventions, stock-take answers on having a plan); 1 themes,
+    1 approaches, 1 interventions."""
     plan = ActionPlan.objects.get(borough__slug="westminster")
     theme = plan.framework.themes.last()
     for n in range(items):
         ActionItem.objects.create(plan=plan, theme=theme, slug=f"extra-{n}", title="Extra")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(COMPARE, {"boroughs": "westminster,lambeth,redbridge"})
 
 

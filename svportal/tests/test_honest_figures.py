@@ -1,0 +1,144 @@
+"""Honest figures: what the portal records is told apart from what it does not know, in
+pages, the API and its spreadsheets; published totals and inferred statuses say so."""
+
+import csv
+import io
+
+import pytest
+
+from actionplans.models import ActionItem
+from actionplans.services import action_item_update
+from boroughs.models import Borough, StockTakeAnswer, StockTakeQuestion
+
+from .test_as_at import make_lead
+from .test_pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY_API = "/api/v1/borough-summary/"
+
+
+def row_of(rows, slug):
+    return next(row for row in rows if row["borough"]["slug"] == slug)
+
+
+def test_the_summary_says_which_plans_are_recorded_and_why_counts_are_null(client):
+    rows = client.get(SUMMARY_API, {"region": "london"}).json()
+
+    westminster = row_of(rows, "westminster")
+    assert westminster["plan_state"] == "active"
+    assert westminster["item_count"] == 40
+    assert "items" not in westminster["not_recorded"]
+
+    lambeth = row_of(rows, "lambeth")
+    assert lambeth["plan_state"] == "not_recorded"
+    assert lambeth["items"] is None
+    assert lambeth["item_count"] is None
+    assert lambeth["overdue_items"] is None
+    assert lambeth["awards_total"] is None
+    assert lambeth["not_recorded"]["overdue_items"].startswith("No action plan is recorded")
+    assert lambeth["not_recorded"]["awards_total"].startswith("No award to this borough")
+
+
+def test_a_reported_plan_is_carried_with_its_quote_and_a_recorded_no_is_none(client):
+    rows = client.get(SUMMARY_API, {"region": "london"}).json()
+    lewisham = row_of(rows, "lewisham")
+    assert lewisham["plan_state"] == "not_recorded"  # reported, but the plan is not recorded
+    assert lewisham["plan_reported"]["answer"] == "yes"
+    assert lewisham["plan_reported"]["quote"].startswith("Lewisham’s local knife crime plan")
+
+    question = StockTakeQuestion.objects.get(slug="knife-crime-action-plan")
+    StockTakeAnswer.objects.create(
+        question=question,
+        borough=Borough.objects.get(slug="sutton"),
+        option=question.options.get(slug="no"),
+    )
+    rows = client.get(SUMMARY_API, {"region": "london"}).json()
+    assert row_of(rows, "sutton")["plan_state"] == "none"
+    table = text_of(client.get("/boroughs/", {"region": "london"}))
+    assert "Sutton London None (stock-take, May 2018)" in table
+
+
+def test_the_summary_spreadsheet_leaves_unknown_counts_empty_and_says_why(client):
+    response = client.get(SUMMARY_API, {"region": "london", "format": "csv"})
+    text = b"".join(response.streaming_content).decode()
+    rows = {row["gss_code"]: row for row in csv.DictReader(io.StringIO(text))}
+
+    lambeth = rows["E09000022"]
+    assert lambeth["plan_state"] == "not_recorded"
+    assert lambeth["items_on_track"] == ""
+    assert lambeth["overdue_items"] == ""
+    assert "No action plan is recorded" in lambeth["not_recorded"]
+    assert rows["E09000023"]["plan_reported"] == "Yes (london-councils-2018)"
+    assert rows["E09000033"]["items_complete"] != ""
+
+
+def test_the_boroughs_table_says_not_recorded_never_none(client):
+    response = client.get("/boroughs/", {"region": "london"})
+    rows = {row["summary"].borough.slug: row for row in response.context["rows"]}
+    page = text_of(response)
+
+    assert "Lambeth London Not recorded" in page
+    assert "Lewisham London Not recorded Reported “yes” in the May 2018 stock-take" in page
+    assert rows["lambeth"]["complete"] == "Not recorded"
+    assert rows["lambeth"]["funding"] == "Not recorded"
+    assert " None " not in page
+
+
+def test_the_home_page_gives_the_portals_figure_and_the_stock_takes(client):
+    page = text_of(client.get("/"))
+
+    assert "Boroughs whose active knife crime action plan is recorded in the portal 1" in page
+    assert "22 of 33 London boroughs reported a knife crime action plan in June 2018" in page
+    assert "“Twenty-two boroughs said that they had a specific knife crime action plan.”" in page
+
+
+def test_a_quantity_without_a_number_is_published_as_such(client):
+    body = client.get("/api/v1/stock-takes/london-councils-2018/summary/").json()
+    question = next(q for q in body["questions"] if q["slug"] == "voluntary-sector-engagement")
+
+    [total] = question["published_totals"]
+    assert total["count"] is None
+    assert total["quantity"] == "Nearly all"
+    profile = text_of(client.get("/boroughs/croydon/"))
+    assert "The source published, for all the boroughs it covers: Nearly all of 33" in profile
+
+
+def test_statuses_inferred_from_the_narrative_say_so_with_their_sentence(client):
+    item = ActionItem.objects.get(slug="wkcap-robbery-squad")
+    assert item.status_inferred_from == (
+        "Whilst still early days, notable successes are already being achieved by this new "
+        "approach."
+    )
+
+    plan = client.get("/boroughs/westminster/action-plan/").content.decode()
+    assert plan.count("Inferred<span") == 40
+    page = text_of(client.get(f"/action-items/{item.pk}/"))
+    assert "This status is inferred: the source does not state it." in page
+    assert "notable successes are already being achieved" in page
+    body = client.get(f"/api/v1/action-items/{item.pk}/").json()
+    assert body["status_inferred_from"] == item.status_inferred_from
+
+
+def test_a_status_the_lead_changes_is_no_longer_inferred():
+    item = ActionItem.objects.get(slug="wkcap-robbery-squad")
+    lead = make_lead("westminster-lead", "westminster")
+    saved = action_item_update(
+        item=item,
+        acting_user=lead,
+        expected_version=item.version,
+        changes={"status": "complete", "progress": 100},
+    )
+    assert saved.status_inferred_from == ""
+    untouched = ActionItem.objects.get(slug="wkcap-open-drug-markets")
+    assert untouched.status_inferred_from
+
+
+@pytest.mark.parametrize("path", ["/", "/funding/"])
+def test_an_empty_ending_soon_panel_says_so_and_shows_the_latest_awards(client, path):
+    html = client.get(path).content.decode()
+
+    assert 'id="nothing-ending-soon"' in html
+    assert 'id="latest-awards">The latest awards recorded</h3>' in html
+    latest = html.split('id="latest-awards"', 1)[1].split("</table>", 1)[0]
+    assert latest.count('<tr class="govuk-table__row">') == 6  # a header and five awards
