@@ -62,6 +62,24 @@ def test_a_malformed_proxy_setting_refuses_to_start():
     assert "DJANGO_TRUSTED_PROXIES: 'nginx' is not an address or network" in result.stderr
 
 
+def test_export_files_go_to_a_bucket_only_when_one_is_named():
+    show = (
+        f"{IMPORT_PRODUCTION} as s, json; "
+        "print(json.dumps(s.STORAGES['exports'], default=str, sort_keys=True))"
+    )
+    local = import_production(show, DJANGO_SECRET_KEY="x" * 50, SVPORTAL_EXPORT_S3_BUCKET="")
+    assert '"django.core.files.storage.FileSystemStorage"' in local.stdout, local.stderr
+    bucket = import_production(
+        show,
+        DJANGO_SECRET_KEY="x" * 50,
+        SVPORTAL_EXPORT_S3_BUCKET="portal-exports",
+        SVPORTAL_EXPORT_S3_ENDPOINT_URL="http://minio:9000",
+    )
+    assert '"storages.backends.s3.S3Storage"' in bucket.stdout, bucket.stderr
+    assert '"bucket_name": "portal-exports"' in bucket.stdout
+    assert '"endpoint_url": "http://minio:9000"' in bucket.stdout
+
+
 def test_without_a_broker_tasks_run_eagerly_in_process():
     if os.environ.get("CELERY_BROKER_URL"):
         pytest.skip("A broker is configured for this run")
