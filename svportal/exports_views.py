@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .api.exports import export_file_response
@@ -39,6 +40,7 @@ def _page(request, form, status=HTTPStatus.OK):
     )
 
 
+@never_cache  # one user's own exports: no cache may keep the list
 @login_required
 @require_GET
 def export_list(request):

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from actionplans.history import AsAtError, AsAtForm
 from actionplans.models import ItemStatus
@@ -282,6 +283,7 @@ def compare(request):
 # --- My portal -------------------------------------------------------------------------------
 
 
+@never_cache  # one user's own desk: no cache may keep it
 @login_required
 def my_portal(request):
     user = request.user

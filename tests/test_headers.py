@@ -153,6 +153,8 @@ def test_each_page_gets_a_fresh_nonce(client):
 
 
 ACCOUNT_PAGES = [
+    "/my/",
+    "/exports/",
     "/account/api-token/",
     "/account/password/",
     "/accounts/login/",
