@@ -1,7 +1,16 @@
+import sys
+from http import HTTPStatus
+
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.utils import timezone
 
-from boroughs.api.conventions.exceptions import json_not_found, json_server_error
+from boroughs.api.conventions.exceptions import (
+    RETRY_AFTER_SECONDS,
+    json_not_found,
+    json_server_error,
+    json_unavailable,
+)
 from funding.selectors import latest_awards
 
 from .middleware import bad_request
@@ -36,6 +45,21 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """500, or 503 when the error was the database not answering (whether it refused the
+    connection or dropped it mid-request): styled pages that touch no database, and the
+    API's shape under /api/."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     if request.path.startswith("/api/"):
         return json_server_error(request)
     return render(request, "500.html", status=500)
+
+
+def database_unavailable(request):
+    if request.path.startswith("/api/"):
+        return json_unavailable(
+            request, "The service cannot reach its database. Try again in a few minutes."
+        )
+    response = render(request, "503.html", status=HTTPStatus.SERVICE_UNAVAILABLE)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -188,12 +188,12 @@ STORAGES = {
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
 # --- Cache ----------------------------------------------------------------------
-# REDIS_URL, e.g. redis://127.0.0.1:6379/1; default local memory.
+# REDIS_URL, e.g. redis://127.0.0.1:6379/1; default local memory. While Redis does not
+# answer, the cache misses and API throttling is off (core/cache.py): pages and the API
+# still answer.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "core.cache.FailSafeRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -101,3 +101,18 @@ def json_server_error(request):
         ),
         status=HTTPStatus.INTERNAL_SERVER_ERROR,
     )
+
+
+#: Seconds a client should wait before trying again after a 503.
+RETRY_AFTER_SECONDS = 30
+
+
+def json_unavailable(request, detail):
+    """503 in the API's shape, with Retry-After, for a service the portal depends on that
+    does not answer."""
+    response = JsonResponse(
+        error_body(HTTPStatus.SERVICE_UNAVAILABLE, "unavailable", detail),
+        status=HTTPStatus.SERVICE_UNAVAILABLE,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -1,0 +1,119 @@
+"""A Redis cache that the portal can live without.
+
+The cache only ever holds what can be recomputed (cached figures, throttle counts), so when
+Redis does not answer, reads miss and writes are dropped, with one logged warning per
+outage, instead of the request failing. Throttling therefore fails open while Redis is
+down. After a failure Redis is left alone for ``RETRY_AFTER_SECONDS`` (a connection that
+times out is not tried on every call), then tried again.
+"""
+
+import functools
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+#: How long to leave Redis alone after it failed, in seconds.
+RETRY_AFTER_SECONDS = 5.0
+
+
+def _fail_safe(default):
+    """Run the cache operation; when Redis fails, log once per outage and return
+    ``default(args, kwargs)`` instead."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            if self.resting():
+                return default(args, kwargs)
+            try:
+                result = method(self, *args, **kwargs)
+            except (RedisError, OSError) as error:
+                self.failed(error)
+                return default(args, kwargs)
+            self.answered()
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def _missing(args, kwargs):
+    """What a read returns when the cache cannot be read: the caller's default."""
+    if len(args) > 1:
+        return args[1]
+    return kwargs.get("default")
+
+
+def _nothing(args, kwargs):
+    return None
+
+
+def _false(args, kwargs):
+    return False
+
+
+def _empty(args, kwargs):
+    return {}
+
+
+def _not_stored(args, kwargs):
+    """set_many and delete_many: the keys that could not be stored."""
+    keys = args[0] if args else kwargs.get("data", kwargs.get("keys", ()))
+    return list(keys)
+
+
+def _as_if_counted(args, kwargs):
+    """incr and decr: the count as if the key had been missing and were now set."""
+    return args[1] if len(args) > 1 else kwargs.get("delta", 1)
+
+
+class FailSafeRedisCache(RedisCache):
+    """Django's RedisCache, degraded to a cache that misses while Redis does not answer."""
+
+    def __init__(self, server, params):
+        options = params.setdefault("OPTIONS", {})
+        # Fail fast: a cache that answers slowly is worse than no cache.
+        options.setdefault("socket_connect_timeout", 0.5)
+        options.setdefault("socket_timeout", 1.0)
+        super().__init__(server, params)
+        self._resting_until = 0.0
+        self._down = False
+
+    def resting(self):
+        return time.monotonic() < self._resting_until
+
+    def failed(self, error):
+        self._resting_until = time.monotonic() + RETRY_AFTER_SECONDS
+        if not self._down:
+            self._down = True
+            logger.warning(
+                "The cache (Redis) does not answer (%s): serving without it, and "
+                "without API throttling, until it is back",
+                error,
+            )
+
+    def answered(self):
+        if self._down:
+            self._down = False
+            logger.warning("The cache (Redis) answers again")
+
+    def check(self):
+        """Raise if Redis does not answer now (for /readyz), whatever the recent past."""
+        self._cache.get_client(write=True).ping()
+
+    get = _fail_safe(_missing)(RedisCache.get)
+    get_many = _fail_safe(_empty)(RedisCache.get_many)
+    has_key = _fail_safe(_false)(RedisCache.has_key)
+    set = _fail_safe(_nothing)(RedisCache.set)
+    add = _fail_safe(_false)(RedisCache.add)
+    touch = _fail_safe(_false)(RedisCache.touch)
+    delete = _fail_safe(_false)(RedisCache.delete)
+    set_many = _fail_safe(_not_stored)(RedisCache.set_many)
+    delete_many = _fail_safe(_nothing)(RedisCache.delete_many)
+    clear = _fail_safe(_false)(RedisCache.clear)
+    incr = _fail_safe(_as_if_counted)(RedisCache.incr)
