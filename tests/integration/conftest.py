@@ -95,8 +95,8 @@ def portal_env(database_url, broker_url, media_root, **extra):
         DJANGO_MEDIA_ROOT=str(media_root),
         SVPORTAL_SEEDS_DIR=str(settings.SEED_DOCUMENTS_DIR),
         PYTHONUNBUFFERED="1",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -215,45 +215,70 @@ def portal(tmp_path_factory, broker_url):
     created = _manage("drf_create_token", USERNAME, env=env)
     portal.token = re.search(r"Generated token (\w+)", created).group(1)
 
-    port = _free_port()
-    log = (root / "web.log").open("w")
-    web = subprocess.Popen(  # noqa: S603 - gunicorn from our own environment
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "svportal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    portal.url = f"http://127.0.0.1:{port}"
+    web = None
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(portal.url + "/", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                if web.poll() is not None:
-                    pytest.fail(f"gunicorn stopped: {(root / 'web.log').read_text()}")
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"The portal did not start: {(root / 'web.log').read_text()}")
+        web = Web(root / "web.log", env)
+        portal.url = web.url
         yield portal
     finally:
-        web.terminate()
-        web.wait(timeout=20)
-        log.close()
+        if web is not None:
+            web.stop()
         if drop:
             drop()
+
+
+class Web:
+    """gunicorn serving the portal with the environment given, on a free port of its own;
+    started and answering when made."""
+
+    def __init__(self, log_path, env):
+        self.log_path = log_path
+        self.log = log_path.open("w")
+        port = _free_port()
+        self.process = subprocess.Popen(  # noqa: S603 - gunicorn from our own environment
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "svportal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.url = f"http://127.0.0.1:{port}"
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    def output(self):
+        return self.log_path.read_text()
+
+    def wait_until_ready(self):
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=2)  # noqa: S310
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    pytest.fail(f"gunicorn stopped: {self.output()}")
+                time.sleep(0.2)
+        pytest.fail(f"The portal did not start: {self.output()}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        self.log.close()
 
 
 class CeleryProcess:
