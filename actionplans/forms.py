@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import forms
 
-from .models import ActionPlan, ItemStatus
+from .models import NOTE_REQUIRED_MESSAGE, ActionPlan, ItemStatus, note_required
 
 TEXT = {"class": "govuk-input"}
 TEXTAREA = {"class": "govuk-textarea", "rows": 4}
@@ -128,10 +128,10 @@ class ItemForm(GovukDateMixin, forms.Form):
             cleaned["due_date"] = dates["due"]
         status = cleaned.get("status")
         if (
-            status in (ItemStatus.AT_RISK, ItemStatus.OFF_TRACK)
+            note_required(from_status="", to_status=status)
             and not (cleaned.get("note") or "").strip()
         ):
-            self.add_error("note", "Enter a note saying why the item is at risk or off track")
+            self.add_error("note", NOTE_REQUIRED_MESSAGE)
         if status == ItemStatus.COMPLETE and cleaned.get("progress") not in (None, 100):
             self.add_error(
                 "progress", "A complete item is 100% done: leave progress empty or enter 100"

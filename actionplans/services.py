@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from boroughs.roles import may_lead
+from core.concurrency import StaleEdit, claim_version
 
 from .models import ActionItem, ActionPlan, ItemStatus, PlanChange, StatusUpdate, Theme
 
@@ -35,16 +36,6 @@ PLAN_FIELDS = (
     "overseen_by",
     "last_refreshed_on",
 )
-
-
-class StaleEdit(Exception):
-    """The record changed since the editor read it; ``current`` is how it stands now."""
-
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            f"{current} has changed since you read it (now version {current.version})."
-        )
 
 
 def _require(user, permission, obj):
@@ -90,18 +81,6 @@ def _complete_means_done(item, changes):
     item.progress = 100
 
 
-def _claim_version(model, pk, expected_version):
-    """Move the stored version on by one if it is still the one the editor read.
-
-    A conditional UPDATE, so two editors racing from the same version cannot both win,
-    on PostgreSQL and SQLite alike."""
-    claimed = model.objects.filter(pk=pk, version=expected_version).update(
-        version=expected_version + 1
-    )
-    if not claimed:
-        raise StaleEdit(model.objects.get(pk=pk))
-
-
 @transaction.atomic
 def action_item_update(*, item, acting_user, expected_version, changes, note=""):
     """Change an item's fields in one step; returns the item as saved."""
@@ -135,7 +114,7 @@ def action_item_update(*, item, acting_user, expected_version, changes, note="")
     update.full_clean(exclude=["item"])
     current.last_updated_by, current.last_updated_at = acting_user, now
     current.full_clean()
-    _claim_version(ActionItem, current.pk, expected_version)
+    claim_version(ActionItem, current.pk, expected_version)
     current.version = expected_version + 1
     current.save()
     update.save()
@@ -189,7 +168,7 @@ def action_plan_update(*, plan, acting_user, expected_version, changes, note="")
     if not differences:
         return current
     current.full_clean()
-    _claim_version(ActionPlan, current.pk, expected_version)
+    claim_version(ActionPlan, current.pk, expected_version)
     current.version = expected_version + 1
     current.save()
     PlanChange.objects.create(

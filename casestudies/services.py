@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from boroughs.roles import editors, is_editor
+from core.concurrency import StaleEdit, claim_version
 from core.search import deferred as search_documents_deferred
 from core.search import store_all
 
@@ -61,16 +62,6 @@ NEEDED_FOR_REVIEW = {
 RESERVED_SLUGS = {"new", "import"}
 
 Status = CaseStudy.Status
-
-
-class StaleEdit(Exception):
-    """The case study changed since the writer read it; ``current`` is how it stands now."""
-
-    def __init__(self, current):
-        self.current = current
-        super().__init__(
-            f"{current} has changed since you read it (now version {current.version})."
-        )
 
 
 class WrongStatus(Exception):
@@ -171,18 +162,6 @@ def _clean_text(values):
     }
 
 
-def _claim_version(pk, expected_version):
-    """Move the stored version on by one if it is still the one the writer read.
-
-    A conditional UPDATE, so two writers racing from the same version cannot both win,
-    on PostgreSQL and SQLite alike."""
-    claimed = CaseStudy.objects.filter(pk=pk, version=expected_version).update(
-        version=expected_version + 1
-    )
-    if not claimed:
-        raise StaleEdit(CaseStudy.objects.get(pk=pk))
-
-
 def _locked(case_study):
     return CaseStudy.objects.select_for_update().get(pk=case_study.pk)
 
@@ -243,7 +222,7 @@ def case_study_update(*, case_study, acting_user, expected_version, changes):
     if not changed and not relations:
         return current
     _full_clean(current)
-    _claim_version(current.pk, expected_version)
+    claim_version(CaseStudy, current.pk, expected_version)
     current.version = expected_version + 1
     current.save()
     for name, records in relations.items():
@@ -268,7 +247,7 @@ def _save_transition(current, status, **values):
     for name, value in values.items():
         setattr(current, name, value)
     _full_clean(current)
-    _claim_version(current.pk, current.version)
+    claim_version(CaseStudy, current.pk, current.version)
     current.version += 1
     current.save()
     return current
