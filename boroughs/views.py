@@ -1,5 +1,6 @@
-"""Pages of the boroughs app's own data: a stock-take round's summary."""
+"""Pages of the boroughs app's own data: the stock-take rounds and a round's summary."""
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from .models import StockTake
@@ -50,6 +51,14 @@ def chart_description(summary):
             f"answers recorded{'; ' + published if published else ''}."
         )
     return " ".join(parts)
+
+
+def stock_take_index(request):
+    """Every survey round, latest first, with what it covers: one query."""
+    stock_takes = StockTake.objects.select_related("source").annotate(
+        question_count=Count("questions")
+    )
+    return render(request, "boroughs/stock_take_index.html", {"stock_takes": stock_takes})
 
 
 def stock_take_page(request, slug):

@@ -2,12 +2,17 @@
 
 from django.urls import path
 
-from . import pages, search_pages
+from . import pages, search_pages, service_pages
 
 urlpatterns = [
     path("boroughs/", pages.borough_table, name="borough-table"),
     path("boroughs/<slug:slug>/", pages.borough_profile, name="borough-profile"),
     path("compare/", pages.compare, name="compare-boroughs"),
     path("my/", pages.my_portal, name="my-portal"),
+    path("about/", service_pages.about, name="about"),
+    path("accessibility/", service_pages.accessibility, name="accessibility"),
+    path("privacy/", service_pages.privacy, name="privacy"),
+    path("cookies/", service_pages.cookies, name="cookies"),
+    path("contact/", service_pages.contact, name="contact"),
     path("search/", search_pages.portal_search_page, name="portal-search"),
 ]

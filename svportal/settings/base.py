@@ -213,6 +213,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- The service's operator ---------------------------------------------------------
+# Named on the about, accessibility, privacy and contact pages.
+PORTAL_OPERATOR = env.str("DJANGO_PORTAL_OPERATOR", default="The SV Portal team")
+PORTAL_CONTACT_EMAIL = env.str("DJANGO_PORTAL_CONTACT_EMAIL", default="svportal@localhost")
+
 # --- E-mail ---------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
