@@ -19,9 +19,12 @@ from django.http import QueryDict
 from boroughs.models import Borough, Region
 from funding.models import FundingStream
 
-from .models import Approach, Intervention, SavedSearch, Setting
+from .evidence import EvaluationDesign
+from .models import Approach, Intervention, Outcome, SavedSearch, Setting
 from .selectors import (
     CASE_STUDY_SORTS,
+    EVIDENCE_LEVEL_LABELS,
+    INTERVENTION_SORTS,
     RELEVANCE,
     CaseStudyCriteria,
     Choice,
@@ -132,8 +135,18 @@ class CaseStudyBrowseForm(FacetForm):
             "max_value": "Age must be 99 or less",
         },
     )
+    include_unstated_ages = forms.ChoiceField(
+        label="Include case studies that do not state ages",
+        required=False,
+        choices=[("true", "Yes"), ("false", "No")],
+        error_messages={"invalid_choice": "Choose whether to include case studies without ages"},
+    )
     funding_stream = MultipleValuesField(label="Funding stream", required=False)
     year = MultipleValuesField(label="Year", required=False)
+    evidence_level = MultipleValuesField(label="Strength of evidence", required=False)
+    evaluation_design = MultipleValuesField(label="Evaluation design", required=False)
+    outcome_type = MultipleValuesField(label="Outcome", required=False)
+    setting = MultipleValuesField(label="Setting", required=False)
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -148,6 +161,10 @@ class CaseStudyBrowseForm(FacetForm):
         "category": ("intervention category", dict(Intervention.Category.choices)),
         "funding_stream": ("funding stream", FundingStream),
         "year": ("year", lambda values: {v: v for v in values if v.isdigit() and len(v) == 4}),
+        "evidence_level": ("strength of evidence level", EVIDENCE_LEVEL_LABELS),
+        "evaluation_design": ("evaluation design", dict(EvaluationDesign.choices)),
+        "outcome_type": ("type of outcome", dict(Outcome.Type.choices)),
+        "setting": ("setting", Setting),
     }
 
     def criteria(self):
@@ -164,6 +181,11 @@ class CaseStudyBrowseForm(FacetForm):
             age=data.get("age"),
             funding_streams=data.get("funding_stream") or (),
             years=data.get("year") or (),
+            evidence_levels=data.get("evidence_level") or (),
+            designs=data.get("evaluation_design") or (),
+            outcome_types=data.get("outcome_type") or (),
+            settings=data.get("setting") or (),
+            include_unstated_ages=data.get("include_unstated_ages") != "false",
             # With search words the most relevant come first, unless asked otherwise.
             sort=data.get("sort") or (RELEVANCE if q.strip() else "title"),
         )
@@ -173,7 +195,9 @@ class CaseStudyBrowseForm(FacetForm):
         self.is_valid()
         age = self.cleaned_data.get("age")
         if age is not None:
-            active.append((self.fields["age"].label, Choice(str(age), f"Age {age}"), "age"))
+            unstated = self.cleaned_data.get("include_unstated_ages") != "false"
+            label = f"Age {age}" + (" (and case studies not stating ages)" if unstated else "")
+            active.append((self.fields["age"].label, Choice(str(age), label), "age"))
         return active
 
 
@@ -182,11 +206,21 @@ class InterventionBrowseForm(FacetForm):
     category = MultipleValuesField(label="Category", required=False)
     prevention_level = MultipleValuesField(label="Prevention level", required=False)
     setting = MultipleValuesField(label="Setting", required=False)
+    evidence_level = MultipleValuesField(label="Strength of evidence", required=False)
+    evaluation_design = MultipleValuesField(label="Evaluation design", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, _) in INTERVENTION_SORTS.items()],
+        error_messages={"invalid_choice": "Choose how to sort from the list"},
+    )
 
     facets = {
         "category": ("category", dict(Intervention.Category.choices)),
         "prevention_level": ("prevention level", dict(Intervention.PreventionLevel.choices)),
         "setting": ("setting", Setting),
+        "evidence_level": ("strength of evidence level", EVIDENCE_LEVEL_LABELS),
+        "evaluation_design": ("evaluation design", dict(EvaluationDesign.choices)),
     }
 
     def criteria(self):
@@ -197,13 +231,16 @@ class InterventionBrowseForm(FacetForm):
             categories=data.get("category") or (),
             prevention_levels=data.get("prevention_level") or (),
             settings=data.get("setting") or (),
+            evidence_levels=data.get("evidence_level") or (),
+            designs=data.get("evaluation_design") or (),
+            sort=data.get("sort") or "name",
         )
 
 
 # --- Saved searches ----------------------------------------------------------------------
 
 #: What a saved search keeps: the search words and the filters, not the sort or the page.
-SAVED_PARAMETERS = ("q", *CaseStudyBrowseForm.facets, "age")
+SAVED_PARAMETERS = ("q", *CaseStudyBrowseForm.facets, "age", "include_unstated_ages")
 
 
 def criteria_query(criteria):

@@ -183,11 +183,31 @@ class Outcome(SourcedModel):
         INCREASE = "increase", "Increase"
         NONE = "none", "No direction"
 
+    class Type(models.TextChoices):
+        """What kind of result it is: the controlled list the filters offer. A count of
+        activity or reach (sessions held, staff trained, money levered in) has none."""
+
+        OFFENDING = "offending", "Offending and anti-social behaviour"
+        KNIFE_CRIME = "knife_crime", "Knife crime or weapon possession"
+        HOSPITAL_ADMISSIONS = "hospital_admissions", "Violence-related hospital admissions"
+        EXPLOITATION = "exploitation", "Exploitation identified or disrupted"
+        SCHOOL = "school", "School exclusion and attendance"
+        ENGAGEMENT = "engagement", "Engagement or referrals"
+        WELLBEING = "wellbeing", "Wellbeing"
+        AWARENESS = "awareness", "Knowledge and awareness"
+
     case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="outcomes")
     metric = models.CharField(max_length=300)
     value = models.DecimalField(max_digits=14, decimal_places=2)
     unit = models.CharField(max_length=20, choices=Unit.choices)
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.NONE)
+    outcome_type = models.CharField(
+        "type of outcome",
+        max_length=30,
+        choices=Type.choices,
+        blank=True,
+        help_text="Leave blank for a count of activity or reach rather than a result.",
+    )
     baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     period = models.CharField(max_length=200, blank=True)
     quote = models.TextField(blank=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
     F,
@@ -26,6 +27,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Lower
 
@@ -34,8 +36,8 @@ from core.search import SearchQuery
 from funding.models import Award
 
 from . import search
-from .evidence import LEVELS
-from .models import CaseStudy, Intervention, ReviewNotice, ReviewStep, SavedSearchMatch
+from .evidence import LEVEL_BY_NUMBER, LEVELS, EvaluationDesign
+from .models import CaseStudy, Intervention, Outcome, ReviewNotice, ReviewStep, SavedSearchMatch
 
 SEARCH_MAX_WORDS = search.MAX_TERMS
 #: The ages the age facet offers; an age outside them can still be asked for in the URL.
@@ -46,6 +48,7 @@ CaseStudyBoroughs = CaseStudy.boroughs.through
 CaseStudyApproaches = CaseStudy.approaches.through
 CaseStudyInterventions = CaseStudy.interventions.through
 CaseStudyAwards = CaseStudy.awards.through
+CaseStudySettings = CaseStudy.settings.through
 InterventionSettings = Intervention.settings.through
 InterventionProviders = Intervention.providers.through
 
@@ -54,6 +57,7 @@ RELEVANCE = "relevance"
 CASE_STUDY_SORTS = {
     RELEVANCE: ("Most relevant", (F("search_rank").desc(), "title", "pk")),
     "title": ("Title (A to Z)", ("title", "pk")),
+    "evidence": ("Strongest evidence first", (F("evidence_level").desc(), "title", "pk")),
     "newest": ("Newest year first", (F("year").desc(nulls_last=True), "title", "pk")),
     "published": (
         "Recently published",
@@ -93,13 +97,23 @@ def search_words(q):
     return [term.text for term in (*parsed.terms, *parsed.excluded)]
 
 
-def age_includes(age):
-    """Target age range includes `age`, open ends fitting — the API's AgeFilter as a Q."""
-    return (
-        (Q(min_age__isnull=True) | Q(min_age__lte=age))
-        & (Q(max_age__isnull=True) | Q(max_age__gte=age))
-        & ~Q(min_age__isnull=True, max_age__isnull=True)
+def age_includes(age, *, include_unstated=True):
+    """Target age range includes `age`, open ends fitting; with `include_unstated`, also
+    records that state no ages at all (they may well include it) — the API's AgeFilter."""
+    stated = (Q(min_age__isnull=True) | Q(min_age__lte=age)) & (
+        Q(max_age__isnull=True) | Q(max_age__gte=age)
     )
+    unstated = Q(min_age__isnull=True, max_age__isnull=True)
+    return stated if include_unstated else stated & ~unstated
+
+
+def level_label(number):
+    level = LEVEL_BY_NUMBER[int(number)]
+    return f"Level {level.number}: {level.name}"
+
+
+#: The labels of the evidence facets' values.
+EVIDENCE_LEVEL_LABELS = {str(level.number): level_label(level.number) for level in LEVELS}
 
 
 def _values(choices):
@@ -134,6 +148,12 @@ class CaseStudyCriteria:
     age: int | None = None
     funding_streams: tuple = ()
     years: tuple = ()  # of Choice("2019", "2019")
+    evidence_levels: tuple = ()  # of Choice("3", "Level 3: …")
+    designs: tuple = ()
+    outcome_types: tuple = ()
+    settings: tuple = ()
+    #: With an age: whether case studies that state no ages are listed too.
+    include_unstated_ages: bool = True
     sort: str = "title"
 
     @property
@@ -149,9 +169,15 @@ class CaseStudyCriteria:
             "category": _values(self.categories),
             "funding_stream": _values(self.funding_streams),
             "year": _values(self.years),
+            "evidence_level": _values(self.evidence_levels),
+            "evaluation_design": _values(self.designs),
+            "outcome_type": _values(self.outcome_types),
+            "setting": _values(self.settings),
         }
         if self.age is not None:
             values["age"] = [str(self.age)]
+            if not self.include_unstated_ages:
+                values["include_unstated_ages"] = ["false"]
         return {name: chosen for name, chosen in values.items() if chosen}
 
 
@@ -183,7 +209,7 @@ def _case_study_filters(criteria):
             ).values("casestudy_id")
         )
     if criteria.age is not None:
-        filters["age"] = age_includes(criteria.age)
+        filters["age"] = age_includes(criteria.age, include_unstated=criteria.include_unstated_ages)
     if criteria.funding_streams:
         filters["funding_stream"] = Q(
             pk__in=CaseStudyAwards.objects.filter(
@@ -192,6 +218,24 @@ def _case_study_filters(criteria):
         )
     if criteria.years:
         filters["year"] = Q(year__in=[int(choice.value) for choice in criteria.years])
+    if criteria.evidence_levels:
+        filters["evidence_level"] = Q(
+            evidence_level__in=[int(choice.value) for choice in criteria.evidence_levels]
+        )
+    if criteria.designs:
+        filters["evaluation_design"] = Q(evaluation_design__in=_values(criteria.designs))
+    if criteria.outcome_types:
+        filters["outcome_type"] = Q(
+            pk__in=Outcome.objects.filter(outcome_type__in=_values(criteria.outcome_types)).values(
+                "case_study_id"
+            )
+        )
+    if criteria.settings:
+        filters["setting"] = Q(
+            pk__in=CaseStudySettings.objects.filter(
+                setting__slug__in=_values(criteria.settings)
+            ).values("casestudy_id")
+        )
     return filters
 
 
@@ -201,6 +245,8 @@ class CaseStudySearch:
     facets: list  # of Facet, in the order the page shows them
     age_facet: Facet
     parsed: SearchQuery = field(default_factory=SearchQuery)
+    #: With an age and unstated ages included: how many of the results state no ages.
+    unstated_ages: int = 0
 
     def snippet(self, case_study):
         """The case study's snippet for this search (safe HTML), or "" without one."""
@@ -227,38 +273,56 @@ FACETS = (
     ("category", "Intervention category"),
     ("funding_stream", "Funding stream"),
     ("year", "Year"),
+    ("evidence_level", "Strength of evidence"),
+    ("evaluation_design", "Evaluation design"),
+    ("outcome_type", "Outcome"),
+    ("setting", "Setting"),
 )
 
 
-#: For each facet but year: the table linking case studies to what the facet counts, and
-#: the value and label of a row of it.
+#: For each facet counted through another table: that table, the value and label of a row
+#: of it, and the name of its column pointing at the case study.
 _LINKED_FACETS = {
-    "borough": (CaseStudyBoroughs, "borough__slug", "borough__name"),
-    "region": (CaseStudyBoroughs, "borough__region", "borough__region"),
-    "approach": (CaseStudyApproaches, "approach__slug", "approach__name"),
-    "category": (CaseStudyInterventions, "intervention__category", "intervention__category"),
-    "funding_stream": (CaseStudyAwards, "award__stream__slug", "award__stream__name"),
+    "borough": (CaseStudyBoroughs, "borough__slug", "borough__name", "casestudy"),
+    "region": (CaseStudyBoroughs, "borough__region", "borough__region", "casestudy"),
+    "approach": (CaseStudyApproaches, "approach__slug", "approach__name", "casestudy"),
+    "category": (
+        CaseStudyInterventions,
+        "intervention__category",
+        "intervention__category",
+        "casestudy",
+    ),
+    "funding_stream": (CaseStudyAwards, "award__stream__slug", "award__stream__name", "casestudy"),
+    "outcome_type": (Outcome, "outcome_type", "outcome_type", "case_study"),
+    "setting": (CaseStudySettings, "setting__slug", "setting__name", "casestudy"),
 }
+#: The facets that count a case study's own column (as text, so all facets' rows union).
+_COLUMN_FACETS = ("year", "evidence_level", "evaluation_design")
 
 
 def _facet_counts(name, matching):
     """(value, label, count) rows of one facet over the case studies `matching` (a
     subquery of ids), as a queryset: one query. Regions and categories are labelled later."""
-    if name == "year":
-        year = Cast("year", CharField())
-        queryset = CaseStudy.objects.filter(pk__in=matching).exclude(year__isnull=True)
-        value = label = year
+    if name in _COLUMN_FACETS:
+        column = Cast(name, CharField())
+        queryset = CaseStudy.objects.filter(pk__in=matching).exclude(**{f"{name}__isnull": True})
+        if name == "evaluation_design":
+            queryset = queryset.exclude(evaluation_design="")
+        value = label = column
         count = Count("pk")
     elif name in _LINKED_FACETS:
-        link, value_path, label_path = _LINKED_FACETS[name]
-        queryset = link.objects.filter(casestudy__in=matching)
+        link, value_path, label_path, case_study = _LINKED_FACETS[name]
+        queryset = link.objects.filter(**{f"{case_study}__in": matching})
+        if name == "outcome_type":
+            queryset = queryset.exclude(outcome_type="")
         value, label = F(value_path), F(label_path)
-        count = Count("casestudy_id", distinct=True)
+        count = Count(f"{case_study}_id", distinct=True)
     else:
         raise ValueError(f"No facet {name}")
     return (
-        queryset.annotate(facet=Value(name), value=value, label=label)
-        .values_list("facet", "value", "label")
+        # Not "value" and "label": an outcome has a field named value.
+        queryset.annotate(facet=Value(name), facet_value=value, facet_label=label)
+        .values_list("facet", "facet_value", "facet_label")
         .annotate(count=count)
         .order_by()
     )
@@ -269,7 +333,13 @@ def _facets_from_rows(rows, criteria):
     regions = dict(Region.choices)
     categories = dict(Intervention.Category.choices)
     region_order = list(regions)
-    labels = {"region": regions, "category": categories}
+    labels = {
+        "region": regions,
+        "category": categories,
+        "evidence_level": EVIDENCE_LEVEL_LABELS,
+        "evaluation_design": dict(EvaluationDesign.choices),
+        "outcome_type": dict(Outcome.Type.choices),
+    }
     by_facet = {name: [] for name, _ in FACETS}
     for facet, value, label, count in rows:
         if facet in by_facet:
@@ -281,12 +351,21 @@ def _facets_from_rows(rows, criteria):
         "category": criteria.categories,
         "funding_stream": criteria.funding_streams,
         "year": criteria.years,
+        "evidence_level": criteria.evidence_levels,
+        "evaluation_design": criteria.designs,
+        "outcome_type": criteria.outcome_types,
+        "setting": criteria.settings,
     }
+    design_order = list(EvaluationDesign.values)
+    type_order = list(Outcome.Type.values)
     orders = {
         "region": lambda option: (
             region_order.index(option.value) if option.value in region_order else 99
         ),
         "year": lambda option: -int(option.value),
+        "evidence_level": lambda option: -int(option.value),
+        "evaluation_design": lambda option: design_order.index(option.value),
+        "outcome_type": lambda option: type_order.index(option.value),
     }
     return [
         _build_facet(name, legend, by_facet[name], selected[name], order=orders.get(name))
@@ -312,8 +391,8 @@ def case_study_facets(*, searched, criteria, total_of=None):
         parts.insert(
             0,
             CaseStudy.objects.filter(pk__in=total_of.values("pk"))
-            .annotate(facet=Value("total"), value=Value(""), label=Value(""))
-            .values_list("facet", "value", "label")
+            .annotate(facet=Value("total"), facet_value=Value(""), facet_label=Value(""))
+            .values_list("facet", "facet_value", "facet_label")
             .annotate(count=Count("pk"))
             .order_by(),
         )
@@ -325,8 +404,9 @@ def case_study_facets(*, searched, criteria, total_of=None):
 def case_study_search(*, user, criteria):
     """Case studies the user may see that match the criteria, and the facets with counts.
 
-    Queries: the results are lazy (the page counts and fetches them); the facets take
-    seven, one per facet, whatever the number of case studies.
+    Queries: the results are lazy (the page counts and fetches them, with their headline
+    outcomes); the facets take one (a UNION of one count per facet) and the ages one,
+    whatever the number of case studies.
     """
     parsed = search.parse_query(criteria.q)
     searched = search.matching(CaseStudy.objects.visible_to(user), search.CASE_STUDIES, parsed)
@@ -336,17 +416,25 @@ def case_study_search(*, user, criteria):
         """What the search and every facet but `name` match, as a subquery of ids."""
         return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
 
-    results = searched.filter(*filters.values()).for_listing().defer("search_vector")
+    results = (
+        searched.filter(*filters.values())
+        .for_listing()
+        .prefetch_related(headline_outcomes())
+        .defer("search_vector")
+    )
     if parsed:
         results = case_study_ranked(results, criteria.q)
     sort = criteria.sort if criteria.ranked or criteria.sort != RELEVANCE else "title"
     results = results.order_by(*CASE_STUDY_SORTS.get(sort, CASE_STUDY_SORTS["title"])[1])
 
-    facets = _facets_from_rows(
-        [row for name, _ in FACETS for row in _facet_counts(name, without(name))], criteria
-    )
+    facets, _ = case_study_facets(searched=searched, criteria=criteria)
+    include_unstated = criteria.include_unstated_ages
     age_counts = CaseStudy.objects.filter(pk__in=without("age")).aggregate(
-        **{f"age_{age}": Count("pk", filter=age_includes(age)) for age in AGES}
+        unstated=Count("pk", filter=Q(min_age__isnull=True, max_age__isnull=True)),
+        **{
+            f"age_{age}": Count("pk", filter=age_includes(age, include_unstated=include_unstated))
+            for age in AGES
+        },
     )
     selected_age = () if criteria.age is None else (Choice(str(criteria.age), str(criteria.age)),)
     age_facet = _build_facet(
@@ -356,7 +444,31 @@ def case_study_search(*, user, criteria):
         selected_age,
         order=lambda option: int(option.value),
     )
-    return CaseStudySearch(results=results, facets=facets, age_facet=age_facet, parsed=parsed)
+    return CaseStudySearch(
+        results=results,
+        facets=facets,
+        age_facet=age_facet,
+        parsed=parsed,
+        unstated_ages=age_counts["unstated"]
+        if criteria.age is not None and include_unstated
+        else 0,
+    )
+
+
+def headline_outcomes():
+    """Each case study's results (outcomes of a type, not counts of activity), in order,
+    as `headline_outcomes`: one query for a page."""
+    return Prefetch(
+        "outcomes",
+        queryset=Outcome.objects.exclude(outcome_type="").order_by(
+            "case_study",
+            # Results first, then counts of engagement or referrals.
+            Case(When(outcome_type=Outcome.Type.ENGAGEMENT, then=Value(1)), default=Value(0)),
+            "order",
+            "pk",
+        ),
+        to_attr="headline_outcomes",
+    )
 
 
 def case_study_detail(*, user, slug):
@@ -430,6 +542,16 @@ class InterventionCriteria:
     categories: tuple = ()
     prevention_levels: tuple = ()
     settings: tuple = ()
+    evidence_levels: tuple = ()
+    designs: tuple = ()
+    sort: str = "name"
+
+
+#: sort key -> (label, ordering) of the interventions page.
+INTERVENTION_SORTS = {
+    "name": ("Name (A to Z)", ("name", "pk")),
+    "evidence": ("Strongest evidence first", (F("evidence_level").desc(), "name", "pk")),
+}
 
 
 def _published_uses():
@@ -469,8 +591,8 @@ def intervention_ranked(queryset, q):
 
 
 def intervention_search(*, criteria):
-    """Interventions matching the criteria, and the facets with counts (three queries).
-    With search words, the most relevant come first."""
+    """Interventions matching the criteria, and the facets with counts (five queries).
+    With search words, the most relevant come first, unless sorted by evidence."""
     parsed = search.parse_query(criteria.q)
     searched = search.matching(Intervention.objects.all(), search.INTERVENTIONS, parsed)
     filters = {}
@@ -484,6 +606,12 @@ def intervention_search(*, criteria):
                 setting__slug__in=_values(criteria.settings)
             ).values("intervention_id")
         )
+    if criteria.evidence_levels:
+        filters["evidence_level"] = Q(
+            evidence_level__in=[int(choice.value) for choice in criteria.evidence_levels]
+        )
+    if criteria.designs:
+        filters["evaluation_design"] = Q(evaluation_design__in=_values(criteria.designs))
 
     def without(name):
         return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
@@ -492,15 +620,17 @@ def intervention_search(*, criteria):
         searched.filter(*filters.values())
         .for_listing()
         .annotate(case_study_count=_published_uses())
-        .order_by("name", "pk")
+        .order_by(*INTERVENTION_SORTS.get(criteria.sort, INTERVENTION_SORTS["name"])[1])
     )
-    if parsed:
+    if parsed and criteria.sort != "evidence":
         results = search.with_rank(results, search.INTERVENTIONS, parsed).order_by(
             "-search_rank", "name", "pk"
         )
     categories = dict(Intervention.Category.choices)
     levels = dict(Intervention.PreventionLevel.choices)
     level_order = list(levels)
+    designs = dict(EvaluationDesign.choices)
+    design_order = list(designs)
     facets = [
         _build_facet(
             "category",
@@ -535,6 +665,35 @@ def intervention_search(*, criteria):
             .annotate(count=Count("intervention_id", distinct=True))
             .order_by(),
             criteria.settings,
+        ),
+        _build_facet(
+            "evidence_level",
+            "Strength of evidence",
+            [
+                (str(level), EVIDENCE_LEVEL_LABELS[str(level)], count)
+                for level, count in Intervention.objects.filter(pk__in=without("evidence_level"))
+                .values_list("evidence_level")
+                .annotate(count=Count("pk"))
+                .order_by()
+            ],
+            criteria.evidence_levels,
+            order=lambda option: -int(option.value),
+        ),
+        _build_facet(
+            "evaluation_design",
+            "Evaluation design",
+            [
+                (design, designs[design], count)
+                for design, count in Intervention.objects.filter(
+                    pk__in=without("evaluation_design")
+                )
+                .exclude(evaluation_design="")
+                .values_list("evaluation_design")
+                .annotate(count=Count("pk"))
+                .order_by()
+            ],
+            criteria.designs,
+            order=lambda option: design_order.index(option.value),
         ),
     ]
     return InterventionSearch(results=results, facets=facets, parsed=parsed)

@@ -71,6 +71,7 @@ def case_study_list(request):
             "criteria": criteria,
             "facets": _with_errors(search.facets, form),
             "age_facet": _with_errors([search.age_facet], form)[0],
+            "unstated_ages": search.unstated_ages,
             "page": page,
             "pagination": pagination_links(page, request.GET),
             "page_notice": page_notice,
@@ -151,6 +152,7 @@ def intervention_list(request):
             "active_filters": _active_filters(form, request.GET),
             "remove_search_href": remove_filter_href(request.GET, "q") if criteria.q else "",
             "expanded_terms": search.parsed.expanded_terms,
+            "sorts": [(key, label) for key, (label, _) in selectors.INTERVENTION_SORTS.items()],
         },
     )
 

@@ -239,7 +239,17 @@ CASE_STUDY = Kind(
 OUTCOME = Kind(
     "outcomes",
     Outcome,
-    scalars=("metric", "value", "unit", "direction", "baseline", "period", "quote", "order"),
+    scalars=(
+        "metric",
+        "value",
+        "unit",
+        "direction",
+        "outcome_type",
+        "baseline",
+        "period",
+        "quote",
+        "order",
+    ),
 )
 STOCK_TAKE = Kind(
     "stock_takes",

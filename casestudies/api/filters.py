@@ -18,10 +18,12 @@ from boroughs.api.conventions.filters import (
     PortalFilterSet,
     PortalSearchFilter,
     StrictOrderingFilter,
+    UnstatedAgesFilter,
 )
 from boroughs.models import Borough, Organisation, Partnership, Region
 from casestudies import search
-from casestudies.models import Approach, CaseStudy, Intervention, Setting
+from casestudies.evidence import EvaluationDesign
+from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
 from funding.models import FundingStream
 
 
@@ -46,6 +48,39 @@ class WholeNumberFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+LEVELS_HELP = "0 (no outcome evidence) to 5 (randomised), on the scale of /methodology/"
+
+
+class EvidenceAndAgeFilterSet(PortalFilterSet):
+    """The filters case studies and interventions share: evidence and ages."""
+
+    age = AgeFilter(
+        label="Those whose target age range includes this age (a whole number), and those "
+        "that state no ages, unless include_unstated_ages=false."
+    )
+    include_unstated_ages = UnstatedAgesFilter(
+        label="With age: true (the default) also lists those that state no ages; false "
+        "leaves them out."
+    )
+    evidence_level = WholeNumberFilter(
+        field_name="evidence_level",
+        min_value=0,
+        max_value=5,
+        label=f"At this strength-of-evidence level, {LEVELS_HELP}.",
+    )
+    evidence_level__gte = WholeNumberFilter(
+        field_name="evidence_level",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=5,
+        label=f"At this strength-of-evidence level or stronger, {LEVELS_HELP}; 3 is a "
+        "comparison group or better.",
+    )
+    evaluation_design = django_filters.ChoiceFilter(
+        choices=EvaluationDesign.choices, label="Evaluated with this design, as the source says."
+    )
+
+
 def _linked(field_name):
     """Filter method: records linked through `field_name` to the value, as a subquery."""
 
@@ -58,7 +93,7 @@ def _linked(field_name):
     return method
 
 
-class CaseStudyFilter(PortalFilterSet):
+class CaseStudyFilter(EvidenceAndAgeFilterSet):
     borough = LinkedSlugFilter(field_name="boroughs__slug", model=Borough, label="Borough slug.")
     region = django_filters.ChoiceFilter(
         choices=Region.choices,
@@ -79,7 +114,12 @@ class CaseStudyFilter(PortalFilterSet):
         method=_linked("interventions__category"),
         label="Case studies using an intervention of this category.",
     )
-    age = AgeFilter(label="Case studies whose target age range includes this age.")
+    outcome_type = django_filters.ChoiceFilter(
+        choices=Outcome.Type.choices,
+        method=_linked("outcomes__outcome_type"),
+        label="Case studies reporting an outcome of this type.",
+    )
+    setting = LinkedSlugFilter(field_name="settings__slug", model=Setting, label="Setting slug.")
     funding_stream = LinkedSlugFilter(
         field_name="awards__stream__slug", model=FundingStream, label="Funding stream slug."
     )
@@ -91,7 +131,18 @@ class CaseStudyFilter(PortalFilterSet):
     )
 
     #: The filters that are facets: the list counts the case studies for each value.
-    FACETS = ("borough", "region", "approach", "category", "funding_stream", "year")
+    FACETS = (
+        "borough",
+        "region",
+        "approach",
+        "category",
+        "funding_stream",
+        "year",
+        "evidence_level",
+        "evaluation_design",
+        "outcome_type",
+        "setting",
+    )
 
     class Meta:
         model = CaseStudy
@@ -103,16 +154,26 @@ class CaseStudyFilter(PortalFilterSet):
             "intervention",
             "category",
             "age",
+            "include_unstated_ages",
+            "evidence_level",
+            "evidence_level__gte",
+            "evaluation_design",
+            "outcome_type",
+            "setting",
             "funding_stream",
             "year",
             "status",
         ]
 
 
-class InterventionFilter(PortalFilterSet):
+class InterventionFilter(EvidenceAndAgeFilterSet):
     category = django_filters.ChoiceFilter(choices=Intervention.Category.choices)
     prevention_level = django_filters.ChoiceFilter(choices=Intervention.PreventionLevel.choices)
-    age = AgeFilter(label="Interventions whose age range includes this age.")
+    outcome_type = django_filters.ChoiceFilter(
+        choices=Outcome.Type.choices,
+        method="filter_outcome_type",
+        label="Interventions used by a published case study reporting an outcome of this type.",
+    )
     setting = ExistingSlugFilter(field_name="settings__slug", model=Setting, label="Setting slug.")
     provider = ExistingSlugFilter(
         field_name="providers__slug", model=Organisation, label="Provider organisation slug."
@@ -120,7 +181,31 @@ class InterventionFilter(PortalFilterSet):
 
     class Meta:
         model = Intervention
-        fields = ["category", "prevention_level", "age", "setting", "provider"]
+        fields = [
+            "category",
+            "prevention_level",
+            "age",
+            "include_unstated_ages",
+            "evidence_level",
+            "evidence_level__gte",
+            "evaluation_design",
+            "outcome_type",
+            "setting",
+            "provider",
+        ]
+
+    def filter_outcome_type(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=interventions_with_outcomes(value))
+
+
+def interventions_with_outcomes(outcome_type):
+    """Ids of interventions used by a published case study reporting that type of outcome."""
+    return CaseStudy.interventions.through.objects.filter(
+        casestudy__status=CaseStudy.Status.PUBLISHED,
+        casestudy__in=Outcome.objects.filter(outcome_type=outcome_type).values("case_study_id"),
+    ).values("intervention_id")
 
 
 # --- Search and ordering ---------------------------------------------------------------------

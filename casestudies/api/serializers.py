@@ -80,7 +80,16 @@ class EvidenceSerializer(serializers.Serializer):
 class OutcomeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Outcome
-        fields = ["metric", "value", "unit", "direction", "baseline", "period", "quote"]
+        fields = [
+            "metric",
+            "value",
+            "unit",
+            "direction",
+            "outcome_type",
+            "baseline",
+            "period",
+            "quote",
+        ]
 
 
 class AwardRefSerializer(serializers.Serializer):

@@ -123,7 +123,7 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
         "lessons_learned",
         "boroughs__name",
     ]
-    ordering_fields = ["title", "year", "published_at", "modified_at"]
+    ordering_fields = ["title", "year", "published_at", "modified_at", "evidence_level"]
     ordering = ["title"]
 
     def get_queryset(self):
@@ -165,6 +165,10 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
                     ("category", "categories"),
                     ("funding_stream", "funding_streams"),
                     ("year", "years"),
+                    ("evidence_level", "evidence_levels"),
+                    ("evaluation_design", "designs"),
+                    ("outcome_type", "outcome_types"),
+                    ("setting", "settings"),
                 )
             }
         )
@@ -392,5 +396,5 @@ class InterventionViewSet(PortalReadOnlyViewSet):
     filter_backends = SEARCH_BACKENDS
     searchable = search.INTERVENTIONS
     search_fields = ["name", "description", "providers__name"]
-    ordering_fields = ["name", "category", "prevention_level", "modified_at"]
+    ordering_fields = ["name", "category", "prevention_level", "modified_at", "evidence_level"]
     ordering = ["name"]

@@ -104,15 +104,24 @@ def test_results_have_no_duplicates_whatever_the_joins():
 
 
 def test_the_age_facet_counts_open_ranges_as_the_api_does():
+    """With unstated ages included (the default) a case study that states none counts at
+    every age; left out, only the ranges that include the age count."""
     CaseStudyFactory(title="Agetest under", min_age=None, max_age=12)
     CaseStudyFactory(title="Agetest teens", min_age=13, max_age=17)
     CaseStudyFactory(title="Agetest unknown", min_age=None, max_age=None)
     ages = facet_counts(search(q="Agetest"), "age")
-    assert ages["5"] == 1
-    assert ages["12"] == 1
-    assert ages["13"] == 1
-    assert "18" not in ages  # no case study includes 18
-    assert {c.title for c in search(q="Agetest", age=12).results} == {"Agetest under"}
+    assert (ages["5"], ages["12"], ages["13"], ages["18"]) == (2, 2, 2, 1)
+    assert {c.title for c in search(q="Agetest", age=12).results} == {
+        "Agetest under",
+        "Agetest unknown",
+    }
+    stated = search(q="Agetest", age=12, include_unstated_ages=False)
+    assert stated.unstated_ages == 0
+    assert {c.title for c in stated.results} == {"Agetest under"}
+    ages = facet_counts(stated, "age")
+    assert (ages["5"], ages["12"], ages["13"]) == (1, 1, 1)
+    assert "18" not in ages  # no case study that states its ages includes 18
+    assert search(q="Agetest", age=12).unstated_ages == 1
 
 
 def test_newest_sorts_undated_case_studies_last():

@@ -7,6 +7,7 @@
 """
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -30,15 +31,36 @@ class PortalFilterSet(django_filters.FilterSet):
 
 
 class AgeFilter(django_filters.NumberFilter):
-    """Records whose target age range includes this age (open ends count as fitting)."""
+    """Records whose target age range includes this age (open ends count as fitting), and
+    those that state no ages at all — unless the request has `include_unstated_ages=false`
+    (an UnstatedAgesFilter of the same filter set)."""
+
+    field_class = forms.IntegerField
 
     def filter(self, queryset, value):
         if value is None:
             return queryset
-        return queryset.filter(
+        queryset = queryset.filter(
             (Q(min_age__isnull=True) | Q(min_age__lte=value))
             & (Q(max_age__isnull=True) | Q(max_age__gte=value))
-        ).exclude(min_age__isnull=True, max_age__isnull=True)
+        )
+        if self.parent.form.cleaned_data.get(UnstatedAgesFilter.param) == "false":
+            queryset = queryset.exclude(min_age__isnull=True, max_age__isnull=True)
+        return queryset
+
+
+class UnstatedAgesFilter(django_filters.ChoiceFilter):
+    """`include_unstated_ages`: whether `age` also lists records that state no ages
+    (`true`, the default, or `false`); read by AgeFilter, filters nothing itself."""
+
+    param = "include_unstated_ages"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        return queryset
 
 
 class SlugInFilter(django_filters.BaseInFilter, django_filters.CharFilter):

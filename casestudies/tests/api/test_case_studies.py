@@ -48,7 +48,7 @@ PUBLISHED_COUNT = 19  # every case study in the fixtures is published
         ),
         (
             # Target age ranges that include 12, open-ended ones too (Bristol 10+, Bradford 9+).
-            {"age": "12"},
+            {"age": "12", "include_unstated_ages": "false"},
             [
                 "bristol-involving-the-community",
                 "bradford-learning-from-cse",
@@ -59,7 +59,10 @@ PUBLISHED_COUNT = 19  # every case study in the fixtures is published
                 "sussex-reboot-youth-coaching",
             ],
         ),
-        ({"age": "25"}, ["bristol-involving-the-community", "bradford-learning-from-cse"]),
+        (
+            {"age": "25", "include_unstated_ages": "false"},
+            ["bristol-involving-the-community", "bradford-learning-from-cse"],
+        ),
         (
             {"funding_stream": "trusted-relationships-fund"},
             [
@@ -93,9 +96,33 @@ def test_age_excludes_a_range_that_does_not_include_it(client):
     assert REDBRIDGE not in slugs(client.get(URL, {"age": "25"}))
 
 
-def test_a_case_study_without_an_age_range_matches_no_age(client):
+def test_a_case_study_without_an_age_range_is_listed_for_any_age_unless_left_out(client):
+    """12 of the 19 state no ages, the county-lines ones among them: they may include 12."""
     listed = slugs(client.get(URL, {"age": "12", "page_size": "500"}))
-    assert "liverpool-schools-knife-crime" not in listed  # no target ages stated
+    assert "liverpool-schools-knife-crime" in listed  # no target ages stated
+    assert "north-east-lincolnshire-county-lines" in listed
+    assert len(listed) == 7 + 12
+    left_out = slugs(client.get(URL, {"age": "12", "include_unstated_ages": "false"}))
+    assert "liverpool-schools-knife-crime" not in left_out
+    assert len(left_out) == 7
+    assert REDBRIDGE not in slugs(client.get(URL, {"age": "16"}))  # states 10 to 14
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"age": "12", "include_unstated_ages": "maybe"}, "include_unstated_ages"),
+        ({"age": "12.5"}, "age"),
+        ({"evidence_level__gte": "6"}, "evidence_level__gte"),
+        ({"evidence_level__gte": "-1"}, "evidence_level__gte"),
+        ({"evaluation_design": "anecdote"}, "evaluation_design"),
+        ({"outcome_type": "happiness"}, "outcome_type"),
+        ({"setting": "moon"}, "setting"),
+        ({"ordering": "-evidence"}, "ordering"),
+    ],
+)
+def test_bad_evidence_and_age_values_are_a_400(client, params, parameter):
+    assert_invalid(client.get(URL, params), parameter)
 
 
 def test_the_unfiltered_list_is_every_published_case_study_by_title(client):
@@ -319,6 +346,10 @@ def test_csv_honours_the_filters(client):
     )
     assert len(funded) == 5
     aged = csv_rows(client.get(URL, {"format": "csv", "age": "12"}))
+    assert len(aged) == 19
+    aged = csv_rows(
+        client.get(URL, {"format": "csv", "age": "12", "include_unstated_ages": "false"})
+    )
     assert len(aged) == 7
 
 
@@ -521,3 +552,49 @@ def test_list_queries_for_an_officer_do_not_grow(client, drafts, django_assert_n
     CaseStudyFactory.create_batch(25, status="draft", boroughs=[redbridge])
     with django_assert_num_queries(10):
         assert client.get(URL).json()["count"] == PUBLISHED_COUNT - 1 + 27
+
+
+# --- Evidence, outcome, setting and age filters --------------------------------------------
+
+
+def test_evidence_level_gte_and_ordering_put_the_best_evidenced_first(client):
+    response = client.get(URL, {"evidence_level__gte": "2", "ordering": "-evidence_level"})
+    rows = response.json()["results"]
+    assert [row["slug"] for row in rows][0] == WAKEFIELD
+    assert [row["evidence"]["level"] for row in rows] == [3, 2, 2, 2, 2, 2]
+    assert all(row["evidence"]["quote"] for row in rows)
+    facets = response.json()["facets"]
+    assert {option["value"]: option["count"] for option in facets["evidence_level"]} == {
+        "3": 1,
+        "2": 5,
+    }
+    # Filtered to one level, the level facet still counts every level.
+    exact = client.get(URL, {"evidence_level": "3"}).json()
+    assert [row["slug"] for row in exact["results"]] == [WAKEFIELD]
+    assert {option["value"]: option["count"] for option in exact["facets"]["evidence_level"]} == {
+        "0": 7,
+        "1": 6,
+        "2": 5,
+        "3": 1,
+    }
+
+
+def test_outcome_type_setting_and_design_filter(client):
+    assert slugs(client.get(URL, {"outcome_type": "school"})) == [
+        "redcar-and-cleveland-youth-work-plus-asb-hotspots",
+        "waltham-forest-young-people-violence-reduction-partnership",
+    ]
+    assert slugs(client.get(URL, {"evaluation_design": "comparison_group"})) == [
+        REDBRIDGE,
+        WAKEFIELD,
+    ]
+    assert slugs(
+        client.get(URL, {"evaluation_design": "comparison_group", "evidence_level__gte": "3"})
+    ) == [WAKEFIELD]  # noqa: E501
+    at_home = slugs(client.get(URL, {"setting": "home"}))
+    assert len(at_home) == 3
+    assert REDBRIDGE in at_home
+    for slug in at_home:
+        assert "home" in client.get(f"{URL}{slug}/").json()["settings"]
+    body = client.get(f"{URL}{WAKEFIELD}/").json()
+    assert {outcome["outcome_type"] for outcome in body["outcomes"]} == {"engagement", "offending"}

@@ -41,7 +41,7 @@ def all_slugs(client, params=None):
         (
             # Ranges that include 12, open-ended ones too; not London Gang Exit (16 to 24),
             # Mister Shapeshifter (9 to 11) or GPS tagging (18 and over).
-            {"age": "12"},
+            {"age": "12", "include_unstated_ages": "false"},
             {
                 "empower",
                 FFT,
@@ -56,7 +56,7 @@ def all_slugs(client, params=None):
             },
         ),
         (
-            {"age": "30"},
+            {"age": "30", "include_unstated_ages": "false"},
             {"mopac-knife-crime-gps-tagging-on-licence", "somebodys-sister-somebodys-daughter"},
         ),
         (
@@ -79,6 +79,49 @@ def test_age_excludes_ranges_that_do_not_include_it(client):
     assert "london-gang-exit" not in listed  # 16 to 24
     assert "mister-shapeshifter" not in listed  # 9 to 11
     assert "london-gang-exit" in all_slugs(client, {"age": "16"})
+    # Those that state no ages are listed too, unless left out.
+    assert "operation-gravity" in listed
+    assert "operation-gravity" not in all_slugs(
+        client, {"age": "12", "include_unstated_ages": "false"}
+    )
+
+
+def test_evidence_filters_and_ordering(client):
+    assert all_slugs(client, {"evidence_level__gte": "3"}) == ["wakefield-liaison-and-diversion"]
+    assert set(all_slugs(client, {"evidence_level": "2"})) == {
+        "bradford-cse-hub",
+        "empower",
+        "somebodys-sister-somebodys-daughter",
+        "waltham-forest-joint-police-council-operations",
+        "youth-work-plus",
+    }
+    assert set(all_slugs(client, {"evaluation_design": "monitoring"})) == {
+        "mister-shapeshifter",
+        "stop-knives-save-lives-northampton",
+        "spark2life-intensive-mentoring",
+        "reboot-youth-coaching",
+        "lifeskills-lessons",
+    }
+    ordered = client.get(URL, {"ordering": "-evidence_level", "page_size": "500"}).json()
+    levels = [row["evidence"]["level"] for row in ordered["results"]]
+    assert levels == sorted(levels, reverse=True)
+    assert levels[0] == 3
+
+
+def test_outcome_type_lists_interventions_of_case_studies_reporting_it(client):
+    assert set(all_slugs(client, {"outcome_type": "knife_crime"})) == {
+        # Nottinghamshire's case study and Waltham Forest's report knife crime figures.
+        "my-voice-writing-programme",
+        "juno-womens-aid-young-people-domestic-violence-pilot",
+        "notts-work-with-young-men-vulnerable-to-gangs",
+        "mentors-in-violence-prevention",
+        "waltham-forest-joint-police-council-operations",
+        "safe-and-together-model",
+        "waltham-forest-community-mentors",
+        "lifeskills-lessons",
+        "waltham-forest-domestic-abuse-school-notifications",
+        "big-youth-conversation",
+    }
 
 
 @pytest.mark.parametrize(
@@ -251,7 +294,17 @@ def test_csv_honours_the_filters(client):
         "london-gang-exit",
         "islington-vcs-mentoring",
     }
-    rows = csv_rows(client.get(URL, {"format": "csv", "age": "12", "category": "therapeutic"}))
+    rows = csv_rows(
+        client.get(
+            URL,
+            {
+                "format": "csv",
+                "age": "12",
+                "include_unstated_ages": "false",
+                "category": "therapeutic",
+            },
+        )
+    )
     assert [row["slug"] for row in rows] == [FFT]
     assert rows[0]["providers"] == "Family Psychology Mutual"
     assert rows[0]["settings"] == "home"

@@ -21,7 +21,18 @@ URL = "/api/v1/case-studies/"
 REDBRIDGE = "redbridge-functional-family-therapy"
 SUFFOLK = "suffolk-data-led-gang-and-county-lines"
 PUBLISHED_COUNT = 19
-FACETS = {"borough", "region", "approach", "category", "funding_stream", "year"}
+FACETS = {
+    "borough",
+    "region",
+    "approach",
+    "category",
+    "funding_stream",
+    "year",
+    "evidence_level",
+    "evaluation_design",
+    "outcome_type",
+    "setting",
+}
 
 
 def get(client, **params):
