@@ -168,6 +168,7 @@ SUMMARY_FIELDS = [
     "max_age",
     "settings",
     "interventions",
+    "evidence",
     "published_at",
     "version",
     "source",
