@@ -591,7 +591,7 @@ def test_interventions_filter_and_sort_by_evidence(client):
     listed = response.context["page"].object_list
     assert listed[0].slug == "wakefield-liaison-and-diversion"
     assert "Evidence Level 3 of 5: Comparison group" in visible_text(response)
-    assert counts(response, "evidence_level") == {"0": 69, "1": 6, "2": 5, "3": 1}
+    assert counts(response, "evidence_level") == {"0": 70, "1": 6, "2": 5, "3": 1}
     before_after = client.get(
         "/interventions/", {"evaluation_design": "before_after", "evidence_level": "2"}
     )
