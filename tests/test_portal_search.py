@@ -113,6 +113,46 @@ def test_what_says_the_words_comes_before_what_only_touches_them(q, kind, first,
     assert order.index(first) < order.index(later), order
 
 
+def every_kind(q):
+    search = portal_search(user=AnonymousUser(), q=q, limit=50)
+    return {group.key: slugs(search, group.key) for group in search.groups}
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("organised crime", "organized crime", "ORGANISED Crime"),
+        ("behaviour", "behavior"),
+        ("programme", "program"),
+        ("anti-social behaviour", "Anti-Social Behavior"),
+        ("young people's", "young peoples", "Young People’s"),
+    ],
+    ids=lambda forms: forms[0],
+)
+def test_case_and_spelling_change_nothing_of_any_kind(forms):
+    first = every_kind(forms[0])
+    assert any(first.values()), forms[0]
+    for q in forms[1:]:
+        assert every_kind(q) == first, q
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("trauma-informed", "trauma informed"),
+        ("co-ordinated", "coordinated"),
+        ("anti-social behaviour", "antisocial behaviour", "ASB"),
+        ("A&E", "a&e", "hospital", '"emergency department"'),
+    ],
+    ids=lambda forms: forms[0],
+)
+def test_hyphens_and_synonyms_find_the_same_of_every_kind(forms):
+    first = {kind: set(found) for kind, found in every_kind(forms[0]).items()}
+    assert any(first.values()), forms[0]
+    for q in forms[1:]:
+        assert {kind: set(found) for kind, found in every_kind(q).items()} == first, q
+
+
 def test_county_lines_finds_case_studies_interventions_and_plan_items_together(client):
     response = client.get("/search/", {"q": "county lines"})
     assert response.status_code == HTTPStatus.OK
@@ -239,6 +279,7 @@ def test_the_api_answers_with_groups_by_kind(client):
     assert case_studies["page_url"] == "http://testserver/case-studies/?q=county+lines"
     first = case_studies["results"][0]
     assert set(first) == {"id", "slug", "title", "url", "context", "snippet", "rank"}
+    assert case_studies["next_url"] is None
     assert first["url"].startswith("http://testserver/case-studies/")
     assert "<mark>" in first["snippet"]
     assert [result["slug"] for result in groups["plan_items"]["results"]][:1] == [
@@ -428,7 +469,9 @@ def _more_plan_items(count):
 
 
 def test_the_page_costs_one_query_per_kind_however_many_match(client, django_assert_num_queries):
-    """One query per kind: its best rows, ranked, with the number of matches beside them."""
+    """One query per kind, each its best rows, ranked, with the number of matches beside
+    them: 1 case studies, 1 interventions, 1 plan items, 1 funding streams, 1 awards,
+    1 areas."""
     with django_assert_num_queries(len(KINDS)):
         client.get("/search/", {"q": "knife"})
     _more_plan_items(60)
@@ -438,8 +481,9 @@ def test_the_page_costs_one_query_per_kind_however_many_match(client, django_ass
 
 
 def test_a_signed_in_lead_costs_the_same_however_many_match(client, django_assert_num_queries):
-    """The session, the user, their groups and their borough roles (read once for every
-    kind), then one query per kind."""
+    """1 session, 1 user, 1 their groups, 1 their borough roles (read once for every
+    kind), then one query per kind: case studies, interventions, plan items, funding
+    streams, awards, areas."""
     sign_in_as(client, "lead", ("lead", "lambeth"))
     with django_assert_num_queries(4 + len(KINDS)):
         client.get("/search/", {"q": "knife"})
@@ -450,7 +494,8 @@ def test_a_signed_in_lead_costs_the_same_however_many_match(client, django_asser
 
 
 def test_the_api_costs_one_query_per_kind_however_many_match(client, django_assert_num_queries):
-    """One query per kind, as the page."""
+    """One query per kind, as the page: case studies, interventions, plan items, funding
+    streams, awards, areas."""
     with django_assert_num_queries(len(KINDS)):
         client.get("/api/v1/search/", {"q": "knife amnesty"})
     _more_plan_items(60)

@@ -125,7 +125,12 @@ class PortalSearchView(APIView):
         else:
             search = portal_search(user=request.user, q=parameters.validated_data["q"])
         data = SearchResponseSerializer(search).data
-        for group in data["groups"]:
+        for group, found in zip(data["groups"], search.groups, strict=True):
+            group["next_url"] = None
+            if kind and found.offset + len(found.results) < found.count:
+                following = request.query_params.copy()
+                following["page"] = str(parameters.validated_data.get("page", 1) + 1)
+                group["next_url"] = request.build_absolute_uri(f"?{following.urlencode()}")
             group["more_url"] = request.build_absolute_uri(group["more_url"])
             group["page_url"] = request.build_absolute_uri(group["page_url"])
             for result in group["results"]:
