@@ -7,8 +7,9 @@ from playwright.sync_api import expect
 
 def test_search_filter_and_open_a_case_study(page):
     page.goto("/case-studies/")
-    page.get_by_label(re.compile("Search", re.I)).first.fill("family therapy")
-    page.get_by_role("button", name=re.compile("Search", re.I)).first.click()
+    main = page.locator("main")
+    main.get_by_label(re.compile("Search", re.I)).first.fill("family therapy")
+    main.get_by_role("button", name=re.compile("Search", re.I)).first.click()
     expect(page).to_have_url(re.compile(r"q=family\+therapy"))
     results = page.locator("main")
     expect(results.get_by_role("link", name=re.compile("Redbridge", re.I)).first).to_be_visible()
@@ -16,6 +17,28 @@ def test_search_filter_and_open_a_case_study(page):
     page.get_by_role("link", name=re.compile("Redbridge", re.I)).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Redbridge")
     expect(page.locator("main")).to_contain_text("over £700,000")
+
+
+def test_the_header_search_finds_every_kind_together(page):
+    """An officer searching the header box for "county lines" sees case studies,
+    interventions and plan items together, and follows one kind to its own list."""
+    page.goto("/funding/")
+    header = page.locator("header")
+    header.get_by_label(re.compile("Search", re.I)).fill("county lines")
+    header.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/search/\?q=county\+lines"))
+    main = page.locator("main")
+    for kind in ("Case studies", "Interventions", "Plan items"):
+        expect(main.get_by_role("heading", name=re.compile(f"^{kind} \\(\\d+\\)$"))).to_be_visible()
+    expect(
+        main.get_by_role("link", name=re.compile("tackling county lines head-on"))
+    ).to_be_visible()
+    expect(
+        main.get_by_role("link", name="Analyse County Lines operating from the borough")
+    ).to_be_visible()
+    main.get_by_role("link", name=re.compile(r"^All \d+ case studies matching")).click()
+    expect(page).to_have_url(re.compile(r"/case-studies/\?q=county\+lines"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Case studies")
 
 
 def test_filter_case_studies_by_a_facet_and_remove_it(page):
