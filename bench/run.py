@@ -14,8 +14,9 @@ this machine (a static file served by the same gunicorn), at real and at a chose
 4. Prints the table and writes bench/results/latest.md (machine, date, commit).
 
 Environment: BENCH_POSTGRES (server URL, default postgres://postgres@127.0.0.1:5432),
-BENCH_REDIS_URL (default redis://127.0.0.1:6379/15), BENCH_DURATION (seconds per wrk
-run, default 3), BENCH_WORKERS (gunicorn workers, default the number of cores).
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/15, emptied before each measurement),
+BENCH_DURATION (seconds per wrk run, default 3), BENCH_WORKERS (gunicorn workers, default
+the number of cores).
 """
 
 import argparse
@@ -78,9 +79,10 @@ def psql(sql, database="postgres"):
     return result.stdout.strip()
 
 
-def settings_env(database, *, production):
+def settings_env(database, *, production, response_cache=False):
     env = dict(os.environ)
     env.update(
+        SVPORTAL_RESPONSE_CACHE_SECONDS="3600" if response_cache else "0",
         DATABASE_URL=f"{POSTGRES}/{database}",
         REDIS_URL=REDIS_URL,
         DJANGO_SETTINGS_MODULE="svportal.settings.production"
@@ -158,10 +160,15 @@ def free_port():
 
 
 class Gunicorn:
-    def __init__(self, database):
+    def __init__(self, database, *, response_cache):
         self.database, self.port = database, free_port()
+        self.response_cache = response_cache
 
     def __enter__(self):
+        # The benchmark's own Redis database: no answer from an earlier run or build.
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
         self.process = subprocess.Popen(
             [
                 PYTHON, "-m", "gunicorn", "svportal.wsgi:application",
@@ -169,7 +176,9 @@ class Gunicorn:
                 "--timeout", "120", "--log-level", "warning",
             ],
             cwd=ROOT,
-            env=settings_env(self.database, production=True),
+            env=settings_env(
+                self.database, production=True, response_cache=self.response_cache
+            ),
         )  # fmt: skip
         for _ in range(100):
             try:
@@ -225,7 +234,7 @@ def inprocess(database, *args):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def measure(database, static_path, *, with_exports):
+def measure(database, static_path, *, with_exports, response_cache):
     urls = inprocess(database, "urls")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump([path for _, path in urls], handle)
@@ -234,7 +243,7 @@ def measure(database, static_path, *, with_exports):
     finally:
         os.unlink(handle.name)
     rows = []
-    with Gunicorn(database) as server:
+    with Gunicorn(database, response_cache=response_cache) as server:
         limit = {n: wrk(server.url(static_path), n) for n in CONNECTIONS}
         for label, path in urls:
             try:  # warm up; the status is in the table
@@ -336,10 +345,18 @@ def main():
     sections = []
     if not options.skip_real:
         say("Real data:")
-        sections.append(("Real data", measure(real, static_path, with_exports=False)))
+        sections.append(
+            (
+                "Real data, anonymous, response cache on",
+                measure(real, static_path, with_exports=False, response_cache=True),
+            )
+        )
     say(f"Scale {options.scale}:")
     sections.append(
-        (f"Synthetic scale {options.scale}", measure(scaled, static_path, with_exports=True))
+        (
+            f"Synthetic scale {options.scale}, response cache off (first visits)",
+            measure(scaled, static_path, with_exports=True, response_cache=False),
+        )
     )
     report = "\n\n".join(
         [
@@ -348,7 +365,10 @@ def main():
             f"- commit: {about['commit']}\n- gunicorn workers: {WORKERS}; wrk {DURATION} s "
             f"per run on loopback; PostgreSQL at {POSTGRES.split('@')[-1]}; Redis cache",
             "Queries and peak MB (tracemalloc, Python allocations) are per request, measured "
-            "in process on the third request to each URL.",
+            "in process with the response cache off on the third request to each URL. With "
+            "the response cache on, wrk's repeated anonymous GETs are answered from Redis "
+            "after the first; with it off, each is answered afresh, as for a signed-in user "
+            "or a new query.",
             *(table(title, result) for title, result in sections),
         ]
     )
