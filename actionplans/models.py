@@ -262,6 +262,8 @@ class StatusUpdate(AppendOnlyHistory):
     class Meta:
         ordering = ["item", "changed_at", "id"]
         get_latest_by = "changed_at"
+        # An item's history by time: how items stood on a day (ActionItemQuerySet.as_at).
+        indexes = [models.Index(fields=["item", "changed_at"], name="status_update_item_time")]
 
     def __str__(self):
         return f"{self.item}: {self.from_status or '—'} → {self.to_status}"

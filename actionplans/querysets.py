@@ -1,4 +1,7 @@
 from django.db import models
+from django.db.models import Case, CharField, Exists, OuterRef, Subquery, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
 
 class ActionPlanQuerySet(models.QuerySet):
@@ -39,6 +42,56 @@ class ActionItemQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         return editable_by(self, user, "plan__borough")
+
+    def as_at(self, day):
+        """The items that existed at the end of ``day``, each annotated with its
+        ``status_then``, ``due_date_then`` (an ISO date string, or null) and
+        ``last_updated_then`` as they stood then — the figures of actionplans.history's
+        items_as_at, worked out in the database (correlated subqueries on the index of
+        item and time) rather than by loading every item and its history."""
+        from .history import CREATED, end_of_day
+        from .models import StatusUpdate
+
+        cutoff = end_of_day(day)
+        history = StatusUpdate.objects.filter(item=OuterRef("pk"))
+        created = history.filter(changes__has_key=CREATED)
+        # The changes undone to go back to the day, earliest first ("created" undoes none).
+        undone = (
+            history.filter(changed_at__gte=cutoff)
+            .exclude(changes__has_key=CREATED)
+            .order_by("changed_at", "id")
+        )
+        kept = history.filter(changed_at__lt=cutoff).order_by("-changed_at", "-id")
+        due_changed = undone.filter(changes__has_key="due_date")
+        existed = Exists(created.filter(changed_at__lt=cutoff)) | (
+            ~Exists(created)
+            & (
+                models.Q(source__published_on__isnull=False, source__published_on__lte=day)
+                | models.Q(source__published_on__isnull=True, created_at__lt=cutoff)
+            )
+        )
+        return self.filter(existed).annotate(
+            status_then=Coalesce(
+                Subquery(undone.exclude(from_status="").values("from_status")[:1]),
+                models.F("status"),
+            ),
+            due_date_then=Case(
+                When(
+                    Exists(due_changed),
+                    then=Subquery(due_changed.values(due_from=KT("changes__due_date__from"))[:1]),
+                ),
+                default=Cast("due_date", CharField()),
+                output_field=CharField(),
+            ),
+            last_updated_then=Case(
+                When(
+                    models.Q(Exists(history.filter(changed_at__gte=cutoff)))
+                    | models.Q(last_updated_at__gte=cutoff),
+                    then=Subquery(kept.values("changed_at")[:1]),
+                ),
+                default=models.F("last_updated_at"),
+            ),
+        )
 
 
 def editable_by(queryset, user, borough_path):
