@@ -15,6 +15,7 @@ from actionplans.search import ACTION_ITEMS
 from actionplans.services import action_item_update
 from boroughs.models import Borough
 from boroughs.roles import role_grant
+from casestudies.models import CaseStudy
 from casestudies.selectors import CaseStudyCriteria, Choice, case_study_search
 from funding.models import Award, FundingStream
 from svportal.search import KINDS, portal_search
@@ -387,6 +388,26 @@ def test_a_draft_plans_items_are_found_only_by_those_who_may_read_them(client, d
     assert page_items == api_items == expected
     assert api["groups"][2]["count"] == len(expected)
     assert ("Open zebra youth hubs" in page.content.decode()) == bool(expected)
+
+
+def test_a_draft_of_two_of_ones_boroughs_is_found_and_counted_once(client, django_user_model):
+    """Staff read their boroughs' drafts through a join; a draft of two of them is still
+    one match."""
+    draft = CaseStudy.objects.create(
+        title="Zebra crossings patrolled by youth workers",
+        slug="zebra-crossings-draft",
+        summary="A draft about zebra crossings.",
+        status=CaseStudy.Status.DRAFT,
+    )
+    draft.boroughs.set(Borough.objects.filter(slug__in=["lambeth", "westminster"]))
+    officer = django_user_model.objects.create_user("officer-of-two")
+    for slug in ("lambeth", "westminster"):
+        role_grant(user=officer, role="officer", borough=Borough.objects.get(slug=slug))
+    search = portal_search(user=officer, q="zebra crossings")
+    case_studies = search.groups[0]
+    assert [result.slug for result in case_studies.results] == [draft.slug]
+    assert case_studies.count == 1
+    assert found("zebra crossings", "case_studies") == []  # not for the public
 
 
 # --- Documents kept current on write -------------------------------------------------------
