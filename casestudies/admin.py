@@ -24,8 +24,24 @@ EVIDENCE_FIELDSET = (
 )
 
 
+COST_FIELDSET = (
+    "Cost",
+    {
+        "fields": (
+            "cost_per_participant",
+            "cost_quote",
+            "cost_benefit_ratio",
+            "cost_benefit_quote",
+            "cost_band",
+        ),
+        "description": "Only what the source states, with its sentence. The band follows "
+        "from the cost per participant.",
+    },
+)
+
+
 class EvidenceAdminMixin:
-    readonly_fields = ("strength_of_evidence",)
+    readonly_fields = ("strength_of_evidence", "cost_band")
 
     @admin.display(description="Strength of evidence", ordering="evidence_level")
     def strength_of_evidence(self, record):
@@ -101,6 +117,7 @@ class CaseStudyAdmin(EvidenceAdminMixin, SimpleHistoryAdmin):
             {"fields": ("approaches", "interventions", "awards", "no_measured_outcome")},
         ),
         EVIDENCE_FIELDSET,
+        COST_FIELDSET,
         (
             "Contact",
             {

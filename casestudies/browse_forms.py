@@ -19,6 +19,7 @@ from django.http import QueryDict
 from boroughs.models import Borough, Region
 from funding.models import FundingStream
 
+from .cost import CostBand
 from .evidence import EvaluationDesign
 from .models import Approach, Intervention, Outcome, SavedSearch, Setting
 from .selectors import (
@@ -147,6 +148,7 @@ class CaseStudyBrowseForm(FacetForm):
     evaluation_design = MultipleValuesField(label="Evaluation design", required=False)
     outcome_type = MultipleValuesField(label="Outcome", required=False)
     setting = MultipleValuesField(label="Setting", required=False)
+    cost_band = MultipleValuesField(label="Cost", required=False)
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -165,6 +167,7 @@ class CaseStudyBrowseForm(FacetForm):
         "evaluation_design": ("evaluation design", dict(EvaluationDesign.choices)),
         "outcome_type": ("type of outcome", dict(Outcome.Type.choices)),
         "setting": ("setting", Setting),
+        "cost_band": ("cost band", dict(CostBand.choices)),
     }
 
     def criteria(self):
@@ -185,6 +188,7 @@ class CaseStudyBrowseForm(FacetForm):
             designs=data.get("evaluation_design") or (),
             outcome_types=data.get("outcome_type") or (),
             settings=data.get("setting") or (),
+            cost_bands=data.get("cost_band") or (),
             include_unstated_ages=data.get("include_unstated_ages") != "false",
             # With search words the most relevant come first, unless asked otherwise.
             sort=data.get("sort") or (RELEVANCE if q.strip() else "title"),

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from boroughs.models import AgeRangeModel, Borough, Organisation, Partnership, SourcedModel
 from funding.models import Award
 
+from .cost import CostModel
 from .evidence import EvidenceModel
 from .querysets import CaseStudyQuerySet, InterventionQuerySet
 
@@ -40,7 +41,7 @@ class Setting(models.Model):
         return self.name
 
 
-class Intervention(AgeRangeModel, EvidenceModel, SourcedModel):
+class Intervention(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
     """A programme or practice, such as Functional Family Therapy or A&E navigators."""
 
     class Category(models.TextChoices):
@@ -91,7 +92,7 @@ class Intervention(AgeRangeModel, EvidenceModel, SourcedModel):
 SUMMARY_MAX_LENGTH = 2_000
 
 
-class CaseStudy(AgeRangeModel, EvidenceModel, SourcedModel):
+class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"

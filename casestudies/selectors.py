@@ -36,6 +36,7 @@ from core.search import SearchQuery
 from funding.models import Award
 
 from . import search
+from .cost import CostBand
 from .evidence import LEVEL_BY_NUMBER, LEVELS, EvaluationDesign
 from .models import CaseStudy, Intervention, Outcome, ReviewNotice, ReviewStep, SavedSearchMatch
 
@@ -152,6 +153,7 @@ class CaseStudyCriteria:
     designs: tuple = ()
     outcome_types: tuple = ()
     settings: tuple = ()
+    cost_bands: tuple = ()
     #: With an age: whether case studies that state no ages are listed too.
     include_unstated_ages: bool = True
     sort: str = "title"
@@ -173,6 +175,7 @@ class CaseStudyCriteria:
             "evaluation_design": _values(self.designs),
             "outcome_type": _values(self.outcome_types),
             "setting": _values(self.settings),
+            "cost_band": _values(self.cost_bands),
         }
         if self.age is not None:
             values["age"] = [str(self.age)]
@@ -230,6 +233,8 @@ def _case_study_filters(criteria):
                 "case_study_id"
             )
         )
+    if criteria.cost_bands:
+        filters["cost_band"] = Q(cost_band__in=_values(criteria.cost_bands))
     if criteria.settings:
         filters["setting"] = Q(
             pk__in=CaseStudySettings.objects.filter(
@@ -277,6 +282,7 @@ FACETS = (
     ("evaluation_design", "Evaluation design"),
     ("outcome_type", "Outcome"),
     ("setting", "Setting"),
+    ("cost_band", "Cost"),
 )
 
 
@@ -297,7 +303,7 @@ _LINKED_FACETS = {
     "setting": (CaseStudySettings, "setting__slug", "setting__name", "casestudy"),
 }
 #: The facets that count a case study's own column (as text, so all facets' rows union).
-_COLUMN_FACETS = ("year", "evidence_level", "evaluation_design")
+_COLUMN_FACETS = ("year", "evidence_level", "evaluation_design", "cost_band")
 
 
 def _facet_counts(name, matching):
@@ -339,6 +345,7 @@ def _facets_from_rows(rows, criteria):
         "evidence_level": EVIDENCE_LEVEL_LABELS,
         "evaluation_design": dict(EvaluationDesign.choices),
         "outcome_type": dict(Outcome.Type.choices),
+        "cost_band": dict(CostBand.choices),
     }
     by_facet = {name: [] for name, _ in FACETS}
     for facet, value, label, count in rows:
@@ -355,7 +362,9 @@ def _facets_from_rows(rows, criteria):
         "evaluation_design": criteria.designs,
         "outcome_type": criteria.outcome_types,
         "setting": criteria.settings,
+        "cost_band": criteria.cost_bands,
     }
+    band_order = list(CostBand.values)
     design_order = list(EvaluationDesign.values)
     type_order = list(Outcome.Type.values)
     orders = {
@@ -366,6 +375,7 @@ def _facets_from_rows(rows, criteria):
         "evidence_level": lambda option: -int(option.value),
         "evaluation_design": lambda option: design_order.index(option.value),
         "outcome_type": lambda option: type_order.index(option.value),
+        "cost_band": lambda option: band_order.index(option.value),
     }
     return [
         _build_facet(name, legend, by_facet[name], selected[name], order=orders.get(name))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from boroughs.paging import paginate, pagination_links, remove_filter_href
 from core.pdf import html_to_pdf
 
-from . import evidence, selectors
+from . import cost, evidence, selectors
 from .browse_forms import (
     CaseStudyBrowseForm,
     InterventionBrowseForm,
@@ -180,5 +180,6 @@ def methodology(request):
             "statuses": evidence.EvaluationStatus.choices,
             "designs": evidence.EvaluationDesign.choices,
             "evaluators": evidence.EvaluatedBy.choices,
+            "cost_bands": cost.CostBand.choices,
         },
     )

@@ -89,6 +89,11 @@ EVIDENCE_FIELDS = (
     "evaluation_design",
     "evidence_quote",
     "evidence_section",
+    # What it cost (casestudies.cost); the band is derived, never loaded.
+    "cost_per_participant",
+    "cost_quote",
+    "cost_benefit_ratio",
+    "cost_benefit_quote",
 )
 
 # The order in which kinds load: everything a record refers to loads before it.

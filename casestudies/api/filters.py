@@ -22,6 +22,7 @@ from boroughs.api.conventions.filters import (
 )
 from boroughs.models import Borough, Organisation, Partnership, Region
 from casestudies import search
+from casestudies.cost import CostBand
 from casestudies.evidence import EvaluationDesign
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
 from funding.models import FundingStream
@@ -78,6 +79,10 @@ class EvidenceAndAgeFilterSet(PortalFilterSet):
     )
     evaluation_design = django_filters.ChoiceFilter(
         choices=EvaluationDesign.choices, label="Evaluated with this design, as the source says."
+    )
+    cost_band = django_filters.ChoiceFilter(
+        choices=CostBand.choices,
+        label="Cost per participant in this band (see /methodology/), or not_stated.",
     )
 
 
@@ -142,6 +147,7 @@ class CaseStudyFilter(EvidenceAndAgeFilterSet):
         "evaluation_design",
         "outcome_type",
         "setting",
+        "cost_band",
     )
 
     class Meta:
@@ -160,6 +166,7 @@ class CaseStudyFilter(EvidenceAndAgeFilterSet):
             "evaluation_design",
             "outcome_type",
             "setting",
+            "cost_band",
             "funding_stream",
             "year",
             "status",
@@ -191,6 +198,7 @@ class InterventionFilter(EvidenceAndAgeFilterSet):
             "evaluation_design",
             "outcome_type",
             "setting",
+            "cost_band",
             "provider",
         ]
 

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from boroughs.api.serializers import BoroughRefSerializer, NamedRefSerializer, SourcedSerializer
 from boroughs.models import Borough
+from casestudies.cost import CostBand
 from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus, level_of
 from casestudies.models import (
     SUMMARY_MAX_LENGTH,
@@ -77,6 +78,39 @@ class EvidenceSerializer(serializers.Serializer):
         }
 
 
+class CostSerializer(serializers.Serializer):
+    """What it cost, only as the source states it (casestudies.cost)."""
+
+    band = serializers.ChoiceField(
+        source="cost_band",
+        choices=CostBand.choices,
+        read_only=True,
+        help_text="From the cost per participant; not_stated without one.",
+    )
+    per_participant = serializers.DecimalField(
+        source="cost_per_participant",
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="Pounds per participant, where the source gives it; null otherwise.",
+    )
+    quote = serializers.CharField(source="cost_quote", read_only=True)
+    benefit_ratio = serializers.DecimalField(
+        source="cost_benefit_ratio",
+        max_digits=8,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="Pounds saved or returned for every £1 spent, as the source states it.",
+    )
+    benefit_quote = serializers.CharField(
+        source="cost_benefit_quote",
+        read_only=True,
+        help_text="The cost-benefit statement as the source writes it.",
+    )
+
+
 class OutcomeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Outcome
@@ -119,6 +153,7 @@ class CaseStudySerializer(SourcedSerializer):
     outcomes = OutcomeSerializer(many=True, read_only=True)
     contact = ContactSerializer(source="*", read_only=True)
     evidence = EvidenceSerializer(source="*", read_only=True)
+    cost = CostSerializer(source="*", read_only=True)
 
     class Meta:
         model = CaseStudy
@@ -144,6 +179,7 @@ class CaseStudySerializer(SourcedSerializer):
             "outcomes",
             "no_measured_outcome",
             "evidence",
+            "cost",
             "contact",
             "published_at",
             "version",
@@ -169,6 +205,7 @@ SUMMARY_FIELDS = [
     "settings",
     "interventions",
     "evidence",
+    "cost",
     "published_at",
     "version",
     "source",
@@ -348,6 +385,7 @@ class InterventionSerializer(SourcedSerializer):
     settings = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
     providers = NamedRefSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(source="*", read_only=True)
+    cost = CostSerializer(source="*", read_only=True)
 
     class Meta:
         model = Intervention
@@ -362,6 +400,7 @@ class InterventionSerializer(SourcedSerializer):
             "settings",
             "providers",
             "evidence",
+            "cost",
             "evidence_url",
             "source",
             "source_section",

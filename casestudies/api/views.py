@@ -169,6 +169,7 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
                     ("evaluation_design", "designs"),
                     ("outcome_type", "outcome_types"),
                     ("setting", "settings"),
+                    ("cost_band", "cost_bands"),
                 )
             }
         )

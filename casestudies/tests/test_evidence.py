@@ -225,3 +225,62 @@ def test_the_methodology_page_prints_the_levels_and_counts(client):
     rows = response.context["levels"]
     assert sum(count["case_studies"] for _, count in rows) == CaseStudy.objects.published().count()
     assert sum(count["interventions"] for _, count in rows) == Intervention.objects.count()
+
+
+# --- Cost ------------------------------------------------------------------------------------
+
+GM = "greater-manchester-psychologists-in-complex-safeguarding"
+
+
+def test_every_cost_quote_is_in_its_seed_document():
+    seeds = {path.name: _plain(path.read_text(encoding="utf-8")) for path in SEEDS.glob("*.txt")}
+    quoted = 0
+    for document, _, record in _fixture_records():
+        for key in ("cost_quote", "cost_benefit_quote"):
+            if record.get(key):
+                quoted += 1
+                assert _plain(record[key]) in seeds[document], record["slug"]
+    assert quoted >= 2
+
+
+def test_cost_benefit_as_the_source_states_it_and_no_invented_cost(client):
+    body = client.get(f"/api/v1/case-studies/{GM}/").json()
+    assert body["cost"]["benefit_ratio"] == "5.48"
+    assert body["cost"]["benefit_quote"].startswith("For every £1 spent, £5.48 was saved")
+    # The seeds state no cost per participant: none is made up.
+    assert body["cost"]["per_participant"] is None
+    assert body["cost"]["band"] == "not_stated"
+    assert not CaseStudy.objects.exclude(cost_band="not_stated").exists()
+    page = client.get(f"/case-studies/{GM}/").content.decode()
+    assert "£5.48 saved for every £1 spent" in page
+    listed = client.get("/case-studies/", {"cost_band": "not_stated"})
+    assert listed.context["page"].paginator.count == CaseStudy.objects.published().count()
+    assert client.get("/api/v1/case-studies/", {"cost_band": "low"}).json()["count"] == 0
+    assert client.get("/api/v1/case-studies/", {"cost_band": "cheap"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("cost", "band"),
+    [
+        (None, "not_stated"),
+        ("0", "low"),
+        ("499.99", "low"),
+        ("500", "moderate"),
+        ("2000", "moderate"),
+        ("2000.01", "high"),
+    ],  # noqa: E501
+)
+def test_the_cost_band_follows_the_cost_per_participant(client, cost, band):
+    Intervention.objects.filter(slug="empower").update(
+        cost_per_participant=cost, cost_quote="" if cost is None else "A quoted cost."
+    )
+    assert Intervention.objects.get(slug="empower").cost_band == band
+    listed = client.get("/api/v1/interventions/", {"cost_band": band, "page_size": 500}).json()
+    assert "empower" in [row["slug"] for row in listed["results"]]
+
+
+def test_a_cost_needs_its_sentence():
+    record = InterventionFactory.build(cost_per_participant="900")
+    with pytest.raises(ValidationError) as error:
+        record.clean()
+    assert "cost_quote" in error.value.message_dict

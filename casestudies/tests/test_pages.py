@@ -82,6 +82,7 @@ def test_the_list_shows_every_published_case_study_with_facets(client):
         "evaluation_design",
         "outcome_type",
         "setting",
+        "cost_band",
     }
     assert counts(response, "borough")["redbridge"] == 1
     assert counts(response, "region")["london"] == 4

@@ -32,6 +32,7 @@ FACETS = {
     "evaluation_design",
     "outcome_type",
     "setting",
+    "cost_band",
 }
 
 
