@@ -6,7 +6,7 @@ from django.db.models.functions import Cast, Coalesce
 
 class ActionPlanQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status="active")
+        return self.filter(status=self.model.Status.ACTIVE)
 
     def public(self):
         """Plans anyone may read: every plan but drafts."""
@@ -27,7 +27,9 @@ class ActionPlanQuerySet(models.QuerySet):
 class ActionItemQuerySet(models.QuerySet):
     def overdue(self, today):
         """Past due and neither complete nor cancelled."""
-        return self.filter(due_date__lt=today).exclude(status__in=["complete", "cancelled"])
+        return self.filter(due_date__lt=today).exclude(
+            status__in=[self.model.Status.COMPLETE, self.model.Status.CANCELLED]
+        )
 
     def for_listing(self):
         return self.select_related("plan__borough", "theme", "last_updated_by")

@@ -3,7 +3,7 @@ from django.db import models
 
 class CaseStudyQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status="published")
+        return self.filter(status=self.model.Status.PUBLISHED)
 
     def for_borough(self, borough):
         return self.filter(boroughs=borough)
@@ -29,8 +29,11 @@ def _visible_to(queryset, user):
 
     if user is not None and (is_editor(user) or is_analyst(user)):
         return queryset
-    published = queryset.filter(status="published")
+    published_status = queryset.model.Status.PUBLISHED
+    published = queryset.filter(status=published_status)
     own = boroughs_of(user) if user is not None else set()
     if not own:
         return published
-    return queryset.filter(models.Q(status="published") | models.Q(boroughs__in=own)).distinct()
+    return queryset.filter(
+        models.Q(status=published_status) | models.Q(boroughs__in=own)
+    ).distinct()

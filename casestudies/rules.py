@@ -30,7 +30,7 @@ def drafts_for_any_borough(user):
 
 @rules.predicate
 def is_draft(user, case_study):
-    return case_study is not None and case_study.status == "draft"
+    return case_study is not None and case_study.status == case_study.Status.DRAFT
 
 
 rules.add_perm("casestudies.add_casestudy", is_editor | is_member_of)

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F
 
 from boroughs.models import Borough
 
@@ -147,23 +147,10 @@ def stream_detail(slug):
 
 
 def stream_awards(stream):
-    """The stream's awards with recipients and the published case studies they fund.
-
-    funding never imports casestudies: the case studies come through the reverse
-    relation Award.case_studies, whose model the ORM already knows.
-    """
-    case_study_model = Award._meta.get_field("case_studies").related_model
+    """The stream's awards with their recipients, newest first. What the awards funded
+    elsewhere in the portal (case studies) is added by the page that shows both."""
     return (
         stream.awards.select_related("recipient_partnership", "recipient_organisation", "source")
-        .prefetch_related(
-            "recipient_boroughs",
-            Prefetch(
-                "case_studies",
-                queryset=case_study_model._default_manager.filter(status="published").order_by(
-                    "title"
-                ),
-                to_attr="published_case_studies",
-            ),
-        )
+        .prefetch_related("recipient_boroughs")
         .order_by("-awarded_on", "title")
     )

@@ -8,5 +8,4 @@ app_name = "funding"
 
 urlpatterns = [
     path("funding/", views.funding_index, name="index"),
-    path("funding/<slug:slug>/", views.stream_detail, name="stream"),
 ]

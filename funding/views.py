@@ -1,6 +1,6 @@
-"""Funding pages: streams and awards with what ends when, and a stream's own page."""
+"""The funding page: streams and awards with what ends when. A stream's own page, which
+also shows the case studies its awards funded, is svportal's (funding_pages.py)."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -57,20 +57,5 @@ def funding_index(request):
             ),
             "ending_soon_days": selectors.ENDING_SOON_DAYS,
             "latest_awards": latest_awards,
-        },
-    )
-
-
-def stream_detail(request, slug):
-    stream = selectors.stream_detail(slug)
-    if stream is None:
-        raise Http404("No funding stream by that name.")
-    return render(
-        request,
-        "funding/stream_detail.html",
-        {
-            "stream": stream,
-            "total": selectors.stream_total_display(stream),
-            "awards": list(selectors.stream_awards(stream)),
         },
     )

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from actionplans.models import ActionItem
+from actionplans.models import ActionItem, ActionPlan
 from boroughs.models import BoroughRole
 from funding.models import Award
 
@@ -53,7 +53,9 @@ def lead_notices_due(today, days=FUNDING_ENDING_SOON_DAYS):
         return {}
     items = defaultdict(list)
     for item in (
-        ActionItem.objects.filter(plan__status="active", plan__borough__in=borough_ids)
+        ActionItem.objects.filter(
+            plan__status=ActionPlan.Status.ACTIVE, plan__borough__in=borough_ids
+        )
         .overdue(today)
         .select_related("plan", "theme")
         .order_by("due_date", "title", "pk")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import pages, search_pages, service_pages
+from . import funding_pages, pages, search_pages, service_pages
 
 urlpatterns = [
     path("boroughs/", pages.borough_table, name="borough-table"),
@@ -14,5 +14,6 @@ urlpatterns = [
     path("privacy/", service_pages.privacy, name="privacy"),
     path("cookies/", service_pages.cookies, name="cookies"),
     path("contact/", service_pages.contact, name="contact"),
+    path("funding/<slug:slug>/", funding_pages.stream_detail, name="funding-stream"),
     path("search/", search_pages.portal_search_page, name="portal-search"),
 ]

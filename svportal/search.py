@@ -133,7 +133,7 @@ def _describe_item(item):
 def _describe_stream(stream):
     return (
         stream.name,
-        reverse("funding:stream", args=[stream.slug]),
+        reverse("funding-stream", args=[stream.slug]),
         _joined(
             "Funding stream",
             stream.funder.name if stream.funder else "",
@@ -145,7 +145,7 @@ def _describe_stream(stream):
 def _describe_award(award):
     return (
         award.title,
-        reverse("funding:stream", args=[award.stream.slug]) + f"#award-{award.slug}",
+        reverse("funding-stream", args=[award.stream.slug]) + f"#award-{award.slug}",
         _joined("Award", award.stream.name, award.amount_display),
     )
 

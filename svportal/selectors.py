@@ -225,7 +225,7 @@ def _plan_figures(summaries, ids, today):
     for plan in plans:
         summaries[plan.borough_id].active_plan = summaries[plan.borough_id].active_plan or plan
 
-    items = ActionItem.objects.filter(plan__status="active", plan__borough__in=ids)
+    items = ActionItem.objects.filter(plan__status=ActionPlan.Status.ACTIVE, plan__borough__in=ids)
     for row in items.values("plan__borough", "status").annotate(count=Count("id")):
         summaries[row["plan__borough"]].items_by_status[row["status"]] = row["count"]
     for row in items.overdue(today).values("plan__borough").annotate(count=Count("id")):
@@ -362,7 +362,9 @@ def compare_boroughs(boroughs, today=None, as_at=None):
     themes = defaultdict(list)
     if as_at is None:
         for borough_id, theme_name in (
-            Theme.objects.filter(items__plan__status="active", items__plan__borough__in=ids)
+            Theme.objects.filter(
+                items__plan__status=ActionPlan.Status.ACTIVE, items__plan__borough__in=ids
+            )
             .values_list("items__plan__borough", "name")
             .order_by("items__plan__borough", "framework__name", "order")
             .distinct()
@@ -376,7 +378,9 @@ def compare_boroughs(boroughs, today=None, as_at=None):
             themes[borough_id] = list(dict.fromkeys(name for _, _, name in covered))
     approaches = defaultdict(list)
     for borough_id, name in (
-        Approach.objects.filter(case_studies__status="published", case_studies__boroughs__in=ids)
+        Approach.objects.filter(
+            case_studies__status=CaseStudy.Status.PUBLISHED, case_studies__boroughs__in=ids
+        )
         .values_list("case_studies__boroughs", "name")
         .order_by("case_studies__boroughs", "name")
         .distinct()
@@ -385,7 +389,7 @@ def compare_boroughs(boroughs, today=None, as_at=None):
     interventions = {pk: {} for pk in ids}
     for borough_id, slug, name in (
         Intervention.objects.filter(
-            case_studies__status="published", case_studies__boroughs__in=ids
+            case_studies__status=CaseStudy.Status.PUBLISHED, case_studies__boroughs__in=ids
         )
         .values_list("case_studies__boroughs", "slug", "name")
         .distinct()
@@ -500,7 +504,9 @@ def boroughs_desk(user, today=None, days=FUNDING_ENDING_SOON_DAYS):
     ):
         desks[plan.borough_id].active_plan = desks[plan.borough_id].active_plan or plan
     for item in (
-        ActionItem.objects.filter(plan__status="active", plan__borough__in=list(desks))
+        ActionItem.objects.filter(
+            plan__status=ActionPlan.Status.ACTIVE, plan__borough__in=list(desks)
+        )
         .overdue(today)
         .select_related("plan", "theme")
         .order_by("due_date", "title")
