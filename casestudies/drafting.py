@@ -10,6 +10,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +18,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from boroughs.models import Borough
 from boroughs.roles import boroughs_of, is_editor
+from funding.models import Award
 
 from . import checklist, guide_import, review, selectors, services
-from .forms import MARKDOWN_HINT, SECTIONS, CaseStudyForm, GuideImportForm, differences
+from .forms import (
+    MARKDOWN_HINT,
+    SECTIONS,
+    CaseStudyForm,
+    GuideImportForm,
+    OutcomeFormSet,
+    differences,
+    outcome_initial,
+)
 from .models import CaseStudy
 
 Status = CaseStudy.Status
@@ -43,7 +53,9 @@ def _forbidden(request, reason):
 def _case_study_or_404(user, slug):
     """The case study if the user may see it: drafts only for those allowed."""
     return get_object_or_404(
-        CaseStudy.objects.visible_to(user).prefetch_related("boroughs", "approaches", "settings"),
+        CaseStudy.objects.visible_to(user).prefetch_related(
+            "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
+        ),
         slug=slug,
     )
 
@@ -54,9 +66,44 @@ def _boroughs_offered(user):
     return Borough.objects.filter(pk__in=boroughs_of(user)).order_by("name")
 
 
-def _form_context(form, **extra):
+def _awards_offered(user, boroughs, case_study=None):
+    """The awards a writer may link: editors any; officers and leads those to their
+    boroughs; and whatever the case study already has."""
+    awards = Award.objects.select_related("stream").order_by("title")
+    if not is_editor(user):
+        linked = case_study.awards.values("pk") if case_study else Award.objects.none()
+        awards = awards.filter(Q(recipient_boroughs__in=boroughs) | Q(pk__in=linked)).distinct()
+    return list(awards)
+
+
+def _outcomes(request, case_study=None):
+    """The outcomes formset: bound to the post if it sent one (a post without it leaves
+    the outcomes as they are), else filled with the case study's."""
+    if request.method == "POST":
+        if "outcomes-TOTAL_FORMS" not in request.POST:
+            return None
+        return OutcomeFormSet(request.POST, prefix="outcomes")
+    return _outcomes_blank(case_study)
+
+
+def _valid(form, outcomes):
+    # Both are checked, so every error shows at once.
+    form_ok = form.is_valid()
+    return (outcomes is None or outcomes.is_valid()) and form_ok
+
+
+def _values(form, outcomes):
+    values = form.values()
+    if outcomes is not None:
+        values["outcomes"] = outcomes.rows()
+    return values
+
+
+def _form_context(form, outcomes=None, **extra):
     return {
         "form": form,
+        "outcomes": outcomes,
+        "errors": form.error_list + (outcomes.error_list if outcomes is not None else []),
         "sections": [(form[name], question) for name, (_, question) in SECTIONS.items()],
         "markdown_hint": MARKDOWN_HINT,
         **extra,
@@ -78,13 +125,15 @@ def case_study_new(request):
             "Ask an editor to give you a role in your borough.",
         )
     offered = list(_boroughs_offered(request.user))
+    awards = _awards_offered(request.user, offered)
+    outcomes = _outcomes(request)
     status = HTTPStatus.OK
     if request.method == "POST":
-        form = CaseStudyForm(request.POST, offered=offered)
-        if form.is_valid():
+        form = CaseStudyForm(request.POST, offered=offered, awards=awards)
+        if _valid(form, outcomes):
             try:
                 case_study = services.case_study_create_draft(
-                    acting_user=request.user, **form.values()
+                    acting_user=request.user, **_values(form, outcomes)
                 )
             except PermissionDenied as refusal:
                 return _forbidden(request, str(refusal))
@@ -96,13 +145,24 @@ def case_study_new(request):
         status = HTTPStatus.BAD_REQUEST
     else:
         initial = {"boroughs": [offered[0].pk]} if len(offered) == 1 else {}
-        form = CaseStudyForm(initial=initial, offered=offered)
+        form = CaseStudyForm(initial=initial, offered=offered, awards=awards)
     return render(
         request,
         "casestudies/drafting/form.html",
-        _form_context(form, page_title="Start a case study", case_study=None),
+        _form_context(
+            form,
+            outcomes if outcomes is not None else _outcomes_blank(),
+            page_title="Start a case study",
+            case_study=None,
+        ),
         status=status,
     )
+
+
+def _outcomes_blank(case_study=None):
+    """The outcomes formset as a page first shows it: the case study's, and blank rows."""
+    initial = outcome_initial(case_study) if case_study else None
+    return OutcomeFormSet(initial=initial, prefix="outcomes")
 
 
 @login_required
@@ -170,12 +230,17 @@ def _imported_draft(request, imported):
         "contact_email": contact.email,
         "contact_phone": contact.phone,
     }
-    form = CaseStudyForm(initial=initial, offered=list(boroughs.values()))
+    form = CaseStudyForm(
+        initial=initial,
+        offered=list(boroughs.values()),
+        awards=_awards_offered(request.user, list(boroughs.values())),
+    )
     return render(
         request,
         "casestudies/drafting/form.html",
         _form_context(
             form,
+            _outcomes_blank(),
             page_title="Check the imported case study",
             case_study=None,
             form_action=reverse("drafting:new"),
@@ -204,16 +269,20 @@ def case_study_edit(request, slug):
     if refusal:
         return _forbidden(request, refusal)
     offered, kept = _borough_choices(request.user, case_study)
+    awards = _awards_offered(request.user, offered, case_study)
+    outcomes = _outcomes(request, case_study)
     status, stale = HTTPStatus.OK, None
     if request.method == "POST":
-        form = CaseStudyForm(request.POST, offered=offered, kept=kept, needs_version=True)
-        if form.is_valid():
+        form = CaseStudyForm(
+            request.POST, offered=offered, kept=kept, awards=awards, needs_version=True
+        )
+        if _valid(form, outcomes):
             try:
                 services.case_study_update(
                     case_study=case_study,
                     acting_user=request.user,
                     expected_version=form.cleaned_data["version"],
-                    changes=form.values(),
+                    changes=_values(form, outcomes),
                 )
             except services.StaleEdit:
                 current = _case_study_or_404(request.user, slug)
@@ -225,7 +294,9 @@ def case_study_edit(request, slug):
                 # again applies theirs over what they have just been shown.
                 data = request.POST.copy()
                 data["version"] = str(current.version)
-                form = CaseStudyForm(data, offered=offered, kept=kept, needs_version=True)
+                form = CaseStudyForm(
+                    data, offered=offered, kept=kept, awards=awards, needs_version=True
+                )
                 form.is_valid()
                 status = HTTPStatus.CONFLICT
             except PermissionDenied as refusal:
@@ -243,6 +314,7 @@ def case_study_edit(request, slug):
             initial=CaseStudyForm.initial_for(case_study),
             offered=offered,
             kept=kept,
+            awards=awards,
             needs_version=True,
         )
     return render(
@@ -250,6 +322,7 @@ def case_study_edit(request, slug):
         "casestudies/drafting/form.html",
         _form_context(
             form,
+            outcomes if outcomes is not None else _outcomes_blank(case_study),
             page_title=f"Edit ‘{case_study.title}’",
             case_study=case_study,
             stale=stale,

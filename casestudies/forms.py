@@ -5,8 +5,10 @@ from django import forms
 
 from boroughs.models import Borough
 from core.inputs import TEXT_MAX_LENGTH
+from funding.models import Award
 
-from .models import SUMMARY_MAX_LENGTH, Approach, Setting
+from .evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus
+from .models import SUMMARY_MAX_LENGTH, Approach, Intervention, Outcome, Setting
 
 MARKDOWN_HINT = "You can use Markdown: **bold**, lists with -, links like [text](https://…)."
 
@@ -21,6 +23,8 @@ SECTIONS = {
         "How is the work funded and kept going now?",
     ),
 }
+#: The form's fields that are collections of records.
+RELATION_FIELDS = ("boroughs", "approaches", "settings", "interventions", "awards")
 CONTACT_FIELDS = (
     "contact_name",
     "contact_role",
@@ -117,11 +121,38 @@ class CaseStudyForm(forms.Form):
     no_measured_outcome = forms.BooleanField(
         label="Nothing was measured, so there is no outcome to record", required=False
     )
+    interventions = _checkboxes(Intervention.objects.all(), "Interventions used")
+    proposed_interventions = _text("Interventions not in the list", max_length=2000, textarea=True)
+    awards = _checkboxes(Award.objects.all(), "Funding awards")
+    evaluation_status = forms.ChoiceField(
+        label="Has the work been evaluated?",
+        choices=EvaluationStatus.choices,
+        initial=EvaluationStatus.NONE,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the answers"},
+    )
+    evaluated_by = forms.ChoiceField(
+        label="Who evaluated it",
+        choices=[("", "Not stated"), *EvaluatedBy.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose who evaluated it from the list"},
+    )
+    evaluation_design = forms.ChoiceField(
+        label="How it was evaluated",
+        choices=[("", "Not stated"), *EvaluationDesign.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose how it was evaluated from the list"},
+    )
+    evidence_quote = _text(
+        "What the evaluation found, in its own words", max_length=5000, textarea=True
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, offered, kept=(), needs_version=False, **kwargs):
+    def __init__(self, *args, offered, kept=(), awards=(), needs_version=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.offered = list(offered)
+        self.awards_offered = list(awards)
         self.kept = list(kept)
         self.fields["version"].required = needs_version
         self.fields["version"].error_messages["required"] = (
@@ -132,7 +163,7 @@ class CaseStudyForm(forms.Form):
     def initial_for(cls, case_study):
         """The form's starting values for an existing case study."""
         initial = {name: getattr(case_study, name) for name in cls.base_fields if name != "version"}
-        for name in ("boroughs", "approaches", "settings"):
+        for name in RELATION_FIELDS:
             initial[name] = [record.pk for record in getattr(case_study, name).all()]
         initial["version"] = case_study.version
         return initial
@@ -141,6 +172,18 @@ class CaseStudyForm(forms.Form):
         cleaned = super().clean()
         if "boroughs" in cleaned and not cleaned["boroughs"] and not self.kept:
             self.add_error("boroughs", "Select at least one borough")
+        if cleaned.get("evaluation_status") == EvaluationStatus.NONE:
+            for name, what in (("evaluated_by", "who evaluated it"), ("evaluation_design", "how")):
+                if cleaned.get(name):
+                    self.add_error(name, f"No evaluation is reported: leave {what} as not stated")
+        elif cleaned.get("evaluation_status") and not (cleaned.get("evidence_quote") or "").strip():
+            self.add_error(
+                "evidence_quote",
+                "Quote what the evaluation found, or the sentence that reports it",
+            )
+        offered_awards = {award.pk for award in self.awards_offered}
+        if any(award.pk not in offered_awards for award in cleaned.get("awards") or []):
+            self.add_error("awards", "Tick only funding awards in the list")
         low, high = cleaned.get("min_age"), cleaned.get("max_age")
         if low is not None and high is not None and low > high:
             self.add_error(
@@ -149,8 +192,14 @@ class CaseStudyForm(forms.Form):
         return cleaned
 
     def values(self):
-        """What to save, in the service's terms: boroughs include those kept."""
+        """What to save, in the service's terms: boroughs include those kept; the evaluation
+        stays as it is when the form did not send it."""
         values = {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+        if not values.get("evaluation_status"):
+            for name in ("evaluation_status", "evaluated_by", "evaluation_design"):
+                values.pop(name, None)
+            if not values.get("evidence_quote"):
+                values.pop("evidence_quote", None)
         ticked = list(values["boroughs"])
         values["boroughs"] = ticked + [borough for borough in self.kept if borough not in ticked]
         return values
@@ -170,6 +219,8 @@ class CaseStudyForm(forms.Form):
                 "boroughs": [(b.pk, b.name) for b in self.offered],
                 "approaches": [(a.pk, a.name) for a in Approach.objects.all()],
                 "settings": [(s.pk, s.name) for s in Setting.objects.all()],
+                "interventions": [(i.pk, i.name) for i in Intervention.objects.order_by("name")],
+                "awards": [(a.pk, f"{a.title} ({a.amount_display})") for a in self.awards_offered],
             }
             self._options = {
                 name: [(str(pk), label, str(pk) in self.checked(name)) for pk, label in pairs]
@@ -185,6 +236,99 @@ class CaseStudyForm(forms.Form):
             anchor = f"id_{name}" if name != "__all__" else "main-content"
             errors += [(anchor, message) for message in self.errors.get(name, [])]
         return errors
+
+
+class OutcomeForm(forms.Form):
+    """One outcome of a draft: what was measured, which way it went, by how much, over
+    what period, and the words that say so. A row left blank is no outcome."""
+
+    metric = _text("Measure", max_length=300)
+    outcome_type = forms.ChoiceField(
+        label="Type of outcome",
+        choices=[("", "Activity or reach, not a result"), *Outcome.Type.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a type of outcome from the list"},
+    )
+    direction = forms.ChoiceField(
+        label="Direction",
+        choices=Outcome.Direction.choices,
+        initial=Outcome.Direction.NONE,
+        required=False,
+    )
+    value = forms.DecimalField(
+        label="Value",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={
+            "invalid": "The value must be a number, like 41 or 12.5",
+            "max_digits": "The value must be 14 digits or fewer",
+            "max_decimal_places": "The value can have at most 2 decimal places",
+            "max_whole_digits": "The value must be 12 digits or fewer before the point",
+        },
+    )
+    unit = forms.ChoiceField(
+        label="Unit",
+        choices=[("", "Choose a unit"), *Outcome.Unit.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a unit from the list"},
+    )
+    period = _text("Period", max_length=200)
+    quote = _text("In the source's words", max_length=2000, textarea=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = any(
+            cleaned.get(name) not in (None, "") for name in ("metric", "value", "period", "quote")
+        )
+        cleaned["blank"] = not filled
+        if filled:
+            if not (cleaned.get("metric") or "").strip() and "metric" not in self.errors:
+                self.add_error("metric", "Enter what was measured")
+            if cleaned.get("value") is None and "value" not in self.errors:
+                self.add_error("value", "Enter the value measured, as a number")
+            if not cleaned.get("unit") and "unit" not in self.errors:
+                self.add_error("unit", "Choose the unit of the value")
+        return cleaned
+
+
+class BaseOutcomeFormSet(forms.BaseFormSet):
+    def rows(self):
+        """The outcomes written, in order, as the service takes them."""
+        return [
+            {name: form.cleaned_data.get(name) for name in OutcomeForm.base_fields}
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("blank")
+        ]
+
+    @property
+    def error_list(self):
+        errors = []
+        for form in self.forms:
+            for name in form.fields:
+                errors += [(f"id_{form.prefix}-{name}", m) for m in form.errors.get(name, [])]
+        errors += [("outcomes", message) for message in self.non_form_errors()]
+        return errors
+
+
+#: Up to this many outcomes per case study from the form, two blank rows at a time.
+OUTCOMES_MAX = 30
+OutcomeFormSet = forms.formset_factory(
+    OutcomeForm,
+    formset=BaseOutcomeFormSet,
+    extra=2,
+    max_num=OUTCOMES_MAX,
+    validate_max=True,
+    absolute_max=OUTCOMES_MAX + 5,
+)
+
+
+def outcome_initial(case_study):
+    """The outcome rows of an existing case study, for the formset."""
+    return [
+        {name: getattr(outcome, name) for name in OutcomeForm.base_fields}
+        for outcome in case_study.outcomes.all()
+    ]
 
 
 class GuideImportForm(forms.Form):
@@ -224,11 +368,11 @@ def differences(form, current):
     rows = []
     yours = form.values()
     for name, field in form.fields.items():
-        if name == "version":
+        if name not in yours:
             continue
         saved = getattr(current, name)
         mine = yours[name]
-        if name in ("boroughs", "approaches", "settings"):
+        if name in RELATION_FIELDS:
             saved_names = sorted(str(record) for record in saved.all())
             mine_names = sorted(str(record) for record in mine)
             if saved_names != mine_names:

@@ -131,6 +131,11 @@ class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
     version = models.PositiveIntegerField(default=1)
     interventions = models.ManyToManyField(Intervention, related_name="case_studies", blank=True)
     awards = models.ManyToManyField(Award, related_name="case_studies", blank=True)
+    #: Programmes the writer used that are not yet recorded as interventions, for an editor
+    #: to add: a name and a line on each.
+    proposed_interventions = models.TextField(
+        blank=True, help_text="Interventions used that are not in the portal's list yet."
+    )
     #: The writer says nothing was measured: no outcome is then not an oversight.
     no_measured_outcome = models.BooleanField(
         default=False, help_text="Nothing was measured, so no outcome is recorded."

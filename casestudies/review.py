@@ -32,8 +32,10 @@ SNAPSHOT_LABELS = {
     "settings": "Settings",
     "ages": "Ages",
     "interventions": "Interventions",
+    "proposed_interventions": "Interventions not in the list",
     "awards": "Funding awards",
     "outcomes": "Outcomes",
+    "evaluation": "Evaluation",
     "contact": "Contact",
 }
 
@@ -44,6 +46,8 @@ def _names(records):
 
 def _outcome_line(outcome):
     parts = [outcome.metric, outcome.get_direction_display().lower(), outcome.value_display]
+    if outcome.outcome_type:
+        parts.insert(1, outcome.get_outcome_type_display().lower())
     if outcome.period:
         parts.append(outcome.period)
     line = " – ".join(parts)
@@ -79,8 +83,20 @@ def snapshot(case_study: CaseStudy) -> dict[str, str]:
         "settings": _names(case_study.settings.all()),
         "ages": ages,
         "interventions": _names(case_study.interventions.all()),
+        "proposed_interventions": case_study.proposed_interventions,
         "awards": _names(case_study.awards.all()),
-        "outcomes": "\n".join(_outcome_line(o) for o in case_study.outcomes.all()),
+        "outcomes": "\n".join(_outcome_line(o) for o in case_study.outcomes.all())
+        or ("Nothing was measured" if case_study.no_measured_outcome else ""),
+        "evaluation": "\n".join(
+            part
+            for part in (
+                case_study.get_evaluation_status_display(),
+                case_study.get_evaluated_by_display(),
+                case_study.get_evaluation_design_display(),
+                case_study.evidence_quote,
+            )
+            if part
+        ),
         "contact": "\n".join(part for part in contact if part),
     }
     return {name: values[name] for name in SNAPSHOT_LABELS}

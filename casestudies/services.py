@@ -27,7 +27,7 @@ from core.search import store_all
 
 from . import checklist, review, selectors
 from .browse_forms import saved_criteria
-from .models import CaseStudy, ReviewNotice, ReviewStep, SavedSearch, SavedSearchMatch
+from .models import CaseStudy, Outcome, ReviewNotice, ReviewStep, SavedSearch, SavedSearchMatch
 from .rules import drafts_for_any_borough
 
 #: Plain fields a writer may set; the sections are Markdown, rendered by casestudies.text.
@@ -48,9 +48,26 @@ FIELDS = (
     "contact_email",
     "contact_phone",
     "no_measured_outcome",
+    "proposed_interventions",
+    # How the work was evaluated, in the evidence fields (casestudies/evidence.py).
+    "evaluation_status",
+    "evaluated_by",
+    "evaluation_design",
+    "evidence_quote",
 )
 #: Many-to-many fields a writer may set, as collections of records.
-RELATIONS = ("boroughs", "approaches", "settings")
+RELATIONS = ("boroughs", "approaches", "settings", "interventions", "awards")
+#: What an outcome written in a draft holds (the rest of Outcome is for loaded records).
+OUTCOME_FIELDS = (
+    "metric",
+    "outcome_type",
+    "direction",
+    "value",
+    "unit",
+    "baseline",
+    "period",
+    "quote",
+)
 SECTIONS = ("challenge", "solution", "impact", "lessons_learned", "sustainability")
 #: What a case study must say before an editor is asked to review it.
 NEEDED_FOR_REVIEW = {
@@ -121,7 +138,7 @@ def _check_boroughs(user, boroughs, *, was=()):
 
 
 def _check_fields(changes):
-    unknown = sorted(set(changes) - set(FIELDS) - set(RELATIONS))
+    unknown = sorted(set(changes) - set(FIELDS) - set(RELATIONS) - {"outcomes"})
     if unknown:
         if "status" in unknown:
             raise ValidationError(
@@ -176,6 +193,7 @@ def case_study_create_draft(*, acting_user, title, summary, boroughs, **fields):
             "You can draft case studies only for a borough where you are an officer or lead."
         )
     values = _clean_text({"title": title, "summary": summary, **fields})
+    outcomes = _outcome_rows(values.pop("outcomes", None))
     relations = {name: list(values.pop(name)) for name in RELATIONS if name in values}
     _check_fields(values)
     boroughs = list(boroughs or [])
@@ -187,6 +205,8 @@ def case_study_create_draft(*, acting_user, title, summary, boroughs, **fields):
     case_study.boroughs.set(boroughs)
     for name, records in relations.items():
         getattr(case_study, name).set(records)
+    if outcomes:
+        _set_outcomes(case_study, outcomes)
     return case_study
 
 
@@ -206,6 +226,9 @@ def case_study_update(*, case_study, acting_user, expected_version, changes):
         raise PermissionDenied(refusal)
     changes = _clean_text(dict(changes))
     _check_fields(changes)
+    outcomes = _outcome_rows(changes.pop("outcomes", None))
+    if outcomes is not None and outcomes == _stored_outcomes(current):
+        outcomes = None
     relations = {name: list(changes.pop(name)) for name in RELATIONS if name in changes}
     if "boroughs" in relations:
         _check_boroughs(acting_user, relations["boroughs"], was=current.boroughs.all())
@@ -219,7 +242,7 @@ def case_study_update(*, case_study, acting_user, expected_version, changes):
         for name, records in relations.items()
         if {r.pk for r in records} != set(getattr(current, name).values_list("pk", flat=True))
     }
-    if not changed and not relations:
+    if not changed and not relations and outcomes is None:
         return current
     _full_clean(current)
     claim_version(CaseStudy, current.pk, expected_version)
@@ -227,7 +250,51 @@ def case_study_update(*, case_study, acting_user, expected_version, changes):
     current.save()
     for name, records in relations.items():
         getattr(current, name).set(records)
+    if outcomes is not None:
+        _set_outcomes(current, outcomes)
     return current
+
+
+def _outcome_rows(rows):
+    """Outcomes as sent (dicts of OUTCOME_FIELDS), in order, with text trimmed; None when
+    not sent (they stay as they are)."""
+    if rows is None:
+        return None
+    cleaned = []
+    for row in rows:
+        values = {name: row.get(name) for name in OUTCOME_FIELDS}
+        for name in ("metric", "period", "quote", "outcome_type"):
+            values[name] = (values[name] or "").strip()
+        values["direction"] = values["direction"] or Outcome.Direction.NONE
+        cleaned.append(values)
+    return cleaned
+
+
+def _stored_outcomes(case_study):
+    return [
+        {name: getattr(outcome, name) for name in OUTCOME_FIELDS}
+        for outcome in case_study.outcomes.all()
+    ]
+
+
+def _set_outcomes(case_study, rows):
+    """Replace the case study's outcomes with these, each validated by the model."""
+    case_study.outcomes.all().delete()
+    errors = []
+    for number, values in enumerate(rows, start=1):
+        outcome = Outcome(case_study=case_study, order=number, **values)
+        try:
+            outcome.full_clean(exclude=["case_study", "source"])
+        except ValidationError as error:
+            errors += [
+                f"Outcome {number}: {message}"
+                for messages in error.message_dict.values()
+                for message in messages
+            ]
+            continue
+        outcome.save()
+    if errors:
+        raise ValidationError({"outcomes": errors})
 
 
 def _transition(

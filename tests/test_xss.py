@@ -51,7 +51,14 @@ PAYLOADS = [
     "**bold** <b onmouseover=alert(1)>hover</b>",
 ]
 SECTIONS = ("challenge", "solution", "impact", "lessons_learned", "sustainability")
-PLAIN = ("title", "summary", "contact_name", "contact_role", "contact_organisation")
+PLAIN = (
+    "title",
+    "summary",
+    "contact_name",
+    "contact_role",
+    "contact_organisation",
+    "proposed_interventions",
+)
 EXECUTABLE_ELEMENTS = {
     "script",
     "iframe",
@@ -116,7 +123,7 @@ class Inspector(HTMLParser):
                 and "action" not in attributes
             )
         if tag == "input":
-            return attributes.get("type") in {"hidden", "text", "checkbox", "email", "tel"}
+            return attributes.get("type") in {"hidden", "text", "checkbox", "radio", "email", "tel"}
         return False
 
 

@@ -5,6 +5,7 @@ from boroughs.api.serializers import BoroughRefSerializer, NamedRefSerializer, S
 from boroughs.models import Borough
 from casestudies.cost import CostBand
 from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus, level_of
+from casestudies.forms import OUTCOMES_MAX
 from casestudies.models import (
     SUMMARY_MAX_LENGTH,
     Approach,
@@ -15,6 +16,7 @@ from casestudies.models import (
 )
 from casestudies.services import REASON_MAX_LENGTH
 from core.inputs import TEXT_MAX_LENGTH
+from funding.models import Award
 
 
 class EvidenceSourceSerializer(serializers.Serializer):
@@ -178,6 +180,7 @@ class CaseStudySerializer(SourcedSerializer):
             "awards",
             "outcomes",
             "no_measured_outcome",
+            "proposed_interventions",
             "evidence",
             "cost",
             "contact",
@@ -262,6 +265,27 @@ def _section(help_text):
     )
 
 
+class OutcomeWriteSerializer(serializers.Serializer):
+    metric = serializers.CharField(max_length=300, help_text="What was measured.")
+    outcome_type = serializers.ChoiceField(
+        choices=Outcome.Type.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Blank for a count of activity or reach rather than a result.",
+    )
+    direction = serializers.ChoiceField(
+        choices=Outcome.Direction.choices, required=False, default=Outcome.Direction.NONE
+    )
+    value = serializers.DecimalField(max_digits=14, decimal_places=2)
+    unit = serializers.ChoiceField(choices=Outcome.Unit.choices)
+    baseline = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    period = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    quote = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class CaseStudyWriteSerializer(serializers.Serializer):
     """What an officer, lead or editor may send to create or change a case study. The status
     changes only through the submit, publish, unpublish and return-to-draft actions."""
@@ -300,6 +324,43 @@ class CaseStudyWriteSerializer(serializers.Serializer):
     max_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=99)
     no_measured_outcome = serializers.BooleanField(
         required=False, help_text="Nothing was measured, so no outcome is recorded."
+    )
+    interventions = _slugs_of(Intervention, "intervention")
+    proposed_interventions = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Interventions used that are not in the portal's list yet, for an editor to add.",
+    )
+    awards = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=Award.objects.all(),
+        required=False,
+        error_messages={"does_not_exist": "There is no award “{value}”."},
+        help_text="Slugs of the funding awards behind the work.",
+    )
+    outcomes = OutcomeWriteSerializer(
+        many=True,
+        required=False,
+        max_length=OUTCOMES_MAX,
+        help_text="What was measured: the whole list, which replaces the case study's.",
+    )
+    evaluation_status = serializers.ChoiceField(
+        choices=EvaluationStatus.choices, required=False, help_text="Whether it was evaluated."
+    )
+    evaluated_by = serializers.ChoiceField(
+        choices=EvaluatedBy.choices, required=False, allow_blank=True
+    )
+    evaluation_design = serializers.ChoiceField(
+        choices=EvaluationDesign.choices, required=False, allow_blank=True
+    )
+    evidence_quote = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="What the evaluation found, or the sentence that reports it: needed when "
+        "it was evaluated.",
     )
     contact = ContactWriteSerializer(required=False)
 

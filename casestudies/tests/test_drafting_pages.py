@@ -508,13 +508,14 @@ def test_your_case_studies_queries_do_not_grow(request, officer, who, django_ass
 
 def test_the_preview_queries_do_not_grow(officer, django_assert_num_queries):
     """1 session, 1 user, 1 case study, 1 global roles (groups), 1 borough roles,
-    1 boroughs, 1 approaches, 1 settings prefetch, 1 last review step."""
+    1 boroughs, 1 approaches, 1 settings, 1 interventions, 1 awards, 1 outcomes prefetch,
+    1 last review step."""
     few = make_draft(officer.user, title="Few")
     many = make_draft(officer.user, title="Many")
     many.approaches.set(Approach.objects.all())
     many.settings.set(Setting.objects.all())
     for case_study in (few, many):
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(12):
             response = officer.get(f"/case-studies/{case_study.slug}/preview/")
         assert response.status_code == HTTPStatus.OK
     assert text(response).count("Trauma-informed") == 1

@@ -168,7 +168,9 @@ URL = "/case-studies/import/"
 def filled(response):
     """The values the draft form was filled in with: {name: value}."""
     html = response.content.decode()
-    values = dict(re.findall(r'name="([a-z_]+)" type="[a-z]+" value="([^"]*)"', html))
+    values = dict(
+        re.findall(r'name="([a-z_]+)" type="(?:text|email|tel|hidden)" value="([^"]*)"', html)
+    )
     for name, value in re.findall(
         r'name="([a-z_]+)" rows="\d+"[^>]*>\n(.*?)</textarea>', html, re.S
     ):

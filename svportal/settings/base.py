@@ -292,6 +292,9 @@ SPECTACULAR_SETTINGS = {
         "FunderKindEnum": "funding.models.Funder.Kind",
         "PlanStatusEnum": "actionplans.models.ActionPlan.Status",
         "CaseStudyStatusEnum": "casestudies.models.CaseStudy.Status",
+        "EvaluationStatusEnum": "casestudies.evidence.EvaluationStatus",
+        "EvaluatedByEnum": "casestudies.evidence.EvaluatedBy",
+        "EvaluationDesignEnum": "casestudies.evidence.EvaluationDesign",
     },
 }
 
