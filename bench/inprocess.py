@@ -26,6 +26,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -65,9 +66,8 @@ def urls():
     published = CaseStudy.objects.filter(status=CaseStudy.Status.PUBLISHED)
     case_study = published.order_by("-pk").first()
     plan = (
-        ActionPlan.objects.filter(
-            status=ActionPlan.Status.ACTIVE, borough__isnull=False, period_start__lt=AS_AT
-        )
+        ActionPlan.objects.filter(status=ActionPlan.Status.ACTIVE, borough__isnull=False)
+        .filter(Q(period_start__lt=AS_AT) | Q(period_start__isnull=True))
         .order_by("-pk")
         .select_related("borough")
         .first()
