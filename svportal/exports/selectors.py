@@ -24,6 +24,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from actionplans.api.views import ActionItemViewSet
+from actionplans.models import CLOSED_STATUSES
 from boroughs.api.analysis import matrix_csv_rows, summary_csv_rows
 from boroughs.api.conventions.csv import flatten, serializer_columns
 from boroughs.api.conventions.filters import PortalSearchFilter, StrictOrderingFilter
@@ -192,6 +193,107 @@ class ListingKind(ExportKind):
         )
 
 
+def _iso_date(value):
+    return None if value is None else value.isoformat()
+
+
+def _iso_moment(value):
+    """A moment as the API writes it (DRF's iso-8601: local time, UTC as "Z")."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+#: What an action item's table row is made of, read with values_list.
+ITEM_VALUES = (
+    "id", "slug", "plan__slug", "plan__title", "plan__borough_id", "plan__borough__slug",
+    "plan__borough__name", "plan__borough__gss_code", "theme__slug", "theme__name", "title",
+    "description", "lead_agency", "partners", "due_date", "status", "status_inferred_from",
+    "progress", "version", "last_updated_by__username", "last_updated_at", "source_id",
+    "source__key", "source__title", "source__publisher", "source__published_on",
+    "source__document", "source__url", "source_section", "modified_at",
+)  # fmt: skip
+
+
+def _item_row(values, today):
+    """An action item's table row, the same as the API's record flattened (a test holds
+    the two together), from ITEM_VALUES rather than a serializer per row."""
+    (
+        pk,
+        slug,
+        plan_slug,
+        plan_title,
+        borough_id,
+        borough_slug,
+        borough_name,
+        gss_code,
+        theme_slug,
+        theme_name,
+        title,
+        description,
+        lead_agency,
+        partners,
+        due_date,
+        status,
+        inferred_from,
+        progress,
+        version,
+        updated_by,
+        updated_at,
+        source_id,
+        source_key,
+        source_title,
+        publisher,
+        published_on,
+        document,
+        url,
+        section,
+        modified_at,
+    ) = values
+    row = {"id": pk, "slug": slug, "plan.slug": plan_slug, "plan.title": plan_title}
+    if borough_id is None:
+        row["borough"] = None
+    else:
+        row.update({"borough.slug": borough_slug, "borough.name": borough_name})
+        row["borough.gss_code"] = gss_code
+    row.update(
+        {
+            "theme.slug": theme_slug,
+            "theme.name": theme_name,
+            "title": title,
+            "description": description,
+            "lead_agency": lead_agency,
+            "partners": partners,
+            "due_date": _iso_date(due_date),
+            "status": status,
+            "status_inferred_from": inferred_from,
+            "progress": progress,
+            "is_overdue": due_date is not None
+            and due_date < today
+            and status not in CLOSED_STATUSES,
+            "version": version,
+            "last_updated_by": updated_by,
+            "last_updated_at": _iso_moment(updated_at),
+        }
+    )
+    if source_id is None:
+        row["source"] = None
+    else:
+        row.update(
+            {
+                "source.key": source_key,
+                "source.title": source_title,
+                "source.publisher": publisher,
+                "source.published_on": _iso_date(published_on),
+                "source.document": document,
+                "source.url": url,
+            }
+        )
+    row.update({"source_section": section, "modified_at": _iso_moment(modified_at)})
+    return row
+
+
 class ActionItemsKind(ListingKind):
     slug = Kind.ACTION_ITEMS
     viewset_class = ActionItemViewSet
@@ -201,6 +303,18 @@ class ActionItemsKind(ListingKind):
     def base_queryset(self, owner):
         # As the owner would see them in the API: draft plans' items only for those allowed.
         return super().base_queryset(owner).visible_to(owner)
+
+    def source(self, filters, owner, *, count=True):
+        source = super().source(filters, owner, count=count)
+        queryset = self.queryset(filters, owner)
+        today = self.serializer_context()["today"]
+
+        def table():
+            rows = queryset.values_list(*ITEM_VALUES).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+            return (_item_row(values, today) for values in rows)
+
+        source.table = table
+        return source
 
 
 class CaseStudiesKind(ListingKind):

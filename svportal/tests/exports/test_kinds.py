@@ -219,3 +219,34 @@ def test_a_progress_report_saves_each_new_per_cent(analyst, django_assert_num_qu
     report(400)
     job.refresh_from_db()
     assert job.progress == 99  # 100 only once the file is in place
+
+
+def test_action_item_rows_are_the_apis_records_flattened(analyst):
+    """The table is read with values_list, not a serializer per row: it must still be the
+    API's record, whoever changed the item and whatever it lacks."""
+    from actionplans.models import ActionItem
+    from actionplans.services import action_item_update
+    from boroughs.api.conventions.csv import flatten
+    from svportal.exports.selectors import export_kind
+
+    editor = analyst.__class__.objects.create_user("rows-editor")
+    from boroughs.roles import role_grant
+
+    role_grant(user=editor, role="editor")
+    first, second = ActionItem.objects.order_by("pk")[:2]
+    action_item_update(
+        item=first,
+        acting_user=editor,
+        expected_version=first.version,
+        changes={"title": "Renamed for the export"},
+    )
+    ActionItem.objects.filter(pk=second.pk).update(source=None, due_date="2020-02-02")
+
+    source = export_kind("action-items").source({}, analyst)
+    table = list(source.table())
+    assert table == [flatten(record) for record in source.records()]
+    assert len(table) == ActionItem.objects.count()
+    by_id = {row["id"]: row for row in table}
+    assert by_id[first.pk]["last_updated_by"] == "rows-editor"
+    assert by_id[second.pk]["source"] is None
+    assert by_id[second.pk]["is_overdue"] is (second.status not in ("complete", "cancelled"))
