@@ -13,7 +13,7 @@ TEXTAREA = {"class": "govuk-textarea", "rows": 4}
 class GovukDateMixin:
     """A GOV.UK date input: three boxes, checked together with the Design System's wording."""
 
-    date_fields = {}  # prefix -> label, e.g. {"due": "Due date"}
+    date_fields: dict[str, str] = {}  # prefix -> label, e.g. {"due": "Due date"}
 
     def clean_dates(self):
         dates = {}

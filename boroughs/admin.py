@@ -13,8 +13,6 @@ from .models import (
     StockTakeQuestion,
 )
 
-PROVENANCE_FIELDSET = ("Source", {"fields": ("source", "source_section"), "classes": ("collapse",)})
-
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
@@ -39,7 +37,7 @@ class BoroughAdmin(admin.ModelAdmin):
     inlines = [BoroughRoleInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "gss_code", "kind", "region", "police_force")}),
-        PROVENANCE_FIELDSET,
+        ("Source", {"fields": ("source", "source_section"), "classes": ("collapse",)}),
     )
 
 

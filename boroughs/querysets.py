@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.db import models
 
 #: Kinds of local authority district: the places England is divided into (GSS codes
@@ -15,7 +17,7 @@ class BoroughQuerySet(models.QuerySet):
     def districts(self):
         return self.filter(kind__in=DISTRICT_KINDS)
 
-    def in_region(self, region):
+    def in_region(self, region: str) -> Self:
         return self.filter(region=region)
 
     def london(self):

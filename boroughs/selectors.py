@@ -5,53 +5,61 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from .models import Borough, Partnership, PublishedTotal, StockTake, StockTakeAnswer
+from .models import (
+    Borough,
+    Partnership,
+    PublishedTotal,
+    StockTake,
+    StockTakeAnswer,
+    StockTakeOption,
+    StockTakeQuestion,
+)
 
 
 @dataclass
 class QuestionSummary:
-    question: object
-    counts: list  # [(option, count)] in the question's order
-    boroughs_without_answer: list
-    published_totals: list
+    question: StockTakeQuestion
+    counts: list[tuple[StockTakeOption, int]]  # in the question's order
+    boroughs_without_answer: list[Borough]
+    published_totals: list[PublishedTotal]
     recorded: int = 0
 
 
 @dataclass
 class StockTakeSummary:
     stock_take: StockTake
-    covered_boroughs: list
-    questions: list = field(default_factory=list)
+    covered_boroughs: list[Borough]
+    questions: list[QuestionSummary] = field(default_factory=list)
 
     @property
-    def denominator(self):
+    def denominator(self) -> int:
         return len(self.covered_boroughs)
 
 
-def covered_boroughs(stock_take):
+def covered_boroughs(stock_take: StockTake) -> list[Borough]:
     """The boroughs a round covers: every authority in its region (33 for London)."""
     return list(Borough.objects.in_region(stock_take.coverage_region).order_by("name"))
 
 
-def stock_take_summary(stock_take):
+def stock_take_summary(stock_take: StockTake) -> StockTakeSummary:
     """Per question: recorded answers by option over the covered boroughs, who has no
     recorded answer, and the published totals with their quotes. Six queries at any size."""
     boroughs = covered_boroughs(stock_take)
     covered_ids = {borough.pk for borough in boroughs}
     questions = list(stock_take.questions.prefetch_related("options"))
-    answer_counts = defaultdict(int)
+    answer_counts: defaultdict[tuple[int, int], int] = defaultdict(int)
     for row in (
         StockTakeAnswer.objects.filter(question__stock_take=stock_take, borough__in=covered_ids)
         .values("question_id", "option_id")
         .annotate(count=Count("id"))
     ):
         answer_counts[(row["question_id"], row["option_id"])] = row["count"]
-    answered = defaultdict(set)
+    answered: defaultdict[int, set[int]] = defaultdict(set)
     for question_id, borough_id in StockTakeAnswer.objects.filter(
         question__stock_take=stock_take
     ).values_list("question_id", "borough_id"):
         answered[question_id].add(borough_id)
-    totals = defaultdict(list)
+    totals: defaultdict[int, list[PublishedTotal]] = defaultdict(list)
     for total in PublishedTotal.objects.filter(question__stock_take=stock_take).select_related(
         "option", "source"
     ):
@@ -74,7 +82,9 @@ def stock_take_summary(stock_take):
     return summary
 
 
-def stock_take_matrix(stock_take):
+def stock_take_matrix(
+    stock_take: StockTake,
+) -> tuple[list[StockTakeQuestion], list[tuple[Borough, list[StockTakeAnswer | None]]]]:
     """A row per covered borough, a cell per question: the recorded answer or None."""
     boroughs = covered_boroughs(stock_take)
     questions = list(stock_take.questions.all())
@@ -97,17 +107,18 @@ class PlaceLinks:
     cover a district, the districts a county or combined authority covers, and the
     partnerships it belongs to, directly or through an area that covers it."""
 
-    covering_areas: list
-    districts: list
-    partnerships: list  # [(partnership, the covering area it comes through, or None)]
+    covering_areas: list[Borough]
+    districts: list[Borough]
+    #: (partnership, the covering area it comes through, or None)
+    partnerships: list[tuple[Partnership, Borough | None]]
 
 
-def place_links(borough):
+def place_links(borough: Borough) -> PlaceLinks:
     """Three queries, whatever the number of areas and partnerships."""
     covering = list(borough.covering_areas.order_by("name"))
     districts = list(borough.districts.order_by("name"))
     by_area = {area.pk: area for area in covering}
-    partnerships = {}
+    partnerships: dict[int, tuple[Partnership, Borough | None]] = {}
     for membership in (
         Partnership.members.through.objects.filter(borough__in=[borough.pk, *by_area])
         .select_related("partnership")

@@ -1,13 +1,22 @@
 """Writes on the ground floor: a lead's answers to the current stock-take round."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .models import StockTakeAnswer
+from .models import Borough, StockTakeAnswer, StockTakeOption, StockTakeQuestion
 
 
 @transaction.atomic
-def stock_take_answer_record(*, question, borough, option, evidence, acting_user):
+def stock_take_answer_record(
+    *,
+    question: StockTakeQuestion,
+    borough: Borough,
+    option: StockTakeOption | None,
+    evidence: str | None,
+    acting_user: Any,  # settings.AUTH_USER_MODEL, which lives on a floor above
+) -> StockTakeAnswer:
     """Record (or change) the borough's answer to one question of the current round."""
     if not acting_user.has_perm("boroughs.answer_stocktake", borough):
         raise PermissionDenied(f"Only {borough.name}'s lead can answer for {borough.name}.")

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -41,7 +43,7 @@ COST_FIELDSET = (
 
 
 class EvidenceAdminMixin:
-    readonly_fields = ("strength_of_evidence", "cost_band")
+    readonly_fields: ClassVar[list[str] | tuple[str, ...]] = ("strength_of_evidence", "cost_band")
 
     @admin.display(description="Strength of evidence", ordering="evidence_level")
     def strength_of_evidence(self, record):

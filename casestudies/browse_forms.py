@@ -13,7 +13,11 @@ A saved search is the valid part of such a URL (criteria_query), named by its ow
 (SavedSearchForm).
 """
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django import forms
+from django.db.models import Model
 from django.http import QueryDict
 
 from boroughs.models import Borough, Region
@@ -69,12 +73,17 @@ def search_field(label):
     )
 
 
+#: How to find the labels of a facet's values: a model looked up by slug, a dict of
+#: choices, or a function of the values.
+LabelLookup = type[Model] | Mapping[Any, str] | Callable[[list[str]], dict[str, str]]
+
+
 class FacetForm(forms.Form):
     """Checks each facet's values against what exists and keeps the ones that do."""
 
     #: facet name -> (noun for messages, how to find labels for values: a model looked
     #: up by slug, a dict of choices, or a function of the values)
-    facets = {}
+    facets: dict[str, tuple[str, LabelLookup]] = {}
 
     def __init__(self, data=None):
         super().__init__(data, auto_id="%s")

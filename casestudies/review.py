@@ -123,7 +123,7 @@ def inline_diff(before: str, after: str):
     """Word-by-word differences as safe HTML, every word escaped."""
     old = [word for word in re.split(r"(\s+)", before) if word]
     new = [word for word in re.split(r"(\s+)", after) if word]
-    parts = []
+    parts: list[str] = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":

@@ -247,5 +247,5 @@ for _through in (
     CaseStudy.interventions.through,
 ):
     m2m_changed.connect(_on_case_study_links, sender=_through, weak=False)
-for _through in (Intervention.providers.through, Intervention.settings.through):
-    m2m_changed.connect(_on_intervention_links, sender=_through, weak=False)
+for _intervention_through in (Intervention.providers.through, Intervention.settings.through):
+    m2m_changed.connect(_on_intervention_links, sender=_intervention_through, weak=False)

@@ -10,6 +10,8 @@ times out is not tried on every call), then tried again.
 import functools
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -19,14 +21,17 @@ logger = logging.getLogger(__name__)
 #: How long to leave Redis alone after it failed, in seconds.
 RETRY_AFTER_SECONDS = 5.0
 
+#: What an operation returns when Redis fails, from its (args, kwargs).
+_Default = Callable[[tuple[Any, ...], dict[str, Any]], Any]
 
-def _fail_safe(default):
+
+def _fail_safe(default: _Default) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Run the cache operation; when Redis fails, log once per outage and return
     ``default(args, kwargs)`` instead."""
 
-    def decorate(method):
+    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(method)
-        def wrapper(self, *args, **kwargs):
+        def wrapper(self: "FailSafeRedisCache", *args: Any, **kwargs: Any) -> Any:
             if self.resting():
                 return default(args, kwargs)
             try:
@@ -42,32 +47,32 @@ def _fail_safe(default):
     return decorate
 
 
-def _missing(args, kwargs):
+def _missing(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """What a read returns when the cache cannot be read: the caller's default."""
     if len(args) > 1:
         return args[1]
     return kwargs.get("default")
 
 
-def _nothing(args, kwargs):
+def _nothing(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     return None
 
 
-def _false(args, kwargs):
+def _false(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     return False
 
 
-def _empty(args, kwargs):
+def _empty(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _not_stored(args, kwargs):
+def _not_stored(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
     """set_many and delete_many: the keys that could not be stored."""
     keys = args[0] if args else kwargs.get("data", kwargs.get("keys", ()))
     return list(keys)
 
 
-def _as_if_counted(args, kwargs):
+def _as_if_counted(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """incr and decr: the count as if the key had been missing and were now set."""
     return args[1] if len(args) > 1 else kwargs.get("delta", 1)
 
@@ -75,7 +80,7 @@ def _as_if_counted(args, kwargs):
 class FailSafeRedisCache(RedisCache):
     """Django's RedisCache, degraded to a cache that misses while Redis does not answer."""
 
-    def __init__(self, server, params):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = params.setdefault("OPTIONS", {})
         # Fail fast: a cache that answers slowly is worse than no cache.
         options.setdefault("socket_connect_timeout", 0.5)
@@ -84,10 +89,10 @@ class FailSafeRedisCache(RedisCache):
         self._resting_until = 0.0
         self._down = False
 
-    def resting(self):
+    def resting(self) -> bool:
         return time.monotonic() < self._resting_until
 
-    def failed(self, error):
+    def failed(self, error: Exception) -> None:
         self._resting_until = time.monotonic() + RETRY_AFTER_SECONDS
         if not self._down:
             self._down = True
@@ -97,12 +102,12 @@ class FailSafeRedisCache(RedisCache):
                 error,
             )
 
-    def answered(self):
+    def answered(self) -> None:
         if self._down:
             self._down = False
             logger.warning("The cache (Redis) answers again")
 
-    def check(self):
+    def check(self) -> None:
         """Raise if Redis does not answer now (for /readyz), whatever the recent past."""
         self._cache.get_client(write=True).ping()
 

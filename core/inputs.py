@@ -16,6 +16,7 @@ import re
 from datetime import UTC, timedelta
 from urllib.parse import unquote_to_bytes
 
+from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 
 #: The widest UTC offset in use anywhere (Line Islands, +14:00).
@@ -46,7 +47,7 @@ def value_problem(value: str) -> str | None:
     return None
 
 
-def _datetime_problem(value):
+def _datetime_problem(value: str) -> str | None:
     try:
         moment = parse_datetime(value.strip())
     except ValueError:
@@ -54,7 +55,7 @@ def _datetime_problem(value):
     if moment is None or moment.tzinfo is None:
         return None
     offset = moment.utcoffset()
-    if abs(offset) > MAX_UTC_OFFSET:
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
         return "The UTC offset must be between -14:00 and +14:00."
     try:
         moment.astimezone(UTC)
@@ -63,7 +64,7 @@ def _datetime_problem(value):
     return None
 
 
-def _number_problem(value):
+def _number_problem(value: str) -> str | None:
     try:
         number = float(value)
     except (ValueError, OverflowError):
@@ -76,7 +77,7 @@ def _number_problem(value):
 def query_string_problems(query_string: str) -> dict[str, list[str]]:
     """Problems with a raw query string (as WSGI gives it) by parameter name: bytes that
     are not UTF-8 are found here, before decoding replaces them."""
-    problems = {}
+    problems: dict[str, list[str]] = {}
     for pair in query_string.split("&"):
         if not pair:
             continue
@@ -102,9 +103,9 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def fields_problems(fields) -> dict[str, list[str]]:
+def fields_problems(fields: QueryDict) -> dict[str, list[str]]:
     """Problems with decoded form fields (a QueryDict) by field name."""
-    problems = {}
+    problems: dict[str, list[str]] = {}
     for name, values in fields.lists():
         shown = name.replace("\x00", "\\x00")
         for value in values:

@@ -5,6 +5,8 @@ may hold images and links): the renderer fetches nothing, so a PDF cannot be mad
 a file or call an address on the server's behalf. Styles go inline in the template.
 """
 
+from typing import NoReturn, cast
+
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -12,11 +14,11 @@ from weasyprint.urls import URLFetcher
 class NothingFetcher(URLFetcher):
     """Refuses every URL (an image or stylesheet is left out, and the PDF still made)."""
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> NoReturn:
         raise ValueError(f"PDFs fetch nothing: {url[:100]}")
 
 
 def html_to_pdf(html: str, *, base_url: str = "") -> bytes:
     """The PDF of a page of HTML; relative links start at ``base_url``."""
     document = HTML(string=html, base_url=base_url or None, url_fetcher=NothingFetcher())
-    return document.write_pdf()
+    return cast(bytes, document.write_pdf())

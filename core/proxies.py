@@ -9,9 +9,12 @@ of that came from the client, who may have made it up.
 """
 
 import ipaddress
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 FORWARDED_HEADERS = (
     "HTTP_X_FORWARDED_FOR",
@@ -23,11 +26,13 @@ FORWARDED_HEADERS = (
 
 
 @lru_cache(maxsize=8)
-def _networks(proxies):
+def _networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
 
-def is_trusted_proxy(address):
+def is_trusted_proxy(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -35,10 +40,10 @@ def is_trusted_proxy(address):
     return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
-def client_address(request):
+def client_address(request: HttpRequest) -> str:
     """The address a request came from, for throttling, lockout and logs."""
     meta = request.META
-    remote = meta.get("REMOTE_ADDR", "")
+    remote: str = meta.get("REMOTE_ADDR", "")
     if not is_trusted_proxy(remote):
         return remote
     hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -56,10 +61,10 @@ def client_address(request):
 class TrustedProxyMiddleware:
     """Drops forwarded headers from anyone but a trusted proxy, before anything reads them."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
             for header in FORWARDED_HEADERS:
                 request.META.pop(header, None)

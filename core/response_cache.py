@@ -22,11 +22,15 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any, TypedDict, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseNotModified
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -39,31 +43,37 @@ PERSONAL_COOKIES = ("sessionid", "messages")
 CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 
 
-def _seconds():
-    return getattr(settings, "SVPORTAL_RESPONSE_CACHE_SECONDS", 0)
+class DataVersion(TypedDict):
+    token: str
+    at: int  # when it was made, in seconds since the epoch
 
 
-def _new_version():
+def _seconds() -> int:
+    seconds: int = getattr(settings, "SVPORTAL_RESPONSE_CACHE_SECONDS", 0)
+    return seconds
+
+
+def _new_version() -> DataVersion:
     return {"token": uuid.uuid4().hex, "at": int(time.time())}
 
 
-def _store_version():
+def _store_version() -> None:
     try:
         cache.set(VERSION_KEY, _new_version(), None)
     except Exception:  # noqa: BLE001 - a cache that does not answer only loses its use
         logger.warning("The response cache did not take a new data version", exc_info=True)
 
 
-def data_version():
+def data_version() -> DataVersion:
     """The current version ({"token", "at"}), made if the cache has none."""
-    version = cache.get(VERSION_KEY)
+    version: DataVersion | None = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_version(), None)
         version = cache.get(VERSION_KEY)
-    return version
+    return cast(DataVersion, version)
 
 
-def bump_data_version():
+def bump_data_version() -> None:
     """The portal's data changed: no answer kept before now is served again."""
     if _seconds() <= 0:
         return  # nothing is kept, so nothing can go stale
@@ -72,7 +82,7 @@ def bump_data_version():
         transaction.on_commit(_store_version)
 
 
-def data_changed(sender, **kwargs):
+def data_changed(sender: type[Model], **kwargs: Any) -> None:
     """Signal receiver: a record of one of the portal's data apps changed."""
     model = kwargs.get("model") if "pk_set" in kwargs else None
     labels = getattr(settings, "RESPONSE_CACHE_DATA_APPS", ())
@@ -83,7 +93,7 @@ def data_changed(sender, **kwargs):
 # --- The middleware --------------------------------------------------------------------
 
 
-def _cacheable_request(request):
+def _cacheable_request(request: HttpRequest) -> bool:
     if request.method != "GET" or _seconds() <= 0:
         return False
     if "HTTP_AUTHORIZATION" in request.META:
@@ -94,7 +104,7 @@ def _cacheable_request(request):
     return user is None or not user.is_authenticated
 
 
-def _cacheable_response(request, response):
+def _cacheable_response(request: HttpRequest, response: HttpResponseBase) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
@@ -105,12 +115,12 @@ def _cacheable_response(request, response):
     return "cookie" not in response.get("Vary", "").lower() or not request.COOKIES
 
 
-def _key(request, token):
+def _key(request: HttpRequest, token: str) -> str:
     identity = "|".join((token, request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", "")))
     return f"{KEY_PREFIX}:{hashlib.sha256(identity.encode()).hexdigest()}"
 
 
-def _not_modified(request, etag, last_modified):
+def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
     match = request.META.get("HTTP_IF_NONE_MATCH")
     if match is not None:
         return etag in [tag.strip() for tag in match.split(",")] or match.strip() == "*"
@@ -119,10 +129,10 @@ def _not_modified(request, etag, last_modified):
 
 
 class ResponseCacheMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not _cacheable_request(request):
             return self.get_response(request)
         try:
@@ -136,7 +146,8 @@ class ResponseCacheMiddleware:
             return self._answer(request, stored)
         response = self.get_response(request)
         if _cacheable_response(request, response):
-            stored = self._stored(request, response, version)
+            # Not streamed (_cacheable_response), so it has its content.
+            stored = self._stored(request, cast(HttpResponse, response), version)
             try:
                 cache.set(key, stored, _seconds())
             except Exception:  # noqa: BLE001
@@ -147,7 +158,9 @@ class ResponseCacheMiddleware:
         return response
 
     @staticmethod
-    def _stored(request, response, version):
+    def _stored(
+        request: HttpRequest, response: HttpResponse, version: DataVersion
+    ) -> dict[str, Any]:
         content = response.content
         etag = response.get("ETag") or f'"{hashlib.sha256(content).hexdigest()[:32]}"'
         return {
@@ -164,8 +177,9 @@ class ResponseCacheMiddleware:
         }
 
     @staticmethod
-    def _answer(request, stored):
+    def _answer(request: HttpRequest, stored: dict[str, Any]) -> HttpResponseBase:
         last_modified = http_date(stored["at"])
+        response: HttpResponse
         if _not_modified(request, stored["etag"], stored["at"]):
             response = HttpResponseNotModified()
         else:
@@ -173,7 +187,7 @@ class ResponseCacheMiddleware:
             if stored["nonce"]:
                 # A fresh nonce for every answer; the CSP middleware puts it in the header.
                 nonce = base64.b64encode(os.urandom(16)).decode("ascii")
-                request._csp_nonce = nonce
+                request._csp_nonce = nonce  # type: ignore[attr-defined]  # django-csp reads it
                 content = content.replace(stored["nonce"].encode(), nonce.encode())
             response = HttpResponse(content, status=stored["status"])
             for name, value in stored["headers"]:

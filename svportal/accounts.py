@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 class GovukFieldsMixin:
     """Every field's input gets the GOV.UK class, and an error class while it has an error."""
 
-    autocomplete = {}
+    autocomplete: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -86,7 +86,7 @@ class ActionItemSerializer(SourcedSerializer):
     borough = BoroughRefSerializer(source="plan.borough", read_only=True, allow_null=True)
     theme = NamedRefSerializer(read_only=True)
     is_overdue = serializers.SerializerMethodField()
-    last_updated_by = serializers.SlugRelatedField(
+    last_updated_by: serializers.Field = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
 

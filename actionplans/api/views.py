@@ -1,3 +1,6 @@
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import timezone
@@ -8,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from actionplans import services
 from actionplans.bulk import BulkUploadError, action_items_upload, template_csv
@@ -51,6 +55,9 @@ IF_MATCH = OpenApiParameter(
         "The ETag from your last GET of this record, exactly as sent (weak W/ ETags get 412)."
     ),
 )
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 
 # --- as_at: records as they stood on a day (docs/decisions/0010) ---------------------------
@@ -143,8 +150,8 @@ class FrameworkViewSet(PortalReadOnlyViewSet):
 class VersionedWriteMixin(ETagMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """Create, and change with If-Match; reads stay public, writes need a signed-in user."""
 
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
-    write_serializer_class = None
+    permission_classes: "Sequence[_PermissionClass]" = [permissions.IsAuthenticatedOrReadOnly]
+    write_serializer_class: type[BaseSerializer] | None = None
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):

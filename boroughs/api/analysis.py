@@ -12,7 +12,7 @@ from .serializers import BoroughRefSerializer
 
 class OptionCountSerializer(serializers.Serializer):
     option = serializers.SlugField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
     count = serializers.IntegerField(help_text="Covered boroughs with this answer recorded.")
 
 
@@ -20,7 +20,7 @@ class PublishedTotalSerializer(serializers.Serializer):
     option = serializers.SlugField(
         allow_null=True, help_text="Empty when it counts several answers."
     )
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
     count = serializers.IntegerField(
         allow_null=True, help_text="Null when the source gives no number; see quantity."
     )
@@ -67,7 +67,7 @@ class MatrixQuestionSerializer(serializers.Serializer):
 class MatrixCellSerializer(serializers.Serializer):
     question = serializers.SlugField()
     option = serializers.SlugField(allow_null=True)
-    label = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
     quote = serializers.CharField(allow_blank=True)
 
 

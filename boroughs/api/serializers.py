@@ -13,7 +13,7 @@ class SourceSerializer(serializers.ModelSerializer):
 class SourcedSerializer(serializers.ModelSerializer):
     """Adds the record's provenance: the publication and the place in it."""
 
-    source = SourceSerializer(read_only=True)
+    source = SourceSerializer(read_only=True)  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
 
 
 class BoroughRefSerializer(serializers.ModelSerializer):
@@ -122,7 +122,7 @@ class StockTakeAnswerSerializer(serializers.Serializer):
     borough = serializers.SlugField(source="borough.slug")
     question = serializers.SlugField(source="question.slug")
     option = serializers.SlugField(source="option.slug")
-    label = serializers.CharField(source="option.label")
+    label = serializers.CharField(source="option.label")  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
     evidence = serializers.CharField()
     answered_by = serializers.CharField(
         source="answered_by.username", allow_null=True, default=None

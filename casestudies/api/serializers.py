@@ -61,7 +61,7 @@ class EvidenceSerializer(serializers.Serializer):
         help_text="The sentence from the source that reports the evaluation; empty where "
         "no evaluation is reported.",
     )
-    source = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
 
     def get_level_name(self, record) -> str:
         return level_of(record).name
@@ -148,8 +148,12 @@ class ContactSerializer(serializers.Serializer):
 class CaseStudySerializer(SourcedSerializer):
     boroughs = BoroughRefSerializer(many=True, read_only=True)
     partnership = NamedRefSerializer(read_only=True, allow_null=True)
-    approaches = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
-    settings = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
+    approaches: serializers.Field = serializers.SlugRelatedField(
+        many=True, slug_field="slug", read_only=True
+    )
+    settings: serializers.Field = serializers.SlugRelatedField(
+        many=True, slug_field="slug", read_only=True
+    )
     interventions = NamedRefSerializer(many=True, read_only=True)
     awards = AwardRefSerializer(many=True, read_only=True)
     outcomes = OutcomeSerializer(many=True, read_only=True)
@@ -430,7 +434,7 @@ class ReviewRefSerializer(serializers.Serializer):
 
 class ChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
     before = serializers.CharField(help_text="As text, at the last review.")
     after = serializers.CharField(help_text="As text, now.")
 
@@ -443,7 +447,9 @@ class ChangesSerializer(serializers.Serializer):
 
 
 class InterventionSerializer(SourcedSerializer):
-    settings = serializers.SlugRelatedField(many=True, slug_field="slug", read_only=True)
+    settings: serializers.Field = serializers.SlugRelatedField(
+        many=True, slug_field="slug", read_only=True
+    )
     providers = NamedRefSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(source="*", read_only=True)
     cost = CostSerializer(source="*", read_only=True)

@@ -21,6 +21,7 @@ leaves them out of its free words (see core.search.query).
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
@@ -53,21 +54,22 @@ STOP_WORDS = frozenset(
 _stemmer = snowballstemmer.stemmer("english")
 
 
-def _fold(word):
+def _fold(word: str) -> str:
     """Lower case, without accents."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 @lru_cache(maxsize=50_000)
-def token(word):
+def token(word: str) -> str:
     """The token of one word (letters and digits only): folded, British, stemmed."""
     word = _fold(word)
     word = AMERICAN_ENGLISH_SPELLINGS.get(word, word)
-    return _stemmer.stemWord(word)
+    stem: str = _stemmer.stemWord(word)
+    return stem
 
 
-def is_stop_word(word):
+def is_stop_word(word: str) -> bool:
     return _fold(word) in STOP_WORDS
 
 
@@ -78,16 +80,16 @@ class Chunk:
 
     start: int
     end: int
-    words: tuple  # the words, folded, as typed: ("trauma", "informed")
-    tokens: tuple
+    words: tuple[str, ...]  # the words, folded, as typed: ("trauma", "informed")
+    tokens: tuple[str, ...]
     joined: str | None = None
 
     @property
-    def all_tokens(self):
+    def all_tokens(self) -> tuple[str, ...]:
         return (*self.tokens, self.joined) if self.joined else self.tokens
 
 
-def chunks(text):
+def chunks(text: str | None) -> Iterator[Chunk]:
     """The chunks of `text`, in order."""
     for match in _CHUNK.finditer(text or ""):
         raw = _APOSTROPHES.sub("", match.group(0))
@@ -100,11 +102,11 @@ def chunks(text):
         yield Chunk(match.start(), match.end(), words, tokens, joined)
 
 
-def token_variants(text, *, without_common_words=False):
+def token_variants(text: str, *, without_common_words: bool = False) -> set[tuple[str, ...]]:
     """Every way `text`'s tokens can be read: each hyphenated word as its parts or as
     one ("anti-social behaviour" is anti social behaviour, or antisocial behaviour);
     common words left out if asked."""
-    options = []
+    options: list[list[tuple[str, ...]]] = []
     for chunk in chunks(text):
         if without_common_words and all(word in STOP_WORDS for word in chunk.words):
             continue
@@ -112,15 +114,16 @@ def token_variants(text, *, without_common_words=False):
     return {tuple(t for part in combination for t in part) for combination in product(*options)}
 
 
-def tokens(text):
+def tokens(text: str) -> list[str]:
     """The tokens of `text` in reading order, hyphenated words' joined forms left out."""
     return [token_ for chunk in chunks(text) for token_ in chunk.tokens]
 
 
-def document(text):
+def document(text: str) -> str:
     """`text` as the space-separated tokens both databases index: every token in
     order (so phrases stay adjacent), then the joined forms of hyphenated words."""
-    ordered, joined = [], []
+    ordered: list[str] = []
+    joined: list[str] = []
     for chunk in chunks(text):
         ordered.extend(chunk.tokens)
         if chunk.joined:

@@ -209,7 +209,7 @@ def deferred():
 
 
 #: Every index, by model label, for refreshing them all (the loader, the daily task).
-registry = {}
+registry: dict[str, "SearchIndex"] = {}
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,11 +8,13 @@ escaped, each run of marked words inside one <mark>.
 """
 
 import re
+from collections.abc import Collection, Iterable
 
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from . import analysis
+from .query import SearchQuery
 
 #: Snippet length, in words around the first match.
 SNIPPET_WORDS = 35
@@ -25,26 +27,27 @@ _MARKDOWN = [
 _SPACE = re.compile(r"\s+")
 
 
-def plain(text):
+def plain(text: str) -> str:
     """Markdown's marks removed and whitespace collapsed: a snippet is one line of text."""
     for pattern, replacement in _MARKDOWN:
         text = pattern.sub(replacement, text)
     return _SPACE.sub(" ", text).strip()
 
 
-def _found(chunk, tokens):
+def _found(chunk: analysis.Chunk, tokens: Collection[str | None]) -> bool:
     return any(token in tokens for token in chunk.all_tokens)
 
 
-def _marked(text, spans):
+def _marked(text: str, spans: Iterable[tuple[int, int]]) -> SafeString:
     """`text` escaped, the (start, end) spans in <mark>, neighbouring ones as one."""
-    merged = []
+    merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and not text[merged[-1][1] : start].strip():
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    html, position = [], 0
+    html: list[str] = []
+    position = 0
     for start, end in merged:
         html.append(escape(text[position:start]))
         html.append(f"<mark>{escape(text[start:end])}</mark>")
@@ -53,7 +56,9 @@ def _marked(text, spans):
     return mark_safe("".join(html))  # noqa: S308 - every piece escaped above
 
 
-def _window(text, start, end, words=SNIPPET_WORDS):
+def _window(
+    text: str, start: int, end: int, words: int = SNIPPET_WORDS
+) -> tuple[int, int, bool, bool]:
     """(from, to, cut before, cut after): about `words` words of `text` around
     text[start:end]."""
     before = text[:start].split(" ")  # the last is the part of a word before the match
@@ -66,14 +71,14 @@ def _window(text, start, end, words=SNIPPET_WORDS):
     return begin, finish, len(before) - 1 > keep_before, len(after) > keep_after
 
 
-def snippet(texts, query):
+def snippet(texts: Iterable[str | None], query: SearchQuery | None) -> SafeString:
     """The text around the first match in `texts` (tried in order), escaped, every match
     in it marked; the start of the first text when none matches."""
-    texts = [plain(text) for text in texts if text and text.strip()]
-    if not texts:
+    plain_texts = [plain(text) for text in texts if text and text.strip()]
+    if not plain_texts:
         return mark_safe("")  # noqa: S308 - nothing to escape
     tokens = query.marked_tokens if query else frozenset()
-    for text in texts if tokens else ():
+    for text in plain_texts if tokens else ():
         found = [chunk for chunk in analysis.chunks(text) if _found(chunk, tokens)]
         if not found:
             continue
@@ -85,6 +90,6 @@ def snippet(texts, query):
         ]
         html = _marked(text[begin:finish], spans)
         return mark_safe(("… " if cut_before else "") + html + (" …" if cut_after else ""))  # noqa: S308
-    words = texts[0].split(" ")
+    words = plain_texts[0].split(" ")
     cut = " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")
     return mark_safe(escape(cut))  # noqa: S308 - escaped

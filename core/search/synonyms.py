@@ -15,6 +15,7 @@ one term, and a term of several words is searched as a phrase. Typed as free wor
 """
 
 import tomllib
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,8 +24,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 from . import analysis
 
+#: A listed term: (as displayed, its tokens, every way it can be typed).
+Term = tuple[str, tuple[str, ...], frozenset[tuple[str, ...]]]
+#: Terms that mean the same.
+Group = tuple[Term, ...]
 
-def read_groups(path):
+
+def read_groups(path: str | Path) -> list[Group]:
     """The groups of the synonym file at `path`: [(display, tokens, keys), …] each, the
     keys every way the term's tokens can be typed (analysis.token_variants), with or
     without its common words.
@@ -33,14 +39,14 @@ def read_groups(path):
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise ImproperlyConfigured(f"Search synonyms {path}: {error}") from error
-    groups = []
+    groups: list[Group] = []
     for number, group in enumerate(data.get("group", []), start=1):
         terms = group.get("terms") if isinstance(group, dict) else None
         if not isinstance(terms, list) or len(terms) < 2:
             raise ImproperlyConfigured(
                 f"Search synonyms {path}, group {number}: list two or more terms."
             )
-        entries = []
+        entries: list[Term] = []
         for term in terms:
             tokens = tuple(analysis.tokens(term)) if isinstance(term, str) else ()
             if not tokens:
@@ -56,9 +62,9 @@ def read_groups(path):
 
 
 @lru_cache(maxsize=1)
-def _index():
+def _index() -> dict[tuple[str, ...], list[Group]]:
     """tokens -> the groups holding a term that can be typed so."""
-    by_tokens = {}
+    by_tokens: dict[tuple[str, ...], list[Group]] = {}
     for group in read_groups(settings.SVPORTAL_SEARCH_SYNONYMS):
         for _, _, keys in group:
             for key in keys:
@@ -67,12 +73,12 @@ def _index():
     return by_tokens
 
 
-def alternatives(tokens):
+def alternatives(tokens: Sequence[str]) -> list[tuple[str, list[tuple[str, ...]]]]:
     """The other terms that mean what `tokens` means: [(display, readings), …], each
     term with every way its tokens read ("anti-social behaviour" as anti social
     behaviour and as antisocial behaviour), without repeats and without the term that
     `tokens` types."""
-    found = []
+    found: list[tuple[str, list[tuple[str, ...]]]] = []
     seen = {tuple(tokens)}
     for group in _index().get(tuple(tokens), ()):
         for display, term_tokens, keys in group:
@@ -84,10 +90,10 @@ def alternatives(tokens):
     return found
 
 
-def readings(tokens):
+def readings(tokens: Sequence[str]) -> list[tuple[str, ...]]:
     """Other ways of typing the listed term that `tokens` types, with common words:
     "anti social behaviour" is also "antisocial behaviour". Empty for unlisted words."""
-    found = set()
+    found: set[tuple[str, ...]] = set()
     for group in _index().get(tuple(tokens), ()):
         for _, _, keys in group:
             if tuple(tokens) in keys:
@@ -96,6 +102,6 @@ def readings(tokens):
     return sorted(found)
 
 
-def clear_cache():
+def clear_cache() -> None:
     """Forget the file as read (tests that change the setting call this)."""
     _index.cache_clear()

@@ -60,7 +60,7 @@ class SearchResultSerializer(serializers.Serializer):
     )
     title = serializers.CharField()
     url = serializers.CharField(help_text="The record's page.")
-    context = serializers.CharField(help_text="What it is and whose, in one line.")
+    context = serializers.CharField(help_text="What it is and whose, in one line.")  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
     snippet = serializers.CharField(
         help_text="HTML: the text around what was found, every found word in <mark>, the "
         "rest escaped."
@@ -70,7 +70,7 @@ class SearchResultSerializer(serializers.Serializer):
 
 class SearchGroupSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=KIND_KEYS, source="key")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
     count = serializers.IntegerField(help_text="Every match of this kind the user may see.")
     results = SearchResultSerializer(many=True, help_text="The best matches, best first.")
     more_url = serializers.CharField(

@@ -42,8 +42,8 @@ class AnalystView(APIView):
     """JSON or CSV (?format=csv); parameters it does not know are a 400."""
 
     common_parameters = {"format"}
-    extra_parameters = ()
-    filterset_class = None
+    extra_parameters: tuple[str, ...] = ()
+    filterset_class: type[django_filters.FilterSet] | None = None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -88,7 +88,7 @@ class PlanReportedSerializer(serializers.Serializer):
     stock_take = serializers.SlugField(source="question.stock_take.slug")
     conducted_on = serializers.DateField(source="question.stock_take.conducted_on")
     answer = serializers.SlugField(source="option.slug")
-    label = serializers.CharField(source="option.label")
+    label = serializers.CharField(source="option.label")  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
     quote = serializers.CharField()
 
 

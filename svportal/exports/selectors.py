@@ -21,7 +21,10 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
+from django_filters import FilterSet
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.serializers import BaseSerializer
+from rest_framework.viewsets import GenericViewSet
 
 from actionplans.api.views import ActionItemViewSet
 from actionplans.models import CLOSED_STATUSES
@@ -108,7 +111,7 @@ def _as_text(value):
 
 class ExportKind:
     slug = ""
-    formats = TABULAR_FORMATS
+    formats: tuple[Format, ...] = TABULAR_FORMATS
     parameter_help = ""
 
     @property
@@ -140,9 +143,9 @@ class ExportKind:
 class ListingKind(ExportKind):
     """A list endpoint's records, with its filters, search (q) and ordering."""
 
-    viewset_class = None
-    serializer_class = None
-    filterset_class = None
+    viewset_class: type[GenericViewSet]
+    serializer_class: type[BaseSerializer]
+    filterset_class: type[FilterSet]
 
     def parameters(self):
         return {*self.filterset_class.base_filters, "q", "ordering"}

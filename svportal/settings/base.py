@@ -9,6 +9,7 @@ import ipaddress
 from datetime import timedelta
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -181,7 +182,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -264,7 +265,7 @@ REST_FRAMEWORK = {
     "ORDERING_PARAM": "ordering",
 }
 
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "SV Portal API",
     "DESCRIPTION": (
         "Boroughs' knife-crime action plans, interventions, case studies, funding and "
