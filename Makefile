@@ -45,11 +45,12 @@ run: $(STAMP)
 test: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/test.sh
 
-## Lint, format, layering and migration checks
+## Lint, format, layering, type and migration checks
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## Run make lint's checks before each commit (pre-commit, local hooks)
