@@ -344,7 +344,8 @@ class CaseStudyWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": "There is no award “{value}”."},
         help_text="Slugs of the funding awards behind the work.",
     )
-    outcomes = OutcomeWriteSerializer(
+    # many=True hands max_length to the ListSerializer; the stubs do not know it.
+    outcomes = OutcomeWriteSerializer(  # type: ignore[call-arg]
         many=True,
         required=False,
         max_length=OUTCOMES_MAX,
