@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status
@@ -283,6 +284,7 @@ class ActionPlanViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         url_path="items-upload",
         pagination_class=None,
         filterset_class=None,
+        filter_backends=[],
         parser_classes=[MultiPartParser],
     )
     def items_upload(self, request, slug=None):
@@ -325,7 +327,14 @@ class ActionPlanViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         summary="Every change to the plan and its items, newest first",
         responses=TimelineEntrySerializer(many=True),
     )
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filterset_class=None,
+        filter_backends=[],
+        renderer_classes=[ORJSONRenderer],
+    )
     def history(self, request, slug=None):
         timeline = plan_timeline(self.get_object())
         return Response(TimelineEntrySerializer(timeline, many=True).data)
@@ -474,6 +483,13 @@ class ActionItemViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     @extend_schema(
         summary="Every change to the item, newest first", responses=ItemChangeSerializer(many=True)
     )
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filterset_class=None,
+        filter_backends=[],
+        renderer_classes=[ORJSONRenderer],
+    )
     def history(self, request, pk=None):
         return Response(ItemChangeSerializer(item_history(self.get_object()), many=True).data)

@@ -318,12 +318,19 @@ class Grants360View(AnalystView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("page", OpenApiTypes.INT, description="A page number, from 1."),
+            OpenApiParameter(
+                "page",
+                OpenApiTypes.INT,
+                description="A page number, from 1.",
+            ),
             OpenApiParameter(
                 "page_size", OpenApiTypes.INT, description="Grants a page, 1–500 (500)."
             ),
         ],
-        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
     )
     def get(self, request):
         filterset = AwardFilter(request.query_params, queryset=Award.objects.for_listing())

@@ -277,7 +277,11 @@ class Web:
     def stop(self):
         if self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=20)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a request still held open: do not wait on
+                self.process.kill()
+                self.process.wait(timeout=10)
         self.log.close()
 
 

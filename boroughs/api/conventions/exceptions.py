@@ -54,7 +54,7 @@ def portal_exception_handler(exc, context):
             code = codes
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        body = error_body(status, "invalid", SUMMARIES[status], _plain(errors))
+        body = error_body(status, "invalid", SUMMARIES[status], _flat(_plain(errors)))
     else:
         detail = getattr(exc, "detail", None) or SUMMARIES.get(status, status.phrase)
         body = error_body(status, code, detail)
@@ -82,6 +82,27 @@ def _plain(errors):
     if isinstance(errors, list):
         return [_plain(value) for value in errors]
     return str(errors)
+
+
+def _flat(errors, prefix=""):
+    """Errors of nested fields under dotted names ("contact.email"), so that every value
+    of `errors` is a list of messages."""
+    flat = {}
+    for name, value in errors.items():
+        where = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{where}."))
+        elif isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    flat.update(_flat(item, f"{where}.{index}."))
+                elif isinstance(item, list):
+                    flat.update(_flat({str(index): item}, f"{where}."))
+                elif item:
+                    flat.setdefault(where, []).append(item)
+        else:
+            flat[where] = value if isinstance(value, list) else [value]
+    return flat
 
 
 def json_not_found(request, exception=None):

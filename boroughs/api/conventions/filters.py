@@ -97,13 +97,28 @@ class PortalSearchFilter(SearchFilter):
 
 
 def check_known_parameters(request, view):
-    """Refuse parameters this endpoint does not understand."""
+    """Refuse parameters this endpoint does not understand, and an empty value where a
+    date, a number or one of a list of choices is wanted."""
+    if not hasattr(view, request.method.lower()):
+        return  # a method the endpoint does not take: 405 follows
     common = getattr(view, "common_parameters", COMMON_PARAMETERS)
     known = set(common) | set(getattr(view, "extra_parameters", ()))
     filterset_class = getattr(view, "filterset_class", None)
     if filterset_class is not None:
         known |= set(filterset_class.base_filters)
     unknown = sorted(set(request.query_params) - known)
+    formats = {renderer.format for renderer in getattr(view, "renderer_classes", ())}
+    chosen = request.query_params.get("format")
+    if chosen is not None and "format" in known and chosen not in formats:
+        raise ValidationError({"format": [f"Choose from: {', '.join(sorted(formats))}."]})
+    empty = sorted(
+        name
+        for name, value in request.query_params.items()
+        if value == "" and (name in DATE_PARAMETERS or _is_typed_filter(filterset_class, name))
+    )
+    if empty:
+        message = "Give a value, or leave the parameter out."
+        raise ValidationError({name: [message] for name in empty})
     if unknown:
         raise ValidationError(
             {
@@ -111,6 +126,24 @@ def check_known_parameters(request, view):
                 for name in unknown
             }
         )
+
+
+#: Parameters outside the filtersets that take a date.
+DATE_PARAMETERS = {"as_at"}
+
+
+#: Filters whose value has a type or a list of choices: empty is none of them.
+TYPED_FILTERS = (
+    django_filters.DateFilter,
+    django_filters.DateTimeFilter,
+    django_filters.NumberFilter,
+    django_filters.ChoiceFilter,
+)
+
+
+def _is_typed_filter(filterset_class, name):
+    filter_ = filterset_class.base_filters.get(name) if filterset_class is not None else None
+    return isinstance(filter_, TYPED_FILTERS)
 
 
 class ExistingSlugFilter(django_filters.CharFilter):

@@ -22,10 +22,16 @@ class PortalPagination(PageNumberPagination):
             )
         return int(raw)
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def check_parameters(self, request):
+        """Refuse a malformed page or page_size, also where the whole list is given (CSV)."""
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and not raw.isdigit() and raw != "last":
             raise ValidationError({"page": ["Enter a page number: a whole number from 1."]})
+        self.get_page_size(request)
+        return raw
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = self.check_parameters(request)
         self.request = request
         paginator = self.django_paginator_class(queryset, self.get_page_size(request))
         number = raw or 1
@@ -36,3 +42,22 @@ class PortalPagination(PageNumberPagination):
                 f"There is no page {number}: there are {paginator.num_pages} pages."
             ) from None
         return list(self.page)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "A page number from 1, or last. Past the last page is a 404.",
+                "schema": {"type": "string", "pattern": r"^([0-9]{1,18}|last)$"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Records per page, 1 to {MAX_PAGE_SIZE} "
+                f"(default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+        ]

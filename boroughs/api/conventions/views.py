@@ -52,6 +52,8 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
+            if self.paginator is not None:
+                self.paginator.check_parameters(request)
             queryset = self.filter_queryset(self.get_queryset())
             serializer_class = self.get_serializer_class()
             context = self.get_serializer_context()

@@ -131,7 +131,7 @@ def test_an_officer_creates_a_draft_for_their_borough(officer):
         ({"year": 1066}, "year", None),
         ({"year": "last year"}, "year", None),
         ({"min_age": 20, "max_age": 12}, "max_age", None),
-        ({"contact": {"email": "sam at westminster"}}, "contact", None),
+        ({"contact": {"email": "sam at westminster"}}, "contact.email", None),
         (
             {"status": "published"},
             "status",
