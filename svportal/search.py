@@ -52,13 +52,13 @@ class Kind:
     #: The kind's own API list, filtered by the search words (`q`); None: /api/v1/search/.
     api_list_url_name: str | None = None
 
-    def more_url(self, q):
-        if self.list_url_name:
+    def more_url(self, q, *, own_list=True):
+        if self.list_url_name and own_list:
             return f"{reverse(self.list_url_name)}?{urlencode({'q': q})}"
         return f"{reverse('portal-search')}?{urlencode({'q': q, 'kind': self.key})}"
 
-    def api_more_url(self, q):
-        if self.api_list_url_name:
+    def api_more_url(self, q, *, own_list=True):
+        if self.api_list_url_name and own_list:
             return f"{reverse(self.api_list_url_name)}?{urlencode({'q': q})}"
         return f"{reverse('api-search')}?{urlencode({'q': q, 'kind': self.key})}"
 
@@ -246,6 +246,8 @@ class Group:
     more_url: str = ""
     #: The same in the API.
     api_more_url: str = ""
+    #: Whether more_url is the kind's own list, with its filters.
+    more_has_filters: bool = False
 
     @property
     def key(self):
@@ -261,6 +263,9 @@ class PortalSearch:
     q: str
     query: object  # core.search.SearchQuery
     groups: list = field(default_factory=list)
+    #: "all": every result holds every word; "any": none held them all, so these hold
+    #: some of them, those with more first.
+    matched: str = "all"
 
     @property
     def expanded_terms(self):
@@ -271,8 +276,11 @@ class PortalSearch:
         return sum(group.count for group in self.groups)
 
 
-def _search_kind(kind, *, user, query, limit, offset):
-    """One query: the kind's best `limit` matches from `offset`, and how many match."""
+def _search_kind(kind, *, user, query, limit, offset, loose=False):
+    """One query: the kind's best `limit` matches from `offset`, and how many match.
+
+    A `loose` search (some of the words) links to /search/ for the rest, as the kinds'
+    own lists want every word."""
     found = kind.index.matching(kind.records(user), query)
     rows = list(
         kind.index.ranked(found, query)
@@ -303,8 +311,9 @@ def _search_kind(kind, *, user, query, limit, offset):
         count=count,
         results=results,
         offset=offset,
-        more_url=kind.more_url(query.text),
-        api_more_url=kind.api_more_url(query.text),
+        more_url=kind.more_url(query.text, own_list=not loose),
+        api_more_url=kind.api_more_url(query.text, own_list=not loose),
+        more_has_filters=bool(kind.list_url_name) and not loose,
     )
 
 
@@ -312,7 +321,8 @@ def portal_search(*, user, q, kinds=None, limit=GROUP_LIMIT, offset=0):
     """Every kind's (or those of `kinds`) best matches for `q` that `user` may see.
 
     A blank query asks for nothing; one that holds no word (punctuation alone) finds
-    nothing of any kind. Neither costs a query."""
+    nothing of any kind. Neither costs a query. When no record of any kind holds every
+    word, the search is made again for records holding some of them (`matched="any"`)."""
     query = search_query(q)
     if not query:
         return PortalSearch(q=q, query=query)
@@ -326,4 +336,13 @@ def portal_search(*, user, q, kinds=None, limit=GROUP_LIMIT, offset=0):
     groups = [
         _search_kind(kind, user=user, query=query, limit=limit, offset=offset) for kind in chosen
     ]
+    if not any(group.count for group in groups) and query.asks_for_several:
+        # Officers type questions ("what worked for under-18s in county lines"), which
+        # rarely hold every word: rather than nothing, what holds some of them.
+        loosened = query.any_word()
+        groups = [
+            _search_kind(kind, user=user, query=loosened, limit=limit, offset=offset, loose=True)
+            for kind in chosen
+        ]
+        return PortalSearch(q=q, query=loosened, groups=groups, matched="any")
     return PortalSearch(q=q, query=query, groups=groups)

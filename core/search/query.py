@@ -209,6 +209,22 @@ class SearchQuery:
         return SearchQuery(self.parsed, tuple(clause.typed() for clause in self.clauses))
 
     @property
+    def asks_for_several(self):
+        """Whether some group of the query needs more than one word or phrase."""
+        return any(len(clause.required) > 1 for clause in self.clauses)
+
+    def any_word(self):
+        """The query loosened: each word or phrase (with its synonyms) enough on its own,
+        excluded words still excluded. Records holding more of them rank higher. For a
+        search in everyday words that no record holds all of."""
+        clauses = tuple(
+            Clause((either,), clause.excluded)
+            for clause in self.clauses
+            for either in clause.required
+        )
+        return SearchQuery(self.parsed, clauses, self.expanded_terms)
+
+    @property
     def marked_tokens(self):
         """Every token a snippet marks: those of what was typed and of its synonyms,
         common words left out unless there is nothing else."""

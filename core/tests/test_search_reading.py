@@ -115,3 +115,17 @@ def test_the_portal_synonyms_file_reads():
     groups = synonyms.read_groups(settings.SVPORTAL_SEARCH_SYNONYMS)
     assert len(groups) >= 10
     assert any("A&E" in [display for display, _, _ in group] for group in groups)
+
+
+def test_a_query_loosened_takes_any_of_its_words_and_keeps_its_exclusions():
+    query = search_query('"county lines" hospital -london')
+    assert query.asks_for_several
+    loosened = query.any_word()
+    assert [len(clause.required) for clause in loosened.clauses] == [1, 1]
+    assert all(len(clause.excluded) == 1 for clause in loosened.clauses)
+    assert {m.tokens for c in loosened.clauses for m in c.required[0].matches} == {
+        ("counti", "line"),
+        ("hospit",),
+    }
+    assert loosened.expanded_terms == query.expanded_terms
+    assert not search_query("hospital").asks_for_several

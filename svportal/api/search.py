@@ -87,6 +87,11 @@ class SearchResponseSerializer(serializers.Serializer):
         child=serializers.CharField(),
         help_text="What the portal's synonym list added to the search.",
     )
+    matched = serializers.ChoiceField(
+        choices=["all", "any"],
+        help_text="all: every result holds every word (or its synonyms). any: no record "
+        "held them all, so the results hold some of them, those with more first.",
+    )
     groups = SearchGroupSerializer(many=True)
 
 

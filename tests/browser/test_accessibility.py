@@ -41,6 +41,7 @@ PUBLIC_PAGES = [
     "/search/?q=county+lines",
     "/search/?q=knife&kind=plan_items&page=2",
     "/search/?q=%00",
+    "/search/?q=what+worked+for+under-18s+drawn+into+county+lines",
     "/no-such-page/",
 ]
 SIGNED_IN_PAGES = [
