@@ -147,6 +147,36 @@ class CaseStudyForm(forms.Form):
     evidence_quote = _text(
         "What the evaluation found, in its own words", max_length=5000, textarea=True
     )
+    cost_per_participant = forms.DecimalField(
+        label="Cost per participant, in pounds",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "invalid": "The cost must be a number of pounds, like 850 or 1200.50",
+            "min_value": "The cost cannot be less than 0",
+            "max_digits": "The cost must be 12 digits or fewer",
+            "max_decimal_places": "The cost can have at most 2 decimal places (pence)",
+            "max_whole_digits": "The cost must be 10 digits or fewer before the point",
+        },
+    )
+    cost_quote = _text("Where the cost comes from", max_length=2000, textarea=True)
+    cost_benefit_ratio = forms.DecimalField(
+        label="Pounds saved or returned for every £1 spent",
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        error_messages={
+            "invalid": "The return must be a number, like 5.48",
+            "min_value": "The return cannot be less than 0",
+            "max_digits": "The return must be 8 digits or fewer",
+            "max_decimal_places": "The return can have at most 2 decimal places",
+            "max_whole_digits": "The return must be 6 digits or fewer before the point",
+        },
+    )
+    cost_benefit_quote = _text("Where the return comes from", max_length=2000, textarea=True)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, offered, kept=(), awards=(), needs_version=False, **kwargs):
@@ -180,6 +210,18 @@ class CaseStudyForm(forms.Form):
             self.add_error(
                 "evidence_quote",
                 "Quote what the evaluation found, or the sentence that reports it",
+            )
+        if (
+            cleaned.get("cost_per_participant") is not None
+            and not (cleaned.get("cost_quote") or "").strip()
+        ):
+            self.add_error("cost_quote", "Say where the cost comes from: quote the sentence")
+        if (
+            cleaned.get("cost_benefit_ratio") is not None
+            and not (cleaned.get("cost_benefit_quote") or "").strip()
+        ):
+            self.add_error(
+                "cost_benefit_quote", "Say where the return comes from: quote the sentence"
             )
         offered_awards = {award.pk for award in self.awards_offered}
         if any(award.pk not in offered_awards for award in cleaned.get("awards") or []):

@@ -36,6 +36,7 @@ SNAPSHOT_LABELS = {
     "awards": "Funding awards",
     "outcomes": "Outcomes",
     "evaluation": "Evaluation",
+    "cost": "Cost",
     "contact": "Contact",
 }
 
@@ -94,6 +95,18 @@ def snapshot(case_study: CaseStudy) -> dict[str, str]:
                 case_study.get_evaluated_by_display(),
                 case_study.get_evaluation_design_display(),
                 case_study.evidence_quote,
+            )
+            if part
+        ),
+        "cost": "\n".join(
+            part
+            for part in (
+                f"£{case_study.cost_per_participant} per participant: {case_study.cost_quote}"
+                if case_study.cost_per_participant is not None
+                else "",
+                f"£{case_study.cost_benefit_ratio} for every £1: {case_study.cost_benefit_quote}"
+                if case_study.cost_benefit_ratio is not None
+                else "",
             )
             if part
         ),

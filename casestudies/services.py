@@ -54,6 +54,11 @@ FIELDS = (
     "evaluated_by",
     "evaluation_design",
     "evidence_quote",
+    # What it cost, in the cost fields (casestudies/cost.py).
+    "cost_per_participant",
+    "cost_quote",
+    "cost_benefit_ratio",
+    "cost_benefit_quote",
 )
 #: Many-to-many fields a writer may set, as collections of records.
 RELATIONS = ("boroughs", "approaches", "settings", "interventions", "awards")

@@ -367,6 +367,24 @@ class CaseStudyWriteSerializer(serializers.Serializer):
         help_text="What the evaluation found, or the sentence that reports it: needed when "
         "it was evaluated.",
     )
+    cost_per_participant = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="In pounds, only where a source gives it; needs cost_quote.",
+    )
+    cost_quote = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    cost_benefit_ratio = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Pounds saved or returned for every £1 spent; needs cost_benefit_quote.",
+    )
+    cost_benefit_quote = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     contact = ContactWriteSerializer(required=False)
 
     def to_internal_value(self, data):

@@ -62,6 +62,10 @@ def rich(**changes):
         "evaluated_by": "independent",
         "evaluation_design": "before_after",
         "evidence_quote": "Arrests fell by 30 per cent in the year after therapy.",
+        "cost_per_participant": "1850",
+        "cost_quote": "Each family's therapy costs £1,850.",
+        "cost_benefit_ratio": "",
+        "cost_benefit_quote": "",
         "min_age": "10",
         "max_age": "17",
         "contact_name": "Sam Officer",
@@ -122,6 +126,10 @@ def test_an_officer_drafts_a_case_study_as_rich_as_a_published_one():
         ("Families completing therapy", "none", Decimal("42"), "count", ""),
     ]
     assert [o.outcome_type for o in outcomes] == ["offending", ""]
+    assert (case_study.cost_per_participant, case_study.cost_benefit_ratio) == (
+        Decimal("1850"),
+        None,
+    )
     assert list(case_study.awards.all()) == [redbridge_award()]
     assert case_study.interventions.count() == 1
     assert case_study.proposed_interventions.startswith("Parent peer mentors")
@@ -141,6 +149,7 @@ def test_an_officer_drafts_a_case_study_as_rich_as_a_published_one():
     )
     assert "Not yet in the list: Parent peer mentors" in preview
     assert "Evaluation completed or results reported, independent, before and after" in preview
+    assert "£1850.00 per participant – “Each family's therapy costs £1,850.”" in preview
 
 
 def test_the_outcomes_are_changed_and_removed_on_the_edit_page():
@@ -163,12 +172,14 @@ def test_the_outcomes_are_changed_and_removed_on_the_edit_page():
 def test_mistakes_are_gov_uk_errors_linking_to_each_field_and_nothing_is_saved():
     officer = signed_in("rb-officer", "officer", "redbridge")
     before = CaseStudy.objects.count()
-    data = rich(evidence_quote="", evaluated_by="academic")
+    data = rich(evidence_quote="", evaluated_by="academic", cost_quote="", cost_benefit_ratio="x")
     data.update(outcome_rows({"metric": "Arrests", "value": "lots"}, {"quote": "It went well."}))
     response = officer.post("/case-studies/new/", data)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert error_links(response) == [
         ("id_evidence_quote", "Quote what the evaluation found, or the sentence that reports it"),
+        ("id_cost_quote", "Say where the cost comes from: quote the sentence"),
+        ("id_cost_benefit_ratio", "The return must be a number, like 5.48"),
         ("id_outcomes-0-value", "The value must be a number, like 41 or 12.5"),
         ("id_outcomes-0-unit", "Choose the unit of the value"),
         ("id_outcomes-1-metric", "Enter what was measured"),
@@ -231,6 +242,8 @@ def api_body(**changes):
         "evaluation_design": "before_after",
         "evidence_quote": "Arrests fell by 30 per cent.",
         "proposed_interventions": "Parent peer mentors.",
+        "cost_benefit_ratio": "5.48",
+        "cost_benefit_quote": "£5.48 saved for every £1 spent.",
         **changes,
     }
 
@@ -265,6 +278,8 @@ def test_the_same_fields_through_the_api():
         ({"outcomes": [{"metric": "Arrests", "value": "30"}]}, "outcomes"),
         ({"outcomes": [{"metric": "Arrests", "value": "many", "unit": "count"}]}, "outcomes"),
         ({"awards": ["no-such-award"]}, "awards"),
+        ({"cost_per_participant": "900"}, "cost_quote"),
+        ({"cost_per_participant": "-1", "cost_quote": "q"}, "cost_per_participant"),
         ({"interventions": ["no-such-programme"]}, "interventions"),
         ({"evaluation_status": "completed", "evidence_quote": ""}, "evidence_quote"),
         (
