@@ -4,7 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .evidence import level_of
-from .models import Approach, CaseStudy, Intervention, Outcome, Setting
+from .models import Approach, CaseStudy, ExternalRating, Intervention, Outcome, Setting
 
 #: How a record was evaluated; the level is derived from these (casestudies.evidence).
 EVIDENCE_FIELDSET = (
@@ -67,6 +67,14 @@ class SettingAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class ExternalRatingInline(admin.TabularInline):
+    """Ratings others publish, each on its own scale (the methodology page's crosswalk)."""
+
+    model = ExternalRating
+    extra = 0
+    fields = ("scheme", "scale", "value", "rated_on", "url", "note")
+
+
 @admin.register(Intervention)
 class InterventionAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -86,6 +94,7 @@ class InterventionAdmin(EvidenceAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "description", "providers__name")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("settings", "providers")
+    inlines = [ExternalRatingInline]
 
 
 class OutcomeInline(admin.TabularInline):

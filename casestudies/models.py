@@ -6,7 +6,14 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-from boroughs.models import AgeRangeModel, Borough, Organisation, Partnership, SourcedModel
+from boroughs.models import (
+    AgeRangeModel,
+    Borough,
+    Organisation,
+    Partnership,
+    SourcedModel,
+    TimeStampedModel,
+)
 from funding.models import Award
 
 from .cost import CostModel
@@ -345,3 +352,33 @@ class SavedSearchMatch(models.Model):
 
 # The receivers that clear stale search vectors (a cache) when what they index changes.
 from . import search as _search  # noqa: E402, F401
+
+
+class ExternalRating(TimeStampedModel):
+    """A rating of an intervention published by someone else (the YEF Toolkit, the EIF
+    Guidebook, the College of Policing's toolkit …), recorded by an editor as published:
+    each on its own scale, beside the portal's own level, never converted into it."""
+
+    class Scheme(models.TextChoices):
+        YEF_TOOLKIT = "yef_toolkit", "Youth Endowment Fund Toolkit"
+        EIF_GUIDEBOOK = "eif_guidebook", "Early Intervention Foundation Guidebook"
+        COLLEGE_OF_POLICING = "college_of_policing", "College of Policing Crime Reduction Toolkit"
+        OTHER = "other", "Other"
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="external_ratings"
+    )
+    scheme = models.CharField(max_length=30, choices=Scheme.choices)
+    scale = models.CharField(
+        max_length=200, help_text="The scale as the rater publishes it, e.g. “Evidence: 1 to 5”."
+    )
+    value = models.CharField(max_length=100, help_text="The rating as published, e.g. “3”.")
+    rated_on = models.DateField(help_text="When the rating was published or last checked.")
+    url = models.URLField(help_text="The page where the rating is published.")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["intervention", "scheme", "-rated_on"]
+
+    def __str__(self):
+        return f"{self.get_scheme_display()}: {self.value} ({self.scale})"

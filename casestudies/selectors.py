@@ -713,7 +713,7 @@ def intervention_detail(slug):
     return (
         Intervention.objects.filter(slug=slug)
         .select_related("source")
-        .prefetch_related("settings", "providers")
+        .prefetch_related("settings", "providers", "external_ratings")
         .first()
     )
 

@@ -10,6 +10,7 @@ from casestudies.models import (
     SUMMARY_MAX_LENGTH,
     Approach,
     CaseStudy,
+    ExternalRating,
     Intervention,
     Outcome,
     Setting,
@@ -111,6 +112,14 @@ class CostSerializer(serializers.Serializer):
         read_only=True,
         help_text="The cost-benefit statement as the source writes it.",
     )
+
+
+class ExternalRatingSerializer(serializers.ModelSerializer):
+    """A rating published by someone else, on its own scale, as recorded by an editor."""
+
+    class Meta:
+        model = ExternalRating
+        fields = ["scheme", "scale", "value", "rated_on", "url", "note"]
 
 
 class OutcomeSerializer(serializers.ModelSerializer):
@@ -472,6 +481,7 @@ class InterventionSerializer(SourcedSerializer):
     providers = NamedRefSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(source="*", read_only=True)
     cost = CostSerializer(source="*", read_only=True)
+    external_ratings = ExternalRatingSerializer(many=True, read_only=True)
 
     class Meta:
         model = Intervention
@@ -487,6 +497,7 @@ class InterventionSerializer(SourcedSerializer):
             "providers",
             "evidence",
             "cost",
+            "external_ratings",
             "evidence_url",
             "source",
             "source_section",

@@ -391,7 +391,11 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
 class InterventionViewSet(PortalReadOnlyViewSet):
     """Programmes and practices, with their providers and evidence."""
 
-    queryset = Intervention.objects.for_listing().select_related("source")
+    queryset = (
+        Intervention.objects.for_listing()
+        .select_related("source")
+        .prefetch_related("external_ratings")
+    )
     serializer_class = InterventionSerializer
     filterset_class = InterventionFilter
     filter_backends = SEARCH_BACKENDS

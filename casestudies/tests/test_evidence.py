@@ -188,6 +188,7 @@ def test_an_editor_saving_evidence_in_the_admin_gets_the_rule_s_level(editor_cli
         evaluated_by="independent",
         evidence_quote="Results show that 82 per cent of children who have seen the play said "
         "it helped them to understand more about abuse and exploitation.",
+        **{"external_ratings-TOTAL_FORMS": "0", "external_ratings-INITIAL_FORMS": "0"},
     )
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -284,3 +285,59 @@ def test_a_cost_needs_its_sentence():
     with pytest.raises(ValidationError) as error:
         record.clean()
     assert "cost_quote" in error.value.message_dict
+
+
+# --- External ratings -------------------------------------------------------------------------
+
+
+def test_an_editor_records_an_external_rating_shown_beside_the_portal_s(editor_client, client):
+    fft = Intervention.objects.get(slug="functional-family-therapy-families-are-forever")
+    url = reverse("admin:casestudies_intervention_change", args=[fft.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("settings", "providers")
+    }
+    data.update(
+        settings=[s.pk for s in fft.settings.all()],
+        providers=[p.pk for p in fft.providers.all()],
+        source=fft.source_id,
+        **{
+            "external_ratings-TOTAL_FORMS": "1",
+            "external_ratings-INITIAL_FORMS": "0",
+            "external_ratings-0-scheme": "eif_guidebook",
+            "external_ratings-0-scale": "Evidence level 2 to 4+",
+            "external_ratings-0-value": "Test rating 3",
+            "external_ratings-0-rated_on": "2026-11-01",
+            "external_ratings-0-url": "https://guidebook.example.org/fft",
+        },
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, [
+        formset.formset.errors for formset in response.context["inline_admin_formsets"]
+    ]
+    body = client.get(f"/api/v1/interventions/{fft.slug}/").json()
+    assert body["external_ratings"] == [
+        {
+            "scheme": "eif_guidebook",
+            "scale": "Evidence level 2 to 4+",
+            "value": "Test rating 3",
+            "rated_on": "2026-11-01",
+            "url": "https://guidebook.example.org/fft",
+            "note": "",
+        }
+    ]
+    assert body["evidence"]["level"] == 0  # the portal's own level is unchanged
+    page = client.get(f"/interventions/{fft.slug}/").content.decode()
+    assert "Early Intervention Foundation Guidebook" in page
+    assert "Test rating 3" in page
+    listed = client.get("/api/v1/interventions/", {"page_size": 500}).json()["results"]
+    assert sum(len(row["external_ratings"]) for row in listed) == 1
+
+
+def test_the_methodology_page_has_the_crosswalk(client):
+    page = client.get("/methodology/").content.decode()
+    assert 'id="crosswalk-table"' in page
+    assert "Youth Endowment Fund Toolkit" in page
+    assert "College of Policing Crime Reduction Toolkit" in page

@@ -658,11 +658,11 @@ def build_intervention_uses(size):
 
 @pytest.mark.parametrize("size", [2, 15])
 def test_intervention_page_queries_do_not_grow(client, django_assert_num_queries, size):
-    """1 intervention with source, 1 settings, 1 providers, 1 case studies using it,
-    1 their boroughs, 1 awards of those case studies with stream, funder and recipients'
-    partnership and organisation, 1 the awards' recipient boroughs."""
+    """1 intervention with source, 1 settings, 1 providers, 1 external ratings, 1 case
+    studies using it, 1 their boroughs, 1 awards of those case studies with stream, funder
+    and recipients' partnership and organisation, 1 the awards' recipient boroughs."""
     intervention = build_intervention_uses(size)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(f"/interventions/{intervention.slug}/")
     assert len(response.context["awards"]) == size
     assert Award.objects.filter(case_studies__interventions=intervention).count() == size

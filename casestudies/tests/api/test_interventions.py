@@ -342,21 +342,21 @@ def test_an_error_is_json_when_csv_was_asked_for(client):
 
 def test_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of interventions (source joined), 1 settings prefetch,
-    1 providers prefetch."""
+    1 providers prefetch, 1 external ratings prefetch."""
     InterventionFactory.create_batch(2, settings=[SettingFactory()])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(URL)
     InterventionFactory.create_batch(30, settings=[SettingFactory()])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(URL).json()["count"] == INTERVENTION_COUNT + 32
 
 
 def test_csv_queries_do_not_grow(client, django_assert_num_queries):
     """1 query for the interventions (source joined), 1 settings prefetch,
-    1 providers prefetch."""
+    1 providers prefetch, 1 external ratings prefetch."""
     InterventionFactory.create_batch(2, settings=[SettingFactory()])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(csv_rows(client.get(URL, {"format": "csv"}))) == INTERVENTION_COUNT + 2
     InterventionFactory.create_batch(30, settings=[SettingFactory()])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(csv_rows(client.get(URL, {"format": "csv"}))) == INTERVENTION_COUNT + 32
