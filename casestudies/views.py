@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from boroughs.paging import paginate, pagination_links, remove_filter_href
+from core.paging import paginate, pagination_links, remove_filter_href
 from core.pdf import html_to_pdf
 
 from . import cost, evidence, selectors

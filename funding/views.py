@@ -4,7 +4,7 @@ also shows the case studies its awards funded, is svportal's (funding_pages.py).
 from django.shortcuts import render
 from django.utils import timezone
 
-from boroughs.paging import paginate, pagination_links, remove_filter_href
+from core.paging import paginate, pagination_links, remove_filter_href
 
 from . import selectors
 from .charts import timeline_svg

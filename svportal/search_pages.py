@@ -5,7 +5,7 @@ from http import HTTPStatus
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from boroughs.paging import pagination_links
+from core.paging import pagination_links
 
 from .forms import PortalSearchForm
 from .search import GROUP_LIMIT, KIND_PAGE_SIZE, KINDS, KINDS_BY_KEY, portal_search

@@ -55,13 +55,12 @@ def pagination_links(page, query):
     if total <= 1:
         return None
     current = page.number
-    shown = sorted({1, total, current - 1, current, current + 1} & set(range(1, total + 1)))
-    items, previous = [], 0
-    for number in shown:
-        if number - previous > 1:
-            items.append(PageLink(number=None))
-        items.append(PageLink(number, page_href(query, number), number == current))
-        previous = number
+    items = [
+        PageLink(number=None)
+        if number == page.paginator.ELLIPSIS
+        else PageLink(number, page_href(query, number), number == current)
+        for number in page.paginator.get_elided_page_range(current, on_each_side=1, on_ends=1)
+    ]
     return {
         "previous": page_href(query, current - 1) if page.has_previous() else "",
         "next": page_href(query, current + 1) if page.has_next() else "",
