@@ -32,6 +32,14 @@ _DATETIME = re.compile(r"^\s*[+-]?\d{4,}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{1,2}")
 _NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+def is_whole_number(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes "³", which int() refuses."""
+    return _WHOLE_NUMBER.fullmatch(text) is not None
+
+
 def value_problem(value: str) -> str | None:
     """Why `value` cannot be taken whatever it is for, or None."""
     if "\x00" in value:

@@ -78,10 +78,19 @@ def test_an_empty_date_number_or_choice_is_a_400(client, url, name):
     assert_invalid(client.get(url), name)
 
 
-@pytest.mark.parametrize("query", ["page=abc", "page=", "page_size=0", "page_size=501"])
+@pytest.mark.parametrize(
+    "query",
+    ["page=abc", "page=", "page=%C2%B3", "page_size=0", "page_size=501", "page_size=%C2%B3"],
+)
 def test_paging_is_checked_for_csv_too(client, query):
     response = client.get(f"/api/v1/boroughs/?format=csv&{query}")
     assert_invalid(response, query.split("=")[0])
+
+
+@pytest.mark.parametrize("query", ["page=%C2%B3", "page_size=%C2%B3"])
+def test_a_superscript_digit_is_not_a_page_number(client, query):
+    # "³".isdigit() is true, but int("³") fails: this was a 500.
+    assert_invalid(client.get(f"/api/v1/action-plans/?{query}"), query.split("=")[0])
 
 
 def test_a_method_an_endpoint_does_not_take_is_405_whatever_the_parameters(client):

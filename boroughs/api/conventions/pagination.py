@@ -2,6 +2,8 @@ from django.core.paginator import InvalidPage
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from core.inputs import is_whole_number
+
 MAX_PAGE_SIZE = 500
 
 
@@ -16,7 +18,7 @@ class PortalPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        if not is_whole_number(raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
             raise ValidationError(
                 {"page_size": [f"Enter a whole number from 1 to {MAX_PAGE_SIZE}."]}
             )
@@ -25,7 +27,7 @@ class PortalPagination(PageNumberPagination):
     def check_parameters(self, request):
         """Refuse a malformed page or page_size, also where the whole list is given (CSV)."""
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and not raw.isdigit() and raw != "last":
+        if raw is not None and not is_whole_number(raw) and raw != "last":
             raise ValidationError({"page": ["Enter a page number: a whole number from 1."]})
         self.get_page_size(request)
         return raw

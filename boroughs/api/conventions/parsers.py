@@ -8,7 +8,7 @@ from django.conf import settings
 from drf_orjson_renderer.parsers import ORJSONParser
 from rest_framework.exceptions import APIException, ParseError, ValidationError
 
-from core.inputs import MAX_NUMBER, value_problem
+from core.inputs import MAX_NUMBER, is_whole_number, value_problem
 
 
 def too_large_detail(limit):
@@ -28,7 +28,7 @@ class PortalJSONParser(ORJSONParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if limit is not None and declared and declared.isdigit() and int(declared) > limit:
+        if limit is not None and declared and is_whole_number(declared) and int(declared) > limit:
             raise RequestTooLarge(limit)
         body = stream.read(limit + 1) if limit is not None else stream.read()
         if limit is not None and len(body) > limit:
