@@ -3,6 +3,7 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
+from .maps import question_maps
 from .models import StockTake
 from .selectors import stock_take_matrix, stock_take_summary
 
@@ -74,6 +75,9 @@ def stock_take_page(request, slug):
             for option, count in item.counts
         ]
         item.combined_totals = [t for t in item.published_totals if t.option_id is None]
+    maps = question_maps(stock_take, [item.question for item in summary.questions])
+    for item in summary.questions:
+        item.map = maps[item.question.pk]
     return render(
         request,
         "boroughs/stock_take.html",

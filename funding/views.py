@@ -9,6 +9,7 @@ from core.paging import paginate, pagination_links, remove_filter_href
 from . import selectors
 from .charts import timeline_svg
 from .forms import AwardFilterForm
+from .maps import award_map
 
 AWARDS_PER_PAGE = 50
 
@@ -57,5 +58,6 @@ def funding_index(request):
             ),
             "ending_soon_days": selectors.ENDING_SOON_DAYS,
             "latest_awards": latest_awards,
+            "map": award_map("england"),
         },
     )

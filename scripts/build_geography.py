@@ -3,8 +3,12 @@
 Reads the TopoJSON boundaries in ``../shared/data/geo/`` (see its README) and writes
 ``fixtures/england_districts.json``: every one of England's 326 districts of 2013 with its
 ONS GSS code, name, kind and region, and the source, licence and attribution of the data.
-``load_portal_data`` loads it like every other fixture. Run it again only when the
-boundary data changes; the output is committed, so the portal never reads ``../shared``.
+``load_portal_data`` loads it like every other fixture. It also writes
+``boroughs/geometry.json``: the districts' outlines projected and simplified once for the
+portal's SVG maps (England, and London in more detail) and, in longitude and latitude,
+for the API's GeoJSON (a county council or combined authority is the union of the
+districts it covers). Run it again only when the boundary data changes; the output is
+committed, so the portal never reads ``../shared``.
 
     .venv/bin/python scripts/build_geography.py [--geo-dir ../shared/data/geo]
 
@@ -17,15 +21,25 @@ districts they cover (``within``), from the ONS 2013 lookup of districts to coun
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
 from django.utils.text import slugify
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
+from shapely.ops import unary_union
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 OUTPUT = FIXTURES / "england_districts.json"
+GEOMETRY_OUTPUT = REPO / "boroughs" / "geometry.json"
+#: The maps' drawing width in SVG units; heights follow the places' shapes.
+MAP_WIDTH = 560
+#: How far (in SVG units) a simplified outline may stray: finer for London's larger scale.
+MAP_TOLERANCE = {"england": 0.7, "london": 0.35}
+#: The GeoJSON's simplification, in degrees (about 400 m), and its decimal places.
+GEOJSON_TOLERANCE = 0.004
+GEOJSON_PLACES = 4
 DEFAULT_GEO_DIR = REPO.parent / "shared" / "data" / "geo"
 DISTRICTS_FILE = "topo_lad_england_2013.json"
 REGIONS_FILE = "topo_nuts1_england_wales.json"
@@ -106,8 +120,8 @@ COVERS = {
 }  # fmt: skip
 
 
-def decode_topology(topology, object_name):
-    """The features of one TopoJSON object as (properties, shapely geometry) pairs."""
+def decode_arcs(topology):
+    """The topology's arcs as lists of (longitude, latitude)."""
     scale_x, scale_y = topology["transform"]["scale"]
     shift_x, shift_y = topology["transform"]["translate"]
     arcs = []
@@ -118,6 +132,12 @@ def decode_topology(topology, object_name):
             x, y = x + dx, y + dy
             points.append((x * scale_x + shift_x, y * scale_y + shift_y))
         arcs.append(points)
+    return arcs
+
+
+def assemble(topology, object_name, arcs):
+    """The object's features as (properties, list of polygons as lists of rings), from
+    the given arcs: simplifying each shared arc once keeps neighbours' borders together."""
 
     def ring(indexes):
         points = []
@@ -126,20 +146,122 @@ def decode_topology(topology, object_name):
             points.extend(arc if not points else arc[1:])
         return points
 
-    def polygon(rings):
-        outer, *holes = (ring(indexes) for indexes in rings)
-        return Polygon(outer, holes)
-
     features = []
     for geometry in topology["objects"][object_name]["geometries"]:
         if geometry["type"] == "Polygon":
-            geom = polygon(geometry["arcs"])
+            polygons = [geometry["arcs"]]
         elif geometry["type"] == "MultiPolygon":
-            geom = MultiPolygon([polygon(rings) for rings in geometry["arcs"]])
+            polygons = geometry["arcs"]
         else:
             raise ValueError(f"unexpected geometry {geometry['type']}")
-        features.append((geometry["properties"], shape(geom).buffer(0)))
+        features.append(
+            (geometry["properties"], [[ring(indexes) for indexes in rings] for rings in polygons])
+        )
     return features
+
+
+def to_shape(polygons):
+    shapes = [Polygon(rings[0], rings[1:]) for rings in polygons if len(rings[0]) >= 4]
+    return MultiPolygon(shapes).buffer(0)
+
+
+def decode_topology(topology, object_name):
+    """The features of one TopoJSON object as (properties, shapely geometry) pairs."""
+    return [
+        (properties, shape(to_shape(polygons)))
+        for properties, polygons in assemble(topology, object_name, decode_arcs(topology))
+    ]
+
+
+def simplified_arcs(arcs, project, tolerance):
+    """Each arc projected and simplified; its two ends stay where they are."""
+    result = []
+    for arc in arcs:
+        points = [project(lon, lat) for lon, lat in arc]
+        if len(points) > 2:
+            points = list(LineString(points).simplify(tolerance).coords)
+        result.append(points)
+    return result
+
+
+def svg_path(polygons):
+    """An SVG path of the polygons' rings, one decimal place, tiny rings left out."""
+    parts = []
+    for rings in polygons:
+        for ring in rings:
+            points = [(round(x, 1), round(y, 1)) for x, y in ring]
+            points = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
+            if len(points) < 4:
+                continue
+            head, *rest = points
+            parts.append(
+                f"M{head[0]:g} {head[1]:g}L" + " ".join(f"{x:g} {y:g}" for x, y in rest[:-1]) + "Z"
+            )
+    return "".join(parts)
+
+
+def map_view(topology, codes, tolerance):
+    """The districts named by ``codes`` drawn to fit MAP_WIDTH: {viewbox, paths}."""
+    arcs = decode_arcs(topology)
+    features = [
+        (properties, polygons)
+        for properties, polygons in assemble(topology, "lad", arcs)
+        if properties["LAD13CD"] in codes
+    ]
+    points = [p for _, polygons in features for rings in polygons for ring in rings for p in ring]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    # Equirectangular at the middle latitude: near enough to true shape at these sizes.
+    squash = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    scale = MAP_WIDTH / ((max(lons) - min(lons)) * squash)
+    west, north = min(lons), max(lats)
+
+    def project(lon, lat):
+        return ((lon - west) * squash * scale, (north - lat) * scale)
+
+    arcs = simplified_arcs(arcs, project, tolerance)
+    height = math.ceil((max(lats) - min(lats)) * scale)
+    paths = {
+        properties["LAD13CD"]: svg_path(polygons)
+        for properties, polygons in assemble(topology, "lad", arcs)
+        if properties["LAD13CD"] in codes
+    }
+    return {"viewbox": f"0 0 {MAP_WIDTH} {height}", "paths": dict(sorted(paths.items()))}
+
+
+def rounded(geometry):
+    """A GeoJSON geometry with its coordinates at GEOJSON_PLACES decimal places."""
+
+    def walk(value):
+        if isinstance(value, int | float):
+            return round(value, GEOJSON_PLACES)
+        return [walk(item) for item in value]
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+def build_geometry(geo_dir, districts):
+    """The maps' outlines and the GeoJSON outlines, keyed by GSS code."""
+    topology = json.loads((geo_dir / DISTRICTS_FILE).read_text(encoding="utf-8"))
+    all_codes = {district["gss_code"] for district in districts}
+    london = {d["gss_code"] for d in districts if d["region"] == "london"}
+    arcs = simplified_arcs(decode_arcs(topology), lambda lon, lat: (lon, lat), GEOJSON_TOLERANCE)
+    shapes = {
+        properties["LAD13CD"]: to_shape(polygons)
+        for properties, polygons in assemble(topology, "lad", arcs)
+    }
+    known = known_areas()
+    by_name = {d["name"]: d["gss_code"] for d in districts}
+    for code, names in COVERS.items():
+        if code in known:
+            shapes[code] = unary_union([shapes[by_name[name]] for name in names])
+    return {
+        "source": SOURCE["key"],
+        "maps": {
+            "england": map_view(topology, all_codes, MAP_TOLERANCE["england"]),
+            "london": map_view(topology, london, MAP_TOLERANCE["london"]),
+        },
+        "geojson": {code: rounded(mapping(shapes[code])) for code in sorted(shapes)},
+    }
 
 
 def display_name(ons_name):
@@ -227,6 +349,9 @@ def main(argv=None):
     document = {"source": SOURCE, "areas": districts}
     OUTPUT.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Wrote {len(districts)} districts to {OUTPUT.relative_to(REPO)}", file=sys.stderr)
+    geometry = build_geometry(args.geo_dir, districts)
+    GEOMETRY_OUTPUT.write_text(json.dumps(geometry, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"Wrote the map geometry to {GEOMETRY_OUTPUT.relative_to(REPO)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,16 @@ class PlanState(StrEnum):
     NOT_RECORDED = "not_recorded"  # the portal has no record either way
 
 
+def plan_state_of(has_active_plan, reported_option):
+    """The state from whether an active plan is recorded and the slug of the latest
+    recorded stock-take answer on having one (None when there is none)."""
+    if has_active_plan:
+        return PlanState.ACTIVE
+    if reported_option == "no":
+        return PlanState.NONE
+    return PlanState.NOT_RECORDED
+
+
 NO_PLAN_REASON = "No action plan is recorded for this borough, so its items are not known."
 NO_AWARD_REASON = "No award to this borough is recorded, so the amount it received is not known."
 
@@ -121,11 +131,8 @@ class BoroughSummary:
 
     @property
     def plan_state(self):
-        if self.active_plan:
-            return PlanState.ACTIVE
-        if self.plan_reported and self.plan_reported.option.slug == "no":
-            return PlanState.NONE
-        return PlanState.NOT_RECORDED
+        reported = self.plan_reported.option.slug if self.plan_reported else None
+        return plan_state_of(bool(self.active_plan), reported)
 
     @property
     def not_recorded(self):

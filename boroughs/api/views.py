@@ -3,6 +3,7 @@ from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from boroughs.models import Borough, Organisation, Partnership, StockTake
 from boroughs.services import stock_take_answer_record
@@ -10,6 +11,7 @@ from boroughs.services import stock_take_answer_record
 from .analysis import StockTakeAnalysisMixin
 from .conventions.views import PortalReadOnlyViewSet
 from .filters import BoroughFilter, OrganisationFilter, PartnershipFilter, StockTakeFilter
+from .geojson import GeoJSONRenderer, feature, feature_collection
 from .serializers import (
     BoroughSerializer,
     OrganisationSerializer,
@@ -29,6 +31,20 @@ class BoroughViewSet(PortalReadOnlyViewSet):
     search_fields = ["name", "gss_code"]
     ordering_fields = ["name", "gss_code", "region", "kind", "modified_at"]
     ordering = ["name"]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, GeoJSONRenderer]
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == GeoJSONRenderer.format:
+            # The whole filtered list, like CSV: analysts want every area on their map.
+            areas = self.filter_queryset(self.get_queryset())
+            rows = (self.get_serializer(area).data for area in areas)
+            return Response(feature_collection(rows))
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == GeoJSONRenderer.format:
+            return Response(feature(self.get_serializer(self.get_object()).data))
+        return super().retrieve(request, *args, **kwargs)
 
 
 class PartnershipViewSet(PortalReadOnlyViewSet):

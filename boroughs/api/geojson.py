@@ -1,0 +1,36 @@
+"""GeoJSON of the areas for analysts' own maps: ``?format=geojson`` on the areas list (a
+FeatureCollection of the whole filtered list) or on one area (a Feature)."""
+
+import json
+
+from rest_framework.renderers import BaseRenderer
+
+from boroughs.geometry import boundary
+
+GEOJSON_PROPERTIES = ("slug", "name", "gss_code", "kind", "region", "police_force")
+
+
+class GeoJSONRenderer(BaseRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+    charset = None  # JSON is UTF-8 by definition (RFC 8259)
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def feature(row):
+    """A GeoJSON Feature for a serialized area: its outline (null where the boundary data
+    draws none, as for a Welsh authority) and its main fields as properties."""
+    return {
+        "type": "Feature",
+        "id": row["gss_code"],
+        "geometry": boundary(row["gss_code"]),
+        "properties": {name: row.get(name) for name in GEOJSON_PROPERTIES},
+    }
+
+
+def feature_collection(rows):
+    return {"type": "FeatureCollection", "features": [feature(row) for row in rows]}

@@ -1,0 +1,26 @@
+"""The districts' outlines, built once by scripts/build_geography.py into geometry.json:
+projected SVG paths for the maps, and longitude/latitude outlines for GeoJSON."""
+
+import json
+from functools import cache
+from pathlib import Path
+
+from core.maps import Outlines
+
+GEOMETRY_FILE = Path(__file__).resolve().parent / "geometry.json"
+
+
+@cache
+def _geometry():
+    return json.loads(GEOMETRY_FILE.read_text(encoding="utf-8"))
+
+
+def outlines(view):
+    """The drawing of ``england`` or ``london``."""
+    drawing = _geometry()["maps"][view]
+    return Outlines(name=view, viewbox=drawing["viewbox"], paths=drawing["paths"])
+
+
+def boundary(gss_code):
+    """An area's GeoJSON geometry in longitude and latitude, or None where there is none."""
+    return _geometry()["geojson"].get(gss_code)

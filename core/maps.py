@@ -1,0 +1,117 @@
+"""Server-rendered SVG choropleth maps: no tiles, no scripts, no requests elsewhere.
+
+A map is drawn from outlines projected and simplified once, at build time, into SVG
+paths keyed by an area's code (``boroughs/geometry.json``, made by
+``scripts/build_geography.py``). Each area is a link named with its figure, so the map
+is reachable by keyboard and a screen reader hears "Croydon: Not recorded"; the page
+puts the same figures in a table. The SVG for a set of figures is built once and kept in
+the cache under a digest of those figures, so it changes exactly when they do.
+"""
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from html import escape
+
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+
+logger = logging.getLogger(__name__)
+
+CACHE_PREFIX = "svportal:map"
+CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Category:
+    """One class of the legend: a key the areas carry, its words and its fill."""
+
+    key: str
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class MapArea:
+    code: str
+    name: str
+    href: str
+    category: str  # a Category key
+    figure: str  # the area's figure in words, as the table gives it
+
+
+@dataclass(frozen=True)
+class Outlines:
+    """A map's drawing: its viewBox and an SVG path per area code."""
+
+    name: str
+    viewbox: str
+    paths: dict
+
+
+def swatch(colour):
+    """A small square of a category's colour, for legends and tables."""
+    return mark_safe(  # noqa: S308 - the colour is one of the portal's own constants
+        '<svg class="portal-swatch" width="16" height="16" viewBox="0 0 16 16" '
+        f'aria-hidden="true" focusable="false"><rect width="16" height="16" '
+        f'fill="{escape(colour)}" stroke="#0b0c0c" stroke-width="1"/></svg>'
+    )
+
+
+def choropleth(outlines, areas, categories, *, title, highlight=()):
+    """The SVG map: every area of ``areas`` that has an outline, filled by category, with
+    the ``highlight`` codes outlined on top. Cached by a digest of what it shows."""
+    key = _key(outlines, areas, categories, title, highlight)
+    try:
+        svg = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache that does not answer only loses its use
+        logger.warning("The map cache did not answer", exc_info=True)
+        svg = None
+    if svg is None:
+        svg = _draw(outlines, areas, categories, title=title, highlight=highlight)
+        try:
+            cache.set(key, svg, CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("The map cache did not take a map", exc_info=True)
+    return mark_safe(svg)  # noqa: S308 - every text in it is escaped by _draw
+
+
+def _key(outlines, areas, categories, title, highlight):
+    shown = [
+        outlines.name,
+        title,
+        [(c.key, c.label, c.colour) for c in categories],
+        sorted((a.code, a.name, a.href, a.category, a.figure) for a in areas),
+        sorted(highlight),
+    ]
+    digest = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
+    return f"{CACHE_PREFIX}:{digest}"
+
+
+def _draw(outlines, areas, categories, *, title, highlight):
+    colours = {category.key: category.colour for category in categories}
+    labels = {category.key: category.label for category in categories}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="portal-map" viewBox="{outlines.viewbox}" '
+        f'role="group" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for area in sorted(areas, key=lambda a: a.name.lower()):
+        path = outlines.paths.get(area.code)
+        if not path:
+            continue  # an area the boundary data does not draw (a county council, say)
+        name = f"{area.name}: {area.figure or labels.get(area.category, '')}"
+        parts.append(
+            f'<a href="{escape(area.href)}" class="portal-map__area" aria-label="{escape(name)}">'
+            f"<title>{escape(name)}</title>"
+            f'<path d="{path}" fill="{escape(colours.get(area.category, "#ffffff"))}"/></a>'
+        )
+    for code in sorted(highlight):
+        if outlines.paths.get(code):
+            parts.append(
+                f'<path class="portal-map__highlight" d="{outlines.paths[code]}" '
+                'fill="none" aria-hidden="true"/>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)

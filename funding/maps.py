@@ -1,0 +1,55 @@
+"""The funding map: awards recorded per area (boroughs.maps and core.maps draw it)."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from boroughs.maps import NO_RECORD, map_districts, map_figure
+from core.maps import Category
+
+from .models import Award
+
+AWARD_CATEGORIES = [
+    Category("none", "No award recorded", NO_RECORD),
+    Category("1", "1 award", "#9ecae1"),
+    Category("2-3", "2 or 3 awards", "#4292c6"),
+    Category("4+", "4 or more awards", "#08519c"),
+]
+
+
+def award_map(view="england"):
+    """Funding awards recorded per area: three queries (areas, awards, source)."""
+    districts = map_districts(view)
+    figures = {
+        row["borough"]: row
+        for row in Award.recipient_boroughs.through.objects.filter(
+            borough__in=[b.pk for b in districts]
+        )
+        .values("borough")
+        .annotate(
+            count=Count("award"),
+            total=Sum("award__amount"),
+            floors=Count(
+                "award", filter=Q(award__amount_is_minimum=True) | Q(award__amount__isnull=True)
+            ),
+        )
+    }
+
+    def labelled(borough):
+        row = figures.get(borough.pk)
+        if not row:
+            return borough, "none", "No award recorded"
+        count = row["count"]
+        key = "1" if count == 1 else "2-3" if count <= 3 else "4+"
+        total = row["total"] or Decimal("0")
+        amount = f"{'at least ' if row['floors'] else ''}£{total:,.0f}"
+        return borough, key, f"{count} award{'s' if count != 1 else ''}, {amount}"
+
+    place = "London" if view == "london" else "England"
+    return map_figure(
+        f"award-map-{view}",
+        view,
+        f"Funding awards recorded per area, {place}",
+        AWARD_CATEGORIES,
+        [labelled(b) for b in districts],
+    )

@@ -1,0 +1,191 @@
+"""The maps: England and London drawn from the committed outlines, every area a named link
+to its page with its figure, a legend, the boundary data's attribution and the same
+figures in a table; built once per set of figures; GeoJSON for analysts."""
+
+import re
+from http import HTTPStatus
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from boroughs.models import Borough
+from boroughs.tests.factories import BoroughFactory
+from core import maps as core_maps
+from core.maps import Category, MapArea, Outlines, choropleth
+
+pytestmark = pytest.mark.django_db
+
+AREA_LINK = re.compile(
+    r'<a href="(/boroughs/[^"]+/)" class="portal-map__area" aria-label="([^"]+)">'
+)
+
+
+def map_block(html, map_id):
+    """The figure and the table of one map on a page."""
+    start = html.index(f'id="{map_id}"')
+    end = html.index("</details>", start)
+    return html[start:end]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_home_page_draws_every_district_of_england_and_london(client):
+    html = client.get("/").content.decode()
+
+    england = map_block(html, "plan-map-england")
+    links = AREA_LINK.findall(england)
+    assert len(links) == 326
+    assert ("/boroughs/croydon/", "Croydon: Not recorded") in links
+    assert ("/boroughs/westminster/", "Westminster: Active plan recorded") in links
+    assert "Active plan recorded (1)" in england
+    assert "Not recorded (325)" in england
+    assert "GeoJSON and TopoJSON UK Boundary Data by Martin Chorley" in england
+    assert england.count('<tr class="govuk-table__row"><th scope="row"') == 326
+
+    london = map_block(html, "plan-map-london")
+    assert len(AREA_LINK.findall(london)) == 33
+    assert "Not recorded (32)" in london
+    assert london.count('<tr class="govuk-table__row"><th scope="row"') == 33
+
+
+def test_a_profile_map_outlines_its_place(client):
+    html = client.get("/boroughs/croydon/").content.decode()
+    block = map_block(html, "profile-map")
+    assert len(AREA_LINK.findall(block)) == 33  # London's map for a London borough
+    assert block.count('class="portal-map__highlight"') == 1
+
+    block = map_block(client.get("/boroughs/suffolk/").content.decode(), "profile-map")
+    assert len(AREA_LINK.findall(block)) == 326
+    assert block.count('class="portal-map__highlight"') == 7  # the districts it covers
+
+
+def test_every_stock_take_question_has_a_london_map_of_its_answers(client):
+    html = client.get("/stock-takes/london-councils-2018/").content.decode()
+    for number in range(1, 5):
+        block = map_block(html, f"question-map-{number}")
+        assert len(AREA_LINK.findall(block)) == 33
+    question_2 = map_block(html, "question-map-2")
+    assert ("/boroughs/lewisham/", "Lewisham: Yes") in AREA_LINK.findall(question_2)
+    assert "No answer recorded (32)" in question_2
+
+
+def test_the_funding_page_maps_the_awards_per_area(client):
+    block = map_block(client.get("/funding/").content.decode(), "award-map-england")
+    links = dict((name.split(":")[0], name) for _, name in AREA_LINK.findall(block))
+    assert len(links) == 326
+    assert links["Redbridge"] == "Redbridge: 2 awards, at least £1,200,000"
+    assert links["Burnley"] == "Burnley: No award recorded"
+
+
+def test_the_boroughs_table_maps_the_region_it_shows(client):
+    html = client.get("/boroughs/", {"region": "london"}).content.decode()
+    assert len(AREA_LINK.findall(map_block(html, "plan-map-london"))) == 33
+    html = client.get("/boroughs/").content.decode()
+    assert len(AREA_LINK.findall(map_block(html, "plan-map-england"))) == 326
+
+
+def test_a_map_is_drawn_once_for_the_same_figures(client):
+    with mock.patch.object(core_maps, "_draw", wraps=core_maps._draw) as draw:
+        client.get("/")
+        assert draw.call_count == 2  # England and London
+        client.get("/")
+        assert draw.call_count == 2
+        Borough.objects.filter(slug="croydon").update(name="Croydon (renamed)")
+        client.get("/")
+        assert draw.call_count == 4  # the figures changed: both maps are drawn again
+
+
+def test_names_in_a_map_are_escaped():
+    outlines = Outlines(name="test", viewbox="0 0 10 10", paths={"E1": "M0 0L1 1Z"})
+    svg = choropleth(
+        outlines,
+        [MapArea("E1", 'A & "B" <c>', "/boroughs/a/", "x", "Figure")],
+        [Category("x", "X", "#000000")],
+        title="T <t>",
+    )
+    assert 'aria-label="A &amp; &quot;B&quot; &lt;c&gt;: Figure"' in svg
+    assert "<title>T &lt;t&gt;</title>" in svg
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/boroughs/",
+        "/boroughs/westminster/",
+        "/funding/",
+        "/stock-takes/london-councils-2018/",
+    ],
+)
+def test_map_pages_make_as_many_queries_whatever_the_number_of_areas(client, path):
+    """Areas are read in one query per map, so more areas add no queries."""
+
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == HTTPStatus.OK
+        return len(captured)
+
+    BoroughFactory.create_batch(2, region="london")
+    few = queries()
+    BoroughFactory.create_batch(40, region="london")
+    BoroughFactory.create_batch(40, region="north_west", kind="unitary")
+    assert queries() == few
+
+
+# --- GeoJSON ---------------------------------------------------------------------------------
+
+
+def test_geojson_is_a_feature_collection_of_the_filtered_areas(client):
+    response = client.get("/api/v1/boroughs/", {"format": "geojson", "region": "london"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/geo+json"
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert len(body["features"]) == 33
+    croydon = next(f for f in body["features"] if f["id"] == "E09000008")
+    assert croydon["properties"]["name"] == "Croydon"
+    assert croydon["properties"]["kind"] == "london_borough"
+    assert croydon["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    point = croydon["geometry"]["coordinates"]
+    while isinstance(point[0], list):
+        point = point[0]
+    lon, lat = point
+    assert -0.2 < lon < 0.0
+    assert 51.2 < lat < 51.5
+
+
+def test_geojson_honours_every_filter_and_is_not_paged(client):
+    counties = client.get("/api/v1/boroughs/", {"format": "geojson", "kind": "county"}).json()
+    assert len(counties["features"]) == 7
+    assert {f["geometry"]["type"] for f in counties["features"]} <= {"Polygon", "MultiPolygon"}
+    everything = client.get("/api/v1/boroughs/", {"format": "geojson"}).json()
+    assert len(everything["features"]) == Borough.objects.count()
+    york = client.get("/api/v1/boroughs/", {"format": "geojson", "q": "york"}).json()
+    assert [f["properties"]["slug"] for f in york["features"]] == [
+        "east-riding-of-yorkshire",
+        "north-yorkshire",
+        "york",
+    ]
+
+
+def test_an_area_without_an_outline_has_a_null_geometry(client):
+    BoroughFactory(slug="testshire", gss_code="E07999999")
+    feature = client.get("/api/v1/boroughs/testshire/", {"format": "geojson"}).json()
+    assert feature["type"] == "Feature"
+    assert feature["geometry"] is None
+    assert feature["properties"]["slug"] == "testshire"
+
+
+def test_geojson_with_a_bad_filter_is_a_400(client):
+    response = client.get("/api/v1/boroughs/", {"format": "geojson", "region": "atlantis"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
