@@ -3,6 +3,8 @@ FeatureCollection of the whole filtered list) or on one area (a Feature)."""
 
 import json
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.renderers import BaseRenderer
 
 from boroughs.geometry import boundary
@@ -19,6 +21,34 @@ class GeoJSONRenderer(BaseRenderer):
         if data is None:
             return b""
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+#: The GeoJSON shapes, for the API schema (RFC 7946).
+FEATURE = {
+    "type": "object",
+    "required": ["type", "geometry", "properties"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "id": {"type": "string"},
+        "geometry": {"type": "object", "nullable": True},
+        "properties": {"type": "object"},
+    },
+}
+#: A list's GeoJSON is one FeatureCollection of the whole filtered list, not a page; the
+#: schema says only "an object" because drf-spectacular pages any other list answer.
+FEATURE_COLLECTION = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description="A GeoJSON FeatureCollection of every area the filters select.",
+)
+
+
+def geojson_responses(serializer, geojson_schema):
+    """The schema's 200 answers: the serializer as JSON and CSV, GeoJSON as GeoJSON."""
+    return {
+        (200, "application/json"): serializer,
+        (200, "text/csv"): serializer,
+        (200, GeoJSONRenderer.media_type): geojson_schema,
+    }
 
 
 def feature(row):

@@ -11,7 +11,14 @@ from boroughs.services import stock_take_answer_record
 from .analysis import StockTakeAnalysisMixin
 from .conventions.views import PortalReadOnlyViewSet
 from .filters import BoroughFilter, OrganisationFilter, PartnershipFilter, StockTakeFilter
-from .geojson import GeoJSONRenderer, feature, feature_collection
+from .geojson import (
+    FEATURE,
+    FEATURE_COLLECTION,
+    GeoJSONRenderer,
+    feature,
+    feature_collection,
+    geojson_responses,
+)
 from .serializers import (
     BoroughSerializer,
     OrganisationSerializer,
@@ -31,8 +38,9 @@ class BoroughViewSet(PortalReadOnlyViewSet):
     search_fields = ["name", "gss_code"]
     ordering_fields = ["name", "gss_code", "region", "kind", "modified_at"]
     ordering = ["name"]
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, GeoJSONRenderer]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, GeoJSONRenderer]  # type: ignore[list-item]
 
+    @extend_schema(responses=geojson_responses(BoroughSerializer(many=True), FEATURE_COLLECTION))
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == GeoJSONRenderer.format:
             # The whole filtered list, like CSV: analysts want every area on their map.
@@ -41,6 +49,7 @@ class BoroughViewSet(PortalReadOnlyViewSet):
             return Response(feature_collection(rows))
         return super().list(request, *args, **kwargs)
 
+    @extend_schema(responses=geojson_responses(BoroughSerializer, FEATURE))
     def retrieve(self, request, *args, **kwargs):
         if request.accepted_renderer.format == GeoJSONRenderer.format:
             return Response(feature(self.get_serializer(self.get_object()).data))
