@@ -50,6 +50,8 @@ SIGNED_IN_PAGES = [
     "/account/password/",
     "/boroughs/westminster/action-plan/items/new/",
     "/boroughs/westminster/action-plan/upload/",
+    "/case-studies/new/",
+    "/my/case-studies/",
 ]
 
 
@@ -104,3 +106,13 @@ def test_the_lockout_page_and_a_password_form_with_errors_have_no_wcag_violation
         assert violations(page) == []
     finally:
         manage_portal("axes_reset")  # the address is the one every browser test signs in from
+
+
+def test_a_case_study_draft_with_errors_has_no_wcag_violations(signed_in_page):
+    signed_in_page.goto("/case-studies/new/")
+    signed_in_page.get_by_label("Measure").first.fill("Arrests")
+    signed_in_page.get_by_role("button", name="Save draft").click()
+    expect(signed_in_page.get_by_text("There is a problem")).to_be_visible()
+    # The summary links to the outcome's own fields.
+    expect(signed_in_page.locator('a[href="#id_outcomes-0-value"]')).to_be_visible()
+    assert violations(signed_in_page) == []
