@@ -1,5 +1,7 @@
 """Knife-crime action plans under a framework of themes, their items, and each item's history."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -241,7 +243,7 @@ class AppendOnlyHistory(TimeStampedModel):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValidationError("History is append-only: a change cannot be altered.")
         super().save(*args, **kwargs)

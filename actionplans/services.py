@@ -6,16 +6,31 @@ StaleEdit, never silently applied over the other person's change.
 """
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from boroughs.models import Borough
 from boroughs.roles import may_lead
 from core.concurrency import StaleEdit, claim_version
 
-from .models import ActionItem, ActionPlan, ItemStatus, PlanChange, StatusUpdate, Theme
+from .models import (
+    ActionItem,
+    ActionPlan,
+    Framework,
+    ItemStatus,
+    PlanChange,
+    StatusUpdate,
+    Theme,
+)
+
+#: What history keeps of a change: field name -> {"from": value, "to": value}.
+Changes = dict[str, dict[str, object]]
 
 ITEM_FIELDS = (
     "theme",
@@ -38,12 +53,12 @@ PLAN_FIELDS = (
 )
 
 
-def _require(user, permission, obj):
+def _require(user: Any, permission: str, obj: Model) -> None:
     if not user.has_perm(permission, obj):
         raise PermissionDenied("You cannot change this: it belongs to another borough.")
 
 
-def _shown(value):
+def _shown(value: object) -> object:
     """A value as history keeps it: JSON-friendly and readable."""
     if isinstance(value, Theme):
         return value.name
@@ -52,7 +67,7 @@ def _shown(value):
     return value
 
 
-def _apply(instance, changes, allowed):
+def _apply(instance: Model, changes: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
     unknown = sorted(set(changes) - set(allowed))
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
@@ -62,7 +77,7 @@ def _apply(instance, changes, allowed):
     return before
 
 
-def _differences(instance, before):
+def _differences(instance: Model, before: Mapping[str, Any]) -> Changes:
     return {
         name: {"from": _shown(old), "to": _shown(getattr(instance, name))}
         for name, old in before.items()
@@ -70,7 +85,7 @@ def _differences(instance, before):
     }
 
 
-def _complete_means_done(item, changes):
+def _complete_means_done(item: ActionItem, changes: Mapping[str, Any]) -> None:
     """Completing an item sets its progress to 100; any other figure is refused."""
     if item.status != ItemStatus.COMPLETE:
         return
@@ -82,7 +97,14 @@ def _complete_means_done(item, changes):
 
 
 @transaction.atomic
-def action_item_update(*, item, acting_user, expected_version, changes, note=""):
+def action_item_update(
+    *,
+    item: ActionItem,
+    acting_user: Any,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    note: str | None = "",
+) -> ActionItem:
     """Change an item's fields in one step; returns the item as saved."""
     _require(acting_user, "actionplans.change_actionitem", item)
     current = ActionItem.objects.select_for_update().select_related("plan").get(pk=item.pk)
@@ -122,7 +144,9 @@ def action_item_update(*, item, acting_user, expected_version, changes, note="")
 
 
 @transaction.atomic
-def action_item_create(*, plan, acting_user, fields, note=""):
+def action_item_create(
+    *, plan: ActionPlan, acting_user: Any, fields: dict[str, Any], note: str | None = ""
+) -> ActionItem:
     """Add an item to a plan; its first history entry records who added it."""
     _require(acting_user, "actionplans.add_actionitem", plan)
     item = ActionItem(plan=plan, **fields)
@@ -148,7 +172,7 @@ def action_item_create(*, plan, acting_user, fields, note=""):
     return item
 
 
-def _unique_item_slug(plan, title):
+def _unique_item_slug(plan: ActionPlan, title: str) -> str:
     base = slugify(title)[:180] or "item"
     slug, n = base, 2
     taken = set(plan.items.filter(slug__startswith=base).values_list("slug", flat=True))
@@ -158,7 +182,14 @@ def _unique_item_slug(plan, title):
 
 
 @transaction.atomic
-def action_plan_update(*, plan, acting_user, expected_version, changes, note=""):
+def action_plan_update(
+    *,
+    plan: ActionPlan,
+    acting_user: Any,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    note: str | None = "",
+) -> ActionPlan:
     _require(acting_user, "actionplans.change_actionplan", plan)
     current = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if current.version != expected_version:
@@ -182,7 +213,9 @@ def action_plan_update(*, plan, acting_user, expected_version, changes, note="")
 
 
 @transaction.atomic
-def action_plan_create(*, acting_user, borough, framework, title, **fields):
+def action_plan_create(
+    *, acting_user: Any, borough: Borough, framework: Framework, title: str, **fields: Any
+) -> ActionPlan:
     if not may_lead(acting_user, borough):
         raise PermissionDenied("You can create plans only for a borough you lead.")
     plan = ActionPlan(borough=borough, framework=framework, title=title, **fields)

@@ -5,13 +5,15 @@ editor's admin permissions come with the group. The predicates here are the
 single place the rest of the portal asks about roles.
 """
 
+from typing import Any
+
 import rules
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
-from .models import BoroughRole
+from .models import Borough, BoroughRole
 
 OFFICER = BoroughRole.Role.OFFICER
 LEAD = BoroughRole.Role.LEAD
@@ -110,6 +112,6 @@ def role_grant(*, user, role, borough=None):
         user.__dict__.pop(cache, None)
 
 
-def may_lead(user, borough):
+def may_lead(user: Any, borough: Borough) -> bool:
     """A lead may create plans for their own borough; an editor for any."""
     return is_editor(user) or is_lead_of(user, borough)

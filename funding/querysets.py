@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.db import models
 
 
@@ -10,7 +12,7 @@ class FundingStreamQuerySet(models.QuerySet):
 
 
 class AwardQuerySet(models.QuerySet):
-    def for_listing(self):
+    def for_listing(self) -> Self:
         return self.select_related(
             "stream__funder", "recipient_partnership", "recipient_organisation", "source"
         ).prefetch_related("recipient_boroughs")

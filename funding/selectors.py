@@ -2,8 +2,9 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 
 from boroughs.models import Borough
 
@@ -15,15 +16,15 @@ ENDING_SOON_DAYS = 90
 TIMELINE_LIMIT = 30
 
 
-def stream_list():
+def stream_list() -> list[FundingStream]:
     """Every stream with its funder, its total as stated and how many awards it made."""
-    streams = list(
+    streams: list[FundingStream] = list(
         FundingStream.objects.select_related("funder")
         .annotate(award_count=Count("awards"))
         .order_by("name")
     )
     for stream in streams:
-        stream.total_display = stream_total_display(stream)
+        stream.total_display = stream_total_display(stream)  # type: ignore[attr-defined]  # for the template
     return streams
 
 
@@ -31,7 +32,7 @@ def stream_list():
 LATEST_AWARDS = 5
 
 
-def latest_awards(*, limit=LATEST_AWARDS):
+def latest_awards(*, limit: int = LATEST_AWARDS) -> list[Award]:
     """The awards that ended (or end) last, for a panel where nothing ends soon: two
     queries (awards, their recipient boroughs)."""
     return list(
@@ -41,11 +42,13 @@ def latest_awards(*, limit=LATEST_AWARDS):
     )
 
 
-def boroughs_with_awards():
+def boroughs_with_awards() -> QuerySet[Borough]:
     return Borough.objects.filter(awards__isnull=False).distinct().order_by("name")
 
 
-def award_list(*, stream=None, funder=None, borough=None):
+def award_list(
+    *, stream: str | None = None, funder: str | None = None, borough: str | None = None
+) -> QuerySet[Award]:
     """Awards filtered as the API's AwardFilter does (by slug), latest award first."""
     awards = Award.objects.for_listing()
     if stream:
@@ -63,8 +66,8 @@ def award_list(*, stream=None, funder=None, borough=None):
 
 @dataclass
 class Timeline:
-    rows: list  # of TimelineEntry, by end date
-    ending_soon: list  # of TimelineEntry ending between today and today + ENDING_SOON_DAYS
+    rows: list["TimelineEntry"]  # by end date
+    ending_soon: list["TimelineEntry"]  # ending between today and today + ENDING_SOON_DAYS
     ending_soon_truncated: bool
 
 
@@ -76,7 +79,9 @@ class TimelineEntry(TimelineRow):
     starts_precision: str = "day"
 
 
-def timeline(today, *, limit=TIMELINE_LIMIT, soon_days=ENDING_SOON_DAYS):
+def timeline(
+    today: dt.date, *, limit: int = TIMELINE_LIMIT, soon_days: int = ENDING_SOON_DAYS
+) -> Timeline:
     """Streams and awards with an end date: the next `limit` to end, topped up with the most
     recently ended so the chart is never empty while anything has ended. Four queries."""
     streams = FundingStream.objects.filter(ends_on__isnull=False).select_related("funder")
@@ -104,13 +109,13 @@ def timeline(today, *, limit=TIMELINE_LIMIT, soon_days=ENDING_SOON_DAYS):
     )
 
 
-def _stream_entry(stream):
+def _stream_entry(stream: FundingStream) -> TimelineEntry:
     return TimelineEntry(
         kind="Stream",
         label=stream.name,
         starts_on=stream.starts_on,
         starts_precision=stream.starts_on_precision,
-        ends_on=stream.ends_on,
+        ends_on=cast(dt.date, stream.ends_on),  # timeline() takes those with an end date
         ends_precision=stream.ends_on_precision,
         href=f"/funding/{stream.slug}/",
         amount=stream_total_display(stream),
@@ -118,21 +123,21 @@ def _stream_entry(stream):
     )
 
 
-def _award_entry(award):
+def _award_entry(award: Award) -> TimelineEntry:
     return TimelineEntry(
         kind="Award",
         label=award.title,
         # Where the source gives no start, the award date is when the money began.
         starts_on=award.starts_on or award.awarded_on,
         starts_precision="day" if award.starts_on else award.awarded_on_precision,
-        ends_on=award.ends_on,
+        ends_on=cast(dt.date, award.ends_on),  # timeline() takes those with an end date
         href=f"/funding/{award.stream.slug}/#award-{award.slug}",
         amount=award.amount_display,
         stream_name=award.stream.name,
     )
 
 
-def stream_total_display(stream):
+def stream_total_display(stream: FundingStream) -> str:
     """The stream's total as a figure, "at least" when the source states a minimum."""
     if stream.total_amount is None:
         return "Not stated"
@@ -141,12 +146,12 @@ def stream_total_display(stream):
     return f"at least {figure}" if stream.total_is_minimum else figure
 
 
-def stream_detail(slug):
+def stream_detail(slug: str) -> FundingStream | None:
     """A stream with its funder and source; None when there is none by that slug."""
     return FundingStream.objects.select_related("funder", "source").filter(slug=slug).first()
 
 
-def stream_awards(stream):
+def stream_awards(stream: FundingStream) -> QuerySet[Award]:
     """The stream's awards with their recipients, newest first. What the awards funded
     elsewhere in the portal (case studies) is added by the page that shows both."""
     return (

@@ -19,19 +19,37 @@ of a bulk load or a service's transaction.
 """
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery as PgQuery
 from django.contrib.postgres.search import SearchRank, SearchVector
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
-from django.db.models import Expression, ExpressionWrapper, F, FloatField, IntegerField, Q, Value
+from django.db.migrations.state import ProjectState
+from django.db.models import (
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils.safestring import SafeString
 
 from ..response_cache import bump_data_version
 from . import analysis, snippets
+from .query import Clause, Either, Match, SearchQuery
 
 WEIGHT_NAMES = ("A", "B", "C", "D")
 #: ts_rank's default weights for A, B, C and D; bm25 is given the same.
@@ -47,23 +65,28 @@ CONFIG = "simple"
 #: SQLite's tokenizer: splits on anything but letters and digits, which is all it sees.
 FTS5_TOKENIZE = "unicode61 remove_diacritics 0"
 
+#: A record's text by weight name ("A" to "D").
+Texts = dict[str, str]
+#: What an index gives for a queryset's records: (pk, texts) each.
+Documents = Callable[["QuerySet[Any]"], Iterable[tuple[int, Texts]]]
 
-def fts_table(db_table):
+
+def fts_table(db_table: str) -> str:
     return f"{db_table}_fts"
 
 
-def _vendor(using):
+def _vendor(using: str) -> str:
     return connections[using].vendor
 
 
-def _quote(using, name):
+def _quote(using: str, name: str) -> str:
     return connections[using].ops.quote_name(name)
 
 
 # --- The query, as each database reads it -----------------------------------------------------
 
 
-def _pg_match(match):
+def _pg_match(match: Match) -> PgQuery:
     return PgQuery(
         " ".join(match.tokens),
         search_type="phrase" if match.adjacent else "plain",
@@ -71,37 +94,37 @@ def _pg_match(match):
     )
 
 
-def _pg_either(either):
+def _pg_either(either: Either) -> PgQuery:
     return reduce(lambda left, right: left | right, [_pg_match(m) for m in either.all_matches])
 
 
-def _pg_clause(clause):
+def _pg_clause(clause: Clause) -> PgQuery:
     parts = [_pg_either(either) for either in clause.required]
     parts += [~_pg_either(either) for either in clause.excluded]
     return reduce(lambda left, right: left & right, parts)
 
 
-def postgresql_query(query):
+def postgresql_query(query: SearchQuery) -> PgQuery:
     """The expanded query as a tsquery expression (nested to_tsquery calls, each word a
     parameter)."""
     return reduce(lambda left, right: left | right, [_pg_clause(c) for c in query.clauses])
 
 
-def _fts_token(token):
+def _fts_token(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _fts_match(match):
+def _fts_match(match: Match) -> str:
     if match.adjacent:
         return '"' + " ".join(token.replace('"', '""') for token in match.tokens) + '"'
     return "(" + " AND ".join(_fts_token(token) for token in match.tokens) + ")"
 
 
-def _fts_either(either):
+def _fts_either(either: Either) -> str:
     return "(" + " OR ".join(_fts_match(match) for match in either.all_matches) + ")"
 
 
-def fts5_expression(eithers):
+def fts5_expression(eithers: Iterable[Either]) -> str:
     """Alternatives that must all match, as an FTS5 MATCH expression (every token quoted,
     so nothing typed is read as FTS5 syntax)."""
     return " AND ".join(_fts_either(either) for either in eithers)
@@ -113,11 +136,13 @@ class Fts5RowIds(Expression):
 
     output_field = IntegerField()
 
-    def __init__(self, table, expression=None):
+    def __init__(self, table: str, expression: str | None = None) -> None:
         super().__init__()
         self.table, self.expression = table, expression
 
-    def as_sql(self, compiler, connection):
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[str | int, ...]]:
         table = connection.ops.quote_name(self.table)
         # The table is a model's, named in code; what was typed is only ever a parameter.
         if self.expression is None:
@@ -137,37 +162,45 @@ class Fts5Rank(Expression):
 
     output_field = FloatField()
 
-    def __init__(self, table, scored):
+    def __init__(self, table: str, scored: Sequence[tuple[Match, float]]) -> None:
         """`scored`: (Match, factor) pairs."""
         super().__init__()
         self.table, self.scored = table, scored
-        self.pk = F("pk")
+        self.pk: Any = F("pk")
 
     def resolve_expression(
-        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
-    ):
+        self,
+        query: Any | None = None,
+        allow_joins: bool = True,
+        reuse: set[str] | None = None,
+        summarize: bool = False,
+        for_save: bool = False,
+    ) -> "Fts5Rank":
         resolved = self.copy()
         resolved.pk = self.pk.resolve_expression(query, allow_joins, reuse, summarize, for_save)
         return resolved
 
-    def get_source_expressions(self):
+    def get_source_expressions(self) -> list[Any]:
         return [self.pk]
 
-    def set_source_expressions(self, expressions):
+    def set_source_expressions(self, expressions: Sequence[Combinable | Expression]) -> None:
         (self.pk,) = expressions
 
     @staticmethod
-    def _count(column, needle):
+    def _count(column: str, needle: str) -> tuple[str, list[str | int]]:
         """How often ` needle ` appears in the column, its tokens each wrapped in spaces
         of their own so that neighbouring matches are all counted."""
         spaced = f"(' ' || replace({column}, ' ', '  ') || ' ')"
         sql = f"((length({spaced}) - length(replace({spaced}, %s, ''))) / %s)"
         return sql, [needle, len(needle)]
 
-    def as_sql(self, compiler, connection):
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[str | int, ...]]:
         pk_sql, pk_params = compiler.compile(self.pk)
         table = connection.ops.quote_name(self.table)
-        terms, params = [], []
+        terms: list[str] = []
+        params: list[str | int] = []
         for match, factor in self.scored:
             units = [match.tokens] if match.adjacent else [(token,) for token in match.tokens]
             for tokens in units:
@@ -192,7 +225,7 @@ _deferred = threading.local()
 
 
 @contextmanager
-def deferred():
+def deferred() -> Iterator[None]:
     """Refresh the documents asked for inside the block once, when it ends."""
     if getattr(_deferred, "pending", None) is not None:  # inside another: it will refresh
         yield
@@ -219,36 +252,36 @@ class SearchIndex:
     `documents(queryset)` yields (pk, {weight: text}) for the records of `queryset`, in a
     fixed number of queries whatever their number; weights it leaves out are empty."""
 
-    model: type
-    documents: Callable
+    model: type[Model]
+    documents: Documents
     #: The fields a snippet is cut from, tried in order.
-    snippet_fields: tuple = ()
+    snippet_fields: tuple[str, ...] = ()
     field: str = "search_vector"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         registry[self.model._meta.label] = self
 
-    def _using(self, queryset=None):
+    def _using(self, queryset: "QuerySet[Any] | None" = None) -> str:
         return queryset.db if queryset is not None else router.db_for_write(self.model)
 
     @property
-    def table(self):
+    def table(self) -> str:
         return fts_table(self.model._meta.db_table)
 
     # --- Writing -------------------------------------------------------------------------
 
-    def refresh(self, pks):
+    def refresh(self, pks: Iterable[int | None]) -> None:
         """Bring these records' documents up to date (now, or when `deferred()` ends)."""
-        pks = {pk for pk in pks if pk is not None}
-        if not pks:
+        wanted = {pk for pk in pks if pk is not None}
+        if not wanted:
             return
         pending = getattr(_deferred, "pending", None)
         if pending is not None:
-            pending.setdefault(self, set()).update(pks)
+            pending.setdefault(self, set()).update(wanted)
             return
-        self.store(self.model._default_manager.filter(pk__in=pks))
+        self.store(self.model._default_manager.filter(pk__in=wanted))
 
-    def store(self, queryset):
+    def store(self, queryset: "QuerySet[Any]") -> int:
         """Write the documents of the records of `queryset`. Returns how many."""
         using = self._using(queryset)
         count = 0
@@ -270,11 +303,11 @@ class SearchIndex:
             bump_data_version()  # what searches find has changed
         return count
 
-    def _store_postgresql(self, rows, using):
+    def _store_postgresql(self, rows: list[tuple[int, Texts]], using: str) -> None:
         records = []
         for pk, texts in rows:
             record = self.model(pk=pk)
-            vectors = [
+            vectors: list[Combinable] = [
                 SearchVector(Value(texts.get(name, "")), weight=name, config=CONFIG)
                 for name in WEIGHT_NAMES
             ]
@@ -282,7 +315,7 @@ class SearchIndex:
             records.append(record)
         self.model._default_manager.using(using).bulk_update(records, [self.field])
 
-    def _store_fts5(self, batch, rows, using):
+    def _store_fts5(self, batch: list[int], rows: list[tuple[int, Texts]], using: str) -> None:
         table = _quote(using, self.table)
         marks = ", ".join("%s" for _ in batch)
         with connections[using].cursor() as cursor:
@@ -292,18 +325,18 @@ class SearchIndex:
                 [[pk, *(texts.get(name, "") for name in WEIGHT_NAMES)] for pk, texts in rows],
             )
 
-    def forget(self, pks):
+    def forget(self, pks: Iterable[int | None]) -> None:
         """Drop deleted records' documents (SQLite's live apart from the records)."""
         using = self._using()
-        pks = [pk for pk in pks if pk is not None]
-        if not pks or _vendor(using) == "postgresql":
+        gone = [pk for pk in pks if pk is not None]
+        if not gone or _vendor(using) == "postgresql":
             return
         table = _quote(using, self.table)
-        marks = ", ".join("%s" for _ in pks)
+        marks = ", ".join("%s" for _ in gone)
         with connections[using].cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", pks)  # noqa: S608
+            cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", gone)  # noqa: S608
 
-    def missing(self, queryset):
+    def missing(self, queryset: "QuerySet[Any]") -> "QuerySet[Any]":
         """The records of `queryset` without a document."""
         if _vendor(queryset.db) == "postgresql":
             return queryset.filter(**{f"{self.field}__isnull": True})
@@ -311,7 +344,7 @@ class SearchIndex:
 
     # --- Reading -------------------------------------------------------------------------
 
-    def matching(self, queryset, query):
+    def matching(self, queryset: "QuerySet[Any]", query: SearchQuery | None) -> "QuerySet[Any]":
         """The records of `queryset` that match `query` (a core.search.query.SearchQuery);
         all of them if it is blank, none if it holds no word."""
         if not query:
@@ -320,7 +353,7 @@ class SearchIndex:
             return queryset.none()
         if _vendor(queryset.db) == "postgresql":
             return queryset.filter(**{self.field: postgresql_query(query)})
-        conditions = []
+        conditions: list[Q] = []
         for clause in query.clauses:
             condition = Q()
             if clause.required:
@@ -330,7 +363,7 @@ class SearchIndex:
             conditions.append(condition)
         return queryset.filter(reduce(lambda left, right: left | right, conditions))
 
-    def rank(self, query, using):
+    def rank(self, query: SearchQuery | None, using: str) -> Expression:
         """An expression for `search_rank`: higher is more relevant, 0 for no match.
 
         What was typed ranks a record; synonyms count SYNONYM_WEIGHT as much, so that a
@@ -353,20 +386,21 @@ class SearchIndex:
         widened = SearchRank(F(self.field), postgresql_query(query), weights=weights)
         return ExpressionWrapper(typed + widened * Value(SYNONYM_WEIGHT), output_field=FloatField())
 
-    def ranked(self, queryset, query):
+    def ranked(self, queryset: "QuerySet[Any]", query: SearchQuery | None) -> "QuerySet[Any]":
         """`queryset` annotated with `search_rank`."""
-        return queryset.annotate(search_rank=self.rank(query, queryset.db))
+        ranked: QuerySet[Any] = queryset.annotate(search_rank=self.rank(query, queryset.db))
+        return ranked
 
-    def snippet(self, record, query):
+    def snippet(self, record: Model, query: SearchQuery | None) -> SafeString:
         """The record's snippet for `query`, as safe HTML."""
         return snippets.snippet([getattr(record, name) for name in self.snippet_fields], query)
 
 
-def indexes():
+def indexes() -> list[SearchIndex]:
     return list(registry.values())
 
 
-def store_all(*, missing_only=True):
+def store_all(*, missing_only: bool = True) -> int:
     """Store the documents of every searchable model's records (by default only of
     those without one); returns how many."""
     count = 0
@@ -386,20 +420,26 @@ class SearchIndexStorage(Operation):
     reversible = True
     reduces_to_sql = False
 
-    def __init__(self, db_table, field="search_vector"):
+    def __init__(self, db_table: str, field: str = "search_vector") -> None:
         self.db_table, self.field = db_table, field
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, list[str], dict[str, str]]:
         return self.__class__.__name__, [self.db_table], {"field": self.field}
 
-    def state_forwards(self, app_label, state):
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass
 
     @property
-    def _gin_name(self):
+    def _gin_name(self) -> str:
         return f"{self.db_table}_search_gin"[:63]
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
         quote = schema_editor.quote_name
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
@@ -413,7 +453,13 @@ class SearchIndexStorage(Operation):
                 f"USING fts5(a, b, c, d, tokenize='{FTS5_TOKENIZE}')"
             )
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
         quote = schema_editor.quote_name
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
@@ -421,5 +467,5 @@ class SearchIndexStorage(Operation):
         elif vendor == "sqlite":
             schema_editor.execute(f"DROP TABLE IF EXISTS {quote(fts_table(self.db_table))}")
 
-    def describe(self):
+    def describe(self) -> str:
         return f"Search documents of {self.db_table}: GIN (PostgreSQL) or FTS5 (SQLite)"

@@ -43,7 +43,7 @@ class Term:
     text: str  # words separated by single spaces, as typed (case kept)
     phrase: bool = False  # typed in quotes
 
-    def websearch(self):
+    def websearch(self) -> str:
         return f'"{self.text}"' if self.phrase else self.text
 
 
@@ -51,10 +51,10 @@ class Term:
 class Group:
     """Terms that must all match, and excluded terms none of which may."""
 
-    terms: tuple = ()  # of Term
-    excluded: tuple = ()  # of Term
+    terms: tuple[Term, ...] = ()
+    excluded: tuple[Term, ...] = ()
 
-    def websearch(self):
+    def websearch(self) -> str:
         return " ".join(
             [term.websearch() for term in self.terms]
             + [f"-{term.websearch()}" for term in self.excluded]
@@ -67,44 +67,46 @@ class ParsedQuery:
     group every term must match and no excluded one may."""
 
     text: str = ""
-    groups: tuple = ()  # of Group
+    groups: tuple[Group, ...] = ()
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         """Whether anything was asked for at all (a blank query asks for nothing)."""
         return bool(self.text.strip())
 
     @property
-    def matches_nothing(self):
+    def matches_nothing(self) -> bool:
         """Typed, but no word in it: nothing can match."""
         return bool(self) and not self.groups
 
     @property
-    def terms(self):
+    def terms(self) -> list[Term]:
         return [term for group in self.groups for term in group.terms]
 
     @property
-    def excluded(self):
+    def excluded(self) -> list[Term]:
         return [term for group in self.groups for term in group.excluded]
 
-    def websearch(self):
+    def websearch(self) -> str:
         """The query in web-search syntax, as parsed here."""
         return " or ".join(group.websearch() for group in self.groups)
 
 
-def _term(words, phrase):
-    words = [cleaned for cleaned in (_EDGE_PUNCTUATION.sub("", word) for word in words) if cleaned]
+def _term(typed: list[str], phrase: bool) -> Term | None:
+    words = [cleaned for cleaned in (_EDGE_PUNCTUATION.sub("", word) for word in typed) if cleaned]
     if not words:
         return None
     return Term(" ".join(words), phrase)
 
 
-def parse_query(text):
+def parse_query(text: str | None) -> ParsedQuery:
     """Read a query in web-search syntax; whatever is typed, never an error."""
     text = (text or "").strip()
-    groups, terms, excluded = [], [], []
+    groups: list[Group] = []
+    terms: list[Term] = []
+    excluded: list[Term] = []
     count = 0
 
-    def close_group():
+    def close_group() -> None:
         if terms or excluded:
             groups.append(Group(tuple(terms), tuple(excluded)))
         terms.clear()
@@ -139,7 +141,7 @@ class Match:
     """Tokens that must all be found: next to each other in this order (`adjacent`,
     a phrase) or anywhere in the same record."""
 
-    tokens: tuple
+    tokens: tuple[str, ...]
     adjacent: bool = False
 
 
@@ -147,14 +149,14 @@ class Match:
 class Either:
     """Alternatives, any one of which will do: forms of what was typed, and synonyms."""
 
-    matches: tuple  # of Match: what was typed
-    synonyms: tuple = ()  # of Match: what the synonym list adds
+    matches: tuple[Match, ...]  # what was typed
+    synonyms: tuple[Match, ...] = ()  # what the synonym list adds
 
     @property
-    def all_matches(self):
+    def all_matches(self) -> tuple[Match, ...]:
         return self.matches + self.synonyms
 
-    def typed(self):
+    def typed(self) -> "Either":
         return Either(self.matches)
 
 
@@ -162,10 +164,10 @@ class Either:
 class Clause:
     """A group of the query: every one of `required`, none of `excluded`."""
 
-    required: tuple = ()  # of Either
-    excluded: tuple = ()  # of Either
+    required: tuple[Either, ...] = ()
+    excluded: tuple[Either, ...] = ()
 
-    def typed(self):
+    def typed(self) -> "Clause":
         return Clause(tuple(either.typed() for either in self.required), self.excluded)
 
 
@@ -174,23 +176,23 @@ class SearchQuery:
     """A query as the databases search it: clauses separated by `or`."""
 
     parsed: ParsedQuery = field(default_factory=ParsedQuery)
-    clauses: tuple = ()  # of Clause
+    clauses: tuple[Clause, ...] = ()
     #: The synonyms added, as the synonym list writes them, in the order first added.
-    expanded_terms: tuple = ()
+    expanded_terms: tuple[str, ...] = ()
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.parsed)
 
     @property
-    def text(self):
+    def text(self) -> str:
         return self.parsed.text
 
     @property
-    def matches_nothing(self):
+    def matches_nothing(self) -> bool:
         return bool(self.parsed) and not self.clauses
 
     @property
-    def positive_matches(self):
+    def positive_matches(self) -> list[Match]:
         """Every alternative that can make a record match, synonyms included."""
         return [
             match
@@ -200,20 +202,20 @@ class SearchQuery:
         ]
 
     @property
-    def widened(self):
+    def widened(self) -> bool:
         """Whether synonyms added anything."""
         return any(either.synonyms for clause in self.clauses for either in clause.required)
 
-    def typed(self):
+    def typed(self) -> "SearchQuery":
         """The query without the synonyms' alternatives: what ranks a record first."""
         return SearchQuery(self.parsed, tuple(clause.typed() for clause in self.clauses))
 
     @property
-    def asks_for_several(self):
+    def asks_for_several(self) -> bool:
         """Whether some group of the query needs more than one word or phrase."""
         return any(len(clause.required) > 1 for clause in self.clauses)
 
-    def any_word(self):
+    def any_word(self) -> "SearchQuery":
         """The query loosened: each word or phrase (with its synonyms) enough on its own,
         excluded words still excluded. Records holding more of them rank higher. For a
         search in everyday words that no record holds all of."""
@@ -225,7 +227,7 @@ class SearchQuery:
         return SearchQuery(self.parsed, clauses, self.expanded_terms)
 
     @property
-    def marked_tokens(self):
+    def marked_tokens(self) -> frozenset[str]:
         """Every token a snippet marks: those of what was typed and of its synonyms,
         common words left out unless there is nothing else."""
         tokens = {token for match in self.positive_matches for token in match.tokens}
@@ -233,7 +235,7 @@ class SearchQuery:
         return frozenset(uncommon or tokens)
 
 
-def _word_matches(word):
+def _word_matches(word: str) -> tuple[Match, ...]:
     """The alternatives for one free word: its tokens anywhere (a hyphenated word's parts
     are not required to be adjacent, as if typed with a space), or its joined form."""
     chunks = list(analysis.chunks(word))
@@ -246,20 +248,20 @@ def _word_matches(word):
     return tuple(matches)
 
 
-def _phrase_match(text):
+def _phrase_match(text: str) -> Match | None:
     tokens = tuple(analysis.tokens(text))
     return Match(tokens, adjacent=len(tokens) > 1) if tokens else None
 
 
-def _free_words(terms):
+def _free_words(terms: list[Term]) -> list[str]:
     """The group's free words, less common words unless that would leave none."""
     words = [term.text for term in terms]
     kept = [word for word in words if not all(analysis.is_stop_word(w) for w in word.split())]
     return kept or words
 
 
-def _expand_clause(group, added):
-    required = []
+def _expand_clause(group: Group, added: list[str]) -> Clause | None:
+    required: list[Either] = []
     words = _free_words([term for term in group.terms if not term.phrase])
     for term in group.terms:
         if term.phrase:
@@ -288,28 +290,28 @@ def _expand_clause(group, added):
             if matches:
                 required.append(_with_synonyms(matches, word_tokens[position], added))
         position += length
-    excluded = []
+    excluded: list[Either] = []
     for term in group.excluded:
         matches = _word_matches(term.text) if not term.phrase else ()
         phrase = _phrase_match(term.text) if term.phrase else None
-        alternatives = (phrase,) if phrase else matches
-        if alternatives:
-            excluded.append(Either(alternatives))
+        excluded_matches = (phrase,) if phrase else matches
+        if excluded_matches:
+            excluded.append(Either(excluded_matches))
     if not required and not excluded:
         return None
     return Clause(tuple(required), tuple(excluded))
 
 
-def _with_synonyms(matches, tokens, added):
-    adjacent = all(match.adjacent for match in matches)
+def _with_synonyms(typed: tuple[Match, ...], tokens: tuple[str, ...], added: list[str]) -> Either:
+    adjacent = all(match.adjacent for match in typed)
     readings = [
         Match(reading, adjacent=adjacent and len(reading) > 1)
         for reading in synonyms.readings(tokens)
     ]
-    matches = tuple(matches) + tuple(m for m in readings if m not in matches)
-    extra = []
-    for display, readings in synonyms.alternatives(tokens):
-        for reading in readings:
+    matches = typed + tuple(m for m in readings if m not in typed)
+    extra: list[Match] = []
+    for display, alternative_readings in synonyms.alternatives(tokens):
+        for reading in alternative_readings:
             match = Match(reading, adjacent=len(reading) > 1)
             if match not in matches and match not in extra:
                 extra.append(match)
@@ -318,10 +320,10 @@ def _with_synonyms(matches, tokens, added):
     return Either(tuple(matches), tuple(extra))
 
 
-def expand(parsed):
+def expand(parsed: ParsedQuery) -> SearchQuery:
     """The parsed query as the databases search it, widened by analysis and synonyms."""
-    added = []
-    clauses = []
+    added: list[str] = []
+    clauses: list[Clause] = []
     for group in parsed.groups:
         clause = _expand_clause(group, added)
         if clause is not None:
@@ -329,6 +331,6 @@ def expand(parsed):
     return SearchQuery(parsed=parsed, clauses=tuple(clauses), expanded_terms=tuple(added))
 
 
-def search_query(text):
+def search_query(text: str | None) -> SearchQuery:
     """What `text` searches for: parsed and expanded."""
     return expand(parse_query(text))
