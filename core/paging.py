@@ -1,11 +1,19 @@
 """GOV.UK pagination and filter links for every list page, on the floor all apps import."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
 
 
-def paginate(request, object_list, per_page):
+def paginate(
+    request: HttpRequest, object_list: QuerySet[Any] | Sequence[Any], per_page: int
+) -> tuple[Page[Any], str]:
     """The page the URL asks for, and a notice when that page does not exist.
 
     A page that is not a number, or is past the end, is not an error worth a 404 on a
@@ -39,7 +47,7 @@ class PageLink:
     current: bool = False
 
 
-def page_href(query, number):
+def page_href(query: QueryDict, number: int) -> str:
     """The current URL's query with another page number (page 1 has none)."""
     query = query.copy()
     query.pop("page", None)
@@ -49,16 +57,16 @@ def page_href(query, number):
     return f"?{encoded}" if encoded else "?"
 
 
-def pagination_links(page, query):
+def pagination_links(page: Page[Any], query: QueryDict) -> dict[str, Any] | None:
     """Previous, next and numbered links with ellipses, for templates/funding/_pagination.html."""
     total = page.paginator.num_pages
     if total <= 1:
         return None
     current = page.number
     items = [
-        PageLink(number=None)
-        if number == page.paginator.ELLIPSIS
-        else PageLink(number, page_href(query, number), number == current)
+        PageLink(number, page_href(query, number), number == current)
+        if isinstance(number, int)
+        else PageLink(number=None)  # the paginator's ellipsis
         for number in page.paginator.get_elided_page_range(current, on_each_side=1, on_ends=1)
     ]
     return {
@@ -68,7 +76,7 @@ def pagination_links(page, query):
     }
 
 
-def remove_filter_href(query, name, value=None):
+def remove_filter_href(query: QueryDict, name: str, value: object = None) -> str:
     """The current URL without one filter value (or the whole parameter), back on page 1."""
     query = query.copy()
     query.pop("page", None)
