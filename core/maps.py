@@ -11,11 +11,12 @@ the cache under a digest of those figures, so it changes exactly when they do.
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
 from django.core.cache import cache
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +48,10 @@ class Outlines:
 
     name: str
     viewbox: str
-    paths: dict
+    paths: dict[str, str]
 
 
-def swatch(colour):
+def swatch(colour: str) -> SafeString:
     """A small square of a category's colour, for legends and tables."""
     return mark_safe(  # noqa: S308 - the colour is one of the portal's own constants
         '<svg class="portal-swatch" width="16" height="16" viewBox="0 0 16 16" '
@@ -59,12 +60,19 @@ def swatch(colour):
     )
 
 
-def choropleth(outlines, areas, categories, *, title, highlight=()):
+def choropleth(
+    outlines: Outlines,
+    areas: Iterable[MapArea],
+    categories: Iterable[Category],
+    *,
+    title: str,
+    highlight: Iterable[str] = (),
+) -> SafeString:
     """The SVG map: every area of ``areas`` that has an outline, filled by category, with
     the ``highlight`` codes outlined on top. Cached by a digest of what it shows."""
     key = _key(outlines, areas, categories, title, highlight)
     try:
-        svg = cache.get(key)
+        svg: str | None = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache that does not answer only loses its use
         logger.warning("The map cache did not answer", exc_info=True)
         svg = None
@@ -77,7 +85,13 @@ def choropleth(outlines, areas, categories, *, title, highlight=()):
     return mark_safe(svg)  # noqa: S308 - every text in it is escaped by _draw
 
 
-def _key(outlines, areas, categories, title, highlight):
+def _key(
+    outlines: Outlines,
+    areas: Iterable[MapArea],
+    categories: Iterable[Category],
+    title: str,
+    highlight: Iterable[str],
+) -> str:
     shown = [
         outlines.name,
         title,
@@ -89,7 +103,14 @@ def _key(outlines, areas, categories, title, highlight):
     return f"{CACHE_PREFIX}:{digest}"
 
 
-def _draw(outlines, areas, categories, *, title, highlight):
+def _draw(
+    outlines: Outlines,
+    areas: Iterable[MapArea],
+    categories: Iterable[Category],
+    *,
+    title: str,
+    highlight: Iterable[str],
+) -> str:
     colours = {category.key: category.colour for category in categories}
     labels = {category.key: category.label for category in categories}
     parts = [
