@@ -268,34 +268,31 @@ def _plan_figures_as_at(summaries, ids, day):
 
 def _plan_figures_then(summaries, ids, day):
     """As _plan_figures_as_at, without loading the items: the plans as they stood (a few
-    per borough, with their history), then their items' figures then in one aggregate
-    query (ActionItemQuerySet.as_at)."""
+    per borough, with their history), then each item's state then in one query
+    (ActionItemQuerySet.as_at), counted here."""
     state = plans_as_at(plans_for_history().public().filter(borough__in=ids), day)
     state.check_recorded()
     active = state.active  # most recently refreshed first
     for plan in active:
         summaries[plan.borough_id].active_plan = summaries[plan.borough_id].active_plan or plan
-    closed = [str(status) for status in CLOSED_STATUSES]
+    # Each item's state then is worked out once, in the database; counting the few values
+    # per item here keeps the database from working it out again for every figure.
+    closed = {str(status) for status in CLOSED_STATUSES}
+    then = day.isoformat()
     rows = (
         ActionItem.objects.filter(plan__in=[plan.pk for plan in active])
         .as_at(day)
-        .values("plan__borough")
-        .annotate(
-            latest=Max("last_updated_then"),
-            overdue=Count(
-                "pk", filter=Q(due_date_then__lt=day.isoformat()) & ~Q(status_then__in=closed)
-            ),
-            **{
-                f"n_{status}": Count("pk", filter=Q(status_then=status)) for status in ITEM_STATUSES
-            },
-        )
+        .order_by()
+        .values_list("plan__borough", "status_then", "due_date_then", "last_updated_then")
     )
-    for row in rows:
-        summary = summaries[row["plan__borough"]]
-        for status in ITEM_STATUSES:
-            summary.items_by_status[status] = row[f"n_{status}"]
-        summary.overdue_items = row["overdue"]
-        summary.last_item_update = row["latest"]
+    for borough, status, due, updated in rows.iterator(chunk_size=5000):
+        summary = summaries[borough]
+        summary.items_by_status[status] += 1
+        summary.overdue_items += due is not None and due < then and status not in closed
+        if updated is not None and (
+            summary.last_item_update is None or updated > summary.last_item_update
+        ):
+            summary.last_item_update = updated
 
 
 def _practice_figures(summaries, ids):
