@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 
 from boroughs.api.conventions.concurrency import PreconditionFailed, etag_for, expected_version
 from boroughs.api.conventions.views import PortalReadOnlyViewSet
+from boroughs.models import Borough
 from casestudies import checklist, review, search, selectors, services
 from casestudies.models import CaseStudy, Intervention
 from casestudies.selectors import CaseStudyCriteria, Choice
@@ -134,7 +136,10 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
         if self.action == "list" and getattr(renderer, "format", None) != "csv":
             # The summary fields only; a snippet (with q) is cut from the sections.
             queryset = queryset.prefetch_related(
-                "boroughs", "approaches", "settings", "interventions"
+                Prefetch("boroughs", queryset=Borough.objects.only("slug", "name", "gss_code")),
+                "approaches",
+                "settings",
+                Prefetch("interventions", queryset=Intervention.objects.only("slug", "name")),
             )
             if not parsed_query(self.request):
                 return queryset.defer("search_vector", *LIST_DEFERRED)
