@@ -15,7 +15,7 @@ from actionplans.api.views import refused_as_at, requested_as_at
 from actionplans.history import AsAtError
 from boroughs.api.conventions.csv import csv_lines
 from boroughs.api.conventions.filters import check_known_parameters
-from boroughs.api.conventions.pagination import MAX_PAGE_SIZE, PortalPagination
+from boroughs.api.conventions.pagination import PortalPagination
 from boroughs.api.conventions.views import csv_response
 from boroughs.api.serializers import BoroughRefSerializer
 from boroughs.models import Borough, Region
@@ -300,9 +300,10 @@ class CompareView(AnalystView):
 
 
 class GrantsPagination(PortalPagination):
-    """Pages of grants, 500 to a page unless asked for fewer, linked by `next`."""
+    """Pages of grants, 100 to a page unless asked for another size (up to 500), linked by
+    `next`."""
 
-    page_size = MAX_PAGE_SIZE
+    page_size = 100
 
 
 class Grants360View(AnalystView):
@@ -324,7 +325,7 @@ class Grants360View(AnalystView):
                 description="A page number, from 1.",
             ),
             OpenApiParameter(
-                "page_size", OpenApiTypes.INT, description="Grants a page, 1–500 (500)."
+                "page_size", OpenApiTypes.INT, description="Grants a page, 1–500 (100)."
             ),
         ],
         responses={
