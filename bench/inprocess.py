@@ -109,6 +109,11 @@ def urls():
         ("page compare", f"/compare/?boroughs={compared}"),
         ("page funding", "/funding/"),
         ("page stock-take", f"/stock-takes/{stock_take.slug}/"),
+        # Map pages (England's and London's maps, built once per set of figures).
+        ("page boroughs", "/boroughs/"),
+        ("page boroughs london", "/boroughs/?region=london"),
+        ("page borough profile", f"/boroughs/{plan.borough.slug}/"),
+        ("api boroughs geojson", "/api/v1/boroughs/?format=geojson"),
     ]
 
 
