@@ -341,3 +341,23 @@ def test_the_methodology_page_has_the_crosswalk(client):
     assert 'id="crosswalk-table"' in page
     assert "Youth Endowment Fund Toolkit" in page
     assert "College of Policing Crime Reduction Toolkit" in page
+
+
+# --- Every named programme is a record ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "seed_words"),
+    [
+        ("glasgow-a-and-e-navigators", "a team of navigators that work in four A&E units"),
+        ("street-and-arrow-employment-programme", "12-month contracts with Street and Arrow"),
+    ],
+)
+def test_glasgow_s_programmes_are_records_with_their_source(client, slug, seed_words):
+    intervention = Intervention.objects.select_related("source").get(slug=slug)
+    seed = _plain((SEEDS / intervention.source.document).read_text(encoding="utf-8"))
+    assert seed_words in seed
+    assert intervention.source_section == "What is the 'public health' approach?"
+    assert intervention.evaluation_status == EvaluationStatus.NONE  # the text reports none
+    body = client.get(f"/api/v1/interventions/{slug}/").json()
+    assert body["source"]["key"] == "lga-breaking-the-cycle-2019"

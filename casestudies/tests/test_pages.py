@@ -526,7 +526,7 @@ def test_the_intervention_list(client):
         counts(response, "category")["therapeutic"]
         == Intervention.objects.filter(category="therapeutic").count()
     )
-    assert counts(response, "prevention_level")["intensive"] == 14
+    assert counts(response, "prevention_level")["intensive"] == 15
     assert counts(response, "setting")["school"] == 21
     used = client.get("/interventions/?q=FFT-FAF")
     assert "Used in 1 published case study." in visible_text(used)
@@ -592,7 +592,7 @@ def test_interventions_filter_and_sort_by_evidence(client):
     listed = response.context["page"].object_list
     assert listed[0].slug == "wakefield-liaison-and-diversion"
     assert "Evidence Level 3 of 5: Comparison group" in visible_text(response)
-    assert counts(response, "evidence_level") == {"0": 70, "1": 6, "2": 5, "3": 1}
+    assert counts(response, "evidence_level") == {"0": 71, "1": 6, "2": 5, "3": 1}
     before_after = client.get(
         "/interventions/", {"evaluation_design": "before_after", "evidence_level": "2"}
     )
