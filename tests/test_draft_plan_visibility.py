@@ -275,9 +275,7 @@ def test_an_export_asking_for_a_draft_by_name_is_refused_to_whoever_cannot_see_i
         content_type="application/json",
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json()["errors"] == {
-        "filters": {"plan": [f"There is no action plan “{DRAFT}”."]}
-    }
+    assert response.json()["errors"] == {"filters.plan": [f"There is no action plan “{DRAFT}”."]}
 
 
 def test_a_partnerships_draft_is_seen_by_its_member_boroughs_staff(client):

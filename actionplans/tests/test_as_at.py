@@ -405,7 +405,11 @@ def test_a_blank_day_means_as_it_stands(client):
     response = client.get(PAGE, {"as_at": ""})
     assert response.status_code == HTTPStatus.OK
     assert response.context["as_at"] is None
-    assert client.get(PLAN_API, {"as_at": ""}).json()["item_count"] == 40
+    # The API's contract: a parameter is given with a value or left out.
+    response = client.get(PLAN_API, {"as_at": ""})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json()["errors"] == {"as_at": ["Give a value, or leave the parameter out."]}
+    assert client.get(PLAN_API).json()["item_count"] == 40
 
 
 def test_the_date_boxes_lead_to_the_link_to_share(client):
