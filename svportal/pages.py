@@ -22,7 +22,7 @@ from funding.models import Award
 
 from .charts import Segment, stacked_bar, swatch
 from .forms import BoroughTableForm, CompareForm
-from .maps import plan_map
+from .maps import case_study_map, overdue_map, plan_map
 from .selectors import (
     FUNDING_ENDING_SOON_DAYS,
     borough_stock_take_answers,
@@ -99,6 +99,7 @@ def borough_table(request):
     form.is_valid()
     region = form.cleaned_data.get("region", "")
     sort = form.cleaned_data.get("sort") or "name"
+    view = "london" if region == "london" else "england"
     as_at_form = AsAtForm(request.GET, today=timezone.localdate())
     day = as_at_form.day
     if as_at_form.redirect_needed:
@@ -163,7 +164,8 @@ def borough_table(request):
             "headers": headers,
             "rows": rows,
             # The map shows the plans as they stand today, whatever the table's day.
-            "map": plan_map("london" if region == "london" else "england"),
+            "map": plan_map(view),
+            "more_maps": [case_study_map(view), overdue_map(view, timezone.localdate())],
             "as_at_form": as_at_form,
             "as_at": day,
             "today_url": "/boroughs/?"

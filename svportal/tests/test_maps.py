@@ -10,9 +10,12 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from actionplans.models import ActionItem, ActionPlan
 from boroughs.models import Borough
 from boroughs.tests.factories import BoroughFactory
+from casestudies.models import CaseStudy
 from core import maps as core_maps
 from core.maps import Category, MapArea, Outlines, choropleth
 
@@ -90,6 +93,36 @@ def test_the_boroughs_table_maps_the_region_it_shows(client):
     assert len(AREA_LINK.findall(map_block(html, "plan-map-london"))) == 33
     html = client.get("/boroughs/").content.decode()
     assert len(AREA_LINK.findall(map_block(html, "plan-map-england"))) == 326
+
+
+def test_the_boroughs_table_maps_published_case_studies_per_area(client):
+    html = client.get("/boroughs/", {"region": "london"}).content.decode()
+    block = map_block(html, "case-study-map-london")
+    links = dict(name.split(": ", 1) for _, name in AREA_LINK.findall(block))
+    assert len(links) == 33
+    expected = {
+        borough.name: CaseStudy.objects.published().filter(boroughs=borough).count()
+        for borough in Borough.objects.districts().london()
+    }
+    assert sum(1 for count in expected.values() if count) > 0
+    for name, count in expected.items():
+        assert links[name] == ("None in the portal" if count == 0 else f"{count} published")
+    without = sum(1 for count in expected.values() if count == 0)
+    assert f"No published case study in the portal ({without})" in block
+
+
+def test_the_boroughs_table_maps_overdue_items_and_says_where_no_plan_is_recorded(client):
+    today = timezone.localdate()
+    westminster = Borough.objects.get(slug="westminster")
+    overdue = ActionItem.objects.filter(
+        plan__borough=westminster, plan__status=ActionPlan.Status.ACTIVE
+    ).overdue(today)
+    html = client.get("/boroughs/", {"region": "london"}).content.decode()
+    block = map_block(html, "overdue-map-london")
+    names = dict(name.split(": ", 1) for _, name in AREA_LINK.findall(block))
+    assert names["Westminster"] == f"{overdue.count()} overdue"
+    assert names["Croydon"] == "No active plan recorded"
+    assert "No active plan recorded (32)" in block
 
 
 def test_a_map_is_drawn_once_for_the_same_figures(client):

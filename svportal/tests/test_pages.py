@@ -187,9 +187,11 @@ def test_boroughs_table_queries_do_not_grow(client, django_assert_num_queries, e
     """1 boroughs; 8 borough summary (active plans, items by status, overdue items,
     last item update, published case studies, awards, interventions in use, stock-take
     answers on having a plan).
-    4 map (areas, active plans, stock-take answers on having a plan, boundary source)."""
+    4 plan map (areas, active plans, stock-take answers on having a plan, boundary source);
+    3 case-study map (areas, counts, source); 4 overdue map (areas, active plans, overdue
+    counts, source)."""
     add_boroughs_with_plans_and_practice(extra)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(20):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete"})
     assert len(table_rows(response)) == 33 + extra
 
