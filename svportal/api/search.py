@@ -35,6 +35,7 @@ class SearchParametersSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=KIND_KEYS,
         required=False,
+        error_messages={"invalid_choice": "Choose a kind: " + ", ".join(KIND_KEYS) + "."},
         help_text=(
             f"One kind only, {KIND_PAGE_SIZE} results a page (`page`); without it, the best "
             f"{GROUP_LIMIT} of every kind."
@@ -104,6 +105,8 @@ class PortalSearchView(APIView):
     renderer_classes = [ORJSONRenderer]
     common_parameters = {"format"}
     extra_parameters = ("q", "kind", "page")
+    #: Parameters with a type or a list of choices: an empty value is none of them.
+    typed_parameters = ("kind", "page")
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

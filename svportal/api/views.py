@@ -340,12 +340,14 @@ class Grants360View(AnalystView):
         awards = filterset.qs.order_by("slug")
         issued = timezone.now()
         prefix = settings.GRANTS_360_IDENTIFIER_PREFIX
+        paginator = GrantsPagination()
         if request.accepted_renderer.format == "csv":
+            # Every grant, but a malformed page or page_size is still refused, as on lists.
+            paginator.check_parameters(request)
             package = grants_package(awards, prefix=prefix, issued=issued)
             return self.respond(package, iter(package["grants"]), "awards-360giving")
         grantable = Q(amount__isnull=False, awarded_on__isnull=False)
         left_out = awards.exclude(grantable).count()
-        paginator = GrantsPagination()
         page = paginator.paginate_queryset(awards.filter(grantable), request, view=self)
         package = grants_package(page, prefix=prefix, issued=issued, left_out=left_out)
         package["next"] = paginator.get_next_link()

@@ -109,3 +109,15 @@ def test_nested_field_errors_are_named_by_their_path(client):
         content_type="application/json",
     )
     assert_invalid(response, "contact.phone")
+
+
+@pytest.mark.parametrize("query", [{"page": "false"}, {"page_size": "-3900"}])
+def test_the_whole_360giving_file_still_refuses_a_malformed_page(client, query):
+    response = client.get("/api/v1/awards/360giving/", {"format": "csv", **query})
+    assert_invalid(response, next(iter(query)))
+
+
+@pytest.mark.parametrize("name", ["kind", "page"])
+def test_an_empty_kind_or_page_of_the_portal_search_is_refused(client, name):
+    response = client.get("/api/v1/search/", {"q": "knife", name: ""})
+    assert_invalid(response, name)

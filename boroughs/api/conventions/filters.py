@@ -111,10 +111,11 @@ def check_known_parameters(request, view):
     chosen = request.query_params.get("format")
     if chosen is not None and "format" in known and chosen not in formats:
         raise ValidationError({"format": [f"Choose from: {', '.join(sorted(formats))}."]})
+    typed = DATE_PARAMETERS | set(getattr(view, "typed_parameters", ()))
     empty = sorted(
         name
         for name, value in request.query_params.items()
-        if value == "" and (name in DATE_PARAMETERS or _is_typed_filter(filterset_class, name))
+        if value == "" and (name in typed or _is_typed_filter(filterset_class, name))
     )
     if empty:
         message = "Give a value, or leave the parameter out."
