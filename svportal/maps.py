@@ -71,7 +71,7 @@ def case_study_map(view):
     for borough in districts:
         count = counts.get(borough.pk, 0)
         key = "none" if count == 0 else "one" if count == 1 else "several"
-        figure = "None in the portal" if count == 0 else f"{count} published"
+        figure = "No published case study" if count == 0 else f"{count} published"
         labelled.append((borough, key, figure))
     place = "London" if view == "london" else "England"
     return map_figure(

@@ -106,7 +106,7 @@ def test_the_boroughs_table_maps_published_case_studies_per_area(client):
     }
     assert sum(1 for count in expected.values() if count) > 0
     for name, count in expected.items():
-        assert links[name] == ("None in the portal" if count == 0 else f"{count} published")
+        assert links[name] == ("No published case study" if count == 0 else f"{count} published")
     without = sum(1 for count in expected.values() if count == 0)
     assert f"No published case study in the portal ({without})" in block
 
