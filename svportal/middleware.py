@@ -7,8 +7,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from boroughs.api.conventions.exceptions import SUMMARIES, error_body
-from boroughs.api.conventions.parsers import too_large_detail
+from core.api.exceptions import SUMMARIES, error_body
+from core.api.parsers import too_large_detail
 from core.inputs import fields_problems, query_string_problems
 
 

@@ -5,7 +5,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.utils import timezone
 
-from boroughs.api.conventions.exceptions import (
+from core.api.exceptions import (
     RETRY_AFTER_SECONDS,
     json_not_found,
     json_server_error,

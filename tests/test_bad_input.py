@@ -15,9 +15,9 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from actionplans.models import ActionItem, ActionPlan
-from boroughs.api.conventions.filters import COMMON_PARAMETERS
 from boroughs.models import StockTake
 from casestudies.models import CaseStudy, Intervention
+from core.api.filters import COMMON_PARAMETERS
 from funding.models import FundingStream
 from tests.roles import sign_in_as
 

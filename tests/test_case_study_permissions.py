@@ -14,7 +14,6 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth import get_user_model
 
-from boroughs.api.conventions.concurrency import etag_for
 from boroughs.models import Borough
 from boroughs.roles import role_grant
 from casestudies.checklist import CODES
@@ -24,6 +23,7 @@ from casestudies.services import (
     case_study_publish,
     case_study_submit_for_review,
 )
+from core.api.concurrency import etag_for
 from tests.roles import sign_in_as
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actionplans.models import ActionItem, ActionPlan
-from boroughs.api.conventions.concurrency import etag_for
 from boroughs.roles import role_grant
 from casestudies.checklist import open_points
 from casestudies.models import CaseStudy
 from casestudies.services import case_study_publish
+from core.api.concurrency import etag_for
 from funding.models import Award
 from svportal.portal_data import load_portal_data
 from tests.roles import sign_in_as

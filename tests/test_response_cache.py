@@ -17,11 +17,11 @@ from django.urls import reverse
 
 from actionplans.models import ActionItem
 from actionplans.tests.test_pages import form_data
-from boroughs.api.conventions.concurrency import etag_for
 from boroughs.models import Borough
 from casestudies.models import CaseStudy
 from casestudies.services import case_study_create_draft
 from casestudies.tests.api.test_case_study_writes import client_for
+from core.api.concurrency import etag_for
 from core.response_cache import VERSION_KEY
 from funding.models import Funder
 

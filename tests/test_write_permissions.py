@@ -14,8 +14,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actionplans.models import ActionItem, ActionPlan
-from boroughs.api.conventions.concurrency import etag_for
 from boroughs.models import Borough
+from core.api.concurrency import etag_for
 from tests.roles import sign_in_as
 
 pytestmark = pytest.mark.django_db

@@ -2,12 +2,12 @@ import django_filters
 from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan, Framework, ItemStatus, Theme
-from boroughs.api.conventions.filters import (
+from boroughs.models import Borough
+from core.api.filters import (
     ExistingSlugFilter,
     PortalFilterSet,
     StrictBooleanFilter,
 )
-from boroughs.models import Borough
 
 
 class FrameworkFilter(PortalFilterSet):

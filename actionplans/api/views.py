@@ -24,15 +24,15 @@ from actionplans.selectors import (
     plan_as_at,
     plan_timeline,
 )
-from boroughs.api.conventions.concurrency import (
+from core.api.concurrency import (
     ETagMixin,
     PreconditionFailed,
     etag_for,
     expected_version,
 )
-from boroughs.api.conventions.csv import csv_lines, serializer_columns
-from boroughs.api.conventions.filters import PortalSearchFilter, StrictOrderingFilter
-from boroughs.api.conventions.views import PortalReadOnlyViewSet, csv_response
+from core.api.csv import csv_lines, serializer_columns
+from core.api.filters import PortalSearchFilter, StrictOrderingFilter
+from core.api.views import PortalReadOnlyViewSet, csv_response
 
 from .filters import ActionItemFilter, ActionPlanFilter, FrameworkFilter
 from .serializers import (

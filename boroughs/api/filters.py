@@ -1,8 +1,7 @@
 import django_filters
 
 from boroughs.models import Borough, Organisation, Partnership, Region, StockTake
-
-from .conventions.filters import ExistingSlugFilter, PortalFilterSet
+from core.api.filters import ExistingSlugFilter, PortalFilterSet
 
 
 class BoroughFilter(PortalFilterSet):

@@ -7,9 +7,9 @@ from rest_framework.settings import api_settings
 
 from boroughs.models import Borough, Organisation, Partnership, StockTake
 from boroughs.services import stock_take_answer_record
+from core.api.views import PortalReadOnlyViewSet
 
 from .analysis import StockTakeAnalysisMixin
-from .conventions.views import PortalReadOnlyViewSet
 from .filters import BoroughFilter, OrganisationFilter, PartnershipFilter, StockTakeFilter
 from .geojson import (
     FEATURE,

@@ -12,7 +12,12 @@ import django_filters
 from django import forms
 from rest_framework.exceptions import ValidationError
 
-from boroughs.api.conventions.filters import (
+from boroughs.models import Borough, Organisation, Partnership, Region
+from casestudies import search
+from casestudies.cost import CostBand
+from casestudies.evidence import EvaluationDesign
+from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
+from core.api.filters import (
     AgeFilter,
     ExistingSlugFilter,
     PortalFilterSet,
@@ -20,11 +25,6 @@ from boroughs.api.conventions.filters import (
     StrictOrderingFilter,
     UnstatedAgesFilter,
 )
-from boroughs.models import Borough, Organisation, Partnership, Region
-from casestudies import search
-from casestudies.cost import CostBand
-from casestudies.evidence import EvaluationDesign
-from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
 from funding.models import FundingStream
 
 

@@ -9,8 +9,8 @@ COUNT: a list with facets costs no more queries than one without.
 
 from django.core.paginator import Paginator
 
-from boroughs.api.conventions.pagination import PortalPagination
 from casestudies.selectors import FACETS
+from core.api.pagination import PortalPagination
 
 FACET_OPTION_SCHEMA = {
     "type": "object",

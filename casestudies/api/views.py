@@ -9,12 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
-from boroughs.api.conventions.concurrency import PreconditionFailed, etag_for, expected_version
-from boroughs.api.conventions.views import PortalReadOnlyViewSet
 from boroughs.models import Borough
 from casestudies import checklist, review, search, selectors, services
 from casestudies.models import CaseStudy, Intervention
 from casestudies.selectors import CaseStudyCriteria, Choice
+from core.api.concurrency import PreconditionFailed, etag_for, expected_version
+from core.api.views import PortalReadOnlyViewSet
 
 from .filters import (
     CaseStudyFilter,

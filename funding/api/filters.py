@@ -1,7 +1,7 @@
 import django_filters
 
-from boroughs.api.conventions.filters import ExistingSlugFilter, PortalFilterSet
 from boroughs.models import Borough
+from core.api.filters import ExistingSlugFilter, PortalFilterSet
 from funding.models import Award, Funder, FundingStream
 
 

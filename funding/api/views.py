@@ -1,4 +1,4 @@
-from boroughs.api.conventions.views import PortalReadOnlyViewSet
+from core.api.views import PortalReadOnlyViewSet
 from funding.models import Award, Funder, FundingStream
 
 from .filters import AwardFilter, FunderFilter, FundingStreamFilter

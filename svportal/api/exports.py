@@ -19,7 +19,7 @@ from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from boroughs.api.conventions.filters import check_known_parameters
+from core.api.filters import check_known_parameters
 from core.inputs import query_string_problems, value_problem
 from svportal.exports import services
 from svportal.exports.selectors import ExportSpecError, exports_downloadable_by, exports_of

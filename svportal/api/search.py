@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from boroughs.api.conventions.filters import check_known_parameters
+from core.api.filters import check_known_parameters
 from svportal.forms import MAX_QUERY_LENGTH
 from svportal.search import GROUP_LIMIT, KIND_PAGE_SIZE, KINDS, portal_search
 

@@ -13,12 +13,12 @@ from rest_framework.views import APIView
 
 from actionplans.api.views import refused_as_at, requested_as_at
 from actionplans.history import AsAtError
-from boroughs.api.conventions.csv import csv_lines
-from boroughs.api.conventions.filters import check_known_parameters
-from boroughs.api.conventions.pagination import PortalPagination
-from boroughs.api.conventions.views import csv_response
 from boroughs.api.serializers import BoroughRefSerializer
 from boroughs.models import Borough, Region
+from core.api.csv import csv_lines
+from core.api.filters import check_known_parameters
+from core.api.pagination import PortalPagination
+from core.api.views import csv_response
 from funding.api.filters import AwardFilter
 from funding.models import Award
 from svportal.grants360 import grants_package

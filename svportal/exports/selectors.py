@@ -29,12 +29,12 @@ from rest_framework.viewsets import GenericViewSet
 from actionplans.api.views import ActionItemViewSet
 from actionplans.models import CLOSED_STATUSES
 from boroughs.api.analysis import matrix_csv_rows, summary_csv_rows
-from boroughs.api.conventions.csv import flatten, serializer_columns
-from boroughs.api.conventions.filters import PortalSearchFilter, StrictOrderingFilter
 from boroughs.models import Borough, StockTake
 from boroughs.selectors import stock_take_matrix, stock_take_summary
 from casestudies.api.views import CaseStudyViewSet
 from casestudies.models import CaseStudy
+from core.api.csv import flatten, serializer_columns
+from core.api.filters import PortalSearchFilter, StrictOrderingFilter
 from funding.api.views import AwardViewSet
 from svportal.api.views import BoroughSummaryFilter, BoroughSummarySerializer, summary_csv_row
 from svportal.grants360 import grant

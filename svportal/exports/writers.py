@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from boroughs.api.conventions.csv import flatten, neutralise
+from core.api.csv import flatten, neutralise
 
 #: Excel's limit on the characters in one cell.
 XLSX_CELL_LIMIT = 32_767

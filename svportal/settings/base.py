@@ -237,23 +237,21 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "drf_orjson_renderer.renderers.ORJSONRenderer",
-        "boroughs.api.conventions.csv.CSVRenderer",
+        "core.api.csv.CSVRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "boroughs.api.conventions.parsers.PortalJSONParser",
+        "core.api.parsers.PortalJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
-        "boroughs.api.conventions.negotiation.PortalContentNegotiation"
-    ),
-    "DEFAULT_PAGINATION_CLASS": "boroughs.api.conventions.pagination.PortalPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": ("core.api.negotiation.PortalContentNegotiation"),
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PortalPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "boroughs.api.conventions.exceptions.portal_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.portal_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "boroughs.api.conventions.throttling.AnonRateThrottle",
-        "boroughs.api.conventions.throttling.UserRateThrottle",
+        "core.api.throttling.AnonRateThrottle",
+        "core.api.throttling.UserRateThrottle",
     ],
     # Clients are told apart by core.proxies.client_address; this keeps any other DRF
     # throttle from believing X-Forwarded-For either.
@@ -287,7 +285,7 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     # Every operation documents the errors the conventions give (400, 401, 404, 429, 503…).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "boroughs.api.conventions.schema.document_errors",
+        "core.api.schema.document_errors",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from actionplans.models import ActionItem
-from boroughs.api.conventions.csv import flatten, neutralise
 from boroughs.tests.api.support import csv_rows
+from core.api.csv import flatten, neutralise
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from boroughs.api.conventions.concurrency import etag_for
 from boroughs.models import Borough
 from boroughs.roles import role_grant
 from casestudies.models import CaseStudy
 from casestudies.services import case_study_create_draft
+from core.api.concurrency import etag_for
 
 pytestmark = pytest.mark.django_db
 

@@ -226,7 +226,7 @@ def test_action_item_rows_are_the_apis_records_flattened(analyst):
     API's record, whoever changed the item and whatever it lacks."""
     from actionplans.models import ActionItem
     from actionplans.services import action_item_update
-    from boroughs.api.conventions.csv import flatten
+    from core.api.csv import flatten
     from svportal.exports.selectors import export_kind
 
     editor = analyst.__class__.objects.create_user("rows-editor")
