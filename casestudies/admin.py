@@ -1,6 +1,8 @@
 from typing import ClassVar
 
 from django.contrib import admin
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from .evidence import level_of
@@ -18,10 +20,12 @@ EVIDENCE_FIELDSET = (
             "evidence_section",
             "strength_of_evidence",
         ),
-        "description": "The strength of evidence is derived from the status, who evaluated "
-        'it and the design by the rule on the <a href="/methodology/">methodology page</a>; '
-        "it is shown here once saved. Where the source says nothing, leave “No evaluation "
-        "reported”.",
+        "description": format_lazy(
+            "The strength of evidence is derived from the status, who evaluated it and the "
+            'design by the rule on the <a href="{}">methodology page</a>; it is shown here '
+            "once saved. Where the source says nothing, leave “No evaluation reported”.",
+            reverse_lazy("casestudies:methodology"),
+        ),
     },
 )
 

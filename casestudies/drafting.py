@@ -141,7 +141,7 @@ def case_study_new(request):
                 _add_service_errors(form, error)
             else:
                 messages.success(request, "Your draft has been saved.")
-                return redirect("drafting:preview", slug=case_study.slug)
+                return redirect("casestudies:preview", slug=case_study.slug)
         status = HTTPStatus.BAD_REQUEST
     else:
         initial = {"boroughs": [offered[0].pk]} if len(offered) == 1 else {}
@@ -243,7 +243,7 @@ def _imported_draft(request, imported):
             _outcomes_blank(),
             page_title="Check the imported case study",
             case_study=None,
-            form_action=reverse("drafting:new"),
+            form_action=reverse("casestudies:new"),
             imported={
                 "headings": [
                     (heading, IMPORTED_LABELS[section]) for heading, section in imported.headings
@@ -306,7 +306,7 @@ def case_study_edit(request, slug):
                 status = HTTPStatus.BAD_REQUEST
             else:
                 messages.success(request, "Your changes have been saved.")
-                return redirect("drafting:preview", slug=case_study.slug)
+                return redirect("casestudies:preview", slug=case_study.slug)
         else:
             status = HTTPStatus.BAD_REQUEST
     else:
@@ -435,7 +435,7 @@ def _step(service, done, extra=None):
     @require_POST
     def view(request, slug):
         case_study = _case_study_or_404(request.user, slug)
-        edit_url = reverse("drafting:edit", kwargs={"slug": slug})
+        edit_url = reverse("casestudies:edit", kwargs={"slug": slug})
         try:
             version = int(request.POST.get("version", ""))
         except ValueError:
@@ -476,7 +476,7 @@ def _step(service, done, extra=None):
                 request, case_study, errors=errors, status=HTTPStatus.BAD_REQUEST, typed=values
             )
         messages.success(request, done)
-        return redirect("drafting:preview", slug=slug)
+        return redirect("casestudies:preview", slug=slug)
 
     return view
 

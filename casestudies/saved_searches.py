@@ -81,7 +81,7 @@ def saved_search_new(request):
                 if left_out:
                     message += " Filters that named nothing were left out: " + "; ".join(left_out)
                 messages.success(request, message)
-                return redirect("savedsearches:list")
+                return redirect("casestudies:saved-searches")
         status = HTTPStatus.BAD_REQUEST
     else:
         form = SavedSearchForm(initial={"frequency": SavedSearch.Frequency.WEEKLY})
@@ -120,7 +120,7 @@ def saved_search_change(request, pk):
                 _add_service_errors(form, error)
             else:
                 messages.success(request, f"‘{saved_search.name}’ has been changed.")
-                return redirect("savedsearches:list")
+                return redirect("casestudies:saved-searches")
         status = HTTPStatus.BAD_REQUEST
     else:
         form = SavedSearchForm(
@@ -149,7 +149,7 @@ def saved_search_delete(request, pk):
     if request.method == "POST":
         services.saved_search_delete(saved_search=saved_search, acting_user=request.user)
         messages.success(request, f"‘{saved_search.name}’ has been deleted.")
-        return redirect("savedsearches:list")
+        return redirect("casestudies:saved-searches")
     return render(
         request,
         "casestudies/searches/delete.html",

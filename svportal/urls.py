@@ -11,10 +11,7 @@ urlpatterns = [
     path("", include("svportal.accounts_urls")),
     path("account/api-token/", tokens.api_token, name="api-token"),
     path("api/", include("svportal.api.urls")),
-    # Pages. Drafting comes before browsing so /case-studies/new/ is not taken for a slug.
-    path("", include("casestudies.drafting_urls")),
     path("", include("casestudies.urls")),
-    path("", include("casestudies.saved_search_urls")),
     path("", include("funding.urls")),
     path("", include("boroughs.urls")),
     path("", include("boroughs.answering_urls")),
