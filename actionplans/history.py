@@ -19,14 +19,18 @@ are for reading only and refuse to be saved.
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import dateformat
 
+from boroughs.models import Borough, Partnership
+
 from .forms import GovukDateMixin, date_part
-from .models import ActionPlan, PlanChange, StatusUpdate, Theme
+from .models import ActionItem, ActionPlan, PlanChange, StatusUpdate, Theme
 
 LONDON = ZoneInfo("Europe/London")
 CREATED = "created"
@@ -44,7 +48,7 @@ PLAN_FIELDS = frozenset(
 class AsAtError(ValueError):
     """A day that cannot be shown, with the message that says why."""
 
-    def __init__(self, message, code):
+    def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
         self.message, self.code = message, code
 
@@ -54,11 +58,11 @@ INVALID_MESSAGE = "Enter a real date as YYYY-MM-DD, for example 2020-06-01"
 FUTURE_MESSAGE = "Choose a date today or earlier"
 
 
-def long_date(day):
+def long_date(day: dt.date) -> str:
     return dateformat.format(day, "j F Y")
 
 
-def parse_as_at(raw):
+def parse_as_at(raw: str | None) -> dt.date | None:
     """The day named by ``as_at=YYYY-MM-DD``; None when it is absent or blank."""
     raw = (raw or "").strip()
     if not raw:
@@ -71,37 +75,45 @@ def parse_as_at(raw):
         raise AsAtError(INVALID_MESSAGE, "invalid") from None
 
 
-def check_not_future(day, today):
+def check_not_future(day: dt.date, today: dt.date) -> None:
     if day > today:
         raise AsAtError(FUTURE_MESSAGE, "future")
 
 
-def local_date(moment):
+def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(LONDON).date()
 
 
-def end_of_day(day):
+def end_of_day(day: dt.date) -> dt.datetime:
     """The first moment after ``day`` in London: a change made at or after it is undone."""
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=LONDON)
 
 
-def _from_value(name, value):
+def _from_value(name: str, value: Any) -> Any:
     if name in DATE_FIELDS and value:
         return dt.date.fromisoformat(value)
     return value
 
 
-def _refuse_save(*args, **kwargs):
+def _refuse_save(*args: Any, **kwargs: Any) -> NoReturn:
     raise RuntimeError("A plan or item as it stood on an earlier day cannot be saved.")
 
 
-def _recorded_from(record, history):
+def _read_only(record: ActionPlan | ActionItem) -> None:
+    """Make a rebuilt record refuse to be saved."""
+    # An attribute of the instance shadows the model's save(); mypy sees a method replaced.
+    record.save = _refuse_save  # type: ignore[method-assign]
+
+
+def _recorded_from(
+    record: ActionPlan | ActionItem, history: Iterable[PlanChange] | Iterable[StatusUpdate]
+) -> dt.date:
     """The day the portal's record of ``record`` begins: its "created" entry, else its
     source's publication date, else the day its row was made (admin or a script)."""
     created = next((entry for entry in history if CREATED in entry.changes), None)
     if created is not None:
         return local_date(created.changed_at)
-    if record.source_id is not None and record.source.published_on is not None:
+    if record.source is not None and record.source.published_on is not None:
         return record.source.published_on
     return local_date(record.created_at)
 
@@ -109,11 +121,18 @@ def _recorded_from(record, history):
 # --- Plans -------------------------------------------------------------------------------
 
 
-def whose_plan(plans):
+def whose_plan(plans: Iterable[ActionPlan]) -> str:
     """Whose plan it is, in words ("Westminster's plan"), for the message about a day
     before the portal's record begins."""
-    names = {plan.borough.name if plan.borough_id else plan.partnership.name for plan in plans}
+    names = {_owner(plan).name for plan in plans}
     return f"{names.pop()}'s plan" if len(names) == 1 else "any borough's plan"
+
+
+def _owner(plan: ActionPlan) -> Borough | Partnership:
+    owner = plan.borough if plan.borough_id else plan.partnership
+    if owner is None:  # the plan_belongs_to_borough_or_partnership constraint forbids it
+        raise ValueError(f"Plan {plan.pk} belongs to no borough and no partnership")
+    return owner
 
 
 @dataclass
@@ -125,19 +144,19 @@ class PlansAsAt:
     """
 
     day: dt.date
-    plans: list
+    plans: list[ActionPlan]
 
     @property
-    def recorded_from(self):
+    def recorded_from(self) -> dt.date | None:
         """The earliest day the portal has a record of any of these plans."""
         return min((plan.recorded_from for plan in self.plans), default=None)
 
     @property
-    def existing(self):
+    def existing(self) -> list[ActionPlan]:
         return [plan for plan in self.plans if plan.recorded_from <= self.day]
 
     @property
-    def active(self):
+    def active(self) -> list[ActionPlan]:
         """Plans active on the day, the most recently refreshed first."""
         active = [plan for plan in self.existing if plan.status == ActionPlan.Status.ACTIVE]
         return sorted(
@@ -150,7 +169,7 @@ class PlansAsAt:
             reverse=True,
         )
 
-    def check_recorded(self):
+    def check_recorded(self) -> None:
         """Refuse a day before the portal's record of these plans begins."""
         start = self.recorded_from
         if start is not None and self.day < start:
@@ -161,11 +180,11 @@ class PlansAsAt:
             )
 
 
-def plans_as_at(plans, day):
+def plans_as_at(plans: Iterable[ActionPlan], day: dt.date) -> PlansAsAt:
     """``plans`` (loaded with borough, partnership, framework and source) as they stood at
     the end of ``day``. One query: the plans' history."""
     plans = list(plans)
-    history = defaultdict(list)
+    history: defaultdict[int, list[PlanChange]] = defaultdict(list)
     if plans:
         for change in PlanChange.objects.filter(plan__in=[plan.pk for plan in plans]).order_by(
             "changed_at", "id"
@@ -174,7 +193,7 @@ def plans_as_at(plans, day):
     for plan in plans:
         plan.recorded_from = _recorded_from(plan, history[plan.pk])
         plan.as_at = day
-        plan.save = _refuse_save
+        _read_only(plan)
         if plan.recorded_from > day:
             continue
         for change in reversed(history[plan.pk]):
@@ -195,27 +214,29 @@ class ItemsAsAt:
     """The items of some plans as they stood at the end of ``day``, in plan order."""
 
     day: dt.date
-    items: list
-    themes: dict  # framework pk -> its themes, in order
+    items: list[ActionItem]
+    themes: dict[int, list[Theme]]  # framework pk -> its themes, in order
 
 
-def items_as_at(plans, items, day):
+def items_as_at(
+    plans: Iterable[ActionPlan], items: Iterable[ActionItem], day: dt.date
+) -> ItemsAsAt:
     """The ``items`` of ``plans`` (as rebuilt by plans_as_at for the same day) that existed
     at the end of ``day``, each with its fields set back to that day. ``items`` are loaded
     with source and last_updated_by. Two queries: the items' history, and their
     frameworks' themes."""
-    plans = {plan.pk: plan for plan in plans if plan.recorded_from <= day}
-    items = [item for item in items if item.plan_id in plans]
-    updates = defaultdict(list)
-    themes = defaultdict(list)
-    if plans:
+    by_pk = {plan.pk: plan for plan in plans if plan.recorded_from <= day}
+    items = [item for item in items if item.plan_id in by_pk]
+    updates: defaultdict[int, list[StatusUpdate]] = defaultdict(list)
+    themes: defaultdict[int, list[Theme]] = defaultdict(list)
+    if by_pk:
         for update in (
-            StatusUpdate.objects.filter(item__plan__in=list(plans))
+            StatusUpdate.objects.filter(item__plan__in=list(by_pk))
             .select_related("changed_by")
             .order_by("changed_at", "id")
         ):
             updates[update.item_id].append(update)
-        frameworks = {plan.framework_id: plan.framework for plan in plans.values()}
+        frameworks = {plan.framework_id: plan.framework for plan in by_pk.values()}
         for theme in Theme.objects.filter(framework__in=list(frameworks)).order_by("order", "id"):
             theme.framework = frameworks[theme.framework_id]
             themes[theme.framework_id].append(theme)
@@ -225,17 +246,19 @@ def items_as_at(plans, items, day):
         history = updates[item.pk]
         if _recorded_from(item, history) > day:
             continue
-        item.plan = plans[item.plan_id]
+        item.plan = by_pk[item.plan_id]
         item.theme = themes_by_id.get(item.theme_id) or item.theme
         _restore_item(item, history, themes[item.plan.framework_id], day)
         item.as_at = day
-        item.save = _refuse_save
+        _read_only(item)
         rebuilt.append(item)
     rebuilt.sort(key=lambda item: (item.plan_id, item.theme.order, item.order, item.pk))
     return ItemsAsAt(day=day, items=rebuilt, themes=dict(themes))
 
 
-def _restore_item(item, history, themes, day):
+def _restore_item(
+    item: ActionItem, history: list[StatusUpdate], themes: list[Theme], day: dt.date
+) -> None:
     """Undo, newest first, every change to ``item`` made after ``day``."""
     cutoff = end_of_day(day)
     kept = [update for update in history if update.changed_at < cutoff]

@@ -1,5 +1,6 @@
 """Knife-crime action plans under a framework of themes, their items, and each item's history."""
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -92,6 +93,11 @@ class ActionPlan(SourcedModel):
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     version = models.PositiveIntegerField(default=1)
+
+    # A plan rebuilt as it stood on a day (actionplans.history.plans_as_at) carries that
+    # day and the day the portal's record of it begins; a plan loaded as usual has neither.
+    as_at: dt.date
+    recorded_from: dt.date
 
     objects = ActionPlanQuerySet.as_manager()
 
@@ -191,6 +197,10 @@ class ActionItem(SourcedModel):
     #: cache of the item's text kept fresh when it or its plan changes.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
+    # An item rebuilt as it stood on a day (actionplans.history.items_as_at) carries that
+    # day; an item loaded as usual has none.
+    as_at: dt.date
+
     objects = ActionItemQuerySet.as_manager()
 
     #: Every change, by any path that saves (pages, API, admin, loader), with who and when.
@@ -218,7 +228,7 @@ class ActionItem(SourcedModel):
         if self.status == ItemStatus.COMPLETE and self.progress not in (None, 100):
             raise ValidationError({"progress": "A complete item is 100% done."})
 
-    def is_overdue(self, today):
+    def is_overdue(self, today: dt.date) -> bool:
         return (
             self.due_date is not None
             and self.due_date < today

@@ -1,51 +1,62 @@
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
 from django.db import models
 from django.db.models import Case, CharField, Exists, OuterRef, Subquery, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
+if TYPE_CHECKING:
+    from boroughs.models import Borough
 
-class ActionPlanQuerySet(models.QuerySet):
-    def active(self):
+    # Named (as strings) in the type arguments of the querysets below.
+    from .models import ActionItem, ActionPlan  # noqa: F401
+
+_Rows = TypeVar("_Rows", bound=models.QuerySet[Any])
+
+
+class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
+    def active(self) -> Self:
         return self.filter(status=self.model.Status.ACTIVE)
 
-    def public(self):
+    def public(self) -> Self:
         """Plans anyone may read: every plan but drafts."""
         return self.filter(_public_plans(""))
 
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """Plans the user may read: drafts only for their borough's officers and leads (or,
         for a partnership's plan, its member boroughs'), analysts and editors."""
         return self.filter(_visible_plans(user, ""))
 
-    def for_borough(self, borough):
+    def for_borough(self, borough: "Borough") -> Self:
         return self.filter(borough=borough)
 
-    def editable_by(self, user):
+    def editable_by(self, user: Any) -> Self:
         return editable_by(self, user, "borough")
 
 
-class ActionItemQuerySet(models.QuerySet):
-    def overdue(self, today):
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    def overdue(self, today: dt.date) -> Self:
         """Past due and neither complete nor cancelled."""
         return self.filter(due_date__lt=today).exclude(
             status__in=[self.model.Status.COMPLETE, self.model.Status.CANCELLED]
         )
 
-    def for_listing(self):
+    def for_listing(self) -> Self:
         return self.select_related("plan__borough", "theme", "last_updated_by")
 
-    def public(self):
+    def public(self) -> Self:
         """Items anyone may read: those of every plan but drafts."""
         return self.filter(_public_plans("plan__"))
 
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """Items the user may read: those of the plans they may read."""
         return self.filter(_visible_plans(user, "plan__"))
 
-    def editable_by(self, user):
+    def editable_by(self, user: Any) -> Self:
         return editable_by(self, user, "plan__borough")
 
-    def as_at(self, day):
+    def as_at(self, day: dt.date) -> Self:
         """The items that existed at the end of ``day``, each annotated with its
         ``status_then``, ``due_date_then`` (an ISO date string, or null) and
         ``last_updated_then`` as they stood then — the figures of actionplans.history's
@@ -96,7 +107,7 @@ class ActionItemQuerySet(models.QuerySet):
         )
 
 
-def editable_by(queryset, user, borough_path):
+def editable_by(queryset: _Rows, user: Any, borough_path: str) -> _Rows:
     """Rows the user may change: all for editors, their lead boroughs' rows for leads."""
     from boroughs.roles import LEAD, is_editor
 
@@ -109,13 +120,13 @@ def editable_by(queryset, user, borough_path):
     )
 
 
-def _public_plans(prefix):
+def _public_plans(prefix: str) -> models.Q:
     from .models import ActionPlan
 
     return ~models.Q(**{f"{prefix}status": ActionPlan.Status.DRAFT})
 
 
-def _visible_plans(user, prefix):
+def _visible_plans(user: Any, prefix: str) -> models.Q:
     """The condition for plans (at ``prefix``) the user may read; see visible_to."""
     from boroughs.models import Partnership
     from boroughs.roles import boroughs_of, is_analyst, is_editor

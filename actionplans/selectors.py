@@ -1,23 +1,37 @@
 """Reads of history: an item's changes, a plan's timeline of its own and its items', and
 plans and items as they stood on a day."""
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Literal, TypedDict
+
+from django.db.models import QuerySet
+
+from boroughs.models import Borough
 
 from .history import items_as_at, plans_as_at
-from .models import ActionItem, ActionPlan, PlanChange, StatusUpdate
+from .models import ActionItem, ActionPlan, PlanChange, StatusUpdate, Theme
+from .querysets import ActionItemQuerySet, ActionPlanQuerySet
 
 
-def item_history(item):
+def item_history(item: ActionItem) -> QuerySet[StatusUpdate]:
     return item.updates.select_related("changed_by").order_by("-changed_at", "-id")
 
 
-def plan_timeline(plan):
+class TimelineEntry(TypedDict):
+    """A change in a plan's timeline: to the plan itself, or to one of its items."""
+
+    kind: Literal["plan", "item"]
+    record: PlanChange | StatusUpdate
+
+
+def plan_timeline(plan: ActionPlan) -> list[TimelineEntry]:
     """Every change to the plan and its items, newest first, in two queries."""
-    plan_changes = [
+    plan_changes: list[TimelineEntry] = [
         {"kind": "plan", "record": change}
         for change in PlanChange.objects.filter(plan=plan).select_related("changed_by")
     ]
-    item_changes = [
+    item_changes: list[TimelineEntry] = [
         {"kind": "item", "record": update}
         for update in StatusUpdate.objects.filter(item__plan=plan).select_related(
             "changed_by", "item"
@@ -37,22 +51,22 @@ def plan_timeline(plan):
 class PlanAsAt:
     """A plan as it stood at the end of ``day``, with its items then and its themes."""
 
-    day: object
-    plan: object
-    items: list
-    themes: list
+    day: dt.date
+    plan: ActionPlan | None
+    items: list[ActionItem]
+    themes: list[Theme]
 
 
-def plans_for_history():
+def plans_for_history() -> ActionPlanQuerySet:
     """Plans with everything the history's rebuild and its messages read."""
     return ActionPlan.objects.select_related("borough", "partnership", "framework", "source")
 
 
-def items_for_history():
+def items_for_history() -> ActionItemQuerySet:
     return ActionItem.objects.select_related("source", "last_updated_by")
 
 
-def borough_plan_as_at(borough, day, *, user):
+def borough_plan_as_at(borough: Borough, day: dt.date, *, user: Any) -> PlanAsAt:
     """The borough's plan that was active at the end of ``day``, as it stood then, or None,
     among the plans ``user`` may read (another borough's drafts are left out).
 
@@ -70,7 +84,7 @@ def borough_plan_as_at(borough, day, *, user):
     )
 
 
-def plan_as_at(plan, day):
+def plan_as_at(plan: ActionPlan, day: dt.date) -> PlanAsAt:
     """One plan as it stood at the end of ``day``, with its items then. Raises AsAtError
     for a day before the portal's record of the plan. Four queries: the plan's history,
     its items, their history, its themes."""
@@ -82,7 +96,7 @@ def plan_as_at(plan, day):
     )
 
 
-def items_of_plans_as_at(plans, day):
+def items_of_plans_as_at(plans: ActionPlanQuerySet, day: dt.date) -> list[ActionItem]:
     """Every item of ``plans`` (a queryset) as it stood at the end of ``day``, among those
     that existed then. Raises AsAtError for a day before the portal's record of these
     plans. Five queries at any size: plans, their history, items, items' history, themes."""

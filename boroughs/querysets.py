@@ -1,6 +1,10 @@
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
+
+if TYPE_CHECKING:
+    # Named (as strings) in the type arguments of the querysets below.
+    from .models import Borough, Partnership  # noqa: F401
 
 #: Kinds of local authority district: the places England is divided into (GSS codes
 #: E06 unitary, E07 non-metropolitan district, E08 metropolitan district, E09 London).
@@ -13,17 +17,17 @@ DISTRICT_KINDS = (
 )
 
 
-class BoroughQuerySet(models.QuerySet):
-    def districts(self):
+class BoroughQuerySet(models.QuerySet["Borough"]):
+    def districts(self) -> Self:
         return self.filter(kind__in=DISTRICT_KINDS)
 
     def in_region(self, region: str) -> Self:
         return self.filter(region=region)
 
-    def london(self):
+    def london(self) -> Self:
         return self.in_region("london")
 
 
-class PartnershipQuerySet(models.QuerySet):
-    def for_listing(self):
+class PartnershipQuerySet(models.QuerySet["Partnership"]):
+    def for_listing(self) -> Self:
         return self.prefetch_related("members")

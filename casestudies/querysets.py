@@ -1,29 +1,40 @@
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
 from django.db import models
 
+if TYPE_CHECKING:
+    from boroughs.models import Borough
 
-class CaseStudyQuerySet(models.QuerySet):
-    def published(self):
+    # Named (as strings) in the type arguments of the querysets below.
+    from .models import CaseStudy, Intervention  # noqa: F401
+
+
+class CaseStudyQuerySet(models.QuerySet["CaseStudy"]):
+    def published(self) -> Self:
         return self.filter(status=self.model.Status.PUBLISHED)
 
-    def for_borough(self, borough):
+    def for_borough(self, borough: "Borough") -> Self:
         return self.filter(boroughs=borough)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         return _visible_to(self, user)
 
-    def for_listing(self):
+    def for_listing(self) -> Self:
         """Everything a list page or API page renders, in a fixed number of queries."""
         return self.select_related("partnership", "source").prefetch_related(
             "boroughs", "approaches"
         )
 
 
-class InterventionQuerySet(models.QuerySet):
-    def for_listing(self):
+class InterventionQuerySet(models.QuerySet["Intervention"]):
+    def for_listing(self) -> Self:
         return self.prefetch_related("settings", "providers")
 
 
-def _visible_to(queryset, user):
+_Studies = TypeVar("_Studies", bound=CaseStudyQuerySet)
+
+
+def _visible_to(queryset: _Studies, user: Any) -> _Studies:
     """Published for everyone; drafts for analysts and editors, and for the boroughs' own staff."""
     from boroughs.roles import boroughs_of, is_analyst, is_editor
 

@@ -1,24 +1,31 @@
-from typing import Self
+import datetime as dt
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
+if TYPE_CHECKING:
+    from boroughs.models import Borough
 
-class FundingStreamQuerySet(models.QuerySet):
-    def active_on(self, day):
+    # Named (as strings) in the type arguments of the querysets below.
+    from .models import Award, FundingStream  # noqa: F401
+
+
+class FundingStreamQuerySet(models.QuerySet["FundingStream"]):
+    def active_on(self, day: dt.date) -> Self:
         return self.filter(
             models.Q(starts_on__isnull=True) | models.Q(starts_on__lte=day),
             models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day),
         )
 
 
-class AwardQuerySet(models.QuerySet):
+class AwardQuerySet(models.QuerySet["Award"]):
     def for_listing(self) -> Self:
         return self.select_related(
             "stream__funder", "recipient_partnership", "recipient_organisation", "source"
         ).prefetch_related("recipient_boroughs")
 
-    def ending_between(self, start, end):
+    def ending_between(self, start: dt.date, end: dt.date) -> Self:
         return self.filter(ends_on__gte=start, ends_on__lte=end)
 
-    def for_borough(self, borough):
+    def for_borough(self, borough: "Borough") -> Self:
         return self.filter(recipient_boroughs=borough)

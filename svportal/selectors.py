@@ -2,9 +2,11 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.utils import timezone
@@ -12,9 +14,17 @@ from django.utils import timezone
 from actionplans.history import items_as_at, plans_as_at
 from actionplans.models import CLOSED_STATUSES, ActionItem, ActionPlan, ItemStatus, Theme
 from actionplans.selectors import items_for_history, plans_for_history
-from boroughs.models import Borough, PublishedTotal, StockTake, StockTakeAnswer
+from boroughs.models import (
+    Borough,
+    PublishedTotal,
+    StockTake,
+    StockTakeAnswer,
+    StockTakeQuestion,
+)
 from casestudies.models import Approach, CaseStudy, Intervention
+from casestudies.querysets import CaseStudyQuerySet
 from funding.models import Award
+from funding.querysets import AwardQuerySet
 
 FUNDING_ENDING_SOON_DAYS = 90
 #: A borough's awards shown on "my portal" where none ends soon.
@@ -32,7 +42,7 @@ class HomeFigures:
     plan_total: PublishedTotal | None = None
 
 
-def latest_plan_total():
+def latest_plan_total() -> PublishedTotal | None:
     """The latest round's published total of boroughs reporting a knife crime action plan."""
     return (
         PublishedTotal.objects.filter(question__slug=PLAN_QUESTION_SLUG, option__slug="yes")
@@ -42,7 +52,7 @@ def latest_plan_total():
     )
 
 
-def home_figures():
+def home_figures() -> HomeFigures:
     """The headline figures in four queries, whatever the size of the data."""
     awards = Award.objects.aggregate(
         count=Count("id"),
@@ -64,7 +74,7 @@ def home_figures():
     )
 
 
-def latest_case_studies(limit=5):
+def latest_case_studies(limit: int = 5) -> CaseStudyQuerySet:
     return (
         CaseStudy.objects.published()
         .for_listing()
@@ -72,7 +82,9 @@ def latest_case_studies(limit=5):
     )
 
 
-def funding_ending_soon(today=None, days=FUNDING_ENDING_SOON_DAYS):
+def funding_ending_soon(
+    today: dt.date | None = None, days: int = FUNDING_ENDING_SOON_DAYS
+) -> AwardQuerySet:
     today = today or timezone.localdate()
     return (
         Award.objects.for_listing()
@@ -97,7 +109,7 @@ class PlanState(StrEnum):
     NOT_RECORDED = "not_recorded"  # the portal has no record either way
 
 
-def plan_state_of(has_active_plan, reported_option):
+def plan_state_of(has_active_plan: bool, reported_option: str | None) -> PlanState:
     """The state from whether an active plan is recorded and the slug of the latest
     recorded stock-take answer on having one (None when there is none)."""
     if has_active_plan:
@@ -107,6 +119,11 @@ def plan_state_of(has_active_plan, reported_option):
     return PlanState.NOT_RECORDED
 
 
+#: Borough pk -> its summary, filled in by the figures below.
+Summaries = dict[int, "BoroughSummary"]
+#: Borough pk -> the items of its active plan as they stood on a day.
+ItemsByBorough = defaultdict[int, list[ActionItem]]
+
 NO_PLAN_REASON = "No action plan is recorded for this borough, so its items are not known."
 NO_AWARD_REASON = "No award to this borough is recorded, so the amount it received is not known."
 
@@ -115,7 +132,7 @@ NO_AWARD_REASON = "No award to this borough is recorded, so the amount it receiv
 class BoroughSummary:
     borough: Borough
     active_plan: ActionPlan | None = None
-    items_by_status: dict = field(default_factory=lambda: dict.fromkeys(ITEM_STATUSES, 0))
+    items_by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ITEM_STATUSES, 0))
     overdue_items: int = 0
     last_item_update: dt.datetime | None = None
     case_studies: int = 0
@@ -130,12 +147,12 @@ class BoroughSummary:
     plan_reported: StockTakeAnswer | None = None
 
     @property
-    def plan_state(self):
+    def plan_state(self) -> PlanState:
         reported = self.plan_reported.option.slug if self.plan_reported else None
         return plan_state_of(bool(self.active_plan), reported)
 
     @property
-    def not_recorded(self):
+    def not_recorded(self) -> dict[str, str]:
         """Why figures the portal cannot know are null, by field."""
         reasons = {}
         if not self.active_plan:
@@ -146,27 +163,27 @@ class BoroughSummary:
         return reasons
 
     @property
-    def recorded_items_by_status(self):
+    def recorded_items_by_status(self) -> dict[str, int] | None:
         return self.items_by_status if self.active_plan else None
 
     @property
-    def recorded_item_count(self):
+    def recorded_item_count(self) -> int | None:
         return self.item_count if self.active_plan else None
 
     @property
-    def recorded_overdue_items(self):
+    def recorded_overdue_items(self) -> int | None:
         return self.overdue_items if self.active_plan else None
 
     @property
-    def recorded_awards_total(self):
+    def recorded_awards_total(self) -> Decimal | None:
         return self.awards_total if self.awards else None
 
     @property
-    def item_count(self):
+    def item_count(self) -> int:
         return sum(self.items_by_status.values())
 
     @property
-    def percent_complete(self):
+    def percent_complete(self) -> float | None:
         """Complete items as a share of those not cancelled; None when the plan has none."""
         live = self.item_count - self.items_by_status[ItemStatus.CANCELLED]
         if not live:
@@ -174,9 +191,9 @@ class BoroughSummary:
         return round(100 * self.items_by_status[ItemStatus.COMPLETE] / live, 1)
 
     @property
-    def last_plan_update(self):
+    def last_plan_update(self) -> dt.date | None:
         """The latest of an item update and the plan's own refresh."""
-        dates = []
+        dates: list[dt.date] = []
         if self.last_item_update:
             dates.append(timezone.localdate(self.last_item_update))
         if self.active_plan and self.active_plan.last_refreshed_on:
@@ -184,7 +201,9 @@ class BoroughSummary:
         return max(dates) if dates else None
 
 
-def borough_summaries(boroughs, today=None, as_at=None):
+def borough_summaries(
+    boroughs: Iterable[Borough], today: dt.date | None = None, as_at: dt.date | None = None
+) -> list[BoroughSummary]:
     """A summary per borough in a fixed number of queries (nine), whatever the count.
 
     With ``as_at`` (a day), the plans and items are as they stood at the end of that day:
@@ -195,7 +214,13 @@ def borough_summaries(boroughs, today=None, as_at=None):
     return _summaries(boroughs, today=today, as_at=as_at, with_items=False)[0]
 
 
-def _summaries(boroughs, *, today, as_at, with_items=True):
+def _summaries(
+    boroughs: Iterable[Borough],
+    *,
+    today: dt.date | None,
+    as_at: dt.date | None,
+    with_items: bool = True,
+) -> tuple[list[BoroughSummary], ItemsByBorough | None]:
     """The summaries, and (with as_at and with_items) the items of each borough's active
     plans then; without with_items, the figures then are counted in the database."""
     today = today or timezone.localdate()
@@ -213,7 +238,14 @@ def _summaries(boroughs, *, today, as_at, with_items=True):
     return list(summaries.values()), items_then
 
 
-def _reported_plans(summaries, ids):
+def _borough_of(plan: ActionPlan) -> int:
+    """The pk of the borough whose plan this is; these plans were chosen by borough."""
+    if plan.borough_id is None:
+        raise ValueError(f"Plan {plan.pk} is a partnership's, not a borough's")
+    return plan.borough_id
+
+
+def _reported_plans(summaries: Summaries, ids: list[int]) -> None:
     """Each borough's latest recorded stock-take answer on having a plan: one query."""
     for answer in (
         StockTakeAnswer.objects.filter(borough__in=ids, question__slug=PLAN_QUESTION_SLUG)
@@ -223,25 +255,28 @@ def _reported_plans(summaries, ids):
         summaries[answer.borough_id].plan_reported = answer
 
 
-def _plan_figures(summaries, ids, today):
+def _plan_figures(summaries: Summaries, ids: list[int], today: dt.date) -> None:
     plans = (
         ActionPlan.objects.active()
         .filter(borough__in=ids)
         .order_by("borough_id", "-last_refreshed_on", "-modified_at")
     )
     for plan in plans:
-        summaries[plan.borough_id].active_plan = summaries[plan.borough_id].active_plan or plan
+        summary = summaries[_borough_of(plan)]
+        summary.active_plan = summary.active_plan or plan
 
     items = ActionItem.objects.filter(plan__status=ActionPlan.Status.ACTIVE, plan__borough__in=ids)
-    for row in items.values("plan__borough", "status").annotate(count=Count("id")):
-        summaries[row["plan__borough"]].items_by_status[row["status"]] = row["count"]
-    for row in items.overdue(today).values("plan__borough").annotate(count=Count("id")):
-        summaries[row["plan__borough"]].overdue_items = row["count"]
-    for row in items.values("plan__borough").annotate(latest=Max("last_updated_at")):
-        summaries[row["plan__borough"]].last_item_update = row["latest"]
+    for by_status in items.values("plan__borough", "status").annotate(count=Count("id")):
+        summaries[by_status["plan__borough"]].items_by_status[by_status["status"]] = by_status[
+            "count"
+        ]
+    for overdue in items.overdue(today).values("plan__borough").annotate(count=Count("id")):
+        summaries[overdue["plan__borough"]].overdue_items = overdue["count"]
+    for latest in items.values("plan__borough").annotate(latest=Max("last_updated_at")):
+        summaries[latest["plan__borough"]].last_item_update = latest["latest"]
 
 
-def _plan_figures_as_at(summaries, ids, day):
+def _plan_figures_as_at(summaries: Summaries, ids: list[int], day: dt.date) -> ItemsByBorough:
     """Plans and items as they stood at the end of ``day``: five queries (plans, their
     history, items, the items' history, themes). Returns borough pk -> its items then."""
     # Summaries are the same for everyone: a plan that is a draft now counts for nobody.
@@ -249,14 +284,15 @@ def _plan_figures_as_at(summaries, ids, day):
     state.check_recorded()
     active = state.active  # most recently refreshed first
     for plan in active:
-        summaries[plan.borough_id].active_plan = summaries[plan.borough_id].active_plan or plan
+        summary = summaries[_borough_of(plan)]
+        summary.active_plan = summary.active_plan or plan
     items = items_as_at(
         active, items_for_history().filter(plan__in=[plan.pk for plan in active]), day
     ).items
-    by_borough = defaultdict(list)
+    by_borough: ItemsByBorough = defaultdict(list)
     for item in items:
-        summary = summaries[item.plan.borough_id]
-        by_borough[item.plan.borough_id].append(item)
+        summary = summaries[_borough_of(item.plan)]
+        by_borough[_borough_of(item.plan)].append(item)
         summary.items_by_status[item.status] += 1
         summary.overdue_items += item.is_overdue(day)
         if item.last_updated_at and (
@@ -266,7 +302,7 @@ def _plan_figures_as_at(summaries, ids, day):
     return by_borough
 
 
-def _plan_figures_then(summaries, ids, day):
+def _plan_figures_then(summaries: Summaries, ids: list[int], day: dt.date) -> None:
     """As _plan_figures_as_at, without loading the items: the plans as they stood (a few
     per borough, with their history), then each item's state then in one query
     (ActionItemQuerySet.as_at), counted here."""
@@ -274,7 +310,8 @@ def _plan_figures_then(summaries, ids, day):
     state.check_recorded()
     active = state.active  # most recently refreshed first
     for plan in active:
-        summaries[plan.borough_id].active_plan = summaries[plan.borough_id].active_plan or plan
+        summary = summaries[_borough_of(plan)]
+        summary.active_plan = summary.active_plan or plan
     # Each item's state then is worked out once, in the database; counting the few values
     # per item here keeps the database from working it out again for every figure.
     closed = {str(status) for status in CLOSED_STATUSES}
@@ -283,7 +320,10 @@ def _plan_figures_then(summaries, ids, day):
         ActionItem.objects.filter(plan__in=[plan.pk for plan in active])
         .as_at(day)
         .order_by()
-        .values_list("plan__borough", "status_then", "due_date_then", "last_updated_then")
+        # The plugin cannot see the fields ActionItemQuerySet.as_at annotates.
+        .values_list(  # type: ignore[misc]
+            "plan__borough", "status_then", "due_date_then", "last_updated_then"
+        )
     )
     for borough, status, due, updated in rows.iterator(chunk_size=5000):
         summary = summaries[borough]
@@ -295,7 +335,7 @@ def _plan_figures_then(summaries, ids, day):
             summary.last_item_update = updated
 
 
-def _practice_figures(summaries, ids):
+def _practice_figures(summaries: Summaries, ids: list[int]) -> None:
     """Published case studies, awards and interventions in use: three queries."""
     for row in (
         CaseStudy.objects.published()
@@ -305,7 +345,7 @@ def _practice_figures(summaries, ids):
     ):
         summaries[row["boroughs"]].case_studies = row["count"]
 
-    for row in (
+    for awards in (
         Award.objects.filter(recipient_boroughs__in=ids)
         .values("recipient_boroughs")
         .annotate(
@@ -315,12 +355,12 @@ def _practice_figures(summaries, ids):
             not_stated=Count("id", filter=Q(amount__isnull=True)),
         )
     ):
-        summary = summaries[row["recipient_boroughs"]]
-        summary.awards = row["count"]
-        summary.awards_total = row["total"] or Decimal("0")
+        summary = summaries[awards["recipient_boroughs"]]
+        summary.awards = awards["count"]
+        summary.awards_total = awards["total"] or Decimal("0")
         # The total is a floor when an amount is "over £…" or not stated at all.
-        summary.awards_total_is_minimum = row["minimums"] > 0 or row["not_stated"] > 0
-        summary.awards_amount_not_stated = row["not_stated"]
+        summary.awards_total_is_minimum = awards["minimums"] > 0 or awards["not_stated"] > 0
+        summary.awards_amount_not_stated = awards["not_stated"]
 
     for row in (
         CaseStudy.objects.published()
@@ -333,14 +373,14 @@ def _practice_figures(summaries, ids):
 
 @dataclass
 class Comparison:
-    summaries: list
-    themes_covered: dict  # borough pk -> [theme names] in framework order
-    approaches: dict  # borough pk -> [approach names]
-    interventions: dict  # borough pk -> {slug: name}
+    summaries: list[BoroughSummary]
+    themes_covered: dict[int, list[str]]  # borough pk -> [theme names] in framework order
+    approaches: dict[int, list[str]]  # borough pk -> [approach names]
+    interventions: dict[int, dict[str, str]]  # borough pk -> {slug: name}
     as_at: dt.date | None = None
 
     @property
-    def interventions_in_common(self):
+    def interventions_in_common(self) -> list[str]:
         sets = [set(found) for found in self.interventions.values()]
         common = set.intersection(*sets) if sets else set()
         names = {
@@ -348,23 +388,25 @@ class Comparison:
         }
         return sorted((names[slug] for slug in common), key=str.lower)
 
-    def unique_interventions(self, borough_pk):
-        others = set().union(
+    def unique_interventions(self, borough_pk: int) -> list[str]:
+        others: set[str] = set().union(
             *(set(found) for pk, found in self.interventions.items() if pk != borough_pk)
         )
         mine = self.interventions[borough_pk]
         return sorted((name for slug, name in mine.items() if slug not in others), key=str.lower)
 
 
-def compare_boroughs(boroughs, today=None, as_at=None):
+def compare_boroughs(
+    boroughs: Iterable[Borough], today: dt.date | None = None, as_at: dt.date | None = None
+) -> Comparison:
     """Borough summaries side by side, with what their plans and practice have in common.
 
     With ``as_at``, the plans, their items and so the themes covered are as they stood at
     the end of that day (borough_summaries says what that means)."""
     summaries, items_then = _summaries(boroughs, today=today, as_at=as_at)
     ids = [summary.borough.pk for summary in summaries]
-    themes = defaultdict(list)
-    if as_at is None:
+    themes: defaultdict[int, list[str]] = defaultdict(list)
+    if items_then is None:  # the plans as they stand
         for borough_id, theme_name in (
             Theme.objects.filter(
                 items__plan__status=ActionPlan.Status.ACTIVE, items__plan__borough__in=ids
@@ -380,7 +422,7 @@ def compare_boroughs(boroughs, today=None, as_at=None):
                 {(item.theme.framework.name, item.theme.order, item.theme.name) for item in items}
             )
             themes[borough_id] = list(dict.fromkeys(name for _, _, name in covered))
-    approaches = defaultdict(list)
+    approaches: defaultdict[int, list[str]] = defaultdict(list)
     for borough_id, name in (
         Approach.objects.filter(
             case_studies__status=CaseStudy.Status.PUBLISHED, case_studies__boroughs__in=ids
@@ -390,7 +432,7 @@ def compare_boroughs(boroughs, today=None, as_at=None):
         .distinct()
     ):
         approaches[borough_id].append(name)
-    interventions = {pk: {} for pk in ids}
+    interventions: dict[int, dict[str, str]] = {pk: {} for pk in ids}
     for borough_id, slug, name in (
         Intervention.objects.filter(
             case_studies__status=CaseStudy.Status.PUBLISHED, case_studies__boroughs__in=ids
@@ -415,8 +457,8 @@ def compare_boroughs(boroughs, today=None, as_at=None):
 class RoundAnswers:
     """One stock-take round as a borough answered it: a QuestionAnswer per question."""
 
-    stock_take: object
-    answers: list
+    stock_take: StockTake
+    answers: list["QuestionAnswer"]
 
 
 @dataclass
@@ -425,13 +467,13 @@ class QuestionAnswer:
     the boroughs it covers: a total that counts every one of them (“All boroughs and the
     City of London said …”) is the borough's answer too; other totals are context."""
 
-    question: object
-    answer: object = None
-    said_of_all: object = None  # a PublishedTotal that counts every covered borough
-    totals: list = field(default_factory=list)  # the question's other published totals
+    question: StockTakeQuestion
+    answer: StockTakeAnswer | None = None
+    said_of_all: PublishedTotal | None = None  # a total that counts every covered borough
+    totals: list[PublishedTotal] = field(default_factory=list)  # the question's other totals
 
 
-def borough_stock_take_answers(borough):
+def borough_stock_take_answers(borough: Borough) -> list[RoundAnswers]:
     """Every round that covers the borough, or that recorded an answer from it, with the
     borough's answer to each question or what the source published for all boroughs.
     Four queries at any size (rounds, their questions, their published totals, the
@@ -457,7 +499,7 @@ def borough_stock_take_answers(borough):
             borough=borough, question__stock_take__in=rounds
         ).select_related("option")
     }
-    result = []
+    result: list[RoundAnswers] = []
     for round_ in rounds:
         covered = round_.coverage_region == borough.region
         entries = []
@@ -483,13 +525,15 @@ class BoroughDesk:
     borough: Borough
     role: str
     active_plan: ActionPlan | None = None
-    overdue_items: list = field(default_factory=list)
-    awards_ending: list = field(default_factory=list)
+    overdue_items: list[ActionItem] = field(default_factory=list)
+    awards_ending: list[Award] = field(default_factory=list)
     #: Where nothing ends soon: the borough's awards that ended last.
-    latest_awards: list = field(default_factory=list)
+    latest_awards: list[Award] = field(default_factory=list)
 
 
-def boroughs_desk(user, today=None, days=FUNDING_ENDING_SOON_DAYS):
+def boroughs_desk(
+    user: Any, today: dt.date | None = None, days: int = FUNDING_ENDING_SOON_DAYS
+) -> list[BoroughDesk]:
     """For each borough the user has a role in: the role, the active plan, the plan's
     overdue items (past due, neither complete nor cancelled) and the awards to the
     borough that end within ``days`` (else its awards that ended last). Five queries at
