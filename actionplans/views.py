@@ -152,7 +152,7 @@ def item_edit(request, pk):
                 _add_service_errors(form, error)
             else:
                 messages.success(request, f"“{item.title}” has been updated.")
-                return redirect("action-plan", slug=item.plan.borough.slug)
+                return redirect("actionplans:plan", slug=item.plan.borough.slug)
     else:
         form = ItemForm(initial=ItemForm.initial_for(item), plan=item.plan)
     return render(
@@ -211,7 +211,7 @@ def item_add(request, slug):
                 _add_service_errors(form, error)
             else:
                 messages.success(request, f"“{item.title}” has been added to the plan.")
-                return redirect("action-plan", slug=slug)
+                return redirect("actionplans:plan", slug=slug)
     else:
         form = ItemForm(initial={"status": ItemStatus.NOT_STARTED}, plan=plan)
     return render(
@@ -244,7 +244,7 @@ def items_upload(request, slug):
                 )
             else:
                 messages.success(request, f"{len(items)} items have been added to the plan.")
-                return redirect("action-plan", slug=slug)
+                return redirect("actionplans:plan", slug=slug)
     else:
         form = UploadForm()
     return render(
@@ -288,7 +288,7 @@ def plan_edit(request, slug):
                 _add_service_errors(form, error)
             else:
                 messages.success(request, "The plan's details have been updated.")
-                return redirect("action-plan", slug=slug)
+                return redirect("actionplans:plan", slug=slug)
     else:
         form = PlanForm(initial=PlanForm.initial_for(plan))
     return render(

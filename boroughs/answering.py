@@ -80,7 +80,7 @@ def answer_stock_take(request, slug, round_slug):
             answer_forms[0].add_error(None, " ".join(error.messages))
         else:
             messages.success(request, f"{borough.name}'s answers to {stock_take.title} are saved.")
-            return redirect("stock-take-answer", slug=slug, round_slug=round_slug)
+            return redirect("boroughs:stock-take-answer", slug=slug, round_slug=round_slug)
     has_errors = any(form.errors for form in answer_forms)
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Page URLs."""
+"""Page URLs, under /funding/."""
 
 from django.urls import path
 
@@ -7,5 +7,5 @@ from . import views
 app_name = "funding"
 
 urlpatterns = [
-    path("funding/", views.funding_index, name="index"),
+    path("", views.funding_index, name="index"),
 ]

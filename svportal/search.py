@@ -118,7 +118,7 @@ def _describe_item(item):
     owner = plan.borough.name if plan.borough else plan.partnership.name if plan.partnership else ""
     return (
         item.title,
-        reverse("action-item", args=[item.pk]),
+        reverse("actionplans:item", args=[item.pk]),
         _joined(
             "Plan item",
             owner,
