@@ -1,7 +1,7 @@
 """Maps of the boroughs app's own figures, and the pieces every map page uses: the areas
-drawn (England's districts, or London's), the boundary data's attribution, and the
-MapFigure a page shows (core.maps draws the SVG). Each map's figures are read in a fixed
-number of queries, whatever the number of areas."""
+drawn (England's districts, or London's) with the boundary data's attribution, read once
+per page and shared by its maps, and the MapFigure a page shows (core.maps draws the SVG).
+Each map's figures are read in a fixed number of queries, whatever the number of areas."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,11 +30,37 @@ class MapFigure:
     notes: list = field(default_factory=list)
 
 
-def map_districts(view):
+@dataclass(frozen=True)
+class MapAreas:
+    """The areas a map of ``view`` draws, by name, and the boundary data's attribution: read
+    once per page (two queries) and shared by every map of that view on it."""
+
+    view: str
+    districts: list
+    attribution: str
+
+    @property
+    def ids(self):
+        return [borough.pk for borough in self.districts]
+
+    def london(self):
+        """London's areas out of England's, without reading them again."""
+        if self.view == "london":
+            return self
+        districts = [borough for borough in self.districts if borough.region == "london"]
+        return MapAreas("london", districts, self.attribution)
+
+
+def map_areas(view):
+    """England's districts or London's, and the attribution: two queries."""
     districts = Borough.objects.districts()
     if view == "london":
         districts = districts.london()
-    return list(districts.only("pk", "slug", "name", "gss_code").order_by("name"))
+    return MapAreas(
+        view=view,
+        districts=list(districts.only("pk", "slug", "name", "gss_code", "region").order_by("name")),
+        attribution=boundary_attribution(),
+    )
 
 
 def boundary_attribution():
@@ -42,9 +68,9 @@ def boundary_attribution():
     return source.attribution if source else ""
 
 
-def map_figure(map_id, view, title, categories, labelled, *, highlight=(), attribution=None):
-    """labelled: [(borough, category key, figure in words)]."""
-    areas = [
+def map_figure(map_id, areas, title, categories, labelled, *, highlight=()):
+    """areas: the MapAreas drawn; labelled: [(borough, category key, figure in words)]."""
+    drawn = [
         MapArea(
             code=borough.gss_code,
             name=borough.name,
@@ -58,24 +84,23 @@ def map_figure(map_id, view, title, categories, labelled, *, highlight=(), attri
     return MapFigure(
         id=map_id,
         title=title,
-        svg=choropleth(outlines(view), areas, categories, title=title, highlight=highlight),
+        svg=choropleth(outlines(areas.view), drawn, categories, title=title, highlight=highlight),
         legend=[(swatch(c.colour), c.label, counts[c.key]) for c in categories],
         rows=[(borough, figure) for borough, _, figure in labelled],
-        attribution=boundary_attribution() if attribution is None else attribution,
+        attribution=areas.attribution,
     )
 
 
 def question_maps(stock_take, questions):
     """A London map per question of the round's answers: three queries for all of them
-    (areas, answers, source)."""
-    districts = map_districts("london")
+    (areas, source, answers)."""
+    areas = map_areas("london")
     answers = {
         (answer.question_id, answer.borough_id): answer
         for answer in StockTakeAnswer.objects.filter(
             question__stock_take=stock_take
         ).select_related("option")
     }
-    attribution = boundary_attribution()
     maps = {}
     for question in questions:
         options = list(question.options.all())
@@ -84,7 +109,7 @@ def question_maps(stock_take, questions):
             for index, option in enumerate(options)
         ] + [Category(NO_ANSWER, "No answer recorded", NO_RECORD)]
         labelled = []
-        for borough in districts:
+        for borough in areas.districts:
             answer = answers.get((question.pk, borough.pk))
             if answer:
                 labelled.append((borough, answer.option.slug, answer.option.label))
@@ -92,11 +117,10 @@ def question_maps(stock_take, questions):
                 labelled.append((borough, NO_ANSWER, "No answer recorded"))
         figure = map_figure(
             f"question-map-{question.number}",
-            "london",
+            areas,
             f"Question {question.number}: answers recorded per borough",
             categories,
             labelled,
-            attribution=attribution,
         )
         maps[question.pk] = figure
     return maps

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from boroughs.maps import NO_RECORD, map_districts, map_figure
+from boroughs.maps import NO_RECORD, map_areas, map_figure
 from core.maps import Category
 
 from .models import Award
@@ -18,13 +18,11 @@ AWARD_CATEGORIES = [
 
 
 def award_map(view="england"):
-    """Funding awards recorded per area: three queries (areas, awards, source)."""
-    districts = map_districts(view)
+    """Funding awards recorded per area: three queries (areas, source, awards)."""
+    areas = map_areas(view)
     figures = {
         row["borough"]: row
-        for row in Award.recipient_boroughs.through.objects.filter(
-            borough__in=[b.pk for b in districts]
-        )
+        for row in Award.recipient_boroughs.through.objects.filter(borough__in=areas.ids)
         .values("borough")
         .annotate(
             count=Count("award"),
@@ -48,8 +46,8 @@ def award_map(view="england"):
     place = "London" if view == "london" else "England"
     return map_figure(
         f"award-map-{view}",
-        view,
+        areas,
         f"Funding awards recorded per area, {place}",
         AWARD_CATEGORIES,
-        [labelled(b) for b in districts],
+        [labelled(b) for b in areas.districts],
     )

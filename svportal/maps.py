@@ -1,11 +1,13 @@
 """The maps of figures that span apps — knife crime action plans, published case studies
 and overdue plan items per area, on England or London — drawn here; boroughs.maps and
-core.maps do the drawing."""
+core.maps do the drawing. A page reads its areas once (boroughs.maps.map_areas) and, where
+two maps need them, the plan states once, and hands them to each map."""
 
 from django.db.models import Count
+from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan
-from boroughs.maps import map_districts, map_figure
+from boroughs.maps import map_areas, map_figure
 from boroughs.models import StockTakeAnswer
 from casestudies.models import CaseStudy
 from core.maps import Category
@@ -33,20 +35,51 @@ def plan_states(boroughs):
     return {pk: plan_state_of(pk in active, reported.get(pk)) for pk in ids}
 
 
-def plan_map(view, *, highlight=(), map_id=None):
-    """Knife crime action plans by area: four queries (areas, plans, answers, source)."""
-    districts = map_districts(view)
-    states = plan_states(districts)
+def place_of(areas):
+    return "London" if areas.view == "london" else "England"
+
+
+def plan_map(areas, *, states=None, highlight=(), map_id=None):
+    """Knife crime action plans by area: two queries (plans, answers) unless ``states``
+    (from plan_states, for these areas or more) are given."""
+    if states is None:
+        states = plan_states(areas.districts)
     words = {c.key: c.label for c in PLAN_CATEGORIES}
-    place = "London" if view == "london" else "England"
     return map_figure(
-        map_id or f"plan-map-{view}",
-        view,
-        f"Knife crime action plans recorded in the portal, {place}",
+        map_id or f"plan-map-{areas.view}",
+        areas,
+        f"Knife crime action plans recorded in the portal, {place_of(areas)}",
         PLAN_CATEGORIES,
-        [(b, states[b.pk], words[states[b.pk]]) for b in districts],
+        [(b, states[b.pk], words[states[b.pk]]) for b in areas.districts],
         highlight=highlight,
     )
+
+
+def home_maps():
+    """England's and London's plan maps: four queries for both (England's areas, source,
+    plans, answers); London's are read out of England's."""
+    england = map_areas("england")
+    states = plan_states(england.districts)
+    return [plan_map(england, states=states), plan_map(england.london(), states=states)]
+
+
+def table_maps(view):
+    """The boroughs table's maps of ``view``: plans, case studies and overdue items, in six
+    queries (areas, source, plans, answers, case-study counts, overdue counts)."""
+    areas = map_areas(view)
+    states = plan_states(areas.districts)
+    return plan_map(areas, states=states), [
+        case_study_map(areas),
+        overdue_map(areas, timezone.localdate(), states=states),
+    ]
+
+
+def profile_map(borough, districts):
+    """London's map for a London borough, else England's, with the place outlined: the
+    borough itself, or the ``districts`` an area such as a county council covers."""
+    codes = [borough.gss_code] if borough.is_district else [d.gss_code for d in districts]
+    view = "london" if borough.region == "london" and borough.is_district else "england"
+    return plan_map(map_areas(view), highlight=codes, map_id="profile-map")
 
 
 CASE_STUDY_CATEGORIES = [
@@ -56,28 +89,26 @@ CASE_STUDY_CATEGORIES = [
 ]
 
 
-def case_study_map(view):
-    """Published case studies per area: three queries (areas, counts, source). An area the
-    portal holds none for says so: the portal's collection, not the area's practice."""
-    districts = map_districts(view)
+def case_study_map(areas):
+    """Published case studies per area: one query (counts). An area the portal holds none
+    for says so: the portal's collection, not the area's practice."""
     counts = dict(
         CaseStudy.objects.published()
-        .filter(boroughs__in=[borough.pk for borough in districts])
+        .filter(boroughs__in=areas.ids)
         .values("boroughs")
         .annotate(count=Count("pk", distinct=True))
         .values_list("boroughs", "count")
     )
     labelled = []
-    for borough in districts:
+    for borough in areas.districts:
         count = counts.get(borough.pk, 0)
         key = "none" if count == 0 else "one" if count == 1 else "several"
         figure = "No published case study" if count == 0 else f"{count} published"
         labelled.append((borough, key, figure))
-    place = "London" if view == "london" else "England"
     return map_figure(
-        f"case-study-map-{view}",
-        view,
-        f"Published case studies per area in the portal, {place}",
+        f"case-study-map-{areas.view}",
+        areas,
+        f"Published case studies per area in the portal, {place_of(areas)}",
         CASE_STUDY_CATEGORIES,
         labelled,
     )
@@ -91,15 +122,14 @@ OVERDUE_CATEGORIES = [
 ]
 
 
-def overdue_map(view, today):
-    """Items past due and not done in each area's active plan: four queries (areas, active
-    plans, overdue counts, source). An area with no active plan recorded has no figure,
-    not a zero."""
-    districts = map_districts(view)
-    ids = [borough.pk for borough in districts]
-    with_plan = set(
-        ActionPlan.objects.active().filter(borough__in=ids).values_list("borough_id", flat=True)
-    )
+def overdue_map(areas, today, *, states=None):
+    """Items past due and not done in each area's active plan: one query (overdue counts),
+    and two more (plans, answers) unless ``states`` are given. An area with no active plan
+    recorded has no figure, not a zero."""
+    ids = areas.ids
+    if states is None:
+        states = plan_states(areas.districts)
+    with_plan = {pk for pk, state in states.items() if state == PlanState.ACTIVE}
     overdue = dict(
         ActionItem.objects.filter(plan__in=ActionPlan.objects.active(), plan__borough__in=ids)
         .overdue(today)
@@ -108,18 +138,17 @@ def overdue_map(view, today):
         .values_list("plan__borough", "count")
     )
     labelled = []
-    for borough in districts:
+    for borough in areas.districts:
         if borough.pk not in with_plan:
             labelled.append((borough, "no-plan", "No active plan recorded"))
             continue
         count = overdue.get(borough.pk, 0)
         key = "none" if count == 0 else "some" if count < 5 else "many"
         labelled.append((borough, key, f"{count} overdue"))
-    place = "London" if view == "london" else "England"
     return map_figure(
-        f"overdue-map-{view}",
-        view,
-        f"Action plan items overdue on {today:%-d %B %Y}, {place}",
+        f"overdue-map-{areas.view}",
+        areas,
+        f"Action plan items overdue on {today:%-d %B %Y}, {place_of(areas)}",
         OVERDUE_CATEGORIES,
         labelled,
     )

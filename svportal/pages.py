@@ -22,7 +22,7 @@ from funding.models import Award
 
 from .charts import Segment, stacked_bar, swatch
 from .forms import BoroughTableForm, CompareForm
-from .maps import case_study_map, overdue_map, plan_map
+from .maps import profile_map, table_maps
 from .selectors import (
     FUNDING_ENDING_SOON_DAYS,
     borough_stock_take_answers,
@@ -143,6 +143,7 @@ def borough_table(request):
                 "next_direction": "descending" if ascending else "ascending",
             }
         )
+    plan_map, more_maps = table_maps(view)
     rows = [
         {
             "summary": summary,
@@ -164,8 +165,8 @@ def borough_table(request):
             "headers": headers,
             "rows": rows,
             # The map shows the plans as they stand today, whatever the table's day.
-            "map": plan_map(view),
-            "more_maps": [case_study_map(view), overdue_map(view, timezone.localdate())],
+            "map": plan_map,
+            "more_maps": more_maps,
             "as_at_form": as_at_form,
             "as_at": day,
             "today_url": "/boroughs/?"
@@ -205,18 +206,6 @@ def plan_progress(summary):
     return chart, rows
 
 
-def profile_map(borough):
-    """London's map for a London borough, else England's, with the place outlined (a
-    county council or combined authority outlines the districts it covers)."""
-    codes = (
-        [borough.gss_code]
-        if borough.is_district
-        else [district.gss_code for district in borough.districts.only("gss_code")]
-    )
-    view = "london" if borough.region == "london" and borough.is_district else "england"
-    return plan_map(view, highlight=codes, map_id="profile-map")
-
-
 def borough_profile(request, slug):
     borough = get_object_or_404(Borough.objects.select_related("source"), slug=slug)
     summary = borough_summaries([borough])[0]
@@ -239,7 +228,7 @@ def borough_profile(request, slug):
             "case_studies": case_studies,
             "awards": awards,
             "links": place_links(borough),
-            "map": profile_map(borough),
+            "map": profile_map(borough, borough.districts.only("gss_code")),
         },
     )
 

@@ -13,7 +13,7 @@ from core.api.exceptions import (
 )
 from funding.selectors import latest_awards
 
-from .maps import plan_map
+from .maps import home_maps
 from .middleware import bad_request
 from .selectors import funding_ending_soon, home_figures, latest_case_studies
 
@@ -29,7 +29,7 @@ def home(request):
             "funding_ending_soon": ending_soon,
             "latest_awards": [] if ending_soon else latest_awards(),
             "today": timezone.localdate(),
-            "maps": [plan_map("england"), plan_map("london")],
+            "maps": home_maps(),
         },
     )
 

@@ -289,7 +289,10 @@ def test_a_blank_search_shows_the_form_only(client):
 def test_bad_input_on_the_page_is_a_400_that_says_why(client, params, message):
     response = client.get("/search/", params)
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert message in response.content.decode()
+    html = response.content.decode()
+    # The error summary links each error to the search box, the one field the page shows.
+    assert f'<li><a href="#q">{message}</a></li>' in html
+    assert 'id="q"' in html
 
 
 def test_a_nul_character_on_the_page_is_a_400_that_finds_nothing(client):

@@ -77,8 +77,8 @@ def test_home_page_queries_do_not_grow(client, django_assert_num_queries, extra)
     1 latest case studies, 1 their boroughs, 1 their approaches,
     1 awards ending soon, 1 their recipient boroughs, 1 the latest stock-take's published
     total of boroughs with a plan.
-    8 for the two maps (each: areas, active plans, stock-take answers on having a plan,
-    boundary source)."""
+    4 for the two maps (England's areas, boundary source, active plans, stock-take answers
+    on having a plan; London's areas are England's)."""
     add_awards_and_plans(extra)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(13):
         client.get("/")
