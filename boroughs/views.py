@@ -3,40 +3,42 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
+from core.charts import Bar, proportion_bars
+
 from .maps import question_maps
 from .models import StockTake
 from .selectors import stock_take_matrix, stock_take_summary
 
-#: Height of one bar's row in the summary chart, and the room above and below the bars.
-CHART_ROW = 32
-CHART_MARGIN = 8
+#: Recorded answers in blue, the totals a source published in grey (GOV.UK colours).
+RECORDED_COLOUR = "#1d70b8"
+PUBLISHED_COLOUR = "#505a5f"
 
 
 def chart_bars(summary):
     """The summary chart's bars: per question, the recorded answers and each published
-    total, each out of its own denominator. The template draws them with widthratio,
-    because this app cannot import svportal.charts (boroughs imports no other app)."""
+    total, each out of its own denominator; a rule sets each question off from the last."""
     bars = []
-    for item in summary.questions:
+    for index, item in enumerate(summary.questions):
         number = item.question.number
         bars.append(
-            {
-                "label": f"Q{number} recorded",
-                "count": item.recorded,
-                "denominator": summary.denominator,
-                "published": False,
-            }
+            Bar(
+                label=f"Q{number} recorded",
+                count=item.recorded,
+                denominator=summary.denominator,
+                colour=RECORDED_COLOUR,
+                rule_above=index > 0,
+            )
         )
         for total in item.published_totals:
             if total.count is None:
                 continue  # "nearly all" has no length; the table and text say it
             bars.append(
-                {
-                    "label": f"Q{number} published",
-                    "count": total.count,
-                    "denominator": total.denominator,
-                    "published": True,
-                }
+                Bar(
+                    label=f"Q{number} published",
+                    count=total.count,
+                    denominator=total.denominator,
+                    colour=PUBLISHED_COLOUR,
+                )
             )
     return bars
 
@@ -66,7 +68,6 @@ def stock_take_page(request, slug):
     stock_take = get_object_or_404(StockTake.objects.select_related("source"), slug=slug)
     summary = stock_take_summary(stock_take)
     questions, rows = stock_take_matrix(stock_take)
-    bars = chart_bars(summary)
     for item in summary.questions:
         # Pair each answer option with the totals the source published for it; totals
         # that count several answers together stay in their own list.
@@ -84,11 +85,12 @@ def stock_take_page(request, slug):
         {
             "stock_take": stock_take,
             "summary": summary,
-            "bars": bars,
-            "chart_row": CHART_ROW,
-            "chart_margin": CHART_MARGIN,
-            "chart_height": len(bars) * CHART_ROW + 2 * CHART_MARGIN,
-            "chart_description": chart_description(summary),
+            "chart": proportion_bars(
+                chart_bars(summary),
+                title="Recorded answers and published totals per question, "
+                f"out of {summary.denominator} boroughs",
+                description=chart_description(summary),
+            ),
             "questions": questions,
             "matrix_rows": rows,
             "csv_url": f"/api/v1/stock-takes/{stock_take.slug}/summary/?format=csv",

@@ -7,8 +7,8 @@ from typing import cast
 from django.db.models import Count, F, QuerySet
 
 from boroughs.models import Borough
+from core.charts import TimelineRow
 
-from .charts import TimelineRow
 from .models import Award, FundingStream
 
 ENDING_SOON_DAYS = 90

@@ -4,10 +4,10 @@ also shows the case studies its awards funded, is svportal's (funding_pages.py).
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.charts import timeline_svg
 from core.paging import paginate, pagination_links, remove_filter_href
 
 from . import selectors
-from .charts import timeline_svg
 from .forms import AwardFilterForm
 from .maps import award_map
 

@@ -18,9 +18,9 @@ from boroughs.selectors import place_links
 from casestudies import review as case_study_review
 from casestudies import selectors as case_study_selectors
 from casestudies.models import CaseStudy
+from core.charts import Segment, stacked_bar, swatch
 from funding.models import Award
 
-from .charts import Segment, stacked_bar, swatch
 from .forms import BoroughTableForm, CompareForm
 from .maps import profile_map, table_maps
 from .selectors import (

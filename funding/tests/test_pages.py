@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from boroughs.tests.factories import BoroughFactory
-from funding.charts import TimelineRow, timeline_svg
+from core.charts import TimelineRow, timeline_svg
 from funding.models import Award, FundingStream
 from funding.tests.factories import AwardFactory, FundingStreamFactory
 
@@ -234,7 +234,7 @@ def test_stream_page_queries_do_not_grow(client, django_assert_num_queries, coun
     assert len(response.context["awards"]) == count
 
 
-# --- funding.charts --------------------------------------------------------------------
+# --- core.charts: the timeline -----------------------------------------------------------
 
 
 def test_the_timeline_escapes_labels_and_marks_what_ends_soon_in_words():

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from svportal.charts import Segment, contrast_ratio, stacked_bar, swatch
+from core.charts import Segment, contrast_ratio, stacked_bar, swatch
 from svportal.pages import STATUS_COLOURS
 
 
