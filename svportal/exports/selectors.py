@@ -7,7 +7,8 @@ export and the API agree. Rows are produced lazily, database rows fetched in chu
 (``iterator(chunk_size=…)``), so an export of any size runs in flat memory.
 
 Each source yields two shapes of the same rows: ``records`` (the API's JSON objects, for
-JSON) and ``table`` (flat rows with fixed columns, for CSV and XLSX).
+JSON) and ``table`` (flat rows with fixed columns, for CSV and XLSX: dicts, or — where a
+kind reads its rows with values_list — tuples of values in the columns' order).
 """
 
 import datetime as dt
@@ -200,34 +201,36 @@ def _iso_date(value):
     return None if value is None else value.isoformat()
 
 
-def _iso_moment(value):
+def _iso_moment(value, zone=None):
     """A moment as the API writes it (DRF's iso-8601: local time, UTC as "Z")."""
     if value is None:
         return None
-    text = timezone.localtime(value).isoformat()
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-#: What an action item's table row is made of, read with values_list.
+#: What an action item's table row is made of, read with values_list. A related record
+#: that is missing (no borough, no source) reads as None in each of its columns.
 ITEM_VALUES = (
-    "id", "slug", "plan__slug", "plan__title", "plan__borough_id", "plan__borough__slug",
-    "plan__borough__name", "plan__borough__gss_code", "theme__slug", "theme__name", "title",
-    "description", "lead_agency", "partners", "due_date", "status", "status_inferred_from",
-    "progress", "version", "last_updated_by__username", "last_updated_at", "source_id",
-    "source__key", "source__title", "source__publisher", "source__published_on",
-    "source__document", "source__url", "source_section", "modified_at",
+    "id", "slug", "plan__slug", "plan__title", "plan__borough__slug", "plan__borough__name",
+    "plan__borough__gss_code", "theme__slug", "theme__name", "title", "description",
+    "lead_agency", "partners", "due_date", "status", "status_inferred_from", "progress",
+    "version", "last_updated_by__username", "last_updated_at", "source__key", "source__title",
+    "source__publisher", "source__published_on", "source__document", "source__url",
+    "source_section", "modified_at",
 )  # fmt: skip
 
 
-def _item_row(values, today):
-    """An action item's table row, the same as the API's record flattened (a test holds
-    the two together), from ITEM_VALUES rather than a serializer per row."""
-    (
+def item_rows(values_rows, today):
+    """Action items' table rows in the API's CSV columns, the same as its records
+    flattened (a test holds the two together), from ITEM_VALUES rather than a serializer
+    per row."""
+    zone = timezone.get_current_timezone()
+    for (
         pk,
         slug,
         plan_slug,
         plan_title,
-        borough_id,
         borough_slug,
         borough_name,
         gss_code,
@@ -244,7 +247,6 @@ def _item_row(values, today):
         version,
         updated_by,
         updated_at,
-        source_id,
         source_key,
         source_title,
         publisher,
@@ -253,48 +255,38 @@ def _item_row(values, today):
         url,
         section,
         modified_at,
-    ) = values
-    row = {"id": pk, "slug": slug, "plan.slug": plan_slug, "plan.title": plan_title}
-    if borough_id is None:
-        row["borough"] = None
-    else:
-        row.update({"borough.slug": borough_slug, "borough.name": borough_name})
-        row["borough.gss_code"] = gss_code
-    row.update(
-        {
-            "theme.slug": theme_slug,
-            "theme.name": theme_name,
-            "title": title,
-            "description": description,
-            "lead_agency": lead_agency,
-            "partners": partners,
-            "due_date": _iso_date(due_date),
-            "status": status,
-            "status_inferred_from": inferred_from,
-            "progress": progress,
-            "is_overdue": due_date is not None
-            and due_date < today
-            and status not in CLOSED_STATUSES,
-            "version": version,
-            "last_updated_by": updated_by,
-            "last_updated_at": _iso_moment(updated_at),
-        }
-    )
-    if source_id is None:
-        row["source"] = None
-    else:
-        row.update(
-            {
-                "source.key": source_key,
-                "source.title": source_title,
-                "source.publisher": publisher,
-                "source.published_on": _iso_date(published_on),
-                "source.document": document,
-                "source.url": url,
-            }
+    ) in values_rows:
+        yield (
+            pk,
+            slug,
+            plan_slug,
+            plan_title,
+            borough_slug,
+            borough_name,
+            gss_code,
+            theme_slug,
+            theme_name,
+            title,
+            description,
+            lead_agency,
+            partners,
+            None if due_date is None else due_date.isoformat(),
+            status,
+            inferred_from,
+            progress,
+            due_date is not None and due_date < today and status not in CLOSED_STATUSES,
+            version,
+            updated_by,
+            _iso_moment(updated_at, zone),
+            source_key,
+            source_title,
+            publisher,
+            None if published_on is None else published_on.isoformat(),
+            document,
+            url,
+            section,
+            _iso_moment(modified_at, zone),
         )
-    row.update({"source_section": section, "modified_at": _iso_moment(modified_at)})
-    return row
 
 
 class ActionItemsKind(ListingKind):
@@ -314,7 +306,7 @@ class ActionItemsKind(ListingKind):
 
         def table():
             rows = queryset.values_list(*ITEM_VALUES).iterator(chunk_size=EXPORT_CHUNK_SIZE)
-            return (_item_row(values, today) for values in rows)
+            return item_rows(rows, today)
 
         source.table = table
         return source

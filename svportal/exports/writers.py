@@ -6,7 +6,7 @@ svportal/tests/exports/test_memory.py measures it.
 
 - CSV: UTF-8, a header row, cells neutralised against formula injection (a cell
   starting with = + - @ gets a leading apostrophe), as the API's CSV.
-- XLSX: openpyxl's write-only workbook, which streams each row to a temporary file.
+- XLSX: each row streamed into the workbook's zip as it comes (svportal/exports/xlsx.py).
   Text is always written as text, never as a formula, so it needs no apostrophe; numbers
   and ISO dates become real numbers and dates so that a spreadsheet can sum and sort them.
 - JSON: an array, one object per row, written row by row; or a document (the 360Giving
@@ -20,11 +20,11 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.serializers.json import DjangoJSONEncoder
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from core.api.csv import flatten, neutralise
+from core.api.csv import FORMULA_TRIGGERS, flatten, neutralise
+
+from .xlsx import SheetWriter
 
 #: Excel's limit on the characters in one cell.
 XLSX_CELL_LIMIT = 32_767
@@ -46,39 +46,73 @@ def _counted(rows, on_row):
         on_row(count)
 
 
+class _Table:
+    """Each row's values in the columns' order; the columns are the first row's keys when
+    none are given. A row is a dict, flattened and read by column, or already a sequence
+    of values in the columns' order (the fast path: nothing to look up)."""
+
+    def __init__(self, rows, columns):
+        self.rows = rows
+        self.columns = columns
+
+    def __iter__(self):
+        for row in self.rows:
+            if isinstance(row, dict):
+                flat = flatten(row)
+                if self.columns is None:
+                    self.columns = list(flat)
+                yield [flat.get(column) for column in self.columns]
+            else:
+                yield row
+
+
+def _csv_cell(value):
+    if value.__class__ is str:  # most cells: neutralised without neutralise's type checks
+        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    return neutralise(value)
+
+
 def write_csv(rows, stream, *, columns=None, on_row=_noop):
-    """Write rows (dicts; nested ones are flattened to "a.b") to a text stream opened with
-    newline="". Columns default to the first row's keys. Returns the number of rows."""
+    """Write rows (dicts, nested ones flattened to "a.b"; or sequences in the columns'
+    order) to a text stream opened with newline="". Columns default to the first row's
+    keys. Returns the number of rows."""
     writer = csv.writer(stream)
     written = 0
-    for row in _counted(rows, on_row):
-        flat = flatten(row)
-        if columns is None:
-            columns = list(flat)
+    table = _Table(_counted(rows, on_row), columns)
+    for values in table:
         if not written:
-            writer.writerow(columns)
-        writer.writerow([neutralise(flat.get(column)) for column in columns])
+            writer.writerow(table.columns)
+        writer.writerow([_csv_cell(value) for value in values])
         written += 1
-    if not written and columns:
-        writer.writerow(columns)
+    if not written and table.columns:
+        writer.writerow(table.columns)
     return written
+
+
+#: The characters a number or an ISO date can start with: other text skips both patterns.
+NUMBER_OR_DATE_STARTS = frozenset("-0123456789")
 
 
 def spreadsheet_value(value):
     """A cell value as a spreadsheet should hold it: numbers and dates typed, text cleaned."""
-    if value is None or isinstance(value, bool | int | float | Decimal | dt.date):
+    if value.__class__ is str:
+        text = value  # most cells: straight to the text checks
+    elif value is None or isinstance(value, bool | int | float | Decimal | dt.date):
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             return value.isoformat()  # Excel has no time zones: keep the moment exact as text
         return value
-    if isinstance(value, list):
-        value = "; ".join(str(item) for item in value)
-    text = str(value)
-    if NUMBER.match(text):
+    elif isinstance(value, list):
+        text = "; ".join(str(item) for item in value)
+    else:
+        text = str(value)
+    if text[:1] not in NUMBER_OR_DATE_STARTS:
+        pass
+    elif NUMBER.match(text):
         try:
             return Decimal(text) if "." in text else int(text)
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
             return text
-    if ISO_DATE.match(text):
+    elif ISO_DATE.match(text):
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
@@ -87,33 +121,27 @@ def spreadsheet_value(value):
     return text[:XLSX_CELL_LIMIT]
 
 
-def _text_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # openpyxl takes a string starting with "=" for a formula; this one is text.
-        cell.data_type = "s"
-    elif isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
-
-
 def write_xlsx(rows, path, *, columns=None, sheet_title="Export", on_row=_noop):
-    """Write rows to an XLSX workbook at path, one sheet with a header row."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    """Write rows (as write_csv takes them) to an XLSX workbook at path, one sheet with a
+    header row."""
+    sheet = SheetWriter(path, sheet_title=_sheet_title(sheet_title))
     written = 0
-    for row in _counted(rows, on_row):
-        flat = flatten(row)
-        if columns is None:
-            columns = list(flat)
-        if not written:
-            sheet.append([_text_cell(sheet, column) for column in columns])
-        sheet.append([_text_cell(sheet, spreadsheet_value(flat.get(column))) for column in columns])
-        written += 1
-    if not written and columns:
-        sheet.append([_text_cell(sheet, column) for column in columns])
-    workbook.save(path)
+    try:
+        table = _Table(_counted(rows, on_row), columns)
+        for values in table:
+            if not written:
+                sheet.append([spreadsheet_text(column) for column in table.columns])
+            sheet.append([spreadsheet_value(value) for value in values])
+            written += 1
+        if not written and table.columns:
+            sheet.append([spreadsheet_text(column) for column in table.columns])
+    finally:
+        sheet.close()
     return written
+
+
+def spreadsheet_text(value):
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:XLSX_CELL_LIMIT]
 
 
 def _sheet_title(title):

@@ -125,3 +125,26 @@ def test_json_document_streams_its_array_and_adds_members_after_it():
         "grants": [{"id": 0}, {"id": 1}, {"id": 2}],
         "count": 3,
     }
+
+
+def test_xlsx_keeps_every_kind_of_value_as_a_spreadsheet_reads_it(tmp_path):
+    """The workbook is written as text into its zip: markup, spaces, line breaks, booleans,
+    rows given as sequences in the columns' order, and empty cells all read back as given."""
+    path = tmp_path / "out.xlsx"
+    columns = ["text", "spaced", "lines", "flag", "empty", "on", "score"]
+    rows = [
+        ("<b>Tom & Jerry</b>", "  indented ", "one\r\ntwo", True, None, dt.date(2020, 1, 2), 1.5),
+        ("", "x", "y", False, "", "2021-12-31", Decimal("-2.25")),
+    ]
+    assert write_xlsx(iter(rows), path, columns=columns) == 2
+    sheet = load_workbook(path).worksheets[0]
+    header, first, second = sheet.iter_rows(values_only=True)
+    assert header == tuple(columns)
+    assert first[:4] == ("<b>Tom & Jerry</b>", "  indented ", "one\r\ntwo", True)
+    assert first[4] is None
+    assert first[5].date() == dt.date(2020, 1, 2)
+    assert sheet["F2"].number_format == "yyyy-mm-dd"
+    assert first[6] == 1.5
+    assert second[3] is False
+    assert second[5].date() == dt.date(2021, 12, 31)
+    assert second[6] == -2.25
