@@ -11,7 +11,7 @@ import rules
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .models import Borough, BoroughRole
 
@@ -74,7 +74,7 @@ def boroughs_of(user):
     return set(_borough_roles(user))
 
 
-def editors():
+def editors() -> QuerySet[Any]:
     """Every active editor (members of the editor group, and superusers)."""
     return (
         get_user_model()

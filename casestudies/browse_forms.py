@@ -266,7 +266,7 @@ def criteria_query(criteria):
     return query.urlencode()
 
 
-def saved_criteria(query):
+def saved_criteria(query: str | None) -> tuple[CaseStudyCriteria, list[str]]:
     """(criteria, [messages for what was left out]) for a query string such as a saved
     search's: values that name nothing (or no longer do) are dropped, as the page drops
     them."""

@@ -18,7 +18,7 @@ class Point:
     code: str
     text: str
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "text": self.text}
 
 

@@ -17,11 +17,15 @@ The receivers below keep the stored documents (a cache of this text) fresh when 
 or what it links to changes, however it is changed: the services, the admin, the loader.
 """
 
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from django.utils.safestring import SafeString
 
 from boroughs.models import Borough, Organisation, Partnership
-from core.search import MAX_TERMS, SearchIndex, search_query
+from core.search import MAX_TERMS, SearchIndex, SearchQuery, search_query
 
 from .models import Approach, CaseStudy, Intervention, Outcome, Setting
 
@@ -108,22 +112,25 @@ INTERVENTIONS = SearchIndex(
 # --- Reading, for the selectors and the API ---------------------------------------------------
 
 
-def parse_query(text):
+_Rows = TypeVar("_Rows", bound=QuerySet[Any])
+
+
+def parse_query(text: str | None) -> SearchQuery:
     """The search `text` asks for (core.search.SearchQuery): parsed and widened."""
     return search_query(text)
 
 
-def matching(queryset, index, query):
+def matching(queryset: _Rows, index: SearchIndex, query: SearchQuery | None) -> _Rows:
     """The records of `queryset` that match `query` (all of them if it is blank)."""
     return index.matching(queryset, query)
 
 
-def with_rank(queryset, index, query):
+def with_rank(queryset: _Rows, index: SearchIndex, query: SearchQuery | None) -> _Rows:
     """`queryset` annotated with `search_rank`: higher is more relevant."""
     return index.ranked(queryset, query)
 
 
-def snippet(record, index, query):
+def snippet(record: Model, index: SearchIndex, query: SearchQuery | None) -> SafeString:
     """The record's snippet for the search, as safe HTML."""
     return index.snippet(record, query)
 

@@ -13,8 +13,10 @@ Every filter is a `pk IN (subquery)` rather than a join, so results and counts h
 duplicates whatever the facets and need no DISTINCT.
 """
 
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from django.db.models import (
     Case,
@@ -22,23 +24,37 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, Lower
+from django.utils.safestring import SafeString
 
 from boroughs.models import Region
 from core.search import SearchQuery
 from funding.models import Award
+from funding.querysets import AwardQuerySet
 
 from . import search
 from .cost import CostBand
 from .evidence import LEVEL_BY_NUMBER, LEVELS, EvaluationDesign
-from .models import CaseStudy, Intervention, Outcome, ReviewNotice, ReviewStep, SavedSearchMatch
+from .models import (
+    CaseStudy,
+    Intervention,
+    Outcome,
+    ReviewNotice,
+    ReviewStep,
+    SavedSearch,
+    SavedSearchMatch,
+)
+from .querysets import CaseStudyQuerySet, InterventionQuerySet
 
 SEARCH_MAX_WORDS = search.MAX_TERMS
 #: The ages the age facet offers; an age outside them can still be asked for in the URL.
@@ -67,6 +83,12 @@ CASE_STUDY_SORTS = {
 }
 
 
+class PkRow(TypedDict):
+    """A row of ``queryset.values("pk")``: a subquery of ids."""
+
+    pk: int
+
+
 class Choice(NamedTuple):
     value: str
     label: str
@@ -84,21 +106,21 @@ class FacetOption:
 class Facet:
     name: str  # the GET parameter
     legend: str
-    options: list = field(default_factory=list)
-    errors: list = field(default_factory=list)  # the form's messages for this parameter
+    options: list[FacetOption] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the form's messages for this parameter
 
     @property
-    def selected(self):
+    def selected(self) -> list[FacetOption]:
         return [option for option in self.options if option.selected]
 
 
-def search_words(q):
+def search_words(q: str) -> list[str]:
     """The words and phrases of a query, as the search reads them."""
     parsed = search.parse_query(q).parsed
     return [term.text for term in (*parsed.terms, *parsed.excluded)]
 
 
-def age_includes(age, *, include_unstated=True):
+def age_includes(age: int, *, include_unstated: bool = True) -> Q:
     """Target age range includes `age`, open ends fitting; with `include_unstated`, also
     records that state no ages at all (they may well include it) — the API's AgeFilter."""
     stated = (Q(min_age__isnull=True) | Q(min_age__lte=age)) & (
@@ -108,7 +130,7 @@ def age_includes(age, *, include_unstated=True):
     return stated if include_unstated else stated & ~unstated
 
 
-def level_label(number):
+def level_label(number: int | str) -> str:
     level = LEVEL_BY_NUMBER[int(number)]
     return f"Level {level.number}: {level.name}"
 
@@ -117,11 +139,23 @@ def level_label(number):
 EVIDENCE_LEVEL_LABELS = {str(level.number): level_label(level.number) for level in LEVELS}
 
 
-def _values(choices):
+def _values(choices: Iterable[Choice]) -> list[str]:
     return [choice.value for choice in choices]
 
 
-def _build_facet(name, legend, rows, selected, order=None):
+#: A facet's row: (value, label, count).
+FacetRow = tuple[str, str, int]
+#: The rows of one facet's counts: (facet, value, label, count).
+FacetRows = QuerySet[Any, tuple[str, str, str, int]]
+
+
+def _build_facet(
+    name: str,
+    legend: str,
+    rows: Iterable[FacetRow],
+    selected: Iterable[Choice],
+    order: Callable[[FacetOption], Any] | None = None,
+) -> Facet:
     """Options with a count, plus any selected value no case study now matches."""
     counts = {value: (label, count) for value, label, count in rows}
     for choice in selected:
@@ -142,27 +176,27 @@ def _build_facet(name, legend, rows, selected, order=None):
 @dataclass(frozen=True)
 class CaseStudyCriteria:
     q: str = ""
-    boroughs: tuple = ()  # of Choice(slug, name)
-    regions: tuple = ()
-    approaches: tuple = ()
-    categories: tuple = ()
+    boroughs: tuple[Choice, ...] = ()  # of Choice(slug, name)
+    regions: tuple[Choice, ...] = ()
+    approaches: tuple[Choice, ...] = ()
+    categories: tuple[Choice, ...] = ()
     age: int | None = None
-    funding_streams: tuple = ()
-    years: tuple = ()  # of Choice("2019", "2019")
-    evidence_levels: tuple = ()  # of Choice("3", "Level 3: …")
-    designs: tuple = ()
-    outcome_types: tuple = ()
-    settings: tuple = ()
-    cost_bands: tuple = ()
+    funding_streams: tuple[Choice, ...] = ()
+    years: tuple[Choice, ...] = ()  # of Choice("2019", "2019")
+    evidence_levels: tuple[Choice, ...] = ()  # of Choice("3", "Level 3: …")
+    designs: tuple[Choice, ...] = ()
+    outcome_types: tuple[Choice, ...] = ()
+    settings: tuple[Choice, ...] = ()
+    cost_bands: tuple[Choice, ...] = ()
     #: With an age: whether case studies that state no ages are listed too.
     include_unstated_ages: bool = True
     sort: str = "title"
 
     @property
-    def ranked(self):
+    def ranked(self) -> bool:
         return bool(self.q.strip()) and self.sort == RELEVANCE
 
-    def facet_values(self):
+    def facet_values(self) -> dict[str, list[str]]:
         """{parameter: [values]} of every facet in use, as the page's URL spells them."""
         values = {
             "borough": _values(self.boroughs),
@@ -184,7 +218,7 @@ class CaseStudyCriteria:
         return {name: chosen for name, chosen in values.items() if chosen}
 
 
-def _case_study_filters(criteria):
+def _case_study_filters(criteria: CaseStudyCriteria) -> dict[str, Q]:
     """facet name -> Q, for each active facet."""
     filters = {}
     if criteria.boroughs:
@@ -246,26 +280,26 @@ def _case_study_filters(criteria):
 
 @dataclass
 class CaseStudySearch:
-    results: object  # a queryset, ordered, ready to paginate
-    facets: list  # of Facet, in the order the page shows them
+    results: CaseStudyQuerySet  # ordered, ready to paginate
+    facets: list[Facet]  # in the order the page shows them
     age_facet: Facet
     parsed: SearchQuery = field(default_factory=SearchQuery)
     #: With an age and unstated ages included: how many of the results state no ages.
     unstated_ages: int = 0
 
-    def snippet(self, case_study):
+    def snippet(self, case_study: CaseStudy) -> SafeString | str:
         """The case study's snippet for this search (safe HTML), or "" without one."""
         if not self.parsed:
             return ""
         return search.snippet(case_study, search.CASE_STUDIES, self.parsed)
 
 
-def case_study_matching(queryset, q):
+def case_study_matching(queryset: CaseStudyQuerySet, q: str) -> CaseStudyQuerySet:
     """The case studies of `queryset` that match the search words (all when there are none)."""
     return search.matching(queryset, search.CASE_STUDIES, search.parse_query(q))
 
 
-def case_study_ranked(queryset, q):
+def case_study_ranked(queryset: CaseStudyQuerySet, q: str) -> CaseStudyQuerySet:
     """`queryset` annotated with `search_rank` (snippets are cut from the rows shown)."""
     return search.with_rank(queryset, search.CASE_STUDIES, search.parse_query(q))
 
@@ -288,7 +322,7 @@ FACETS = (
 
 #: For each facet counted through another table: that table, the value and label of a row
 #: of it, and the name of its column pointing at the case study.
-_LINKED_FACETS = {
+_LINKED_FACETS: dict[str, tuple[type[Model], str, str, str]] = {
     "borough": (CaseStudyBoroughs, "borough__slug", "borough__name", "casestudy"),
     "region": (CaseStudyBoroughs, "borough__region", "borough__region", "casestudy"),
     "approach": (CaseStudyApproaches, "approach__slug", "approach__name", "casestudy"),
@@ -306,9 +340,12 @@ _LINKED_FACETS = {
 _COLUMN_FACETS = ("year", "evidence_level", "evaluation_design", "cost_band")
 
 
-def _facet_counts(name, matching):
+def _facet_counts(name: str, matching: QuerySet[Any, PkRow]) -> FacetRows:
     """(value, label, count) rows of one facet over the case studies `matching` (a
     subquery of ids), as a queryset: one query. Regions and categories are labelled later."""
+    queryset: QuerySet[Any]
+    value: Combinable
+    label: Combinable
     if name in _COLUMN_FACETS:
         column = Cast(name, CharField())
         queryset = CaseStudy.objects.filter(pk__in=matching).exclude(**{f"{name}__isnull": True})
@@ -318,23 +355,26 @@ def _facet_counts(name, matching):
         count = Count("pk")
     elif name in _LINKED_FACETS:
         link, value_path, label_path, case_study = _LINKED_FACETS[name]
-        queryset = link.objects.filter(**{f"{case_study}__in": matching})
+        queryset = link._default_manager.filter(**{f"{case_study}__in": matching})
         if name == "outcome_type":
             queryset = queryset.exclude(outcome_type="")
         value, label = F(value_path), F(label_path)
         count = Count(f"{case_study}_id", distinct=True)
     else:
         raise ValueError(f"No facet {name}")
-    return (
+    rows: FacetRows = (
         # Not "value" and "label": an outcome has a field named value.
         queryset.annotate(facet=Value(name), facet_value=value, facet_label=label)
         .values_list("facet", "facet_value", "facet_label")
         .annotate(count=count)
         .order_by()
     )
+    return rows
 
 
-def _facets_from_rows(rows, criteria):
+def _facets_from_rows(
+    rows: Iterable[tuple[str, str, str, int]], criteria: CaseStudyCriteria
+) -> list[Facet]:
     """Facet objects from (facet, value, label, count) rows, every facet present."""
     regions = dict(Region.choices)
     categories = dict(Intervention.Category.choices)
@@ -347,7 +387,7 @@ def _facets_from_rows(rows, criteria):
         "outcome_type": dict(Outcome.Type.choices),
         "cost_band": dict(CostBand.choices),
     }
-    by_facet = {name: [] for name, _ in FACETS}
+    by_facet: dict[str, list[FacetRow]] = {name: [] for name, _ in FACETS}
     for facet, value, label, count in rows:
         if facet in by_facet:
             by_facet[facet].append((value, labels.get(facet, {}).get(value, label), count))
@@ -367,7 +407,7 @@ def _facets_from_rows(rows, criteria):
     band_order = list(CostBand.values)
     design_order = list(EvaluationDesign.values)
     type_order = list(Outcome.Type.values)
-    orders = {
+    orders: dict[str, Callable[[FacetOption], Any]] = {
         "region": lambda option: (
             region_order.index(option.value) if option.value in region_order else 99
         ),
@@ -383,7 +423,12 @@ def _facets_from_rows(rows, criteria):
     ]
 
 
-def case_study_facets(*, searched, criteria, total_of=None):
+def case_study_facets(
+    *,
+    searched: CaseStudyQuerySet,
+    criteria: CaseStudyCriteria,
+    total_of: CaseStudyQuerySet | None = None,
+) -> tuple[list[Facet], int | None]:
     """Every facet's counts in ONE query (a UNION ALL of one aggregate per facet), and,
     given `total_of` (the results as they will be listed), how many results there are.
 
@@ -393,7 +438,7 @@ def case_study_facets(*, searched, criteria, total_of=None):
     """
     filters = _case_study_filters(criteria)
 
-    def without(name):
+    def without(name: str) -> QuerySet[CaseStudy, PkRow]:
         return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
 
     parts = [_facet_counts(name, without(name)) for name, _ in FACETS]
@@ -411,7 +456,7 @@ def case_study_facets(*, searched, criteria, total_of=None):
     return _facets_from_rows(rows, criteria), total
 
 
-def case_study_search(*, user, criteria):
+def case_study_search(*, user: Any, criteria: CaseStudyCriteria) -> CaseStudySearch:
     """Case studies the user may see that match the criteria, and the facets with counts.
 
     Queries: the results are lazy (the page counts and fetches them, with their headline
@@ -422,7 +467,7 @@ def case_study_search(*, user, criteria):
     searched = search.matching(CaseStudy.objects.visible_to(user), search.CASE_STUDIES, parsed)
     filters = _case_study_filters(criteria)
 
-    def without(name):
+    def without(name: str) -> QuerySet[CaseStudy, PkRow]:
         """What the search and every facet but `name` match, as a subquery of ids."""
         return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
 
@@ -446,7 +491,9 @@ def case_study_search(*, user, criteria):
             for age in AGES
         },
     )
-    selected_age = () if criteria.age is None else (Choice(str(criteria.age), str(criteria.age)),)
+    selected_age: tuple[Choice, ...] = (
+        () if criteria.age is None else (Choice(str(criteria.age), str(criteria.age)),)
+    )
     age_facet = _build_facet(
         "age",
         "Age of young people",
@@ -465,7 +512,7 @@ def case_study_search(*, user, criteria):
     )
 
 
-def headline_outcomes():
+def headline_outcomes() -> "Prefetch[str, QuerySet[Outcome], str]":
     """Each case study's results (outcomes of a type, not counts of activity), in order,
     as `headline_outcomes`: one query for a page."""
     return Prefetch(
@@ -481,7 +528,7 @@ def headline_outcomes():
     )
 
 
-def case_study_detail(*, user, slug):
+def case_study_detail(*, user: Any, slug: str) -> CaseStudy | None:
     """One case study the user may see, with everything its page shows; None otherwise."""
     return (
         CaseStudy.objects.visible_to(user)
@@ -504,13 +551,13 @@ def case_study_detail(*, user, slug):
     )
 
 
-def _shared(through, column, ids):
+def _shared(through: type[Model], column: str, ids: Sequence[int]) -> Combinable:
     """How many of `ids` the outer case study shares through `through`, as a subquery."""
     if not ids:
         return Value(0, output_field=IntegerField())
     return Coalesce(
         Subquery(
-            through.objects.filter(casestudy=OuterRef("pk"), **{f"{column}__in": ids})
+            through._default_manager.filter(casestudy=OuterRef("pk"), **{f"{column}__in": ids})
             .values("casestudy")
             .annotate(count=Count("pk"))
             .values("count")[:1],
@@ -520,7 +567,9 @@ def _shared(through, column, ids):
     )
 
 
-def related_case_studies(case_study, *, user, limit=RELATED_LIMIT):
+def related_case_studies(
+    case_study: CaseStudy, *, user: Any, limit: int = RELATED_LIMIT
+) -> CaseStudyQuerySet:
     """Up to `limit` case studies sharing the most approaches, interventions and boroughs.
 
     Uses the case study's prefetched relations, so it costs one query and one for the
@@ -549,11 +598,11 @@ def related_case_studies(case_study, *, user, limit=RELATED_LIMIT):
 @dataclass(frozen=True)
 class InterventionCriteria:
     q: str = ""
-    categories: tuple = ()
-    prevention_levels: tuple = ()
-    settings: tuple = ()
-    evidence_levels: tuple = ()
-    designs: tuple = ()
+    categories: tuple[Choice, ...] = ()
+    prevention_levels: tuple[Choice, ...] = ()
+    settings: tuple[Choice, ...] = ()
+    evidence_levels: tuple[Choice, ...] = ()
+    designs: tuple[Choice, ...] = ()
     sort: str = "name"
 
 
@@ -564,7 +613,7 @@ INTERVENTION_SORTS = {
 }
 
 
-def _published_uses():
+def _published_uses() -> Coalesce:
     """How many published case studies use the outer intervention, as a subquery."""
     return Coalesce(
         Subquery(
@@ -573,7 +622,8 @@ def _published_uses():
             )
             .values("intervention")
             .annotate(count=Count("pk"))
-            .values("count")[:1],
+            # The plugin does not follow an annotation made after values().
+            .values("count")[:1],  # type: ignore[misc]
             output_field=IntegerField(),
         ),
         0,
@@ -582,30 +632,30 @@ def _published_uses():
 
 @dataclass
 class InterventionSearch:
-    results: object
-    facets: list
+    results: InterventionQuerySet
+    facets: list[Facet]
     parsed: SearchQuery = field(default_factory=SearchQuery)
 
-    def snippet(self, intervention):
+    def snippet(self, intervention: Intervention) -> SafeString | str:
         if not self.parsed:
             return ""
         return search.snippet(intervention, search.INTERVENTIONS, self.parsed)
 
 
-def intervention_matching(queryset, q):
+def intervention_matching(queryset: InterventionQuerySet, q: str) -> InterventionQuerySet:
     return search.matching(queryset, search.INTERVENTIONS, search.parse_query(q))
 
 
-def intervention_ranked(queryset, q):
+def intervention_ranked(queryset: InterventionQuerySet, q: str) -> InterventionQuerySet:
     return search.with_rank(queryset, search.INTERVENTIONS, search.parse_query(q))
 
 
-def intervention_search(*, criteria):
+def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch:
     """Interventions matching the criteria, and the facets with counts (five queries).
     With search words, the most relevant come first, unless sorted by evidence."""
     parsed = search.parse_query(criteria.q)
     searched = search.matching(Intervention.objects.all(), search.INTERVENTIONS, parsed)
-    filters = {}
+    filters: dict[str, Q] = {}
     if criteria.categories:
         filters["category"] = Q(category__in=_values(criteria.categories))
     if criteria.prevention_levels:
@@ -623,7 +673,7 @@ def intervention_search(*, criteria):
     if criteria.designs:
         filters["evaluation_design"] = Q(evaluation_design__in=_values(criteria.designs))
 
-    def without(name):
+    def without(name: str) -> QuerySet[Intervention, PkRow]:
         return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
 
     results = (
@@ -633,7 +683,8 @@ def intervention_search(*, criteria):
         .order_by(*INTERVENTION_SORTS.get(criteria.sort, INTERVENTION_SORTS["name"])[1])
     )
     if parsed and criteria.sort != "evidence":
-        results = search.with_rank(results, search.INTERVENTIONS, parsed).order_by(
+        # The plugin cannot see the search_rank that with_rank annotates.
+        results = search.with_rank(results, search.INTERVENTIONS, parsed).order_by(  # type: ignore[misc]
             "-search_rank", "name", "pk"
         )
     categories = dict(Intervention.Category.choices)
@@ -709,7 +760,7 @@ def intervention_search(*, criteria):
     return InterventionSearch(results=results, facets=facets, parsed=parsed)
 
 
-def intervention_detail(slug):
+def intervention_detail(slug: str) -> Intervention | None:
     return (
         Intervention.objects.filter(slug=slug)
         .select_related("source")
@@ -718,7 +769,9 @@ def intervention_detail(slug):
     )
 
 
-def intervention_uses(intervention, *, user):
+def intervention_uses(
+    intervention: Intervention, *, user: Any
+) -> tuple[CaseStudyQuerySet, AwardQuerySet]:
     """The case studies (that the user may see) using the intervention, with their
     boroughs, and the awards that funded those case studies. Four queries."""
     case_studies = (
@@ -746,12 +799,15 @@ def intervention_uses(intervention, *, user):
 # --- Saved searches --------------------------------------------------------------------
 
 
-def saved_searches_of(user):
+def saved_searches_of(user: Any) -> QuerySet[SavedSearch]:
     """The user's saved searches, by name."""
-    return user.saved_searches.order_by(Lower("name"), "pk")
+    searches: QuerySet[SavedSearch] = user.saved_searches.order_by(Lower("name"), "pk")
+    return searches
 
 
-def saved_search_new_matches(*, saved_search, criteria, now):
+def saved_search_new_matches(
+    *, saved_search: SavedSearch, criteria: CaseStudyCriteria, now: dt.datetime
+) -> CaseStudyQuerySet:
     """Published case studies matching the saved search's criteria that were published
     after it was saved (and by `now`) and not yet sent to its owner: oldest first, with
     their boroughs. Two queries."""
@@ -770,7 +826,7 @@ def saved_search_new_matches(*, saved_search, criteria, now):
     )
 
 
-def evidence_level_counts():
+def evidence_level_counts() -> dict[int, dict[str, int]]:
     """How many published case studies and interventions there are at each level: two
     grouped counts."""
     counts = {level.number: {"case_studies": 0, "interventions": 0} for level in LEVELS}
@@ -789,7 +845,7 @@ def evidence_level_counts():
 NOTICES_LISTED = 20
 
 
-def review_queue():
+def review_queue() -> CaseStudyQuerySet:
     """Case studies waiting for an editor, longest waiting first, each with
     ``submitted_at`` (when it was last submitted) and its boroughs. Two queries."""
     last_submitted = (
@@ -806,19 +862,19 @@ def review_queue():
     )
 
 
-def review_notices_of(user, *, limit=NOTICES_LISTED):
+def review_notices_of(user: Any, *, limit: int = NOTICES_LISTED) -> QuerySet[ReviewNotice]:
     """The user's latest review notices, newest first, with their steps: one query."""
     return ReviewNotice.objects.filter(recipient=user).select_related(
         "step__case_study", "step__actor"
     )[:limit]
 
 
-def review_steps_of(case_study):
+def review_steps_of(case_study: CaseStudy) -> QuerySet[ReviewStep]:
     """The case study's review history, oldest first, with who took each step."""
     return ReviewStep.objects.filter(case_study=case_study).select_related("actor")
 
 
-def last_review_step(case_study, *kinds):
+def last_review_step(case_study: CaseStudy, *kinds: str) -> ReviewStep | None:
     """The case study's latest review step (of the given kinds), or None."""
     steps = ReviewStep.objects.filter(case_study=case_study)
     if kinds:

@@ -11,15 +11,21 @@ Saved searches: their owners save, change and delete them; the daily digest
 (saved_search_send_digest) e-mails each one's new matches, each match once.
 """
 
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from boroughs.models import Borough
 from boroughs.roles import editors, is_editor
 from core.concurrency import StaleEdit, claim_version
 from core.search import deferred as search_documents_deferred
@@ -27,6 +33,7 @@ from core.search import store_all
 
 from . import checklist, review, selectors
 from .browse_forms import saved_criteria
+from .checklist import Point
 from .models import CaseStudy, Outcome, ReviewNotice, ReviewStep, SavedSearch, SavedSearchMatch
 from .rules import drafts_for_any_borough
 
@@ -89,22 +96,22 @@ Status = CaseStudy.Status
 class WrongStatus(Exception):
     """The step does not fit the case study's status, e.g. publishing a draft."""
 
-    def __init__(self, case_study, message):
+    def __init__(self, case_study: CaseStudy, message: str) -> None:
         self.current = case_study
         super().__init__(message)
 
 
-def _require(user, permission, obj, message):
+def _require(user: Any, permission: str, obj: Model, message: str) -> None:
     if not user.has_perm(permission, obj):
         raise PermissionDenied(message)
 
 
-def may_draft(user):
+def may_draft(user: Any) -> bool:
     """Whether the user may draft case studies for any borough (pages and API ask first)."""
-    return drafts_for_any_borough(user)
+    return bool(drafts_for_any_borough(user))
 
 
-def why_not_change(user, case_study):
+def why_not_change(user: Any, case_study: CaseStudy) -> str | None:
     """Why the user may not change the case study, in words; None when they may."""
     if user.has_perm("casestudies.change_casestudy", case_study):
         return None
@@ -119,7 +126,9 @@ def why_not_change(user, case_study):
     )
 
 
-def _check_boroughs(user, boroughs, *, was=()):
+def _check_boroughs(
+    user: Any, boroughs: Collection[Borough], *, was: Iterable[Borough] = ()
+) -> None:
     """A case study belongs to at least one borough; officers and leads may add or remove
     only boroughs they draft for."""
     if not boroughs:
@@ -142,7 +151,7 @@ def _check_boroughs(user, boroughs, *, was=()):
         )
 
 
-def _check_fields(changes):
+def _check_fields(changes: Mapping[str, Any]) -> None:
     unknown = sorted(set(changes) - set(FIELDS) - set(RELATIONS) - {"outcomes"})
     if unknown:
         if "status" in unknown:
@@ -152,11 +161,11 @@ def _check_fields(changes):
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
 
 
-def _full_clean(case_study):
+def _full_clean(case_study: CaseStudy) -> None:
     """Validate before saving, with the year's range said in words (the model's check
     constraint would only name itself)."""
     year = case_study.year
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if year is not None and not 1990 <= year <= 2100:
         errors["year"] = ["Year must be between 1990 and 2100."]
     try:
@@ -167,7 +176,7 @@ def _full_clean(case_study):
         raise ValidationError(errors)
 
 
-def _unique_slug(title):
+def _unique_slug(title: str) -> str:
     base = slugify(title)[:190] or "case-study"
     if base in RESERVED_SLUGS:
         base = f"{base}-case-study"
@@ -177,20 +186,27 @@ def _unique_slug(title):
     return slug
 
 
-def _clean_text(values):
+def _clean_text(values: Mapping[str, Any]) -> dict[str, Any]:
     """Trim surrounding whitespace from text, so that "  " is as empty as ""."""
     return {
         name: value.strip() if isinstance(value, str) else value for name, value in values.items()
     }
 
 
-def _locked(case_study):
+def _locked(case_study: CaseStudy) -> CaseStudy:
     return CaseStudy.objects.select_for_update().get(pk=case_study.pk)
 
 
 @transaction.atomic
 @search_documents_deferred()
-def case_study_create_draft(*, acting_user, title, summary, boroughs, **fields):
+def case_study_create_draft(
+    *,
+    acting_user: Any,
+    title: str,
+    summary: str,
+    boroughs: Iterable[Borough] | None,
+    **fields: Any,
+) -> CaseStudy:
     """A new draft for the given boroughs, written by an officer or lead of each (or an
     editor); returns it as saved."""
     if not may_draft(acting_user):
@@ -217,7 +233,9 @@ def case_study_create_draft(*, acting_user, title, summary, boroughs, **fields):
 
 @transaction.atomic
 @search_documents_deferred()
-def case_study_update(*, case_study, acting_user, expected_version, changes):
+def case_study_update(
+    *, case_study: CaseStudy, acting_user: Any, expected_version: int, changes: Mapping[str, Any]
+) -> CaseStudy:
     """Change a case study's fields and boroughs, approaches and settings in one step;
     returns it as saved. Nothing changed, nothing saved: the version stays."""
     refusal = why_not_change(acting_user, case_study)
@@ -260,7 +278,7 @@ def case_study_update(*, case_study, acting_user, expected_version, changes):
     return current
 
 
-def _outcome_rows(rows):
+def _outcome_rows(rows: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]] | None:
     """Outcomes as sent (dicts of OUTCOME_FIELDS), in order, with text trimmed; None when
     not sent (they stay as they are)."""
     if rows is None:
@@ -275,17 +293,17 @@ def _outcome_rows(rows):
     return cleaned
 
 
-def _stored_outcomes(case_study):
+def _stored_outcomes(case_study: CaseStudy) -> list[dict[str, Any]]:
     return [
         {name: getattr(outcome, name) for name in OUTCOME_FIELDS}
         for outcome in case_study.outcomes.all()
     ]
 
 
-def _set_outcomes(case_study, rows):
+def _set_outcomes(case_study: CaseStudy, rows: Iterable[Mapping[str, Any]]) -> None:
     """Replace the case study's outcomes with these, each validated by the model."""
     case_study.outcomes.all().delete()
-    errors = []
+    errors: list[str] = []
     for number, values in enumerate(rows, start=1):
         outcome = Outcome(case_study=case_study, order=number, **values)
         try:
@@ -303,8 +321,15 @@ def _set_outcomes(case_study, rows):
 
 
 def _transition(
-    case_study, *, acting_user, expected_version, permission, refusal, allowed_from, wrong
-):
+    case_study: CaseStudy,
+    *,
+    acting_user: Any,
+    expected_version: int | None,
+    permission: str,
+    refusal: str,
+    allowed_from: Collection[str],
+    wrong: str,
+) -> CaseStudy:
     _require(acting_user, permission, case_study, refusal)
     current = _locked(case_study)
     if expected_version is not None and current.version != expected_version:
@@ -314,7 +339,7 @@ def _transition(
     return current
 
 
-def _save_transition(current, status, **values):
+def _save_transition(current: CaseStudy, status: str, **values: Any) -> CaseStudy:
     current.status = status
     for name, value in values.items():
         setattr(current, name, value)
@@ -325,7 +350,7 @@ def _save_transition(current, status, **values):
     return current
 
 
-def _recipients(step, author):
+def _recipients(step: ReviewStep, author: Any) -> list[Any]:
     """Who is told of a review step: every editor of a submission, the author of the rest;
     never the person who took it."""
     if step.kind == ReviewStep.Kind.SUBMITTED:
@@ -335,7 +360,15 @@ def _recipients(step, author):
     return [person for person in people if person.pk != getattr(step.actor, "pk", None)]
 
 
-def _record_step(current, kind, *, acting_user, reason="", confirmed=(), at=None):
+def _record_step(
+    current: CaseStudy,
+    kind: str,
+    *,
+    acting_user: Any,
+    reason: str = "",
+    confirmed: Iterable[dict[str, str]] = (),
+    at: dt.datetime | None = None,
+) -> tuple[ReviewStep, list[ReviewNotice]]:
     """Record the step with the case study as it now stands, and tell those it concerns:
     a notice each on their /my/ page, and an e-mail, queued once the step is committed."""
     now = at or timezone.now()
@@ -356,7 +389,7 @@ def _record_step(current, kind, *, acting_user, reason="", confirmed=(), at=None
     if to_email:
         from .tasks import send_review_notice
 
-        def queue():
+        def queue() -> None:
             for notice_id in to_email:
                 send_review_notice.delay(notice_id)
 
@@ -366,7 +399,9 @@ def _record_step(current, kind, *, acting_user, reason="", confirmed=(), at=None
 
 @transaction.atomic
 @search_documents_deferred()
-def case_study_submit_for_review(*, case_study, acting_user, expected_version=None):
+def case_study_submit_for_review(
+    *, case_study: CaseStudy, acting_user: Any, expected_version: int | None = None
+) -> CaseStudy:
     """Draft → in review. The challenge, solution and impact must be written first. Every
     editor is told.
 
@@ -396,7 +431,7 @@ def case_study_submit_for_review(*, case_study, acting_user, expected_version=No
 REASON_MAX_LENGTH = 5000
 
 
-def _reason(reason):
+def _reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -411,7 +446,13 @@ def _reason(reason):
 
 @transaction.atomic
 @search_documents_deferred()
-def case_study_return_to_draft(*, case_study, acting_user, reason, expected_version=None):
+def case_study_return_to_draft(
+    *,
+    case_study: CaseStudy,
+    acting_user: Any,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> CaseStudy:
     """In review → draft, so that its borough can change it again (editors). The reason is
     required; the author is told it."""
     current = _transition(
@@ -429,7 +470,7 @@ def case_study_return_to_draft(*, case_study, acting_user, reason, expected_vers
     return saved
 
 
-def _confirmed_points(current, confirmed):
+def _confirmed_points(current: CaseStudy, confirmed: object) -> list[Point]:
     """The checklist's open points, each of which the editor must have confirmed (by code);
     returns them, to be recorded with the publication."""
     if confirmed is None:
@@ -459,7 +500,13 @@ def _confirmed_points(current, confirmed):
 
 @transaction.atomic
 @search_documents_deferred()
-def case_study_publish(*, case_study, acting_user, confirmed=None, expected_version=None):
+def case_study_publish(
+    *,
+    case_study: CaseStudy,
+    acting_user: Any,
+    confirmed: object = None,
+    expected_version: int | None = None,
+) -> CaseStudy:
     """In review → published, for everyone to read (editors). Each open point of the
     publishing checklist (checklist.py) must be in ``confirmed`` (their codes); the points
     confirmed, who and when are recorded, and the author is told."""
@@ -488,7 +535,9 @@ def case_study_publish(*, case_study, acting_user, confirmed=None, expected_vers
 
 @transaction.atomic
 @search_documents_deferred()
-def case_study_unpublish(*, case_study, acting_user, expected_version=None):
+def case_study_unpublish(
+    *, case_study: CaseStudy, acting_user: Any, expected_version: int | None = None
+) -> CaseStudy:
     """Published → draft: it leaves the public pages and API (editors)."""
     current = _transition(
         case_study,
@@ -507,7 +556,7 @@ def case_study_unpublish(*, case_study, acting_user, expected_version=None):
 # --- Review notices ----------------------------------------------------------------------
 
 
-def review_notice_send(*, notice_id):
+def review_notice_send(*, notice_id: int) -> bool:
     """E-mail one review notice, once: the notice is claimed (emailed_at set) in the
     transaction that sends it, so a retry or a second worker finds it claimed and sends
     nothing, and a failed send rolls the claim back for the retry. True if sent."""
@@ -526,7 +575,7 @@ def review_notice_send(*, notice_id):
         return True
 
 
-def review_notice_message(notice):
+def review_notice_message(notice: ReviewNotice) -> EmailMultiAlternatives:
     base_url = settings.SVPORTAL_BASE_URL.rstrip("/")
     step = notice.step
     context = {
@@ -547,7 +596,7 @@ def review_notice_message(notice):
 # --- Search ----------------------------------------------------------------------------
 
 
-def case_studies_refresh_search_vectors(*, missing_only=True):
+def case_studies_refresh_search_vectors(*, missing_only: bool = True) -> int:
     """Store the search document of every searchable record, of every app (by default
     only those without one); returns how many."""
     return store_all(missing_only=missing_only)
@@ -561,7 +610,7 @@ MAX_SAVED_SEARCHES = 50
 DIGEST_LIMIT = 50
 
 
-def _check_name(*, user, name, saved_search=None):
+def _check_name(*, user: Any, name: str, saved_search: SavedSearch | None = None) -> None:
     others = SavedSearch.objects.filter(user=user).annotate(lowered=Lower("name"))
     if saved_search is not None:
         others = others.exclude(pk=saved_search.pk)
@@ -570,7 +619,7 @@ def _check_name(*, user, name, saved_search=None):
 
 
 @transaction.atomic
-def saved_search_create(*, user, name, query, frequency):
+def saved_search_create(*, user: Any, name: str | None, query: str, frequency: str) -> SavedSearch:
     """Save a search (a case-studies query string of valid values) for its owner."""
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to save a search.")
@@ -592,13 +641,15 @@ def saved_search_create(*, user, name, query, frequency):
     return saved_search
 
 
-def _require_owner(saved_search, user):
+def _require_owner(saved_search: SavedSearch, user: Any) -> None:
     if saved_search.user_id != user.pk:
         raise PermissionDenied("That is not your saved search.")
 
 
 @transaction.atomic
-def saved_search_update(*, saved_search, acting_user, name, frequency):
+def saved_search_update(
+    *, saved_search: SavedSearch, acting_user: Any, name: str | None, frequency: str
+) -> SavedSearch:
     """Rename a saved search or change how often its digest comes."""
     _require_owner(saved_search, acting_user)
     name = (name or "").strip()
@@ -611,12 +662,12 @@ def saved_search_update(*, saved_search, acting_user, name, frequency):
 
 
 @transaction.atomic
-def saved_search_delete(*, saved_search, acting_user):
+def saved_search_delete(*, saved_search: SavedSearch, acting_user: Any) -> None:
     _require_owner(saved_search, acting_user)
     saved_search.delete()
 
 
-def saved_search_is_due(saved_search, now):
+def saved_search_is_due(saved_search: SavedSearch, now: dt.datetime) -> bool:
     """Daily digests go once a day, weekly ones once a week, counted in whole days from
     the last time one was due (or from when the search was saved)."""
     since = saved_search.last_checked_at or saved_search.created_at
@@ -624,7 +675,7 @@ def saved_search_is_due(saved_search, now):
     return (timezone.localdate(now) - timezone.localdate(since)).days >= days
 
 
-def _claim(saved_search, case_study, now):
+def _claim(saved_search: SavedSearch, case_study: CaseStudy, now: dt.datetime) -> bool:
     """Record that the case study is sent for the saved search; False if it already was."""
     try:
         with transaction.atomic():
@@ -636,7 +687,7 @@ def _claim(saved_search, case_study, now):
     return True
 
 
-def saved_search_send_digest(*, saved_search, now):
+def saved_search_send_digest(*, saved_search: SavedSearch, now: dt.datetime) -> int:
     """If the saved search is due, e-mail its owner the case studies newly published
     that match it, and record each as sent; returns how many were sent. More than
     DIGEST_LIMIT wait for the next digest.
@@ -672,7 +723,9 @@ def saved_search_send_digest(*, saved_search, now):
         return len(claimed)
 
 
-def saved_search_digest_message(saved_search, case_studies, *, more=False):
+def saved_search_digest_message(
+    saved_search: SavedSearch, case_studies: Sequence[CaseStudy], *, more: bool = False
+) -> EmailMultiAlternatives:
     base_url = settings.SVPORTAL_BASE_URL.rstrip("/")
     count = len(case_studies)
     context = {

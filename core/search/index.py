@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.postgres.search import SearchQuery as PgQuery
 from django.contrib.postgres.search import SearchRank, SearchVector
@@ -68,6 +68,9 @@ FTS5_TOKENIZE = "unicode61 remove_diacritics 0"
 #: A record's text by weight name ("A" to "D").
 Texts = dict[str, str]
 #: What an index gives for a queryset's records: (pk, texts) each.
+#: A queryset of any model, given back of the same kind (its own methods kept).
+_Rows = TypeVar("_Rows", bound="QuerySet[Any]")
+
 Documents = Callable[["QuerySet[Any]"], Iterable[tuple[int, Texts]]]
 
 
@@ -344,7 +347,7 @@ class SearchIndex:
 
     # --- Reading -------------------------------------------------------------------------
 
-    def matching(self, queryset: "QuerySet[Any]", query: SearchQuery | None) -> "QuerySet[Any]":
+    def matching(self, queryset: _Rows, query: SearchQuery | None) -> _Rows:
         """The records of `queryset` that match `query` (a core.search.query.SearchQuery);
         all of them if it is blank, none if it holds no word."""
         if not query:
@@ -386,9 +389,9 @@ class SearchIndex:
         widened = SearchRank(F(self.field), postgresql_query(query), weights=weights)
         return ExpressionWrapper(typed + widened * Value(SYNONYM_WEIGHT), output_field=FloatField())
 
-    def ranked(self, queryset: "QuerySet[Any]", query: SearchQuery | None) -> "QuerySet[Any]":
+    def ranked(self, queryset: _Rows, query: SearchQuery | None) -> _Rows:
         """`queryset` annotated with `search_rank`."""
-        ranked: QuerySet[Any] = queryset.annotate(search_rank=self.rank(query, queryset.db))
+        ranked: _Rows = queryset.annotate(search_rank=self.rank(query, queryset.db))
         return ranked
 
     def snippet(self, record: Model, query: SearchQuery | None) -> SafeString:
