@@ -28,6 +28,7 @@ from django.utils.text import slugify
 from boroughs.models import Borough
 from boroughs.roles import editors, is_editor
 from core.concurrency import StaleEdit, claim_version
+from core.errors import Conflict
 from core.search import deferred as search_documents_deferred
 from core.search import store_all
 
@@ -93,8 +94,8 @@ RESERVED_SLUGS = {"new", "import"}
 Status = CaseStudy.Status
 
 
-class WrongStatus(Exception):
-    """The step does not fit the case study's status, e.g. publishing a draft."""
+class WrongStatus(Conflict):
+    """The step does not fit the case study's status, e.g. publishing a draft (a 409)."""
 
     def __init__(self, case_study: CaseStudy, message: str) -> None:
         self.current = case_study

@@ -1,18 +1,14 @@
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
 from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
 
 from actionplans import services
 from actionplans.bulk import BulkUploadError, action_items_upload, template_csv
@@ -24,12 +20,7 @@ from actionplans.selectors import (
     plan_as_at,
     plan_timeline,
 )
-from core.api.concurrency import (
-    ETagMixin,
-    PreconditionFailed,
-    etag_for,
-    expected_version,
-)
+from core.api.concurrency import VersionedWriteMixin
 from core.api.csv import csv_lines, serializer_columns
 from core.api.filters import PortalSearchFilter, StrictOrderingFilter
 from core.api.views import PortalReadOnlyViewSet, csv_response
@@ -56,9 +47,6 @@ IF_MATCH = OpenApiParameter(
         "The ETag from your last GET of this record, exactly as sent (weak W/ ETags get 412)."
     ),
 )
-
-if TYPE_CHECKING:
-    from rest_framework.permissions import _PermissionClass
 
 
 # --- as_at: records as they stood on a day (docs/decisions/0010) ---------------------------
@@ -148,43 +136,24 @@ class FrameworkViewSet(PortalReadOnlyViewSet):
     ordering = ["name"]
 
 
-class VersionedWriteMixin(ETagMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin):
-    """Create, and change with If-Match; reads stay public, writes need a signed-in user."""
+class ChangePermissionMixin:
+    """Leads change only their own borough's plans and items."""
 
-    permission_classes: "Sequence[_PermissionClass]" = [permissions.IsAuthenticatedOrReadOnly]
-    write_serializer_class: type[BaseSerializer] | None = None
+    change_permission: str
 
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
-            return self.write_serializer_class
-        return super().get_serializer_class()
+    def why_not_change(self, instance):
+        if not self.request.user.has_perm(self.change_permission, instance):
+            return "You cannot change this: it belongs to another borough."
+        return None
 
-    def written(self, instance, status_code=status.HTTP_200_OK):
-        instance = self.get_queryset().get(pk=instance.pk)
-        data = self.serializer_class(instance, context=self.get_serializer_context()).data
-        return Response(data, status=status_code, headers={"ETag": etag_for(instance)})
-
-    def update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        if not request.user.has_perm(self.change_permission, instance):
-            raise PermissionDenied("You cannot change this: it belongs to another borough.")
-        version = expected_version(request, instance)
-        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
+    @staticmethod
+    def change_values(serializer):
+        """The fields to change, and the note that goes with the change."""
         values = dict(serializer.validated_data)
-        note = values.pop("note", "")
-        try:
-            saved = self.perform_change(instance, version, values, note)
-        except services.StaleEdit as stale:
-            current = self.get_queryset().get(pk=stale.current.pk)
-            raise PreconditionFailed(
-                current=self.serializer_class(current, context=self.get_serializer_context()).data,
-                etag=etag_for(current),
-            ) from stale
-        return self.written(saved)
+        return values, values.pop("note", "")
 
 
-class ActionPlanViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
+class ActionPlanViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOnlyViewSet):
     """Boroughs' and partnerships' knife-crime action plans. Leads create and change their
     own borough's plans; a change needs If-Match with the plan's ETag."""
 
@@ -256,7 +225,8 @@ class ActionPlanViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
 
-    def perform_change(self, plan, version, values, note):
+    def perform_change(self, plan, version, serializer):
+        values, note = self.change_values(serializer)
         for fixed in ("borough", "framework"):
             if fixed in values and values.pop(fixed) != getattr(plan, fixed):
                 raise ValidationError({fixed: ["A plan's " + fixed + " cannot be changed."]})
@@ -340,7 +310,7 @@ class ActionPlanViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         return Response(TimelineEntrySerializer(timeline, many=True).data)
 
 
-class ActionItemViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
+class ActionItemViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOnlyViewSet):
     """The items of every plan. `overdue=true` finds those past due and still open. A lead
     changes status, progress and note in one PATCH, with If-Match."""
 
@@ -453,7 +423,8 @@ class ActionItemViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
 
-    def perform_change(self, item, version, values, note):
+    def perform_change(self, item, version, serializer):
+        values, note = self.change_values(serializer)
         if "plan" in values and values.pop("plan") != item.plan:
             raise ValidationError({"plan": ["An item cannot move to another plan."]})
         if "theme" in values:

@@ -1,19 +1,16 @@
-from http import HTTPStatus
-
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import mixins, permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from boroughs.models import Borough
 from casestudies import checklist, review, search, selectors, services
 from casestudies.models import CaseStudy, Intervention
 from casestudies.selectors import CaseStudyCriteria, Choice
-from core.api.concurrency import PreconditionFailed, etag_for, expected_version
+from core.api.concurrency import VersionedWriteMixin, etag_for, expected_version
 from core.api.views import PortalReadOnlyViewSet
 
 from .filters import (
@@ -94,13 +91,7 @@ class CaseStudySearchResultSerializer(CaseStudySummarySerializer):
         return str(search.snippet(case_study, search.CASE_STUDIES, parsed))
 
 
-class WrongStatusConflict(APIException):
-    status_code = HTTPStatus.CONFLICT
-    default_code = "conflict"
-    default_detail = "The case study's status does not allow this."
-
-
-class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalReadOnlyViewSet):
+class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     """Case studies of practice: published ones for everyone, drafts for those allowed.
 
     Officers and leads create drafts for their own boroughs (POST), change them while they
@@ -112,7 +103,7 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
     filter_backends = SEARCH_BACKENDS
     pagination_class = FacetedPagination
     searchable = search.CASE_STUDIES
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    write_serializer_class = CaseStudyWriteSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     # What exports (svportal.exports) search with DRF's SearchFilter; the API uses `q` as
     # full text (FullTextSearchFilter).
@@ -150,7 +141,7 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
-            return CaseStudyWriteSerializer
+            return super().get_serializer_class()
         renderer = getattr(self.request, "accepted_renderer", None)
         if self.action == "list" and getattr(renderer, "format", None) != "csv":
             return CaseStudySearchResultSerializer
@@ -202,24 +193,15 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
         data = CaseStudySerializer(instance, context=self.get_serializer_context()).data
         return Response(data, headers={"ETag": etag_for(instance)})
 
-    def written(self, instance, status_code=status.HTTP_200_OK):
+    def read_back(self, pk):
         # Read back as the API shows it; not through visible_to, which could hide what an
         # editor has just unpublished from the editor's own answer.
-        instance = (
+        return (
             CaseStudy.objects.select_related("partnership", "source")
             .prefetch_related(
                 "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
             )
-            .get(pk=instance.pk)
-        )
-        data = CaseStudySerializer(instance, context=self.get_serializer_context()).data
-        return Response(data, status=status_code, headers={"ETag": etag_for(instance)})
-
-    def stale(self, error):
-        current = CaseStudy.objects.get(pk=error.current.pk)
-        return PreconditionFailed(
-            current=CaseStudySerializer(current, context=self.get_serializer_context()).data,
-            etag=etag_for(current),
+            .get(pk=pk)
         )
 
     @extend_schema(request=CaseStudyWriteSerializer, responses={201: CaseStudySerializer})
@@ -231,37 +213,25 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
         serializer = CaseStudyWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.model_values()
-        try:
-            case_study = services.case_study_create_draft(acting_user=request.user, **values)
-        except DjangoPermissionDenied as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
+        case_study = services.case_study_create_draft(acting_user=request.user, **values)
         return self.written(case_study, status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[IF_MATCH], request=CaseStudyWriteSerializer, responses=CaseStudySerializer
     )
     def update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        refusal = services.why_not_change(request.user, instance)
-        if refusal:
-            raise PermissionDenied(refusal)
-        version = expected_version(request, instance)
-        serializer = CaseStudyWriteSerializer(
-            data=request.data, partial=kwargs.get("partial", False)
+        return super().update(request, *args, **kwargs)
+
+    def why_not_change(self, instance):
+        return services.why_not_change(self.request.user, instance)
+
+    def perform_change(self, instance, version, serializer):
+        return services.case_study_update(
+            case_study=instance,
+            acting_user=self.request.user,
+            expected_version=version,
+            changes=serializer.model_values(),
         )
-        serializer.is_valid(raise_exception=True)
-        try:
-            saved = services.case_study_update(
-                case_study=instance,
-                acting_user=request.user,
-                expected_version=version,
-                changes=serializer.model_values(),
-            )
-        except services.StaleEdit as error:
-            raise self.stale(error) from error
-        except DjangoPermissionDenied as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        return self.written(saved)
 
     @extend_schema(
         parameters=[IF_MATCH], request=CaseStudyWriteSerializer, responses=CaseStudySerializer
@@ -276,19 +246,12 @@ class CaseStudyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalR
             if self.request.headers.get("If-Match")
             else None
         )
-        try:
-            saved = step(
-                case_study=instance,
-                acting_user=self.request.user,
-                expected_version=version,
-                **values,
-            )
-        except services.StaleEdit as error:
-            raise self.stale(error) from error
-        except services.WrongStatus as error:
-            raise WrongStatusConflict(str(error)) from error
-        except DjangoPermissionDenied as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
+        saved = step(
+            case_study=instance,
+            acting_user=self.request.user,
+            expected_version=version,
+            **values,
+        )
         return self.written(saved)
 
     @extend_schema(

@@ -6,9 +6,17 @@ and the stored record is left as it was.
 """
 
 import re
+from collections.abc import Sequence
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
-from rest_framework.exceptions import APIException
+from rest_framework import mixins, permissions, status
+from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 ETAG = re.compile(r'^"(?P<model>[a-z]+)-(?P<pk>\d+)-v(?P<version>\d+)"$')
 
@@ -76,3 +84,59 @@ class ETagMixin:
         if not hasattr(self, "_object"):
             self._object = self.get_object()
         return self._object
+
+
+class VersionedWriteMixin(ETagMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Create, and change with If-Match; reads stay public, writes need a signed-in user.
+
+    A viewset says who may not change a record (``why_not_change``) and how a change is
+    made (``perform_change``, calling its service with the version from If-Match). A
+    service's ``StaleEdit`` becomes a 412 carrying the record as it stands now, in the one
+    exception handler (``core.api.exceptions``), through ``precondition_failed``."""
+
+    permission_classes: "Sequence[_PermissionClass]" = [permissions.IsAuthenticatedOrReadOnly]
+    #: The serializer a create or change is read with; answers use ``serializer_class``.
+    write_serializer_class: type[BaseSerializer] | None = None
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return super().get_serializer_class()
+
+    def read_back(self, pk):
+        """The record as the API shows it, after a write."""
+        return self.get_queryset().get(pk=pk)
+
+    def representation(self, instance):
+        return self.serializer_class(instance, context=self.get_serializer_context()).data
+
+    def written(self, instance, status_code=status.HTTP_200_OK):
+        instance = self.read_back(instance.pk)
+        return Response(
+            self.representation(instance),
+            status=status_code,
+            headers={"ETag": etag_for(instance)},
+        )
+
+    def precondition_failed(self, stale):
+        """The 412 for a ``StaleEdit``: the record as it stands now, and its ETag."""
+        current = self.read_back(stale.current.pk)
+        return PreconditionFailed(current=self.representation(current), etag=etag_for(current))
+
+    def why_not_change(self, instance):
+        """Why the signed-in user may not change ``instance`` (a 403), or None."""
+        return None
+
+    def perform_change(self, instance, version, serializer):
+        """Change ``instance`` from ``version`` with the valid ``serializer``; return it."""
+        raise NotImplementedError
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        refusal = self.why_not_change(instance)
+        if refusal:
+            raise PermissionDenied(refusal)
+        version = expected_version(request, instance)
+        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        return self.written(self.perform_change(instance, version, serializer))

@@ -7,12 +7,18 @@
 
 from http import HTTPStatus
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from core.concurrency import StaleEdit
+from core.errors import DomainError
+
+from .concurrency import PreconditionFailed
 
 SUMMARIES = {
     HTTPStatus.BAD_REQUEST: "The request has errors: see errors.",
@@ -35,14 +41,34 @@ def error_body(status, code, detail, errors=None):
     return body
 
 
-def portal_exception_handler(exc, context):
+def as_api_error(exc, context):
+    """The API's meaning of an error raised below the views: every domain error is
+    translated here, once, not in each view."""
     if isinstance(exc, DjangoValidationError):
         # Model and service validation speaks the same language as serializer validation.
-        exc = exceptions.ValidationError(
+        return exceptions.ValidationError(
             detail=exc.message_dict
             if hasattr(exc, "error_dict")
             else {"non_field_errors": exc.messages}
         )
+    if isinstance(exc, DjangoPermissionDenied):
+        # A service's refusal keeps its words (DRF's own handler would drop them).
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, StaleEdit):
+        # The view knows how the record reads now; without one, the bare 412.
+        view = context.get("view")
+        if hasattr(view, "precondition_failed"):
+            return view.precondition_failed(exc)
+        return PreconditionFailed()
+    if isinstance(exc, DomainError):
+        error = exceptions.APIException(str(exc) or None, code=exc.code)
+        error.status_code = exc.status
+        return error
+    return exc
+
+
+def portal_exception_handler(exc, context):
+    exc = as_api_error(exc, context)
     response = exception_handler(exc, context)
     if response is None:
         return None
