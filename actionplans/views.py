@@ -20,6 +20,7 @@ from .bulk import BulkUploadError, action_items_upload, template_csv
 from .forms import ItemForm, PlanForm, UploadForm
 from .history import AsAtError, AsAtForm
 from .models import ActionItem, ActionPlan, ItemStatus
+from .panels import panels
 from .selectors import borough_plan_as_at, item_history, plan_timeline
 
 
@@ -83,6 +84,9 @@ def plan_page(request, slug):
             "as_at": then.day if then else None,
             "as_at_form": as_at_form,
             "errors": errors,
+            "panels": panels(
+                "plan", plan=plan, items=items, as_at=then.day if then else None, user=request.user
+            ),
             # A plan as it stood on an earlier day is for reading; changes start from today's.
             "can_edit": plan is not None
             and (then is None or then.day == today)
@@ -114,6 +118,7 @@ def item_page(request, pk):
             "item": item,
             "history": item_history(item),
             "today": timezone.localdate(),
+            "panels": panels("item", item=item, user=request.user),
             "can_edit": request.user.has_perm("actionplans.change_actionitem", item),
         },
     )
@@ -158,7 +163,12 @@ def item_edit(request, pk):
     return render(
         request,
         "actionplans/item_edit.html",
-        {"item": item, "form": form, "stale": stale},
+        {
+            "item": item,
+            "form": form,
+            "stale": stale,
+            "panels": panels("item", item=item, user=request.user, editing=True),
+        },
         status=409 if stale else 200,
     )
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from actionplans.models import ActionItem
 from boroughs.models import (
     AgeRangeModel,
     Borough,
@@ -78,6 +79,10 @@ class Intervention(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
     prevention_level = models.CharField(max_length=20, choices=PreventionLevel.choices)
     settings = models.ManyToManyField(Setting, related_name="interventions", blank=True)
     providers = models.ManyToManyField(Organisation, related_name="interventions", blank=True)
+    #: The plan items that deliver it: plans count as use (docs/decisions/0027).
+    plan_items = models.ManyToManyField(
+        ActionItem, through="PlanItemIntervention", related_name="interventions", blank=True
+    )
     evidence_url = models.URLField(
         blank=True, help_text="A page of external evidence about it (optional)."
     )
@@ -382,3 +387,39 @@ class ExternalRating(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_scheme_display()}: {self.value} ({self.scale})"
+
+
+class PlanItemIntervention(SourcedModel):
+    """An action plan item delivers an intervention, so the plan counts as its use.
+
+    Declared here, not on ActionItem: casestudies sits above actionplans and may import
+    it, never the reverse (docs/decisions/0027). A link from the seed documents carries
+    its source, the section and the sentence that names the intervention; a link a lead
+    picks carries who picked it."""
+
+    item = models.ForeignKey(
+        ActionItem, on_delete=models.CASCADE, related_name="intervention_links"
+    )
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="plan_item_links"
+    )
+    quote = models.TextField(
+        blank=True, help_text="The sentence from the source that names the intervention."
+    )
+    added_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "intervention"], name="unique_intervention_per_plan_item"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.item} delivers {self.intervention}"

@@ -7,7 +7,7 @@ The pages keep the paths they have always had, so they span several top-level pa
 
 from django.urls import include, path, register_converter
 
-from . import drafting, saved_searches, views
+from . import drafting, plan_item_pages, saved_searches, views
 from .converters import CaseStudySlugConverter
 
 register_converter(CaseStudySlugConverter, "case_study_slug")
@@ -46,4 +46,9 @@ urlpatterns = [
     path("methodology/", views.methodology, name="methodology"),
     path("my/case-studies/", drafting.my_case_studies, name="mine"),
     path("my/searches/", include(saved_search_pages)),
+    path(
+        "action-items/<int:pk>/interventions/",
+        plan_item_pages.plan_item_interventions,
+        name="plan-item-interventions",
+    ),
 ]

@@ -228,12 +228,28 @@ def borough_profile(request, slug):
             "case_studies": case_studies,
             "awards": awards,
             "links": place_links(borough),
+            "interventions": interventions_with_where(summary.in_use),
             "map": profile_map(borough, borough.districts.only("gss_code")),
         },
     )
 
 
 # --- Compare ---------------------------------------------------------------------------------
+
+
+WHERE_LABELS = {
+    ("plan",): "its plan",
+    ("case_study",): "a case study",
+    ("plan", "case_study"): "its plan and a case study",
+}
+
+
+def interventions_with_where(in_use):
+    """(slug, name, where it is recorded) for each intervention a borough uses, by name."""
+    return [
+        (slug, name, WHERE_LABELS[tuple(in_use.where(slug))])
+        for slug, name in sorted(in_use.all.items(), key=lambda pair: pair[1].lower())
+    ]
 
 
 def compare(request):
@@ -277,9 +293,7 @@ def compare(request):
                 "funding": funding_display(summary),
                 "themes": comparison.themes_covered[summary.borough.pk],
                 "approaches": comparison.approaches[summary.borough.pk],
-                "interventions": sorted(
-                    comparison.interventions[summary.borough.pk].values(), key=str.lower
-                ),
+                "interventions": interventions_with_where(summary.in_use),
                 "unique": comparison.unique_interventions(summary.borough.pk),
             }
             for summary in comparison.summaries

@@ -31,7 +31,14 @@ from boroughs.models import (
     StockTakeOption,
     StockTakeQuestion,
 )
-from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
+from casestudies.models import (
+    Approach,
+    CaseStudy,
+    Intervention,
+    Outcome,
+    PlanItemIntervention,
+    Setting,
+)
 from core import search
 from funding.models import Award, Funder, FundingStream
 
@@ -213,6 +220,14 @@ ACTION_ITEM = Kind(
         "progress",
         "order",
     ),
+    extra_keys=("interventions",),
+)
+#: An intervention an item delivers, where the document names it (docs/decisions/0027).
+DELIVERED_INTERVENTION = Kind(
+    "interventions",
+    PlanItemIntervention,
+    scalars=("quote",),
+    references={"slug": Reference("intervention", Intervention)},
 )
 CASE_STUDY = Kind(
     "case_studies",
@@ -460,16 +475,38 @@ class _Loader:
                     f'items[{order - 1}] "{item["slug"]}": "theme": no theme "{item["theme"]}" '
                     f"in the framework {plan.framework}"
                 )
-            self._at_child(
-                f'items[{order - 1}] "{item["slug"]}"',
+            place = f'items[{order - 1}] "{item["slug"]}"'
+            item_record = _with_parent_section(item, record)
+            loaded = self._at_child(
+                place,
                 self._load_record,
                 ACTION_ITEM,
-                {"order": order, **_with_parent_section(item, record)},
+                {"order": order, **item_record},
                 source,
                 {"plan": plan, "slug": item["slug"]},
                 {"theme": theme},
             )
+            for index, link in enumerate(item.get("interventions") or []):
+                self._at_child(
+                    f"{place}: interventions[{index}]",
+                    self._load_delivered_intervention,
+                    loaded,
+                    _with_parent_section(link, item_record),
+                    source,
+                )
         return plan
+
+    def _load_delivered_intervention(self, item, link, source):
+        """The item delivers an intervention the document names, with the sentence that
+        names it."""
+        _check_keys(link, _allowed_keys(DELIVERED_INTERVENTION), required={"slug", "quote"})
+        intervention = self._resolve(DELIVERED_INTERVENTION.references["slug"], link["slug"])
+        return self._load_record(
+            DELIVERED_INTERVENTION,
+            {key: value for key, value in link.items() if key != "slug"},
+            source,
+            {"item": item, "intervention": intervention},
+        )
 
     def _load_case_studies(self, kind, record, source, path):
         contact = record.get("contact") or {}

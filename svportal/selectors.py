@@ -21,7 +21,8 @@ from boroughs.models import (
     StockTakeAnswer,
     StockTakeQuestion,
 )
-from casestudies.models import Approach, CaseStudy, Intervention
+from casestudies.models import Approach, CaseStudy
+from casestudies.plan_items import InUse, interventions_in_use
 from casestudies.querysets import CaseStudyQuerySet
 from funding.models import Award
 from funding.querysets import AwardQuerySet
@@ -140,7 +141,9 @@ class BoroughSummary:
     awards_total: Decimal = Decimal("0")
     awards_total_is_minimum: bool = False
     awards_amount_not_stated: int = 0
-    interventions_in_use: int = 0
+    #: The interventions its active plan's items deliver and its published case studies
+    #: describe, by where that is recorded (casestudies.plan_items, docs/decisions/0027).
+    in_use: InUse = field(default_factory=InUse)
     #: The day whose plans these are (docs/decisions/0010); None for plans as they stand.
     as_at: dt.date | None = None
     #: The borough's latest recorded stock-take answer on having a plan, if any.
@@ -152,11 +155,31 @@ class BoroughSummary:
         return plan_state_of(bool(self.active_plan), reported)
 
     @property
+    def interventions_in_use(self) -> int:
+        """Distinct interventions in use, from its plan and its case studies together."""
+        return len(self.in_use.all)
+
+    @property
+    def interventions_in_case_studies(self) -> int:
+        return len(self.in_use.from_case_studies)
+
+    @property
+    def interventions_in_plan(self) -> int | None:
+        """Interventions its active plan's items deliver; None when no plan is recorded."""
+        return len(self.in_use.from_plan) if self.active_plan else None
+
+    @property
     def not_recorded(self) -> dict[str, str]:
         """Why figures the portal cannot know are null, by field."""
         reasons = {}
         if not self.active_plan:
-            for name in ("items", "item_count", "overdue_items", "percent_complete"):
+            for name in (
+                "items",
+                "item_count",
+                "overdue_items",
+                "percent_complete",
+                "interventions_in_plan",
+            ):
                 reasons[name] = NO_PLAN_REASON
         if not self.awards:
             reasons["awards_total"] = NO_AWARD_REASON
@@ -336,7 +359,8 @@ def _plan_figures_then(summaries: Summaries, ids: list[int], day: dt.date) -> No
 
 
 def _practice_figures(summaries: Summaries, ids: list[int]) -> None:
-    """Published case studies, awards and interventions in use: three queries."""
+    """Published case studies, awards and interventions in use (from the active plans'
+    items and the published case studies, one query): three queries."""
     for row in (
         CaseStudy.objects.published()
         .filter(boroughs__in=ids)
@@ -362,13 +386,8 @@ def _practice_figures(summaries: Summaries, ids: list[int]) -> None:
         summary.awards_total_is_minimum = awards["minimums"] > 0 or awards["not_stated"] > 0
         summary.awards_amount_not_stated = awards["not_stated"]
 
-    for row in (
-        CaseStudy.objects.published()
-        .filter(boroughs__in=ids, interventions__isnull=False)
-        .values("boroughs")
-        .annotate(count=Count("interventions", distinct=True))
-    ):
-        summaries[row["boroughs"]].interventions_in_use = row["count"]
+    for borough_id, in_use in interventions_in_use(ids).items():
+        summaries[borough_id].in_use = in_use
 
 
 @dataclass
@@ -432,15 +451,8 @@ def compare_boroughs(
         .distinct()
     ):
         approaches[borough_id].append(name)
-    interventions: dict[int, dict[str, str]] = {pk: {} for pk in ids}
-    for borough_id, slug, name in (
-        Intervention.objects.filter(
-            case_studies__status=CaseStudy.Status.PUBLISHED, case_studies__boroughs__in=ids
-        )
-        .values_list("case_studies__boroughs", "slug", "name")
-        .distinct()
-    ):
-        interventions[borough_id][slug] = name
+    # In use now, from the plans and the case studies (no history: docs/decisions/0028).
+    interventions = {summary.borough.pk: summary.in_use.all for summary in summaries}
     return Comparison(
         as_at=as_at,
         summaries=summaries,

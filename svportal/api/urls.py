@@ -9,6 +9,7 @@ from boroughs.api.views import (
     PartnershipViewSet,
     StockTakeViewSet,
 )
+from casestudies.api.plan_items import PlanItemInterventionsView
 from casestudies.api.views import CaseStudyViewSet, InterventionViewSet
 from funding.api.views import AwardViewSet, FunderViewSet, FundingStreamViewSet
 
@@ -37,6 +38,11 @@ urlpatterns = [
     path("v1/borough-summary/", views.BoroughSummaryView.as_view(), name="borough-summary"),
     path("v1/compare/", views.CompareView.as_view(), name="compare"),
     path("v1/search/", PortalSearchView.as_view(), name="api-search"),
+    path(
+        "v1/action-items/<int:pk>/interventions/",
+        PlanItemInterventionsView.as_view(),
+        name="action-item-interventions",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -132,7 +132,18 @@ class BoroughSummarySerializer(serializers.Serializer):
     awards_amount_not_stated = serializers.IntegerField(
         help_text="Awards counted whose amount the sources do not state."
     )
-    interventions_in_use = serializers.IntegerField()
+    interventions_in_use = serializers.IntegerField(
+        help_text="Distinct interventions in use: those its active plan's items deliver and "
+        "those its published case studies describe, each counted once."
+    )
+    interventions_in_plan = serializers.IntegerField(
+        allow_null=True,
+        help_text="Interventions its active plan's items deliver. Null when no plan is "
+        "recorded (see not_recorded).",
+    )
+    interventions_in_case_studies = serializers.IntegerField(
+        help_text="Interventions its published case studies describe."
+    )
     not_recorded = serializers.DictField(
         child=serializers.CharField(),
         help_text="For each figure that is null because the portal cannot know it: why.",

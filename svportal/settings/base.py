@@ -137,6 +137,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- What the plan pages show from the apps above them (actionplans.panels) ------
+# The interventions each item delivers and the plan's evidence profile (docs/decisions/0027).
+PLAN_PANELS = {
+    "plan": ["casestudies.plan_items.plan_evidence_panel"],
+    "item": ["casestudies.plan_items.item_interventions_panel"],
+}
+
 # --- Users and permissions ----------------------------------------------------
 AUTH_USER_MODEL = "svportal.User"
 AUTHENTICATION_BACKENDS = [
