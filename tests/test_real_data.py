@@ -10,7 +10,7 @@ from django.conf import settings
 
 from actionplans.models import ActionPlan, Framework
 from boroughs.models import Borough, PublishedTotal, SourcedModel, StockTake, StockTakeAnswer
-from casestudies.models import CaseStudy, Outcome
+from casestudies.models import CaseStudy, Outcome, PlanItemIntervention
 from conftest import require_service
 from funding.models import Award, FundingStream
 
@@ -168,6 +168,13 @@ def test_every_outcome_quote_is_in_its_document(seed_text):
     assert outcomes.count() >= 60
     for outcome in outcomes:
         assert normalise(outcome.quote) in seed_text[outcome.source.document], outcome.quote
+
+
+def test_every_intervention_a_plan_item_delivers_is_named_in_its_document(seed_text):
+    links = PlanItemIntervention.objects.select_related("source")
+    assert links.count() == 11
+    for link in links:
+        assert normalise(link.quote) in seed_text[link.source.document], link.quote
 
 
 def test_the_2018_stock_take_round_and_its_questions():

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actionplans.models import ActionItem
-from boroughs.api.conventions.filters import check_known_parameters
 from casestudies.evidence import LEVEL_BY_NUMBER
 from casestudies.models import PlanItemIntervention
 from casestudies.plan_items import interventions_named, plan_item_interventions_set
+from core.api.filters import check_known_parameters
 
 
 class DeliveredSourceSerializer(serializers.Serializer):
@@ -101,8 +101,8 @@ class PlanItemInterventionsView(APIView):
         operation_id="action_items_interventions_list",
         responses=DeliveredInterventionSerializer(many=True),
     )
-    def get(self, request, pk):
-        item = self.item(request, pk)
+    def get(self, request, id):
+        item = self.item(request, id)
         return Response(DeliveredInterventionSerializer(self.links(item), many=True).data)
 
     @extend_schema(
@@ -110,8 +110,8 @@ class PlanItemInterventionsView(APIView):
         request=DeliveredWriteSerializer,
         responses=DeliveredInterventionSerializer(many=True),
     )
-    def put(self, request, pk):
-        item = self.item(request, pk)
+    def put(self, request, id):
+        item = self.item(request, id)
         if not request.user.has_perm("actionplans.change_actionitem", item):
             raise PermissionDenied("Only the borough's lead can change this item.")
         body = DeliveredWriteSerializer(data=request.data)

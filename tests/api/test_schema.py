@@ -26,6 +26,7 @@ def test_every_resource_and_analyst_endpoint_is_documented(schema):
         "/api/v1/action-plans/",
         "/api/v1/action-items/",
         "/api/v1/action-items/{id}/",
+        "/api/v1/action-items/{id}/interventions/",
         "/api/v1/funding-streams/",
         "/api/v1/awards/",
         "/api/v1/stock-takes/",
