@@ -97,7 +97,7 @@ def fill(route, samples):
     if any(route.startswith(skipped) for skipped in NOT_PROBED):
         return None
     path = route
-    head = path.removeprefix("api/v1/^").split("/")[0]
+    head = path.removeprefix("api/v1/").removeprefix("^").split("/")[0]
     for marker in ("<slug:slug>", "<int:pk>", "(?P<slug>[^/.]+)", "(?P<pk>[^/.]+)"):
         if marker in path:
             path = path.replace(marker, samples[head])

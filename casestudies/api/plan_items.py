@@ -101,8 +101,8 @@ class PlanItemInterventionsView(APIView):
         operation_id="action_items_interventions_list",
         responses=DeliveredInterventionSerializer(many=True),
     )
-    def get(self, request, id):
-        item = self.item(request, id)
+    def get(self, request, pk):
+        item = self.item(request, pk)
         return Response(DeliveredInterventionSerializer(self.links(item), many=True).data)
 
     @extend_schema(
@@ -110,8 +110,8 @@ class PlanItemInterventionsView(APIView):
         request=DeliveredWriteSerializer,
         responses=DeliveredInterventionSerializer(many=True),
     )
-    def put(self, request, id):
-        item = self.item(request, id)
+    def put(self, request, pk):
+        item = self.item(request, pk)
         if not request.user.has_perm("actionplans.change_actionitem", item):
             raise PermissionDenied("Only the borough's lead can change this item.")
         body = DeliveredWriteSerializer(data=request.data)

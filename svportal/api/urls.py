@@ -39,7 +39,7 @@ urlpatterns = [
     path("v1/compare/", views.CompareView.as_view(), name="compare"),
     path("v1/search/", PortalSearchView.as_view(), name="api-search"),
     path(
-        "v1/action-items/<int:id>/interventions/",
+        "v1/action-items/<int:pk>/interventions/",
         PlanItemInterventionsView.as_view(),
         name="action-item-interventions",
     ),

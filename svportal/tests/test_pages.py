@@ -367,7 +367,7 @@ def test_the_compare_page_agrees_with_the_compare_api(client):
         assert column["summary"].borough.slug == entry["borough"]["slug"]
         assert column["themes"] == entry["themes_covered"]
         assert column["approaches"] == entry["approaches"]
-        assert column["interventions"] == entry["interventions"]
+        assert [name for _, name, _ in column["interventions"]] == entry["interventions"]
         assert column["unique"] == entry["unique_interventions"]
         assert column["summary"].percent_complete == entry["percent_complete"]
 
