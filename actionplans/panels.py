@@ -3,7 +3,7 @@
 actionplans sits below the apps that know more about a plan — casestudies knows which
 interventions its items deliver and how well each is evidenced — and imports none of
 them (docs/decisions/0017). As the user model is named in AUTH_USER_MODEL, the plan
-pages name in settings the functions that add to them (docs/decisions/0027): each takes
+pages name in settings the functions that add to them (docs/decisions/0028): each takes
 keyword arguments (the plan page: plan, items, as_at, user; the item page and the
 item's edit page: item, user, editing) and returns a Panel, or None to add nothing.
 """

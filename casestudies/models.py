@@ -79,7 +79,7 @@ class Intervention(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
     prevention_level = models.CharField(max_length=20, choices=PreventionLevel.choices)
     settings = models.ManyToManyField(Setting, related_name="interventions", blank=True)
     providers = models.ManyToManyField(Organisation, related_name="interventions", blank=True)
-    #: The plan items that deliver it: plans count as use (docs/decisions/0027).
+    #: The plan items that deliver it: plans count as use (docs/decisions/0028).
     plan_items = models.ManyToManyField(
         ActionItem, through="PlanItemIntervention", related_name="interventions", blank=True
     )
@@ -393,7 +393,7 @@ class PlanItemIntervention(SourcedModel):
     """An action plan item delivers an intervention, so the plan counts as its use.
 
     Declared here, not on ActionItem: casestudies sits above actionplans and may import
-    it, never the reverse (docs/decisions/0027). A link from the seed documents carries
+    it, never the reverse (docs/decisions/0028). A link from the seed documents carries
     its source, the section and the sentence that names the intervention; a link a lead
     picks carries who picked it."""
 

@@ -1,4 +1,4 @@
-"""Plans count as use: the interventions plan items deliver (docs/decisions/0027).
+"""Plans count as use: the interventions plan items deliver (docs/decisions/0028).
 
 An item names the interventions it delivers — a lead picks them, or the loader links
 those its source document names. A borough then uses an intervention if its active plan
@@ -11,6 +11,7 @@ what this module adds through the panels named in settings.PLAN_PANELS.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,14 +36,14 @@ FROM_CASE_STUDY = "case_study"
 class InUse:
     """The interventions a borough uses, by where that is recorded: slug -> name."""
 
-    from_plan: dict = field(default_factory=dict)
-    from_case_studies: dict = field(default_factory=dict)
+    from_plan: dict[str, str] = field(default_factory=dict)
+    from_case_studies: dict[str, str] = field(default_factory=dict)
 
     @property
-    def all(self):
+    def all(self) -> dict[str, str]:
         return {**self.from_case_studies, **self.from_plan}
 
-    def where(self, slug):
+    def where(self, slug: str) -> list[str]:
         """'plan', 'case_study' or both, in that order."""
         return [
             name
@@ -54,7 +55,7 @@ class InUse:
         ]
 
 
-def interventions_in_use(borough_ids):
+def interventions_in_use(borough_ids: Iterable[int]) -> dict[int, InUse]:
     """borough pk -> InUse, for every borough given: the interventions the items of its
     active plans deliver and those its published case studies describe. One query (a
     UNION, so each borough and intervention comes once from each place)."""
@@ -75,6 +76,7 @@ def interventions_in_use(borough_ids):
         .values_list("plan_items__plan__borough", "slug", "name", "place")
         .order_by()
     )
+    borough_ids = list(borough_ids)
     found = {pk: InUse() for pk in borough_ids}
     for borough_id, slug, name, place in from_case_studies.union(from_plans):
         in_use = found[borough_id]

@@ -222,7 +222,7 @@ ACTION_ITEM = Kind(
     ),
     extra_keys=("interventions",),
 )
-#: An intervention an item delivers, where the document names it (docs/decisions/0027).
+#: An intervention an item delivers, where the document names it (docs/decisions/0028).
 DELIVERED_INTERVENTION = Kind(
     "interventions",
     PlanItemIntervention,

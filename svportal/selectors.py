@@ -142,7 +142,7 @@ class BoroughSummary:
     awards_total_is_minimum: bool = False
     awards_amount_not_stated: int = 0
     #: The interventions its active plan's items deliver and its published case studies
-    #: describe, by where that is recorded (casestudies.plan_items, docs/decisions/0027).
+    #: describe, by where that is recorded (casestudies.plan_items, docs/decisions/0028).
     in_use: InUse = field(default_factory=InUse)
     #: The day whose plans these are (docs/decisions/0010); None for plans as they stand.
     as_at: dt.date | None = None

@@ -1,5 +1,5 @@
 """/api/v1/action-items/{id}/interventions/: the interventions a plan item delivers
-(casestudies.plan_items, docs/decisions/0027). Anyone who may read the item reads them;
+(casestudies.plan_items, docs/decisions/0028). Anyone who may read the item reads them;
 the borough's lead and editors replace them with PUT."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied

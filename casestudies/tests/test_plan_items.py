@@ -1,4 +1,4 @@
-"""Plans count as use: plan items name the interventions they deliver (docs/decisions/0027).
+"""Plans count as use: plan items name the interventions they deliver (docs/decisions/0028).
 
 The loader links those the Westminster report names; leads pick them on a page linked
 from the item and through the API; the borough's figures, profile and comparison count

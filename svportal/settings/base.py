@@ -138,7 +138,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- What the plan pages show from the apps above them (actionplans.panels) ------
-# The interventions each item delivers and the plan's evidence profile (docs/decisions/0027).
+# The interventions each item delivers and the plan's evidence profile (docs/decisions/0028).
 PLAN_PANELS = {
     "plan": ["casestudies.plan_items.plan_evidence_panel"],
     "item": ["casestudies.plan_items.item_interventions_panel"],
