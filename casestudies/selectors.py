@@ -18,10 +18,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypedDict
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     Model,
@@ -33,7 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Cast, Coalesce, Lower
 from django.utils.safestring import SafeString
 
@@ -340,15 +345,17 @@ _LINKED_FACETS: dict[str, tuple[type[Model], str, str, str]] = {
 _COLUMN_FACETS = ("year", "evidence_level", "evaluation_design", "cost_band")
 
 
-def _facet_counts(name: str, matching: QuerySet[Any, PkRow]) -> FacetRows:
+def _facet_counts(name: str, matching: RawSQL) -> FacetRows:
     """(value, label, count) rows of one facet over the case studies `matching` (a
-    subquery of ids), as a queryset: one query. Regions and categories are labelled later."""
+    subquery of ids), as a queryset. Regions and categories are labelled later."""
     queryset: QuerySet[Any]
     value: Combinable
     label: Combinable
     if name in _COLUMN_FACETS:
         column = Cast(name, CharField())
-        queryset = CaseStudy.objects.filter(pk__in=matching).exclude(**{f"{name}__isnull": True})
+        queryset = CaseStudy.objects.filter(**{"pk__in": matching}).exclude(
+            **{f"{name}__isnull": True}
+        )
         if name == "evaluation_design":
             queryset = queryset.exclude(evaluation_design="")
         value = label = column
@@ -423,25 +430,54 @@ def _facets_from_rows(
     ]
 
 
+#: The name under which the facets' one query holds the case studies it counts.
+_MATCHED = "facet_matched"
+
+
+def _matched_by_facet(
+    searched: CaseStudyQuerySet, filters: dict[str, Q], using: str
+) -> tuple[str, tuple[Any, ...]]:
+    """The case studies `searched` matches, once, with a flag per active facet saying
+    whether each matches that facet's filter: (SQL, params) of the common table
+    expression every facet's count reads, so the search runs once, not once a facet."""
+    flags = {
+        f"facet_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+        for name, condition in filters.items()
+    }
+    matched = searched.order_by().annotate(facet_id=F("pk"), **flags).values("facet_id", *flags)
+    sql, params = matched.query.get_compiler(using=using).as_sql()
+    return sql, tuple(params)
+
+
+def _matched_ids(filters: dict[str, Q], name: str, connection: BaseDatabaseWrapper) -> RawSQL:
+    """The ids of the matched case studies that pass every active facet but `name`."""
+    quote = connection.ops.quote_name
+    passed = [quote(f"facet_{key}") for key in filters if key != name]
+    where = f" WHERE {' AND '.join(passed)}" if passed else ""
+    # Names only: the flags are named in code, never from the request.
+    sql = f"SELECT {quote('facet_id')} FROM {quote(_MATCHED)}{where}"  # noqa: S608
+    return RawSQL(sql, ())  # noqa: S611
+
+
 def case_study_facets(
     *,
     searched: CaseStudyQuerySet,
     criteria: CaseStudyCriteria,
     total_of: CaseStudyQuerySet | None = None,
 ) -> tuple[list[Facet], int | None]:
-    """Every facet's counts in ONE query (a UNION ALL of one aggregate per facet), and,
-    given `total_of` (the results as they will be listed), how many results there are.
+    """Every facet's counts in ONE query, and, given `total_of` (the results as they
+    will be listed), how many results there are.
 
     `searched` is the case studies matching everything but the facets (search words and
-    any other filters); each facet counts them with every *other* facet applied.
+    any other filters); each facet counts them with every *other* facet applied. The
+    query finds them once (a common table expression, flagged with which facets each
+    passes) and counts each facet over those ids: a UNION ALL of one aggregate per facet.
     Returns (facets, total).
     """
     filters = _case_study_filters(criteria)
-
-    def without(name: str) -> QuerySet[CaseStudy, PkRow]:
-        return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
-
-    parts = [_facet_counts(name, without(name)) for name, _ in FACETS]
+    using = searched.db
+    connection = connections[using]
+    parts = [_facet_counts(name, _matched_ids(filters, name, connection)) for name, _ in FACETS]
     if total_of is not None:
         parts.insert(
             0,
@@ -451,7 +487,17 @@ def case_study_facets(
             .annotate(count=Count("pk"))
             .order_by(),
         )
-    rows = list(parts[0].union(*parts[1:], all=True))
+    try:
+        matched_sql, matched_params = _matched_by_facet(searched, filters, using)
+    except EmptyResultSet:  # nothing can match (a search of no words): nothing to count
+        return _facets_from_rows([], criteria), (None if total_of is None else 0)
+    union = parts[0].union(*parts[1:], all=True)
+    union_sql, union_params = union.query.get_compiler(using=using).as_sql()
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    sql = f"WITH {connection.ops.quote_name(_MATCHED)} AS {materialized}({matched_sql}) {union_sql}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*matched_params, *union_params))
+        rows = cursor.fetchall()
     total = next((count for facet, _, _, count in rows if facet == "total"), None)
     return _facets_from_rows(rows, criteria), total
 

@@ -54,6 +54,7 @@ STOP_WORDS = frozenset(
 _stemmer = snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=50_000)
 def _fold(word: str) -> str:
     """Lower case, without accents."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())

@@ -79,10 +79,18 @@ def snippet(texts: Iterable[str | None], query: SearchQuery | None) -> SafeStrin
         return mark_safe("")  # noqa: S308 - nothing to escape
     tokens = query.marked_tokens if query else frozenset()
     for text in plain_texts if tokens else ():
-        found = [chunk for chunk in analysis.chunks(text) if _found(chunk, tokens)]
-        if not found:
+        # Read up to the first match and on to the end of its window, not the whole text.
+        read = analysis.chunks(text)
+        first = next((chunk for chunk in read if _found(chunk, tokens)), None)
+        if first is None:
             continue
-        begin, finish, cut_before, cut_after = _window(text, found[0].start, found[0].end)
+        begin, finish, cut_before, cut_after = _window(text, first.start, first.end)
+        found = [first]
+        for chunk in read:
+            if chunk.start >= finish:
+                break
+            if _found(chunk, tokens):
+                found.append(chunk)
         spans = [
             (chunk.start - begin, chunk.end - begin)
             for chunk in found
