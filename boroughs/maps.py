@@ -6,6 +6,8 @@ Each map's figures are read in a fixed number of queries, whatever the number of
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from core.maps import Category, MapArea, choropleth, swatch
 
 from .geometry import outlines
@@ -74,7 +76,7 @@ def map_figure(map_id, areas, title, categories, labelled, *, highlight=()):
         MapArea(
             code=borough.gss_code,
             name=borough.name,
-            href=f"/boroughs/{borough.slug}/",
+            href=reverse("portal:borough-profile", args=[borough.slug]),
             category=key,
             figure=figure,
         )

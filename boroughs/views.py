@@ -2,6 +2,7 @@
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from core.charts import Bar, proportion_bars
 
@@ -93,6 +94,6 @@ def stock_take_page(request, slug):
             ),
             "questions": questions,
             "matrix_rows": rows,
-            "csv_url": f"/api/v1/stock-takes/{stock_take.slug}/summary/?format=csv",
+            "csv_url": reverse("api:stocktake-summary", args=[stock_take.slug]) + "?format=csv",
         },
     )

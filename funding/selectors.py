@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import Count, F, QuerySet
+from django.urls import reverse
 
 from boroughs.models import Borough
 from core.charts import TimelineRow
@@ -117,7 +118,7 @@ def _stream_entry(stream: FundingStream) -> TimelineEntry:
         starts_precision=stream.starts_on_precision,
         ends_on=cast(dt.date, stream.ends_on),  # timeline() takes those with an end date
         ends_precision=stream.ends_on_precision,
-        href=f"/funding/{stream.slug}/",
+        href=reverse("portal:funding-stream", args=[stream.slug]),
         amount=stream_total_display(stream),
         stream_name=stream.name,
     )
@@ -131,7 +132,7 @@ def _award_entry(award: Award) -> TimelineEntry:
         starts_on=award.starts_on or award.awarded_on,
         starts_precision="day" if award.starts_on else award.awarded_on_precision,
         ends_on=cast(dt.date, award.ends_on),  # timeline() takes those with an end date
-        href=f"/funding/{award.stream.slug}/#award-{award.slug}",
+        href=reverse("portal:funding-stream", args=[award.stream.slug]) + f"#award-{award.slug}",
         amount=award.amount_display,
         stream_name=award.stream.name,
     )

@@ -88,7 +88,7 @@ password_reset = never_cache(
         form_class=PasswordResetForm,
         email_template_name="registration/password_reset_email.txt",
         extra_email_context=_reset_hours,
-        success_url=reverse_lazy("password_reset_done"),
+        success_url=reverse_lazy("accounts:password-reset-sent"),
     )
 )
 password_reset_done = never_cache(
@@ -96,13 +96,13 @@ password_reset_done = never_cache(
 )
 password_reset_confirm = never_cache(
     auth_views.PasswordResetConfirmView.as_view(
-        form_class=SetPasswordForm, success_url=reverse_lazy("password_reset_complete")
+        form_class=SetPasswordForm, success_url=reverse_lazy("accounts:password-reset-complete")
     )
 )
 password_reset_complete = never_cache(auth_views.PasswordResetCompleteView.as_view())
 password_change = never_cache(
     auth_views.PasswordChangeView.as_view(
-        form_class=PasswordChangeForm, success_url=reverse_lazy("password_change_done")
+        form_class=PasswordChangeForm, success_url=reverse_lazy("accounts:password-change-done")
     )
 )
 password_change_done = never_cache(auth_views.PasswordChangeDoneView.as_view())

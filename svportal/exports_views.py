@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -80,7 +81,7 @@ def export_new(request):
                     f"Your {job.get_kind_display().lower()} export has started. "
                     "It will be listed as ready when the file is made",
                 )
-            return redirect(f"/exports/#export-{job.pk}")
+            return redirect(f"{reverse('exports:list')}#export-{job.pk}")
     form.mark_errors()
     return _page(request, form, status=HTTPStatus.BAD_REQUEST)
 

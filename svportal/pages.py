@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -104,7 +105,9 @@ def borough_table(request):
     day = as_at_form.day
     if as_at_form.redirect_needed:
         query = {"region": region, "sort": sort if sort != "name" else "", "as_at": day}
-        return redirect("/boroughs/?" + urlencode({k: v for k, v in query.items() if v}))
+        return redirect(
+            reverse("portal:borough-table") + "?" + urlencode({k: v for k, v in query.items() if v})
+        )
     notices = []
     if "sort" in form.errors:
         notices.append(
@@ -169,7 +172,8 @@ def borough_table(request):
             "more_maps": more_maps,
             "as_at_form": as_at_form,
             "as_at": day,
-            "today_url": "/boroughs/?"
+            "today_url": reverse("portal:borough-table")
+            + "?"
             + urlencode({k: v for k, v in {"region": region, "sort": sort}.items() if v}),
             "csv_query": urlencode(
                 {k: v for k, v in {"region": region, "as_at": as_at}.items() if v}
@@ -273,7 +277,7 @@ def compare(request):
             # The form sends one parameter per select, and the date in three boxes; the
             # link to share names the boroughs once and the date as as_at.
             query = {"boroughs": shared, **({"as_at": day.isoformat()} if day else {})}
-            return redirect("/compare/?" + urlencode(query, safe=","))
+            return redirect(reverse("portal:compare") + "?" + urlencode(query, safe=","))
         try:
             comparison = compare_boroughs(chosen, as_at=day)
         except AsAtError as error:

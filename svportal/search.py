@@ -55,12 +55,12 @@ class Kind:
     def more_url(self, q, *, own_list=True):
         if self.list_url_name and own_list:
             return f"{reverse(self.list_url_name)}?{urlencode({'q': q})}"
-        return f"{reverse('portal-search')}?{urlencode({'q': q, 'kind': self.key})}"
+        return f"{reverse('portal:search')}?{urlencode({'q': q, 'kind': self.key})}"
 
     def api_more_url(self, q, *, own_list=True):
         if self.api_list_url_name and own_list:
             return f"{reverse(self.api_list_url_name)}?{urlencode({'q': q})}"
-        return f"{reverse('api-search')}?{urlencode({'q': q, 'kind': self.key})}"
+        return f"{reverse('api:search')}?{urlencode({'q': q, 'kind': self.key})}"
 
 
 def _joined(*parts):
@@ -133,7 +133,7 @@ def _describe_item(item):
 def _describe_stream(stream):
     return (
         stream.name,
-        reverse("funding-stream", args=[stream.slug]),
+        reverse("portal:funding-stream", args=[stream.slug]),
         _joined(
             "Funding stream",
             stream.funder.name if stream.funder else "",
@@ -145,7 +145,7 @@ def _describe_stream(stream):
 def _describe_award(award):
     return (
         award.title,
-        reverse("funding-stream", args=[award.stream.slug]) + f"#award-{award.slug}",
+        reverse("portal:funding-stream", args=[award.stream.slug]) + f"#award-{award.slug}",
         _joined("Award", award.stream.name, award.amount_display),
     )
 
@@ -153,7 +153,7 @@ def _describe_award(award):
 def _describe_area(borough):
     return (
         borough.name,
-        reverse("borough-profile", args=[borough.slug]),
+        reverse("portal:borough-profile", args=[borough.slug]),
         _joined(
             "Area",
             borough.get_kind_display(),
@@ -172,7 +172,7 @@ KINDS = (
         order=("title", "pk"),
         describe=_describe_case_study,
         list_url_name="casestudies:list",
-        api_list_url_name="casestudy-list",
+        api_list_url_name="api:casestudy-list",
     ),
     Kind(
         key="interventions",
@@ -182,7 +182,7 @@ KINDS = (
         order=("name", "pk"),
         describe=_describe_intervention,
         list_url_name="casestudies:intervention-list",
-        api_list_url_name="intervention-list",
+        api_list_url_name="api:intervention-list",
     ),
     Kind(
         key="plan_items",

@@ -31,7 +31,7 @@ def api_token(request):
         else:
             messages.error(request, "Choose whether to create or revoke your token.")
             return render(request, "account/api_token.html", _context(request), status=400)
-        return redirect("api-token")
+        return redirect("accounts:api-token")
     return render(request, "account/api_token.html", _context(request))
 
 

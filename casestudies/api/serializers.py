@@ -235,7 +235,7 @@ class CaseStudySummarySerializer(CaseStudySerializer):
     (its sections, outcomes, awards and contact)."""
 
     url = serializers.HyperlinkedIdentityField(
-        view_name="casestudy-detail",
+        view_name="api:casestudy-detail",
         lookup_field="slug",
         help_text="The whole case study: sections, outcomes, awards and contact.",
     )

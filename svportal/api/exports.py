@@ -90,12 +90,12 @@ class ExportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, job) -> str:
-        return self._absolute(reverse("export-detail", args=[job.pk]))
+        return self._absolute(reverse("api:export-detail", args=[job.pk]))
 
     def get_download_url(self, job) -> str | None:
         if job.status != ExportJob.Status.DONE:
             return None
-        return self._absolute(reverse("export-download", args=[job.pk]))
+        return self._absolute(reverse("api:export-download", args=[job.pk]))
 
     def _absolute(self, path):
         request = self.context.get("request")

@@ -17,6 +17,8 @@ from . import views
 from .exports import ExportViewSet
 from .search import PortalSearchView
 
+app_name = "api"
+
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("boroughs", BoroughViewSet)
@@ -37,7 +39,7 @@ urlpatterns = [
     path("v1/awards/360giving/", views.Grants360View.as_view(), name="awards-360giving"),
     path("v1/borough-summary/", views.BoroughSummaryView.as_view(), name="borough-summary"),
     path("v1/compare/", views.CompareView.as_view(), name="compare"),
-    path("v1/search/", PortalSearchView.as_view(), name="api-search"),
+    path("v1/search/", PortalSearchView.as_view(), name="search"),
     path(
         "v1/action-items/<int:pk>/interventions/",
         PlanItemInterventionsView.as_view(),
@@ -45,5 +47,5 @@ urlpatterns = [
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
