@@ -2,13 +2,16 @@
 plans and items as they stood on a day."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
 from django.db.models import QuerySet
 
 from boroughs.models import Borough
+from core.api.filters import apply_filters, ordered, searched
 
+from .api.filters import ActionItemFilter
 from .history import items_as_at, plans_as_at
 from .models import ActionItem, ActionPlan, PlanChange, StatusUpdate, Theme
 from .querysets import ActionItemQuerySet, ActionPlanQuerySet
@@ -103,3 +106,33 @@ def items_of_plans_as_at(plans: ActionPlanQuerySet, day: dt.date) -> list[Action
     state = plans_as_at(plans.select_related("borough", "partnership", "framework", "source"), day)
     state.check_recorded()
     return items_as_at(state.plans, items_for_history().filter(plan__in=plans), day).items
+
+
+# --- The items list (the API, its CSV and the exports) -------------------------------------
+
+#: What `q` looks in, what `ordering` may name, and the order without one.
+ACTION_ITEM_SEARCH_FIELDS = ["title", "description", "lead_agency", "partners"]
+ACTION_ITEM_ORDERING_FIELDS = [
+    "due_date",
+    "status",
+    "progress",
+    "title",
+    "last_updated_at",
+    "modified_at",
+]
+ACTION_ITEM_ORDERING = ["plan__slug", "theme__order", "order", "id"]
+
+
+def action_item_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[ActionItem]:
+    """The items ``user`` may read (another borough's draft plans' items are not), with
+    the list's filters, `q` and `ordering` from ``filters`` applied; a value that is wrong
+    is a ValidationError naming its filter."""
+    queryset = ActionItem.objects.for_listing().select_related("source").visible_to(user)
+    queryset = apply_filters(ActionItemFilter, filters, queryset, user=user)
+    queryset = searched(queryset, filters.get("q"), ACTION_ITEM_SEARCH_FIELDS)
+    return ordered(
+        queryset,
+        filters.get("ordering"),
+        valid=set(ACTION_ITEM_ORDERING_FIELDS),
+        default=ACTION_ITEM_ORDERING,
+    )

@@ -14,7 +14,7 @@ duplicates whatever the facets and need no DISTINCT.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypedDict
 
@@ -43,11 +43,13 @@ from django.db.models.functions import Cast, Coalesce, Lower
 from django.utils.safestring import SafeString
 
 from boroughs.models import Region
+from core.api.filters import apply_filters, ordered, searched
 from core.search import SearchQuery
 from funding.models import Award
 from funding.querysets import AwardQuerySet
 
 from . import search
+from .api.filters import CaseStudyFilter
 from .cost import CostBand
 from .evidence import LEVEL_BY_NUMBER, LEVELS, EvaluationDesign
 from .models import (
@@ -926,3 +928,41 @@ def last_review_step(case_study: CaseStudy, *kinds: str) -> ReviewStep | None:
     if kinds:
         steps = steps.filter(kind__in=kinds)
     return steps.select_related("actor").order_by("-at", "-pk").first()
+
+
+# --- The case-study list as exported -------------------------------------------------------
+
+#: What an export's `q` looks in (the API's `q` is full-text search), what `ordering` may
+#: name, and the order without one.
+CASE_STUDY_SEARCH_FIELDS = [
+    "title",
+    "summary",
+    "challenge",
+    "solution",
+    "impact",
+    "lessons_learned",
+    "boroughs__name",
+]
+CASE_STUDY_ORDERING_FIELDS = ["title", "year", "published_at", "modified_at", "evidence_level"]
+CASE_STUDY_ORDERING = ["title"]
+
+
+def case_study_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[CaseStudy]:
+    """The case studies ``user`` may read (drafts only for those allowed), with everything
+    a full record shows, the list's filters, `q` and `ordering` from ``filters`` applied; a
+    value that is wrong is a ValidationError naming its filter."""
+    queryset = (
+        CaseStudy.objects.visible_to(user)
+        .select_related("partnership", "source")
+        .prefetch_related(
+            "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
+        )
+    )
+    queryset = apply_filters(CaseStudyFilter, filters, queryset, user=user)
+    queryset = searched(queryset, filters.get("q"), CASE_STUDY_SEARCH_FIELDS)
+    return ordered(
+        queryset,
+        filters.get("ordering"),
+        valid=set(CASE_STUDY_ORDERING_FIELDS),
+        default=CASE_STUDY_ORDERING,
+    )

@@ -1,15 +1,18 @@
 """Reads for the funding pages: streams, awards, and what ends when."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import Count, F, QuerySet
 from django.urls import reverse
 
 from boroughs.models import Borough
+from core.api.filters import apply_filters, ordered, searched
 from core.charts import TimelineRow
 
+from .api.filters import AwardFilter
 from .models import Award, FundingStream
 
 ENDING_SOON_DAYS = 90
@@ -45,24 +48,6 @@ def latest_awards(*, limit: int = LATEST_AWARDS) -> list[Award]:
 
 def boroughs_with_awards() -> QuerySet[Borough]:
     return Borough.objects.filter(awards__isnull=False).distinct().order_by("name")
-
-
-def award_list(
-    *, stream: str | None = None, funder: str | None = None, borough: str | None = None
-) -> QuerySet[Award]:
-    """Awards filtered as the API's AwardFilter does (by slug), latest award first."""
-    awards = Award.objects.for_listing()
-    if stream:
-        awards = awards.filter(stream__slug=stream)
-    if funder:
-        awards = awards.filter(stream__funder__slug=funder)
-    if borough:
-        awards = awards.filter(
-            pk__in=Award.recipient_boroughs.through.objects.filter(borough__slug=borough).values(
-                "award_id"
-            )
-        )
-    return awards.order_by("-awarded_on", "title")
 
 
 @dataclass
@@ -159,4 +144,22 @@ def stream_awards(stream: FundingStream) -> QuerySet[Award]:
         stream.awards.select_related("recipient_partnership", "recipient_organisation", "source")
         .prefetch_related("recipient_boroughs")
         .order_by("-awarded_on", "title")
+    )
+
+
+# --- The awards list (the API, its CSV and the exports) ------------------------------------
+
+#: What `q` looks in, what `ordering` may name, and the order without one.
+AWARD_SEARCH_FIELDS = ["title", "purpose", "recipient_boroughs__name", "stream__name"]
+AWARD_ORDERING_FIELDS = ["title", "amount", "awarded_on", "ends_on", "modified_at"]
+AWARD_ORDERING = ["-awarded_on", "title"]
+
+
+def award_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Award]:
+    """Awards with the list's filters, `q` and `ordering` from ``filters`` applied; a
+    value that is wrong is a ValidationError naming its filter. Every award is public."""
+    queryset = apply_filters(AwardFilter, filters, Award.objects.for_listing(), user=user)
+    queryset = searched(queryset, filters.get("q"), AWARD_SEARCH_FIELDS)
+    return ordered(
+        queryset, filters.get("ordering"), valid=set(AWARD_ORDERING_FIELDS), default=AWARD_ORDERING
     )

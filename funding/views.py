@@ -24,7 +24,10 @@ def funding_index(request):
     form = AwardFilterForm(
         request.GET, streams=streams, boroughs=list(selectors.boroughs_with_awards())
     )
-    awards, page_notice = paginate(request, selectors.award_list(**form.filters()), AWARDS_PER_PAGE)
+    filters = {name: value for name, value in form.filters().items() if value}
+    awards, page_notice = paginate(
+        request, selectors.award_list(filters=filters, user=request.user), AWARDS_PER_PAGE
+    )
     timeline = selectors.timeline(today)
     latest_awards = [] if timeline.ending_soon else selectors.latest_awards()
     return render(

@@ -15,6 +15,10 @@ from actionplans.bulk import BulkUploadError, action_items_upload, template_csv
 from actionplans.history import AsAtError, check_not_future, parse_as_at
 from actionplans.models import ActionItem, ActionPlan, Framework, Theme
 from actionplans.selectors import (
+    ACTION_ITEM_ORDERING,
+    ACTION_ITEM_ORDERING_FIELDS,
+    ACTION_ITEM_SEARCH_FIELDS,
+    action_item_list,
     item_history,
     items_of_plans_as_at,
     plan_as_at,
@@ -22,7 +26,7 @@ from actionplans.selectors import (
 )
 from core.api.concurrency import VersionedWriteMixin
 from core.api.csv import csv_lines, serializer_columns
-from core.api.filters import PortalSearchFilter, StrictOrderingFilter
+from core.api.filters import ordering_from, search_terms
 from core.api.views import PortalReadOnlyViewSet, csv_response
 
 from .filters import ActionItemFilter, ActionPlanFilter, FrameworkFilter
@@ -319,10 +323,11 @@ class ActionItemViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
     write_serializer_class = ActionItemWriteSerializer
     change_permission = "actionplans.change_actionitem"
     filterset_class = ActionItemFilter
+    list_selector = action_item_list
     lookup_field = "pk"
-    search_fields = ["title", "description", "lead_agency", "partners"]
-    ordering_fields = ["due_date", "status", "progress", "title", "last_updated_at", "modified_at"]
-    ordering = ["plan__slug", "theme__order", "order", "id"]
+    search_fields = ACTION_ITEM_SEARCH_FIELDS
+    ordering_fields = ACTION_ITEM_ORDERING_FIELDS
+    ordering = ACTION_ITEM_ORDERING
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     @property
@@ -330,6 +335,8 @@ class ActionItemViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
         return ("as_at",) if self.action == "list" else ()
 
     def get_queryset(self):
+        if self.action == "list":
+            return super().get_queryset()  # action_item_list
         # The items of another borough's draft plan are not found, for reading and writing.
         return super().get_queryset().visible_to(self.request.user)
 
@@ -386,15 +393,20 @@ class ActionItemViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
                 readable[item.plan_id] = request.user.has_perm(
                     "actionplans.view_actionplan", item.plan
                 )
-        terms = PortalSearchFilter().get_search_terms(request)
+        terms = search_terms(request.query_params.get("q"))
         items = [
             item
             for item in items
-            if readable[item.plan_id] and _matches(item, values, terms, self.search_fields, day)
+            if readable[item.plan_id]
+            and _matches(item, values, terms, ACTION_ITEM_SEARCH_FIELDS, day)
         ]
-        ordering = StrictOrderingFilter().get_ordering(request, self.get_queryset(), self)
+        ordering = ordering_from(
+            request.query_params.get("ordering"),
+            valid=set(ACTION_ITEM_ORDERING_FIELDS),
+            default=ACTION_ITEM_ORDERING,
+        )
         # The default order first, so that ties fall as they do without as_at.
-        return order_records(items, [*(ordering or []), *self.ordering])
+        return order_records(items, [*ordering, *ACTION_ITEM_ORDERING])
 
     @extend_schema(request=ActionItemWriteSerializer, responses={201: ActionItemSerializer})
     def create(self, request, *args, **kwargs):

@@ -6,19 +6,32 @@
   passes for an empty or unfiltered result.
 """
 
+import operator
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import reduce
+from typing import Any, TypeVar
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.fields import CharField
+from rest_framework.filters import OrderingFilter, SearchFilter, search_smart_split
+
+_Q = TypeVar("_Q", bound=QuerySet[Any])
 
 #: Parameters every list understands besides its filters.
 COMMON_PARAMETERS = {"page", "page_size", "ordering", "q", "format"}
 
 
 class PortalFilterSet(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    """A list's filters. ``user`` is who asks (by default the request's user): filters
+    that name records know only of those this user may see."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user if user is not None else getattr(request, "user", None)
         for name, filter_ in self.filters.items():
             if isinstance(filter_, ExistingSlugFilter):
                 filter_._parameter_name = name
@@ -67,33 +80,93 @@ class SlugInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     pass
 
 
+def apply_filters(
+    filterset_class: type[django_filters.FilterSet],
+    filters: Mapping[str, Any],
+    queryset: _Q,
+    *,
+    user: Any,
+) -> _Q:
+    """``queryset`` with a list's filters (a QueryDict or a dict of text) applied, as the
+    API applies them: invalid values are a ValidationError naming each filter."""
+    filterset = filterset_class(filters, queryset=queryset, user=user)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    filtered: _Q = filterset.qs
+    return filtered
+
+
+def ordering_from(text: str | None, *, valid: Collection[str], default: Iterable[str]) -> list[str]:
+    """The order_by() terms asked for with ``ordering=`` (comma-separated, "-" to reverse),
+    or ``default``; a field not in ``valid`` is a ValidationError naming them."""
+    fields = [param.strip() for param in (text or "").split(",") if param.strip()]
+    unknown = [field for field in fields if field.lstrip("-") not in valid]
+    if unknown:
+        raise ValidationError(
+            {
+                StrictOrderingFilter.ordering_param: [
+                    f"Cannot order by {', '.join(unknown)}. "
+                    f"Choose from: {', '.join(sorted(valid))} (prefix - to reverse)."
+                ]
+            }
+        )
+    return fields or list(default)
+
+
+def ordered(
+    queryset: _Q, text: str | None, *, valid: Collection[str], default: Iterable[str]
+) -> _Q:
+    """``queryset`` in the order asked for with ``ordering=`` (see ordering_from)."""
+    ordering = ordering_from(text, valid=valid, default=default)
+    return queryset.order_by(*ordering) if ordering else queryset
+
+
 class StrictOrderingFilter(OrderingFilter):
     """Like DRF's, but an unknown ordering field is a 400 rather than silently ignored."""
 
     def get_ordering(self, request, queryset, view):
-        params = request.query_params.get(self.ordering_param)
-        if params:
-            fields = [param.strip() for param in params.split(",") if param.strip()]
-            valid = {
-                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
-            }
-            unknown = [field for field in fields if field.lstrip("-") not in valid]
-            if unknown:
-                raise ValidationError(
-                    {
-                        self.ordering_param: [
-                            f"Cannot order by {', '.join(unknown)}. "
-                            f"Choose from: {', '.join(sorted(valid))} (prefix - to reverse)."
-                        ]
-                    }
-                )
-        return super().get_ordering(request, queryset, view)
+        valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+        default = self.get_default_ordering(view) or ()
+        return ordering_from(
+            request.query_params.get(self.ordering_param), valid=valid, default=default
+        )
+
+
+def search_terms(text: str | None) -> list[str]:
+    """The words of ``q``: split on spaces and commas, "quoted phrases" kept whole."""
+    text = CharField(trim_whitespace=False, allow_blank=True).run_validation(text or "")
+    terms: list[str] = search_smart_split(text)  # type: ignore[arg-type]  # the stubs say list; DRF splits text
+    return terms
+
+
+def searched(queryset: _Q, text: str | None, fields: Sequence[str]) -> _Q:
+    """``queryset`` narrowed to records where every word of ``q`` is in one of ``fields``
+    (icontains): the API lists' search, as DRF's SearchFilter does it."""
+    return PortalSearchFilter().search(queryset, search_terms(text), fields)
 
 
 class PortalSearchFilter(SearchFilter):
     search_param = "q"
     search_title = "Search"
     search_description = "Words to search for; every word must match."
+
+    def filter_queryset(self, request, queryset, view):
+        return self.search(
+            queryset, self.get_search_terms(request), self.get_search_fields(view, request)
+        )
+
+    def search(self, queryset: _Q, terms: Sequence[str], fields: Sequence[str]) -> _Q:
+        if not fields or not terms:
+            return queryset
+        lookups = [self.construct_search(str(field), queryset) for field in fields]
+        conditions = (
+            reduce(operator.or_, (Q(**{lookup: term}) for lookup in lookups)) for term in terms
+        )
+        matched = queryset.filter(reduce(operator.and_, conditions))
+        if self.must_call_distinct(matched, fields):
+            # One row per record, as django.contrib.admin does it, on every database.
+            return queryset.filter(Exists(matched.filter(pk=OuterRef("pk"))))
+        return matched
 
 
 def check_known_parameters(request, view):
@@ -154,7 +227,7 @@ class ExistingSlugFilter(django_filters.CharFilter):
     ``model`` is the model whose ``to_field`` values are valid; ``field_name`` is the
     lookup path from the filtered model to that value. ``visible_to``, when given, is
     ``f(user) -> queryset`` of the records the requesting user may know of (the filterset's
-    request's user, None without one): any other value names nothing, as if it did not exist.
+    user, None without one): any other value names nothing, as if it did not exist.
     """
 
     def __init__(self, *args, model, to_field="slug", visible_to=None, **kwargs):
@@ -167,7 +240,7 @@ class ExistingSlugFilter(django_filters.CharFilter):
     def known_records(self):
         if self.visible_to is None:
             return self.related_model._default_manager.all()
-        return self.visible_to(getattr(getattr(self.parent, "request", None), "user", None))
+        return self.visible_to(getattr(self.parent, "user", None))
 
     def filter(self, queryset, value):
         if value in (None, ""):

@@ -1,7 +1,9 @@
 """Base classes every API endpoint builds on."""
 
 import itertools
+from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
@@ -35,6 +37,22 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend, PortalSearchFilter, StrictOrderingFilter]
     lookup_field = "slug"
     csv_filename = None
+    #: The resource's listing selector, ``f(*, filters, user) -> queryset`` with the list's
+    #: filters, q and ordering applied, when it has one: the list is what it returns
+    #: (the filter backends then only describe the parameters in the schema).
+    list_selector: "Callable[..., QuerySet] | None" = None
+
+    def get_queryset(self):
+        # Read from the class: a function kept as a class attribute is not a method.
+        selector = type(self).list_selector
+        if self.action == "list" and selector is not None:
+            return selector(filters=self.request.query_params, user=self.request.user)
+        return super().get_queryset()
+
+    def filter_queryset(self, queryset):
+        if self.action == "list" and self.list_selector is not None:
+            return queryset
+        return super().filter_queryset(queryset)
 
     @property
     def common_parameters(self):

@@ -1,5 +1,6 @@
 from core.api.views import PortalReadOnlyViewSet
 from funding.models import Award, Funder, FundingStream
+from funding.selectors import AWARD_ORDERING, AWARD_ORDERING_FIELDS, AWARD_SEARCH_FIELDS, award_list
 
 from .filters import AwardFilter, FunderFilter, FundingStreamFilter
 from .serializers import AwardSerializer, FunderSerializer, FundingStreamSerializer
@@ -33,6 +34,7 @@ class AwardViewSet(PortalReadOnlyViewSet):
     queryset = Award.objects.for_listing()
     serializer_class = AwardSerializer
     filterset_class = AwardFilter
-    search_fields = ["title", "purpose", "recipient_boroughs__name", "stream__name"]
-    ordering_fields = ["title", "amount", "awarded_on", "ends_on", "modified_at"]
-    ordering = ["-awarded_on", "title"]
+    list_selector = award_list
+    search_fields = AWARD_SEARCH_FIELDS
+    ordering_fields = AWARD_ORDERING_FIELDS
+    ordering = AWARD_ORDERING

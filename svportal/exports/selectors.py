@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Q
@@ -25,18 +24,21 @@ from django.utils import timezone
 from django_filters import FilterSet
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.serializers import BaseSerializer
-from rest_framework.viewsets import GenericViewSet
 
-from actionplans.api.views import ActionItemViewSet
+from actionplans.api.filters import ActionItemFilter
+from actionplans.api.serializers import ActionItemSerializer
 from actionplans.models import CLOSED_STATUSES
+from actionplans.selectors import action_item_list
 from boroughs.api.analysis import matrix_csv_rows, summary_csv_rows
 from boroughs.models import Borough, StockTake
 from boroughs.selectors import stock_take_matrix, stock_take_summary
-from casestudies.api.views import CaseStudyViewSet
-from casestudies.models import CaseStudy
+from casestudies.api.filters import CaseStudyFilter
+from casestudies.api.serializers import CaseStudySerializer
+from casestudies.selectors import case_study_list
 from core.api.csv import flatten, serializer_columns
-from core.api.filters import PortalSearchFilter, StrictOrderingFilter
-from funding.api.views import AwardViewSet
+from funding.api.filters import AwardFilter
+from funding.api.serializers import AwardSerializer
+from funding.selectors import award_list
 from svportal.api.views import BoroughSummaryFilter, BoroughSummarySerializer, summary_csv_row
 from svportal.grants360 import grant
 from svportal.models import ExportJob
@@ -142,11 +144,15 @@ class ExportKind:
 
 
 class ListingKind(ExportKind):
-    """A list endpoint's records, with its filters, search (q) and ordering."""
+    """A list endpoint's records, with its filters, search (q) and ordering, read through
+    the resource's listing selector as the owner would see them."""
 
-    viewset_class: type[GenericViewSet]
     serializer_class: type[BaseSerializer]
     filterset_class: type[FilterSet]
+
+    @staticmethod
+    def selector(*, filters, user):
+        raise NotImplementedError
 
     def parameters(self):
         return {*self.filterset_class.base_filters, "q", "ordering"}
@@ -155,24 +161,11 @@ class ListingKind(ExportKind):
     def parameter_help(self):
         return ", ".join(sorted(self.parameters()))
 
-    def base_queryset(self, owner):
-        return self.viewset_class.queryset.all()
-
     def queryset(self, filters, owner):
         params = query_dict(filters)
         self.check_parameters(params)
-        # As the owner's own request would be: filters know only of what they may see.
-        request = SimpleNamespace(query_params=params, user=owner)
-        filterset = self.filterset_class(
-            params, queryset=self.base_queryset(owner), request=request
-        )
-        if not filterset.is_valid():
-            raise ExportSpecError(_plain(filterset.errors))
-        view = self.viewset_class()
         try:
-            queryset = filterset.qs
-            queryset = PortalSearchFilter().filter_queryset(request, queryset, view)
-            return StrictOrderingFilter().filter_queryset(request, queryset, view)
+            return self.selector(filters=params, user=owner)
         except DRFValidationError as error:
             raise ExportSpecError(_plain(error.detail)) from error
 
@@ -291,13 +284,9 @@ def item_rows(values_rows, today):
 
 class ActionItemsKind(ListingKind):
     slug = Kind.ACTION_ITEMS
-    viewset_class = ActionItemViewSet
-    serializer_class = ActionItemViewSet.serializer_class
-    filterset_class = ActionItemViewSet.filterset_class
-
-    def base_queryset(self, owner):
-        # As the owner would see them in the API: draft plans' items only for those allowed.
-        return super().base_queryset(owner).visible_to(owner)
+    selector = staticmethod(action_item_list)
+    serializer_class = ActionItemSerializer
+    filterset_class = ActionItemFilter
 
     def source(self, filters, owner, *, count=True):
         source = super().source(filters, owner, count=count)
@@ -314,27 +303,17 @@ class ActionItemsKind(ListingKind):
 
 class CaseStudiesKind(ListingKind):
     slug = Kind.CASE_STUDIES
-    viewset_class = CaseStudyViewSet
-    serializer_class = CaseStudyViewSet.serializer_class
-    filterset_class = CaseStudyViewSet.filterset_class
-
-    def base_queryset(self, owner):
-        # As the owner would see them in the API: drafts only for those allowed.
-        return (
-            CaseStudy.objects.visible_to(owner)
-            .select_related("partnership", "source")
-            .prefetch_related(
-                "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
-            )
-        )
+    selector = staticmethod(case_study_list)
+    serializer_class = CaseStudySerializer
+    filterset_class = CaseStudyFilter
 
 
 class AwardsKind(ListingKind):
     slug = Kind.AWARDS
     formats = (*TABULAR_FORMATS, Format.GRANTS_360)
-    viewset_class = AwardViewSet
-    serializer_class = AwardViewSet.serializer_class
-    filterset_class = AwardViewSet.filterset_class
+    selector = staticmethod(award_list)
+    serializer_class = AwardSerializer
+    filterset_class = AwardFilter
 
     def grants_source(self, filters, owner):
         """Awards as a 360Giving package, its grants streamed: only awards with a stated
