@@ -3,7 +3,7 @@ drawn (England's districts, or London's) with the boundary data's attribution, r
 per page and shared by its maps, and the MapFigure a page shows (core.maps draws the SVG).
 Each map's figures are read in a fixed number of queries, whatever the number of areas."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -68,6 +68,38 @@ def map_areas(view):
 def boundary_attribution():
     source = Source.objects.filter(key=BOUNDARY_SOURCE).only("attribution").first()
     return source.attribution if source else ""
+
+
+def own_records(rows):
+    """{district pk: {record pks}} from (district pk, record pk) rows."""
+    records = defaultdict(set)
+    for district, record in rows:
+        records[district].add(record)
+    return records
+
+
+def through_covering(areas, own, rows):
+    """What the areas covering each district (a county council, a combined authority) hold
+    that the district does not hold itself (``own``, from own_records): ``rows`` are
+    (district pk, record pk, covering area's name); the answer is {district pk: (number
+    of records, "Suffolk" or "Norfolk and Suffolk")} for the districts of ``areas``."""
+    shown = set(areas.ids)
+    records = defaultdict(set)
+    names = defaultdict(set)
+    for district, record, name in rows:
+        if district in shown and record not in own.get(district, ()):
+            records[district].add(record)
+            names[district].add(name)
+    return {
+        district: (len(records[district]), " and ".join(sorted(names[district])))
+        for district in records
+    }
+
+
+def covering_words(count, names, noun):
+    """ "1 published for Suffolk, which covers it" """
+    verb = "covers" if " and " not in names else "cover"
+    return f"{count} {noun} {names}, which {verb} it"
 
 
 def map_figure(map_id, areas, title, categories, labelled, *, highlight=()):

@@ -16,6 +16,11 @@ class CaseStudyQuerySet(models.QuerySet["CaseStudy"]):
     def for_borough(self, borough: "Borough") -> Self:
         return self.filter(boroughs=borough)
 
+    def through_covering(self, borough: "Borough", covering: "list[Borough]") -> Self:
+        """Those of the areas covering ``borough`` (a county council, a combined authority)
+        that are not the borough's own."""
+        return self.filter(boroughs__in=covering).exclude(boroughs=borough).distinct()
+
     def visible_to(self, user: Any) -> Self:
         return _visible_to(self, user)
 

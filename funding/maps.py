@@ -4,13 +4,21 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from boroughs.maps import NO_RECORD, map_areas, map_figure
+from boroughs.maps import (
+    NO_RECORD,
+    covering_words,
+    map_areas,
+    map_figure,
+    own_records,
+    through_covering,
+)
 from core.maps import Category
 
 from .models import Award
 
 AWARD_CATEGORIES = [
     Category("none", "No award recorded", NO_RECORD),
+    Category("covering", "Awards only to a county or combined authority covering it", "#f3d19b"),
     Category("1", "1 award", "#9ecae1"),
     Category("2-3", "2 or 3 awards", "#4292c6"),
     Category("4+", "4 or more awards", "#08519c"),
@@ -18,8 +26,18 @@ AWARD_CATEGORIES = [
 
 
 def award_map(view="england"):
-    """Funding awards recorded per area: three queries (areas, source, awards)."""
+    """Funding awards recorded per area: five queries (areas, source, each district's own
+    awards and their figures, and those to the areas covering it, such as Suffolk's for Ipswich, counted but
+    not shared out, as the source gives no share)."""
     areas = map_areas(view)
+    recipients = Award.recipient_boroughs.through.objects
+    covering = through_covering(
+        areas,
+        own_records(recipients.filter(borough__in=areas.ids).values_list("borough", "award")),
+        recipients.filter(borough__districts__in=areas.ids).values_list(
+            "borough__districts", "award", "borough__name"
+        ),
+    )
     figures = {
         row["borough"]: row
         for row in Award.recipient_boroughs.through.objects.filter(borough__in=areas.ids)
@@ -35,13 +53,20 @@ def award_map(view="england"):
 
     def labelled(borough):
         row = figures.get(borough.pk)
+        through = ""
+        if borough.pk in covering:
+            count, names = covering[borough.pk]
+            through = covering_words(count, names, f"award{'s' if count != 1 else ''} to")
         if not row:
+            if through:
+                return borough, "covering", f"No award of its own recorded; {through}"
             return borough, "none", "No award recorded"
         count = row["count"]
         key = "1" if count == 1 else "2-3" if count <= 3 else "4+"
         total = row["total"] or Decimal("0")
         amount = f"{'at least ' if row['floors'] else ''}£{total:,.0f}"
-        return borough, key, f"{count} award{'s' if count != 1 else ''}, {amount}"
+        figure = f"{count} award{'s' if count != 1 else ''}, {amount}"
+        return borough, key, f"{figure}; and {through}" if through else figure
 
     place = "London" if view == "london" else "England"
     return map_figure(

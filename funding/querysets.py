@@ -29,3 +29,12 @@ class AwardQuerySet(models.QuerySet["Award"]):
 
     def for_borough(self, borough: "Borough") -> Self:
         return self.filter(recipient_boroughs=borough)
+
+    def through_covering(self, borough: "Borough", covering: "list[Borough]") -> Self:
+        """Awards to the areas covering ``borough`` (a county council, a combined
+        authority) that are not also to the borough itself."""
+        return (
+            self.filter(recipient_boroughs__in=covering)
+            .exclude(recipient_boroughs=borough)
+            .distinct()
+        )

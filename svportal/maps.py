@@ -7,7 +7,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan
-from boroughs.maps import map_areas, map_figure
+from boroughs.maps import (
+    covering_words,
+    map_areas,
+    map_figure,
+    own_records,
+    through_covering,
+)
 from boroughs.models import StockTakeAnswer
 from casestudies.models import CaseStudy
 from core.maps import Category
@@ -84,26 +90,38 @@ def profile_map(borough, districts):
 
 CASE_STUDY_CATEGORIES = [
     Category("none", "No published case study in the portal", "#dcdcdc"),
+    Category(
+        "covering", "Published only for a county or combined authority covering it", "#f3d19b"
+    ),
     Category("one", "1 published case study", "#9ecae1"),
     Category("several", "2 or more published case studies", "#1d70b8"),
 ]
 
 
 def case_study_map(areas):
-    """Published case studies per area: one query (counts). An area the portal holds none
-    for says so: the portal's collection, not the area's practice."""
-    counts = dict(
-        CaseStudy.objects.published()
-        .filter(boroughs__in=areas.ids)
-        .values("boroughs")
-        .annotate(count=Count("pk", distinct=True))
-        .values_list("boroughs", "count")
+    """Published case studies per area: two queries (each district's own, and those of the
+    areas covering it, such as Suffolk's for Ipswich, named as such). An area the portal
+    holds none for says so: the portal's collection, not the area's practice."""
+    published = CaseStudy.objects.published()
+    own = own_records(published.filter(boroughs__in=areas.ids).values_list("boroughs", "pk"))
+    covering = through_covering(
+        areas,
+        own,
+        published.filter(boroughs__districts__in=areas.ids).values_list(
+            "boroughs__districts", "pk", "boroughs__name"
+        ),
     )
     labelled = []
     for borough in areas.districts:
-        count = counts.get(borough.pk, 0)
+        count = len(own.get(borough.pk, ()))
         key = "none" if count == 0 else "one" if count == 1 else "several"
         figure = "No published case study" if count == 0 else f"{count} published"
+        if borough.pk in covering:
+            words = covering_words(*covering[borough.pk], "published for")
+            if count:
+                figure = f"{figure}; and {words}"
+            else:
+                key, figure = "covering", f"No published case study of its own; {words}"
         labelled.append((borough, key, figure))
     return map_figure(
         f"case-study-map-{areas.view}",

@@ -218,6 +218,8 @@ def borough_profile(request, slug):
         CaseStudy.objects.visible_to(request.user).for_borough(borough).order_by("-year", "title")
     )
     awards = Award.objects.for_borough(borough).select_related("stream__funder")
+    links = place_links(borough)
+    covering = links.covering_areas
     return render(
         request,
         "svportal/borough_profile.html",
@@ -231,8 +233,20 @@ def borough_profile(request, slug):
             "rounds": borough_stock_take_answers(borough),
             "case_studies": case_studies,
             "awards": awards,
-            "links": place_links(borough),
+            "links": links,
             "interventions": interventions_with_where(summary.in_use),
+            # What the areas covering it hold (Suffolk's for Ipswich), counted apart from
+            # its own: a county's award is not shared out among its districts.
+            "covering_names": " and ".join(area.name for area in covering),
+            "covering_verb": "cover" if len(covering) > 1 else "covers",
+            "covering_case_studies": list(
+                CaseStudy.objects.visible_to(request.user)
+                .through_covering(borough, covering)
+                .order_by("-year", "title")
+            ),
+            "covering_awards": list(
+                Award.objects.through_covering(borough, covering).select_related("stream__funder")
+            ),
             "map": profile_map(borough, borough.districts.only("gss_code")),
         },
     )

@@ -16,14 +16,21 @@ from actionplans.models import ActionItem, ActionPlan
 from boroughs.models import Borough
 from boroughs.tests.factories import BoroughFactory
 from casestudies.models import CaseStudy
+from casestudies.tests.factories import CaseStudyFactory
 from core import maps as core_maps
 from core.maps import Category, MapArea, Outlines, choropleth
+from funding.tests.factories import AwardFactory
 
 pytestmark = pytest.mark.django_db
 
 AREA_LINK = re.compile(
     r'<a href="(/boroughs/[^"]+/)" class="portal-map__area" aria-label="([^"]+)">'
 )
+
+
+def text_of_html(html):
+    """The page's words, tags dropped and spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def map_block(html, map_id):
@@ -123,6 +130,77 @@ def test_the_boroughs_table_maps_overdue_items_and_says_where_no_plan_is_recorde
     assert names["Westminster"] == f"{overdue.count()} overdue"
     assert names["Croydon"] == "No active plan recorded"
     assert "No active plan recorded (32)" in block
+
+
+# --- Areas that are not districts: their figures shown for the districts they cover -----
+
+
+def test_a_county_case_study_is_shown_for_each_district_it_covers_and_named_as_such(client):
+    html = client.get("/boroughs/").content.decode()
+    block = map_block(html, "case-study-map-england")
+    names = dict(name.split(": ", 1) for _, name in AREA_LINK.findall(block))
+    assert names["Ipswich"] == (
+        "No published case study of its own; 1 published for Suffolk, which covers it"
+    )
+    assert names["Salford"].endswith(
+        "1 published for Greater Manchester Combined Authority, which covers it"
+    )
+    covered = sum(1 for figure in names.values() if figure.endswith("which covers it"))
+    assert covered > 0
+    assert f"Published only for a county or combined authority covering it ({covered})" in block
+
+
+def test_a_study_of_a_district_and_its_county_counts_once_as_its_own(client):
+    ipswich, suffolk = Borough.objects.get(slug="ipswich"), Borough.objects.get(slug="suffolk")
+    CaseStudyFactory(boroughs=[ipswich, suffolk])
+    CaseStudyFactory(boroughs=[ipswich])
+    block = map_block(client.get("/boroughs/").content.decode(), "case-study-map-england")
+    names = dict(name.split(": ", 1) for _, name in AREA_LINK.findall(block))
+    assert names["Ipswich"] == "2 published; and 1 published for Suffolk, which covers it"
+    assert names["Babergh"] == (
+        "No published case study of its own; 2 published for Suffolk, which covers it"
+    )
+
+
+def test_awards_to_a_county_are_counted_for_its_districts_not_shared_out(client):
+    block = map_block(client.get("/funding/").content.decode(), "award-map-england")
+    names = dict(name.split(": ", 1) for _, name in AREA_LINK.findall(block))
+    assert names["Ipswich"] == "No award of its own recorded; 1 award to Suffolk, which covers it"
+    assert names["Burnley"] == "No award recorded"
+    assert "Awards only to a county or combined authority covering it" in block
+
+
+def test_a_districts_profile_lists_what_the_areas_covering_it_hold(client):
+    html = client.get("/boroughs/ipswich/").content.decode()
+    page = text_of_html(html)
+    assert "Published case studies No published case study in the portal yet" in page
+    assert "and 1 of Suffolk, which covers it" in page
+    assert "Case studies of Suffolk, which covers Ipswich" in page
+    assert "Suffolk: a data-led approach to gang and county lines exploitation" in page
+    assert "and 1 award to Suffolk, which covers it" in page
+    assert "Awards to Suffolk, which covers Ipswich" in page
+    assert "Early Intervention Fund: Suffolk thinking skills programme" in page
+    # A district no wider area covers, and the county itself, show only their own.
+    assert "which covers" not in text_of_html(client.get("/boroughs/croydon/").content.decode())
+    suffolk = text_of_html(client.get("/boroughs/suffolk/").content.decode())
+    assert "which covers" not in suffolk
+    assert "Suffolk covers 7 districts; each has its own page." in suffolk
+
+
+@pytest.mark.parametrize("extra", [1, 8])
+def test_a_covered_districts_profile_costs_the_same_however_much_its_county_holds(
+    client, django_assert_num_queries, extra
+):
+    """As a district's profile without a plan (test_borough_profile_queries_do_not_grow),
+    with 1 case studies and 1 awards of the areas covering it."""
+    suffolk = Borough.objects.get(slug="suffolk")
+    for _ in range(extra):
+        CaseStudyFactory(boroughs=[suffolk])
+        AwardFactory(recipient_boroughs=[suffolk])
+    with django_assert_num_queries(21):
+        response = client.get("/boroughs/ipswich/")
+    assert len(response.context["covering_case_studies"]) == 1 + extra
+    assert len(response.context["covering_awards"]) == 1 + extra
 
 
 def test_a_map_is_drawn_once_for_the_same_figures(client):

@@ -188,9 +188,10 @@ def test_boroughs_table_queries_do_not_grow(client, django_assert_num_queries, e
     last item update, published case studies, awards, interventions in use, stock-take
     answers on having a plan).
     6 for the three maps: areas and boundary source, active plans and stock-take answers
-    on having a plan, read once for all three; case-study counts; overdue counts."""
+    on having a plan, read once for all three; case studies of each area and of the areas
+    covering it; overdue counts."""
     add_boroughs_with_plans_and_practice(extra)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete"})
     assert len(table_rows(response)) == 33 + extra
 
