@@ -27,8 +27,8 @@ AWARD_CATEGORIES = [
 
 def award_map(view="england"):
     """Funding awards recorded per area: five queries (areas, source, each district's own
-    awards and their figures, and those to the areas covering it, such as Suffolk's for Ipswich, counted but
-    not shared out, as the source gives no share)."""
+    awards and their figures, and those to the areas covering it, such as Suffolk's for
+    Ipswich, counted but not shared out, as the source gives no share)."""
     areas = map_areas(view)
     recipients = Award.recipient_boroughs.through.objects
     covering = through_covering(
