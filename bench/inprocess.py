@@ -78,6 +78,9 @@ def urls():
     )
     others = Borough.objects.exclude(slug__in=with_plans).values_list("slug", flat=True)
     compared = ",".join([*with_plans, *others][:3])
+    # England's map with one district outlined, and with the districts a county covers.
+    district = Borough.objects.districts().exclude(region="london").order_by("pk").first()
+    county = Borough.objects.filter(districts__isnull=False).distinct().order_by("pk").first()
     search = f"/api/v1/case-studies/?q={COMMON_WORD}"
     deep = _last_page(search)
     items_last = _last_page("/api/v1/action-items/")
@@ -113,6 +116,8 @@ def urls():
         ("page boroughs", "/boroughs/"),
         ("page boroughs london", "/boroughs/?region=london"),
         ("page borough profile", f"/boroughs/{plan.borough.slug}/"),
+        *([("page district profile england", f"/boroughs/{district.slug}/")] if district else []),
+        *([("page county profile", f"/boroughs/{county.slug}/")] if county else []),
         ("api boroughs geojson", "/api/v1/boroughs/?format=geojson"),
     ]
 

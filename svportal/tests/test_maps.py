@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan
+from boroughs import geometry
 from boroughs.models import Borough
 from boroughs.tests.factories import BoroughFactory
 from casestudies.models import CaseStudy
@@ -212,6 +213,41 @@ def test_a_map_is_drawn_once_for_the_same_figures(client):
         Borough.objects.filter(slug="croydon").update(name="Croydon (renamed)")
         client.get("/")
         assert draw.call_count == 4  # the figures changed: both maps are drawn again
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/boroughs/",
+        "/boroughs/?region=london",
+        "/boroughs/croydon/",
+        "/boroughs/suffolk/",
+        "/funding/",
+        "/stock-takes/london-councils-2018/",
+    ],
+)
+def test_the_second_render_of_a_map_page_draws_nothing_and_reads_as_much(client, path):
+    """The outlines are read from disk once per process and each map's SVG once per set of
+    figures: a second render only reads the figures again (the same queries) and finds
+    every map in the cache."""
+    geometry.outlines("england")  # loaded once for the process, by whichever page is first
+
+    def render():
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(path).content.decode()
+        return html, len(captured)
+
+    with mock.patch.object(core_maps, "_draw", wraps=core_maps._draw) as draw:
+        first, first_queries = render()
+        drawn = draw.call_count
+        assert drawn >= 1
+        loads = geometry._geometry.cache_info().misses
+        second, second_queries = render()
+        assert draw.call_count == drawn  # nothing drawn again
+        assert geometry._geometry.cache_info().misses == loads  # nothing read from disk
+    assert second_queries == first_queries
+    assert AREA_LINK.findall(second) == AREA_LINK.findall(first)
 
 
 def test_names_in_a_map_are_escaped():
