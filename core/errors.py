@@ -21,3 +21,26 @@ class Conflict(DomainError):
 
     status = HTTPStatus.CONFLICT
     code = "conflict"
+
+
+class Gone(DomainError):
+    """What was asked for existed once and has been removed (an expired file)."""
+
+    status = HTTPStatus.GONE
+    code = "gone"
+
+
+class TooMany(DomainError):
+    """The user has reached a limit on how many of something may run at once."""
+
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    code = "too_many_requests"
+
+
+class Unavailable(DomainError):
+    """A service the portal depends on does not answer; nothing was done."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    code = "unavailable"
+    #: Seconds after which trying again is worthwhile (the Retry-After header).
+    retry_after: int | None = None

@@ -63,6 +63,8 @@ def as_api_error(exc, context):
     if isinstance(exc, DomainError):
         error = exceptions.APIException(str(exc) or None, code=exc.code)
         error.status_code = exc.status
+        # DRF's handler says a wait as Retry-After.
+        error.wait = getattr(exc, "retry_after", None)
         return error
     return exc
 

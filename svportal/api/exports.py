@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
@@ -26,34 +26,6 @@ from svportal.exports.selectors import ExportSpecError, exports_downloadable_by,
 from svportal.models import ExportJob
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
-
-
-class Gone(APIException):
-    status_code = HTTPStatus.GONE
-    default_code = "gone"
-    default_detail = "This export has expired."
-
-
-class Conflict(APIException):
-    status_code = HTTPStatus.CONFLICT
-    default_code = "conflict"
-    default_detail = "The export is not ready."
-
-
-class TooManyRequests(APIException):
-    status_code = HTTPStatus.TOO_MANY_REQUESTS
-    default_code = "too_many_exports"
-    default_detail = "You have too many exports running."
-
-
-class ExportsUnavailable(APIException):
-    status_code = HTTPStatus.SERVICE_UNAVAILABLE
-    default_code = "unavailable"
-    default_detail = "Exports cannot be started at the moment."
-
-    def __init__(self, detail=None, *, wait):
-        super().__init__(detail)
-        self.wait = wait  # DRF's handler turns it into Retry-After
 
 
 class ExportSerializer(serializers.ModelSerializer):
@@ -241,10 +213,6 @@ class ExportViewSet(
             )
         except ExportSpecError as error:
             raise ValidationError(error.errors) from error
-        except services.TooManyExports as error:
-            raise TooManyRequests(str(error)) from error
-        except services.ExportsUnavailable as error:
-            raise ExportsUnavailable(str(error), wait=error.retry_after) from error
         job.refresh_from_db()  # with no broker it has already run
         data = ExportSerializer(job, context=self.get_serializer_context()).data
         return Response(data, status=HTTPStatus.ACCEPTED, headers={"Location": data["url"]})
@@ -272,12 +240,7 @@ class ExportViewSet(
         content_negotiation_class=LenientDownloadNegotiation,
     )
     def download(self, request, pk=None):
-        try:
-            found = services.export_for_download(request.user, self.kwargs["pk"])
-        except services.ExportGone as error:
-            raise Gone(str(error)) from error
-        except (services.ExportNotReady, services.ExportFailed) as error:
-            raise Conflict(str(error)) from error
+        found = services.export_for_download(request.user, self.kwargs["pk"])
         if found is None:
             raise NotFound()
         return export_file_response(*found)

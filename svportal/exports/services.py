@@ -30,6 +30,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import Conflict, Gone, TooMany, Unavailable
 from svportal.models import ExportJob
 
 from .selectors import (
@@ -54,7 +55,9 @@ PART_PREFIX = ".part-"
 ERROR_LIMIT = 500
 
 
-class TooManyExports(Exception):
+class TooManyExports(TooMany):
+    code = "too_many_exports"
+
     def __init__(self, limit):
         super().__init__(
             f"You have {limit} exports queued or running. Wait for one to finish, "
@@ -62,7 +65,7 @@ class TooManyExports(Exception):
         )
 
 
-class ExportsUnavailable(Exception):
+class ExportsUnavailable(Unavailable):
     """The broker does not answer: nothing is recorded, and the user is asked to retry."""
 
     #: Seconds after which trying again is worthwhile (the Retry-After header).
@@ -75,7 +78,7 @@ class ExportsUnavailable(Exception):
         )
 
 
-class ExportNotReady(Exception):
+class ExportNotReady(Conflict):
     def __init__(self, job):
         self.job = job
         super().__init__(
@@ -84,7 +87,7 @@ class ExportNotReady(Exception):
         )
 
 
-class ExportGone(Exception):
+class ExportGone(Gone):
     def __init__(self, job):
         self.job = job
         super().__init__(
@@ -93,7 +96,7 @@ class ExportGone(Exception):
         )
 
 
-class ExportFailed(Exception):
+class ExportFailed(Conflict):
     def __init__(self, job):
         self.job = job
         super().__init__(f"This export failed, so there is no file: {job.error}")
