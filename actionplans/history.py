@@ -31,6 +31,7 @@ from boroughs.models import Borough, Partnership
 
 from .forms import GovukDateMixin, date_part
 from .models import ActionItem, ActionPlan, PlanChange, StatusUpdate, Theme
+from .querysets import current_first_key
 
 LONDON = ZoneInfo("Europe/London")
 CREATED = "created"
@@ -159,15 +160,7 @@ class PlansAsAt:
     def active(self) -> list[ActionPlan]:
         """Plans active on the day, the most recently refreshed first."""
         active = [plan for plan in self.existing if plan.status == ActionPlan.Status.ACTIVE]
-        return sorted(
-            active,
-            key=lambda plan: (
-                plan.last_refreshed_on is not None,
-                plan.last_refreshed_on or dt.date.min,
-                plan.modified_at,
-            ),
-            reverse=True,
-        )
+        return sorted(active, key=current_first_key, reverse=True)
 
     def check_recorded(self) -> None:
         """Refuse a day before the portal's record of these plans begins."""

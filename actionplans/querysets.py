@@ -2,7 +2,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
-from django.db.models import Case, CharField, Exists, OuterRef, Subquery, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Subquery, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
@@ -15,9 +15,27 @@ if TYPE_CHECKING:
 _Rows = TypeVar("_Rows", bound=models.QuerySet[Any])
 
 
+#: Which of a borough's active plans is its active plan: the most recently refreshed (one
+#: never refreshed comes last, on every database), then the most recently changed.
+CURRENT_FIRST = (F("last_refreshed_on").desc(nulls_last=True), F("modified_at").desc())
+
+
+def current_first_key(plan: "ActionPlan") -> tuple[bool, dt.date, dt.datetime]:
+    """CURRENT_FIRST for plans already in memory: sort with ``reverse=True``."""
+    return (
+        plan.last_refreshed_on is not None,
+        plan.last_refreshed_on or dt.date.min,
+        plan.modified_at,
+    )
+
+
 class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
     def active(self) -> Self:
         return self.filter(status=self.model.Status.ACTIVE)
+
+    def current_first(self, *before: str) -> Self:
+        """Ordered by ``before`` (e.g. "borough_id"), then CURRENT_FIRST."""
+        return self.order_by(*before, *CURRENT_FIRST)
 
     def public(self) -> Self:
         """Plans anyone may read: every plan but drafts."""

@@ -29,7 +29,7 @@ def _active_plan(borough):
         ActionPlan.objects.active()
         .filter(borough=borough)
         .select_related("borough", "framework", "source", "partnership")
-        .order_by("-last_refreshed_on", "-modified_at")
+        .current_first()
         .first()
     )
 

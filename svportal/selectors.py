@@ -279,11 +279,7 @@ def _reported_plans(summaries: Summaries, ids: list[int]) -> None:
 
 
 def _plan_figures(summaries: Summaries, ids: list[int], today: dt.date) -> None:
-    plans = (
-        ActionPlan.objects.active()
-        .filter(borough__in=ids)
-        .order_by("borough_id", "-last_refreshed_on", "-modified_at")
-    )
+    plans = ActionPlan.objects.active().filter(borough__in=ids).current_first("borough_id")
     for plan in plans:
         summary = summaries[_borough_of(plan)]
         summary.active_plan = summary.active_plan or plan
@@ -558,9 +554,7 @@ def boroughs_desk(
     if not desks:
         return []
     for plan in (
-        ActionPlan.objects.active()
-        .filter(borough__in=list(desks))
-        .order_by("borough_id", "-last_refreshed_on", "-modified_at")
+        ActionPlan.objects.active().filter(borough__in=list(desks)).current_first("borough_id")
     ):
         desks[plan.borough_id].active_plan = desks[plan.borough_id].active_plan or plan
     for item in (
