@@ -1,66 +1,14 @@
 """Forms for leads: the one-step item update, adding items, the CSV upload, plan details."""
 
-import datetime as dt
-
 from django import forms
 
+from core.forms import GovukDateMixin, date_part
+
+from .history import FUTURE_MESSAGE, ISO_DAY
 from .models import NOTE_REQUIRED_MESSAGE, ActionPlan, ItemStatus, note_required
 
 TEXT = {"class": "govuk-input"}
 TEXTAREA = {"class": "govuk-textarea", "rows": 4}
-
-
-class GovukDateMixin:
-    """A GOV.UK date input: three boxes, checked together with the Design System's wording."""
-
-    date_fields: dict[str, str] = {}  # prefix -> label, e.g. {"due": "Due date"}
-
-    def clean_dates(self):
-        dates = {}
-        for prefix, label in self.date_fields.items():
-            parts = {
-                part: (self.cleaned_data.get(f"{prefix}_{part}") or "").strip()
-                for part in ("day", "month", "year")
-            }
-            given = [part for part, value in parts.items() if value]
-            if not given:
-                dates[prefix] = None
-                continue
-            missing = [part for part in ("day", "month", "year") if not parts[part]]
-            if missing:
-                self.add_error(f"{prefix}_{missing[0]}", f"{label} must include a {missing[0]}")
-                continue
-            try:
-                if len(parts["year"]) != 4:
-                    raise ValueError
-                dates[prefix] = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-            except ValueError:
-                self.add_error(f"{prefix}_day", f"{label} must be a real date")
-        return dates
-
-    @classmethod
-    def date_initial(cls, prefix, value):
-        if value is None:
-            return {}
-        return {
-            f"{prefix}_day": value.day,
-            f"{prefix}_month": value.month,
-            f"{prefix}_year": value.year,
-        }
-
-
-def date_part(label, width):
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=4,
-        widget=forms.TextInput(
-            attrs={
-                "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
-                "inputmode": "numeric",
-            }
-        ),
-    )
 
 
 class ItemForm(GovukDateMixin, forms.Form):
@@ -228,3 +176,87 @@ class PlanForm(GovukDateMixin, forms.Form):
             "version": plan.version,
             **cls.date_initial("last_refreshed", plan.last_refreshed_on),
         }
+
+
+class AsAtForm(GovukDateMixin, forms.Form):
+    """The day to view plans as they stood on: three GOV.UK date boxes, or
+    ``as_at=YYYY-MM-DD`` from a shared link. A valid day from the boxes is redirected to
+    the ``as_at`` form of the address, so that it can be shared.
+
+    Both the plan page and svportal's pages use it: the as-at rules of history.py (a real
+    day, not in the future) in form shape."""
+
+    date_fields = {"as_at": "The date"}
+    as_at_day = date_part("Day", 2)
+    as_at_month = date_part("Month", 2)
+    as_at_year = date_part("Year", 4)
+
+    PARTS = ("as_at_day", "as_at_month", "as_at_year")
+
+    def __init__(self, query, *, today):
+        self.today = today
+        self.from_boxes = any(query.get(part, "").strip() for part in self.PARTS)
+        self.raw = "" if self.from_boxes else query.get("as_at", "").strip()
+        data = None
+        if self.from_boxes:
+            data = {part: query.get(part, "") for part in self.PARTS}
+        elif self.raw:
+            pieces = self.raw.split("-")
+            if len(pieces) == 3 and ISO_DAY.match(self.raw):
+                data = dict(zip(("as_at_year", "as_at_month", "as_at_day"), pieces, strict=True))
+            else:
+                data = dict.fromkeys(self.PARTS, "")
+        super().__init__(data, auto_id="%s")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.from_boxes and self.raw and not ISO_DAY.match(self.raw):
+            self.add_error("as_at_day", "The date must be a real date")
+            return cleaned
+        day = self.clean_dates().get("as_at")
+        if day is not None and day > self.today:
+            self.add_error("as_at_day", FUTURE_MESSAGE)
+            day = None
+        cleaned["as_at"] = day
+        return cleaned
+
+    @property
+    def day(self):
+        """The day asked for, once valid; None for the plans as they stand now."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.cleaned_data.get("as_at")
+
+    @property
+    def redirect_needed(self):
+        """True when the day came from the boxes: the address should name it as as_at."""
+        return self.from_boxes and self.day is not None
+
+    def refuse(self, error):
+        """Show a day the selectors refused (one before the portal's record) as an error."""
+        self.add_error("as_at_day", error.message)
+
+    def error_summary(self):
+        """(anchor, message) pairs for the GOV.UK error summary."""
+        return [(name, message) for name in self.PARTS for message in self.errors.get(name, [])]
+
+    @property
+    def has_date_errors(self):
+        return any(name in self.errors for name in self.PARTS)
+
+    @property
+    def first_error(self):
+        summary = self.error_summary()
+        return summary[0][1] if summary else ""
+
+    @property
+    def boxes(self):
+        """(label, bound field) for the three boxes, styled as in error when the date is."""
+        boxes = []
+        for name in self.PARTS:
+            if self.has_date_errors:
+                widget = self.fields[name].widget
+                if "govuk-input--error" not in widget.attrs["class"]:
+                    widget.attrs["class"] += " govuk-input--error"
+            boxes.append((self.fields[name].label, self[name]))
+        return boxes

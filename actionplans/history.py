@@ -24,12 +24,10 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from django import forms
 from django.utils import dateformat
 
 from boroughs.models import Borough, Partnership
 
-from .forms import GovukDateMixin, date_part
 from .models import ActionItem, ActionPlan, PlanChange, StatusUpdate, Theme
 from .querysets import current_first_key
 
@@ -276,87 +274,3 @@ def _restore_item(
 
 
 # --- The day a reader asks for -------------------------------------------------------------
-
-
-class AsAtForm(GovukDateMixin, forms.Form):
-    """The day to view plans as they stood on: three GOV.UK date boxes, or
-    ``as_at=YYYY-MM-DD`` from a shared link. A valid day from the boxes is redirected to
-    the ``as_at`` form of the address, so that it can be shared.
-
-    It lives here rather than in forms.py because both the plan page and svportal's pages
-    use it, and it is the as-at rules (a real day, not in the future) in form shape."""
-
-    date_fields = {"as_at": "The date"}
-    as_at_day = date_part("Day", 2)
-    as_at_month = date_part("Month", 2)
-    as_at_year = date_part("Year", 4)
-
-    PARTS = ("as_at_day", "as_at_month", "as_at_year")
-
-    def __init__(self, query, *, today):
-        self.today = today
-        self.from_boxes = any(query.get(part, "").strip() for part in self.PARTS)
-        self.raw = "" if self.from_boxes else query.get("as_at", "").strip()
-        data = None
-        if self.from_boxes:
-            data = {part: query.get(part, "") for part in self.PARTS}
-        elif self.raw:
-            pieces = self.raw.split("-")
-            if len(pieces) == 3 and ISO_DAY.match(self.raw):
-                data = dict(zip(("as_at_year", "as_at_month", "as_at_day"), pieces, strict=True))
-            else:
-                data = dict.fromkeys(self.PARTS, "")
-        super().__init__(data, auto_id="%s")
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.from_boxes and self.raw and not ISO_DAY.match(self.raw):
-            self.add_error("as_at_day", "The date must be a real date")
-            return cleaned
-        day = self.clean_dates().get("as_at")
-        if day is not None and day > self.today:
-            self.add_error("as_at_day", FUTURE_MESSAGE)
-            day = None
-        cleaned["as_at"] = day
-        return cleaned
-
-    @property
-    def day(self):
-        """The day asked for, once valid; None for the plans as they stand now."""
-        if not self.is_bound or not self.is_valid():
-            return None
-        return self.cleaned_data.get("as_at")
-
-    @property
-    def redirect_needed(self):
-        """True when the day came from the boxes: the address should name it as as_at."""
-        return self.from_boxes and self.day is not None
-
-    def refuse(self, error):
-        """Show a day the selectors refused (one before the portal's record) as an error."""
-        self.add_error("as_at_day", error.message)
-
-    def error_summary(self):
-        """(anchor, message) pairs for the GOV.UK error summary."""
-        return [(name, message) for name in self.PARTS for message in self.errors.get(name, [])]
-
-    @property
-    def has_date_errors(self):
-        return any(name in self.errors for name in self.PARTS)
-
-    @property
-    def first_error(self):
-        summary = self.error_summary()
-        return summary[0][1] if summary else ""
-
-    @property
-    def boxes(self):
-        """(label, bound field) for the three boxes, styled as in error when the date is."""
-        boxes = []
-        for name in self.PARTS:
-            if self.has_date_errors:
-                widget = self.fields[name].widget
-                if "govuk-input--error" not in widget.attrs["class"]:
-                    widget.attrs["class"] += " govuk-input--error"
-            boxes.append((self.fields[name].label, self[name]))
-        return boxes

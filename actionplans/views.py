@@ -17,8 +17,8 @@ from boroughs.models import Borough
 
 from . import services
 from .bulk import BulkUploadError, action_items_upload, template_csv
-from .forms import ItemForm, PlanForm, UploadForm
-from .history import AsAtError, AsAtForm
+from .forms import AsAtForm, ItemForm, PlanForm, UploadForm
+from .history import AsAtError
 from .models import ActionItem, ActionPlan, ItemStatus
 from .panels import panels
 from .selectors import borough_plan_as_at, item_history, plan_timeline

@@ -13,25 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 
-
-class GovukFieldsMixin:
-    """Every field's input gets the GOV.UK class, and an error class while it has an error."""
-
-    autocomplete: dict[str, str] = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = "govuk-input"
-            if name in self.autocomplete:
-                field.widget.attrs["autocomplete"] = self.autocomplete[name]
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["class"] = "govuk-input govuk-input--error"
-                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+from core.forms import GovukFieldsMixin
 
 
 class PasswordResetForm(GovukFieldsMixin, auth_forms.PasswordResetForm):

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from actionplans.history import AsAtError, AsAtForm
+from actionplans.forms import AsAtForm
+from actionplans.history import AsAtError
 from actionplans.models import ItemStatus
 from boroughs.models import Borough, StockTake
 from boroughs.roles import is_analyst, is_editor
