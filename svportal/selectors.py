@@ -2,14 +2,15 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Q, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from actionplans.history import items_as_at, plans_as_at
 from actionplans.models import CLOSED_STATUSES, ActionItem, ActionPlan, ItemStatus, Theme
@@ -584,3 +585,16 @@ def boroughs_desk(
             if len(latest) < LATEST_DESK_AWARDS:
                 latest.append(recipient.award)
     return list(desks.values())
+
+
+def borough_summary_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Borough]:
+    """The areas the borough summary has a row for, by name, with its filters (region,
+    kind) from ``filters`` applied; a value that is wrong is a ValidationError naming its
+    filter. Every area is public, whoever asks."""
+    from svportal.api.filters import BoroughSummaryFilter
+
+    filterset = BoroughSummaryFilter(filters, queryset=Borough.objects.all())
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    boroughs: QuerySet[Borough] = filterset.qs.order_by("name")
+    return boroughs

@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from actionplans.api.views import refused_as_at, requested_as_at
 from actionplans.history import AsAtError
-from boroughs.api.serializers import BoroughRefSerializer
 from boroughs.models import Borough, Region
 from core.api.csv import csv_lines
 from core.api.filters import check_known_parameters
@@ -21,8 +20,18 @@ from core.api.pagination import PortalPagination
 from core.api.views import csv_response
 from funding.api.filters import AwardFilter
 from funding.models import Award
+from svportal.api.filters import BoroughSummaryFilter
+from svportal.api.serializers import (
+    BoroughSummaryAsAtSerializer,
+    BoroughSummarySerializer,
+    summary_csv_row,
+)
 from svportal.grants360 import grants_package
-from svportal.selectors import ITEM_STATUSES, PlanState, borough_summaries, compare_boroughs
+from svportal.selectors import (
+    borough_summaries,
+    borough_summary_list,
+    compare_boroughs,
+)
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 
@@ -55,133 +64,6 @@ class AnalystView(APIView):
         return Response(data)
 
 
-class BoroughSummaryFilter(django_filters.FilterSet):
-    region = django_filters.ChoiceFilter(choices=Region.choices)
-    kind = django_filters.ChoiceFilter(choices=Borough.Kind.choices)
-
-    class Meta:
-        model = Borough
-        fields = ["region", "kind"]
-
-
-class ActivePlanSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-    last_refreshed_on = serializers.DateField(allow_null=True)
-
-
-class ItemsByStatusSerializer(serializers.Serializer):
-    not_started = serializers.IntegerField()
-    on_track = serializers.IntegerField()
-    at_risk = serializers.IntegerField()
-    off_track = serializers.IntegerField()
-    complete = serializers.IntegerField()
-    cancelled = serializers.IntegerField()
-
-
-class SummaryBoroughSerializer(BoroughRefSerializer):
-    class Meta(BoroughRefSerializer.Meta):
-        fields = [*BoroughRefSerializer.Meta.fields, "region", "kind"]
-
-
-class PlanReportedSerializer(serializers.Serializer):
-    stock_take = serializers.SlugField(source="question.stock_take.slug")
-    conducted_on = serializers.DateField(source="question.stock_take.conducted_on")
-    answer = serializers.SlugField(source="option.slug")
-    label = serializers.CharField(source="option.label")  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
-    quote = serializers.CharField()
-
-
-class BoroughSummarySerializer(serializers.Serializer):
-    borough = SummaryBoroughSerializer()
-    plan_state = serializers.ChoiceField(
-        choices=[state.value for state in PlanState],
-        help_text="active: an active plan is recorded; none: a source records that the "
-        "borough has no plan; not_recorded: the portal has no record either way.",
-    )
-    plan_reported = PlanReportedSerializer(
-        allow_null=True,
-        help_text="The borough's latest recorded stock-take answer on having a knife crime "
-        "action plan, with its quote.",
-    )
-    active_plan = ActivePlanSerializer(allow_null=True)
-    items = ItemsByStatusSerializer(
-        source="recorded_items_by_status",
-        allow_null=True,
-        help_text="Null when no plan is recorded (see not_recorded).",
-    )
-    item_count = serializers.IntegerField(source="recorded_item_count", allow_null=True)
-    percent_complete = serializers.FloatField(
-        allow_null=True, help_text="Complete items as a percentage of those not cancelled."
-    )
-    overdue_items = serializers.IntegerField(source="recorded_overdue_items", allow_null=True)
-    last_plan_update = serializers.DateField(allow_null=True)
-    case_studies = serializers.IntegerField(help_text="Published case studies.")
-    awards = serializers.IntegerField(help_text="Awards to the borough recorded in the portal.")
-    awards_total = serializers.DecimalField(
-        source="recorded_awards_total",
-        max_digits=16,
-        decimal_places=2,
-        allow_null=True,
-        help_text="Null when no award is recorded (see not_recorded).",
-    )
-    awards_total_is_minimum = serializers.BooleanField(
-        help_text="True when the total is a floor: an award is stated as a minimum "
-        "(“over £…”) or its amount is not stated."
-    )
-    awards_amount_not_stated = serializers.IntegerField(
-        help_text="Awards counted whose amount the sources do not state."
-    )
-    interventions_in_use = serializers.IntegerField(
-        help_text="Distinct interventions in use: those its active plan's items deliver and "
-        "those its published case studies describe, each counted once."
-    )
-    interventions_in_plan = serializers.IntegerField(
-        allow_null=True,
-        help_text="Interventions its active plan's items deliver. Null when no plan is "
-        "recorded (see not_recorded).",
-    )
-    interventions_in_case_studies = serializers.IntegerField(
-        help_text="Interventions its published case studies describe."
-    )
-    not_recorded = serializers.DictField(
-        child=serializers.CharField(),
-        help_text="For each figure that is null because the portal cannot know it: why.",
-    )
-
-
-class BoroughSummaryAsAtSerializer(BoroughSummarySerializer):
-    """A row of the summary; with as_at, it names the day its plan figures are from."""
-
-    as_at = serializers.DateField(
-        required=False,
-        help_text="The day asked for with as_at: the plan figures are as they stood at the "
-        "end of it. Absent when they are as they stand now.",
-    )
-
-
-def summary_csv_row(summary):
-    row = BoroughSummarySerializer(summary).data
-    if summary.as_at is not None:
-        row["as_at"] = summary.as_at.isoformat()
-    row.pop("borough")
-    plan = row.pop("active_plan") or {}
-    items = row.pop("items") or dict.fromkeys(ITEM_STATUSES)
-    reported = row["plan_reported"] or {}
-    # In a spreadsheet: the answer and the round it was given in; the reasons as one text.
-    row["plan_reported"] = f"{reported['label']} ({reported['stock_take']})" if reported else ""
-    row["not_recorded"] = " ".join(dict.fromkeys(row["not_recorded"].values()))
-    return {
-        "borough": summary.borough.name,
-        "gss_code": summary.borough.gss_code,
-        "region": summary.borough.get_region_display(),
-        "kind": summary.borough.get_kind_display(),
-        "active_plan": plan.get("title", ""),
-        **{f"items_{status}": items[status] for status in ITEM_STATUSES},
-        **row,
-    }
-
-
 class BoroughSummaryView(AnalystView):
     """A row per borough: active plan, items by status, % complete, overdue items, last
     plan update, published case studies, awards and their total, interventions in use.
@@ -200,11 +82,9 @@ class BoroughSummaryView(AnalystView):
     )
     def get(self, request):
         day = requested_as_at(request)
-        filterset = BoroughSummaryFilter(request.query_params, queryset=Borough.objects.all())
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
+        boroughs = borough_summary_list(filters=request.query_params, user=request.user)
         try:
-            summaries = borough_summaries(filterset.qs.order_by("name"), as_at=day)
+            summaries = borough_summaries(boroughs, as_at=day)
         except AsAtError as error:
             raise refused_as_at(error) from error
         serializer_class = BoroughSummaryAsAtSerializer if day else BoroughSummarySerializer

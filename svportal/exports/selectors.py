@@ -30,7 +30,7 @@ from actionplans.api.serializers import ActionItemSerializer
 from actionplans.models import CLOSED_STATUSES
 from actionplans.selectors import action_item_list
 from boroughs.api.analysis import matrix_csv_rows, summary_csv_rows
-from boroughs.models import Borough, StockTake
+from boroughs.models import StockTake
 from boroughs.selectors import stock_take_matrix, stock_take_summary
 from casestudies.api.filters import CaseStudyFilter
 from casestudies.api.serializers import CaseStudySerializer
@@ -39,10 +39,11 @@ from core.api.csv import flatten, serializer_columns
 from funding.api.filters import AwardFilter
 from funding.api.serializers import AwardSerializer
 from funding.selectors import award_list
-from svportal.api.views import BoroughSummaryFilter, BoroughSummarySerializer, summary_csv_row
+from svportal.api.filters import BoroughSummaryFilter
+from svportal.api.serializers import BoroughSummarySerializer, summary_csv_row
 from svportal.grants360 import grant
 from svportal.models import ExportJob
-from svportal.selectors import ITEM_STATUSES, borough_summaries
+from svportal.selectors import ITEM_STATUSES, borough_summaries, borough_summary_list
 
 #: Database rows fetched per query while an export runs.
 EXPORT_CHUNK_SIZE = 1000
@@ -370,10 +371,10 @@ class BoroughSummaryKind(ExportKind):
     def source(self, filters, owner, *, count=True):
         params = query_dict(filters)
         self.check_parameters(params)
-        filterset = BoroughSummaryFilter(params, queryset=Borough.objects.all())
-        if not filterset.is_valid():
-            raise ExportSpecError(_plain(filterset.errors))
-        boroughs = filterset.qs.order_by("name")
+        try:
+            boroughs = borough_summary_list(filters=params, user=owner)
+        except DRFValidationError as error:
+            raise ExportSpecError(_plain(error.detail)) from error
 
         def summaries():
             chunk_source = boroughs.iterator(chunk_size=BOROUGH_CHUNK_SIZE)
