@@ -11,14 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from boroughs.models import (
-    Borough,
-    DatePrecision,
-    Partnership,
-    SourcedModel,
-    TimeStampedModel,
-    validate_dates_in_order,
-)
+from boroughs.models import Borough, Partnership
+from core.models import DatePrecision, SourcedModel, TimeStampedModel, validate_dates_in_order
 
 from .querysets import ActionItemQuerySet, ActionPlanQuerySet
 

@@ -7,14 +7,8 @@ from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from actionplans.models import ActionItem
-from boroughs.models import (
-    AgeRangeModel,
-    Borough,
-    Organisation,
-    Partnership,
-    SourcedModel,
-    TimeStampedModel,
-)
+from boroughs.models import Borough, Organisation, Partnership
+from core.models import AgeRangeModel, SourcedModel, TimeStampedModel
 from funding.models import Award
 
 from .cost import CostModel

@@ -8,14 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from boroughs.models import (
-    Borough,
-    DatePrecision,
-    Organisation,
-    Partnership,
-    SourcedModel,
-    validate_dates_in_order,
-)
+from boroughs.models import Borough, Organisation, Partnership
+from core.models import DatePrecision, SourcedModel, validate_dates_in_order
 
 from .querysets import AwardQuerySet, FundingStreamQuerySet
 

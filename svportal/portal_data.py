@@ -25,7 +25,6 @@ from boroughs.models import (
     Partnership,
     PublishedTotal,
     Source,
-    SourcedModel,
     StockTake,
     StockTakeAnswer,
     StockTakeOption,
@@ -40,6 +39,7 @@ from casestudies.models import (
     Setting,
 )
 from core import search
+from core.models import SourcedModel
 from funding.models import Award, Funder, FundingStream
 
 

@@ -9,9 +9,10 @@ from django.apps import apps
 from django.conf import settings
 
 from actionplans.models import ActionPlan, Framework
-from boroughs.models import Borough, PublishedTotal, SourcedModel, StockTake, StockTakeAnswer
+from boroughs.models import Borough, PublishedTotal, StockTake, StockTakeAnswer
 from casestudies.models import CaseStudy, Outcome, PlanItemIntervention
 from conftest import require_service
+from core.models import SourcedModel
 from funding.models import Award, FundingStream
 
 pytestmark = pytest.mark.django_db

@@ -146,6 +146,8 @@ PLAN_PANELS = {
 
 # --- Users and permissions ----------------------------------------------------
 AUTH_USER_MODEL = "svportal.User"
+# The publication every sourced record points at (core.models.SourcedModel).
+SOURCE_MODEL = "boroughs.Source"
 AUTHENTICATION_BACKENDS = [
     # First: refuses every sign-in (portal and admin) from a locked-out user or address.
     "axes.backends.AxesStandaloneBackend",
@@ -297,7 +299,7 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
     "ENUM_NAME_OVERRIDES": {
-        "DatePrecisionEnum": "boroughs.models.DatePrecision",
+        "DatePrecisionEnum": "core.models.DatePrecision",
         "RegionEnum": "boroughs.models.Region",
         "ItemStatusEnum": "actionplans.models.ItemStatus",
         "BoroughKindEnum": "boroughs.models.Borough.Kind",
