@@ -11,7 +11,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from actionplans.models import ActionItem
-from boroughs.tests.api.support import csv_rows
+from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows
 from core.api.csv import flatten, neutralise
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +181,44 @@ def test_signed_in_users_have_their_own_allowance(client, tight_throttle):
     client.force_login(user)
     statuses = [client.get("/api/v1/funders/").status_code for _ in range(6)]
     assert statuses == [200] * 5 + [429]
+
+
+# --- Every read endpoint alike ---------------------------------------------------------------
+
+#: A record no endpoint has: a 404 in the API's error shape.
+UNKNOWN_RECORDS = [
+    "/api/v1/action-plans/atlantis-action-plan/",
+    "/api/v1/frameworks/the-five-ps/",
+    "/api/v1/boroughs/atlantis/",
+    "/api/v1/organisations/acme-widgets/",
+    "/api/v1/partnerships/atlantis-partnership/",
+    "/api/v1/stock-takes/london-councils-1999/",
+    "/api/v1/case-studies/atlantis-knife-crime/",
+    "/api/v1/interventions/homeopathy/",
+    "/api/v1/awards/atlantis-award/",
+    "/api/v1/funders/bank-of-atlantis/",
+    "/api/v1/funding-streams/atlantis-fund/",
+]
+
+
+@pytest.mark.parametrize("url", UNKNOWN_RECORDS)
+def test_an_unknown_record_is_a_json_404(client, url):
+    assert_not_found(client.get(url))
+
+
+#: A modified_after that is no date and time, on each list that takes one.
+MALFORMED_MODIFIED_AFTER = [
+    ("/api/v1/boroughs/", "last tuesday"),
+    ("/api/v1/organisations/", "soon"),
+    ("/api/v1/partnerships/", "2099-13-45"),
+    ("/api/v1/stock-takes/", "2018"),
+    ("/api/v1/awards/", "tomorrow"),
+    ("/api/v1/funders/", "01/01/2099"),
+    ("/api/v1/funding-streams/", "2099-01-01T25:00"),
+]
+
+
+@pytest.mark.parametrize(("url", "value"), MALFORMED_MODIFIED_AFTER)
+def test_a_malformed_modified_after_is_a_400_naming_it(client, url, value):
+    messages = assert_invalid(client.get(url, {"modified_after": value}), "modified_after")
+    assert messages == ["Enter a valid date/time."]

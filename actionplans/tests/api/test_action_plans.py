@@ -164,10 +164,6 @@ def test_item_counts_are_per_plan(client, analyst_signed_in, more_plans):
     assert client.get(f"{URL}{more_plans['redbridge']}/").json()["item_count"] == 3
 
 
-def test_an_unknown_slug_is_a_404(client):
-    assert_not_found(client.get(f"{URL}atlantis-action-plan/"))
-
-
 # --- Refused parameters and values --------------------------------------------------------
 
 

@@ -104,10 +104,6 @@ def test_detail_names_the_owner(client):
     ]
 
 
-def test_an_unknown_slug_is_a_404(client):
-    assert_not_found(client.get(f"{URL}the-five-ps/"))
-
-
 @pytest.mark.parametrize(
     ("params", "parameter"),
     [

@@ -139,11 +139,6 @@ def test_modified_after_gives_only_boroughs_changed_since(client):
     assert response.json()["results"][0]["modified_at"] == "2099-01-02T00:00:00Z"
 
 
-def test_a_malformed_modified_after_is_refused(client):
-    messages = assert_invalid(client.get(URL, {"modified_after": "last tuesday"}), "modified_after")
-    assert messages == ["Enter a valid date/time."]
-
-
 def test_a_borough_by_slug_with_its_source(client):
     response = client.get(f"{URL}westminster/")
 
@@ -167,10 +162,6 @@ def test_a_borough_by_slug_with_its_source(client):
         },
         "source_section": "topo_lad_england_2013.json, object lad, E09000033 Westminster",
     }
-
-
-def test_an_unknown_borough_is_a_json_404(client):
-    assert_not_found(client.get(f"{URL}atlantis/"))
 
 
 @pytest.mark.parametrize(

@@ -278,10 +278,6 @@ def test_detail_by_slug(client):
     assert body["source_section"] == "Case studies › Redbridge"
 
 
-def test_an_unknown_slug_is_a_404(client):
-    assert_not_found(client.get(f"{URL}atlantis-knife-crime/"))
-
-
 def test_detail_refuses_list_parameters(client):
     assert_invalid(client.get(f"{URL}{REDBRIDGE}/", {"page": "2"}), "page")
 

@@ -254,10 +254,6 @@ def test_detail_by_slug(client):
     assert body["source"]["key"] == "lga-public-health-approach-2020"
 
 
-def test_an_unknown_slug_is_a_404(client):
-    assert_not_found(client.get(f"{URL}homeopathy/"))
-
-
 def test_detail_refuses_unknown_parameters(client):
     assert_invalid(client.get(f"{URL}{FFT}/", {"category": "health"}), "category")
 
