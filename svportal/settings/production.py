@@ -13,7 +13,7 @@ if DEBUG:  # noqa: F405
 
 SYNTHETIC_DATA_ALLOWED = False
 
-# HTTPS as reported by a proxy counts only from DJANGO_TRUSTED_PROXIES (base.py).
+# HTTPS as reported by a proxy counts only from DJANGO_TRUSTED_PROXIES (components/security.py).
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -1,0 +1,1 @@
+"""Settings grouped by integration, imported by settings/base.py."""
