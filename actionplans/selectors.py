@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from boroughs.models import Borough
-from core.api.filters import apply_filters, ordered, searched
+from core.api.filters import listed
 
-from .api.filters import ActionItemFilter
+from .api.filters import ActionItemFilter, ActionPlanFilter, FrameworkFilter
 from .history import items_as_at, plans_as_at
-from .models import ActionItem, ActionPlan, PlanChange, StatusUpdate, Theme
+from .models import ActionItem, ActionPlan, Framework, PlanChange, StatusUpdate, Theme
 from .querysets import ActionItemQuerySet, ActionPlanQuerySet
 
 
@@ -127,12 +127,53 @@ def action_item_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Actio
     """The items ``user`` may read (another borough's draft plans' items are not), with
     the list's filters, `q` and `ordering` from ``filters`` applied; a value that is wrong
     is a ValidationError naming its filter."""
-    queryset = ActionItem.objects.for_listing().select_related("source").visible_to(user)
-    queryset = apply_filters(ActionItemFilter, filters, queryset, user=user)
-    queryset = searched(queryset, filters.get("q"), ACTION_ITEM_SEARCH_FIELDS)
-    return ordered(
-        queryset,
-        filters.get("ordering"),
-        valid=set(ACTION_ITEM_ORDERING_FIELDS),
-        default=ACTION_ITEM_ORDERING,
+    return listed(
+        ActionItem.objects.for_listing().select_related("source").visible_to(user),
+        filters,
+        user=user,
+        filterset_class=ActionItemFilter,
+        search_fields=ACTION_ITEM_SEARCH_FIELDS,
+        ordering_fields=ACTION_ITEM_ORDERING_FIELDS,
+        ordering=ACTION_ITEM_ORDERING,
+    )
+
+
+# --- The plans and frameworks lists --------------------------------------------------------
+
+ACTION_PLAN_SEARCH_FIELDS = ["title", "borough__name", "overseen_by"]
+ACTION_PLAN_ORDERING_FIELDS = ["title", "last_refreshed_on", "status", "modified_at"]
+ACTION_PLAN_ORDERING = ["borough__name", "title"]
+
+
+def action_plan_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[ActionPlan]:
+    """The plans ``user`` may read (another borough's drafts are not), each with its item
+    count, with the list's filters, `q` and `ordering` from ``filters`` applied."""
+    return listed(
+        ActionPlan.objects.select_related("borough", "partnership", "framework", "source")
+        .annotate(item_count=Count("items"))
+        .visible_to(user),
+        filters,
+        user=user,
+        filterset_class=ActionPlanFilter,
+        search_fields=ACTION_PLAN_SEARCH_FIELDS,
+        ordering_fields=ACTION_PLAN_ORDERING_FIELDS,
+        ordering=ACTION_PLAN_ORDERING,
+    )
+
+
+FRAMEWORK_SEARCH_FIELDS = ["name", "description"]
+FRAMEWORK_ORDERING_FIELDS = ["name", "modified_at"]
+FRAMEWORK_ORDERING = ["name"]
+
+
+def framework_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Framework]:
+    """Frameworks with their themes, with the list's filters, `q` and `ordering` applied."""
+    return listed(
+        Framework.objects.select_related("owner", "source").prefetch_related("themes"),
+        filters,
+        user=user,
+        filterset_class=FrameworkFilter,
+        search_fields=FRAMEWORK_SEARCH_FIELDS,
+        ordering_fields=FRAMEWORK_ORDERING_FIELDS,
+        ordering=FRAMEWORK_ORDERING,
     )

@@ -1,12 +1,18 @@
 """Reads for analysts: a stock-take round summarised per question and as a borough matrix."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
+from core.api.filters import listed
+
+from .api.filters import BoroughFilter, OrganisationFilter, PartnershipFilter, StockTakeFilter
 from .models import (
     Borough,
+    Organisation,
     Partnership,
     PublishedTotal,
     StockTake,
@@ -129,4 +135,79 @@ def place_links(borough: Borough) -> PlaceLinks:
             partnerships[membership.partnership_id] = (membership.partnership, via)
     return PlaceLinks(
         covering_areas=covering, districts=districts, partnerships=list(partnerships.values())
+    )
+
+
+# --- The lists of areas, partnerships, organisations and stock-takes -----------------------
+
+BOROUGH_SEARCH_FIELDS = ["name", "gss_code"]
+BOROUGH_ORDERING_FIELDS = ["name", "gss_code", "region", "kind", "modified_at"]
+BOROUGH_ORDERING = ["name"]
+
+
+def borough_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Borough]:
+    """Areas, with the list's filters, `q` and `ordering` from ``filters`` applied."""
+    return listed(
+        Borough.objects.select_related("source"),
+        filters,
+        user=user,
+        filterset_class=BoroughFilter,
+        search_fields=BOROUGH_SEARCH_FIELDS,
+        ordering_fields=BOROUGH_ORDERING_FIELDS,
+        ordering=BOROUGH_ORDERING,
+    )
+
+
+PARTNERSHIP_SEARCH_FIELDS = ["name", "description"]
+PARTNERSHIP_ORDERING_FIELDS = ["name", "kind", "modified_at"]
+PARTNERSHIP_ORDERING = ["name"]
+
+
+def partnership_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Partnership]:
+    """Partnerships with their members, with the list's filters, `q` and `ordering`."""
+    return listed(
+        Partnership.objects.for_listing().select_related("source"),
+        filters,
+        user=user,
+        filterset_class=PartnershipFilter,
+        search_fields=PARTNERSHIP_SEARCH_FIELDS,
+        ordering_fields=PARTNERSHIP_ORDERING_FIELDS,
+        ordering=PARTNERSHIP_ORDERING,
+    )
+
+
+ORGANISATION_SEARCH_FIELDS = ["name", "description"]
+ORGANISATION_ORDERING_FIELDS = ["name", "kind", "modified_at"]
+ORGANISATION_ORDERING = ["name"]
+
+
+def organisation_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Organisation]:
+    """Organisations, with the list's filters, `q` and `ordering` from ``filters``."""
+    return listed(
+        Organisation.objects.select_related("source"),
+        filters,
+        user=user,
+        filterset_class=OrganisationFilter,
+        search_fields=ORGANISATION_SEARCH_FIELDS,
+        ordering_fields=ORGANISATION_ORDERING_FIELDS,
+        ordering=ORGANISATION_ORDERING,
+    )
+
+
+STOCK_TAKE_SEARCH_FIELDS = ["title", "publisher"]
+STOCK_TAKE_ORDERING_FIELDS = ["title", "conducted_on", "modified_at"]
+STOCK_TAKE_ORDERING = ["-conducted_on"]
+
+
+def stock_take_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[StockTake]:
+    """Stock-take rounds with their questions and options, with the list's filters, `q`
+    and `ordering` from ``filters`` applied."""
+    return listed(
+        StockTake.objects.select_related("source").prefetch_related("questions__options"),
+        filters,
+        user=user,
+        filterset_class=StockTakeFilter,
+        search_fields=STOCK_TAKE_SEARCH_FIELDS,
+        ordering_fields=STOCK_TAKE_ORDERING_FIELDS,
+        ordering=STOCK_TAKE_ORDERING,
     )

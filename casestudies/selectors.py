@@ -43,7 +43,7 @@ from django.db.models.functions import Cast, Coalesce, Lower
 from django.utils.safestring import SafeString
 
 from boroughs.models import Region
-from core.api.filters import apply_filters, ordered, searched
+from core.api.filters import listed
 from core.search import SearchQuery
 from funding.models import Award
 from funding.querysets import AwardQuerySet
@@ -958,11 +958,12 @@ def case_study_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[CaseSt
             "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
         )
     )
-    queryset = apply_filters(CaseStudyFilter, filters, queryset, user=user)
-    queryset = searched(queryset, filters.get("q"), CASE_STUDY_SEARCH_FIELDS)
-    return ordered(
+    return listed(
         queryset,
-        filters.get("ordering"),
-        valid=set(CASE_STUDY_ORDERING_FIELDS),
-        default=CASE_STUDY_ORDERING,
+        filters,
+        user=user,
+        filterset_class=CaseStudyFilter,
+        search_fields=CASE_STUDY_SEARCH_FIELDS,
+        ordering_fields=CASE_STUDY_ORDERING_FIELDS,
+        ordering=CASE_STUDY_ORDERING,
     )

@@ -9,11 +9,11 @@ from django.db.models import Count, F, QuerySet
 from django.urls import reverse
 
 from boroughs.models import Borough
-from core.api.filters import apply_filters, ordered, searched
+from core.api.filters import listed
 from core.charts import TimelineRow
 
-from .api.filters import AwardFilter
-from .models import Award, FundingStream
+from .api.filters import AwardFilter, FunderFilter, FundingStreamFilter
+from .models import Award, Funder, FundingStream
 
 ENDING_SOON_DAYS = 90
 #: Bars on the timeline: the soonest to end from today, then the most recently ended.
@@ -158,8 +158,48 @@ AWARD_ORDERING = ["-awarded_on", "title"]
 def award_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Award]:
     """Awards with the list's filters, `q` and `ordering` from ``filters`` applied; a
     value that is wrong is a ValidationError naming its filter. Every award is public."""
-    queryset = apply_filters(AwardFilter, filters, Award.objects.for_listing(), user=user)
-    queryset = searched(queryset, filters.get("q"), AWARD_SEARCH_FIELDS)
-    return ordered(
-        queryset, filters.get("ordering"), valid=set(AWARD_ORDERING_FIELDS), default=AWARD_ORDERING
+    return listed(
+        Award.objects.for_listing(),
+        filters,
+        user=user,
+        filterset_class=AwardFilter,
+        search_fields=AWARD_SEARCH_FIELDS,
+        ordering_fields=AWARD_ORDERING_FIELDS,
+        ordering=AWARD_ORDERING,
+    )
+
+
+FUNDER_SEARCH_FIELDS = ["name"]
+FUNDER_ORDERING_FIELDS = ["name", "modified_at"]
+FUNDER_ORDERING = ["name"]
+
+
+def funder_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Funder]:
+    """Funders, with the list's filters, `q` and `ordering` from ``filters`` applied."""
+    return listed(
+        Funder.objects.select_related("source"),
+        filters,
+        user=user,
+        filterset_class=FunderFilter,
+        search_fields=FUNDER_SEARCH_FIELDS,
+        ordering_fields=FUNDER_ORDERING_FIELDS,
+        ordering=FUNDER_ORDERING,
+    )
+
+
+FUNDING_STREAM_SEARCH_FIELDS = ["name", "description", "funder__name"]
+FUNDING_STREAM_ORDERING_FIELDS = ["name", "total_amount", "starts_on", "ends_on", "modified_at"]
+FUNDING_STREAM_ORDERING = ["name"]
+
+
+def funding_stream_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[FundingStream]:
+    """Streams with their funder, with the list's filters, `q` and `ordering` applied."""
+    return listed(
+        FundingStream.objects.select_related("funder", "source"),
+        filters,
+        user=user,
+        filterset_class=FundingStreamFilter,
+        search_fields=FUNDING_STREAM_SEARCH_FIELDS,
+        ordering_fields=FUNDING_STREAM_ORDERING_FIELDS,
+        ordering=FUNDING_STREAM_ORDERING,
     )

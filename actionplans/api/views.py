@@ -18,7 +18,15 @@ from actionplans.selectors import (
     ACTION_ITEM_ORDERING,
     ACTION_ITEM_ORDERING_FIELDS,
     ACTION_ITEM_SEARCH_FIELDS,
+    ACTION_PLAN_ORDERING,
+    ACTION_PLAN_ORDERING_FIELDS,
+    ACTION_PLAN_SEARCH_FIELDS,
+    FRAMEWORK_ORDERING,
+    FRAMEWORK_ORDERING_FIELDS,
+    FRAMEWORK_SEARCH_FIELDS,
     action_item_list,
+    action_plan_list,
+    framework_list,
     item_history,
     items_of_plans_as_at,
     plan_as_at,
@@ -135,9 +143,10 @@ class FrameworkViewSet(PortalReadOnlyViewSet):
     queryset = Framework.objects.select_related("owner", "source").prefetch_related("themes")
     serializer_class = FrameworkSerializer
     filterset_class = FrameworkFilter
-    search_fields = ["name", "description"]
-    ordering_fields = ["name", "modified_at"]
-    ordering = ["name"]
+    list_selector = framework_list
+    search_fields = FRAMEWORK_SEARCH_FIELDS
+    ordering_fields = FRAMEWORK_ORDERING_FIELDS
+    ordering = FRAMEWORK_ORDERING
 
 
 class ChangePermissionMixin:
@@ -168,9 +177,10 @@ class ActionPlanViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
     write_serializer_class = ActionPlanWriteSerializer
     change_permission = "actionplans.change_actionplan"
     filterset_class = ActionPlanFilter
-    search_fields = ["title", "borough__name", "overseen_by"]
-    ordering_fields = ["title", "last_refreshed_on", "status", "modified_at"]
-    ordering = ["borough__name", "title"]
+    list_selector = action_plan_list
+    search_fields = ACTION_PLAN_SEARCH_FIELDS
+    ordering_fields = ACTION_PLAN_ORDERING_FIELDS
+    ordering = ACTION_PLAN_ORDERING
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     @property
@@ -178,6 +188,8 @@ class ActionPlanViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
         return ("as_at",) if self.action == "retrieve" else ()
 
     def get_queryset(self):
+        if self.action == "list":
+            return super().get_queryset()  # action_plan_list
         # Another borough's draft is not found, for reading and writing alike.
         return super().get_queryset().visible_to(self.request.user)
 

@@ -6,6 +6,24 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from boroughs.models import Borough, Organisation, Partnership, StockTake
+from boroughs.selectors import (
+    BOROUGH_ORDERING,
+    BOROUGH_ORDERING_FIELDS,
+    BOROUGH_SEARCH_FIELDS,
+    ORGANISATION_ORDERING,
+    ORGANISATION_ORDERING_FIELDS,
+    ORGANISATION_SEARCH_FIELDS,
+    PARTNERSHIP_ORDERING,
+    PARTNERSHIP_ORDERING_FIELDS,
+    PARTNERSHIP_SEARCH_FIELDS,
+    STOCK_TAKE_ORDERING,
+    STOCK_TAKE_ORDERING_FIELDS,
+    STOCK_TAKE_SEARCH_FIELDS,
+    borough_list,
+    organisation_list,
+    partnership_list,
+    stock_take_list,
+)
 from boroughs.services import stock_take_answer_record
 from core.api.views import PortalReadOnlyViewSet
 
@@ -35,9 +53,10 @@ class BoroughViewSet(PortalReadOnlyViewSet):
     queryset = Borough.objects.select_related("source")
     serializer_class = BoroughSerializer
     filterset_class = BoroughFilter
-    search_fields = ["name", "gss_code"]
-    ordering_fields = ["name", "gss_code", "region", "kind", "modified_at"]
-    ordering = ["name"]
+    list_selector = borough_list
+    search_fields = BOROUGH_SEARCH_FIELDS
+    ordering_fields = BOROUGH_ORDERING_FIELDS
+    ordering = BOROUGH_ORDERING
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, GeoJSONRenderer]  # type: ignore[list-item]
 
     @extend_schema(responses=geojson_responses(BoroughSerializer(many=True), FEATURE_COLLECTION))
@@ -62,9 +81,10 @@ class PartnershipViewSet(PortalReadOnlyViewSet):
     queryset = Partnership.objects.for_listing().select_related("source")
     serializer_class = PartnershipSerializer
     filterset_class = PartnershipFilter
-    search_fields = ["name", "description"]
-    ordering_fields = ["name", "kind", "modified_at"]
-    ordering = ["name"]
+    list_selector = partnership_list
+    search_fields = PARTNERSHIP_SEARCH_FIELDS
+    ordering_fields = PARTNERSHIP_ORDERING_FIELDS
+    ordering = PARTNERSHIP_ORDERING
 
 
 class OrganisationViewSet(PortalReadOnlyViewSet):
@@ -73,9 +93,10 @@ class OrganisationViewSet(PortalReadOnlyViewSet):
     queryset = Organisation.objects.select_related("source")
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
-    search_fields = ["name", "description"]
-    ordering_fields = ["name", "kind", "modified_at"]
-    ordering = ["name"]
+    list_selector = organisation_list
+    search_fields = ORGANISATION_SEARCH_FIELDS
+    ordering_fields = ORGANISATION_ORDERING_FIELDS
+    ordering = ORGANISATION_ORDERING
 
 
 class StockTakeViewSet(StockTakeAnalysisMixin, PortalReadOnlyViewSet):
@@ -84,9 +105,10 @@ class StockTakeViewSet(StockTakeAnalysisMixin, PortalReadOnlyViewSet):
     queryset = StockTake.objects.select_related("source").prefetch_related("questions__options")
     serializer_class = StockTakeSerializer
     filterset_class = StockTakeFilter
-    search_fields = ["title", "publisher"]
-    ordering_fields = ["title", "conducted_on", "modified_at"]
-    ordering = ["-conducted_on"]
+    list_selector = stock_take_list
+    search_fields = STOCK_TAKE_SEARCH_FIELDS
+    ordering_fields = STOCK_TAKE_ORDERING_FIELDS
+    ordering = STOCK_TAKE_ORDERING
 
     @extend_schema(
         summary="A lead records their borough's answer to a question of the current round",

@@ -132,6 +132,24 @@ class StrictOrderingFilter(OrderingFilter):
         )
 
 
+def listed(
+    queryset: _Q,
+    filters: Mapping[str, Any],
+    *,
+    user: Any,
+    filterset_class: type[django_filters.FilterSet],
+    search_fields: Sequence[str],
+    ordering_fields: Collection[str],
+    ordering: Iterable[str],
+) -> _Q:
+    """A list as the API answers it: ``queryset`` with the filters, `q` (every word in one
+    of ``search_fields``) and `ordering` (one of ``ordering_fields``, else ``ordering``)
+    from ``filters`` applied. A value that is wrong is a ValidationError naming it."""
+    queryset = apply_filters(filterset_class, filters, queryset, user=user)
+    queryset = searched(queryset, filters.get("q"), search_fields)
+    return ordered(queryset, filters.get("ordering"), valid=ordering_fields, default=ordering)
+
+
 def search_terms(text: str | None) -> list[str]:
     """The words of ``q``: split on spaces and commas, "quoted phrases" kept whole."""
     text = CharField(trim_whitespace=False, allow_blank=True).run_validation(text or "")

@@ -1,6 +1,19 @@
 from core.api.views import PortalReadOnlyViewSet
 from funding.models import Award, Funder, FundingStream
-from funding.selectors import AWARD_ORDERING, AWARD_ORDERING_FIELDS, AWARD_SEARCH_FIELDS, award_list
+from funding.selectors import (
+    AWARD_ORDERING,
+    AWARD_ORDERING_FIELDS,
+    AWARD_SEARCH_FIELDS,
+    FUNDER_ORDERING,
+    FUNDER_ORDERING_FIELDS,
+    FUNDER_SEARCH_FIELDS,
+    FUNDING_STREAM_ORDERING,
+    FUNDING_STREAM_ORDERING_FIELDS,
+    FUNDING_STREAM_SEARCH_FIELDS,
+    award_list,
+    funder_list,
+    funding_stream_list,
+)
 
 from .filters import AwardFilter, FunderFilter, FundingStreamFilter
 from .serializers import AwardSerializer, FunderSerializer, FundingStreamSerializer
@@ -12,9 +25,10 @@ class FunderViewSet(PortalReadOnlyViewSet):
     queryset = Funder.objects.select_related("source")
     serializer_class = FunderSerializer
     filterset_class = FunderFilter
-    search_fields = ["name"]
-    ordering_fields = ["name", "modified_at"]
-    ordering = ["name"]
+    list_selector = funder_list
+    search_fields = FUNDER_SEARCH_FIELDS
+    ordering_fields = FUNDER_ORDERING_FIELDS
+    ordering = FUNDER_ORDERING
 
 
 class FundingStreamViewSet(PortalReadOnlyViewSet):
@@ -23,9 +37,10 @@ class FundingStreamViewSet(PortalReadOnlyViewSet):
     queryset = FundingStream.objects.select_related("funder", "source")
     serializer_class = FundingStreamSerializer
     filterset_class = FundingStreamFilter
-    search_fields = ["name", "description", "funder__name"]
-    ordering_fields = ["name", "total_amount", "starts_on", "ends_on", "modified_at"]
-    ordering = ["name"]
+    list_selector = funding_stream_list
+    search_fields = FUNDING_STREAM_SEARCH_FIELDS
+    ordering_fields = FUNDING_STREAM_ORDERING_FIELDS
+    ordering = FUNDING_STREAM_ORDERING
 
 
 class AwardViewSet(PortalReadOnlyViewSet):
