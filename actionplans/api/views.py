@@ -32,7 +32,7 @@ from actionplans.selectors import (
     plan_as_at,
     plan_timeline,
 )
-from core.api.concurrency import VersionedWriteMixin
+from core.api.concurrency import VersionedWriteMixin, versioned_writes
 from core.api.csv import csv_lines, serializer_columns
 from core.api.filters import ordering_from, search_terms
 from core.api.views import PortalReadOnlyViewSet, csv_response
@@ -49,17 +49,6 @@ from .serializers import (
     ItemChangeSerializer,
     TimelineEntrySerializer,
 )
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description=(
-        "The ETag from your last GET of this record, exactly as sent (weak W/ ETags get 412)."
-    ),
-)
-
 
 # --- as_at: records as they stood on a day (docs/decisions/0010) ---------------------------
 
@@ -166,6 +155,7 @@ class ChangePermissionMixin:
         return values, values.pop("note", "")
 
 
+@versioned_writes(request=ActionPlanWriteSerializer, response=ActionPlanSerializer)
 class ActionPlanViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOnlyViewSet):
     """Boroughs' and partnerships' knife-crime action plans. Leads create and change their
     own borough's plans; a change needs If-Match with the plan's ETag."""
@@ -228,18 +218,6 @@ class ActionPlanViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
             raise ValidationError(missing)
         plan = services.action_plan_create(acting_user=request.user, **values)
         return self.written(plan, status.HTTP_201_CREATED)
-
-    @extend_schema(
-        parameters=[IF_MATCH], request=ActionPlanWriteSerializer, responses=ActionPlanSerializer
-    )
-    def update(self, request, *args, **kwargs):
-        return super().update(request, *args, **kwargs)
-
-    @extend_schema(
-        parameters=[IF_MATCH], request=ActionPlanWriteSerializer, responses=ActionPlanSerializer
-    )
-    def partial_update(self, request, *args, **kwargs):
-        return super().partial_update(request, *args, **kwargs)
 
     def perform_change(self, plan, version, serializer):
         values, note = self.change_values(serializer)
@@ -326,6 +304,7 @@ class ActionPlanViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
         return Response(TimelineEntrySerializer(timeline, many=True).data)
 
 
+@versioned_writes(request=ActionItemWriteSerializer, response=ActionItemSerializer)
 class ActionItemViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOnlyViewSet):
     """The items of every plan. `overdue=true` finds those past due and still open. A lead
     changes status, progress and note in one PATCH, with If-Match."""
@@ -434,18 +413,6 @@ class ActionItemViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
             plan=plan, acting_user=request.user, fields=values, note=note
         )
         return self.written(item, status.HTTP_201_CREATED)
-
-    @extend_schema(
-        parameters=[IF_MATCH], request=ActionItemWriteSerializer, responses=ActionItemSerializer
-    )
-    def update(self, request, *args, **kwargs):
-        return super().update(request, *args, **kwargs)
-
-    @extend_schema(
-        parameters=[IF_MATCH], request=ActionItemWriteSerializer, responses=ActionItemSerializer
-    )
-    def partial_update(self, request, *args, **kwargs):
-        return super().partial_update(request, *args, **kwargs)
 
     def perform_change(self, item, version, serializer):
         values, note = self.change_values(serializer)

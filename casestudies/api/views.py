@@ -10,7 +10,7 @@ from boroughs.models import Borough
 from casestudies import checklist, review, search, selectors, services
 from casestudies.models import CaseStudy, Intervention
 from casestudies.selectors import CaseStudyCriteria, Choice
-from core.api.concurrency import VersionedWriteMixin, etag_for, expected_version
+from core.api.concurrency import VersionedWriteMixin, etag_for, expected_version, versioned_writes
 from core.api.views import PortalReadOnlyViewSet
 
 from .filters import (
@@ -37,15 +37,6 @@ LIST_DEFERRED = ("challenge", "solution", "impact", "lessons_learned", "sustaina
 #: The list's filter backends: `q` is full-text search and ranks, which ordering uses.
 SEARCH_BACKENDS = [DjangoFilterBackend, FullTextSearchFilter, RelevanceOrderingFilter]
 
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description=(
-        "The ETag from your last GET of this case study, exactly as sent (weak W/ ETags get 412)."
-    ),
-)
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match",
     str,
@@ -91,6 +82,7 @@ class CaseStudySearchResultSerializer(CaseStudySummarySerializer):
         return str(search.snippet(case_study, search.CASE_STUDIES, parsed))
 
 
+@versioned_writes(request=CaseStudyWriteSerializer, response=CaseStudySerializer, noun="case study")
 class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     """Case studies of practice: published ones for everyone, drafts for those allowed.
 
@@ -216,12 +208,6 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         case_study = services.case_study_create_draft(acting_user=request.user, **values)
         return self.written(case_study, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[IF_MATCH], request=CaseStudyWriteSerializer, responses=CaseStudySerializer
-    )
-    def update(self, request, *args, **kwargs):
-        return super().update(request, *args, **kwargs)
-
     def why_not_change(self, instance):
         return services.why_not_change(self.request.user, instance)
 
@@ -232,12 +218,6 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
             expected_version=version,
             changes=serializer.model_values(),
         )
-
-    @extend_schema(
-        parameters=[IF_MATCH], request=CaseStudyWriteSerializer, responses=CaseStudySerializer
-    )
-    def partial_update(self, request, *args, **kwargs):
-        return super().partial_update(request, *args, **kwargs)
 
     def transition(self, step, **values):
         instance = self.get_object()

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
@@ -140,3 +141,23 @@ class VersionedWriteMixin(ETagMixin, mixins.CreateModelMixin, mixins.UpdateModel
         serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         return self.written(self.perform_change(instance, version, serializer))
+
+
+def if_match(noun="record"):
+    """The If-Match header a change needs, as the API's schema describes it."""
+    return OpenApiParameter(
+        "If-Match",
+        str,
+        location=OpenApiParameter.HEADER,
+        required=True,
+        description=(
+            f"The ETag from your last GET of this {noun}, exactly as sent (weak W/ ETags get 412)."
+        ),
+    )
+
+
+def versioned_writes(*, request, response, noun="record"):
+    """Class decorator: a VersionedWriteMixin viewset's PUT and PATCH in the schema, with
+    If-Match, the write serializer in and the record as the API shows it out."""
+    change = extend_schema(parameters=[if_match(noun)], request=request, responses=response)
+    return extend_schema_view(update=change, partial_update=change)
