@@ -9,8 +9,8 @@ from django.apps import apps
 from django.conf import settings
 
 from actionplans.models import ActionPlan, Framework
-from boroughs.models import Borough, PublishedTotal, StockTake, StockTakeAnswer
-from casestudies.models import CaseStudy, Outcome, PlanItemIntervention
+from boroughs.models import Borough, Organisation, PublishedTotal, StockTake, StockTakeAnswer
+from casestudies.models import CaseStudy, Intervention, Outcome, PlanItemIntervention
 from conftest import require_service
 from core.models import SourcedModel
 from funding.models import Award, FundingStream
@@ -169,6 +169,46 @@ def test_every_outcome_quote_is_in_its_document(seed_text):
     assert outcomes.count() >= 60
     for outcome in outcomes:
         assert normalise(outcome.quote) in seed_text[outcome.source.document], outcome.quote
+
+
+def test_glasgows_violence_reduction_unit_and_its_projects_are_records_with_their_source():
+    unit = Organisation.objects.get(slug="glasgow-violence-reduction-unit")
+    assert unit.source.key == BREAKING_THE_CYCLE
+    assert "Strathclyde Police" in unit.description
+    projects = set(unit.interventions.values_list("slug", flat=True))
+    assert projects == {
+        "glasgow-a-and-e-navigators",
+        "street-and-arrow-employment-programme",
+        "glasgow-mentors-in-violence",
+        "glasgow-domestic-violence-signs-training",
+        "glasgow-doctors-in-schools",
+    }
+    for intervention in unit.interventions.all():
+        assert intervention.source.key == BREAKING_THE_CYCLE
+        assert intervention.source_section == "What is the 'public health' approach?"
+        assert intervention.evaluation_status == "none"  # the source reports none of them
+
+
+@pytest.mark.parametrize(
+    ("slug", "provider"),
+    [
+        ("bradford-turnaround-project", "barnardos"),
+        ("keighley-hand-in-hand", "the-childrens-society"),
+        ("bradford-mesmac-boys-and-young-men", "mesmac"),
+        ("national-citizen-service", None),
+    ],
+)
+def test_the_programmes_the_guide_names_are_interventions_with_their_source(slug, provider):
+    intervention = Intervention.objects.get(slug=slug)
+    assert intervention.source.key == BREAKING_THE_CYCLE
+    assert intervention.source_section
+    providers = list(intervention.providers.values_list("slug", flat=True))
+    assert providers == ([provider] if provider else [])
+
+
+def test_the_national_citizen_service_keeps_the_ages_the_guide_states():
+    service = Intervention.objects.get(slug="national-citizen-service")
+    assert (service.min_age, service.max_age) == (15, 17)
 
 
 def test_every_intervention_a_plan_item_delivers_is_named_in_its_document(seed_text):

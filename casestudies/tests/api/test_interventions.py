@@ -132,7 +132,7 @@ def test_outcome_type_lists_interventions_of_case_studies_reporting_it(client):
 
 
 @pytest.mark.parametrize(
-    ("level", "count"), [("universal", 26), ("targeted", 42), ("intensive", 15)]
+    ("level", "count"), [("universal", 30), ("targeted", 45), ("intensive", 15)]
 )
 def test_prevention_level_filter(client, level, count):
     response = client.get(URL, {"prevention_level": level, "page_size": "500"})
