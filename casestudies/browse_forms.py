@@ -221,6 +221,8 @@ class InterventionBrowseForm(FacetForm):
     setting = MultipleValuesField(label="Setting", required=False)
     evidence_level = MultipleValuesField(label="Strength of evidence", required=False)
     evaluation_design = MultipleValuesField(label="Evaluation design", required=False)
+    outcome_type = MultipleValuesField(label="Outcome", required=False)
+    cost_band = MultipleValuesField(label="Cost", required=False)
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -234,6 +236,8 @@ class InterventionBrowseForm(FacetForm):
         "setting": ("setting", Setting),
         "evidence_level": ("strength of evidence level", EVIDENCE_LEVEL_LABELS),
         "evaluation_design": ("evaluation design", dict(EvaluationDesign.choices)),
+        "outcome_type": ("type of outcome", dict(Outcome.Type.choices)),
+        "cost_band": ("cost band", dict(CostBand.choices)),
     }
 
     def criteria(self):
@@ -246,6 +250,8 @@ class InterventionBrowseForm(FacetForm):
             settings=data.get("setting") or (),
             evidence_levels=data.get("evidence_level") or (),
             designs=data.get("evaluation_design") or (),
+            outcome_types=data.get("outcome_type") or (),
+            cost_bands=data.get("cost_band") or (),
             sort=data.get("sort") or "name",
         )
 

@@ -651,6 +651,8 @@ class InterventionCriteria:
     settings: tuple[Choice, ...] = ()
     evidence_levels: tuple[Choice, ...] = ()
     designs: tuple[Choice, ...] = ()
+    outcome_types: tuple[Choice, ...] = ()
+    cost_bands: tuple[Choice, ...] = ()
     sort: str = "name"
 
 
@@ -699,7 +701,7 @@ def intervention_ranked(queryset: InterventionQuerySet, q: str) -> InterventionQ
 
 
 def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch:
-    """Interventions matching the criteria, and the facets with counts (five queries).
+    """Interventions matching the criteria, and the facets with counts (seven queries).
     With search words, the most relevant come first, unless sorted by evidence."""
     parsed = search.parse_query(criteria.q)
     searched = search.matching(Intervention.objects.all(), search.INTERVENTIONS, parsed)
@@ -720,6 +722,12 @@ def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch
         )
     if criteria.designs:
         filters["evaluation_design"] = Q(evaluation_design__in=_values(criteria.designs))
+    if criteria.outcome_types:
+        filters["outcome_type"] = Q(
+            pk__in=_interventions_reporting(Q(outcome_type__in=_values(criteria.outcome_types)))
+        )
+    if criteria.cost_bands:
+        filters["cost_band"] = Q(cost_band__in=_values(criteria.cost_bands))
 
     def without(name: str) -> QuerySet[Intervention, PkRow]:
         return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
@@ -805,7 +813,51 @@ def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch
             order=lambda option: design_order.index(option.value),
         ),
     ]
+    outcome_types = dict(Outcome.Type.choices)
+    type_order = list(outcome_types)
+    bands = dict(CostBand.choices)
+    band_order = list(bands)
+    facets += [
+        _build_facet(
+            "outcome_type",
+            "Outcome reported by a case study using it",
+            [
+                (outcome_type, outcome_types.get(outcome_type, outcome_type), count)
+                for outcome_type, count in CaseStudyInterventions.objects.filter(
+                    intervention__in=without("outcome_type"),
+                    casestudy__status=CaseStudy.Status.PUBLISHED,
+                    casestudy__outcomes__outcome_type__in=type_order,
+                )
+                .values_list("casestudy__outcomes__outcome_type")
+                .annotate(count=Count("intervention_id", distinct=True))
+                .order_by()
+            ],
+            criteria.outcome_types,
+            order=lambda option: type_order.index(option.value),
+        ),
+        _build_facet(
+            "cost_band",
+            "Cost",
+            [
+                (band, bands.get(band, band), count)
+                for band, count in Intervention.objects.filter(pk__in=without("cost_band"))
+                .values_list("cost_band")
+                .annotate(count=Count("pk"))
+                .order_by()
+            ],
+            criteria.cost_bands,
+            order=lambda option: band_order.index(option.value),
+        ),
+    ]
     return InterventionSearch(results=results, facets=facets, parsed=parsed)
+
+
+def _interventions_reporting(outcomes: Q) -> QuerySet[Any, Any]:
+    """Ids of interventions a published case study uses that reports such outcomes."""
+    return CaseStudyInterventions.objects.filter(
+        casestudy__status=CaseStudy.Status.PUBLISHED,
+        casestudy__in=Outcome.objects.filter(outcomes).values("case_study_id"),
+    ).values("intervention_id")
 
 
 def intervention_detail(slug: str) -> Intervention | None:

@@ -122,6 +122,17 @@ class ExternalRatingSerializer(serializers.ModelSerializer):
         fields = ["scheme", "scale", "value", "rated_on", "url", "note"]
 
 
+class CaseStudyExternalRatingSerializer(ExternalRatingSerializer):
+    """A rating others publish of an intervention the case study uses."""
+
+    intervention: serializers.Field = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The intervention the rating is of."
+    )
+
+    class Meta(ExternalRatingSerializer.Meta):
+        fields = ["intervention", *ExternalRatingSerializer.Meta.fields]
+
+
 class OutcomeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Outcome
@@ -169,6 +180,10 @@ class CaseStudySerializer(SourcedSerializer):
     contact = ContactSerializer(source="*", read_only=True)
     evidence = EvidenceSerializer(source="*", read_only=True)
     cost = CostSerializer(source="*", read_only=True)
+    external_ratings = serializers.SerializerMethodField(
+        help_text="Ratings others publish (YEF Toolkit, EIF Guidebook, College of Policing) "
+        "of the interventions it uses, each on its own scale; never the case study's own."
+    )
 
     class Meta:
         model = CaseStudy
@@ -195,6 +210,7 @@ class CaseStudySerializer(SourcedSerializer):
             "no_measured_outcome",
             "proposed_interventions",
             "evidence",
+            "external_ratings",
             "cost",
             "contact",
             "published_at",
@@ -203,6 +219,15 @@ class CaseStudySerializer(SourcedSerializer):
             "source_section",
             "modified_at",
         ]
+
+    @extend_schema_field(CaseStudyExternalRatingSerializer(many=True))
+    def get_external_ratings(self, case_study):
+        ratings = [
+            rating
+            for intervention in case_study.interventions.all()
+            for rating in intervention.external_ratings.all()
+        ]
+        return CaseStudyExternalRatingSerializer(ratings, many=True).data
 
 
 #: What a list shows of each case study: enough to choose one, and a link to the rest.
@@ -221,6 +246,8 @@ SUMMARY_FIELDS = [
     "settings",
     "interventions",
     "evidence",
+    "external_ratings",
+    "headline_outcomes",
     "cost",
     "published_at",
     "version",
@@ -238,6 +265,12 @@ class CaseStudySummarySerializer(CaseStudySerializer):
         view_name="api:casestudy-detail",
         lookup_field="slug",
         help_text="The whole case study: sections, outcomes, awards and contact.",
+    )
+    headline_outcomes = OutcomeSerializer(
+        many=True,
+        read_only=True,
+        help_text="Its results (outcomes of a type, counts of engagement or referrals last); "
+        "every outcome is on the whole case study.",
     )
 
     class Meta(CaseStudySerializer.Meta):

@@ -122,13 +122,24 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
                 Prefetch("boroughs", queryset=Borough.objects.only("slug", "name", "gss_code")),
                 "approaches",
                 "settings",
-                Prefetch("interventions", queryset=Intervention.objects.only("slug", "name")),
+                Prefetch(
+                    "interventions",
+                    queryset=Intervention.objects.only("slug", "name").prefetch_related(
+                        "external_ratings"
+                    ),
+                ),
+                selectors.headline_outcomes(),
             )
             if not parsed_query(self.request):
                 return queryset.defer("search_vector", *LIST_DEFERRED)
             return queryset.defer("search_vector")
         return queryset.prefetch_related(
-            "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
+            "boroughs",
+            "approaches",
+            "settings",
+            "interventions__external_ratings",
+            "awards",
+            "outcomes",
         ).defer("search_vector")
 
     def get_serializer_class(self):
@@ -191,7 +202,12 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         return (
             CaseStudy.objects.select_related("partnership", "source")
             .prefetch_related(
-                "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
+                "boroughs",
+                "approaches",
+                "settings",
+                "interventions__external_ratings",
+                "awards",
+                "outcomes",
             )
             .get(pk=pk)
         )

@@ -527,7 +527,7 @@ def test_the_intervention_list(client):
         == Intervention.objects.filter(category="therapeutic").count()
     )
     assert counts(response, "prevention_level")["intensive"] == 15
-    assert counts(response, "setting")["school"] == 21
+    assert counts(response, "setting")["school"] == 23
     used = client.get("/interventions/?q=FFT-FAF")
     assert "Used in 1 published case study." in visible_text(used)
 
@@ -547,6 +547,35 @@ def test_interventions_filter_as_the_api_does(client, query, expected):
     )
     api = client.get(f"/api/v1/interventions/?{query}")
     assert response.context["page"].paginator.count == api.json()["count"]
+
+
+def test_interventions_filter_by_outcome_and_cost_with_counts(client):
+    """The interventions page filters as the API does by the outcomes the case studies
+    using them report and by cost band, each facet counting with the other filters."""
+    for query in ("outcome_type=offending", "cost_band=not_stated", "outcome_type=school"):
+        page = client.get(f"/interventions/?{query}")
+        api = client.get(f"/api/v1/interventions/?{query}").json()
+        assert page.context["page"].paginator.count == api["count"], query
+    response = client.get("/interventions/")
+    outcome = counts(response, "outcome_type")
+    assert outcome, "case studies report outcomes of their interventions"
+    offending = client.get("/api/v1/interventions/", {"outcome_type": "offending"}).json()
+    assert outcome.get("offending") == offending["count"]
+    bands = counts(response, "cost_band")
+    assert sum(bands.values()) == Intervention.objects.count()
+    # Filtered by a band, the band facet still counts every band.
+    assert counts(client.get("/interventions/?cost_band=not_stated"), "cost_band") == bands
+
+
+def test_an_unknown_cost_band_or_outcome_on_the_interventions_page_is_an_error(client):
+    response = client.get("/interventions/?cost_band=priceless&outcome_type=joy")
+    assert response.status_code == 200
+    page = text(response)
+    assert "<title>Error: Interventions – SV Portal</title>" in page
+    assert "There is no cost band ‘priceless’ – choose from the list" in page
+    assert "There is no type of outcome ‘joy’ – choose from the list" in page
+    # The filters left out, every intervention is listed.
+    assert response.context["page"].paginator.count == Intervention.objects.count()
 
 
 def test_intervention_facets_count_with_the_other_filters(client):
@@ -579,10 +608,10 @@ def test_an_unknown_intervention_filter_is_an_error(client):
 @pytest.mark.parametrize("extra", [3, 30])
 def test_intervention_list_queries_do_not_grow(client, django_assert_num_queries, extra):
     """1 category facet, 1 prevention-level facet, 1 setting facet, 1 evidence-level facet,
-    1 evaluation-design facet, 1 count, 1 page of interventions with their published
-    case-study counts, 1 settings, 1 providers."""
+    1 evaluation-design facet, 1 outcome-type facet, 1 cost-band facet, 1 count, 1 page of
+    interventions with their published case-study counts, 1 settings, 1 providers."""
     InterventionFactory.create_batch(extra, settings=[SettingFactory()])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get("/interventions/?q=test")
     assert response.status_code == 200
 
@@ -592,7 +621,7 @@ def test_interventions_filter_and_sort_by_evidence(client):
     listed = response.context["page"].object_list
     assert listed[0].slug == "wakefield-liaison-and-diversion"
     assert "Evidence Level 3 of 5: Comparison group" in visible_text(response)
-    assert counts(response, "evidence_level") == {"0": 71, "1": 6, "2": 5, "3": 1}
+    assert counts(response, "evidence_level") == {"0": 78, "1": 6, "2": 5, "3": 1}
     before_after = client.get(
         "/interventions/", {"evaluation_design": "before_after", "evidence_level": "2"}
     )

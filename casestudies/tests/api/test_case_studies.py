@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from boroughs.models import Borough
 from boroughs.roles import role_grant
 from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
-from casestudies.models import CaseStudy
-from casestudies.tests.factories import CaseStudyFactory
+from casestudies.models import CaseStudy, ExternalRating
+from casestudies.tests.factories import CaseStudyFactory, InterventionFactory, OutcomeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -424,23 +424,25 @@ def test_a_search_result_still_has_its_snippet(client):
 
 def test_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of case studies (with partnership and source joined), then one
-    prefetch each for boroughs, approaches, settings and interventions."""
+    prefetch each for boroughs, approaches, settings, interventions, the interventions'
+    external ratings and the headline outcomes."""
     CaseStudyFactory.create_batch(2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert client.get(URL).json()["count"] == PUBLISHED_COUNT + 2
     CaseStudyFactory.create_batch(25)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert client.get(URL).json()["count"] == PUBLISHED_COUNT + 27
 
 
 def test_csv_queries_do_not_grow(client, django_assert_num_queries):
     """1 query for the case studies (with partnership and source joined), then one
-    prefetch each for boroughs, approaches, settings, interventions, awards and outcomes."""
+    prefetch each for boroughs, approaches, settings, interventions, the interventions'
+    external ratings, awards and outcomes."""
     CaseStudyFactory.create_batch(2)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert len(csv_rows(client.get(URL, {"format": "csv"}))) == PUBLISHED_COUNT + 2
     CaseStudyFactory.create_batch(25)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert len(csv_rows(client.get(URL, {"format": "csv"}))) == PUBLISHED_COUNT + 27
 
 
@@ -537,16 +539,17 @@ def test_a_member_of_several_boroughs_sees_each_case_study_once(client, drafts):
 def test_list_queries_for_an_officer_do_not_grow(client, drafts, django_assert_num_queries):
     """1 session, 1 user, 1 of the user's global roles (groups), 1 of their borough roles,
     1 count, 1 page of case studies, then one prefetch each for boroughs, approaches,
-    settings and interventions."""
+    settings, interventions, the interventions' external ratings and the headline
+    outcomes."""
     redbridge = Borough.objects.get(slug="redbridge")
     user = get_user_model().objects.create_user(username="officer", password="x")
     role_grant(user=user, role="officer", borough=redbridge)
     client.force_login(user)
     CaseStudyFactory.create_batch(2, status="draft", boroughs=[redbridge])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert client.get(URL).json()["count"] == PUBLISHED_COUNT - 1 + 2
     CaseStudyFactory.create_batch(25, status="draft", boroughs=[redbridge])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert client.get(URL).json()["count"] == PUBLISHED_COUNT - 1 + 27
 
 
@@ -573,6 +576,70 @@ def test_evidence_level_gte_and_ordering_put_the_best_evidenced_first(client):
         "2": 5,
         "3": 1,
     }
+
+
+def test_comparison_group_or_better_best_first_each_with_outcomes_and_cost(client):
+    """The issue's "done when": filtered to comparison group or better and sorted by
+    evidence, each result carries its evidence level, headline outcomes and cost."""
+    rows = client.get(URL, {"evidence_level__gte": "3", "ordering": "-evidence_level"}).json()[
+        "results"
+    ]
+    assert [row["slug"] for row in rows] == [WAKEFIELD]
+    [wakefield] = rows
+    assert wakefield["evidence"]["level"] == 3
+    assert wakefield["headline_outcomes"], "Wakefield reports its results"
+    first = wakefield["headline_outcomes"][0]
+    assert {"metric", "value", "unit", "direction", "outcome_type", "quote"} <= set(first)
+    assert first["outcome_type"] != "engagement" or all(
+        outcome["outcome_type"] == "engagement" for outcome in wakefield["headline_outcomes"]
+    )
+    assert "band" in wakefield["cost"]
+
+
+def test_a_list_result_shows_results_before_counts_of_engagement(client):
+    study = CaseStudyFactory(title="Headline order", outcomes=[])
+    OutcomeFactory(case_study=study, metric="Referrals", outcome_type="engagement", order=1)
+    OutcomeFactory(case_study=study, metric="Reoffending", outcome_type="offending", order=2)
+    OutcomeFactory(case_study=study, metric="Untyped count", outcome_type="", order=3)
+    [row] = [
+        r for r in client.get(URL, {"page_size": 100}).json()["results"] if r["slug"] == study.slug
+    ]
+    assert [outcome["metric"] for outcome in row["headline_outcomes"]] == [
+        "Reoffending",
+        "Referrals",
+    ]
+
+
+def test_case_studies_carry_the_external_ratings_of_the_interventions_they_use(client):
+    intervention = InterventionFactory(slug="rated-mentoring")
+    study = CaseStudyFactory(interventions=[intervention])
+    ExternalRating.objects.create(
+        intervention=intervention,
+        scheme=ExternalRating.Scheme.YEF_TOOLKIT,
+        scale="YEF evidence security (0–5)",
+        value="3",
+        rated_on="2024-01-01",
+        url="https://example.org/toolkit/mentoring",
+    )
+    detail = client.get(f"{URL}{study.slug}/").json()
+    assert detail["external_ratings"] == [
+        {
+            "intervention": "rated-mentoring",
+            "scheme": "yef_toolkit",
+            "scale": "YEF evidence security (0–5)",
+            "value": "3",
+            "rated_on": "2024-01-01",
+            "url": "https://example.org/toolkit/mentoring",
+            "note": "",
+        }
+    ]
+    [row] = [
+        r for r in client.get(URL, {"page_size": 100}).json()["results"] if r["slug"] == study.slug
+    ]
+    assert row["external_ratings"] == detail["external_ratings"]
+    # A case study whose interventions no one has rated says so with an empty list.
+    other = client.get(f"{URL}{CaseStudyFactory().slug}/").json()
+    assert other["external_ratings"] == []
 
 
 def test_outcome_type_setting_and_design_filter(client):

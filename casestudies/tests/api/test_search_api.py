@@ -200,9 +200,10 @@ def test_the_schema_documents_facets_rank_and_snippet():
 def test_searching_costs_no_more_queries(client, django_assert_num_queries, extra):
     """1 count with every facet's counts (one UNION ALL), 1 page of case studies (ranked,
     with snippets, partnership and source joined), then one prefetch each for boroughs,
-    approaches, settings and interventions."""
+    approaches, settings, interventions, the interventions' external ratings and the
+    headline outcomes."""
     CaseStudyFactory.create_batch(extra, title="Countquery study")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         body = get(client, q="countquery study")
     assert body["count"] == extra
     assert sum(counts(body, "year").values()) == extra
@@ -213,7 +214,7 @@ def test_filtering_by_a_facet_costs_one_query_more(client, django_assert_num_que
     """As searching, plus 1 to check that the borough slug names a borough."""
     borough = BoroughFactory(slug="countshire")
     CaseStudyFactory.create_batch(extra, title="Countquery study", boroughs=[borough])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         body = get(client, q="countquery", borough="countshire", region="south_east")
     assert body["count"] == extra
     assert counts(body, "borough") == {"countshire": extra}
