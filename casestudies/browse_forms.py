@@ -223,6 +223,13 @@ class InterventionBrowseForm(FacetForm):
     evaluation_design = MultipleValuesField(label="Evaluation design", required=False)
     outcome_type = MultipleValuesField(label="Outcome", required=False)
     cost_band = MultipleValuesField(label="Cost", required=False)
+    age = CaseStudyBrowseForm.base_fields["age"]
+    include_unstated_ages = forms.ChoiceField(
+        label="Include interventions that do not state ages",
+        required=False,
+        choices=[("true", "Yes"), ("false", "No")],
+        error_messages={"invalid_choice": "Choose whether to include interventions without ages"},
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -252,8 +259,20 @@ class InterventionBrowseForm(FacetForm):
             designs=data.get("evaluation_design") or (),
             outcome_types=data.get("outcome_type") or (),
             cost_bands=data.get("cost_band") or (),
+            age=data.get("age"),
+            include_unstated_ages=data.get("include_unstated_ages") != "false",
             sort=data.get("sort") or "name",
         )
+
+    def active_filters(self):
+        active = super().active_filters()
+        self.is_valid()
+        age = self.cleaned_data.get("age")
+        if age is not None:
+            unstated = self.cleaned_data.get("include_unstated_ages") != "false"
+            label = f"Age {age}" + (" (and interventions not stating ages)" if unstated else "")
+            active.append((self.fields["age"].label, Choice(str(age), label), "age"))
+        return active
 
 
 # --- Saved searches ----------------------------------------------------------------------

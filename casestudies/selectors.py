@@ -653,6 +653,8 @@ class InterventionCriteria:
     designs: tuple[Choice, ...] = ()
     outcome_types: tuple[Choice, ...] = ()
     cost_bands: tuple[Choice, ...] = ()
+    age: int | None = None
+    include_unstated_ages: bool = True
     sort: str = "name"
 
 
@@ -728,6 +730,8 @@ def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch
         )
     if criteria.cost_bands:
         filters["cost_band"] = Q(cost_band__in=_values(criteria.cost_bands))
+    if criteria.age is not None:
+        filters["age"] = age_includes(criteria.age, include_unstated=criteria.include_unstated_ages)
 
     def without(name: str) -> QuerySet[Intervention, PkRow]:
         return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
@@ -1007,7 +1011,12 @@ def case_study_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[CaseSt
         CaseStudy.objects.visible_to(user)
         .select_related("partnership", "source")
         .prefetch_related(
-            "boroughs", "approaches", "settings", "interventions", "awards", "outcomes"
+            "boroughs",
+            "approaches",
+            "settings",
+            "interventions__external_ratings",
+            "awards",
+            "outcomes",
         )
     )
     return listed(

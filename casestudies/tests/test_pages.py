@@ -567,6 +567,26 @@ def test_interventions_filter_by_outcome_and_cost_with_counts(client):
     assert counts(client.get("/interventions/?cost_band=not_stated"), "cost_band") == bands
 
 
+def test_interventions_filter_by_age_including_those_not_stating_ages_by_default(client):
+    with_unstated = client.get("/interventions/", {"age": "15"})
+    stated_only = client.get("/interventions/", {"age": "15", "include_unstated_ages": "false"})
+    for response, params in (
+        (with_unstated, {"age": "15"}),
+        (stated_only, {"age": "15", "include_unstated_ages": "false"}),
+    ):
+        api = client.get("/api/v1/interventions/", params).json()
+        assert response.context["page"].paginator.count == api["count"]
+    listed = {i.slug for i in stated_only.context["page"].paginator.object_list}
+    assert "national-citizen-service" in listed  # 15 to 17
+    assert "westminster-igxu-family-therapy" not in listed  # no ages stated
+    assert with_unstated.context["page"].paginator.count > len(listed)
+    assert "Age 15 (and interventions not stating ages)" in text(with_unstated)
+    # An age that is not a whole number is a GOV.UK error; the filter is left out.
+    bad = client.get("/interventions/", {"age": "teen"})
+    assert "Age must be a whole number, like 14" in text(bad)
+    assert bad.context["page"].paginator.count == Intervention.objects.count()
+
+
 def test_an_unknown_cost_band_or_outcome_on_the_interventions_page_is_an_error(client):
     response = client.get("/interventions/?cost_band=priceless&outcome_type=joy")
     assert response.status_code == 200

@@ -52,15 +52,16 @@ def add_records(count):
         # 1 items with the same, as objects for the API's serializer.
         ("action-items", "records", 1),
         # 1 studies with partnership and source; prefetches of boroughs, approaches,
-        # settings, interventions, awards and outcomes.
-        ("case-studies", "records", 7),
+        # settings, interventions, their external ratings, awards and outcomes.
+        ("case-studies", "records", 8),
         # 1 awards with stream, funder, recipients and source; 1 recipient boroughs.
         ("awards", "records", 2),
         # The same, as 360Giving grants.
         ("awards", "grants", 2),
         # 1 boroughs; then borough_summaries' eight for them (one round: fewer than
         # BOROUGH_CHUNK_SIZE areas): active plans, items by status, overdue items, latest
-        # item update, case studies, awards, interventions, plan answers of stock-takes.
+        # item update, case studies, awards, interventions in plans and case studies,
+        # plan answers of stock-takes.
         ("borough-summary", "table", 9),
     ],
 )
