@@ -142,3 +142,19 @@ def test_an_empty_ending_soon_panel_says_so_and_shows_the_latest_awards(client, 
     assert 'id="latest-awards">The latest awards recorded</h3>' in html
     latest = html.split('id="latest-awards"', 1)[1].split("</table>", 1)[0]
     assert latest.count('<tr class="govuk-table__row">') == 6  # a header and five awards
+
+
+def test_interventions_in_use_are_not_recorded_where_no_plan_and_no_case_study_is(client):
+    profile = text_of(client.get("/boroughs/barnet/"))
+    assert "Interventions in use Not recorded no plan recorded, 0 in case studies" in profile
+    assert "Interventions in use 0" not in profile
+    westminster = text_of(client.get("/boroughs/westminster/"))
+    assert "Interventions in use 11 11 in its plan" in westminster
+
+
+def test_compare_says_not_recorded_for_what_a_borough_without_a_plan_cannot_show(client):
+    page = text_of(client.get("/compare/", {"boroughs": "westminster,ipswich"}))
+    assert "Not recorded: no plan recorded and no published case study" in page
+    assert "Not recorded: no published case study" in page
+    assert "Only Ipswich Not known: no plan recorded and no published case study" in page
+    assert " None " not in page.replace("Only Westminster None", "")

@@ -33,6 +33,7 @@ PUBLIC_PAGES = [
     "/contact/",
     "/boroughs/burnley/",
     "/boroughs/suffolk/",
+    "/boroughs/ipswich/",
     "/accounts/login/",
     "/accounts/password-reset/",
     "/accounts/password-reset/sent/",
