@@ -6,6 +6,9 @@ code) get one under the same prefix, as the standard's guidance allows.
 """
 
 from datetime import datetime
+from typing import Any
+
+from funding.models import Award
 
 #: 360Giving geoCodeType for each kind of ONS GSS code (codelist geoCodeType.csv).
 GEO_CODE_TYPES = {
@@ -43,7 +46,9 @@ def grants_package(awards, *, prefix, issued: datetime, left_out=0):
     }
 
 
-def grant(award, *, prefix):
+def grant(award: Award, *, prefix: str) -> dict[str, Any]:
+    if award.amount is None or award.awarded_on is None:  # the callers leave these out
+        raise ValueError(f"Award {award.slug} states no amount or date: it is not a grant")
     funder = award.stream.funder
     data = {
         "id": f"{prefix}-{award.slug}",

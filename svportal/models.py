@@ -90,11 +90,11 @@ class ExportJob(models.Model):
         return f"{self.get_kind_display()} ({self.get_format_display()}) for {self.owner}"
 
     @property
-    def extension(self):
+    def extension(self) -> str:
         return {"xlsx": "xlsx", "csv": "csv"}.get(self.format, "json")
 
     @property
-    def file_name(self):
+    def file_name(self) -> str:
         """The stored file's name under MEDIA_ROOT/exports/: the random token, not the id."""
         return f"{self.file_token}.{self.extension}"
 
@@ -107,7 +107,7 @@ class ExportJob(models.Model):
         return f"svportal-{self.kind}-{stamp}.{self.extension}"
 
     @property
-    def is_finished(self):
+    def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
 
 

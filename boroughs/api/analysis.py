@@ -1,11 +1,15 @@
 """Stock-take analysis for analysts: the summary per question and the borough matrix."""
 
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from boroughs.selectors import stock_take_matrix, stock_take_summary
+from boroughs.models import Borough, PublishedTotal, StockTakeAnswer, StockTakeQuestion
+from boroughs.selectors import StockTakeSummary, stock_take_matrix, stock_take_summary
 
 from .serializers import BoroughRefSerializer
 
@@ -116,18 +120,18 @@ def summary_data(summary):
     }
 
 
-def summary_csv_rows(summary):
+def summary_csv_rows(summary: StockTakeSummary) -> Iterator[dict[str, Any]]:
     """A row per question and answer, then a row per published total that counts several."""
     for item in summary.questions:
         base = {
             "question_number": item.question.number,
             "question": item.question.text,
         }
-        by_option = {}
+        by_option: dict[int | None, list[PublishedTotal]] = {}
         for total in item.published_totals:
             by_option.setdefault(total.option_id, []).append(total)
         for option, count in item.counts:
-            published = (by_option.get(option.pk) or [None])[0]
+            published = next(iter(by_option.get(option.pk, [])), None)
             yield {
                 **base,
                 "answer": option.label,
@@ -179,7 +183,10 @@ def matrix_data(stock_take, questions, rows):
     }
 
 
-def matrix_csv_rows(questions, rows):
+def matrix_csv_rows(
+    questions: Sequence[StockTakeQuestion],
+    rows: Iterable[tuple[Borough, Sequence[StockTakeAnswer | None]]],
+) -> Iterator[dict[str, Any]]:
     for borough, answers in rows:
         row = {"borough": borough.name, "gss_code": borough.gss_code}
         for question, answer in zip(questions, answers, strict=True):

@@ -6,9 +6,12 @@ spreadsheets show as text (OWASP's advice on CSV injection).
 """
 
 import csv
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from rest_framework.renderers import BaseRenderer
+from rest_framework.serializers import Serializer
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
@@ -27,9 +30,9 @@ def neutralise(value):
     return text
 
 
-def flatten(data, prefix=""):
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """{"a": {"b": 1}, "c": [{"name": "x"}, {"name": "y"}]} -> {"a.b": 1, "c": "x; y"}."""
-    row = {}
+    row: dict[str, Any] = {}
     for key, value in data.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
@@ -50,14 +53,14 @@ def _list_item(item):
     return str(item)
 
 
-def serializer_columns(serializer, prefix=""):
+def serializer_columns(serializer: "Serializer[Any]", prefix: str = "") -> list[str]:
     """The CSV columns of a serializer's output, nested objects flattened to "a.b".
 
     Taken from the serializer, not from the first row, so that a record whose nested
     object is empty cannot hide that object's columns for every record after it."""
     from rest_framework import serializers
 
-    columns = []
+    columns: list[str] = []
     for name, field in serializer.fields.items():
         if getattr(field, "write_only", False):
             continue

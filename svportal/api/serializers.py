@@ -1,10 +1,12 @@
 """Serializers of the portal-wide API endpoints: the borough summary's rows, as the API
 and the exports write them."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from boroughs.api.serializers import BoroughRefSerializer
-from svportal.selectors import ITEM_STATUSES, PlanState
+from svportal.selectors import ITEM_STATUSES, BoroughSummary, PlanState
 
 
 class ActivePlanSerializer(serializers.Serializer):
@@ -103,7 +105,7 @@ class BoroughSummaryAsAtSerializer(BoroughSummarySerializer):
     )
 
 
-def summary_csv_row(summary):
+def summary_csv_row(summary: BoroughSummary) -> dict[str, Any]:
     row = BoroughSummarySerializer(summary).data
     if summary.as_at is not None:
         row["as_at"] = summary.as_at.isoformat()

@@ -12,18 +12,19 @@ kind reads its rows with values_list — tuples of values in the columns' order)
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 from django_filters import FilterSet
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.serializers import BaseSerializer
+from rest_framework.serializers import Serializer
 
 from actionplans.api.filters import ActionItemFilter
 from actionplans.api.serializers import ActionItemSerializer
@@ -43,7 +44,12 @@ from svportal.api.filters import BoroughSummaryFilter
 from svportal.api.serializers import BoroughSummarySerializer, summary_csv_row
 from svportal.grants360 import grant
 from svportal.models import ExportJob
-from svportal.selectors import ITEM_STATUSES, borough_summaries, borough_summary_list
+from svportal.selectors import (
+    ITEM_STATUSES,
+    BoroughSummary,
+    borough_summaries,
+    borough_summary_list,
+)
 
 #: Database rows fetched per query while an export runs.
 EXPORT_CHUNK_SIZE = 1000
@@ -58,9 +64,15 @@ TABULAR_FORMATS = (Format.CSV, Format.XLSX, Format.JSON)
 class ExportSpecError(Exception):
     """What is wrong with an export request: {field or filter name: [messages]}."""
 
-    def __init__(self, errors):
+    def __init__(self, errors: Mapping[str, Any]) -> None:
         super().__init__(errors)
         self.errors = errors
+
+
+#: A row as the API's JSON has it.
+Record = Mapping[str, Any]
+#: The filters of an export: name -> a value, or several.
+Filters = Mapping[str, Any]
 
 
 @dataclass
@@ -68,19 +80,20 @@ class RowSource:
     """The rows of one export, not yet read."""
 
     total: int
-    records: Callable[[], Iterator[dict]]
-    table: Callable[[], Iterator[dict]]
-    columns: list | None = None
+    records: Callable[[], Iterator[Record]]
+    #: Rows as records to flatten, or as values in the columns' order.
+    table: Callable[[], Iterator[Record | Sequence[Any]]]
+    columns: list[str] | None = None
     sheet_title: str = "Export"
     #: For a JSON document rather than an array (360Giving): the members before the
     #: streamed array, the array's key, and a function for the members after it.
-    document_head: dict | None = None
+    document_head: dict[str, Any] | None = None
     document_array: str = ""
-    document_tail: Callable[[], dict] | None = None
-    notes: list = field(default_factory=list)
+    document_tail: Callable[[], dict[str, Any]] | None = None
+    notes: list[str] = field(default_factory=list)
 
 
-def _plain(detail):
+def _plain(detail: Any) -> Any:
     if isinstance(detail, dict):
         return {str(key): _plain(value) for key, value in detail.items()}
     if isinstance(detail, list | tuple):
@@ -88,10 +101,10 @@ def _plain(detail):
     return [str(detail)]
 
 
-def query_dict(filters):
+def query_dict(filters: Filters) -> QueryDict:
     """Filters as the API would receive them in a query string."""
     params = QueryDict(mutable=True)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     for name, value in filters.items():
         values = value if isinstance(value, list) else [value]
         if any(isinstance(item, dict | list) for item in values):
@@ -107,7 +120,7 @@ def query_dict(filters):
     return params
 
 
-def _as_text(value):
+def _as_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -116,16 +129,19 @@ def _as_text(value):
 class ExportKind:
     slug = ""
     formats: tuple[Format, ...] = TABULAR_FORMATS
-    parameter_help = ""
 
     @property
-    def label(self):
-        return Kind(self.slug).label
+    def parameter_help(self) -> str:
+        return ""
 
-    def parameters(self):
+    @property
+    def label(self) -> str:
+        return str(Kind(self.slug).label)
+
+    def parameters(self) -> set[str]:
         raise NotImplementedError
 
-    def check_parameters(self, params):
+    def check_parameters(self, params: Iterable[str]) -> None:
         unknown = sorted(set(params) - set(self.parameters()))
         if unknown:
             known = ", ".join(sorted(self.parameters())) or "none"
@@ -136,11 +152,11 @@ class ExportKind:
                 }
             )
 
-    def clean(self, filters, owner):
+    def clean(self, filters: Filters, owner: Any) -> None:
         """Check the filters as the API would; raise ExportSpecError naming what is wrong."""
         self.source(filters, owner, count=False)
 
-    def source(self, filters, owner, *, count=True):
+    def source(self, filters: Filters, owner: Any, *, count: bool = True) -> RowSource:
         raise NotImplementedError
 
 
@@ -148,21 +164,21 @@ class ListingKind(ExportKind):
     """A list endpoint's records, with its filters, search (q) and ordering, read through
     the resource's listing selector as the owner would see them."""
 
-    serializer_class: type[BaseSerializer]
+    serializer_class: type[Serializer[Any]]
     filterset_class: type[FilterSet]
 
     @staticmethod
-    def selector(*, filters, user):
+    def selector(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Any]:
         raise NotImplementedError
 
-    def parameters(self):
+    def parameters(self) -> set[str]:
         return {*self.filterset_class.base_filters, "q", "ordering"}
 
     @property
-    def parameter_help(self):
+    def parameter_help(self) -> str:
         return ", ".join(sorted(self.parameters()))
 
-    def queryset(self, filters, owner):
+    def queryset(self, filters: Filters, owner: Any) -> QuerySet[Any]:
         params = query_dict(filters)
         self.check_parameters(params)
         try:
@@ -170,15 +186,15 @@ class ListingKind(ExportKind):
         except DRFValidationError as error:
             raise ExportSpecError(_plain(error.detail)) from error
 
-    def serializer_context(self):
+    def serializer_context(self) -> dict[str, Any]:
         return {"today": timezone.localdate()}
 
-    def source(self, filters, owner, *, count=True):
+    def source(self, filters: Filters, owner: Any, *, count: bool = True) -> RowSource:
         queryset = self.queryset(filters, owner)
         serializer_class = self.serializer_class
         context = self.serializer_context()
 
-        def records():
+        def records() -> Iterator[Record]:
             for instance in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
                 yield serializer_class(instance, context=context).data
 
@@ -191,11 +207,11 @@ class ListingKind(ExportKind):
         )
 
 
-def _iso_date(value):
+def _iso_date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _iso_moment(value, zone=None):
+def _iso_moment(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> str | None:
     """A moment as the API writes it (DRF's iso-8601: local time, UTC as "Z")."""
     if value is None:
         return None
@@ -215,7 +231,7 @@ ITEM_VALUES = (
 )  # fmt: skip
 
 
-def item_rows(values_rows, today):
+def item_rows(values_rows: Iterable[Sequence[Any]], today: dt.date) -> Iterator[tuple[Any, ...]]:
     """Action items' table rows in the API's CSV columns, the same as its records
     flattened (a test holds the two together), from ITEM_VALUES rather than a serializer
     per row."""
@@ -289,12 +305,12 @@ class ActionItemsKind(ListingKind):
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
 
-    def source(self, filters, owner, *, count=True):
+    def source(self, filters: Filters, owner: Any, *, count: bool = True) -> RowSource:
         source = super().source(filters, owner, count=count)
         queryset = self.queryset(filters, owner)
         today = self.serializer_context()["today"]
 
-        def table():
+        def table() -> Iterator[tuple[Any, ...]]:
             rows = queryset.values_list(*ITEM_VALUES).iterator(chunk_size=EXPORT_CHUNK_SIZE)
             return item_rows(rows, today)
 
@@ -316,23 +332,23 @@ class AwardsKind(ListingKind):
     serializer_class = AwardSerializer
     filterset_class = AwardFilter
 
-    def grants_source(self, filters, owner):
+    def grants_source(self, filters: Filters, owner: Any) -> RowSource:
         """Awards as a 360Giving package, its grants streamed: only awards with a stated
         amount and award date can be grants; the description says how many others."""
         queryset = self.queryset(filters, owner)
         if "ordering" not in filters:
             queryset = queryset.order_by("slug")
         prefix = settings.GRANTS_360_IDENTIFIER_PREFIX
-        left_out = []
+        left_out: list[int] = []
 
-        def grants():
+        def grants() -> Iterator[dict[str, Any]]:
             for award in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
                 if award.amount is None or award.awarded_on is None:
                     left_out.append(award.pk)
                     continue
                 yield grant(award, prefix=prefix)
 
-        def description():
+        def description() -> dict[str, Any]:
             text = "Funding awards for work on knife crime and serious youth violence."
             if left_out:
                 count = len(left_out)
@@ -365,10 +381,10 @@ class BoroughSummaryKind(ExportKind):
     slug = Kind.BOROUGH_SUMMARY
     parameter_help = "region, kind"
 
-    def parameters(self):
+    def parameters(self) -> set[str]:
         return set(BoroughSummaryFilter.base_filters)
 
-    def source(self, filters, owner, *, count=True):
+    def source(self, filters: Filters, owner: Any, *, count: bool = True) -> RowSource:
         params = query_dict(filters)
         self.check_parameters(params)
         try:
@@ -376,7 +392,7 @@ class BoroughSummaryKind(ExportKind):
         except DRFValidationError as error:
             raise ExportSpecError(_plain(error.detail)) from error
 
-        def summaries():
+        def summaries() -> Iterator[BoroughSummary]:
             chunk_source = boroughs.iterator(chunk_size=BOROUGH_CHUNK_SIZE)
             while chunk := list(islice(chunk_source, BOROUGH_CHUNK_SIZE)):
                 yield from borough_summaries(chunk)
@@ -390,7 +406,7 @@ class BoroughSummaryKind(ExportKind):
             *(f"items_{status}" for status in ITEM_STATUSES),
             *(
                 name
-                for name in BoroughSummarySerializer().fields
+                for name in BoroughSummarySerializer().fields.keys()
                 if name not in ("borough", "active_plan", "items")
             ),
         ]
@@ -408,10 +424,14 @@ class StockTakeKind(ExportKind):
 
     parameter_help = "stock_take (required)"
 
-    def parameters(self):
+    def parameters(self) -> set[str]:
         return {"stock_take"}
 
-    def stock_take(self, filters):
+    def clean(self, filters: Filters, owner: Any) -> None:
+        """The round named, checked: its rows are read only when it is exported."""
+        self.stock_take(filters)
+
+    def stock_take(self, filters: Filters) -> StockTake:
         params = query_dict(filters)
         self.check_parameters(params)
         slug = params.get("stock_take", "").strip()
@@ -441,10 +461,8 @@ class StockTakeSummaryKind(StockTakeKind):
         "source_section",
     ]
 
-    def source(self, filters, owner, *, count=True):
+    def source(self, filters: Filters, owner: Any, *, count: bool = True) -> RowSource:
         stock_take = self.stock_take(filters)
-        if not count:
-            return None
         # A round has a handful of questions: the summary is small, whatever the data.
         rows = list(summary_csv_rows(stock_take_summary(stock_take)))
         return RowSource(
@@ -459,10 +477,8 @@ class StockTakeSummaryKind(StockTakeKind):
 class StockTakeMatrixKind(StockTakeKind):
     slug = Kind.STOCK_TAKE_MATRIX
 
-    def source(self, filters, owner, *, count=True):
+    def source(self, filters: Filters, owner: Any, *, count: bool = True) -> RowSource:
         stock_take = self.stock_take(filters)
-        if not count:
-            return None
         questions, rows = stock_take_matrix(stock_take)
         return RowSource(
             total=len(rows),
@@ -473,7 +489,7 @@ class StockTakeMatrixKind(StockTakeKind):
         )
 
 
-KINDS = {
+KINDS: dict[str, ExportKind] = {
     kind.slug: kind
     for kind in (
         StockTakeSummaryKind(),
@@ -486,24 +502,26 @@ KINDS = {
 }
 
 
-def export_kind(slug):
+def export_kind(slug: str) -> ExportKind:
     return KINDS[slug]
 
 
-def export_source(job):
+def export_source(job: ExportJob) -> RowSource:
     """The rows of a job, read as its owner would see them."""
     kind = KINDS[job.kind]
     if job.format == Format.GRANTS_360:
+        if not isinstance(kind, AwardsKind):
+            raise ValueError(f"{kind.label} cannot be exported as 360Giving grants")
         return kind.grants_source(job.filters, job.owner)
     return kind.source(job.filters, job.owner)
 
 
-def exports_of(user):
+def exports_of(user: Any) -> QuerySet[ExportJob]:
     """The user's own exports, newest first (analysts and editors too: a list of one's own)."""
     return ExportJob.objects.filter(owner=user).order_by("-created_at")
 
 
-def exports_downloadable_by(user):
+def exports_downloadable_by(user: Any) -> QuerySet[ExportJob]:
     """Exports whose status and file the user may see: their own, or any for analysts and
     editors. Everyone else's are as if they did not exist."""
     from boroughs.roles import is_analyst, is_editor
@@ -522,11 +540,11 @@ def exports_downloadable_by(user):
 # for SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS has found none.
 
 
-def _last_sign_of_life():
+def _last_sign_of_life() -> Coalesce:
     return Coalesce("heartbeat_at", "started_at", "created_at")
 
 
-def stalled_exports(now):
+def stalled_exports(now: dt.datetime) -> QuerySet[ExportJob]:
     """Running exports whose run has stopped beating."""
     cutoff = now - dt.timedelta(seconds=settings.SVPORTAL_EXPORT_STALL_SECONDS)
     return ExportJob.objects.alias(alive=_last_sign_of_life()).filter(
@@ -534,7 +552,7 @@ def stalled_exports(now):
     )
 
 
-def exports_waiting_too_long(now):
+def exports_waiting_too_long(now: dt.datetime) -> QuerySet[ExportJob]:
     """Queued exports no worker has started in time."""
     cutoff = now - dt.timedelta(seconds=settings.SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS)
     return ExportJob.objects.alias(alive=_last_sign_of_life()).filter(
@@ -542,7 +560,7 @@ def exports_waiting_too_long(now):
     )
 
 
-def active_exports_count(user, now):
+def active_exports_count(user: Any, now: dt.datetime) -> int:
     """The user's exports that are queued (and not waiting too long) or running (and alive):
     what counts against SVPORTAL_EXPORT_MAX_ACTIVE. One whose worker died never does."""
     stall = now - dt.timedelta(seconds=settings.SVPORTAL_EXPORT_STALL_SECONDS)

@@ -22,12 +22,16 @@ import os
 import secrets
 import tempfile
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any, TextIO
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.errors import Conflict, Gone, TooMany, Unavailable
@@ -36,6 +40,7 @@ from svportal.models import ExportJob
 from .selectors import (
     KINDS,
     ExportSpecError,
+    RowSource,
     active_exports_count,
     export_source,
     exports_downloadable_by,
@@ -58,7 +63,7 @@ ERROR_LIMIT = 500
 class TooManyExports(TooMany):
     code = "too_many_exports"
 
-    def __init__(self, limit):
+    def __init__(self, limit: int) -> None:
         super().__init__(
             f"You have {limit} exports queued or running. Wait for one to finish, "
             "then start another."
@@ -71,7 +76,7 @@ class ExportsUnavailable(Unavailable):
     #: Seconds after which trying again is worthwhile (the Retry-After header).
     retry_after = 60
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             "Exports cannot be started at the moment. Nothing has been saved: try again "
             "in a few minutes."
@@ -79,7 +84,7 @@ class ExportsUnavailable(Unavailable):
 
 
 class ExportNotReady(Conflict):
-    def __init__(self, job):
+    def __init__(self, job: ExportJob) -> None:
         self.job = job
         super().__init__(
             f"The export is not ready: it is {job.get_status_display().lower()}"
@@ -88,7 +93,7 @@ class ExportNotReady(Conflict):
 
 
 class ExportGone(Gone):
-    def __init__(self, job):
+    def __init__(self, job: ExportJob) -> None:
         self.job = job
         super().__init__(
             f"This export has expired: files are kept for {ttl_hours()} hours. "
@@ -97,28 +102,29 @@ class ExportGone(Gone):
 
 
 class ExportFailed(Conflict):
-    def __init__(self, job):
+    def __init__(self, job: ExportJob) -> None:
         self.job = job
         super().__init__(f"This export failed, so there is no file: {job.error}")
 
 
-def ttl_hours():
-    return settings.SVPORTAL_EXPORT_TTL_HOURS
+def ttl_hours() -> int:
+    hours: int = settings.SVPORTAL_EXPORT_TTL_HOURS
+    return hours
 
 
 #: The folder (or key prefix) of export files in the "exports" storage.
 FOLDER = "exports"
 
 
-def export_storage():
+def export_storage() -> Storage:
     return storages["exports"]
 
 
-def export_name(job):
+def export_name(job: ExportJob) -> str:
     return f"{FOLDER}/{job.file_name}"
 
 
-def storage_is_local(storage=None):
+def storage_is_local(storage: Storage | None = None) -> bool:
     """Whether files are on this machine's disk (then a path can be renamed into place)."""
     try:
         (storage or export_storage()).path(FOLDER)
@@ -127,7 +133,7 @@ def storage_is_local(storage=None):
     return True
 
 
-def export_dir():
+def export_dir() -> Path:
     """The local folder of export files; with object storage, where this worker writes
     files before uploading them."""
     if storage_is_local():
@@ -135,7 +141,7 @@ def export_dir():
     return Path(tempfile.gettempdir()) / "svportal-exports"
 
 
-def export_path(job):
+def export_path(job: ExportJob) -> Path:
     """The file's path, with local storage."""
     return export_dir() / job.file_name
 
@@ -143,9 +149,9 @@ def export_path(job):
 # --- Starting ------------------------------------------------------------------------------
 
 
-def check_export_request(*, owner, kind, format, filters):
+def check_export_request(*, owner: Any, kind: str, format: str, filters: object) -> dict[str, Any]:
     """The kind, format and filters, checked: raise ExportSpecError naming each problem."""
-    errors = {}
+    errors: dict[str, list[str]] = {}
     export_kind = KINDS.get(kind)
     if export_kind is None:
         errors["kind"] = [f"Unknown kind “{kind}”. Choose from: {', '.join(KINDS)}."]
@@ -160,7 +166,7 @@ def check_export_request(*, owner, kind, format, filters):
         filters = {}
     if not isinstance(filters, dict):
         errors["filters"] = ["Give the filters as an object of name and value."]
-    if errors:
+    if errors or export_kind is None or not isinstance(filters, dict):
         raise ExportSpecError(errors)
     try:
         params = query_dict(filters)
@@ -175,7 +181,7 @@ def check_export_request(*, owner, kind, format, filters):
     return cleaned
 
 
-def export_job_create(*, owner, kind, format, filters):
+def export_job_create(*, owner: Any, kind: str, format: str, filters: object) -> ExportJob:
     """Record an export and queue its task once the record is committed."""
     cleaned = check_export_request(owner=owner, kind=kind, format=format, filters=filters)
     limit = settings.SVPORTAL_EXPORT_MAX_ACTIVE
@@ -198,7 +204,7 @@ def export_job_create(*, owner, kind, format, filters):
     return job
 
 
-def broker_answers():
+def broker_answers() -> bool:
     """Whether the task queue can take a task now: always, when tasks run eagerly; else
     whether the broker accepts a connection (at once, without retrying)."""
     from .tasks import run_export
@@ -215,7 +221,7 @@ def broker_answers():
     return True
 
 
-def export_job_enqueue(job_id):
+def export_job_enqueue(job_id: uuid.UUID | str) -> None:
     """Queue the task. With no broker configured it runs here and now (eagerly)."""
     from .tasks import run_export
 
@@ -243,14 +249,14 @@ class ProgressReport:
     beats, with the progress or every SVPORTAL_EXPORT_HEARTBEAT_SECONDS, so that a run whose
     worker has died is noticed by its silence."""
 
-    def __init__(self, job, total):
+    def __init__(self, job: ExportJob, total: int) -> None:
         self.job = job
         self.total = total
         self.percent = 0
         self.last_beat = time.monotonic()
 
-    def __call__(self, rows):
-        changes = {}
+    def __call__(self, rows: int) -> None:
+        changes: dict[str, int] = {}
         if self.total:
             percent = min(99, rows * 100 // self.total)
             if percent > self.percent:
@@ -262,7 +268,7 @@ class ProgressReport:
         ):
             self.beat(**changes)
 
-    def beat(self, **changes):
+    def beat(self, **changes: Any) -> None:
         self.last_beat = time.monotonic()
         _this_run(self.job).update(heartbeat_at=timezone.now(), **changes)
 
@@ -272,13 +278,13 @@ class RunOvertaken(Exception):
     is not put in place."""
 
 
-def _this_run(job):
+def _this_run(job: ExportJob) -> QuerySet[ExportJob]:
     """The job, only while this run is its latest: a run that a later delivery has
     overtaken can no longer change its progress or status."""
     return ExportJob.objects.filter(pk=job.pk, attempts=job.attempts, status=Status.RUNNING)
 
 
-def _claim(job_id):
+def _claim(job_id: uuid.UUID | str) -> ExportJob | None:
     """Mark the job running and count the attempt; None when there is nothing to do."""
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
@@ -324,7 +330,7 @@ def _claim(job_id):
     return ExportJob.objects.select_related("owner").get(pk=job_id)
 
 
-def export_job_run(job_id):
+def export_job_run(job_id: uuid.UUID | str) -> ExportJob | None:
     """Write the job's file. Failures are recorded on the job, not raised."""
     job = _claim(job_id)
     if job is None:
@@ -359,7 +365,9 @@ def export_job_run(job_id):
     return ExportJob.objects.get(pk=job.pk)
 
 
-def write_export_file(job, source, *, on_row):
+def write_export_file(
+    job: ExportJob, source: RowSource, *, on_row: Callable[[int], object]
+) -> tuple[int, int]:
     """Write to a temporary file, then put it in place (renamed, or uploaded)."""
     directory = export_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -398,7 +406,9 @@ def write_export_file(job, source, *, on_row):
     return rows, size
 
 
-def _write_text(job, source, stream, on_row):
+def _write_text(
+    job: ExportJob, source: RowSource, stream: TextIO, on_row: Callable[[int], object]
+) -> int:
     if job.format == Format.CSV:
         return write_csv(source.table(), stream, columns=source.columns, on_row=on_row)
     if source.document_head is not None:
@@ -416,7 +426,7 @@ def _write_text(job, source, stream, on_row):
 # --- Downloading ---------------------------------------------------------------------------
 
 
-def export_for_download(user, job_id):
+def export_for_download(user: Any, job_id: uuid.UUID | str) -> tuple[ExportJob, IO[bytes]] | None:
     """The job and its file, opened for reading, for someone allowed to download it.
 
     None when the user may not see it — theirs or not, it is as if it did not exist.
@@ -439,7 +449,7 @@ def export_for_download(user, job_id):
 # --- Rescuing exports whose worker died ----------------------------------------------------
 
 
-def exports_reap_stalled(now=None):
+def exports_reap_stalled(now: dt.datetime | None = None) -> dict[str, int]:
     """Queue again each running export whose run has stopped beating (its worker died), or
     fail it with a message once it has been tried SVPORTAL_EXPORT_MAX_ATTEMPTS times; fail
     each export no worker has started within SVPORTAL_EXPORT_QUEUE_TIMEOUT_SECONDS. Each
@@ -482,7 +492,7 @@ def exports_reap_stalled(now=None):
 # --- Cleaning up ---------------------------------------------------------------------------
 
 
-def exports_expire(now=None):
+def exports_expire(now: dt.datetime | None = None) -> dict[str, int]:
     """Delete expired files and mark their jobs expired; delete the files of jobs that no
     longer exist and what dead workers left half-written; forget jobs past the record
     period. Returns counts of what was done."""

@@ -16,8 +16,11 @@ svportal/tests/exports/test_memory.py measures it.
 import csv
 import datetime as dt
 import json
+import os
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any, TextIO
 
 from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -36,7 +39,13 @@ NUMBER = re.compile(r"^-?(?:0|[1-9]\d{0,14})(?:\.\d+)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _noop(count):
+#: A row: a record (nested ones flattened to "a.b"), or values in the columns' order.
+Row = Mapping[str, Any] | Sequence[Any]
+#: Told the count of rows written so far, after each row.
+OnRow = Callable[[int], object]
+
+
+def _noop(count: int) -> None:
     return None
 
 
@@ -72,7 +81,13 @@ def _csv_cell(value):
     return neutralise(value)
 
 
-def write_csv(rows, stream, *, columns=None, on_row=_noop):
+def write_csv(
+    rows: Iterable[Row],
+    stream: TextIO,
+    *,
+    columns: list[str] | None = None,
+    on_row: OnRow = _noop,
+) -> int:
     """Write rows (dicts, nested ones flattened to "a.b"; or sequences in the columns'
     order) to a text stream opened with newline="". Columns default to the first row's
     keys. Returns the number of rows."""
@@ -121,7 +136,14 @@ def spreadsheet_value(value):
     return text[:XLSX_CELL_LIMIT]
 
 
-def write_xlsx(rows, path, *, columns=None, sheet_title="Export", on_row=_noop):
+def write_xlsx(
+    rows: Iterable[Row],
+    path: str | os.PathLike[str],
+    *,
+    columns: list[str] | None = None,
+    sheet_title: str = "Export",
+    on_row: OnRow = _noop,
+) -> int:
     """Write rows (as write_csv takes them) to an XLSX workbook at path, one sheet with a
     header row."""
     sheet = SheetWriter(path, sheet_title=_sheet_title(sheet_title))
@@ -164,14 +186,22 @@ def _write_array(rows, stream, on_row):
     return written
 
 
-def write_json(rows, stream, *, on_row=_noop):
+def write_json(rows: Iterable[Any], stream: TextIO, *, on_row: OnRow = _noop) -> int:
     """Write rows as a JSON array to a text stream, one object per line."""
     written = _write_array(rows, stream, on_row)
     stream.write("\n")
     return written
 
 
-def write_json_document(head, array_key, rows, stream, *, tail=None, on_row=_noop):
+def write_json_document(
+    head: Mapping[str, Any],
+    array_key: str,
+    rows: Iterable[Any],
+    stream: TextIO,
+    *,
+    tail: Callable[[], Mapping[str, Any]] | None = None,
+    on_row: OnRow = _noop,
+) -> int:
     """Write a JSON object whose members are head's, then array_key holding the rows
     (streamed), then the members tail() returns once the rows are written (a count, say)."""
     stream.write("{")
