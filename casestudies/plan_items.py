@@ -96,6 +96,19 @@ def delivered_interventions(items):
     return delivered
 
 
+def plan_items_delivering(intervention, *, user):
+    """The items of active plans the user may read that deliver the intervention, with
+    their plan and borough, by borough and title: one query."""
+    return (
+        ActionItem.objects.visible_to(user)
+        .filter(
+            plan__status=ActionPlan.Status.ACTIVE, intervention_links__intervention=intervention
+        )
+        .select_related("plan__borough")
+        .order_by("plan__borough__name", "title", "pk")
+    )
+
+
 @dataclass
 class EvidenceProfile:
     """A plan's items by the strongest evidence behind the interventions they deliver."""

@@ -26,6 +26,7 @@ from .browse_forms import (
 )
 from .forms import SECTIONS
 from .models import CaseStudy, SavedSearch
+from .plan_items import plan_items_delivering
 
 PER_PAGE = 20
 
@@ -165,7 +166,13 @@ def intervention_detail(request, slug):
     return render(
         request,
         "casestudies/intervention_detail.html",
-        {"intervention": intervention, "case_studies": case_studies, "awards": awards},
+        {
+            "intervention": intervention,
+            "case_studies": case_studies,
+            "awards": awards,
+            # Plans count as use (docs/decisions/0028).
+            "plan_items": plan_items_delivering(intervention, user=request.user),
+        },
     )
 
 

@@ -6,9 +6,10 @@ from html import unescape
 import pytest
 from django.contrib.auth import get_user_model
 
+from actionplans.models import ActionItem, ActionPlan
 from boroughs.roles import role_grant
 from boroughs.tests.factories import BoroughFactory
-from casestudies.models import CaseStudy, Intervention, Outcome
+from casestudies.models import CaseStudy, Intervention, Outcome, PlanItemIntervention
 from casestudies.tests.factories import (
     ApproachFactory,
     CaseStudyFactory,
@@ -709,9 +710,17 @@ def build_intervention_uses(size):
 def test_intervention_page_queries_do_not_grow(client, django_assert_num_queries, size):
     """1 intervention with source, 1 settings, 1 providers, 1 external ratings, 1 case
     studies using it, 1 their boroughs, 1 awards of those case studies with stream, funder
-    and recipients' partnership and organisation, 1 the awards' recipient boroughs."""
+    and recipients' partnership and organisation, 1 the awards' recipient boroughs, 1 the
+    items of active plans delivering it with their plans and boroughs."""
     intervention = build_intervention_uses(size)
-    with django_assert_num_queries(8):
+    plan = ActionPlan.objects.get(borough__slug="westminster")
+    for n in range(size):
+        item = ActionItem.objects.create(
+            plan=plan, theme=plan.framework.themes.first(), slug=f"uses-{n}", title=f"Uses {n}"
+        )
+        PlanItemIntervention.objects.create(item=item, intervention=intervention)
+    with django_assert_num_queries(9):
         response = client.get(f"/interventions/{intervention.slug}/")
     assert len(response.context["awards"]) == size
+    assert len(response.context["plan_items"]) == size
     assert Award.objects.filter(case_studies__interventions=intervention).count() == size

@@ -139,6 +139,15 @@ def test_compare_counts_interventions_from_plans_and_case_studies(client):
     assert "School inclusion pilot" in westminster["unique_interventions"]
 
 
+def test_an_intervention_page_lists_the_plan_items_delivering_it(client):
+    response = client.get("/interventions/westminster-school-inclusion-pilot/")
+    text = text_of(response)
+    assert "Action plan items delivering School inclusion pilot" in text
+    assert "School inclusion pilot to reduce exclusions Westminster On track" in text
+    other = text_of(client.get("/interventions/glasgow-a-and-e-navigators/"))
+    assert "No active action plan in the portal names this intervention yet." in other
+
+
 # --- The plan's evidence profile -------------------------------------------------------------
 
 
