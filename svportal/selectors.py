@@ -127,6 +127,10 @@ Summaries = dict[int, "BoroughSummary"]
 ItemsByBorough = defaultdict[int, list[ActionItem]]
 
 NO_PLAN_REASON = "No action plan is recorded for this borough, so its items are not known."
+NO_INTERVENTIONS_REASON = (
+    "No action plan is recorded for this borough and no published case study names an "
+    "intervention, so the interventions in use are not known."
+)
 NO_AWARD_REASON = "No award to this borough is recorded, so the amount it received is not known."
 
 
@@ -161,6 +165,13 @@ class BoroughSummary:
         return len(self.in_use.all)
 
     @property
+    def recorded_interventions_in_use(self) -> int | None:
+        """None when neither a plan nor a case study records any: not known, not none."""
+        if not self.active_plan and not self.in_use.all:
+            return None
+        return self.interventions_in_use
+
+    @property
     def interventions_in_case_studies(self) -> int:
         return len(self.in_use.from_case_studies)
 
@@ -182,6 +193,8 @@ class BoroughSummary:
                 "interventions_in_plan",
             ):
                 reasons[name] = NO_PLAN_REASON
+        if self.recorded_interventions_in_use is None:
+            reasons["interventions_in_use"] = NO_INTERVENTIONS_REASON
         if not self.awards:
             reasons["awards_total"] = NO_AWARD_REASON
         return reasons

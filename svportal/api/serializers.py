@@ -78,8 +78,11 @@ class BoroughSummarySerializer(serializers.Serializer):
         help_text="Awards counted whose amount the sources do not state."
     )
     interventions_in_use = serializers.IntegerField(
+        source="recorded_interventions_in_use",
+        allow_null=True,
         help_text="Distinct interventions in use: those its active plan's items deliver and "
-        "those its published case studies describe, each counted once."
+        "those its published case studies describe, each counted once. Null when no plan is "
+        "recorded and no case study names one (see not_recorded).",
     )
     interventions_in_plan = serializers.IntegerField(
         allow_null=True,

@@ -158,3 +158,17 @@ def test_compare_says_not_recorded_for_what_a_borough_without_a_plan_cannot_show
     assert "Not recorded: no published case study" in page
     assert "Only Ipswich Not known: no plan recorded and no published case study" in page
     assert " None " not in page.replace("Only Westminster None", "")
+
+
+def test_the_api_gives_no_count_of_interventions_in_use_where_none_can_be_known(client):
+    rows = client.get(SUMMARY_API, {"region": "london"}).json()
+    barnet = row_of(rows, "barnet")
+    assert barnet["interventions_in_use"] is None
+    assert barnet["not_recorded"]["interventions_in_use"].startswith(
+        "No action plan is recorded for this borough and no published case study"
+    )
+    assert row_of(rows, "westminster")["interventions_in_use"] == 11
+    response = client.get(SUMMARY_API, {"region": "london", "format": "csv"})
+    text = b"".join(response.streaming_content).decode()
+    rows = {row["gss_code"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert rows["E09000003"]["interventions_in_use"] == ""
