@@ -7,10 +7,8 @@ query (casestudies.selectors.case_study_facets), which takes the place of the pa
 COUNT: a list with facets costs no more queries than one without.
 """
 
-from django.core.paginator import Paginator
-
 from casestudies.selectors import FACETS
-from core.api.pagination import PortalPagination
+from core.api.pagination import IdsFirstPaginator, PortalPagination
 
 FACET_OPTION_SCHEMA = {
     "type": "object",
@@ -27,7 +25,7 @@ FACET_OPTION_SCHEMA = {
 }
 
 
-class KnownCountPaginator(Paginator):
+class KnownCountPaginator(IdsFirstPaginator):
     """A paginator told its count, rather than counting again."""
 
     def __init__(self, object_list, per_page, *, count, **kwargs):

@@ -98,7 +98,8 @@ def apply_filters(
 
 def ordering_from(text: str | None, *, valid: Collection[str], default: Iterable[str]) -> list[str]:
     """The order_by() terms asked for with ``ordering=`` (comma-separated, "-" to reverse),
-    or ``default``; a field not in ``valid`` is a ValidationError naming them."""
+    or ``default``, then the id (rows that tie keep one order); a field not in ``valid``
+    is a ValidationError naming them."""
     fields = [param.strip() for param in (text or "").split(",") if param.strip()]
     unknown = [field for field in fields if field.lstrip("-") not in valid]
     if unknown:
@@ -110,7 +111,11 @@ def ordering_from(text: str | None, *, valid: Collection[str], default: Iterable
                 ]
             }
         )
-    return fields or list(default)
+    ordering = fields or list(default)
+    if ordering and not any(str(field).lstrip("-") in ("pk", "id") for field in ordering):
+        # Rows that tie keep one order, so that pages join up without repeats or gaps.
+        ordering.append("pk")
+    return ordering
 
 
 def ordered(
@@ -122,7 +127,8 @@ def ordered(
 
 
 class StrictOrderingFilter(OrderingFilter):
-    """Like DRF's, but an unknown ordering field is a 400 rather than silently ignored."""
+    """Like DRF's, but an unknown ordering field is a 400 rather than silently ignored,
+    and rows that tie are ordered by id."""
 
     def get_ordering(self, request, queryset, view):
         valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}

@@ -8,6 +8,8 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actionplans.models import ActionItem
@@ -228,6 +230,22 @@ def test_pages_walk_the_whole_list(client):
     assert pages[0] + pages[1] + pages[2] == everything
     assert client.get(URL, {"page_size": "15", "page": "3"}).json()["next"] is None
     assert_not_found(client.get(URL, {"page_size": "15", "page": "4"}))
+
+
+def test_deep_pages_keep_the_lists_order_in_as_many_queries_as_the_first(
+    client, due_dates, django_assert_num_queries
+):
+    # Undated items tie on due_date: the list's order still places every item once.
+    ordered = {"ordering": "-due_date", "page_size": "7"}
+    everything = all_slugs(client, {"ordering": "-due_date"})
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL, ordered)
+    walked = []
+    for number in range(1, 7):
+        with django_assert_num_queries(len(first)):
+            walked += slugs(client.get(URL, {**ordered, "page": str(number)}))
+    assert walked == everything
+    assert len(walked) == 40
 
 
 @pytest.mark.parametrize(
