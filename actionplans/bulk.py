@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.api.csv import csv_lines
 from core.search import deferred as search_documents_deferred
 
 from .models import NOTE_REQUIRED_MESSAGE, ActionItem, ItemStatus, note_required
@@ -77,24 +78,19 @@ class BulkUploadError(Exception):
 
 def template_csv(plan):
     """A CSV with the columns and one example row, for leads to fill in."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
     first_theme = plan.framework.themes.first()
-    writer.writerow(
-        [
-            first_theme.slug if first_theme else "",
-            "Example: run weapon sweeps in parks each month",
-            "What will be done, by whom and how.",
-            "Community Safety",
-            "Metropolitan Police; Parks team",
-            (timezone.localdate() + dt.timedelta(days=90)).isoformat(),
-            ItemStatus.NOT_STARTED,
-            "0",
-            "",
-        ]
-    )
-    return out.getvalue()
+    example = [
+        first_theme.slug if first_theme else "",
+        "Example: run weapon sweeps in parks each month",
+        "What will be done, by whom and how.",
+        "Community Safety",
+        "Metropolitan Police; Parks team",
+        (timezone.localdate() + dt.timedelta(days=90)).isoformat(),
+        ItemStatus.NOT_STARTED,
+        "0",
+        "",
+    ]
+    return "".join(csv_lines([example], COLUMNS))
 
 
 # --- Reading the file ----------------------------------------------------------------------

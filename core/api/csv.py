@@ -76,22 +76,37 @@ class _Echo:
         return value
 
 
+def csv_cell(value):
+    """``neutralise``, with text (most cells) checked without its type tests."""
+    if value.__class__ is str:
+        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    return neutralise(value)
+
+
 def csv_lines(rows, header=None):
-    """Yield CSV text line by line: a header, then one line per row (dicts, flattened)."""
+    """Yield CSV text line by line: a header, then one line per row. The portal's one CSV
+    writer, for the API's streamed lists and the export files alike.
+
+    A row is a dict (nested ones flattened to "a.b", read by column) or a sequence of
+    values already in the columns' order (the fast path: nothing to look up). The columns
+    are ``header``, or the first row's keys."""
     writer = csv.writer(_Echo())
-    rows = iter(rows)
-    first = next(rows, None)
-    if first is None:
-        if header:
-            yield writer.writerow(header)
-        return
-    first = flatten(first)
-    header = list(first) if header is None else header
-    yield writer.writerow(header)
-    yield writer.writerow([neutralise(first.get(column)) for column in header])
+    columns = header
+    started = False
     for row in rows:
-        flat = flatten(row)
-        yield writer.writerow([neutralise(flat.get(column)) for column in header])
+        if isinstance(row, dict):
+            flat = flatten(row)
+            if columns is None:
+                columns = list(flat)
+            values = [flat.get(column) for column in columns]
+        else:
+            values = row
+        if not started:
+            yield writer.writerow(columns)
+            started = True
+        yield writer.writerow([csv_cell(value) for value in values])
+    if not started and columns:
+        yield writer.writerow(columns)
 
 
 class CSVRenderer(BaseRenderer):

@@ -13,7 +13,6 @@ svportal/tests/exports/test_memory.py measures it.
   package) whose one array is streamed the same way.
 """
 
-import csv
 import datetime as dt
 import json
 import os
@@ -25,7 +24,7 @@ from typing import Any, TextIO
 from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from core.api.csv import FORMULA_TRIGGERS, flatten, neutralise
+from core.api.csv import csv_lines, flatten
 
 from .xlsx import SheetWriter
 
@@ -75,12 +74,6 @@ class _Table:
                 yield row
 
 
-def _csv_cell(value):
-    if value.__class__ is str:  # most cells: neutralised without neutralise's type checks
-        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
-    return neutralise(value)
-
-
 def write_csv(
     rows: Iterable[Row],
     stream: TextIO,
@@ -89,18 +82,18 @@ def write_csv(
     on_row: OnRow = _noop,
 ) -> int:
     """Write rows (dicts, nested ones flattened to "a.b"; or sequences in the columns'
-    order) to a text stream opened with newline="". Columns default to the first row's
-    keys. Returns the number of rows."""
-    writer = csv.writer(stream)
+    order) to a text stream opened with newline="", with the API's CSV writer
+    (core.api.csv.csv_lines). Columns default to the first row's keys. Returns the
+    number of rows."""
     written = 0
-    table = _Table(_counted(rows, on_row), columns)
-    for values in table:
-        if not written:
-            writer.writerow(table.columns)
-        writer.writerow([_csv_cell(value) for value in values])
-        written += 1
-    if not written and table.columns:
-        writer.writerow(table.columns)
+
+    def counted() -> Iterable[Row]:
+        nonlocal written
+        for written, row in enumerate(rows, start=1):  # noqa: B007 -- counted as it goes
+            yield row
+            on_row(written)
+
+    stream.writelines(csv_lines(counted(), columns))
     return written
 
 
