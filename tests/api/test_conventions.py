@@ -222,3 +222,56 @@ MALFORMED_MODIFIED_AFTER = [
 def test_a_malformed_modified_after_is_a_400_naming_it(client, url, value):
     messages = assert_invalid(client.get(url, {"modified_after": value}), "modified_after")
     assert messages == ["Enter a valid date/time."]
+
+
+#: An unknown filter value, an unknown parameter or an unknown ordering on each list: a
+#: 400 naming the parameter, never a silently unfiltered or empty list.
+REFUSED_PARAMETERS = [
+    ("/api/v1/action-plans/", {"borough": "atlantis"}, "borough"),
+    ("/api/v1/action-plans/", {"framework": "the-five-ps"}, "framework"),
+    ("/api/v1/action-plans/", {"status": "lost"}, "status"),
+    ("/api/v1/action-plans/", {"ordering": "borough"}, "ordering"),
+    ("/api/v1/action-plans/", {"plan": "westminster-knife-crime-action-plan-2019"}, "plan"),
+    ("/api/v1/boroughs/", {"region": "atlantis"}, "region"),
+    ("/api/v1/boroughs/", {"kind": "parish"}, "kind"),
+    ("/api/v1/boroughs/", {"regoin": "london"}, "regoin"),
+    ("/api/v1/boroughs/", {"ordering": "police_force"}, "ordering"),
+    ("/api/v1/boroughs/", {"ordering": "name,-population"}, "ordering"),
+    ("/api/v1/boroughs/", {"page": "first"}, "page"),
+    ("/api/v1/organisations/", {"kind": "charities"}, "kind"),
+    ("/api/v1/organisations/", {"type": "charity"}, "type"),
+    ("/api/v1/organisations/", {"ordering": "website"}, "ordering"),
+    ("/api/v1/partnerships/", {"borough": "atlantis"}, "borough"),
+    ("/api/v1/partnerships/", {"kind": "gang"}, "kind"),
+    ("/api/v1/partnerships/", {"member": "westminster"}, "member"),
+    ("/api/v1/partnerships/", {"ordering": "members"}, "ordering"),
+    ("/api/v1/stock-takes/", {"coverage_region": "atlantis"}, "coverage_region"),
+    ("/api/v1/stock-takes/", {"region": "london"}, "region"),
+    ("/api/v1/stock-takes/", {"ordering": "publisher"}, "ordering"),
+    ("/api/v1/stock-takes/", {"ordering": "-published_on"}, "ordering"),
+    ("/api/v1/awards/", {"borough": "atlantis"}, "borough"),
+    ("/api/v1/awards/", {"stream": "atlantis"}, "stream"),
+    ("/api/v1/awards/", {"funder": "atlantis"}, "funder"),
+    ("/api/v1/awards/", {"borough": "Redbridge"}, "borough"),
+    ("/api/v1/awards/", {"awarded_after": "2019"}, "awarded_after"),
+    ("/api/v1/awards/", {"awarded_before": "yesterday"}, "awarded_before"),
+    ("/api/v1/awards/", {"ending_before": "2020-03-32"}, "ending_before"),
+    ("/api/v1/awards/", {"recipient": "redbridge"}, "recipient"),
+    ("/api/v1/awards/", {"ordering": "funder"}, "ordering"),
+    ("/api/v1/funders/", {"kind": "bank"}, "kind"),
+    ("/api/v1/funders/", {"funder": "home-office"}, "funder"),
+    ("/api/v1/funders/", {"ordering": "kind"}, "ordering"),
+    ("/api/v1/funding-streams/", {"funder": "atlantis"}, "funder"),
+    ("/api/v1/funding-streams/", {"active_on": "not-a-date"}, "active_on"),
+    ("/api/v1/funding-streams/", {"active_on": "2019-02-30"}, "active_on"),
+    ("/api/v1/funding-streams/", {"stream": "youth-endowment-fund"}, "stream"),
+    ("/api/v1/funding-streams/", {"active": "true"}, "active"),
+    ("/api/v1/funding-streams/", {"ordering": "funder"}, "ordering"),
+]
+
+
+@pytest.mark.parametrize(("url", "params", "parameter"), REFUSED_PARAMETERS)
+def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
+    client, url, params, parameter
+):
+    assert_invalid(client.get(url, params), parameter)

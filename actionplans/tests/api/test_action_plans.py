@@ -167,20 +167,6 @@ def test_item_counts_are_per_plan(client, analyst_signed_in, more_plans):
 # --- Refused parameters and values --------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("params", "parameter"),
-    [
-        ({"borough": "atlantis"}, "borough"),
-        ({"framework": "the-five-ps"}, "framework"),
-        ({"status": "lost"}, "status"),
-        ({"ordering": "borough"}, "ordering"),
-        ({"plan": WESTMINSTER}, "plan"),
-    ],
-)
-def test_unknown_values_and_parameters_are_a_400_naming_the_parameter(client, params, parameter):
-    assert_invalid(client.get(URL, params), parameter)
-
-
 def test_detail_refuses_unknown_parameters(client):
     assert_invalid(client.get(f"{URL}{WESTMINSTER}/", {"status": "active"}), "status")
 

@@ -164,23 +164,6 @@ def test_a_borough_by_slug_with_its_source(client):
     }
 
 
-@pytest.mark.parametrize(
-    ("params", "parameter"),
-    [
-        ({"region": "atlantis"}, "region"),
-        ({"kind": "parish"}, "kind"),
-        ({"regoin": "london"}, "regoin"),
-        ({"ordering": "police_force"}, "ordering"),
-        ({"ordering": "name,-population"}, "ordering"),
-        ({"page": "first"}, "page"),
-    ],
-)
-def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
-    client, params, parameter
-):
-    assert_invalid(client.get(URL, params), parameter)
-
-
 def test_the_error_for_an_unknown_region_names_the_value(client):
     messages = assert_invalid(client.get(URL, {"region": "atlantis"}), "region")
     assert messages == ["Select a valid choice. atlantis is not one of the available choices."]

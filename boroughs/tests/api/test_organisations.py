@@ -6,7 +6,7 @@ import pytest
 from boroughs.models import Organisation
 from boroughs.tests.factories import OrganisationFactory
 
-from .support import assert_invalid, consume, read_csv, slugs
+from .support import consume, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -108,20 +108,6 @@ def test_an_organisation_by_slug(client):
     assert body["kind"] == "charity"
     assert body["description"].startswith('Partner (printed "Red Thread")')
     assert body["source"]["key"] == "westminster-knife-crime-scrutiny-2019"
-
-
-@pytest.mark.parametrize(
-    ("params", "parameter"),
-    [
-        ({"kind": "charities"}, "kind"),
-        ({"type": "charity"}, "type"),
-        ({"ordering": "website"}, "ordering"),
-    ],
-)
-def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
-    client, params, parameter
-):
-    assert_invalid(client.get(URL, params), parameter)
 
 
 def test_csv_is_the_filtered_list_with_flattened_sources(client):

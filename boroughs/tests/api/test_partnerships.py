@@ -135,21 +135,6 @@ def test_a_partnership_by_slug_with_members_and_source(client):
     assert body["source"]["publisher"] == "Local Government Association"
 
 
-@pytest.mark.parametrize(
-    ("params", "parameter"),
-    [
-        ({"borough": "atlantis"}, "borough"),
-        ({"kind": "gang"}, "kind"),
-        ({"member": "westminster"}, "member"),
-        ({"ordering": "members"}, "ordering"),
-    ],
-)
-def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
-    client, params, parameter
-):
-    assert_invalid(client.get(URL, params), parameter)
-
-
 def test_an_unknown_borough_is_named_in_the_error(client):
     messages = assert_invalid(client.get(URL, {"borough": "atlantis"}), "borough")
     assert messages == ["There is no borough “atlantis”."]

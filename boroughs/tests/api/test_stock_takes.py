@@ -149,21 +149,6 @@ def test_modified_after_gives_only_rounds_changed_since(client):
     ]
 
 
-@pytest.mark.parametrize(
-    ("params", "parameter"),
-    [
-        ({"coverage_region": "atlantis"}, "coverage_region"),
-        ({"region": "london"}, "region"),
-        ({"ordering": "publisher"}, "ordering"),
-        ({"ordering": "-published_on"}, "ordering"),
-    ],
-)
-def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
-    client, params, parameter
-):
-    assert_invalid(client.get(URL, params), parameter)
-
-
 def test_a_stock_take_takes_no_list_filters(client):
     assert_invalid(
         client.get(f"{URL}london-councils-2018/", {"coverage_region": "london"}), "coverage_region"

@@ -251,26 +251,6 @@ def test_an_award_to_a_partnership(client):
     assert body["ends_on"] == "2020-03-31"
 
 
-@pytest.mark.parametrize(
-    ("params", "parameter"),
-    [
-        ({"borough": "atlantis"}, "borough"),
-        ({"stream": "atlantis"}, "stream"),
-        ({"funder": "atlantis"}, "funder"),
-        ({"borough": "Redbridge"}, "borough"),
-        ({"awarded_after": "2019"}, "awarded_after"),
-        ({"awarded_before": "yesterday"}, "awarded_before"),
-        ({"ending_before": "2020-03-32"}, "ending_before"),
-        ({"recipient": "redbridge"}, "recipient"),
-        ({"ordering": "funder"}, "ordering"),
-    ],
-)
-def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
-    client, params, parameter
-):
-    assert_invalid(client.get(URL, params), parameter)
-
-
 def test_the_errors_name_what_does_not_exist(client):
     assert assert_invalid(client.get(URL, {"borough": "atlantis"}), "borough") == [
         "There is no borough “atlantis”."

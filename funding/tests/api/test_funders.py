@@ -3,7 +3,7 @@ from http import HTTPStatus
 
 import pytest
 
-from boroughs.tests.api.support import assert_invalid, consume, read_csv, slugs
+from boroughs.tests.api.support import consume, read_csv, slugs
 from funding.models import Funder
 from funding.tests.factories import FunderFactory
 
@@ -97,20 +97,6 @@ def test_a_funder_by_slug(client):
     assert body["source"]["key"] == "westminster-knife-crime-scrutiny-2019"
     assert body["source"]["publisher"] == "Westminster City Council"
     assert body["source_section"] == "5.1; 5.5.1; 12.1"
-
-
-@pytest.mark.parametrize(
-    ("params", "parameter"),
-    [
-        ({"kind": "bank"}, "kind"),
-        ({"funder": "home-office"}, "funder"),
-        ({"ordering": "kind"}, "ordering"),
-    ],
-)
-def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
-    client, params, parameter
-):
-    assert_invalid(client.get(URL, params), parameter)
 
 
 def test_csv_is_the_filtered_list_with_flattened_sources(client):

@@ -177,23 +177,6 @@ def test_a_stream_by_slug_with_its_total_as_stated(client):
     assert youth_endowment["total_is_minimum"] is False
 
 
-@pytest.mark.parametrize(
-    ("params", "parameter"),
-    [
-        ({"funder": "atlantis"}, "funder"),
-        ({"active_on": "not-a-date"}, "active_on"),
-        ({"active_on": "2019-02-30"}, "active_on"),
-        ({"stream": "youth-endowment-fund"}, "stream"),
-        ({"active": "true"}, "active"),
-        ({"ordering": "funder"}, "ordering"),
-    ],
-)
-def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
-    client, params, parameter
-):
-    assert_invalid(client.get(URL, params), parameter)
-
-
 def test_the_errors_say_what_is_wrong(client):
     assert assert_invalid(client.get(URL, {"funder": "atlantis"}), "funder") == [
         "There is no funder “atlantis”."
