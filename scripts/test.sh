@@ -10,7 +10,7 @@ REDIS="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
 on_ci() { [ "${CI:-}" = "true" ]; }
 
 # The whole suite's SQLite pass also measures which lines of the apps the tests run (line
-# coverage, pytest-cov), says the total, and fails below a floor once fail_under is set in
+# coverage, pytest-cov), says the total, and fails below the floor, fail_under in
 # pyproject.toml. The PostgreSQL pass runs the same tests, so it is not measured again. A
 # run of some tests (arguments given) is not measured. `coverage report` lists the lines
 # the last measured run missed.
