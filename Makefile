@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check clean lock hooks bench
+.PHONY: run test coverage lint check clean lock hooks bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
@@ -44,6 +44,10 @@ run: $(STAMP)
 ## Run the whole test suite: on SQLite, then on PostgreSQL with Redis where they answer
 test: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/test.sh
+
+## The whole suite with line coverage of the apps, failing below the floor in pyproject.toml
+coverage: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" COVERAGE=1 bash scripts/test.sh
 
 ## Lint, format, layering, type and migration checks
 lint: $(STAMP)
