@@ -4,9 +4,10 @@ this machine (a static file served by the same gunicorn), at real and at a chose
     python bench/run.py --scale 0.1      (make bench SCALE=0.1; SCALE=1 is national scale)
 
 1. Builds two PostgreSQL databases, cached between runs under a name made of the scale
-   and a hash of the migrations, fixtures and generator: the real data alone, and the
-   real data plus `generate_synthetic --scale S`. A database whose build did not finish
-   is never used.
+   and a hash of the fixtures and generator: the real data alone, and the real data plus
+   `generate_synthetic --scale S`. A cached database is migrated forward when the
+   migrations have changed since (and analysed again), so a schema change does not cost
+   a national-scale rebuild. A database whose build did not finish is never used.
 2. For each, serves the portal with gunicorn under production settings and measures every
    URL of bench/inprocess.py with wrk on loopback, at 1 and at 8 connections, beside a
    hashed static file (WhiteNoise) through the same gunicorn: the limit.
@@ -52,17 +53,22 @@ def say(message):
 # --- Databases ------------------------------------------------------------------------------
 
 
-def state_key():
+def _digest(files):
     digest = hashlib.sha256()
-    files = [
-        *sorted(ROOT.glob("*/migrations/*.py")),
-        *sorted((ROOT / "fixtures").iterdir()),
-        ROOT / "svportal" / "synthetic.py",
-    ]
     for path in files:
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
+
+
+def state_key():
+    """What the data depends on: a change here builds the database afresh."""
+    return _digest([*sorted((ROOT / "fixtures").iterdir()), ROOT / "svportal" / "synthetic.py"])
+
+
+def schema_key():
+    """The migrations: a change here migrates a cached database forward."""
+    return _digest(sorted(ROOT.glob("*/migrations/*.py")))
 
 
 def database_name(scale):
@@ -112,7 +118,17 @@ def ensure_database(scale):
     """The database at `scale` (0: the real data alone), built unless cached."""
     name = database_name(scale)
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1":
-        say(f"Database {name}: cached.")
+        migrated = psql(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+            f"WHERE datname = '{name}'"
+        )
+        if migrated != f"migrations {schema_key()}":
+            say(f"Database {name}: cached; migrating it forward …")
+            manage("migrate", "--no-input", "-v0", database=name)
+            psql("ANALYZE", database=name)
+            psql(f"COMMENT ON DATABASE \"{name}\" IS 'migrations {schema_key()}'")
+        else:
+            say(f"Database {name}: cached.")
         return name
     prefix = name.rsplit("_", 1)[0]
     for stale in psql(
@@ -137,6 +153,7 @@ def ensure_database(scale):
     )
     psql("ANALYZE", database=building)
     psql(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    psql(f"COMMENT ON DATABASE \"{name}\" IS 'migrations {schema_key()}'")
     say(f"Database {name}: built in {time.monotonic() - started:.0f} s.")
     return name
 
