@@ -52,6 +52,21 @@ class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
     def editable_by(self, user: Any) -> Self:
         return editable_by(self, user, "borough")
 
+    def with_item_count(self) -> Self:
+        """Each plan's ``item_count``: counted by the items' plan index for the plans read
+        (a page's), not a join of every item grouped by plan, which counting the list's
+        plans would then read too."""
+        from .models import ActionItem
+
+        per_plan = (
+            ActionItem.objects.filter(plan=OuterRef("pk"))
+            .order_by()
+            .values("plan")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(item_count=Coalesce(Subquery(per_plan), 0))
+
 
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):
     def overdue(self, today: dt.date) -> Self:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from boroughs.models import Borough
 from core.api.filters import listed
@@ -150,7 +150,7 @@ def action_plan_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Actio
     count, with the list's filters, `q` and `ordering` from ``filters`` applied."""
     return listed(
         ActionPlan.objects.select_related("borough", "partnership", "framework", "source")
-        .annotate(item_count=Count("items"))
+        .with_item_count()
         .visible_to(user),
         filters,
         user=user,

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,26 @@ def _as_if_counted(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     return args[1] if len(args) > 1 else kwargs.get("delta", 1)
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one ``redis.Redis`` per connection pool. Django makes a new
+    one for every operation, and making one (its table of reply parsers) costs more than
+    the round trip to Redis: a few per request for throttling and the response cache.
+    A ``redis.Redis`` over a pool is safe to share between threads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        # Django's own private parts, which its stubs do not declare.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+        client = self._clients.get(id(pool))
+        if client is None:
+            make = self._client  # type: ignore[attr-defined]
+            client = self._clients[id(pool)] = make(connection_pool=pool)
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     """Django's RedisCache, degraded to a cache that misses while Redis does not answer."""
 
@@ -86,6 +106,7 @@ class FailSafeRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 0.5)
         options.setdefault("socket_timeout", 1.0)
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._resting_until = 0.0
         self._down = False
 

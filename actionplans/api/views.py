@@ -1,5 +1,3 @@
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_orjson_renderer.renderers import ORJSONRenderer
@@ -163,20 +161,7 @@ class ActionPlanViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
 
     queryset = ActionPlan.objects.select_related(
         "borough", "partnership", "framework", "source"
-    ).annotate(
-        # Counted for the page's plans only, by the items' plan index; not a join of every
-        # item grouped by plan, which the list's count would then read too.
-        item_count=Coalesce(
-            Subquery(
-                ActionItem.objects.filter(plan=OuterRef("pk"))
-                .order_by()
-                .values("plan")
-                .annotate(count=Count("pk"))
-                .values("count")
-            ),
-            0,
-        )
-    )
+    ).with_item_count()
     serializer_class = ActionPlanSerializer
     write_serializer_class = ActionPlanWriteSerializer
     change_permission = "actionplans.change_actionplan"

@@ -2,6 +2,10 @@
 
 DRF's own ``get_ident`` takes ``X-Forwarded-For`` as the client wholesale, so a client that
 sends a new made-up value each time is never throttled.
+
+An anonymous request is counted against the anonymous rate alone. DRF's UserRateThrottle
+would count it a second time, by address, against the signed-in rate, which is the looser
+one: a second read and write of Redis on every anonymous request that never refuses one.
 """
 
 from rest_framework import throttling
@@ -19,4 +23,7 @@ class AnonRateThrottle(ClientAddressMixin, throttling.AnonRateThrottle):
 
 
 class UserRateThrottle(ClientAddressMixin, throttling.UserRateThrottle):
-    pass
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None  # AnonRateThrottle counts it
+        return super().get_cache_key(request, view)
