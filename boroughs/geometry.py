@@ -24,3 +24,18 @@ def outlines(view):
 def boundary(gss_code):
     """An area's GeoJSON geometry in longitude and latitude, or None where there is none."""
     return _geometry()["geojson"].get(gss_code)
+
+
+@cache
+def _boundary_texts():
+    return {
+        code: json.dumps(geometry, ensure_ascii=False, separators=(",", ":"))
+        for code, geometry in _geometry()["geojson"].items()
+    }
+
+
+def boundary_json(gss_code):
+    """An area's GeoJSON geometry as JSON text ("null" where there is none): encoded once per
+    process, as the outlines change only with the boundary data, so that a list of every
+    area is a join of stored text rather than thousands of coordinates encoded again."""
+    return _boundary_texts().get(gss_code, "null")

@@ -336,3 +336,22 @@ def test_an_area_without_an_outline_has_a_null_geometry(client):
 def test_geojson_with_a_bad_filter_is_a_400(client):
     response = client.get("/api/v1/boroughs/", {"format": "geojson", "region": "atlantis"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_geojson_of_a_list_is_each_areas_feature_and_reads_as_much_however_many(client):
+    """The list joins each outline's stored text: the same features as one area's GeoJSON,
+    in one query whatever the number of areas."""
+
+    def collection():
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/api/v1/boroughs/", {"format": "geojson", "region": "london"})
+        return body.json(), len(captured)
+
+    few, few_queries = collection()
+    BoroughFactory.create_batch(20, region="london")
+    more, more_queries = collection()
+    assert more_queries == few_queries
+    assert len(more["features"]) == len(few["features"]) + 20
+    for area in few["features"][:3] + more["features"][-2:]:
+        slug = area["properties"]["slug"]
+        assert area == client.get(f"/api/v1/boroughs/{slug}/", {"format": "geojson"}).json()
