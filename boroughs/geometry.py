@@ -1,6 +1,7 @@
 """The districts' outlines, built once by scripts/build_geography.py into geometry.json:
 projected SVG paths for the maps, and longitude/latitude outlines for GeoJSON."""
 
+import hashlib
 import json
 from functools import cache
 from pathlib import Path
@@ -12,13 +13,24 @@ GEOMETRY_FILE = Path(__file__).resolve().parent / "geometry.json"
 
 @cache
 def _geometry():
-    return json.loads(GEOMETRY_FILE.read_text(encoding="utf-8"))
+    text = GEOMETRY_FILE.read_text(encoding="utf-8")
+    geometry = json.loads(text)
+    # Maps drawn from other outlines (before a rebuild of the file) are not drawn again from
+    # the cache: the version is part of every drawing's key.
+    geometry["version"] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return geometry
 
 
 def outlines(view):
     """The drawing of ``england`` or ``london``."""
-    drawing = _geometry()["maps"][view]
-    return Outlines(name=view, viewbox=drawing["viewbox"], paths=drawing["paths"])
+    geometry = _geometry()
+    drawing = geometry["maps"][view]
+    return Outlines(
+        name=view,
+        viewbox=drawing["viewbox"],
+        paths=drawing["paths"],
+        version=geometry["version"],
+    )
 
 
 def boundary(gss_code):

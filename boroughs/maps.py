@@ -4,11 +4,14 @@ per page and shared by its maps, and the MapFigure a page shows (core.maps draws
 Each map's figures are read in a fixed number of queries, whatever the number of areas."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
-from core.maps import Category, MapArea, choropleth, swatch
+from core import maps as drawing
+from core.maps import Category, MapArea, swatch
 
 from .geometry import outlines
 from .models import Borough, Source, StockTakeAnswer
@@ -19,17 +22,15 @@ ANSWER_COLOURS = ["#1d70b8", "#f47738", "#4c2c92", "#d4351c", "#00703c"]
 NO_ANSWER = "no-answer"
 
 
-@dataclass
+@dataclass(frozen=True)
 class MapFigure:
-    """Everything a page shows for one map."""
+    """One map as a page shows it: ``html`` is the figure (the SVG, its legend and the
+    boundary data's attribution) and the table of the same figures
+    (templates/includes/_map.html), built once per set of figures."""
 
     id: str
     title: str
-    svg: str
-    legend: list  # [(swatch, label, count)]
-    rows: list  # [(area, label)] for the table, by name
-    attribution: str = ""
-    notes: list = field(default_factory=list)
+    html: SafeString
 
 
 @dataclass(frozen=True)
@@ -102,27 +103,49 @@ def covering_words(count, names, noun):
     return f"{count} {noun} {names}, which {verb} it"
 
 
+#: Stands for an area's slug in its profile's address, reversed once per map.
+SLUG_MARK = "area-slug-mark"
+
+
 def map_figure(map_id, areas, title, categories, labelled, *, highlight=()):
-    """areas: the MapAreas drawn; labelled: [(borough, category key, figure in words)]."""
+    """areas: the MapAreas drawn; labelled: [(borough, category key, figure in words)].
+
+    The figure with its table is kept in the cache under a digest of all it shows, so a
+    page whose figures have not changed only reads them and joins the stored HTML."""
+    profile = reverse("portal:borough-profile", args=[SLUG_MARK])
     drawn = [
         MapArea(
             code=borough.gss_code,
             name=borough.name,
-            href=reverse("portal:borough-profile", args=[borough.slug]),
+            href=profile.replace(SLUG_MARK, borough.slug),
             category=key,
             figure=figure,
         )
         for borough, key, figure in labelled
     ]
-    counts = Counter(key for _, key, _ in labelled)
-    return MapFigure(
-        id=map_id,
-        title=title,
-        svg=choropleth(outlines(areas.view), drawn, categories, title=title, highlight=highlight),
-        legend=[(swatch(c.colour), c.label, counts[c.key]) for c in categories],
-        rows=[(borough, figure) for borough, _, figure in labelled],
-        attribution=areas.attribution,
-    )
+    categories = list(categories)
+    highlight = list(highlight)
+    view = outlines(areas.view)
+
+    def figure():
+        counts = Counter(area.category for area in drawn)
+        return render_to_string(
+            "includes/_map.html",
+            {
+                "map": {
+                    "id": map_id,
+                    "title": title,
+                    "svg": drawing.svg(view, drawn, categories, title=title, highlight=highlight),
+                    "legend": [(swatch(c.colour), c.label, counts[c.key]) for c in categories],
+                    "rows": drawn,
+                    "attribution": areas.attribution,
+                }
+            },
+        )
+
+    shown = drawing.shown(view, drawn, categories, title=title, highlight=highlight)
+    html = drawing.drawn_once(["figure", map_id, areas.attribution, shown], figure)
+    return MapFigure(id=map_id, title=title, html=html)
 
 
 def question_maps(stock_take, questions):

@@ -4,14 +4,15 @@ A map is drawn from outlines projected and simplified once, at build time, into 
 paths keyed by an area's code (``boroughs/geometry.json``, made by
 ``scripts/build_geography.py``). Each area is a link named with its figure, so the map
 is reachable by keyboard and a screen reader hears "Croydon: Not recorded"; the page
-puts the same figures in a table. The SVG for a set of figures is built once and kept in
-the cache under a digest of those figures, so it changes exactly when they do.
+puts the same figures in a table. The SVG for a set of figures (and the figure around it,
+with its legend and table: ``drawn_once``) is built once and kept in the cache under a
+digest of those figures and of the outlines' version, so it changes exactly when they do.
 """
 
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -44,11 +45,13 @@ class MapArea:
 
 @dataclass(frozen=True)
 class Outlines:
-    """A map's drawing: its viewBox and an SVG path per area code."""
+    """A map's drawing: its viewBox and an SVG path per area code, and a version that
+    changes whenever the outlines do (so drawings cached from older ones are not reused)."""
 
     name: str
     viewbox: str
     paths: dict[str, str]
+    version: str = ""
 
 
 def swatch(colour: str) -> SafeString:
@@ -70,37 +73,64 @@ def choropleth(
 ) -> SafeString:
     """The SVG map: every area of ``areas`` that has an outline, filled by category, with
     the ``highlight`` codes outlined on top. Cached by a digest of what it shows."""
-    key = _key(outlines, areas, categories, title, highlight)
-    try:
-        svg: str | None = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache that does not answer only loses its use
-        logger.warning("The map cache did not answer", exc_info=True)
-        svg = None
-    if svg is None:
-        svg = _draw(outlines, areas, categories, title=title, highlight=highlight)
-        try:
-            cache.set(key, svg, CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("The map cache did not take a map", exc_info=True)
-    return mark_safe(svg)  # noqa: S308 - every text in it is escaped by _draw
+    areas, categories, highlight = list(areas), list(categories), list(highlight)
+    return drawn_once(
+        shown(outlines, areas, categories, title=title, highlight=highlight),
+        lambda: svg(outlines, areas, categories, title=title, highlight=highlight),
+    )
 
 
-def _key(
+def svg(
     outlines: Outlines,
-    areas: Iterable[MapArea],
-    categories: Iterable[Category],
+    areas: Sequence[MapArea],
+    categories: Sequence[Category],
+    *,
+    title: str,
+    highlight: Iterable[str] = (),
+) -> SafeString:
+    """The SVG map drawn afresh (``choropleth`` keeps it; ``drawn_once`` keeps what holds it)."""
+    return mark_safe(  # noqa: S308 - every text in it is escaped by _draw
+        _draw(outlines, areas, categories, title=title, highlight=highlight)
+    )
+
+
+def shown(
+    outlines: Outlines,
+    areas: Sequence[MapArea],
+    categories: Sequence[Category],
+    *,
     title: str,
     highlight: Iterable[str],
-) -> str:
-    shown = [
+) -> list[object]:
+    """Everything a map shows, as JSON-able values, for ``drawn_once``'s key."""
+    return [
         outlines.name,
+        outlines.version,
         title,
         [(c.key, c.label, c.colour) for c in categories],
         sorted((a.code, a.name, a.href, a.category, a.figure) for a in areas),
         sorted(highlight),
     ]
+
+
+def drawn_once(shown: object, draw: Callable[[], str]) -> SafeString:
+    """``draw()``, kept in the cache under a digest of ``shown`` (everything the drawing
+    depends on, JSON-able): drawn once per set of figures and again exactly when they
+    change. ``draw`` must escape every text it writes."""
     digest = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
-    return f"{CACHE_PREFIX}:{digest}"
+    key = f"{CACHE_PREFIX}:{digest}"
+    try:
+        drawing: str | None = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache that does not answer only loses its use
+        logger.warning("The map cache did not answer", exc_info=True)
+        drawing = None
+    if drawing is None:
+        drawing = str(draw())
+        try:
+            cache.set(key, drawing, CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("The map cache did not take a map", exc_info=True)
+    return mark_safe(drawing)  # noqa: S308 - draw escapes what it writes
 
 
 def _draw(

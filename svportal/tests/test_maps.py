@@ -215,6 +215,16 @@ def test_a_map_is_drawn_once_for_the_same_figures(client):
         assert draw.call_count == 4  # the figures changed: both maps are drawn again
 
 
+def test_maps_are_drawn_again_when_the_outlines_are_rebuilt(client):
+    client.get("/")
+    with (
+        mock.patch.dict(geometry._geometry(), version="rebuilt"),
+        mock.patch.object(core_maps, "_draw", wraps=core_maps._draw) as draw,
+    ):
+        client.get("/")
+    assert draw.call_count == 2  # England and London, from the new outlines
+
+
 @pytest.mark.parametrize(
     "path",
     [
