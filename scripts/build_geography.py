@@ -185,19 +185,44 @@ def simplified_arcs(arcs, project, tolerance):
 
 
 def svg_path(polygons):
-    """An SVG path of the polygons' rings, one decimal place, tiny rings left out."""
+    """An SVG path of the polygons' rings, one decimal place, tiny rings left out.
+
+    Each ring starts with an absolute move and goes on in relative lines, with no spaces
+    where a minus sign or a decimal point already separates two numbers: the same points
+    as absolute coordinates, in about half the text (England's map is drawn on every map
+    page, several times on some)."""
     parts = []
     for rings in polygons:
         for ring in rings:
-            points = [(round(x, 1), round(y, 1)) for x, y in ring]
+            # In tenths, so that the steps between points are exact.
+            points = [(round(round(x, 1) * 10), round(round(y, 1) * 10)) for x, y in ring]
             points = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
             if len(points) < 4:
                 continue
-            head, *rest = points
-            parts.append(
-                f"M{head[0]:g} {head[1]:g}L" + " ".join(f"{x:g} {y:g}" for x, y in rest[:-1]) + "Z"
-            )
+            (x, y), *rest = points[:-1]
+            numbers = []
+            for next_x, next_y in rest:
+                numbers += [next_x - x, next_y - y]
+                x, y = next_x, next_y
+            parts.append(f"M{_numbers([points[0][0], points[0][1]])}l{_numbers(numbers)}")
+            parts[-1] += "z"
     return "".join(parts)
+
+
+def _numbers(tenths):
+    """Numbers given in tenths, written as SVG reads them with the fewest separators: a
+    minus sign always starts a new number, and so does a point after a number that has one
+    ("1.5.5" is 1.5 and 0.5); otherwise a space."""
+    text = ""
+    previous = None
+    for value in tenths:
+        sign = "-" if value < 0 else ""
+        whole, tenth = divmod(abs(value), 10)
+        number = f"{sign}{whole}" if not tenth else f"{sign}{whole or ''}.{tenth}"
+        joined = previous is None or sign or (number[0] == "." and "." in previous)
+        text += number if joined else f" {number}"
+        previous = number
+    return text
 
 
 def map_view(topology, codes, tolerance):

@@ -168,3 +168,16 @@ def test_the_committed_fixture_is_what_the_build_script_makes_from_the_boundary_
     committed = json.loads(script.OUTPUT.read_text(encoding="utf-8"))
     assert committed["areas"] == script.build_districts(GEO_DIR)
     assert committed["source"] == script.SOURCE
+
+
+def test_map_outlines_are_written_in_relative_steps_to_the_tenth():
+    """Each ring: one absolute move, then relative lines with no separator where a minus sign
+    or a second decimal point starts the next number ("5.6.2" is 5.6 then 0.2)."""
+    path = settings.BASE_DIR / "scripts" / "build_geography.py"
+    spec = importlib.util.spec_from_file_location("build_geography", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+
+    ring = [(0, 0), (10.25, 0), (10.2, -5.5), (0.05, 0.1), (0.3, 0.1), (0.4, 0.3), (0, 0)]
+    assert script.svg_path([[ring]]) == "M0 0l10.2 0 0-5.5-10.1 5.6.2 0 .1.2z"
+    assert script.svg_path([[[(0, 0), (0.01, 0), (0, 0.01), (0, 0)]]]) == ""  # too small
