@@ -19,6 +19,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_portal_data(settings.PORTAL_FIXTURES_DIR)
 
 
+def pytest_sessionfinish(session):
+    """Drop the PostgreSQL template of the portals run as processes, if this run made one
+    (tests/portal_database.py); xdist's workers share it, so the process that started them
+    drops it."""
+    if hasattr(session.config, "workerinput"):
+        return
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        from tests.portal_database import drop_template
+
+        drop_template(session.config._tmp_path_factory)
+
+
 def require_service(name, reason):
     """Skip a test whose real service is absent — unless on CI, where absence is a failure."""
     message = f"{name} is not available: {reason}"

@@ -1,9 +1,9 @@
 """A real browser against a running portal.
 
 The portal runs as its own process (`manage.py runserver`) on a SQLite database of its
-own, made with the README's steps: migrate, load the real data, grant a lead. Playwright
-drives Debian's Chromium (browsers cannot be downloaded here), found at
-$PLAYWRIGHT_CHROMIUM or /usr/bin/chromium.
+own, made with the README's steps: migrate, load the real data (both done once per run,
+tests/portal_database.py), grant a lead. Playwright drives Debian's Chromium (browsers
+cannot be downloaded here), found at $PLAYWRIGHT_CHROMIUM or /usr/bin/chromium.
 
 The browser sees the same pages whichever database the rest of the suite runs on, so
 these tests run in the SQLite pass and are skipped, with a message, in the PostgreSQL one.
@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings
 
 from conftest import require_service
+from tests.portal_database import manage, real_data_database
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
 LEAD_USERNAME = "browser-westminster-lead"
@@ -49,32 +50,21 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _manage(*args, env):
-    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-
-
 @pytest.fixture(scope="session")
 def portal_env(tmp_path_factory):
     """The environment of the portal the browser tests drive: its own SQLite database."""
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("Browser tests run once, in the SQLite pass: the pages are the same")
-    database = tmp_path_factory.mktemp("browser") / "portal.sqlite3"
+    database_url, _ = real_data_database(
+        tmp_path_factory, "browser", tmp_path_factory.mktemp("browser")
+    )
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "CELERY_", "REDIS_", "PYTEST_"))
     }
     env.update(
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="svportal.settings.local",
         DJANGO_DEBUG="false",
         BROWSER_LEAD_PASSWORD=LEAD_PASSWORD,
@@ -85,15 +75,13 @@ def portal_env(tmp_path_factory):
 @pytest.fixture(scope="session")
 def manage_portal(portal_env):
     """Run a management command against the browser tests' portal."""
-    return lambda *args: _manage(*args, env=portal_env)
+    return lambda *args: manage(*args, env=portal_env)
 
 
 @pytest.fixture(scope="session")
 def portal_url(portal_env):
     env = portal_env
-    _manage("migrate", "--no-input", env=env)
-    _manage("load_portal_data", env=env)
-    _manage(
+    manage(
         "grant_role", LEAD_USERNAME, "lead", "--borough", "westminster",
         "--password-from-env", "BROWSER_LEAD_PASSWORD", env=env,
     )  # fmt: skip

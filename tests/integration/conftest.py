@@ -2,9 +2,10 @@
 Redis as the broker, on a database of their own.
 
 pytest's own test database lives inside a transaction the other processes cannot see, so
-these tests make a separate one as the README makes one — migrate, load the real data,
-grant a role — and talk to the portal only over HTTP, as a user would: a SQLite file in
-the SQLite pass, a PostgreSQL database of its own in the PostgreSQL pass. Nothing here
+these tests make a separate one as the README makes one — migrate, load the real data (both
+done once per run, tests/portal_database.py), grant a role — and talk to the portal only
+over HTTP, as a user would: a SQLite file in the SQLite pass, a PostgreSQL database of its
+own in the PostgreSQL pass. Nothing here
 touches the test database, so no real data needs restoring afterwards.
 
 Redis must answer on 127.0.0.1:6379 (TEST_REDIS_HOST_URL to change it); locally the tests
@@ -26,12 +27,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import environ
 import pytest
 import redis
 from django.conf import settings
 
 from conftest import require_service
+from tests.portal_database import manage, real_data_database
 
 REDIS_HOST_URL = os.environ.get("TEST_REDIS_HOST_URL", "redis://127.0.0.1:6379")
 USERNAME = "itest-analyst"
@@ -100,21 +101,6 @@ def portal_env(database_url, broker_url, media_root, **extra):
     return env
 
 
-def _manage(*args, env):
-    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode:
-        pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
 @dataclass
 class Portal:
     """The separate database, its media folder, and how to reach the web process."""
@@ -162,57 +148,15 @@ class Portal:
         pytest.fail(f"Timed out after {timeout}s waiting for {what}; last status: {seen}")
 
 
-def _postgres_database(worker_id):
-    """A PostgreSQL database of its own beside the test database, made anew."""
-    import psycopg2
-    from psycopg2 import sql
-
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    # Named after the test database's own, so that runs against differently named
-    # databases (several checkouts on one server) never drop each other's.
-    name = f"{config['NAME']}_itest_{worker_id}"
-    connection = psycopg2.connect(
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-        user=config["USER"],
-        password=config["PASSWORD"],
-        dbname="postgres",
-        connect_timeout=5,
-    )
-    connection.autocommit = True
-
-    def run(statement):
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-
-    run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    user = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
-    url = f"postgres://{user}@{config['HOST']}:{config['PORT'] or 5432}/{name}"
-
-    def drop():
-        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        connection.close()
-
-    return url, drop
-
-
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory, broker_url):
     """A portal database made as the README makes one, and gunicorn serving it."""
-    worker_id = _worker_id()
     root = tmp_path_factory.mktemp("portal")
-    drop = None
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        database_url, drop = _postgres_database(worker_id)
-    else:
-        database_url = f"sqlite:///{root / 'portal.sqlite3'}"
+    database_url, drop = real_data_database(tmp_path_factory, _worker_id(), root)
     portal = Portal(database_url=database_url, broker_url=broker_url, media_root=root / "media")
     env = portal.env(ITEST_PASSWORD=PASSWORD, **STACK_ENV)
-    _manage("migrate", "--no-input", env=env)
-    _manage("load_portal_data", env=env)
-    _manage("grant_role", USERNAME, "analyst", "--password-from-env", "ITEST_PASSWORD", env=env)
-    created = _manage("drf_create_token", USERNAME, env=env)
+    manage("grant_role", USERNAME, "analyst", "--password-from-env", "ITEST_PASSWORD", env=env)
+    created = manage("drf_create_token", USERNAME, env=env)
     portal.token = re.search(r"Generated token (\w+)", created).group(1)
 
     web = None
@@ -223,8 +167,7 @@ def portal(tmp_path_factory, broker_url):
     finally:
         if web is not None:
             web.stop()
-        if drop:
-            drop()
+        drop()
 
 
 class Web:

@@ -19,8 +19,9 @@ import pytest
 from django.conf import settings
 
 from conftest import require_service
+from tests.portal_database import manage, real_data_database
 
-from .conftest import PASSWORD, Web, _manage, _postgres_database, _worker_id, portal_env
+from .conftest import PASSWORD, Web, _worker_id, portal_env
 
 #: Examples per operation and phase: enough to reach every operation's errors, within
 #: a few minutes for the two runs.
@@ -36,7 +37,7 @@ def contract_portal(tmp_path_factory, broker_url):
     if shutil.which("schemathesis", path=str(Path(sys.executable).parent)) is None:
         require_service("schemathesis", "install the dev requirements (make test does)")
     root = tmp_path_factory.mktemp("contract")
-    database_url, drop = _postgres_database(f"{_worker_id()}_contract")
+    database_url, drop = real_data_database(tmp_path_factory, f"{_worker_id()}_contract", root)
     env = portal_env(
         database_url,
         "",  # no broker: exports run in the web process
@@ -47,9 +48,7 @@ def contract_portal(tmp_path_factory, broker_url):
     )
     web = None
     try:
-        _manage("migrate", "--no-input", env=env)
-        _manage("load_portal_data", env=env)
-        _manage(
+        manage(
             "grant_role",
             "contract-lead",
             "lead",
@@ -59,7 +58,7 @@ def contract_portal(tmp_path_factory, broker_url):
             "ITEST_PASSWORD",
             env=env,
         )
-        created = _manage("drf_create_token", "contract-lead", env=env)
+        created = manage("drf_create_token", "contract-lead", env=env)
         token = re.search(r"Generated token (\w+)", created).group(1)
         web = Web(root / "web.log", env)
         yield web, token
