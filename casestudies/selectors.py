@@ -43,13 +43,13 @@ from django.db.models.functions import Cast, Coalesce, Lower
 from django.utils.safestring import SafeString
 
 from boroughs.models import Region
-from core.api.filters import listed
+from core.api.filters import apply_filters, listed, ordered
 from core.search import SearchQuery
 from funding.models import Award
 from funding.querysets import AwardQuerySet
 
 from . import search
-from .api.filters import CaseStudyFilter
+from .api.filters import CaseStudyFilter, InterventionFilter
 from .cost import CostBand
 from .evidence import LEVEL_BY_NUMBER, LEVELS, EvaluationDesign
 from .models import (
@@ -1027,4 +1027,47 @@ def case_study_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[CaseSt
         search_fields=CASE_STUDY_SEARCH_FIELDS,
         ordering_fields=CASE_STUDY_ORDERING_FIELDS,
         ordering=CASE_STUDY_ORDERING,
+    )
+
+
+# --- The interventions list (the API and its CSV) ------------------------------------------
+
+INTERVENTION_ORDERING_FIELDS = [
+    "name",
+    "category",
+    "prevention_level",
+    "modified_at",
+    "evidence_level",
+]
+INTERVENTION_ORDERING = ["name"]
+
+
+def intervention_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Intervention]:
+    """Interventions with their providers, settings and external ratings, the list's
+    filters applied; `q` is full-text search (each result with its `search_rank`, the most
+    relevant first unless `ordering` says otherwise). A value that is wrong is a
+    ValidationError naming its filter."""
+    queryset = apply_filters(
+        InterventionFilter,
+        filters,
+        Intervention.objects.for_listing()
+        .select_related("source")
+        .prefetch_related("external_ratings"),
+        user=user,
+    )
+    query = search.parse_query(filters.get("q", ""))
+    if query:
+        queryset = search.with_rank(
+            search.matching(queryset, search.INTERVENTIONS, query), search.INTERVENTIONS, query
+        )
+        if not query.matches_nothing and not filters.get("ordering"):
+            # The plugin cannot see the search_rank that with_rank annotates.
+            return queryset.order_by(  # type: ignore[misc]
+                "-search_rank", *INTERVENTION_ORDERING, "pk"
+            )
+    return ordered(
+        queryset,
+        filters.get("ordering"),
+        valid=INTERVENTION_ORDERING_FIELDS,
+        default=INTERVENTION_ORDERING,
     )

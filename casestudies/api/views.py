@@ -362,8 +362,10 @@ class InterventionViewSet(PortalReadOnlyViewSet):
     )
     serializer_class = InterventionSerializer
     filterset_class = InterventionFilter
+    # The backends describe the list's parameters; the list is intervention_list's.
     filter_backends = SEARCH_BACKENDS
+    list_selector = selectors.intervention_list
     searchable = search.INTERVENTIONS
     search_fields = ["name", "description", "providers__name"]
-    ordering_fields = ["name", "category", "prevention_level", "modified_at", "evidence_level"]
-    ordering = ["name"]
+    ordering_fields = selectors.INTERVENTION_ORDERING_FIELDS
+    ordering = selectors.INTERVENTION_ORDERING

@@ -22,7 +22,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter, search_smart_sp
 _Q = TypeVar("_Q", bound=QuerySet[Any])
 
 #: Parameters every list understands besides its filters.
-COMMON_PARAMETERS = {"page", "page_size", "ordering", "q", "format"}
+COMMON_PARAMETERS = {"page", "page_size", "cursor", "ordering", "q", "format"}
 
 
 class PortalFilterSet(django_filters.FilterSet):

@@ -1,11 +1,36 @@
+"""How the API's lists are paged: by number (`page`, decision 0029) or by cursor (`cursor`,
+decision 0031).
+
+A cursor is the position after a row, in the list's order: the values of the ordering's
+fields for that row, ending with its id, signed so that it cannot be forged. The next page
+is the rows after that position, whatever was inserted or deleted before it since, so a
+walk by cursors never skips or repeats a row, and a deep page costs what the first does.
+"""
+
+import datetime as dt
+import decimal
+import operator
+from collections.abc import Sequence
+from functools import reduce
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from core.inputs import is_whole_number
 
 MAX_PAGE_SIZE = 500
+CURSOR_SALT = "core.api.pagination.cursor"
+#: A list's order as a cursor follows it: fields by name or by a path through foreign keys
+#: (plan__slug), "-" for descending, ending with the id.
+Ordering = list[str]
 
 
 class IdsFirstPaginator(Paginator):
@@ -13,7 +38,14 @@ class IdsFirstPaginator(Paginator):
     ids of the page's rows, in the list's order (sorting only the ids and the columns
     ordered by, however deep the page), then those rows alone with everything they show
     (decision 0029). A deep page then costs about what the first does, where OFFSET over
-    the full rows made page 200 read and sort every row before it."""
+    the full rows made page 200 read and sort every row before it.
+
+    Told the list's ``ordering`` (field paths, as cursors follow them), a page past the
+    middle picks its ids counting from the end, in the reverse order: the last page then
+    costs what the first does (the database keeps only the rows up to the page's, not
+    every row before it)."""
+
+    ordering: Ordering | None = None
 
     def page(self, number):
         number = self.validate_number(number)
@@ -35,16 +67,173 @@ class IdsFirstPaginator(Paginator):
             or not records.ordered
         ):
             return records[bottom:top]
-        return records.filter(pk__in=records.values("pk")[bottom:top])
+        if self.ordering is not None and bottom > self.count - top:
+            backwards = _in_cursor_order(records, [_reversed(term) for term in self.ordering])
+            ids = backwards.values("pk")[self.count - top : self.count - bottom]
+        else:
+            ids = records.values("pk")[bottom:top]
+        return records.filter(pk__in=ids)
+
+
+# --- Cursors ---------------------------------------------------------------------------------
+
+
+def cursor_ordering(records: Any) -> Ordering | None:
+    """The list's order as field paths ("-due_date", "plan__slug", …, ending with the id),
+    or None where a cursor cannot follow it: not a queryset, ordered by an expression, or
+    without a unique last term."""
+    if not isinstance(records, QuerySet) or records.query.combinator or records.query.distinct:
+        return None
+    given = list(records.query.order_by) or list(records.model._meta.ordering)
+    terms = [term for term in given if isinstance(term, str)]
+    if not terms or len(terms) != len(given):
+        return None
+    if any(term.lstrip("-") in ("?", "") or "." in term for term in terms):
+        return None
+    if terms[-1].lstrip("-") not in ("pk", "id"):
+        return None  # rows that tie would have no order between them
+    if not all(_is_value(records, _path(term)) for term in terms):
+        return None
+    return [str(term) for term in terms]
+
+
+def _is_value(records: QuerySet, path: str) -> bool:
+    """Whether ``path`` names one stored value per row: a field, or one through foreign
+    keys; not a relation (ordered by its model's own ordering), a many-valued one, nor an
+    annotation (such as relevance to q, computed afresh on each request)."""
+    model = records.model
+    names = path.split("__")
+    for position, name in enumerate(names):
+        if name == "pk":
+            return position == len(names) - 1
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if field.is_relation:
+            if field.many_to_many or field.one_to_many or position == len(names) - 1:
+                return False
+            model = field.related_model
+        elif position != len(names) - 1:
+            return False
+    return True
+
+
+def _path(term: str) -> str:
+    return term.lstrip("-")
+
+
+def _reversed(term: str) -> str:
+    return term[1:] if term.startswith("-") else f"-{term}"
+
+
+def _in_cursor_order(records: QuerySet, ordering: Ordering) -> QuerySet:
+    """``records`` in ``ordering`` with empty values placed the same on every database
+    (last ascending, first descending, as PostgreSQL does), so that a cursor's condition
+    (_after) and the order agree."""
+    terms: list[OrderBy] = [
+        F(_path(term)).desc(nulls_first=True)
+        if term.startswith("-")
+        else F(_path(term)).asc(nulls_last=True)
+        for term in ordering
+    ]
+    return records.order_by(*terms)
+
+
+def _after(ordering: Ordering, values: Sequence[Any]) -> Q:
+    """The rows after the position ``values`` in ``ordering``: a row whose first terms equal
+    the position's and whose next term comes after it."""
+    alternatives = []
+    equal = Q()
+    for term, value in zip(ordering, values, strict=True):
+        path, descending = _path(term), term.startswith("-")
+        if value is None:
+            # Empty values come last ascending (nothing comes after them) and first
+            # descending (every value comes after them).
+            later = Q(**{f"{path}__isnull": False}) if descending else None
+            same = Q(**{f"{path}__isnull": True})
+        else:
+            lookup = "lt" if descending else "gt"
+            later = Q(**{f"{path}__{lookup}": value})
+            if not descending:
+                later |= Q(**{f"{path}__isnull": True})
+            same = Q(**{path: value})
+        if later is not None:
+            alternatives.append(equal & later)
+        equal &= same
+    if not alternatives:
+        return Q(pk__in=[])
+    return reduce(operator.or_, alternatives)
+
+
+def _encoded(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.time):  # datetimes too, to the microsecond
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _value(record: Any, path: str) -> Any:
+    for name in path.split("__"):
+        if record is None:
+            return None
+        record = getattr(record, name)
+    return record
+
+
+def cursor_after(record: Any, ordering: Ordering) -> str:
+    """The opaque cursor of the position after ``record`` in ``ordering``."""
+    values = [_encoded(_value(record, _path(term))) for term in ordering]
+    signer = signing.Signer(salt=CURSOR_SALT)
+    return signer.sign_object({"o": ordering, "v": values}, compress=True)
+
+
+def read_cursor(text: str, ordering: Ordering | None) -> list[Any]:
+    """The position a cursor names in ``ordering``; a 400 if it is not one of ours, was
+    made for another order (or other filters' ordering), or the list has no cursors."""
+    if ordering is None:
+        raise ValidationError(
+            {
+                "cursor": [
+                    "This list cannot be read by cursor in this order (with as_at, or "
+                    "ordered by relevance to q); use page."
+                ]
+            }
+        )
+    try:
+        position = signing.Signer(salt=CURSOR_SALT).unsign_object(text)
+    except (signing.BadSignature, ValueError):
+        raise ValidationError(
+            {"cursor": ["Not a cursor: use the next or next_cursor of an earlier page."]}
+        ) from None
+    if not isinstance(position, dict) or position.get("o") != ordering:
+        raise ValidationError(
+            {
+                "cursor": [
+                    "This cursor was made for another ordering: ask with the ordering it "
+                    "came from, or start again from page 1."
+                ]
+            }
+        )
+    values: list[Any] = position["v"]
+    return values
 
 
 class PortalPagination(PageNumberPagination):
-    """`page` and `page_size` (1–500); a malformed value is a 400, not a silent default."""
+    """`page` and `page_size` (1–500); a malformed value is a 400, not a silent default.
+    Or `cursor`, from an earlier page's `next_cursor` or `next`: the rows after it, with no
+    count (decision 0031)."""
 
     django_paginator_class = IdsFirstPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    cursor_query_param = "cursor"
+
+    #: Set while answering: the cursor asked for (cursor pages), and the next one.
+    cursor: str | None = None
+    next_cursor: str | None = None
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -61,13 +250,26 @@ class PortalPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and not is_whole_number(raw) and raw != "last":
             raise ValidationError({"page": ["Enter a page number: a whole number from 1."]})
+        if raw is not None and self.cursor_query_param in request.query_params:
+            raise ValidationError(
+                {"cursor": ["Ask for a page or a cursor, not both: a cursor names its page."]}
+            )
         self.get_page_size(request)
         return raw
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = self.check_parameters(request)
         self.request = request
+        ordering = cursor_ordering(queryset)
+        if ordering is not None:
+            # Pages by number in the cursors' order, so that a page's next_cursor goes on
+            # from where it ends (on PostgreSQL the order is the same as before).
+            queryset = _in_cursor_order(queryset, ordering)
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor is not None:
+            return self.paginate_by_cursor(queryset, cursor, ordering, request)
         paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        paginator.ordering = ordering
         number = raw or 1
         try:
             self.page = paginator.page(paginator.num_pages if number == "last" else number)
@@ -75,7 +277,67 @@ class PortalPagination(PageNumberPagination):
             raise NotFound(
                 f"There is no page {number}: there are {paginator.num_pages} pages."
             ) from None
-        return list(self.page)
+        rows = list(self.page)
+        if ordering is not None and rows and self.page.has_next():
+            self.next_cursor = cursor_after(rows[-1], ordering)
+        return rows
+
+    def paginate_by_cursor(self, queryset, cursor, ordering, request):
+        """The page after ``cursor``: one row more is read to know whether another follows."""
+        values = read_cursor(cursor, ordering)
+        size = self.get_page_size(request)
+        self.cursor = cursor
+        rows = list(queryset.filter(_after(ordering, values))[: size + 1])
+        if len(rows) > size:
+            rows = rows[:size]
+            self.next_cursor = cursor_after(rows[-1], ordering)
+        return rows
+
+    def get_next_link(self):
+        if self.cursor is None:
+            return super().get_next_link()
+        if self.next_cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_previous_link(self):
+        if self.cursor is not None:
+            return None  # cursors go forward; an earlier page's cursor still names it
+        return super().get_previous_link()
+
+    def get_paginated_response(self, data):
+        if self.cursor is None:
+            body = {
+                "count": self.page.paginator.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+            }
+        else:
+            body = {"next": self.get_next_link(), "previous": None}
+        return Response({**body, "next_cursor": self.next_cursor, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        properties = paginated["properties"]
+        properties["count"]["description"] = "How many records match; absent on cursor pages."
+        properties["next"]["description"] = (
+            "The next page's address (by page number, or by cursor on cursor pages); null on "
+            "the last."
+        )
+        properties["previous"]["description"] = (
+            "The previous page's address by page number; null on the first and on cursor pages."
+        )
+        properties["next_cursor"] = {
+            "type": "string",
+            "nullable": True,
+            "description": "The cursor of the rows after this page, for a walk that no "
+            "insertion or deletion can disturb (ask again with cursor=…); null on the last "
+            "page.",
+        }
+        paginated["required"] = [name for name in paginated["required"] if name != "count"]
+        paginated["required"].append("next_cursor")
+        return paginated
 
     def get_schema_operation_parameters(self, view):
         return [
@@ -93,5 +355,17 @@ class PortalPagination(PageNumberPagination):
                 "description": f"Records per page, 1 to {MAX_PAGE_SIZE} "
                 f"(default {self.page_size}).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Instead of page: the next_cursor of an earlier page (with the "
+                "same filters, q and ordering), for the records after its last one. Rows "
+                "inserted or deleted meanwhile neither shift nor repeat the pages that "
+                "follow, and a deep page costs what the first does. Not with as_at, nor "
+                "where q orders by relevance. A cursor that is not one, or was made for "
+                "another ordering, is a 400.",
+                "schema": {"type": "string"},
             },
         ]

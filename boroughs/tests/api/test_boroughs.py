@@ -172,7 +172,7 @@ def test_the_error_for_an_unknown_region_names_the_value(client):
 def test_the_error_for_an_unknown_parameter_lists_what_the_endpoint_understands(client):
     messages = assert_invalid(client.get(URL, {"regoin": "london"}), "regoin")
     assert messages == [
-        "Unknown parameter. This endpoint understands: format, gss_code, kind, "
+        "Unknown parameter. This endpoint understands: cursor, format, gss_code, kind, "
         "modified_after, ordering, page, page_size, q, region."
     ]
 

@@ -55,7 +55,7 @@ def counts(body, name):
 
 def test_the_list_keeps_its_keys_and_adds_facets(client):
     body = get(client)
-    assert list(body) == ["count", "next", "previous", "results", "facets"]
+    assert list(body) == ["count", "next", "previous", "next_cursor", "results", "facets"]
     assert body["count"] == PUBLISHED_COUNT
     assert set(body["facets"]) == FACETS
 
@@ -180,7 +180,14 @@ def test_the_schema_documents_facets_rank_and_snippet():
     response = schema["paths"]["/api/v1/case-studies/"]["get"]["responses"]["200"]
     ref = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     page = schema["components"]["schemas"][ref]
-    assert set(page["properties"]) == {"count", "next", "previous", "results", "facets"}
+    assert set(page["properties"]) == {
+        "count",
+        "next",
+        "previous",
+        "next_cursor",
+        "results",
+        "facets",
+    }
     assert set(page["properties"]["facets"]["properties"]) == FACETS
     item = page["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[1]
     result = schema["components"]["schemas"][item]["properties"]

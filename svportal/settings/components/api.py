@@ -47,8 +47,9 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "SV Portal API",
     "DESCRIPTION": (
         "Boroughs' knife-crime action plans, interventions, case studies, funding and "
-        "stock-takes. Every list is paginated (page, page_size up to 500), filterable, "
-        "orderable (ordering), searchable (q) and takes modified_after for incremental "
+        "stock-takes. Every list is paginated (page, page_size up to 500; or cursor, from a "
+        "page's next_cursor, for a walk that rows inserted meanwhile cannot disturb), "
+        "filterable, orderable (ordering), searchable (q) and takes modified_after for incremental "
         "sync; add format=csv for a spreadsheet of the whole filtered list. Errors share "
         "one shape: {status, code, detail, errors}."
     ),
