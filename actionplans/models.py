@@ -202,6 +202,14 @@ class ActionItem(SourcedModel):
 
     class Meta:
         ordering = ["plan", "theme__order", "order", "id"]
+        indexes = [
+            # Overdue items (past due, not closed) of many plans, counted from the index alone.
+            models.Index(
+                fields=["plan", "due_date"],
+                condition=~Q(status__in=[ItemStatus.COMPLETE, ItemStatus.CANCELLED]),
+                name="open_item_due",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["plan", "slug"], name="unique_item_slug_in_plan"),
             models.CheckConstraint(
@@ -295,5 +303,31 @@ class PlanChange(AppendOnlyHistory):
         return f"{self.plan}: {', '.join(self.changes)}"
 
 
-# The receivers that keep the items' search documents (a cache) fresh.
+class PlanFigures(models.Model):
+    """A plan's item figures, counted afresh whenever one of its items is written rather
+    than on every read (actionplans.figures; docs/decisions/0031): its items by status and
+    its latest item update. Overdue items depend on the day, so they are counted on read."""
+
+    # No database constraint: an item deleted with its plan recounts the plan before the
+    # plan's row goes; the plan's own deletion then removes its figures.
+    plan = models.OneToOneField(
+        ActionPlan,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="figures",
+    )
+    #: Status -> how many of the plan's items have it; a status no item has is absent.
+    items_by_status = models.JSONField(default=dict)
+    last_item_update = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "plan figures"
+
+    def __str__(self):
+        return f"Figures of {self.plan_id}"
+
+
+# The receivers that keep the items' search documents and the plans' figures (caches) fresh.
+from . import figures as _figures  # noqa: E402, F401
 from . import search as _search  # noqa: E402, F401

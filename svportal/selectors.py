@@ -8,10 +8,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from actionplans.figures import plan_figures_for
 from actionplans.history import items_as_at, plans_as_at
 from actionplans.models import CLOSED_STATUSES, ActionItem, ActionPlan, ItemStatus, Theme
 from actionplans.selectors import items_for_history, plans_for_history
@@ -241,7 +242,7 @@ class BoroughSummary:
 def borough_summaries(
     boroughs: Iterable[Borough], today: dt.date | None = None, as_at: dt.date | None = None
 ) -> list[BoroughSummary]:
-    """A summary per borough in a fixed number of queries (nine), whatever the count.
+    """A summary per borough in a fixed number of queries (six), whatever the count.
 
     With ``as_at`` (a day), the plans and items are as they stood at the end of that day:
     the plans rebuilt from their history, the items' figures then counted in the database
@@ -293,20 +294,35 @@ def _reported_plans(summaries: Summaries, ids: list[int]) -> None:
 
 
 def _plan_figures(summaries: Summaries, ids: list[int], today: dt.date) -> None:
-    plans = ActionPlan.objects.active().filter(borough__in=ids).current_first("borough_id")
+    """The active plans with their stored figures (actionplans.figures), then their
+    overdue items, counted on the index of open items' due dates: two queries."""
+    plans = list(
+        ActionPlan.objects.active()
+        .filter(borough__in=ids)
+        .select_related("figures")
+        .current_first("borough_id")
+    )
+    figures = plan_figures_for(plans)
+    borough_of = {}
     for plan in plans:
         summary = summaries[_borough_of(plan)]
         summary.active_plan = summary.active_plan or plan
-
-    items = ActionItem.objects.filter(plan__status=ActionPlan.Status.ACTIVE, plan__borough__in=ids)
-    for by_status in items.values("plan__borough", "status").annotate(count=Count("id")):
-        summaries[by_status["plan__borough"]].items_by_status[by_status["status"]] = by_status[
-            "count"
-        ]
-    for overdue in items.overdue(today).values("plan__borough").annotate(count=Count("id")):
-        summaries[overdue["plan__borough"]].overdue_items = overdue["count"]
-    for latest in items.values("plan__borough").annotate(latest=Max("last_updated_at")):
-        summaries[latest["plan__borough"]].last_item_update = latest["latest"]
+        borough_of[plan.pk] = summary
+        for status, count in figures[plan.pk].items_by_status.items():
+            summary.items_by_status[status] += count
+        latest = figures[plan.pk].last_item_update
+        if latest is not None and (
+            summary.last_item_update is None or latest > summary.last_item_update
+        ):
+            summary.last_item_update = latest
+    for overdue in (
+        ActionItem.objects.filter(plan__in=list(borough_of))
+        .overdue(today)
+        .order_by()
+        .values("plan_id")
+        .annotate(count=Count("id"))
+    ):
+        borough_of[overdue["plan_id"]].overdue_items += overdue["count"]
 
 
 def _plan_figures_as_at(summaries: Summaries, ids: list[int], day: dt.date) -> ItemsByBorough:

@@ -41,6 +41,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from actionplans.figures import plan_figures_refresh
 from actionplans.models import (
     ActionItem,
     ActionPlan,
@@ -264,6 +265,7 @@ class _Generator:
             self.interventions,
             self.case_studies,
             self.plans,
+            self.plan_figures,
             self.stock_takes,
             self.search_documents,
         ):
@@ -736,6 +738,11 @@ class _Generator:
                 )
         self.create(StockTakeAnswer, answers)
         self.say(f"{len(rounds)} stock-takes")
+
+    def plan_figures(self):
+        """Every plan's stored figures (actionplans.figures), counted afresh."""
+        plan_figures_refresh(ActionPlan.objects.values_list("pk", flat=True))
+        self.say("plan figures counted")
 
     def search_documents(self):
         """Every searchable kind's (case studies, interventions, plan items, funding,

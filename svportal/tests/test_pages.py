@@ -184,14 +184,14 @@ def add_boroughs_with_plans_and_practice(count):
 
 @pytest.mark.parametrize("extra", [1, 12])
 def test_boroughs_table_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 boroughs; 8 borough summary (active plans, items by status, overdue items,
-    last item update, published case studies, awards, interventions in use, stock-take
-    answers on having a plan).
+    """1 boroughs; 6 borough summary (active plans with their stored figures, overdue
+    items, published case studies, awards, interventions in use, stock-take answers on
+    having a plan).
     6 for the three maps: areas and boundary source, active plans and stock-take answers
     on having a plan, read once for all three; case studies of each area and of the areas
     covering it; overdue counts."""
     add_boroughs_with_plans_and_practice(extra)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete"})
     assert len(table_rows(response)) == 33 + extra
 
@@ -308,15 +308,15 @@ def add_practice_to(place, count):
 
 @pytest.mark.parametrize("extra", [1, 10])
 def test_borough_profile_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 borough with its source; 8 borough summary (active plans, items by status,
-    overdue items, last item update, published case studies, awards, interventions in
-    use, stock-take answers on having a plan); 4 stock-take answers (rounds, their
+    """1 borough with its source; 6 borough summary (active plans with their stored
+    figures, overdue items, published case studies, awards, interventions in use,
+    stock-take answers on having a plan); 4 stock-take answers (rounds, their
     questions, their published totals, the borough's answers);
     1 case studies; 1 awards with their streams and funders; 3 places it sits among (the
     areas covering it, the districts it covers, the partnerships of both).
     4 map (areas, active plans, stock-take answers on having a plan, boundary source)."""
     add_practice_to(borough("westminster"), extra)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(20):
         response = client.get("/boroughs/westminster/")
     assert response.context["summary"].case_studies == extra
 
@@ -430,9 +430,9 @@ def test_what_a_visitor_types_is_escaped(client):
 
 @pytest.mark.parametrize("items", [1, 30])
 def test_compare_queries_do_not_grow(client, django_assert_num_queries, items):
-    """1 boroughs for the picker (the chosen ones are among them); 8 borough summary
-    (active plans, items by status, overdue items, last item update, published case
-    studies, awards, interventions in use, stock-take answers on having a plan);
+    """1 boroughs for the picker (the chosen ones are among them); 6 borough summary
+    (active plans with their stored figures, overdue items, published case studies,
+    awards, interventions in use, stock-take answers on having a plan);
     1 themes, 1 approaches (the interventions in use come with the summary, from the
     plans and the case studies in one query)."""
     plan = ActionPlan.objects.get(borough__slug="westminster")
@@ -440,7 +440,7 @@ def test_compare_queries_do_not_grow(client, django_assert_num_queries, items):
     for place in ("lambeth", "redbridge"):
         for _ in range(items):
             CaseStudyFactory(boroughs=[borough(place)])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(COMPARE, {"boroughs": "westminster,lambeth,redbridge"})
     assert response.status_code == 200
 
