@@ -1,4 +1,4 @@
-"""Each plan's item figures, kept current on every write (docs/decisions/0031).
+"""Each plan's item figures, kept current on every write (docs/decisions/0032).
 
 The borough summary, the boroughs table, a borough's profile and compare read a plan's
 items by status and its latest item update from PlanFigures instead of counting every

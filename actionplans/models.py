@@ -305,7 +305,7 @@ class PlanChange(AppendOnlyHistory):
 
 class PlanFigures(models.Model):
     """A plan's item figures, counted afresh whenever one of its items is written rather
-    than on every read (actionplans.figures; docs/decisions/0031): its items by status and
+    than on every read (actionplans.figures; docs/decisions/0032): its items by status and
     its latest item update. Overdue items depend on the day, so they are counted on read."""
 
     # No database constraint: an item deleted with its plan recounts the plan before the
