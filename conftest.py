@@ -19,6 +19,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_portal_data(settings.PORTAL_FIXTURES_DIR)
 
 
+#: Fixtures that reach the test database: a test asking for one is not database-free.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "client",
+    "admin_client",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked no_database (parsing, writers, charts, settings; no query at all) assert
+    the same on either database, so the PostgreSQL pass skips them; a test so marked that
+    reaches the database is a mistake in the marking, and stops the run."""
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    for item in items:
+        if item.get_closest_marker("no_database") is None:
+            continue
+        if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames):
+            raise pytest.UsageError(f"{item.nodeid} is marked no_database but uses the database")
+        if on_postgres:
+            item.add_marker(pytest.mark.skip(reason="Reads no database: the SQLite pass runs it"))
+
+
 def pytest_sessionfinish(session):
     """Drop the PostgreSQL template of the portals run as processes, if this run made one
     (tests/portal_database.py); xdist's workers share it, so the process that started them

@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
+pytestmark = pytest.mark.no_database
+
 ROOT = Path(settings.BASE_DIR)
 APPS = ("svportal", "casestudies", "actionplans", "funding", "boroughs", "core")
 

@@ -63,10 +63,12 @@ def words(text):
     return " ".join(re.findall(r"\w+", (text or "").lower()))
 
 
+@pytest.mark.no_database
 def test_the_seed_guides_hold_the_case_studies():
     assert len(CASES) == 19  # 9 in Breaking the cycle (2019), 10 in the 2020 guide
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize(("record", "text"), CASES, ids=[record["slug"] for record, _ in CASES])
 def test_each_guide_case_study_comes_out_with_the_loaded_sections(record, text):
     imported = read_guide_text(text)
@@ -86,6 +88,7 @@ def alike(loaded, imported):
     return difflib.SequenceMatcher(a=words(loaded), b=words(imported), autojunk=False).ratio() > 0.8
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize(("record", "text"), CASES, ids=[record["slug"] for record, _ in CASES])
 def test_each_guide_case_studys_contact_is_found(record, text):
     contact = read_guide_text(text).contact
@@ -99,6 +102,7 @@ def test_each_guide_case_studys_contact_is_found(record, text):
     assert contact.organisation == (loaded["organisation"] or contact.organisation)
 
 
+@pytest.mark.no_database
 def test_the_sections_are_nearly_all_word_for_word():
     """Where they differ, the loaded record was tidied by hand (a pull quote put back)."""
     same = total = 0
@@ -125,6 +129,7 @@ def test_the_boroughs_named_in_each_title_are_proposed():
     assert exact == len(CASES) - 2
 
 
+@pytest.mark.no_database
 @pytest.mark.parametrize(
     ("line", "section"),
     [

@@ -6,6 +6,8 @@ from django.core.exceptions import ImproperlyConfigured
 from core.search import analysis, search_query, synonyms
 from core.search.query import Match
 
+pytestmark = pytest.mark.no_database
+
 
 def clauses(q):
     """Each clause's required alternatives as sets of (tokens, adjacent), for comparing."""

@@ -5,6 +5,8 @@ import pytest
 from core.charts import Segment, contrast_ratio, stacked_bar, swatch
 from svportal.pages import STATUS_COLOURS
 
+pytestmark = pytest.mark.no_database
+
 
 def rect_widths(svg):
     return [float(width) for width in re.findall(r'<rect x="[\d.]+" y="0" width="([\d.]+)"', svg)]

@@ -10,6 +10,8 @@ from django.conf import settings
 
 from svportal.celery import app as celery_app
 
+pytestmark = pytest.mark.no_database
+
 IMPORT_PRODUCTION = "import svportal.settings.production"
 
 

@@ -12,6 +12,8 @@ import pytest
 
 from svportal.exports.writers import write_csv, write_json, write_xlsx
 
+pytestmark = pytest.mark.no_database
+
 #: Rows in the smaller export of each format; the larger has ten times as many. XLSX is
 #: slower to write under tracemalloc, so it is measured at a smaller size.
 SMALL = {"csv": 2_000, "json": 2_000, "xlsx": 1_000}

@@ -6,6 +6,7 @@ import io
 import json
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 
 from svportal.exports.writers import (
@@ -15,6 +16,8 @@ from svportal.exports.writers import (
     write_json_document,
     write_xlsx,
 )
+
+pytestmark = pytest.mark.no_database
 
 ROWS = [
     {"name": '=HYPERLINK("http://evil")', "count": 3, "nested": {"a": "+1", "b": None}},
