@@ -62,7 +62,8 @@ class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
             ActionItem.objects.filter(plan=OuterRef("pk"))
             .order_by()
             .values("plan")
-            .annotate(count=models.Count("pk"))
+            # The plan column, not the id: counted from the plan index alone.
+            .annotate(count=models.Count("plan"))
             .values("count")
         )
         return self.annotate(item_count=Coalesce(Subquery(per_plan), 0))
