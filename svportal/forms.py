@@ -22,6 +22,14 @@ SORT_CHOICES = [(column, column) for column in SORT_COLUMNS] + [
     (f"-{column}", f"-{column}") for column in SORT_COLUMNS
 ]
 
+#: The maps the boroughs table shows one at a time: England's figures are drawn one map per
+#: page view rather than all at once (each map is a link per area and a table of them).
+TABLE_MAPS = (
+    ("plans", "Knife crime action plans"),
+    ("case-studies", "Published case studies"),
+    ("overdue", "Overdue plan items"),
+)
+
 MIN_COMPARED, MAX_COMPARED = 2, 4
 ORDINALS = ("First", "Second", "Third", "Fourth")
 
@@ -40,6 +48,12 @@ class BoroughTableForm(forms.Form):
         choices=SORT_CHOICES,
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": "Sort by one of the table's columns"},
+    )
+    map = forms.ChoiceField(
+        required=False,
+        choices=TABLE_MAPS,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Choose one of the maps"},
     )
 
     def __init__(self, data=None, **kwargs):

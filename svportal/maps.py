@@ -69,15 +69,17 @@ def home_maps():
     return [plan_map(england, states=states), plan_map(england.london(), states=states)]
 
 
-def table_maps(view):
-    """The boroughs table's maps of ``view``: plans, case studies and overdue items, in six
-    queries (areas, source, plans, answers, case-study counts, overdue counts)."""
+def table_map(view, chosen):
+    """The boroughs table's map of ``view`` the reader chose (svportal.forms.TABLE_MAPS):
+    plans (four queries: areas, source, plans, answers), case studies (four: areas, source,
+    each district's own and the covering areas') or overdue items (five: plans' and their
+    overdue counts)."""
     areas = map_areas(view)
-    states = plan_states(areas.districts)
-    return plan_map(areas, states=states), [
-        case_study_map(areas),
-        overdue_map(areas, timezone.localdate(), states=states),
-    ]
+    if chosen == "case-studies":
+        return case_study_map(areas)
+    if chosen == "overdue":
+        return overdue_map(areas, timezone.localdate())
+    return plan_map(areas)
 
 
 def profile_map(borough, districts):

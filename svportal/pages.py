@@ -23,8 +23,8 @@ from casestudies.models import CaseStudy
 from core.charts import Segment, stacked_bar, swatch
 from funding.models import Award
 
-from .forms import BoroughTableForm, CompareForm
-from .maps import profile_map, table_maps
+from .forms import TABLE_MAPS, BoroughTableForm, CompareForm
+from .maps import profile_map, table_map
 from .selectors import (
     FUNDING_ENDING_SOON_DAYS,
     borough_stock_take_answers,
@@ -101,6 +101,7 @@ def borough_table(request):
     form.is_valid()
     region = form.cleaned_data.get("region", "")
     sort = form.cleaned_data.get("sort") or "name"
+    chosen_map = form.cleaned_data.get("map") or TABLE_MAPS[0][0]
     view = "london" if region == "london" else "england"
     as_at_form = AsAtForm(request.GET, today=timezone.localdate())
     day = as_at_form.day
@@ -114,6 +115,10 @@ def borough_table(request):
         notices.append(
             f"The table cannot be sorted by “{request.GET.get('sort')}”, "
             "so it is sorted by borough name."
+        )
+    if "map" in form.errors:
+        notices.append(
+            f"There is no map of “{request.GET.get('map')}”, so the map shows action plans."
         )
 
     boroughs = Borough.objects.order_by("name")
@@ -138,6 +143,7 @@ def borough_table(request):
             "region": region,
             "sort": column.key if not ascending else f"-{column.key}",
             "as_at": as_at,
+            "map": chosen_map if chosen_map != TABLE_MAPS[0][0] else "",
         }
         headers.append(
             {
@@ -147,7 +153,26 @@ def borough_table(request):
                 "next_direction": "descending" if ascending else "ascending",
             }
         )
-    plan_map, more_maps = table_maps(view)
+    map_choices = [
+        {
+            "label": label,
+            "current": key == chosen_map,
+            "url": "?"
+            + urlencode(
+                {
+                    k: v
+                    for k, v in {
+                        "region": region,
+                        "sort": sort if sort != "name" else "",
+                        "as_at": as_at,
+                        "map": key if key != TABLE_MAPS[0][0] else "",
+                    }.items()
+                    if v
+                }
+            ),
+        }
+        for key, label in TABLE_MAPS
+    ]
     rows = [
         {
             "summary": summary,
@@ -168,14 +193,25 @@ def borough_table(request):
             "sort": sort,
             "headers": headers,
             "rows": rows,
-            # The map shows the plans as they stand today, whatever the table's day.
-            "map": plan_map,
-            "more_maps": more_maps,
+            # The map shows the figures as they stand today, whatever the table's day.
+            "map": table_map(view, chosen_map),
+            "map_choices": map_choices,
+            "chosen_map": chosen_map,
             "as_at_form": as_at_form,
             "as_at": day,
             "today_url": reverse("portal:borough-table")
             + "?"
-            + urlencode({k: v for k, v in {"region": region, "sort": sort}.items() if v}),
+            + urlencode(
+                {
+                    k: v
+                    for k, v in {
+                        "region": region,
+                        "sort": sort,
+                        "map": chosen_map if chosen_map != TABLE_MAPS[0][0] else "",
+                    }.items()
+                    if v
+                }
+            ),
             "csv_query": urlencode(
                 {k: v for k, v in {"region": region, "as_at": as_at}.items() if v}
             ),

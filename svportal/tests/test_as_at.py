@@ -451,12 +451,11 @@ def test_summary_api_as_at_queries_do_not_grow(client, django_assert_num_queries
 def test_boroughs_table_as_at_queries_do_not_grow(client, django_assert_num_queries, extra):
     """1 boroughs; 1 plans, 1 plan changes, 1 items' figures then (counted in the
     database); 1 case studies, 1 awards, 1 interventions; 1 stock-take answers on having a
-    plan. 6 for the three maps of things as they stand: areas and boundary source, active
-    plans and stock-take answers on having a plan, read once for all three; case studies
-    of each area and of the areas covering it; overdue counts."""
+    plan. 4 for the map of plans as they stand: areas and boundary source, active plans
+    and stock-take answers on having a plan."""
     add_boroughs_with_plans_and_history(extra)
     today = timezone.localdate().isoformat()
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete", "as_at": today})
     assert len(response.context["rows"]) == 33 + extra
 

@@ -103,8 +103,31 @@ def test_the_boroughs_table_maps_the_region_it_shows(client):
     assert len(AREA_LINK.findall(map_block(html, "plan-map-england"))) == 326
 
 
+def test_the_boroughs_table_shows_one_map_at_a_time_with_links_to_the_others(client):
+    html = client.get("/boroughs/", {"region": "london", "sort": "-overdue"}).content.decode()
+    assert html.count('class="portal-map"') == 1
+    assert 'id="plan-map-london"' in html
+    assert '<strong aria-current="page">Knife crime action plans</strong>' in html
+    link = "?region=london&amp;sort=-overdue&amp;map=overdue#map-heading"
+    assert f'<a class="govuk-link" href="{link}">Overdue plan items</a>' in html
+
+    html = client.get("/boroughs/", {"region": "london", "map": "overdue"}).content.decode()
+    assert html.count('class="portal-map"') == 1
+    assert 'id="overdue-map-london"' in html
+    assert '<input type="hidden" name="map" value="overdue">' in html  # kept by the filters
+    assert "?region=london&amp;sort=region&amp;map=overdue" in html  # and by the headings
+
+
+def test_an_unknown_map_says_so_and_shows_the_plans(client):
+    response = client.get("/boroughs/", {"map": "atlantis"})
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "There is no map of “atlantis”, so the map shows action plans." in html
+    assert 'id="plan-map-england"' in html
+
+
 def test_the_boroughs_table_maps_published_case_studies_per_area(client):
-    html = client.get("/boroughs/", {"region": "london"}).content.decode()
+    html = client.get("/boroughs/", {"region": "london", "map": "case-studies"}).content.decode()
     block = map_block(html, "case-study-map-london")
     links = dict(name.split(": ", 1) for _, name in AREA_LINK.findall(block))
     assert len(links) == 33
@@ -125,7 +148,7 @@ def test_the_boroughs_table_maps_overdue_items_and_says_where_no_plan_is_recorde
     overdue = ActionItem.objects.filter(
         plan__borough=westminster, plan__status=ActionPlan.Status.ACTIVE
     ).overdue(today)
-    html = client.get("/boroughs/", {"region": "london"}).content.decode()
+    html = client.get("/boroughs/", {"region": "london", "map": "overdue"}).content.decode()
     block = map_block(html, "overdue-map-london")
     names = dict(name.split(": ", 1) for _, name in AREA_LINK.findall(block))
     assert names["Westminster"] == f"{overdue.count()} overdue"
@@ -137,7 +160,7 @@ def test_the_boroughs_table_maps_overdue_items_and_says_where_no_plan_is_recorde
 
 
 def test_a_county_case_study_is_shown_for_each_district_it_covers_and_named_as_such(client):
-    html = client.get("/boroughs/").content.decode()
+    html = client.get("/boroughs/", {"map": "case-studies"}).content.decode()
     block = map_block(html, "case-study-map-england")
     names = dict(name.split(": ", 1) for _, name in AREA_LINK.findall(block))
     assert names["Ipswich"] == (
@@ -155,7 +178,8 @@ def test_a_study_of_a_district_and_its_county_counts_once_as_its_own(client):
     ipswich, suffolk = Borough.objects.get(slug="ipswich"), Borough.objects.get(slug="suffolk")
     CaseStudyFactory(boroughs=[ipswich, suffolk])
     CaseStudyFactory(boroughs=[ipswich])
-    block = map_block(client.get("/boroughs/").content.decode(), "case-study-map-england")
+    html = client.get("/boroughs/", {"map": "case-studies"}).content.decode()
+    block = map_block(html, "case-study-map-england")
     names = dict(name.split(": ", 1) for _, name in AREA_LINK.findall(block))
     assert names["Ipswich"] == "2 published; and 1 published for Suffolk, which covers it"
     assert names["Babergh"] == (
@@ -278,6 +302,8 @@ def test_names_in_a_map_are_escaped():
     [
         "/",
         "/boroughs/",
+        "/boroughs/?map=case-studies",
+        "/boroughs/?map=overdue",
         "/boroughs/westminster/",
         "/funding/",
         "/stock-takes/london-councils-2018/",

@@ -187,13 +187,16 @@ def test_boroughs_table_queries_do_not_grow(client, django_assert_num_queries, e
     """1 boroughs; 6 borough summary (active plans with their stored figures, overdue
     items, published case studies, awards, interventions in use, stock-take answers on
     having a plan).
-    6 for the three maps: areas and boundary source, active plans and stock-take answers
-    on having a plan, read once for all three; case studies of each area and of the areas
-    covering it; overdue counts."""
+    4 for the map of plans: areas and boundary source, active plans and stock-take answers
+    on having a plan (the map of case studies reads 4 too, and that of overdue items 5)."""
     add_boroughs_with_plans_and_practice(extra)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete"})
     assert len(table_rows(response)) == 33 + extra
+    with django_assert_num_queries(11):
+        client.get(BOROUGHS, {"region": "london", "map": "case-studies"})
+    with django_assert_num_queries(12):
+        client.get(BOROUGHS, {"region": "london", "map": "overdue"})
 
 
 # --- Borough profile -------------------------------------------------------------------------
