@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypedDict
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Count,
     ExpressionWrapper,
     F,
@@ -39,7 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Combinable, RawSQL
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils.safestring import SafeString
 
 from boroughs.models import Region
@@ -291,6 +290,8 @@ class CaseStudySearch:
     facets: list[Facet]  # in the order the page shows them
     age_facet: Facet
     parsed: SearchQuery = field(default_factory=SearchQuery)
+    #: How many results there are (counted with the facets), or None to count them.
+    count: int | None = None
     #: With an age and unstated ages included: how many of the results state no ages.
     unstated_ages: int = 0
 
@@ -347,35 +348,25 @@ _LINKED_FACETS: dict[str, tuple[type[Model], str, str, str]] = {
 _COLUMN_FACETS = ("year", "evidence_level", "evaluation_design", "cost_band")
 
 
+#: The linked facets whose table holds a case study and a value once at most (a
+#: many-to-many's own table): counted by rows, without DISTINCT.
+_ONCE_PER_CASE_STUDY = ("borough", "approach", "setting")
+
+
 def _facet_counts(name: str, matching: RawSQL) -> FacetRows:
-    """(value, label, count) rows of one facet over the case studies `matching` (a
-    subquery of ids), as a queryset. Regions and categories are labelled later."""
-    queryset: QuerySet[Any]
-    value: Combinable
-    label: Combinable
-    if name in _COLUMN_FACETS:
-        column = Cast(name, CharField())
-        queryset = CaseStudy.objects.filter(**{"pk__in": matching}).exclude(
-            **{f"{name}__isnull": True}
-        )
-        if name == "evaluation_design":
-            queryset = queryset.exclude(evaluation_design="")
-        value = label = column
-        count = Count("pk")
-    elif name in _LINKED_FACETS:
-        link, value_path, label_path, case_study = _LINKED_FACETS[name]
-        queryset = link._default_manager.filter(**{f"{case_study}__in": matching})
-        if name == "outcome_type":
-            queryset = queryset.exclude(outcome_type="")
-        value, label = F(value_path), F(label_path)
-        count = Count(f"{case_study}_id", distinct=True)
-    else:
-        raise ValueError(f"No facet {name}")
+    """(facet, value, label, count) rows of one facet counted through another table over
+    the case studies `matching` (a subquery of ids), as a queryset. Regions and
+    categories are labelled later."""
+    link, value_path, label_path, case_study = _LINKED_FACETS[name]
+    queryset: QuerySet[Any] = link._default_manager.filter(**{f"{case_study}__in": matching})
+    if name == "outcome_type":
+        queryset = queryset.exclude(outcome_type="")
+    distinct = name not in _ONCE_PER_CASE_STUDY
     rows: FacetRows = (
         # Not "value" and "label": an outcome has a field named value.
-        queryset.annotate(facet=Value(name), facet_value=value, facet_label=label)
+        queryset.annotate(facet=Value(name), facet_value=F(value_path), facet_label=F(label_path))
         .values_list("facet", "facet_value", "facet_label")
-        .annotate(count=count)
+        .annotate(count=Count(f"{case_study}_id", distinct=distinct))
         .order_by()
     )
     return rows
@@ -434,91 +425,185 @@ def _facets_from_rows(
 
 #: The name under which the facets' one query holds the case studies it counts.
 _MATCHED = "facet_matched"
+#: The case study's own columns the facets' query keeps beside each id: the column facets
+#: and the age range, counted from it without reading the case studies again.
+_MATCHED_COLUMNS = (*_COLUMN_FACETS, "min_age", "max_age")
 
 
 def _matched_by_facet(
     searched: CaseStudyQuerySet, filters: dict[str, Q], using: str
 ) -> tuple[str, tuple[Any, ...]]:
-    """The case studies `searched` matches, once, with a flag per active facet saying
-    whether each matches that facet's filter: (SQL, params) of the common table
-    expression every facet's count reads, so the search runs once, not once a facet."""
+    """The case studies `searched` matches, once, with the columns the facets count and a
+    flag per active facet saying whether each matches that facet's filter: (SQL, params)
+    of the common table expression every count reads, so the search runs once, not once
+    a facet."""
     flags = {
         f"facet_{name}": ExpressionWrapper(condition, output_field=BooleanField())
         for name, condition in filters.items()
     }
-    matched = searched.order_by().annotate(facet_id=F("pk"), **flags).values("facet_id", *flags)
+    matched = (
+        searched.order_by()
+        .annotate(facet_id=F("pk"), **flags)
+        .values("facet_id", *_MATCHED_COLUMNS, *flags)
+    )
     sql, params = matched.query.get_compiler(using=using).as_sql()
     return sql, tuple(params)
+
+
+def _passing(filters: dict[str, Q], name: str | None, connection: BaseDatabaseWrapper) -> str:
+    """SQL conditions on the matched rows: every active facet but `name` passed ("" for
+    none), each starting with AND."""
+    quote = connection.ops.quote_name
+    return "".join(f" AND {quote(f'facet_{key}')}" for key in filters if key != name)
 
 
 def _matched_ids(filters: dict[str, Q], name: str, connection: BaseDatabaseWrapper) -> RawSQL:
     """The ids of the matched case studies that pass every active facet but `name`."""
     quote = connection.ops.quote_name
-    passed = [quote(f"facet_{key}") for key in filters if key != name]
-    where = f" WHERE {' AND '.join(passed)}" if passed else ""
     # Names only: the flags are named in code, never from the request.
-    sql = f"SELECT {quote('facet_id')} FROM {quote(_MATCHED)}{where}"  # noqa: S608
-    return RawSQL(sql, ())  # noqa: S611
+    sql = f"SELECT {quote('facet_id')} FROM {quote(_MATCHED)} WHERE 1 = 1"  # noqa: S608
+    return RawSQL(sql + _passing(filters, name, connection), ())  # noqa: S611
 
 
-def case_study_facets(
-    *,
-    searched: CaseStudyQuerySet,
-    criteria: CaseStudyCriteria,
-    total_of: CaseStudyQuerySet | None = None,
-) -> tuple[list[Facet], int | None]:
-    """Every facet's counts in ONE query, and, given `total_of` (the results as they
-    will be listed), how many results there are.
+def _matched_counts(
+    filters: dict[str, Q], connection: BaseDatabaseWrapper
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """(facet, value, label, count) rows read from the matched rows alone, as (SQL,
+    params) each: the column facets; the age ranges (value the lowest age, label the
+    highest, either "" when open); and the total passing every facet."""
+    quote = connection.ops.quote_name
+    matched = quote(_MATCHED)
+    parts = []
+    for name in _COLUMN_FACETS:
+        column = quote(name)
+        blank = f" AND {column} <> ''" if name == "evaluation_design" else ""
+        # Names only (the facets' columns, named in code); the facet's name is a parameter.
+        sql = (
+            f"SELECT %s, CAST({column} AS TEXT), CAST({column} AS TEXT), COUNT(*) "  # noqa: S608
+            f"FROM {matched} WHERE {column} IS NOT NULL{blank}"
+            f"{_passing(filters, name, connection)} GROUP BY {column}"
+        )
+        parts.append((sql, (name,)))
+    low, high = quote("min_age"), quote("max_age")
+    parts.append(
+        (
+            f"SELECT %s, COALESCE(CAST({low} AS TEXT), ''), COALESCE(CAST({high} AS TEXT), ''), "  # noqa: S608
+            f"COUNT(*) FROM {matched} WHERE 1 = 1{_passing(filters, 'age', connection)} "
+            f"GROUP BY {low}, {high}",
+            (_AGE_RANGES,),
+        )
+    )
+    parts.append(
+        (
+            f"SELECT %s, '', '', COUNT(*) FROM {matched} WHERE 1 = 1"  # noqa: S608
+            f"{_passing(filters, None, connection)}",
+            (_TOTAL,),
+        )
+    )
+    return parts
+
+
+#: The facets' rows that are not a facet: the age ranges counted, and the total.
+_AGE_RANGES = "age ranges"
+_TOTAL = "total"
+
+
+def _age_counts(
+    ranges: Iterable[tuple[str, str, int]], *, include_unstated: bool
+) -> tuple[dict[int, int], int]:
+    """({age: how many include it}, how many state no ages) from (lowest, highest, count)
+    rows of the age ranges, as age_includes counts them."""
+    counts = dict.fromkeys(AGES, 0)
+    unstated = 0
+    for low_text, high_text, count in ranges:
+        low = int(low_text) if low_text else None
+        high = int(high_text) if high_text else None
+        if low is None and high is None:
+            unstated += count
+            if not include_unstated:
+                continue
+        for age in AGES:
+            if (low is None or low <= age) and (high is None or high >= age):
+                counts[age] += count
+    return counts, unstated
+
+
+@dataclass
+class FacetCounts:
+    """What the facets' one query counts."""
+
+    facets: list[Facet]
+    #: How many case studies match the search and every facet: the results' count.
+    total: int
+    #: {age: count} and how many state no ages, with every facet but the age applied.
+    ages: dict[int, int]
+    unstated_ages: int
+
+
+def case_study_facet_counts(
+    *, searched: CaseStudyQuerySet, criteria: CaseStudyCriteria
+) -> FacetCounts:
+    """Every facet's counts, the ages' and the total of the results, in ONE query.
 
     `searched` is the case studies matching everything but the facets (search words and
-    any other filters); each facet counts them with every *other* facet applied. The
-    query finds them once (a common table expression, flagged with which facets each
-    passes) and counts each facet over those ids: a UNION ALL of one aggregate per facet.
-    Returns (facets, total).
+    any other filters); each facet counts them with every *other* facet applied, and the
+    total with all of them. The query finds them once (a common table expression, with
+    the columns counted and flagged with which facets each passes) and counts each facet
+    over those rows: a UNION ALL of one aggregate per facet. The case study's own columns
+    are counted from the expression alone; the facets through another table join it.
     """
     filters = _case_study_filters(criteria)
     using = searched.db
     connection = connections[using]
-    parts = [_facet_counts(name, _matched_ids(filters, name, connection)) for name, _ in FACETS]
-    if total_of is not None:
-        parts.insert(
-            0,
-            CaseStudy.objects.filter(pk__in=total_of.values("pk"))
-            .annotate(facet=Value("total"), facet_value=Value(""), facet_label=Value(""))
-            .values_list("facet", "facet_value", "facet_label")
-            .annotate(count=Count("pk"))
-            .order_by(),
-        )
     try:
         matched_sql, matched_params = _matched_by_facet(searched, filters, using)
     except EmptyResultSet:  # nothing can match (a search of no words): nothing to count
-        return _facets_from_rows([], criteria), (None if total_of is None else 0)
-    union = parts[0].union(*parts[1:], all=True)
-    union_sql, union_params = union.query.get_compiler(using=using).as_sql()
+        return FacetCounts(_facets_from_rows([], criteria), 0, dict.fromkeys(AGES, 0), 0)
+    parts = [
+        (sql, tuple(params))
+        for name in _LINKED_FACETS
+        for sql, params in [
+            _facet_counts(name, _matched_ids(filters, name, connection))
+            .query.get_compiler(using=using)
+            .as_sql()
+        ]
+    ]
+    parts += _matched_counts(filters, connection)
+    union_sql = " UNION ALL ".join(sql for sql, _ in parts)
+    union_params = tuple(param for _, params in parts for param in params)
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     sql = f"WITH {connection.ops.quote_name(_MATCHED)} AS {materialized}({matched_sql}) {union_sql}"
     with connection.cursor() as cursor:
         cursor.execute(sql, (*matched_params, *union_params))
         rows = cursor.fetchall()
-    total = next((count for facet, _, _, count in rows if facet == "total"), None)
-    return _facets_from_rows(rows, criteria), total
+    total = next((count for facet, _, _, count in rows if facet == _TOTAL), 0)
+    ages, unstated = _age_counts(
+        [(low, high, count) for facet, low, high, count in rows if facet == _AGE_RANGES],
+        include_unstated=criteria.include_unstated_ages,
+    )
+    return FacetCounts(_facets_from_rows(rows, criteria), total, ages, unstated)
+
+
+def case_study_facets(
+    *, searched: CaseStudyQuerySet, criteria: CaseStudyCriteria
+) -> tuple[list[Facet], int]:
+    """Every facet's counts and how many results there are (case_study_facet_counts):
+    one query."""
+    counts = case_study_facet_counts(searched=searched, criteria=criteria)
+    return counts.facets, counts.total
 
 
 def case_study_search(*, user: Any, criteria: CaseStudyCriteria) -> CaseStudySearch:
-    """Case studies the user may see that match the criteria, and the facets with counts.
+    """Case studies the user may see that match the criteria, the facets with counts and
+    how many results there are.
 
-    Queries: the results are lazy (the page counts and fetches them, with their headline
-    outcomes); the facets take one (a UNION of one count per facet) and the ages one,
+    Queries: the results are lazy (the page fetches them, with their headline outcomes);
+    the facets, the ages and the count take one (a UNION of one count per facet),
     whatever the number of case studies.
     """
     parsed = search.parse_query(criteria.q)
     searched = search.matching(CaseStudy.objects.visible_to(user), search.CASE_STUDIES, parsed)
     filters = _case_study_filters(criteria)
-
-    def without(name: str) -> QuerySet[CaseStudy, PkRow]:
-        """What the search and every facet but `name` match, as a subquery of ids."""
-        return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
-
     results = (
         searched.filter(*filters.values())
         .for_listing()
@@ -530,32 +615,25 @@ def case_study_search(*, user: Any, criteria: CaseStudyCriteria) -> CaseStudySea
     sort = criteria.sort if criteria.ranked or criteria.sort != RELEVANCE else "title"
     results = results.order_by(*CASE_STUDY_SORTS.get(sort, CASE_STUDY_SORTS["title"])[1])
 
-    facets, _ = case_study_facets(searched=searched, criteria=criteria)
-    include_unstated = criteria.include_unstated_ages
-    age_counts = CaseStudy.objects.filter(pk__in=without("age")).aggregate(
-        unstated=Count("pk", filter=Q(min_age__isnull=True, max_age__isnull=True)),
-        **{
-            f"age_{age}": Count("pk", filter=age_includes(age, include_unstated=include_unstated))
-            for age in AGES
-        },
-    )
+    counts = case_study_facet_counts(searched=searched, criteria=criteria)
     selected_age: tuple[Choice, ...] = (
         () if criteria.age is None else (Choice(str(criteria.age), str(criteria.age)),)
     )
     age_facet = _build_facet(
         "age",
         "Age of young people",
-        [(str(age), str(age), age_counts[f"age_{age}"]) for age in AGES],
+        [(str(age), str(age), counts.ages[age]) for age in AGES],
         selected_age,
         order=lambda option: int(option.value),
     )
     return CaseStudySearch(
         results=results,
-        facets=facets,
+        facets=counts.facets,
         age_facet=age_facet,
         parsed=parsed,
-        unstated_ages=age_counts["unstated"]
-        if criteria.age is not None and include_unstated
+        count=counts.total,
+        unstated_ages=counts.unstated_ages
+        if criteria.age is not None and criteria.include_unstated_ages
         else 0,
     )
 
@@ -615,28 +693,76 @@ def _shared(through: type[Model], column: str, ids: Sequence[int]) -> Combinable
     )
 
 
-def related_case_studies(
-    case_study: CaseStudy, *, user: Any, limit: int = RELATED_LIMIT
-) -> CaseStudyQuerySet:
-    """Up to `limit` case studies sharing the most approaches, interventions and boroughs.
+def _most_shared(
+    case_study: CaseStudy, links: Sequence[tuple[type[Model], str, Sequence[int]]], user: Any
+) -> RawSQL:
+    """The ids of the `RELATED_LIMIT` case studies the user may see that share the most of
+    the (table, column, ids) `links` with `case_study`, in the related order.
 
-    Uses the case study's prefetched relations, so it costs one query and one for the
-    related studies' boroughs.
+    The links' rows naming those ids are read through their tables' indexes and counted
+    per case study, so only the case studies sharing something are ever looked at."""
+    using = router.db_for_read(CaseStudy)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for through, column, ids in links:
+        if ids:
+            # Names only (tables and columns named in code); the ids are parameters.
+            parts.append(
+                f"SELECT {quote('casestudy_id')} AS {quote('related_id')} "  # noqa: S608
+                f"FROM {quote(through._meta.db_table)} "
+                f"WHERE {quote(column + '_id')} IN ({', '.join('%s' for _ in ids)})"
+            )
+            params += list(ids)
+    visible_sql, visible_params = (
+        CaseStudy.objects.visible_to(user)
+        .order_by()
+        .values("pk")
+        .query.get_compiler(using=using)
+        .as_sql()
+    )
+    table, related = quote(CaseStudy._meta.db_table), quote("related_id")
+    year, title, pk = (f"{table}.{quote(name)}" for name in ("year", "title", "id"))
+    sql = (
+        f"SELECT {related} FROM ({' UNION ALL '.join(parts)}) {quote('links')} "  # noqa: S608
+        f"INNER JOIN {table} ON {pk} = {related} "
+        f"WHERE {related} <> %s AND {related} IN ({visible_sql}) "
+        f"GROUP BY {related}, {year}, {title} "
+        f"ORDER BY COUNT(*) DESC, {year} IS NULL, {year} DESC, {title}, {related} "
+        f"LIMIT {RELATED_LIMIT:d}"
+    )
+    return RawSQL(sql, (*params, case_study.pk, *visible_params))  # noqa: S611
+
+
+def related_case_studies(case_study: CaseStudy, *, user: Any) -> CaseStudyQuerySet:
+    """Up to RELATED_LIMIT case studies sharing the most approaches, interventions and
+    boroughs: the most recent first among equals, then by title.
+
+    Uses the case study's prefetched relations, so it costs one query (the case studies
+    sharing most, found from the links' indexes rather than by counting for every case
+    study) and one for the related studies' boroughs.
     """
     approaches = [approach.pk for approach in case_study.approaches.all()]
     interventions = [intervention.pk for intervention in case_study.interventions.all()]
     boroughs = [borough.pk for borough in case_study.boroughs.all()]
+    links = (
+        (CaseStudyApproaches, "approach", approaches),
+        (CaseStudyInterventions, "intervention", interventions),
+        (CaseStudyBoroughs, "borough", boroughs),
+    )
+    if not any(ids for _, _, ids in links):
+        return CaseStudy.objects.none()
     return (
-        CaseStudy.objects.visible_to(user)
-        .exclude(pk=case_study.pk)
+        CaseStudy.objects.filter(pk__in=_most_shared(case_study, links, user))
         .annotate(
-            shared=_shared(CaseStudyApproaches, "approach", approaches)
-            + _shared(CaseStudyInterventions, "intervention", interventions)
-            + _shared(CaseStudyBoroughs, "borough", boroughs)
+            shared=sum(
+                (_shared(through, column, ids) for through, column, ids in links),
+                start=Value(0, output_field=IntegerField()),
+            )
         )
-        .filter(shared__gt=0)
-        .order_by("-shared", F("year").desc(nulls_last=True), "title")
-        .prefetch_related("boroughs")[:limit]
+        .order_by("-shared", F("year").desc(nulls_last=True), "title", "pk")
+        .defer("search_vector")
+        .prefetch_related("boroughs")
     )
 
 

@@ -61,7 +61,7 @@ def case_study_list(request):
     form = CaseStudyBrowseForm(request.GET)
     criteria = form.criteria()
     search = selectors.case_study_search(user=request.user, criteria=criteria)
-    page, page_notice = paginate(request, search.results, PER_PAGE)
+    page, page_notice = paginate(request, search.results, PER_PAGE, count=search.count)
     _with_snippets(page, search)
     saved_query = criteria_query(criteria)
     return render(

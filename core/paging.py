@@ -12,14 +12,21 @@ from django.http import HttpRequest, QueryDict
 
 
 def paginate(
-    request: HttpRequest, object_list: QuerySet[Any] | Sequence[Any], per_page: int
+    request: HttpRequest,
+    object_list: QuerySet[Any] | Sequence[Any],
+    per_page: int,
+    *,
+    count: int | None = None,
 ) -> tuple[Page[Any], str]:
-    """The page the URL asks for, and a notice when that page does not exist.
+    """The page the URL asks for, and a notice when that page does not exist. Give the
+    `count` when it is known already (counted with other figures), to save a query.
 
     A page that is not a number, or is past the end, is not an error worth a 404 on a
     shared link: the nearest real page is shown with a notice saying so.
     """
     paginator = Paginator(object_list, per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: told, not counted
     raw = request.GET.get("page", "").strip()
     number, notice = 1, ""
     if raw:

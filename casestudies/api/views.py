@@ -150,9 +150,10 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
             return CaseStudySearchResultSerializer
         return super().get_serializer_class()
 
-    def facets(self, results):
-        """The facets' counts for this request, and how many `results` there are: one
-        query. Each facet counts with q and every filter but its own."""
+    def facets(self):
+        """The facets' counts for this request, and how many results there are (None when
+        the paginator is to count them): one query. Each facet counts with q and every
+        filter but its own."""
         params = self.request.query_params.copy()
         criteria = CaseStudyCriteria(
             **{
@@ -176,13 +177,22 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
             params.pop(name, None)
         others = CaseStudyFilter(params, queryset=self.get_queryset(), request=self.request)
         searched = search.matching(others.qs, self.searchable, parsed_query(self.request))
-        return selectors.case_study_facets(searched=searched, criteria=criteria, total_of=results)
+        facets, total = selectors.case_study_facets(searched=searched, criteria=criteria)
+        # The facets' total counts every value of a facet given twice; the list's filter
+        # reads the last one only, so then the list is counted as it is filtered.
+        query = self.request.query_params
+        as_filtered = all(
+            len([value for value in query.getlist(name) if value]) <= 1 and query[name]
+            for name in CaseStudyFilter.FACETS
+            if name in query
+        )
+        return facets, (total if as_filtered else None)
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        facets, total = self.facets(queryset)
+        facets, total = self.facets()
         parsed = parsed_query(request)
         page = self.paginator.with_facets(facets, total).paginate_queryset(
             queryset, request, view=self

@@ -661,3 +661,14 @@ def test_outcome_type_setting_and_design_filter(client):
         assert "home" in client.get(f"{URL}{slug}/").json()["settings"]
     body = client.get(f"{URL}{WAKEFIELD}/").json()
     assert {outcome["outcome_type"] for outcome in body["outcomes"]} == {"engagement", "offending"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"evidence_level": "3"}, {"evidence_level": ["2", "3"]}],
+)
+def test_the_count_is_of_the_results_listed_however_a_facet_is_given(client, query):
+    """The count comes with the facets' counts; a facet given twice is filtered by its
+    last value, and the count still says how many results are listed."""
+    body = client.get(URL, {**query, "page_size": "500"}).json()
+    assert body["count"] == len(body["results"]) > 0
