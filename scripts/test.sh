@@ -20,9 +20,12 @@ if [ "${COVERAGE:-}" = "1" ] && [ "$#" -eq 0 ]; then
   coverage=(--cov --cov-report=)
 fi
 
+# Each pass names its slowest tests, so that the run's 15 minutes can be kept in view.
+slowest=(--durations=15 --durations-min=5)
+
 echo "== Test suite on SQLite"
 env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL \
-  python -m pytest -n "${PYTEST_WORKERS:-2}" "${coverage[@]}" "$@"
+  python -m pytest -n "${PYTEST_WORKERS:-2}" "${slowest[@]}" "${coverage[@]}" "$@"
 if [ "${#coverage[@]}" -gt 0 ]; then
   echo "Line coverage of the apps: $(python -m coverage report --format=total)%"
 fi
@@ -36,4 +39,4 @@ if ! python scripts/services_answer.py "$PG_URL" "$REDIS"; then
   echo "Skipping the PostgreSQL run: start PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 to run it."
   exit 0
 fi
-DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+DATABASE_URL="$PG_URL" REDIS_URL="$REDIS" python -m pytest -n "${PYTEST_WORKERS:-2}" "${slowest[@]}" "$@"
