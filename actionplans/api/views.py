@@ -137,6 +137,15 @@ class FrameworkViewSet(PortalReadOnlyViewSet):
     ordering = FRAMEWORK_ORDERING
 
 
+class DraftsHiddenMixin:
+    """Another borough's draft plan, and its items, are not found, for reading and writing
+    alike. A list is left as it is: its selector (list_selector) narrows it already."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset if self.action == "list" else queryset.visible_to(self.request.user)
+
+
 class ChangePermissionMixin:
     """Leads change only their own borough's plans and items."""
 
@@ -155,7 +164,9 @@ class ChangePermissionMixin:
 
 
 @versioned_writes(request=ActionPlanWriteSerializer, response=ActionPlanSerializer)
-class ActionPlanViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOnlyViewSet):
+class ActionPlanViewSet(
+    DraftsHiddenMixin, ChangePermissionMixin, VersionedWriteMixin, PortalReadOnlyViewSet
+):
     """Boroughs' and partnerships' knife-crime action plans. Leads create and change their
     own borough's plans; a change needs If-Match with the plan's ETag."""
 
@@ -170,17 +181,10 @@ class ActionPlanViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
     search_fields = ACTION_PLAN_SEARCH_FIELDS
     ordering_fields = ACTION_PLAN_ORDERING_FIELDS
     ordering = ACTION_PLAN_ORDERING
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     @property
     def extra_parameters(self):
         return ("as_at",) if self.action == "retrieve" else ()
-
-    def get_queryset(self):
-        if self.action == "list":
-            return super().get_queryset()  # action_plan_list
-        # Another borough's draft is not found, for reading and writing alike.
-        return super().get_queryset().visible_to(self.request.user)
 
     @extend_schema(parameters=[AS_AT_PLAN], responses=ActionPlanDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
@@ -304,7 +308,9 @@ class ActionPlanViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
 
 
 @versioned_writes(request=ActionItemWriteSerializer, response=ActionItemSerializer)
-class ActionItemViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOnlyViewSet):
+class ActionItemViewSet(
+    DraftsHiddenMixin, ChangePermissionMixin, VersionedWriteMixin, PortalReadOnlyViewSet
+):
     """The items of every plan. `overdue=true` finds those past due and still open. A lead
     changes status, progress and note in one PATCH, with If-Match."""
 
@@ -318,17 +324,10 @@ class ActionItemViewSet(ChangePermissionMixin, VersionedWriteMixin, PortalReadOn
     search_fields = ACTION_ITEM_SEARCH_FIELDS
     ordering_fields = ACTION_ITEM_ORDERING_FIELDS
     ordering = ACTION_ITEM_ORDERING
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     @property
     def extra_parameters(self):
         return ("as_at",) if self.action == "list" else ()
-
-    def get_queryset(self):
-        if self.action == "list":
-            return super().get_queryset()  # action_item_list
-        # The items of another borough's draft plan are not found, for reading and writing.
-        return super().get_queryset().visible_to(self.request.user)
 
     @extend_schema(parameters=[AS_AT_ITEMS], responses=ActionItemAsAtSerializer(many=True))
     def list(self, request, *args, **kwargs):

@@ -5,11 +5,11 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from boroughs.models import Borough, PublishedTotal, StockTakeAnswer, StockTakeQuestion
 from boroughs.selectors import StockTakeSummary, stock_take_matrix, stock_take_summary
+from core.api.views import record_action
 
 from .serializers import BoroughRefSerializer
 
@@ -201,7 +201,7 @@ class StockTakeAnalysisMixin:
         summary="Answers per question over the boroughs the round covers",
         responses=StockTakeSummarySerializer,
     )
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    @record_action(methods=["get"])
     def summary(self, request, slug=None):
         summary = stock_take_summary(self.get_object())
         if request.accepted_renderer.format == "csv":
@@ -211,7 +211,7 @@ class StockTakeAnalysisMixin:
     @extend_schema(
         summary="A row per borough, a column per question", responses=StockTakeMatrixSerializer
     )
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    @record_action(methods=["get"])
     def matrix(self, request, slug=None):
         stock_take = self.get_object()
         questions, rows = stock_take_matrix(stock_take)

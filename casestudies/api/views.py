@@ -2,7 +2,6 @@ from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
@@ -11,7 +10,7 @@ from casestudies import checklist, review, search, selectors, services
 from casestudies.models import CaseStudy, Intervention
 from casestudies.selectors import CaseStudyCriteria, Choice
 from core.api.concurrency import VersionedWriteMixin, etag_for, expected_version, versioned_writes
-from core.api.views import PortalReadOnlyViewSet
+from core.api.views import PortalReadOnlyViewSet, record_action
 
 from .filters import (
     CaseStudyFilter,
@@ -96,7 +95,6 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     pagination_class = FacetedPagination
     searchable = search.CASE_STUDIES
     write_serializer_class = CaseStudyWriteSerializer
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     # What exports (svportal.exports) search with DRF's SearchFilter; the API uses `q` as
     # full text (FullTextSearchFilter).
     search_fields = [
@@ -266,7 +264,7 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         parameters=[IF_MATCH_OPTIONAL],
         responses=CaseStudySerializer,
     )
-    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    @record_action(methods=["post"])
     def submit(self, request, slug=None):
         return self.transition(services.case_study_submit_for_review)
 
@@ -279,7 +277,7 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         parameters=[IF_MATCH_OPTIONAL],
         responses=CaseStudySerializer,
     )
-    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    @record_action(methods=["post"])
     def publish(self, request, slug=None):
         # Who may publish is asked before the body is judged (by the service).
         data = request.data if hasattr(request.data, "get") else {}
@@ -290,7 +288,7 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         "field by field",
         responses=ChangesSerializer,
     )
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    @record_action(methods=["get"])
     def changes(self, request, slug=None):
         case_study = self.get_object()
         last = selectors.last_review_step(case_study, *review.REVIEWED)
@@ -321,7 +319,7 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         summary="What is missing or unverified before publishing: the checklist",
         responses=ChecklistSerializer,
     )
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    @record_action(methods=["get"])
     def checklist(self, request, slug=None):
         points = checklist.open_points(self.get_object())
         return Response({"open_points": [point.as_dict() for point in points]})
@@ -332,7 +330,7 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         parameters=[IF_MATCH_OPTIONAL],
         responses=CaseStudySerializer,
     )
-    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    @record_action(methods=["post"])
     def unpublish(self, request, slug=None):
         return self.transition(services.case_study_unpublish)
 
@@ -344,13 +342,7 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         parameters=[IF_MATCH_OPTIONAL],
         responses=CaseStudySerializer,
     )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="return-to-draft",
-        pagination_class=None,
-        filterset_class=None,
-    )
+    @record_action(methods=["post"], url_path="return-to-draft")
     def return_to_draft(self, request, slug=None):
         # Who may send it back is asked before the reason is checked (by the service), so
         # the request body of someone who may not is never judged.

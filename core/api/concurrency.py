@@ -96,6 +96,8 @@ class VersionedWriteMixin(ETagMixin, mixins.CreateModelMixin, mixins.UpdateModel
     exception handler (``core.api.exceptions``), through ``precondition_failed``."""
 
     permission_classes: "Sequence[_PermissionClass]" = [permissions.IsAuthenticatedOrReadOnly]
+    # A versioned record is created and changed, never deleted, through the API.
+    http_method_names: Sequence[str] = ["get", "post", "put", "patch", "head", "options"]
     #: The serializer a create or change is read with; answers use ``serializer_class``.
     write_serializer_class: type[BaseSerializer] | None = None
 

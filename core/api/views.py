@@ -1,12 +1,14 @@
 """Base classes every API endpoint builds on."""
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
+from rest_framework.decorators import action
 
 from .csv import csv_lines, serializer_columns
 from .filters import (
@@ -17,6 +19,16 @@ from .filters import (
 )
 
 CSV_CHUNK_SIZE = 2000
+
+
+def record_action(
+    *, methods: Sequence[Literal["get", "post", "put", "patch"]], **kwargs: Any
+) -> Callable[[Callable[..., Any]], Any]:
+    """An extra action on one record (``/things/<slug>/verb/``): it answers with that
+    record's data, not a page of a list, so the list's paging and filters do not apply."""
+    return action(
+        detail=True, methods=methods, pagination_class=None, filterset_class=None, **kwargs
+    )
 
 
 def csv_response(lines, filename):
