@@ -23,19 +23,10 @@ from core.api.csv import csv_lines
 from core.search import deferred as search_documents_deferred
 
 from .models import NOTE_REQUIRED_MESSAGE, ActionItem, ItemStatus, note_required
-from .services import action_item_create
+from .services import ITEM_FIELDS, action_item_create
 
-COLUMNS = [
-    "theme",
-    "title",
-    "description",
-    "lead_agency",
-    "partners",
-    "due_date",
-    "status",
-    "progress",
-    "note",
-]
+#: An uploaded file's columns: the fields of an item a lead may set, and the note for its status.
+COLUMNS = [*ITEM_FIELDS, "note"]
 REQUIRED_COLUMNS = {"theme", "title"}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

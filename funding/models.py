@@ -25,6 +25,32 @@ def dates_in_order_constraint(start, end, name):
     )
 
 
+def not_negative_constraint(field, name):
+    """An amount, where one is stated, is £0 or more."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}), name=name
+    )
+
+
+class RunsFromStartToEnd(SourcedModel):
+    """A stream or an award, which runs from starts_on to ends_on and does not end before
+    it starts (the database holds it to that with dates_in_order_constraint)."""
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        validate_dates_in_order(
+            self.starts_on,
+            self.ends_on,
+            start_field="starts_on",
+            end_field="ends_on",
+            start_label="start date",
+            end_label="end date",
+        )
+
+
 class Funder(SourcedModel):
     class Kind(models.TextChoices):
         CENTRAL_GOVERNMENT = "central_government", "Central government"
@@ -52,7 +78,7 @@ class Funder(SourcedModel):
         return self.name
 
 
-class FundingStream(SourcedModel):
+class FundingStream(RunsFromStartToEnd):
     """A fund or programme, such as the Home Office's Early Intervention Youth Fund."""
 
     funder = models.ForeignKey(
@@ -85,29 +111,15 @@ class FundingStream(SourcedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(total_amount__isnull=True) | Q(total_amount__gte=0),
-                name="stream_total_not_negative",
-            ),
+            not_negative_constraint("total_amount", "stream_total_not_negative"),
             dates_in_order_constraint("starts_on", "ends_on", "stream_dates_in_order"),
         ]
 
     def __str__(self):
         return self.name
 
-    def clean(self):
-        super().clean()
-        validate_dates_in_order(
-            self.starts_on,
-            self.ends_on,
-            start_field="starts_on",
-            end_field="ends_on",
-            start_label="start date",
-            end_label="end date",
-        )
 
-
-class Award(SourcedModel):
+class Award(RunsFromStartToEnd):
     """Money from a stream to named recipients: boroughs, a partnership or an organisation."""
 
     stream = models.ForeignKey(FundingStream, on_delete=models.PROTECT, related_name="awards")
@@ -151,10 +163,7 @@ class Award(SourcedModel):
     class Meta:
         ordering = ["-awarded_on", "title"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0),
-                name="award_amount_not_negative",
-            ),
+            not_negative_constraint("amount", "award_amount_not_negative"),
             dates_in_order_constraint("starts_on", "ends_on", "award_dates_in_order"),
         ]
 
@@ -174,17 +183,6 @@ class Award(SourcedModel):
             f"{prefix}£{self.amount:,.0f}"
             if self.amount == int(self.amount)
             else f"{prefix}£{self.amount:,.2f}"
-        )
-
-    def clean(self):
-        super().clean()
-        validate_dates_in_order(
-            self.starts_on,
-            self.ends_on,
-            start_field="starts_on",
-            end_field="ends_on",
-            start_label="start date",
-            end_label="end date",
         )
 
 
