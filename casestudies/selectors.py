@@ -873,36 +873,50 @@ def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch
         results = search.with_rank(results, search.INTERVENTIONS, parsed).order_by(  # type: ignore[misc]
             "-search_rank", "name", "pk"
         )
-    categories = dict(Intervention.Category.choices)
-    levels = dict(Intervention.PreventionLevel.choices)
-    level_order = list(levels)
-    designs = dict(EvaluationDesign.choices)
-    design_order = list(designs)
+
+    def by_column(
+        name: str,
+        legend: str,
+        labels: Mapping[str, str],
+        selected: tuple[Choice, ...],
+        *,
+        by_label: bool = False,
+        blank: bool = True,
+    ) -> Facet:
+        """A facet of one of the intervention's own columns (the facet's name): its options
+        in the order of ``labels``, or by label."""
+        matching = Intervention.objects.filter(pk__in=without(name))
+        if not blank:
+            matching = matching.exclude(**{name: ""})
+        order = list(labels)
+        return _build_facet(
+            name,
+            legend,
+            [
+                (str(value), labels.get(str(value), str(value)), count)
+                for value, count in matching.values_list(name)
+                .annotate(count=Count("pk"))
+                .order_by()
+            ],
+            selected,
+            order=None if by_label else (lambda option: order.index(option.value)),
+        )
+
+    outcome_types = dict(Outcome.Type.choices)
+    type_order = list(outcome_types)
     facets = [
-        _build_facet(
+        by_column(
             "category",
             "Category",
-            [
-                (category, categories.get(category, category), count)
-                for category, count in Intervention.objects.filter(pk__in=without("category"))
-                .values_list("category")
-                .annotate(count=Count("pk"))
-                .order_by()
-            ],
+            dict(Intervention.Category.choices),
             criteria.categories,
+            by_label=True,
         ),
-        _build_facet(
+        by_column(
             "prevention_level",
             "Prevention level",
-            [
-                (level, levels.get(level, level), count)
-                for level, count in Intervention.objects.filter(pk__in=without("prevention_level"))
-                .values_list("prevention_level")
-                .annotate(count=Count("pk"))
-                .order_by()
-            ],
+            dict(Intervention.PreventionLevel.choices),
             criteria.prevention_levels,
-            order=lambda option: level_order.index(option.value),
         ),
         _build_facet(
             "setting",
@@ -913,41 +927,20 @@ def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch
             .order_by(),
             criteria.settings,
         ),
-        _build_facet(
+        # Strongest first.
+        by_column(
             "evidence_level",
             "Strength of evidence",
-            [
-                (str(level), EVIDENCE_LEVEL_LABELS[str(level)], count)
-                for level, count in Intervention.objects.filter(pk__in=without("evidence_level"))
-                .values_list("evidence_level")
-                .annotate(count=Count("pk"))
-                .order_by()
-            ],
+            dict(reversed(EVIDENCE_LEVEL_LABELS.items())),
             criteria.evidence_levels,
-            order=lambda option: -int(option.value),
         ),
-        _build_facet(
+        by_column(
             "evaluation_design",
             "Evaluation design",
-            [
-                (design, designs[design], count)
-                for design, count in Intervention.objects.filter(
-                    pk__in=without("evaluation_design")
-                )
-                .exclude(evaluation_design="")
-                .values_list("evaluation_design")
-                .annotate(count=Count("pk"))
-                .order_by()
-            ],
+            dict(EvaluationDesign.choices),
             criteria.designs,
-            order=lambda option: design_order.index(option.value),
+            blank=False,
         ),
-    ]
-    outcome_types = dict(Outcome.Type.choices)
-    type_order = list(outcome_types)
-    bands = dict(CostBand.choices)
-    band_order = list(bands)
-    facets += [
         _build_facet(
             "outcome_type",
             "Outcome reported by a case study using it",
@@ -965,19 +958,7 @@ def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch
             criteria.outcome_types,
             order=lambda option: type_order.index(option.value),
         ),
-        _build_facet(
-            "cost_band",
-            "Cost",
-            [
-                (band, bands.get(band, band), count)
-                for band, count in Intervention.objects.filter(pk__in=without("cost_band"))
-                .values_list("cost_band")
-                .annotate(count=Count("pk"))
-                .order_by()
-            ],
-            criteria.cost_bands,
-            order=lambda option: band_order.index(option.value),
-        ),
+        by_column("cost_band", "Cost", dict(CostBand.choices), criteria.cost_bands),
     ]
     return InterventionSearch(results=results, facets=facets, parsed=parsed)
 
