@@ -14,34 +14,49 @@ from core.api.filters import listed
 from .api.filters import ActionItemFilter, ActionPlanFilter, FrameworkFilter
 from .history import items_as_at, plans_as_at
 from .models import ActionItem, ActionPlan, Framework, PlanChange, StatusUpdate, Theme
+from .panels import ItemChange, item_changes
 from .querysets import ActionItemQuerySet, ActionPlanQuerySet
 
 
-def item_history(item: ActionItem) -> QuerySet[StatusUpdate]:
-    return item.updates.select_related("changed_by").order_by("-changed_at", "-id")
+def item_history(item: ActionItem) -> list[StatusUpdate | ItemChange]:
+    """Every change to the item, newest first: its status updates, and the changes the
+    apps above record (the interventions it delivers). One query each."""
+    changes: list[StatusUpdate | ItemChange] = list(item.updates.select_related("changed_by"))
+    changes.extend(item_changes(ActionItem.objects.filter(pk=item.pk)))
+    return sorted(
+        changes,
+        key=lambda change: (change.changed_at, change.pk),
+        reverse=True,
+    )
 
 
 class TimelineEntry(TypedDict):
     """A change in a plan's timeline: to the plan itself, or to one of its items."""
 
     kind: Literal["plan", "item"]
-    record: PlanChange | StatusUpdate
+    record: PlanChange | StatusUpdate | ItemChange
 
 
 def plan_timeline(plan: ActionPlan) -> list[TimelineEntry]:
-    """Every change to the plan and its items, newest first, in two queries."""
+    """Every change to the plan and its items, newest first: the plan's changes, its
+    items' status updates, and the changes the apps above record for its items. One
+    query each."""
     plan_changes: list[TimelineEntry] = [
         {"kind": "plan", "record": change}
         for change in PlanChange.objects.filter(plan=plan).select_related("changed_by")
     ]
-    item_changes: list[TimelineEntry] = [
+    item_updates: list[TimelineEntry] = [
         {"kind": "item", "record": update}
         for update in StatusUpdate.objects.filter(item__plan=plan).select_related(
             "changed_by", "item"
         )
     ]
+    from_above: list[TimelineEntry] = [
+        {"kind": "item", "record": change}
+        for change in item_changes(ActionItem.objects.filter(plan=plan))
+    ]
     return sorted(
-        plan_changes + item_changes,
+        plan_changes + item_updates + from_above,
         key=lambda entry: (entry["record"].changed_at, entry["record"].pk),
         reverse=True,
     )

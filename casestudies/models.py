@@ -408,6 +408,11 @@ class PlanItemIntervention(SourcedModel):
         related_name="+",
     )
 
+    #: Every link made or removed, by any path (the lead's page and API, the admin, the
+    #: loader), with who and when: an item's history and its plan as it stood on a day
+    #: read it (casestudies.plan_items).
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

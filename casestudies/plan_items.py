@@ -7,19 +7,29 @@ which. Each plan has an evidence profile: its items by the strongest evidence be
 the interventions they deliver, and the items that rest on none.
 
 The relation lives here because casestudies sits above actionplans; the plan pages show
-what this module adds through the panels named in settings.PLAN_PANELS.
+what this module adds through the panels named in settings.PLAN_PANELS, and an item's
+history the links made and removed through settings.PLAN_ITEM_CHANGES.
+
+Every link made or removed is kept by django-simple-history (docs/decisions/0020), with
+who and when, by whatever path; the item's history and the plan as it stood on a day are
+read from it.
 """
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, QuerySet, Value
+from django.utils import timezone
 
+from actionplans.history import end_of_day
 from actionplans.models import ActionItem, ActionPlan
-from actionplans.panels import Panel
+from actionplans.panels import ItemChange, Panel
 
 from .evidence import LEVELS
 from .models import CaseStudy, Intervention, PlanItemIntervention
@@ -143,16 +153,23 @@ def plan_evidence_profile(items, delivered):
 @transaction.atomic
 def plan_item_interventions_set(*, item, interventions, acting_user):
     """Make the item deliver exactly these interventions. Links that stay keep their
-    source and quote; new ones record who picked them. Returns the interventions."""
+    source and quote; new ones record who picked them. Returns the interventions.
+
+    The links made and removed are kept in their history at one moment, so the item's
+    history shows them as one change."""
     if not acting_user.has_perm("actionplans.change_actionitem", item):
         raise PermissionDenied("Only the borough's lead can change this item.")
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
     wanted = {intervention.pk: intervention for intervention in interventions}
     current = set(item.intervention_links.values_list("intervention_id", flat=True))
-    item.intervention_links.exclude(intervention__in=list(wanted)).delete()
+    now = timezone.now()
+    for link in item.intervention_links.exclude(intervention__in=list(wanted)):
+        link._history_date = now
+        link.delete()
     for pk in wanted.keys() - current:
         link = PlanItemIntervention(item=item, intervention=wanted[pk], added_by=acting_user)
         link.full_clean()
+        link._history_date = now
         link.save()
     return sorted(wanted.values(), key=lambda intervention: intervention.name.lower())
 
@@ -176,14 +193,14 @@ def interventions_named(slugs):
 
 
 def plan_evidence_panel(*, plan, items, as_at, user):
-    """The plan's evidence profile. Links have no history, so a plan as it stood on an
-    earlier day shows none rather than today's links as if they were then's."""
-    if plan is None or as_at is not None:
+    """The plan's evidence profile; as it stood on an earlier day, from the links its
+    items had at the end of that day."""
+    if plan is None:
         return None
-    delivered = delivered_interventions(items)
+    delivered = delivered_interventions(items) if as_at is None else links_as_at(items, as_at)
     return Panel(
         "casestudies/panels/plan_evidence.html",
-        {"profile": plan_evidence_profile(items, delivered)},
+        {"profile": plan_evidence_profile(items, delivered), "as_at": as_at},
     )
 
 
@@ -199,3 +216,88 @@ def item_interventions_panel(*, item, user, editing=False):
             "editing": editing,
         },
     )
+
+
+# --- The links' history (settings.PLAN_ITEM_CHANGES; a plan as it stood on a day) ----------
+
+ADDED, REMOVED = "+", "-"
+#: The name shown for a link's intervention that has since been deleted.
+GONE = "an intervention no longer in the portal"
+
+
+def _link_history(items: Any) -> QuerySet[Any]:
+    """The history of the links of these items, oldest first, an item's rows of one moment
+    together: one query."""
+    return (
+        PlanItemIntervention.history.filter(item__in=items)
+        .select_related("item", "intervention", "source", "history_user")
+        .order_by("history_date", "item_id", "history_id")
+    )
+
+
+def _name(row: Any) -> str:
+    return row.intervention.name if row.intervention is not None else GONE
+
+
+def _by_name(names: Iterable[str]) -> list[str]:
+    return sorted(names, key=str.lower)
+
+
+def item_link_changes(*, items: QuerySet[ActionItem]) -> list[ItemChange]:
+    """The interventions these items deliver, as changed in the portal: one change a
+    moment an item's links were made or removed, with who did it, the interventions it
+    delivered before and after. Links loaded from a document stood as it published them
+    (docs/decisions/0010), so loading one is no change. One query."""
+    delivered: defaultdict[int, dict[int, str]] = defaultdict(dict)  # item -> link -> name
+    changes = []
+    for (item_id, when), moment in groupby(
+        _link_history(items), key=lambda row: (row.item_id, row.history_date)
+    ):
+        rows = list(moment)
+        links = delivered[item_id]
+        before = _by_name(links.values())
+        for row in rows:
+            if row.history_type == REMOVED:
+                links.pop(row.id, None)
+            else:
+                links[row.id] = _name(row)
+        after = _by_name(links.values())
+        from_document = all(
+            row.history_type != REMOVED and row.source_id is not None for row in rows
+        )
+        if before != after and not from_document:
+            changes.append(
+                ItemChange(
+                    pk=rows[-1].history_id,
+                    item=rows[-1].item,
+                    changed_at=when,
+                    changed_by=rows[-1].history_user,
+                    changes={"interventions": {"from": before, "to": after}},
+                )
+            )
+    return changes
+
+
+def links_as_at(items: Iterable[ActionItem], day: dt.date) -> dict[int, list[Intervention]]:
+    """item pk -> the interventions it delivered at the end of ``day`` (Europe/London), by
+    name, as delivered_interventions gives them today. A link loaded from a document stood
+    from the document's publication, as its item did (docs/decisions/0010); one made in
+    the portal from the moment it was made, until it was removed. One query."""
+    cutoff = end_of_day(day)
+    present: defaultdict[int, dict[int, Intervention]] = defaultdict(dict)
+    # By link, in the order its history was written: made, changed, then removed.
+    for row in _link_history([item.pk for item in items]).order_by("id", "history_id"):
+        links = present[row.item_id]
+        if row.history_type == REMOVED:
+            if row.history_date < cutoff:
+                links.pop(row.id, None)
+            continue
+        published = row.source.published_on if row.source is not None else None
+        began = row.history_date < cutoff or (published is not None and published <= day)
+        if began and row.intervention is not None:
+            links[row.id] = row.intervention
+    return {
+        item_id: sorted(links.values(), key=lambda intervention: intervention.name)
+        for item_id, links in present.items()
+        if links
+    }

@@ -148,9 +148,16 @@ class ChangeSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+#: Why a change's status may be null.
+NO_STATUS_HELP = (
+    "Null for a change that moves no status, such as to the interventions the item "
+    'delivers (changes: {"interventions": {"from": [names], "to": [names]}}).'
+)
+
+
 class ItemChangeSerializer(ChangeSerializer):
-    from_status = serializers.CharField()
-    to_status = serializers.CharField()
+    from_status = serializers.CharField(allow_null=True, help_text=NO_STATUS_HELP)
+    to_status = serializers.CharField(allow_null=True, help_text=NO_STATUS_HELP)
     from_progress = serializers.IntegerField(allow_null=True)
     to_progress = serializers.IntegerField(allow_null=True)
 

@@ -38,8 +38,10 @@ def describe_change(field, values):
     label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
 
     def shown(value):
-        if value in (None, ""):
+        if value in (None, "", []):
             return "—"
+        if isinstance(value, list):  # the interventions an item delivers, by name
+            return "; ".join(str(part) for part in value)
         if field == "status" and value in ItemStatus.values:
             return ItemStatus(value).label
         if field == "progress":

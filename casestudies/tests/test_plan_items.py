@@ -5,11 +5,13 @@ from the item and through the API; the borough's figures, profile and comparison
 them and say where each comes from; the plan shows its evidence profile."""
 
 import csv
+import datetime as dt
 import re
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan
 from boroughs.models import Borough
@@ -172,12 +174,13 @@ def test_the_plan_shows_its_items_by_the_evidence_behind_what_they_deliver(clien
     assert "Names no intervention 29" in text
 
 
-def test_a_plan_as_it_stood_on_an_earlier_day_shows_no_evidence_profile(client):
-    plan = ActionPlan.objects.get(borough__slug="westminster")
-    day = plan.created_at.date().isoformat()
-    response = client.get(PLAN, {"as_at": day})
-    assert response.context["panels"] == []
-    assert "Evidence behind this plan" not in text_of(response)
+def test_a_plan_as_published_shows_the_links_the_report_names(client):
+    """The report's links stood from its publication, as its items did."""
+    response = client.get(PLAN, {"as_at": "2019-09-10"})
+    profile = response.context["panels"][0].context["profile"]
+    assert profile.item_count == 40
+    assert profile.delivering_count == 11
+    assert "those it delivered at the end of 10 September 2019" in text_of(response)
 
 
 @pytest.mark.parametrize("extra", [1, 20])
@@ -323,3 +326,146 @@ def test_api_queries_do_not_grow(client, django_assert_num_queries, item, extra)
     with django_assert_num_queries(2):
         response = client.get(api(item))
     assert len(response.json()) == extra
+
+
+# --- The links' history -----------------------------------------------------------------------
+
+
+def dated(item, when):
+    """Date the item's recorded link changes to ``when``, as if they were made then."""
+    PlanItemIntervention.history.filter(item=item, source__isnull=True).update(history_date=when)
+
+
+def test_the_items_history_shows_interventions_picked_and_unticked_and_by_whom(client, lead, item):
+    client.force_login(lead)
+    url = f"/action-items/{item.pk}/interventions/"
+    client.post(
+        url,
+        {
+            "interventions": [
+                "westminster-igxu-family-therapy",
+                "westminster-early-help-crime-prevention",
+            ]
+        },
+    )
+    client.post(url, {"interventions": ["westminster-igxu-family-therapy"]})
+    history = client.get(f"/api/v1/action-items/{item.pk}/history/").json()
+    assert [entry["changes"] for entry in history[:2]] == [
+        {
+            "interventions": {
+                "from": [
+                    "IGXU family therapy",
+                    "Targeted Early Help one-to-one crime prevention work",
+                ],
+                "to": ["IGXU family therapy"],
+            }
+        },
+        {
+            "interventions": {
+                "from": [],
+                "to": [
+                    "IGXU family therapy",
+                    "Targeted Early Help one-to-one crime prevention work",
+                ],
+            }
+        },
+    ]
+    assert {entry["changed_by"] for entry in history[:2]} == {"westminster-lead"}
+    assert history[0]["to_status"] is None
+    text = text_of(client.get(f"/action-items/{item.pk}/"))
+    both = "IGXU family therapy; Targeted Early Help one-to-one crime prevention work"
+    assert f"by westminster-lead Interventions: — → {both}" in text
+    assert f"Interventions: {both} → IGXU family therapy" in text
+    # The plan's history shows them too, against the item.
+    timeline = client.get("/api/v1/action-plans/westminster-knife-crime-action-plan-2019/history/")
+    assert timeline.status_code == HTTPStatus.OK
+    [latest] = [
+        entry for entry in timeline.json() if "interventions" in entry["change"]["changes"]
+    ][:1]
+    assert latest["item"]["id"] == item.pk
+    plan_page = text_of(client.get("/boroughs/westminster/action-plan/history/"))
+    assert f"Interventions: {both} → IGXU family therapy" in plan_page
+
+
+def test_links_loaded_from_the_report_are_not_changes_but_removing_one_is(client, lead):
+    item = ActionItem.objects.get(slug="wkcap-igxu-casework")
+    assert client.get(f"/api/v1/action-items/{item.pk}/history/").json() == []
+    client.force_login(lead)
+    client.post(f"/action-items/{item.pk}/interventions/", {})
+    [change] = client.get(f"/api/v1/action-items/{item.pk}/history/").json()
+    assert change["changes"] == {
+        "interventions": {"from": ["IGXU multi-agency gangs and exploitation casework"], "to": []}
+    }
+    assert change["changed_by"] == "westminster-lead"
+
+
+def test_an_admin_removal_is_recorded_with_its_editor(client):
+    editor = get_user_model().objects.create_superuser("admin-editor", "a@example.org", "x")
+    client.force_login(editor)
+    link = PlanItemIntervention.objects.get(item__slug="wkcap-igxu-casework")
+    # Deleting the intervention deletes the links that name it, and says so.
+    client.post(f"/admin/casestudies/intervention/{link.intervention.pk}/delete/", {"post": "yes"})
+    [change] = client.get(f"/api/v1/action-items/{link.item.pk}/history/").json()
+    assert change["changed_by"] == "admin-editor"
+    assert change["changes"]["interventions"]["to"] == []
+
+
+def test_a_plan_as_it_stood_shows_the_links_of_that_day(client, lead, item):
+    """Picked on 1 June 2021; a link loaded from the report (published 10 September 2019)
+    removed on 1 March 2022."""
+    client.force_login(lead)
+    client.post(
+        f"/action-items/{item.pk}/interventions/",
+        {"interventions": ["westminster-igxu-family-therapy"]},
+    )
+    dated(item, dt.datetime(2021, 6, 1, 12, tzinfo=dt.UTC))
+    casework = ActionItem.objects.get(slug="wkcap-igxu-casework")
+    client.post(f"/action-items/{casework.pk}/interventions/", {})
+    PlanItemIntervention.history.filter(item=casework, history_type="-").update(
+        history_date=dt.datetime(2022, 3, 1, 12, tzinfo=dt.UTC)
+    )
+
+    def delivering(day):
+        response = client.get(PLAN, {"as_at": day})
+        assert response.status_code == HTTPStatus.OK
+        [panel] = response.context["panels"]
+        assert panel.context["as_at"] == dt.date.fromisoformat(day)
+        profile = panel.context["profile"]
+        return {
+            found.slug: [intervention.slug for intervention in interventions]
+            for row in profile.rows
+            for found, interventions in row["items"]
+        }
+
+    before = delivering("2021-05-31")
+    assert item.slug not in before
+    assert before["wkcap-igxu-casework"] == ["westminster-igxu-gangs-and-exploitation-casework"]
+    assert len(before) == 11
+    after_picking = delivering("2021-06-01")
+    assert after_picking[item.slug] == ["westminster-igxu-family-therapy"]
+    assert "wkcap-igxu-casework" in after_picking
+    after_removing = delivering("2022-03-01")
+    assert "wkcap-igxu-casework" not in after_removing
+    assert len(after_removing) == 11
+    assert delivering("2019-09-10")["wkcap-igxu-casework"]
+    text = text_of(client.get(PLAN, {"as_at": "2021-06-01"}))
+    assert "Evidence behind this plan" in text
+    assert "those it delivered at the end of 1 June 2021" in text
+
+
+@pytest.mark.parametrize("extra", [1, 20])
+def test_plan_as_at_queries_do_not_grow_with_link_history(
+    client, django_assert_num_queries, lead, extra
+):
+    """The plan as it stood: 1 borough, 5 the rebuild (plans, their changes, items, their
+    updates, themes), 1 the links' history."""
+    plan = ActionPlan.objects.get(borough__slug="westminster")
+    theme = plan.framework.themes.last()
+    for n in range(extra):
+        added = ActionItem.objects.create(plan=plan, theme=theme, slug=f"x-{n}", title=f"X {n}")
+        link = PlanItemIntervention.objects.create(item=added, intervention=InterventionFactory())
+        link.delete()
+    today = timezone.localdate().isoformat()
+    with django_assert_num_queries(7):
+        response = client.get(PLAN, {"as_at": today})
+    assert response.context["panels"][0].context["profile"].delivering_count == 11

@@ -91,6 +91,9 @@ PLAN_PANELS = {
     "plan": ["casestudies.plan_items.plan_evidence_panel"],
     "item": ["casestudies.plan_items.item_interventions_panel"],
 }
+# The changes to items recorded above actionplans, shown in an item's and its plan's
+# history: the interventions an item delivers, added and removed.
+PLAN_ITEM_CHANGES = ["casestudies.plan_items.item_link_changes"]
 
 # --- Users and permissions ----------------------------------------------------
 AUTH_USER_MODEL = "svportal.User"
