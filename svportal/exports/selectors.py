@@ -231,72 +231,27 @@ ITEM_VALUES = (
 )  # fmt: skip
 
 
+_ITEM_INDEX = {name: index for index, name in enumerate(ITEM_VALUES)}
+#: Where ITEM_VALUES has a date, and a moment, that the table writes in ISO form.
+_ITEM_DATES = (_ITEM_INDEX["due_date"], _ITEM_INDEX["source__published_on"])
+_ITEM_MOMENTS = (_ITEM_INDEX["last_updated_at"], _ITEM_INDEX["modified_at"])
+
+
 def item_rows(values_rows: Iterable[Sequence[Any]], today: dt.date) -> Iterator[tuple[Any, ...]]:
     """Action items' table rows in the API's CSV columns, the same as its records
     flattened (a test holds the two together), from ITEM_VALUES rather than a serializer
-    per row."""
+    per row: its dates and moments in ISO form, and is_overdue after progress."""
     zone = timezone.get_current_timezone()
-    for (
-        pk,
-        slug,
-        plan_slug,
-        plan_title,
-        borough_slug,
-        borough_name,
-        gss_code,
-        theme_slug,
-        theme_name,
-        title,
-        description,
-        lead_agency,
-        partners,
-        due_date,
-        status,
-        inferred_from,
-        progress,
-        version,
-        updated_by,
-        updated_at,
-        source_key,
-        source_title,
-        publisher,
-        published_on,
-        document,
-        url,
-        section,
-        modified_at,
-    ) in values_rows:
-        yield (
-            pk,
-            slug,
-            plan_slug,
-            plan_title,
-            borough_slug,
-            borough_name,
-            gss_code,
-            theme_slug,
-            theme_name,
-            title,
-            description,
-            lead_agency,
-            partners,
-            None if due_date is None else due_date.isoformat(),
-            status,
-            inferred_from,
-            progress,
-            due_date is not None and due_date < today and status not in CLOSED_STATUSES,
-            version,
-            updated_by,
-            _iso_moment(updated_at, zone),
-            source_key,
-            source_title,
-            publisher,
-            None if published_on is None else published_on.isoformat(),
-            document,
-            url,
-            section,
-            _iso_moment(modified_at, zone),
-        )
+    due, status, progress = (_ITEM_INDEX[name] for name in ("due_date", "status", "progress"))
+    for values in values_rows:
+        row = list(values)
+        overdue = row[due] is not None and row[due] < today and row[status] not in CLOSED_STATUSES
+        for index in _ITEM_DATES:
+            row[index] = _iso_date(row[index])
+        for index in _ITEM_MOMENTS:
+            row[index] = _iso_moment(row[index], zone)
+        row.insert(progress + 1, overdue)
+        yield tuple(row)
 
 
 class ActionItemsKind(ListingKind):
