@@ -128,12 +128,8 @@ class FacetForm(forms.Form):
         return active
 
 
-class CaseStudyBrowseForm(FacetForm):
-    q = search_field("Search case studies")
-    borough = MultipleValuesField(label="Borough", required=False)
-    region = MultipleValuesField(label="Region", required=False)
-    approach = MultipleValuesField(label="Approach", required=False)
-    category = MultipleValuesField(label="Intervention category", required=False)
+def age_fields(records: str) -> tuple[forms.IntegerField, forms.ChoiceField]:
+    """The age of young people, and whether to include the records that state no ages."""
     age = forms.IntegerField(
         label="Age of young people",
         required=False,
@@ -146,11 +142,39 @@ class CaseStudyBrowseForm(FacetForm):
         },
     )
     include_unstated_ages = forms.ChoiceField(
-        label="Include case studies that do not state ages",
+        label=f"Include {records} that do not state ages",
         required=False,
         choices=[("true", "Yes"), ("false", "No")],
-        error_messages={"invalid_choice": "Choose whether to include case studies without ages"},
+        error_messages={"invalid_choice": f"Choose whether to include {records} without ages"},
     )
+    return age, include_unstated_ages
+
+
+class AgeFacetForm(FacetForm):
+    """Facets and an age (from age_fields), which the active filters name with whether
+    the records that state no ages are included."""
+
+    records: str  # what the form lists, in words: "case studies"
+
+    def active_filters(self):
+        active = super().active_filters()
+        self.is_valid()
+        age = self.cleaned_data.get("age")
+        if age is not None:
+            unstated = self.cleaned_data.get("include_unstated_ages") != "false"
+            label = f"Age {age}" + (f" (and {self.records} not stating ages)" if unstated else "")
+            active.append((self.fields["age"].label, Choice(str(age), label), "age"))
+        return active
+
+
+class CaseStudyBrowseForm(AgeFacetForm):
+    records = "case studies"
+    q = search_field("Search case studies")
+    borough = MultipleValuesField(label="Borough", required=False)
+    region = MultipleValuesField(label="Region", required=False)
+    approach = MultipleValuesField(label="Approach", required=False)
+    category = MultipleValuesField(label="Intervention category", required=False)
+    age, include_unstated_ages = age_fields(records)
     funding_stream = MultipleValuesField(label="Funding stream", required=False)
     year = MultipleValuesField(label="Year", required=False)
     evidence_level = MultipleValuesField(label="Strength of evidence", required=False)
@@ -203,18 +227,9 @@ class CaseStudyBrowseForm(FacetForm):
             sort=data.get("sort") or (RELEVANCE if q.strip() else "title"),
         )
 
-    def active_filters(self):
-        active = super().active_filters()
-        self.is_valid()
-        age = self.cleaned_data.get("age")
-        if age is not None:
-            unstated = self.cleaned_data.get("include_unstated_ages") != "false"
-            label = f"Age {age}" + (" (and case studies not stating ages)" if unstated else "")
-            active.append((self.fields["age"].label, Choice(str(age), label), "age"))
-        return active
 
-
-class InterventionBrowseForm(FacetForm):
+class InterventionBrowseForm(AgeFacetForm):
+    records = "interventions"
     q = search_field("Search interventions")
     category = MultipleValuesField(label="Category", required=False)
     prevention_level = MultipleValuesField(label="Prevention level", required=False)
@@ -223,13 +238,7 @@ class InterventionBrowseForm(FacetForm):
     evaluation_design = MultipleValuesField(label="Evaluation design", required=False)
     outcome_type = MultipleValuesField(label="Outcome", required=False)
     cost_band = MultipleValuesField(label="Cost", required=False)
-    age = CaseStudyBrowseForm.base_fields["age"]
-    include_unstated_ages = forms.ChoiceField(
-        label="Include interventions that do not state ages",
-        required=False,
-        choices=[("true", "Yes"), ("false", "No")],
-        error_messages={"invalid_choice": "Choose whether to include interventions without ages"},
-    )
+    age, include_unstated_ages = age_fields(records)
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -263,16 +272,6 @@ class InterventionBrowseForm(FacetForm):
             include_unstated_ages=data.get("include_unstated_ages") != "false",
             sort=data.get("sort") or "name",
         )
-
-    def active_filters(self):
-        active = super().active_filters()
-        self.is_valid()
-        age = self.cleaned_data.get("age")
-        if age is not None:
-            unstated = self.cleaned_data.get("include_unstated_ages") != "false"
-            label = f"Age {age}" + (" (and interventions not stating ages)" if unstated else "")
-            active.append((self.fields["age"].label, Choice(str(age), label), "age"))
-        return active
 
 
 # --- Saved searches ----------------------------------------------------------------------
