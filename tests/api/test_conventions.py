@@ -1,6 +1,7 @@
 """The API contract every endpoint keeps: error shape, paging, CSV safety, auth, throttling."""
 
 import io
+import json
 import uuid
 from http import HTTPStatus
 
@@ -11,7 +12,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from actionplans.models import ActionItem
-from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows
+from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, read_csv
 from core.api.csv import flatten, neutralise
 
 pytestmark = pytest.mark.django_db
@@ -275,3 +276,90 @@ def test_unknown_values_parameters_and_orderings_are_a_400_naming_the_parameter(
     client, url, params, parameter
 ):
     assert_invalid(client.get(url, params), parameter)
+
+
+# --- Every list alike: pages and CSV -----------------------------------------------------------
+
+#: Every read endpoint's list.
+LISTS = [
+    "/api/v1/action-plans/",
+    "/api/v1/action-items/",
+    "/api/v1/frameworks/",
+    "/api/v1/boroughs/",
+    "/api/v1/organisations/",
+    "/api/v1/partnerships/",
+    "/api/v1/stock-takes/",
+    "/api/v1/case-studies/",
+    "/api/v1/interventions/",
+    "/api/v1/awards/",
+    "/api/v1/funders/",
+    "/api/v1/funding-streams/",
+]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_pages_of_a_chosen_size_walk_the_whole_list(client, url):
+    """page_size pages a list (here in about three pages); the next and previous links keep
+    it, the pages join up without repeats or gaps, the last (also page=last) has the rest;
+    a page past the end is a 404, and a page size that is not a whole number from 1 to 500
+    a 400."""
+    count = client.get(url).json()["count"]
+    assert count > 0
+    size = max(1, (count + 2) // 3)
+    body = client.get(url, {"page_size": size}).json()
+    seen, pages = [], 0
+    while True:
+        assert len(body["results"]) == min(size, count - len(seen))
+        seen += [json.dumps(row, sort_keys=True) for row in body["results"]]
+        pages += 1
+        if body["next"] is None:
+            break
+        assert f"page_size={size}" in body["next"]
+        body = client.get(body["next"]).json()
+        assert f"page_size={size}" in body["previous"]
+    assert len(set(seen)) == len(seen) == count
+    assert client.get(url, {"page_size": size, "page": "last"}).json() == body
+    assert_not_found(client.get(url, {"page_size": size, "page": pages + 1}))
+    for refused in ("0", "501", "1.5", "-1", "ten"):
+        assert_invalid(client.get(url, {"page_size": refused}), "page_size")
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_csv_is_every_record_of_the_list_not_one_page(client, url):
+    count = client.get(url).json()["count"]
+    response = client.get(url, {"format": "csv", "page_size": 1})
+    assert response["Content-Disposition"].startswith('attachment; filename="')
+    assert len(csv_rows(response)) == count
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_an_empty_csv_still_has_its_header_row(client, url):
+    header, rows = read_csv(client.get(url, {"format": "csv"}))
+    empty_header, empty_rows = read_csv(
+        client.get(url, {"format": "csv", "q": "no-such-words-anywhere"})
+    )
+    assert rows
+    assert empty_rows == []
+    assert empty_header == header
+
+
+#: A value each list refuses, asked for as CSV: the error is still JSON.
+REFUSED_AS_CSV = [
+    ("/api/v1/action-plans/", {"framework": "nope"}, "framework"),
+    ("/api/v1/action-items/", {"overdue": "maybe"}, "overdue"),
+    ("/api/v1/frameworks/", {"owner": "atlantis"}, "owner"),
+    ("/api/v1/boroughs/", {"region": "atlantis"}, "region"),
+    ("/api/v1/organisations/", {"kind": "charities"}, "kind"),
+    ("/api/v1/partnerships/", {"kind": "gang"}, "kind"),
+    ("/api/v1/stock-takes/", {"coverage_region": "atlantis"}, "coverage_region"),
+    ("/api/v1/case-studies/", {"borough": "atlantis"}, "borough"),
+    ("/api/v1/interventions/", {"setting": "moon"}, "setting"),
+    ("/api/v1/awards/", {"stream": "atlantis"}, "stream"),
+    ("/api/v1/funders/", {"kind": "bank"}, "kind"),
+    ("/api/v1/funding-streams/", {"funder": "atlantis"}, "funder"),
+]
+
+
+@pytest.mark.parametrize(("url", "params", "parameter"), REFUSED_AS_CSV)
+def test_an_error_is_json_when_csv_was_asked_for(client, url, params, parameter):
+    assert_invalid(client.get(url, {**params, "format": "csv"}), parameter)

@@ -387,10 +387,6 @@ def test_unknown_parameters_are_a_400_naming_each(client):
     assert set(response.json()["errors"]) == {"due", "agency"}
 
 
-def test_an_error_is_json_when_csv_was_asked_for(client):
-    assert_invalid(client.get(URL, {"format": "csv", "overdue": "maybe"}), "overdue")
-
-
 # --- CSV ---------------------------------------------------------------------------------
 
 

@@ -209,13 +209,6 @@ def test_csv_keeps_each_rows_partnership_whatever_comes_first(
     assert westminster.get("partnership.slug") == "westminster-youth-crime-prevention-partnership"
 
 
-def test_an_empty_csv_still_has_its_header_row(client):
-    lines = csv_text(client.get(URL, {"format": "csv", "status": "draft"})).splitlines()
-    assert lines, "the CSV is empty"
-    assert lines[0].startswith("slug,title,")
-    assert len(lines) == 1
-
-
 def test_csv_neutralises_formulas(client):
     ActionPlan.objects.filter(slug=WESTMINSTER).update(
         title='=HYPERLINK("http://evil")', overseen_by="-2"
@@ -225,10 +218,6 @@ def test_csv_neutralises_formulas(client):
     assert row["overseen_by"] == "'-2"
     assert row["item_count"] == "40"
     assert row["version"] == "1"
-
-
-def test_an_error_is_json_when_csv_was_asked_for(client):
-    assert_invalid(client.get(URL, {"format": "csv", "framework": "nope"}), "framework")
 
 
 # --- Query counts ------------------------------------------------------------------------

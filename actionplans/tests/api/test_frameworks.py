@@ -153,10 +153,6 @@ def test_csv_neutralises_formulas(client):
     assert row["description"] == "'+1"
 
 
-def test_an_error_is_json_when_csv_was_asked_for(client):
-    assert_invalid(client.get(URL, {"format": "csv", "owner": "atlantis"}), "owner")
-
-
 # --- Query counts ------------------------------------------------------------------------
 
 

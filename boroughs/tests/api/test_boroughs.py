@@ -214,29 +214,10 @@ def test_csv_is_the_whole_filtered_list_with_flattened_sources(client):
     assert bristol["source.publisher"].endswith("from Office for National Statistics data")
 
 
-def test_csv_is_not_paged(client):
-    _, rows = read_csv(client.get(URL, {"format": "csv"}))
-
-    assert len(rows) == AREA_COUNT
-    assert rows[-1]["slug"] == "york"
-
-
 def test_csv_honours_ordering_and_search(client):
     _, rows = read_csv(client.get(URL, {"format": "csv", "q": "york", "ordering": "-name"}))
 
     assert [row["slug"] for row in rows] == ["york", "north-yorkshire", "east-riding-of-yorkshire"]
-
-
-def test_a_csv_request_with_an_unknown_value_gets_a_json_error(client):
-    assert_invalid(client.get(URL, {"format": "csv", "region": "atlantis"}), "region")
-
-
-def test_csv_of_an_empty_list_still_has_its_header_row(client):
-    header, rows = read_csv(client.get(URL, {"region": "wales", "format": "csv"}))
-
-    assert rows == []
-    assert header is not None
-    assert header[:3] == ["slug", "name", "gss_code"]
 
 
 def test_borough_list_queries_do_not_grow(client, django_assert_num_queries):

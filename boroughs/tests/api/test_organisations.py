@@ -139,14 +139,6 @@ def test_csv_is_the_filtered_list_with_flattened_sources(client):
     assert "knife arch" in merseyside["description"]
 
 
-def test_csv_is_not_paged(client):
-    _, rows = read_csv(client.get(URL, {"format": "csv", "ordering": "-name"}))
-
-    assert len(rows) == 57
-    assert rows[0]["slug"] == "young-westminster-foundation"
-    assert rows[-1]["slug"] == "abianda"
-
-
 def test_organisation_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of organisations joined to their sources."""
     OrganisationFactory.create_batch(3)

@@ -311,10 +311,6 @@ def test_unknown_parameters_are_a_400_naming_each(client):
     assert set(body["errors"]) == {"colour", "boro"}
 
 
-def test_an_error_is_json_when_csv_was_asked_for(client):
-    assert_invalid(client.get(URL, {"format": "csv", "borough": "atlantis"}), "borough")
-
-
 # --- CSV ---------------------------------------------------------------------------------
 
 
@@ -365,13 +361,6 @@ def test_csv_keeps_each_rows_partnership_whatever_comes_first(client):
     assert rows[0]["slug"] == REDBRIDGE
     suffolk = next(row for row in rows if row["slug"] == "suffolk-data-led-gang-and-county-lines")
     assert suffolk.get("partnership.slug") == "suffolk-against-gang-exploitation"
-
-
-def test_an_empty_csv_still_has_its_header_row(client):
-    response = client.get(URL, {"format": "csv", "status": "draft"})  # none are visible
-    lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith("slug,title,summary,status,year,boroughs,partnership.slug,")
 
 
 def test_csv_of_one_case_study(client):

@@ -157,14 +157,6 @@ def test_the_list_is_paged_fifty_at_a_time(client):
     assert_not_found(client.get(URL, {"page": "3"}))
 
 
-def test_page_size(client):
-    last_page = (INTERVENTION_COUNT + 9) // 10
-    body = client.get(URL, {"page_size": "10", "page": str(last_page)}).json()
-    assert len(body["results"]) == INTERVENTION_COUNT - 10 * (last_page - 1)
-    assert body["next"] is None
-    assert_invalid(client.get(URL, {"page_size": "1000"}), "page_size")
-
-
 def test_ordering_by_name_both_ways(client):
     ascending = all_slugs(client, {"ordering": "name"})
     descending = all_slugs(client, {"ordering": "-name"})
@@ -327,10 +319,6 @@ def test_csv_neutralises_formulas(client):
     assert row["name"] == '\'=HYPERLINK("http://evil")'
     assert row["description"] == "'-2"
     assert row["min_age"] == "10"
-
-
-def test_an_error_is_json_when_csv_was_asked_for(client):
-    assert_invalid(client.get(URL, {"format": "csv", "setting": "moon"}), "setting")
 
 
 # --- Query counts ------------------------------------------------------------------------

@@ -36,20 +36,6 @@ def test_anyone_can_list_funders_by_name(client):
     assert slugs(response) == ALL_FUNDERS
 
 
-def test_page_size_pages_the_funders(client):
-    response = client.get(URL, {"page_size": 4, "page": 2})
-
-    body = response.json()
-    assert slugs(response) == [
-        "nhs-england",
-        "cleveland-pcc",
-        "scottish-government",
-        "suffolk-public-sector-leaders",
-    ]
-    assert body["next"] == "http://testserver/api/v1/funders/?page=3&page_size=4"
-    assert body["previous"] == "http://testserver/api/v1/funders/?page_size=4"
-
-
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [

@@ -56,15 +56,6 @@ def test_anyone_can_list_funding_streams_by_name(client):
     assert slugs(response) == ALL_STREAMS
 
 
-def test_page_size_pages_the_streams(client):
-    response = client.get(URL, {"page_size": 5, "page": 3})
-
-    body = response.json()
-    assert slugs(response) == ["youth-endowment-fund", "youth-investment-fund"]
-    assert body["next"] is None
-    assert body["previous"] == "http://testserver/api/v1/funding-streams/?page=2&page_size=5"
-
-
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
