@@ -4,7 +4,6 @@ from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -34,7 +33,7 @@ from actionplans.selectors import (
 from core.api.concurrency import VersionedWriteMixin, versioned_writes
 from core.api.csv import csv_lines, serializer_columns
 from core.api.filters import ordering_from, search_terms
-from core.api.views import PortalReadOnlyViewSet, csv_response
+from core.api.views import PortalReadOnlyViewSet, csv_response, record_action
 
 from .filters import ActionItemFilter, ActionPlanFilter, FrameworkFilter
 from .serializers import (
@@ -245,12 +244,9 @@ class ActionPlanViewSet(
         },
         responses={201: ActionItemSerializer(many=True)},
     )
-    @action(
-        detail=True,
+    @record_action(
         methods=["post"],
         url_path="items-upload",
-        pagination_class=None,
-        filterset_class=None,
         filter_backends=[],
         parser_classes=[MultiPartParser],
     )
@@ -277,13 +273,7 @@ class ActionPlanViewSet(
         summary="A CSV template for uploading items",
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="items-template",
-        pagination_class=None,
-        filterset_class=None,
-    )
+    @record_action(methods=["get"], url_path="items-template")
     def items_template(self, request, slug=None):
         plan = self.get_object()
         response = HttpResponse(template_csv(plan), content_type="text/csv; charset=utf-8")
@@ -294,14 +284,7 @@ class ActionPlanViewSet(
         summary="Every change to the plan and its items, newest first",
         responses=TimelineEntrySerializer(many=True),
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=None,
-        filterset_class=None,
-        filter_backends=[],
-        renderer_classes=[ORJSONRenderer],
-    )
+    @record_action(methods=["get"], filter_backends=[], renderer_classes=[ORJSONRenderer])
     def history(self, request, slug=None):
         timeline = plan_timeline(self.get_object())
         return Response(TimelineEntrySerializer(timeline, many=True).data)
@@ -443,13 +426,6 @@ class ActionItemViewSet(
     @extend_schema(
         summary="Every change to the item, newest first", responses=ItemChangeSerializer(many=True)
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=None,
-        filterset_class=None,
-        filter_backends=[],
-        renderer_classes=[ORJSONRenderer],
-    )
+    @record_action(methods=["get"], filter_backends=[], renderer_classes=[ORJSONRenderer])
     def history(self, request, pk=None):
         return Response(ItemChangeSerializer(item_history(self.get_object()), many=True).data)
