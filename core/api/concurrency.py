@@ -8,7 +8,7 @@ and the stored record is left as it was.
 import re
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status
@@ -39,7 +39,9 @@ class PreconditionFailed(APIException):
         "and send yours again with the new ETag."
     )
 
-    def __init__(self, detail=None, *, current=None, etag=None):
+    def __init__(
+        self, detail: str | None = None, *, current: Any = None, etag: str | None = None
+    ) -> None:
         super().__init__(detail)
         self.extra = {"current": current, "etag": etag} if current is not None else {}
 

@@ -6,7 +6,7 @@ spreadsheets show as text (OWASP's advice on CSV injection).
 """
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
 
 
-def neutralise(value):
+def neutralise(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -44,7 +44,7 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return row
 
 
-def _list_item(item):
+def _list_item(item: object) -> str:
     if isinstance(item, dict):
         for key in ("name", "title", "label", "slug", "id"):
             if key in item:
@@ -72,18 +72,20 @@ def serializer_columns(serializer: "Serializer[Any]", prefix: str = "") -> list[
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-def csv_cell(value):
+def csv_cell(value: object) -> str:
     """``neutralise``, with text (most cells) checked without its type tests."""
     if value.__class__ is str:
         return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
     return neutralise(value)
 
 
-def csv_lines(rows, header=None):
+def csv_lines(
+    rows: Iterable[Mapping[str, Any] | Sequence[Any]], header: Sequence[str] | None = None
+) -> Iterator[str]:
     """Yield CSV text line by line: a header, then one line per row. The portal's one CSV
     writer, for the API's streamed lists and the export files alike.
 
@@ -91,10 +93,11 @@ def csv_lines(rows, header=None):
     values already in the columns' order (the fast path: nothing to look up). The columns
     are ``header``, or the first row's keys."""
     writer = csv.writer(_Echo())
-    columns = header
+    columns: Sequence[str] | None = header
     started = False
     for row in rows:
-        if isinstance(row, dict):
+        values: Sequence[Any]
+        if isinstance(row, Mapping):
             flat = flatten(row)
             if columns is None:
                 columns = list(flat)
@@ -102,6 +105,8 @@ def csv_lines(rows, header=None):
         else:
             values = row
         if not started:
+            if columns is None:
+                raise ValueError("Rows of values need a header.")
             yield writer.writerow(columns)
             started = True
         yield writer.writerow([csv_cell(value) for value in values])
@@ -116,7 +121,12 @@ class CSVRenderer(BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         if data is None:
             return b""
         if isinstance(data, dict):

@@ -5,11 +5,13 @@
 `errors` appears when particular parameters or fields are at fault.
 """
 
+from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -34,14 +36,20 @@ DEFAULT_CODES = {
 }
 
 
-def error_body(status, code, detail, errors=None):
-    body = {"status": int(status), "code": code, "detail": str(detail)}
+#: A field or parameter -> its messages; nested fields under dotted names.
+Errors = dict[str, list[Any]]
+
+
+def error_body(
+    status: int, code: str, detail: object, errors: Errors | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": int(status), "code": code, "detail": str(detail)}
     if errors:
         body["errors"] = errors
     return body
 
 
-def as_api_error(exc, context):
+def as_api_error(exc: Exception, context: Mapping[str, Any]) -> Exception:
     """The API's meaning of an error raised below the views: every domain error is
     translated here, once, not in each view."""
     if isinstance(exc, DjangoValidationError):
@@ -56,22 +64,23 @@ def as_api_error(exc, context):
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, StaleEdit):
         # The view knows how the record reads now; without one, the bare 412.
-        view = context.get("view")
+        view: Any = context.get("view")
         if hasattr(view, "precondition_failed"):
-            return view.precondition_failed(exc)
+            failed: Exception = view.precondition_failed(exc)
+            return failed
         return PreconditionFailed()
     if isinstance(exc, DomainError):
         error = exceptions.APIException(str(exc) or None, code=exc.code)
         error.status_code = exc.status
-        # DRF's handler says a wait as Retry-After.
-        error.wait = getattr(exc, "retry_after", None)
+        # DRF's handler says a wait as Retry-After (the attribute Throttled sets).
+        error.wait = getattr(exc, "retry_after", None)  # type: ignore[attr-defined]
         return error
     return exc
 
 
-def portal_exception_handler(exc, context):
+def portal_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
     exc = as_api_error(exc, context)
-    response = exception_handler(exc, context)
+    response = exception_handler(exc, dict(context))
     if response is None:
         return None
     status = HTTPStatus(response.status_code)
@@ -96,7 +105,7 @@ def portal_exception_handler(exc, context):
     return Response(body, status=status, headers=_headers(response))
 
 
-def _headers(response):
+def _headers(response: HttpResponseBase) -> dict[str, str]:
     return {
         name: value
         for name, value in response.items()
@@ -104,7 +113,7 @@ def _headers(response):
     }
 
 
-def _plain(errors):
+def _plain(errors: Any) -> Any:
     if isinstance(errors, dict):
         return {str(key): _plain(value) for key, value in errors.items()}
     if isinstance(errors, list):
@@ -112,10 +121,10 @@ def _plain(errors):
     return str(errors)
 
 
-def _flat(errors, prefix=""):
+def _flat(errors: Mapping[str, Any], prefix: str = "") -> Errors:
     """Errors of nested fields under dotted names ("contact.email"), so that every value
     of `errors` is a list of messages."""
-    flat = {}
+    flat: Errors = {}
     for name, value in errors.items():
         where = f"{prefix}{name}"
         if isinstance(value, dict):
@@ -133,7 +142,7 @@ def _flat(errors, prefix=""):
     return flat
 
 
-def json_not_found(request, exception=None):
+def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """404 for unknown /api/ paths, in the API's shape."""
     return JsonResponse(
         error_body(HTTPStatus.NOT_FOUND, "not_found", "There is no such API endpoint."),
@@ -141,7 +150,7 @@ def json_not_found(request, exception=None):
     )
 
 
-def json_server_error(request):
+def json_server_error(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         error_body(
             HTTPStatus.INTERNAL_SERVER_ERROR,
@@ -156,7 +165,7 @@ def json_server_error(request):
 RETRY_AFTER_SECONDS = 30
 
 
-def json_unavailable(request, detail):
+def json_unavailable(request: HttpRequest, detail: str) -> JsonResponse:
     """503 in the API's shape, with Retry-After, for a service the portal depends on that
     does not answer."""
     response = JsonResponse(

@@ -7,17 +7,23 @@
 """
 
 import operator
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import reduce
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import CharField
 from rest_framework.filters import OrderingFilter, SearchFilter, search_smart_split
+from rest_framework.request import Request
+
+if (
+    TYPE_CHECKING
+):  # rest_framework.views reads the settings, which name modules that import this one
+    from rest_framework.views import APIView
 
 _Q = TypeVar("_Q", bound=QuerySet[Any])
 
@@ -29,7 +35,16 @@ class PortalFilterSet(django_filters.FilterSet):
     """A list's filters. ``user`` is who asks (by default the request's user): filters
     that name records know only of those this user may see."""
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        queryset: QuerySet[Any] | None = None,
+        *,
+        request: Request | None = None,
+        prefix: str | None = None,
+        # The user model lives above every app (docs/decisions/0023).
+        user: Any = None,
+    ) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.user = user if user is not None else getattr(request, "user", None)
         for name, filter_ in self.filters.items():
@@ -50,7 +65,7 @@ class AgeFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
-    def filter(self, queryset, value):
+    def filter(self, queryset: _Q, value: int | None) -> _Q:
         if value is None:
             return queryset
         queryset = queryset.filter(
@@ -68,11 +83,11 @@ class UnstatedAgesFilter(django_filters.ChoiceFilter):
 
     param = "include_unstated_ages"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
         super().__init__(*args, **kwargs)
 
-    def filter(self, queryset, value):
+    def filter(self, queryset: _Q, value: str | None) -> _Q:
         return queryset
 
 
@@ -130,7 +145,7 @@ class StrictOrderingFilter(OrderingFilter):
     """Like DRF's, but an unknown ordering field is a 400 rather than silently ignored,
     and rows that tie are ordered by id."""
 
-    def get_ordering(self, request, queryset, view):
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: "APIView") -> list[str]:
         valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
         default = self.get_default_ordering(view) or ()
         return ordering_from(
@@ -174,9 +189,9 @@ class PortalSearchFilter(SearchFilter):
     search_title = "Search"
     search_description = "Words to search for; every word must match."
 
-    def filter_queryset(self, request, queryset, view):
+    def filter_queryset(self, request: Request, queryset: _Q, view: "APIView") -> _Q:
         return self.search(
-            queryset, self.get_search_terms(request), self.get_search_fields(view, request)
+            queryset, self.get_search_terms(request), self.get_search_fields(view, request) or ()
         )
 
     def search(self, queryset: _Q, terms: Sequence[str], fields: Sequence[str]) -> _Q:
@@ -193,10 +208,10 @@ class PortalSearchFilter(SearchFilter):
         return matched
 
 
-def check_known_parameters(request, view):
+def check_known_parameters(request: Request, view: "APIView") -> None:
     """Refuse parameters this endpoint does not understand, and an empty value where a
     date, a number or one of a list of choices is wanted."""
-    if not hasattr(view, request.method.lower()):
+    if not hasattr(view, (request.method or "").lower()):
         return  # a method the endpoint does not take: 405 follows
     common = getattr(view, "common_parameters", COMMON_PARAMETERS)
     known = set(common) | set(getattr(view, "extra_parameters", ()))
@@ -239,7 +254,7 @@ TYPED_FILTERS = (
 )
 
 
-def _is_typed_filter(filterset_class, name):
+def _is_typed_filter(filterset_class: type[django_filters.FilterSet] | None, name: str) -> bool:
     filter_ = filterset_class.base_filters.get(name) if filterset_class is not None else None
     return isinstance(filter_, TYPED_FILTERS)
 
@@ -254,44 +269,52 @@ class ExistingSlugFilter(django_filters.CharFilter):
     user, None without one): any other value names nothing, as if it did not exist.
     """
 
-    def __init__(self, *args, model, to_field="slug", visible_to=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        model: type[Model],
+        to_field: str = "slug",
+        visible_to: Callable[[Any], QuerySet[Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.related_model = model
         self.to_field = to_field
         self.visible_to = visible_to
         kwargs.setdefault("distinct", True)
         super().__init__(*args, **kwargs)
 
-    def known_records(self):
+    def known_records(self) -> QuerySet[Any]:
         if self.visible_to is None:
             return self.related_model._default_manager.all()
         return self.visible_to(getattr(self.parent, "user", None))
 
-    def filter(self, queryset, value):
+    def filter(self, queryset: _Q, value: str | None) -> _Q:
         if value in (None, ""):
             return queryset
         if not self.known_records().filter(**{self.to_field: value}).exists():
             name = self.related_model._meta.verbose_name
             raise ValidationError({self.field_name_for_errors: [f"There is no {name} “{value}”."]})
-        return super().filter(queryset, value)
+        filtered: _Q = super().filter(queryset, value)
+        return filtered
 
     @property
-    def field_name_for_errors(self):
+    def field_name_for_errors(self) -> str:
         return self._parameter_name or self.field_name
 
-    _parameter_name = None
+    _parameter_name: str | None = None
 
 
 class StrictBooleanFilter(django_filters.ChoiceFilter):
     """`true` or `false`; anything else is a 400 rather than quietly ignored."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["choices"] = [("true", "true"), ("false", "false")]
         super().__init__(*args, **kwargs)
 
-    def filter(self, queryset, value):
+    def filter(self, queryset: _Q, value: str | None) -> _Q:
         if value in (None, ""):
             return queryset
         return self.filter_boolean(queryset, value == "true")
 
-    def filter_boolean(self, queryset, value):
+    def filter_boolean(self, queryset: _Q, value: bool) -> _Q:
         return queryset.filter(**{self.field_name: value})

@@ -1,7 +1,9 @@
 """JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (as for forms), and held to the
 same rules as every query parameter and form field (core.inputs)."""
 
+from collections.abc import Mapping
 from http import HTTPStatus
+from typing import IO, Any
 
 import orjson
 from django.conf import settings
@@ -11,7 +13,7 @@ from rest_framework.exceptions import APIException, ParseError, ValidationError
 from core.inputs import MAX_NUMBER, is_whole_number, value_problem
 
 
-def too_large_detail(limit):
+def too_large_detail(limit: int) -> str:
     return f"The request body is larger than the limit of {limit:,} bytes."
 
 
@@ -19,12 +21,17 @@ class RequestTooLarge(APIException):
     status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"
 
-    def __init__(self, limit):
+    def __init__(self, limit: int) -> None:
         super().__init__(too_large_detail(limit))
 
 
 class PortalJSONParser(ORJSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
@@ -37,14 +44,14 @@ class PortalJSONParser(ORJSONParser):
             data = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             raise ParseError(f"The body is not JSON in UTF-8: {exc}") from None
-        problems = {}
+        problems: dict[str, list[str]] = {}
         _check(data, "", problems)
         if problems:
             raise ValidationError(problems)
         return data
 
 
-def _check(value, path, problems):
+def _check(value: Any, path: str, problems: dict[str, list[str]]) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             where = f"{path}.{key}" if path else key

@@ -6,6 +6,8 @@ database that does not answer), so a postprocessing hook adds them to every oper
 can give them, unless the view documented its own.
 """
 
+from typing import Any
+
 ERROR_COMPONENT = "Error"
 
 ERROR_SCHEMA = {
@@ -42,7 +44,7 @@ WHY = {
 UNSAFE = {"post", "put", "patch", "delete"}
 
 
-def _errors_for(path, method, operation):
+def _errors_for(path: str, method: str, operation: dict[str, Any]) -> set[str]:
     statuses = {"401", "429", "503"}
     parameters = operation.get("parameters", [])
     if parameters or "requestBody" in operation or "{" in path:
@@ -61,7 +63,9 @@ def _errors_for(path, method, operation):
     return statuses
 
 
-def document_errors(result, generator, request, public):
+def document_errors(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: add the shared errors to every operation."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault(ERROR_COMPONENT, ERROR_SCHEMA)
