@@ -6,18 +6,32 @@ and the stored record is left as it was.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status
 from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 if TYPE_CHECKING:
+    from rest_framework import viewsets
     from rest_framework.permissions import _PermissionClass
+
+    class _RetrievingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
+        """What the mixins below are mixed into, as the type checker sees them; at run
+        time they add to whichever viewset mixes them in."""
+
+else:
+    _RetrievingViewSet = object
+
+#: A viewset class, which the schema's decorators give back as they took it.
+_V = TypeVar("_V", bound=Callable[..., Any])
 
 ETAG = re.compile(r'^"(?P<model>[a-z]+)-(?P<pk>\d+)-v(?P<version>\d+)"$')
 
@@ -46,11 +60,11 @@ class PreconditionFailed(APIException):
         self.extra = {"current": current, "etag": etag} if current is not None else {}
 
 
-def etag_for(instance):
+def etag_for(instance: Any) -> str:
     return f'"{instance._meta.model_name}-{instance.pk}-v{instance.version}"'
 
 
-def expected_version(request, instance):
+def expected_version(request: Request, instance: Model) -> int:
     """The version the client says it is changing, from If-Match."""
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
@@ -75,15 +89,17 @@ def expected_version(request, instance):
     )
 
 
-class ETagMixin:
+class ETagMixin(_RetrievingViewSet):
     """Adds the ETag header to a single record's responses."""
 
-    def retrieve(self, request, *args, **kwargs):
+    _object: Any
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
         response["ETag"] = etag_for(self.get_object_cached())
         return response
 
-    def get_object_cached(self):
+    def get_object_cached(self) -> Any:
         if not hasattr(self, "_object"):
             self._object = self.get_object()
         return self._object
@@ -101,21 +117,25 @@ class VersionedWriteMixin(ETagMixin, mixins.CreateModelMixin, mixins.UpdateModel
     # A versioned record is created and changed, never deleted, through the API.
     http_method_names: Sequence[str] = ["get", "post", "put", "patch", "head", "options"]
     #: The serializer a create or change is read with; answers use ``serializer_class``.
-    write_serializer_class: type[BaseSerializer] | None = None
+    write_serializer_class: type[BaseSerializer[Any]] | None = None
 
-    def get_serializer_class(self):
-        if self.action in ("create", "update", "partial_update"):
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action in ("create", "update", "partial_update") and self.write_serializer_class:
             return self.write_serializer_class
         return super().get_serializer_class()
 
-    def read_back(self, pk):
+    def read_back(self, pk: int) -> Any:
         """The record as the API shows it, after a write."""
         return self.get_queryset().get(pk=pk)
 
-    def representation(self, instance):
-        return self.serializer_class(instance, context=self.get_serializer_context()).data
+    def representation(self, instance: Any) -> Any:
+        # The serializer answers are read with, whatever the action.
+        serializer_class = self.serializer_class
+        if serializer_class is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} has no serializer_class.")
+        return serializer_class(instance, context=self.get_serializer_context()).data
 
-    def written(self, instance, status_code=status.HTTP_200_OK):
+    def written(self, instance: Any, status_code: int = status.HTTP_200_OK) -> Response:
         instance = self.read_back(instance.pk)
         return Response(
             self.representation(instance),
@@ -123,20 +143,20 @@ class VersionedWriteMixin(ETagMixin, mixins.CreateModelMixin, mixins.UpdateModel
             headers={"ETag": etag_for(instance)},
         )
 
-    def precondition_failed(self, stale):
+    def precondition_failed(self, stale: Any) -> PreconditionFailed:
         """The 412 for a ``StaleEdit``: the record as it stands now, and its ETag."""
         current = self.read_back(stale.current.pk)
         return PreconditionFailed(current=self.representation(current), etag=etag_for(current))
 
-    def why_not_change(self, instance):
+    def why_not_change(self, instance: Any) -> str | None:
         """Why the signed-in user may not change ``instance`` (a 403), or None."""
         return None
 
-    def perform_change(self, instance, version, serializer):
+    def perform_change(self, instance: Any, version: int, serializer: BaseSerializer[Any]) -> Any:
         """Change ``instance`` from ``version`` with the valid ``serializer``; return it."""
         raise NotImplementedError
 
-    def update(self, request, *args, **kwargs):
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         refusal = self.why_not_change(instance)
         if refusal:
@@ -147,7 +167,7 @@ class VersionedWriteMixin(ETagMixin, mixins.CreateModelMixin, mixins.UpdateModel
         return self.written(self.perform_change(instance, version, serializer))
 
 
-def if_match(noun="record"):
+def if_match(noun: str = "record") -> OpenApiParameter:
     """The If-Match header a change needs, as the API's schema describes it."""
     return OpenApiParameter(
         "If-Match",
@@ -160,7 +180,7 @@ def if_match(noun="record"):
     )
 
 
-def versioned_writes(*, request, response, noun="record"):
+def versioned_writes(*, request: Any, response: Any, noun: str = "record") -> Callable[[_V], _V]:
     """Class decorator: a VersionedWriteMixin viewset's PUT and PATCH in the schema, with
     If-Match, the write serializer in and the record as the API shows it out."""
     change = extend_schema(parameters=[if_match(noun)], request=request, responses=response)
