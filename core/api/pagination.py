@@ -12,19 +12,23 @@ import decimal
 import operator
 from collections.abc import Sequence
 from functools import reduce
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from core.inputs import is_whole_number
+
+if TYPE_CHECKING:  # rest_framework.views reads the settings, which name this module
+    from rest_framework.views import APIView
 
 MAX_PAGE_SIZE = 500
 CURSOR_SALT = "core.api.pagination.cursor"
@@ -33,7 +37,7 @@ CURSOR_SALT = "core.api.pagination.cursor"
 Ordering = list[str]
 
 
-class IdsFirstPaginator(Paginator):
+class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the stubs alone
     """A paginator whose page of a queryset is read in two steps inside one query: the
     ids of the page's rows, in the list's order (sorting only the ids and the columns
     ordered by, however deep the page), then those rows alone with everything they show
@@ -47,15 +51,17 @@ class IdsFirstPaginator(Paginator):
 
     ordering: Ordering | None = None
 
-    def page(self, number):
+    def page(self, number: int | str) -> "Page[Any]":
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self.rows(bottom, top), number, self)
+        # Paginator's own hook for making a page, which the stubs do not declare.
+        page: Page[Any] = self._get_page(self.rows(bottom, top), number, self)  # type: ignore[attr-defined]
+        return page
 
-    def rows(self, bottom, top):
+    def rows(self, bottom: int, top: int) -> Any:
         records = self.object_list
         if (
             bottom == 0  # the first page: LIMIT alone stops at its rows
@@ -97,7 +103,7 @@ def cursor_ordering(records: Any) -> Ordering | None:
     return [str(term) for term in terms]
 
 
-def _is_value(records: QuerySet, path: str) -> bool:
+def _is_value(records: QuerySet[Any], path: str) -> bool:
     """Whether ``path`` names one stored value per row: a field, or one through foreign
     keys; not a relation (ordered by its model's own ordering), a many-valued one, nor an
     annotation (such as relevance to q, computed afresh on each request)."""
@@ -127,7 +133,7 @@ def _reversed(term: str) -> str:
     return term[1:] if term.startswith("-") else f"-{term}"
 
 
-def _in_cursor_order(records: QuerySet, ordering: Ordering) -> QuerySet:
+def _in_cursor_order(records: QuerySet[Any], ordering: Ordering) -> QuerySet[Any]:
     """``records`` in ``ordering`` with empty values placed the same on every database
     (last ascending, first descending, as PostgreSQL does), so that a cursor's condition
     (_after) and the order agree."""
@@ -235,7 +241,7 @@ class PortalPagination(PageNumberPagination):
     cursor: str | None = None
     next_cursor: str | None = None
 
-    def get_page_size(self, request):
+    def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
@@ -245,7 +251,7 @@ class PortalPagination(PageNumberPagination):
             )
         return int(raw)
 
-    def check_parameters(self, request):
+    def check_parameters(self, request: Request) -> str | None:
         """Refuse a malformed page or page_size, also where the whole list is given (CSV)."""
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and not is_whole_number(raw) and raw != "last":
@@ -257,7 +263,9 @@ class PortalPagination(PageNumberPagination):
         self.get_page_size(request)
         return raw
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: "APIView | None" = None
+    ) -> list[Any]:
         raw = self.check_parameters(request)
         self.request = request
         ordering = cursor_ordering(queryset)
@@ -282,9 +290,13 @@ class PortalPagination(PageNumberPagination):
             self.next_cursor = cursor_after(rows[-1], ordering)
         return rows
 
-    def paginate_by_cursor(self, queryset, cursor, ordering, request):
+    def paginate_by_cursor(
+        self, queryset: QuerySet[Any], cursor: str, ordering: Ordering | None, request: Request
+    ) -> list[Any]:
         """The page after ``cursor``: one row more is read to know whether another follows."""
         values = read_cursor(cursor, ordering)
+        if ordering is None:  # read_cursor has refused it
+            return []
         size = self.get_page_size(request)
         self.cursor = cursor
         rows = list(queryset.filter(_after(ordering, values))[: size + 1])
@@ -293,23 +305,26 @@ class PortalPagination(PageNumberPagination):
             self.next_cursor = cursor_after(rows[-1], ordering)
         return rows
 
-    def get_next_link(self):
+    def get_next_link(self) -> str | None:
         if self.cursor is None:
-            return super().get_next_link()
-        if self.next_cursor is None:
+            link: str | None = super().get_next_link()
+            return link
+        if self.next_cursor is None or self.request is None:
             return None
         url = self.request.build_absolute_uri()
         return replace_query_param(url, self.cursor_query_param, self.next_cursor)
 
-    def get_previous_link(self):
+    def get_previous_link(self) -> str | None:
         if self.cursor is not None:
             return None  # cursors go forward; an earlier page's cursor still names it
-        return super().get_previous_link()
+        link: str | None = super().get_previous_link()
+        return link
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
+        body: dict[str, Any]
         if self.cursor is None:
             body = {
-                "count": self.page.paginator.count,
+                "count": self.page.paginator.count if self.page is not None else 0,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
             }
@@ -317,8 +332,8 @@ class PortalPagination(PageNumberPagination):
             body = {"next": self.get_next_link(), "previous": None}
         return Response({**body, "next_cursor": self.next_cursor, "results": data})
 
-    def get_paginated_response_schema(self, schema):
-        paginated = super().get_paginated_response_schema(schema)
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated: dict[str, Any] = super().get_paginated_response_schema(schema)
         properties = paginated["properties"]
         properties["count"]["description"] = "How many records match; absent on cursor pages."
         properties["next"]["description"] = (
@@ -339,7 +354,7 @@ class PortalPagination(PageNumberPagination):
         paginated["required"].append("next_cursor")
         return paginated
 
-    def get_schema_operation_parameters(self, view):
+    def get_schema_operation_parameters(self, view: "APIView") -> list[dict[str, Any]]:
         return [
             {
                 "name": self.page_query_param,
