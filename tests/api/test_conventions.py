@@ -301,8 +301,8 @@ LISTS = [
 def test_pages_of_a_chosen_size_walk_the_whole_list(client, url):
     """page_size pages a list (here in about three pages); the next and previous links keep
     it, the pages join up without repeats or gaps, the last (also page=last) has the rest;
-    a page past the end is a 404, and a page size that is not a whole number from 1 to 500
-    a 400."""
+    a page past the end is a 404, and a page that is not a whole number from 1 (or last),
+    or a page size that is not one from 1 to 500, a 400."""
     count = client.get(url).json()["count"]
     assert count > 0
     size = max(1, (count + 2) // 3)
@@ -322,6 +322,8 @@ def test_pages_of_a_chosen_size_walk_the_whole_list(client, url):
     assert_not_found(client.get(url, {"page_size": size, "page": pages + 1}))
     for refused in ("0", "501", "1.5", "-1", "ten"):
         assert_invalid(client.get(url, {"page_size": refused}), "page_size")
+    for refused in ("first", "-1", "1.5"):
+        assert_invalid(client.get(url, {"page": refused}), "page")
 
 
 @pytest.mark.parametrize("url", LISTS)

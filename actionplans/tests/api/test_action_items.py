@@ -248,18 +248,6 @@ def test_deep_pages_keep_the_lists_order_in_as_many_queries_as_the_first(
     assert len(walked) == 40
 
 
-@pytest.mark.parametrize(
-    ("params", "parameter"),
-    [
-        ({"page_size": "0"}, "page_size"),
-        ({"page_size": "600"}, "page_size"),
-        ({"page": "-1"}, "page"),
-    ],
-)
-def test_malformed_paging_is_a_400(client, params, parameter):
-    assert_invalid(client.get(URL, params), parameter)
-
-
 def test_ordering_by_due_date_both_ways(client, due_dates):
     soonest_first = [
         "wkcap-future-days-of-action",
