@@ -20,6 +20,7 @@ leaves them out of its free words (see core.search.query).
 """
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,7 +52,16 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it is stemming in itself, so two threads sharing one
+# (gunicorn's threaded workers) corrupt each other's words: each thread has its own.
+_stemmers = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @lru_cache(maxsize=50_000)
@@ -66,7 +76,7 @@ def token(word: str) -> str:
     """The token of one word (letters and digits only): folded, British, stemmed."""
     word = _fold(word)
     word = AMERICAN_ENGLISH_SPELLINGS.get(word, word)
-    stem: str = _stemmer.stemWord(word)
+    stem: str = _stemmer().stemWord(word)
     return stem
 
 

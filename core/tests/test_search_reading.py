@@ -131,3 +131,24 @@ def test_a_query_loosened_takes_any_of_its_words_and_keeps_its_exclusions():
     }
     assert loosened.expanded_terms == query.expanded_terms
     assert not search_query("hospital").asks_for_several
+
+
+def test_words_read_at_once_by_many_threads_are_read_as_one_thread_reads_them():
+    """gunicorn's threaded workers read queries at the same time: no thread may spoil
+    another's words (a shared stemmer did, and the search answered 500)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = [
+        f"{stem}{ending}"
+        for stem in ("youth", "violen", "mentor", "prevent", "train")
+        for ending in ("", "s", "ing", "ed", "ation", "ations", "ness", "ful")
+    ]
+    expected = {word: analysis.token.__wrapped__(word) for word in words}
+
+    def read(offset):
+        return {word: analysis.token.__wrapped__(word) for word in words[offset:] * 50}
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(read, range(16)))
+    for result in results:
+        assert result == {word: expected[word] for word in result}
