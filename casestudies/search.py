@@ -101,6 +101,7 @@ CASE_STUDIES = SearchIndex(
     model=CaseStudy,
     documents=case_study_documents,
     snippet_fields=("summary", "solution", "challenge", "impact", "lessons_learned"),
+    long_documents=True,
 )
 INTERVENTIONS = SearchIndex(
     model=Intervention,
