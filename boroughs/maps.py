@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from core import maps as drawing
+from core.fragments import built_once
 from core.maps import Category, MapArea, swatch
 
 from .geometry import outlines
@@ -144,7 +145,7 @@ def map_figure(map_id, areas, title, categories, labelled, *, highlight=()):
         )
 
     shown = drawing.shown(view, drawn, categories, title=title, highlight=highlight)
-    html = drawing.drawn_once(["figure", map_id, areas.attribution, shown], figure)
+    html = built_once(["figure", map_id, areas.attribution, shown], figure)
     return MapFigure(id=map_id, title=title, html=html)
 
 

@@ -167,7 +167,12 @@ class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
     class Meta:
         ordering = ["title"]
         verbose_name_plural = "case studies"
-        indexes = [models.Index(fields=["evidence_level"], name="case_study_evidence_level")]
+        indexes = [
+            models.Index(fields=["evidence_level"], name="case_study_evidence_level"),
+            # The published studies' ids without reading their text: the figures per
+            # borough join them to boroughs and interventions (svportal.selectors).
+            models.Index(fields=["status", "id"], name="case_study_status"),
+        ]
         constraints = [
             AgeRangeModel.age_range_constraint("case_study_age_range_in_order"),
             models.CheckConstraint(

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from actionplans.history import end_of_day
@@ -63,6 +63,79 @@ class InUse:
             )
             if slug in found
         ]
+
+    @property
+    def counts(self) -> "InUseCounts":
+        return InUseCounts(
+            in_plan=len(self.from_plan),
+            in_case_studies=len(self.from_case_studies),
+            in_both=len(self.from_plan.keys() & self.from_case_studies.keys()),
+        )
+
+
+@dataclass(frozen=True)
+class InUseCounts:
+    """How many interventions a borough uses, by where that is recorded, without naming them."""
+
+    in_plan: int = 0
+    in_case_studies: int = 0
+    in_both: int = 0  # recorded in both places, so counted once in ``all``
+
+    @property
+    def all(self) -> int:
+        return self.in_plan + self.in_case_studies - self.in_both
+
+
+def practice_counts(borough_ids: Iterable[int]) -> tuple[dict[int, int], dict[int, InUseCounts]]:
+    """Per borough that has any: its published case studies, and the interventions it uses
+    as interventions_in_use finds them, counted in the database, not named (a table of
+    every borough names none of them). Two queries: the published case studies with the
+    interventions they describe; the interventions the items of the active plans deliver,
+    with those of them the borough's published case studies also describe."""
+    borough_ids = list(borough_ids)
+    published = CaseStudy.Status.PUBLISHED
+    case_studies: dict[int, int] = {}
+    described: dict[int, int] = {}
+    for row in (
+        CaseStudy.boroughs.through.objects.filter(
+            casestudy__status=published, borough__in=borough_ids
+        )
+        .values("borough")
+        .annotate(
+            studies=Count("casestudy", distinct=True),
+            interventions=Count("casestudy__interventions", distinct=True),
+        )
+        .order_by()
+    ):
+        case_studies[row["borough"]] = row["studies"]
+        described[row["borough"]] = row["interventions"]
+    # Joined rather than asked per link (EXISTS): the planner would hash every published
+    # case study's interventions to answer the few links plans have.
+    also_described = Q(
+        intervention__case_studies__status=published,
+        intervention__case_studies__boroughs=F("item__plan__borough"),
+    )
+    delivered = {
+        row["item__plan__borough"]: (row["count"], row["both"])
+        for row in PlanItemIntervention.objects.filter(
+            item__plan__status=ActionPlan.Status.ACTIVE, item__plan__borough__in=borough_ids
+        )
+        .values("item__plan__borough")
+        .annotate(
+            count=Count("intervention", distinct=True),
+            both=Count("intervention", distinct=True, filter=also_described),
+        )
+        .order_by()
+    }
+    in_use = {
+        pk: InUseCounts(
+            in_plan=delivered.get(pk, (0, 0))[0],
+            in_case_studies=described.get(pk, 0),
+            in_both=delivered.get(pk, (0, 0))[1],
+        )
+        for pk in delivered.keys() | described.keys()
+    }
+    return case_studies, in_use
 
 
 def interventions_in_use(borough_ids: Iterable[int]) -> dict[int, InUse]:

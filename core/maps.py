@@ -5,24 +5,17 @@ paths keyed by an area's code (``boroughs/geometry.json``, made by
 ``scripts/build_geography.py``). Each area is a link named with its figure, so the map
 is reachable by keyboard and a screen reader hears "Croydon: Not recorded"; the page
 puts the same figures in a table. The SVG for a set of figures (and the figure around it,
-with its legend and table: ``drawn_once``) is built once and kept in the cache under a
+with its legend and table) is built once (core.fragments) and kept in the cache under a
 digest of those figures and of the outlines' version, so it changes exactly when they do.
 """
 
-import hashlib
-import json
-import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
-logger = logging.getLogger(__name__)
-
-CACHE_PREFIX = "svportal:map"
-CACHE_SECONDS = 24 * 60 * 60
+from .fragments import built_once
 
 
 @dataclass(frozen=True)
@@ -74,7 +67,7 @@ def choropleth(
     """The SVG map: every area of ``areas`` that has an outline, filled by category, with
     the ``highlight`` codes outlined on top. Cached by a digest of what it shows."""
     areas, categories, highlight = list(areas), list(categories), list(highlight)
-    return drawn_once(
+    return built_once(
         shown(outlines, areas, categories, title=title, highlight=highlight),
         lambda: svg(outlines, areas, categories, title=title, highlight=highlight),
     )
@@ -88,7 +81,7 @@ def svg(
     title: str,
     highlight: Iterable[str] = (),
 ) -> SafeString:
-    """The SVG map drawn afresh (``choropleth`` keeps it; ``drawn_once`` keeps what holds it)."""
+    """The SVG map drawn afresh (``choropleth`` keeps it; core.fragments keeps what holds it)."""
     return mark_safe(  # noqa: S308 - every text in it is escaped by _draw
         _draw(outlines, areas, categories, title=title, highlight=highlight)
     )
@@ -102,7 +95,7 @@ def shown(
     title: str,
     highlight: Iterable[str],
 ) -> list[object]:
-    """Everything a map shows, as JSON-able values, for ``drawn_once``'s key."""
+    """Everything a map shows, as JSON-able values, for the key it is kept under."""
     return [
         outlines.name,
         outlines.version,
@@ -111,26 +104,6 @@ def shown(
         sorted((a.code, a.name, a.href, a.category, a.figure) for a in areas),
         sorted(highlight),
     ]
-
-
-def drawn_once(shown: object, draw: Callable[[], str]) -> SafeString:
-    """``draw()``, kept in the cache under a digest of ``shown`` (everything the drawing
-    depends on, JSON-able): drawn once per set of figures and again exactly when they
-    change. ``draw`` must escape every text it writes."""
-    digest = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
-    key = f"{CACHE_PREFIX}:{digest}"
-    try:
-        drawing: str | None = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache that does not answer only loses its use
-        logger.warning("The map cache did not answer", exc_info=True)
-        drawing = None
-    if drawing is None:
-        drawing = str(draw())
-        try:
-            cache.set(key, drawing, CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("The map cache did not take a map", exc_info=True)
-    return mark_safe(drawing)  # noqa: S308 - draw escapes what it writes
 
 
 def _draw(

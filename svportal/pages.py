@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from actionplans.forms import AsAtForm
 from actionplans.history import AsAtError
 from actionplans.models import ItemStatus
+from boroughs.maps import SLUG_MARK
 from boroughs.models import Borough, StockTake
 from boroughs.roles import is_analyst, is_editor
 from boroughs.selectors import place_links
@@ -21,6 +23,7 @@ from casestudies import review as case_study_review
 from casestudies import selectors as case_study_selectors
 from casestudies.models import CaseStudy
 from core.charts import Segment, stacked_bar, swatch
+from core.fragments import built_once
 from funding.models import Award
 
 from .forms import TABLE_MAPS, BoroughTableForm, CompareForm
@@ -181,6 +184,7 @@ def borough_table(request):
         }
         for summary in summaries
     ]
+    cells = table_cells(rows)
     return render(
         request,
         "svportal/borough_table.html",
@@ -193,6 +197,11 @@ def borough_table(request):
             "sort": sort,
             "headers": headers,
             "rows": rows,
+            # Hundreds of rows cost more to render than to read: kept once per set of them.
+            "table_rows": built_once(
+                ["borough-table-rows", cells],
+                lambda: render_to_string("svportal/_borough_table_rows.html", {"cells": cells}),
+            ),
             # The map shows the figures as they stand today, whatever the table's day.
             "map": table_map(view, chosen_map),
             "map_choices": map_choices,
@@ -218,6 +227,37 @@ def borough_table(request):
         },
         status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
     )
+
+
+def table_cells(rows):
+    """What each cell of the boroughs table shows, as plain values (the template words
+    them): nothing else goes into the rows, so they can be kept by these values."""
+    profile = reverse("portal:borough-profile", args=[SLUG_MARK])
+    regions = {}
+    cells = []
+    for row in rows:
+        summary = row["summary"]
+        borough = summary.borough
+        if borough.region not in regions:
+            regions[borough.region] = borough.get_region_display()
+        reported = summary.plan_reported
+        cells.append(
+            {
+                "href": profile.replace(SLUG_MARK, borough.slug),
+                "name": borough.name,
+                "region": regions[borough.region],
+                "plan_state": str(summary.plan_state),
+                "reported_on": reported.question.stock_take.conducted_on if reported else None,
+                "reported": reported.option.label if reported else "",
+                "has_plan": bool(summary.active_plan),
+                "complete": row["complete"] if summary.percent_complete is not None else None,
+                "overdue": summary.overdue_items,
+                "case_studies": summary.case_studies,
+                "awards": summary.awards,
+                "funding": row["funding"] if summary.awards else None,
+            }
+        )
+    return cells
 
 
 # --- Borough profile -------------------------------------------------------------------------
@@ -249,7 +289,7 @@ def plan_progress(summary):
 
 def borough_profile(request, slug):
     borough = get_object_or_404(Borough.objects.select_related("source"), slug=slug)
-    summary = borough_summaries([borough])[0]
+    summary = borough_summaries([borough], named_interventions=True)[0]
     chart, status_rows = plan_progress(summary)
     case_studies = (
         CaseStudy.objects.visible_to(request.user).for_borough(borough).order_by("-year", "title")

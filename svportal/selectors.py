@@ -24,7 +24,7 @@ from boroughs.models import (
     StockTakeQuestion,
 )
 from casestudies.models import Approach, CaseStudy
-from casestudies.plan_items import InUse, interventions_in_use
+from casestudies.plan_items import InUse, InUseCounts, interventions_in_use, practice_counts
 from casestudies.querysets import CaseStudyQuerySet
 from funding.models import Award
 from funding.querysets import AwardQuerySet
@@ -148,8 +148,10 @@ class BoroughSummary:
     awards_total_is_minimum: bool = False
     awards_amount_not_stated: int = 0
     #: The interventions its active plan's items deliver and its published case studies
-    #: describe, by where that is recorded (casestudies.plan_items, docs/decisions/0028).
+    #: describe, by where that is recorded (casestudies.plan_items, docs/decisions/0028):
+    #: named only where a page names them (a profile, compare), else only counted.
     in_use: InUse = field(default_factory=InUse)
+    in_use_counts: InUseCounts = field(default_factory=InUseCounts)
     #: The day whose plans these are (docs/decisions/0010); None for plans as they stand.
     as_at: dt.date | None = None
     #: The borough's latest recorded stock-take answer on having a plan, if any.
@@ -163,23 +165,23 @@ class BoroughSummary:
     @property
     def interventions_in_use(self) -> int:
         """Distinct interventions in use, from its plan and its case studies together."""
-        return len(self.in_use.all)
+        return self.in_use_counts.all
 
     @property
     def recorded_interventions_in_use(self) -> int | None:
         """None when neither a plan nor a case study records any: not known, not none."""
-        if not self.active_plan and not self.in_use.all:
+        if not self.active_plan and not self.in_use_counts.all:
             return None
         return self.interventions_in_use
 
     @property
     def interventions_in_case_studies(self) -> int:
-        return len(self.in_use.from_case_studies)
+        return self.in_use_counts.in_case_studies
 
     @property
     def interventions_in_plan(self) -> int | None:
         """Interventions its active plan's items deliver; None when no plan is recorded."""
-        return len(self.in_use.from_plan) if self.active_plan else None
+        return self.in_use_counts.in_plan if self.active_plan else None
 
     @property
     def not_recorded(self) -> dict[str, str]:
@@ -240,16 +242,28 @@ class BoroughSummary:
 
 
 def borough_summaries(
-    boroughs: Iterable[Borough], today: dt.date | None = None, as_at: dt.date | None = None
+    boroughs: Iterable[Borough],
+    today: dt.date | None = None,
+    as_at: dt.date | None = None,
+    *,
+    named_interventions: bool = False,
 ) -> list[BoroughSummary]:
-    """A summary per borough in a fixed number of queries (six), whatever the count.
+    """A summary per borough in a fixed number of queries (six), whatever the count. The
+    interventions in use are counted in the database; with ``named_interventions`` (a page
+    that lists them), they are read by name.
 
     With ``as_at`` (a day), the plans and items are as they stood at the end of that day:
     the plans rebuilt from their history, the items' figures then counted in the database
     (eight queries); case studies, awards and interventions have
     no history and are as they stand now. Raises actionplans.history.AsAtError for a day
     before the portal's record of these boroughs' plans."""
-    return _summaries(boroughs, today=today, as_at=as_at, with_items=False)[0]
+    return _summaries(
+        boroughs,
+        today=today,
+        as_at=as_at,
+        with_items=False,
+        named_interventions=named_interventions,
+    )[0]
 
 
 def _summaries(
@@ -258,6 +272,7 @@ def _summaries(
     today: dt.date | None,
     as_at: dt.date | None,
     with_items: bool = True,
+    named_interventions: bool = True,
 ) -> tuple[list[BoroughSummary], ItemsByBorough | None]:
     """The summaries, and (with as_at and with_items) the items of each borough's active
     plans then; without with_items, the figures then are counted in the database."""
@@ -271,7 +286,7 @@ def _summaries(
         items_then = _plan_figures_as_at(summaries, ids, as_at)
     else:
         _plan_figures_then(summaries, ids, as_at)
-    _practice_figures(summaries, ids)
+    _practice_figures(summaries, ids, named_interventions=named_interventions)
     _reported_plans(summaries, ids)
     return list(summaries.values()), items_then
 
@@ -384,16 +399,27 @@ def _plan_figures_then(summaries: Summaries, ids: list[int], day: dt.date) -> No
             summary.last_item_update = updated
 
 
-def _practice_figures(summaries: Summaries, ids: list[int]) -> None:
+def _practice_figures(summaries: Summaries, ids: list[int], *, named_interventions: bool) -> None:
     """Published case studies, awards and interventions in use (from the active plans'
-    items and the published case studies, one query): three queries."""
-    for row in (
-        CaseStudy.objects.published()
-        .filter(boroughs__in=ids)
-        .values("boroughs")
-        .annotate(count=Count("id", distinct=True))
-    ):
-        summaries[row["boroughs"]].case_studies = row["count"]
+    items and the published case studies): three queries, the interventions counted in
+    the database, or with ``named_interventions`` read by name."""
+    if named_interventions:
+        for borough_id, in_use in interventions_in_use(ids).items():
+            summaries[borough_id].in_use = in_use
+            summaries[borough_id].in_use_counts = in_use.counts
+        case_studies = dict(
+            CaseStudy.objects.published()
+            .filter(boroughs__in=ids)
+            .values("boroughs")
+            .annotate(count=Count("id", distinct=True))
+            .values_list("boroughs", "count")
+        )
+    else:
+        case_studies, counts = practice_counts(ids)
+        for borough_id, in_use_counts in counts.items():
+            summaries[borough_id].in_use_counts = in_use_counts
+    for borough_id, count in case_studies.items():
+        summaries[borough_id].case_studies = count
 
     for awards in (
         Award.objects.filter(recipient_boroughs__in=ids)
@@ -411,9 +437,6 @@ def _practice_figures(summaries: Summaries, ids: list[int]) -> None:
         # The total is a floor when an amount is "over £…" or not stated at all.
         summary.awards_total_is_minimum = awards["minimums"] > 0 or awards["not_stated"] > 0
         summary.awards_amount_not_stated = awards["not_stated"]
-
-    for borough_id, in_use in interventions_in_use(ids).items():
-        summaries[borough_id].in_use = in_use
 
 
 @dataclass
