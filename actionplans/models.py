@@ -276,8 +276,17 @@ class StatusUpdate(AppendOnlyHistory):
     class Meta:
         ordering = ["item", "changed_at", "id"]
         get_latest_by = "changed_at"
-        # An item's history by time: how items stood on a day (ActionItemQuerySet.as_at).
-        indexes = [models.Index(fields=["item", "changed_at"], name="status_update_item_time")]
+        # How items stood on a day (ActionItemQuerySet.as_at): an item's history by time,
+        # the items changed since a day, and when each item's record begins.
+        indexes = [
+            models.Index(fields=["item", "changed_at"], name="status_update_item_time"),
+            models.Index(fields=["changed_at", "item"], name="status_update_time_item"),
+            models.Index(
+                fields=["item", "changed_at"],
+                condition=Q(changes__has_key="created"),
+                name="status_update_created",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.item}: {self.from_status or '—'} → {self.to_status}"

@@ -480,3 +480,64 @@ def test_compare_as_at_queries_do_not_grow(client, lead, django_assert_num_queri
     with django_assert_num_queries(11):
         response = client.get(COMPARE, params)
     assert response.status_code == HTTPStatus.OK
+
+
+# --- Figures then, counted in the database ------------------------------------------------
+
+
+def test_figures_then_follow_an_items_known_history(lambeth_plan_in_2020):
+    """A plan whose items changed before and after each day: the counts worked out in the
+    database (ActionItemQuerySet.figures_as_at) are those its history gives."""
+    plan = lambeth_plan_in_2020
+    lead = get_user_model().objects.get(username="lambeth-lead")
+    governance = plan.framework.themes.get(slug="governance")
+
+    def edit(item, note="", **changes):
+        item.refresh_from_db()
+        return action_item_update(
+            item=item, acting_user=lead, expected_version=item.version, changes=changes, note=note
+        )
+
+    hubs = plan.items.get(title="Youth hubs")  # added on 1 February 2020, not started
+    with on(2020, 2, 1):
+        mentors = action_item_create(
+            plan=plan, acting_user=lead, fields={"title": "Mentors", "theme": governance}
+        )
+    with on(2020, 3, 1, hour=9):
+        edit(hubs, due_date=dt.date(2020, 6, 30))
+        march = edit(mentors, due_date=dt.date(2020, 5, 1))
+    with on(2020, 4, 1):
+        april = edit(hubs, status="on_track")
+    with on(2020, 8, 1, hour=23):  # late in the day: still that day's figures
+        august = edit(hubs, status="complete")
+    with on(2020, 9, 1):
+        edit(mentors, status="at_risk", note="No mentors recruited yet")
+        edit(mentors, due_date=None)
+    with on(2021, 1, 1):
+        action_item_create(
+            plan=plan, acting_user=lead, fields={"title": "Street teams", "theme": governance}
+        )
+
+    def figures(day):
+        rows = ActionItem.objects.filter(plan=plan).figures_as_at(day)
+        return (
+            {row["status_then"]: row["count"] for row in rows},
+            sum(row["overdue"] for row in rows),
+            max((row["latest"] for row in rows), default=None),
+        )
+
+    assert figures(dt.date(2020, 1, 31)) == ({}, 0, None)
+    assert figures(dt.date(2020, 3, 31)) == ({"not_started": 2}, 0, march.last_updated_at)
+    assert figures(dt.date(2020, 7, 1)) == (
+        {"on_track": 1, "not_started": 1},
+        2,
+        april.last_updated_at,
+    )
+    assert figures(dt.date(2020, 8, 1)) == (
+        {"complete": 1, "not_started": 1},
+        1,
+        august.last_updated_at,
+    )
+    # The mentors' due date was cleared the day they went at risk: none is overdue.
+    assert figures(dt.date(2020, 12, 31))[:2] == ({"complete": 1, "at_risk": 1}, 0)
+    assert figures(dt.date(2021, 1, 1))[0] == {"complete": 1, "at_risk": 1, "not_started": 1}
