@@ -30,6 +30,22 @@ class CaseStudyQuerySet(models.QuerySet["CaseStudy"]):
             "boroughs", "approaches"
         )
 
+    def for_record(self) -> Self:
+        """Everything the API's whole record of each shows (its detail, its CSV and the
+        exports), in a fixed number of queries."""
+        return (
+            self.select_related("partnership", "source")
+            .prefetch_related(
+                "boroughs",
+                "approaches",
+                "settings",
+                "interventions__external_ratings",
+                "awards",
+                "outcomes",
+            )
+            .defer("search_vector")
+        )
+
 
 class InterventionQuerySet(models.QuerySet["Intervention"]):
     def for_listing(self) -> Self:

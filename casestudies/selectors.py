@@ -16,7 +16,7 @@ duplicates whatever the facets and need no DISTINCT.
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypedDict
+from typing import Any, NamedTuple, TypedDict, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
@@ -42,8 +42,8 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.safestring import SafeString
 
 from boroughs.models import Region
-from core.api.filters import apply_filters, listed, ordered
-from core.search import SearchQuery
+from core.api.filters import apply_filters, ordered
+from core.search import SearchIndex, SearchQuery
 from funding.models import Award
 from funding.querysets import AwardQuerySet
 
@@ -53,6 +53,7 @@ from .cost import CostBand
 from .evidence import LEVEL_BY_NUMBER, LEVELS, EvaluationDesign
 from .models import (
     CaseStudy,
+    ExternalRating,
     Intervention,
     Outcome,
     ReviewNotice,
@@ -641,16 +642,16 @@ def case_study_search(*, user: Any, criteria: CaseStudyCriteria) -> CaseStudySea
 def headline_outcomes() -> "Prefetch[str, QuerySet[Outcome], str]":
     """Each case study's results (outcomes of a type, not counts of activity), in order,
     as `headline_outcomes`: one query for a page."""
-    return Prefetch(
-        "outcomes",
-        queryset=Outcome.objects.exclude(outcome_type="").order_by(
-            "case_study",
-            # Results first, then counts of engagement or referrals.
-            Case(When(outcome_type=Outcome.Type.ENGAGEMENT, then=Value(1)), default=Value(0)),
-            "order",
-            "pk",
-        ),
-        to_attr="headline_outcomes",
+    return Prefetch("outcomes", queryset=_headline_outcomes(), to_attr="headline_outcomes")
+
+
+def _headline_outcomes() -> QuerySet[Outcome]:
+    return Outcome.objects.exclude(outcome_type="").order_by(
+        "case_study",
+        # Results first, then counts of engagement or referrals.
+        Case(When(outcome_type=Outcome.Type.ENGAGEMENT, then=Value(1)), default=Value(0)),
+        "order",
+        "pk",
     )
 
 
@@ -1093,47 +1094,145 @@ def last_review_step(case_study: CaseStudy, *kinds: str) -> ReviewStep | None:
     return steps.select_related("actor").order_by("-at", "-pk").first()
 
 
-# --- The case-study list as exported -------------------------------------------------------
+# --- The case-study list (the API, its CSV and the exports) ----------------------------------
 
-#: What an export's `q` looks in (the API's `q` is full-text search), what `ordering` may
-#: name, and the order without one.
-CASE_STUDY_SEARCH_FIELDS = [
-    "title",
-    "summary",
-    "challenge",
-    "solution",
-    "impact",
-    "lessons_learned",
-    "boroughs__name",
-]
+#: What `ordering` may name, and the order without one (nor q).
 CASE_STUDY_ORDERING_FIELDS = ["title", "year", "published_at", "modified_at", "evidence_level"]
 CASE_STUDY_ORDERING = ["title"]
 
+_Listed = TypeVar("_Listed", bound=QuerySet[Any])
 
-def case_study_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[CaseStudy]:
-    """The case studies ``user`` may read (drafts only for those allowed), with everything
-    a full record shows, the list's filters, `q` and `ordering` from ``filters`` applied; a
-    value that is wrong is a ValidationError naming its filter."""
-    queryset = (
-        CaseStudy.objects.visible_to(user)
-        .select_related("partnership", "source")
-        .prefetch_related(
-            "boroughs",
-            "approaches",
-            "settings",
-            "interventions__external_ratings",
-            "awards",
-            "outcomes",
-        )
+
+def _searched_and_ordered(
+    queryset: _Listed,
+    filters: Mapping[str, Any],
+    index: SearchIndex,
+    *,
+    valid: Sequence[str],
+    default: Sequence[str],
+) -> _Listed:
+    """``queryset`` narrowed by `q` (full-text search of ``index``, each result with its
+    `search_rank`) and in the order `ordering` asks for; with q and no ordering, the most
+    relevant first."""
+    query = search.parse_query(filters.get("q", ""))
+    if query:
+        queryset = search.with_rank(search.matching(queryset, index, query), index, query)
+        if not query.matches_nothing and not filters.get("ordering"):
+            return queryset.order_by("-search_rank", *default, "pk")
+    return ordered(queryset, filters.get("ordering"), valid=valid, default=default)
+
+
+def case_study_list(*, filters: Mapping[str, Any], user: Any) -> CaseStudyQuerySet:
+    """The case studies ``user`` may read (drafts only for those allowed), with the list's
+    filters applied; `q` is full-text search (each result with its `search_rank`, the most
+    relevant first unless `ordering` says otherwise). A value that is wrong is a
+    ValidationError naming its filter. Nothing related is read: add what is shown
+    (``for_record()``, or case_study_summaries for a page)."""
+    queryset = apply_filters(
+        CaseStudyFilter, filters, CaseStudy.objects.visible_to(user), user=user
     )
-    return listed(
+    return _searched_and_ordered(
         queryset,
         filters,
-        user=user,
-        filterset_class=CaseStudyFilter,
-        search_fields=CASE_STUDY_SEARCH_FIELDS,
-        ordering_fields=CASE_STUDY_ORDERING_FIELDS,
-        ordering=CASE_STUDY_ORDERING,
+        search.CASE_STUDIES,
+        valid=CASE_STUDY_ORDERING_FIELDS,
+        default=CASE_STUDY_ORDERING,
+    )
+
+
+#: The columns of a case study's summary in a list, read with values(): its own, its
+#: partnership's and its source's (None where it has none).
+SUMMARY_COLUMNS = (
+    "pk", "slug", "title", "summary", "status", "year", "min_age", "max_age",
+    "evidence_level", "evaluation_status", "evaluation_design", "evaluated_by",
+    "evidence_quote", "evidence_section", "cost_band", "cost_per_participant", "cost_quote",
+    "cost_benefit_ratio", "cost_benefit_quote", "published_at", "version", "source_section",
+    "modified_at", "partnership_id", "partnership__slug", "partnership__name", "source_id",
+    "source__key", "source__title", "source__publisher", "source__published_on",
+    "source__document", "source__url",
+)  # fmt: skip
+#: With q, the text a snippet is cut from too.
+SNIPPET_COLUMNS = search.CASE_STUDIES.snippet_fields
+
+
+@dataclass(frozen=True)
+class SummaryLinks:
+    """What a page of case-study summaries links to, each list by case-study id (by
+    intervention id for ratings), in the order the summary shows it."""
+
+    boroughs: dict[int, list[dict[str, Any]]]
+    approaches: dict[int, list[str]]
+    settings: dict[int, list[str]]
+    interventions: dict[int, list[dict[str, Any]]]
+    ratings: dict[int, list[dict[str, Any]]]
+    headline_outcomes: dict[int, list[dict[str, Any]]]
+
+
+def _grouped(rows: Iterable[Mapping[str, Any]], key: str) -> dict[int, list[dict[str, Any]]]:
+    """``rows`` by their ``key``, each without it."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        shown = dict(row)
+        grouped.setdefault(shown.pop(key), []).append(shown)
+    return grouped
+
+
+def case_study_summary_links(
+    ids: Sequence[int], *, outcome_fields: Sequence[str], rating_fields: Sequence[str]
+) -> SummaryLinks:
+    """The boroughs, approaches, settings, interventions (with their external ratings) and
+    headline outcomes of the case studies ``ids``, read as values (the outcomes' and the
+    ratings' fields named): six queries for a page, and no model instances."""
+    studies = {"casestudy_id__in": ids}
+
+    def slugs(through: type[Model], name: str) -> dict[int, list[str]]:
+        rows = (
+            through._default_manager.filter(**studies)
+            .order_by(f"{name}__name", f"{name}_id")
+            .values_list("casestudy_id", f"{name}__slug")
+        )
+        grouped: dict[int, list[str]] = {}
+        for case_study, slug in rows:
+            grouped.setdefault(case_study, []).append(slug)
+        return grouped
+
+    boroughs = CaseStudyBoroughs.objects.filter(**studies).order_by("borough__name", "borough_id")
+    interventions = CaseStudyInterventions.objects.filter(**studies).order_by(
+        "intervention__name", "intervention_id"
+    )
+    ratings = ExternalRating.objects.filter(
+        intervention__in=interventions.values("intervention_id")
+    ).order_by("intervention_id", "scheme", "-rated_on", "pk")
+    outcomes = _headline_outcomes().filter(case_study_id__in=ids)
+    return SummaryLinks(
+        boroughs=_grouped(
+            boroughs.values(
+                "casestudy_id",
+                slug=F("borough__slug"),
+                name=F("borough__name"),
+                gss_code=F("borough__gss_code"),
+            ),
+            "casestudy_id",
+        ),
+        approaches=slugs(CaseStudyApproaches, "approach"),
+        settings=slugs(CaseStudySettings, "setting"),
+        interventions=_grouped(
+            interventions.values(
+                "casestudy_id",
+                "intervention_id",
+                slug=F("intervention__slug"),
+                name=F("intervention__name"),
+            ),
+            "casestudy_id",
+        ),
+        ratings=_grouped(
+            ratings.values("intervention_id", *rating_fields),
+            "intervention_id",
+        ),
+        headline_outcomes=_grouped(
+            outcomes.values("case_study_id", *outcome_fields),
+            "case_study_id",
+        ),
     )
 
 
@@ -1162,19 +1261,10 @@ def intervention_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Inte
         .prefetch_related("external_ratings"),
         user=user,
     )
-    query = search.parse_query(filters.get("q", ""))
-    if query:
-        queryset = search.with_rank(
-            search.matching(queryset, search.INTERVENTIONS, query), search.INTERVENTIONS, query
-        )
-        if not query.matches_nothing and not filters.get("ordering"):
-            # The plugin cannot see the search_rank that with_rank annotates.
-            return queryset.order_by(  # type: ignore[misc]
-                "-search_rank", *INTERVENTION_ORDERING, "pk"
-            )
-    return ordered(
+    return _searched_and_ordered(
         queryset,
-        filters.get("ordering"),
+        filters,
+        search.INTERVENTIONS,
         valid=INTERVENTION_ORDERING_FIELDS,
         default=INTERVENTION_ORDERING,
     )

@@ -1,10 +1,17 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from boroughs.api.serializers import BoroughRefSerializer, NamedRefSerializer, SourcedSerializer
 from boroughs.models import Borough
 from casestudies.cost import CostBand
-from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus, level_of
+from casestudies.evidence import (
+    LEVEL_BY_NUMBER,
+    EvaluatedBy,
+    EvaluationDesign,
+    EvaluationStatus,
+    level_of,
+)
 from casestudies.forms import OUTCOMES_MAX
 from casestudies.models import (
     SUMMARY_MAX_LENGTH,
@@ -15,8 +22,10 @@ from casestudies.models import (
     Outcome,
     Setting,
 )
+from casestudies.search import CASE_STUDIES
 from casestudies.services import REASON_MAX_LENGTH
 from core.inputs import TEXT_MAX_LENGTH
+from core.search.snippets import snippet
 from funding.models import Award
 
 
@@ -536,3 +545,131 @@ class InterventionSerializer(SourcedSerializer):
             "source_section",
             "modified_at",
         ]
+
+
+# --- A list's summaries from values() ---------------------------------------------------------
+
+# The API's own fields write each kind of value, so that a summary built from values() reads
+# exactly as CaseStudySearchResultSerializer would write it (a test holds the two together).
+_moment = serializers.DateTimeField().to_representation
+_date = serializers.DateField().to_representation
+_amount = serializers.DecimalField(max_digits=14, decimal_places=2).to_representation
+_cost = serializers.DecimalField(max_digits=12, decimal_places=2).to_representation
+_ratio = serializers.DecimalField(max_digits=8, decimal_places=2).to_representation
+
+
+_SLUG_MARK = "slug-of-the-case-study"
+
+
+def _or_none(write, value):
+    return None if value is None else write(value)
+
+
+def _source(row):
+    if row["source_id"] is None:
+        return None
+    return {
+        "key": row["source__key"],
+        "title": row["source__title"],
+        "publisher": row["source__publisher"],
+        "published_on": _or_none(_date, row["source__published_on"]),
+        "document": row["source__document"],
+        "url": row["source__url"],
+    }
+
+
+def _evidence(row):
+    quoted = row["source_id"] is not None and row["evidence_quote"]
+    return {
+        "level": row["evidence_level"],
+        "level_name": LEVEL_BY_NUMBER[row["evidence_level"]].name,
+        "status": row["evaluation_status"],
+        "design": row["evaluation_design"],
+        "evaluated_by": row["evaluated_by"],
+        "quote": row["evidence_quote"],
+        "source": {
+            "title": row["source__title"],
+            "publisher": row["source__publisher"],
+            "document": row["source__document"],
+            "url": row["source__url"],
+            "section": row["evidence_section"] or row["source_section"],
+        }
+        if quoted
+        else None,
+    }
+
+
+def _outcome(outcome):
+    return {
+        **outcome,
+        "value": _amount(outcome["value"]),
+        "baseline": _or_none(_amount, outcome["baseline"]),
+    }
+
+
+def case_study_summaries(rows, links, *, request, query=None):
+    """A page of case studies as the list shows them (CaseStudySearchResultSerializer's
+    JSON), from ``rows`` of selectors.SUMMARY_COLUMNS (and the snippet's with ``query``)
+    and their ``links`` (selectors.case_study_summary_links): a serializer per row cost
+    more than the page's queries."""
+    # Links differ only in the slug, which needs no quoting: the URL is reversed once.
+    head, tail = reverse(
+        "api:casestudy-detail", kwargs={"slug": _SLUG_MARK}, request=request
+    ).split(_SLUG_MARK)
+    summaries = []
+    for row in rows:
+        pk = row["pk"]
+        interventions = links.interventions.get(pk, [])
+        rank = row.get("search_rank")
+        summaries.append(
+            {
+                "slug": row["slug"],
+                "url": f"{head}{row['slug']}{tail}",
+                "title": row["title"],
+                "summary": row["summary"],
+                "status": row["status"],
+                "year": row["year"],
+                "boroughs": links.boroughs.get(pk, []),
+                "partnership": None
+                if row["partnership_id"] is None
+                else {"slug": row["partnership__slug"], "name": row["partnership__name"]},
+                "approaches": links.approaches.get(pk, []),
+                "min_age": row["min_age"],
+                "max_age": row["max_age"],
+                "settings": links.settings.get(pk, []),
+                "interventions": [
+                    {"slug": intervention["slug"], "name": intervention["name"]}
+                    for intervention in interventions
+                ],
+                "evidence": _evidence(row),
+                "external_ratings": [
+                    {
+                        "intervention": intervention["slug"],
+                        **rating,
+                        "rated_on": _date(rating["rated_on"]),
+                    }
+                    for intervention in interventions
+                    for rating in links.ratings.get(intervention["intervention_id"], [])
+                ],
+                "headline_outcomes": [
+                    _outcome(outcome) for outcome in links.headline_outcomes.get(pk, [])
+                ],
+                "cost": {
+                    "band": row["cost_band"],
+                    "per_participant": _or_none(_cost, row["cost_per_participant"]),
+                    "quote": row["cost_quote"],
+                    "benefit_ratio": _or_none(_ratio, row["cost_benefit_ratio"]),
+                    "benefit_quote": row["cost_benefit_quote"],
+                },
+                "published_at": _or_none(_moment, row["published_at"]),
+                "version": row["version"],
+                "source": _source(row),
+                "source_section": row["source_section"],
+                "modified_at": _or_none(_moment, row["modified_at"]),
+                "rank": None if rank is None else round(float(rank), 6),
+                "snippet": None
+                if not query
+                else str(snippet([row[name] for name in CASE_STUDIES.snippet_fields], query)),
+            }
+        )
+    return summaries

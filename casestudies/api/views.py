@@ -1,11 +1,9 @@
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from boroughs.models import Borough
 from casestudies import checklist, review, search, selectors, services
 from casestudies.models import CaseStudy, Intervention
 from casestudies.selectors import CaseStudyCriteria, Choice
@@ -26,13 +24,14 @@ from .serializers import (
     CaseStudyWriteSerializer,
     ChangesSerializer,
     ChecklistSerializer,
+    ExternalRatingSerializer,
     InterventionSerializer,
+    OutcomeSerializer,
     PublishSerializer,
     ReturnToDraftSerializer,
+    case_study_summaries,
 )
 
-#: Long text a list without q never reads.
-LIST_DEFERRED = ("challenge", "solution", "impact", "lessons_learned", "sustainability")
 #: The list's filter backends: `q` is full-text search and ranks, which ordering uses.
 SEARCH_BACKENDS = [DjangoFilterBackend, FullTextSearchFilter, RelevanceOrderingFilter]
 
@@ -95,50 +94,16 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     pagination_class = FacetedPagination
     searchable = search.CASE_STUDIES
     write_serializer_class = CaseStudyWriteSerializer
-    # What exports (svportal.exports) search with DRF's SearchFilter; the API uses `q` as
-    # full text (FullTextSearchFilter).
-    search_fields = [
-        "title",
-        "summary",
-        "challenge",
-        "solution",
-        "impact",
-        "lessons_learned",
-        "boroughs__name",
-    ]
-    ordering_fields = ["title", "year", "published_at", "modified_at", "evidence_level"]
-    ordering = ["title"]
+    # The backends describe the list's parameters; the list is case_study_list's.
+    list_selector = selectors.case_study_list
+    ordering_fields = selectors.CASE_STUDY_ORDERING_FIELDS
+    ordering = selectors.CASE_STUDY_ORDERING
 
     def get_queryset(self):
-        queryset = CaseStudy.objects.visible_to(self.request.user).select_related(
-            "partnership", "source"
-        )
-        renderer = getattr(self.request, "accepted_renderer", None)
-        if self.action == "list" and getattr(renderer, "format", None) != "csv":
-            # The summary fields only; a snippet (with q) is cut from the sections.
-            queryset = queryset.prefetch_related(
-                Prefetch("boroughs", queryset=Borough.objects.only("slug", "name", "gss_code")),
-                "approaches",
-                "settings",
-                Prefetch(
-                    "interventions",
-                    queryset=Intervention.objects.only("slug", "name").prefetch_related(
-                        "external_ratings"
-                    ),
-                ),
-                selectors.headline_outcomes(),
-            )
-            if not parsed_query(self.request):
-                return queryset.defer("search_vector", *LIST_DEFERRED)
-            return queryset.defer("search_vector")
-        return queryset.prefetch_related(
-            "boroughs",
-            "approaches",
-            "settings",
-            "interventions__external_ratings",
-            "awards",
-            "outcomes",
-        ).defer("search_vector")
+        if self.action == "list":
+            # Its CSV: whole records. A JSON page reads values() (see list).
+            return super().get_queryset().for_record()
+        return CaseStudy.objects.visible_to(self.request.user).for_record()
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
@@ -173,7 +138,8 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         )
         for name in CaseStudyFilter.FACETS:
             params.pop(name, None)
-        others = CaseStudyFilter(params, queryset=self.get_queryset(), request=self.request)
+        visible = CaseStudy.objects.visible_to(self.request.user)
+        others = CaseStudyFilter(params, queryset=visible, request=self.request)
         searched = search.matching(others.qs, self.searchable, parsed_query(self.request))
         facets, total = selectors.case_study_facets(searched=searched, criteria=criteria)
         # The facets' total counts every value of a facet given twice; the list's filter
@@ -189,14 +155,21 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(self.get_queryset())
+        listed = selectors.case_study_list(filters=request.query_params, user=request.user)
         facets, total = self.facets()
         parsed = parsed_query(request)
+        columns = selectors.SUMMARY_COLUMNS
+        if parsed:
+            columns = (*columns, "search_rank", *search.CASE_STUDIES.snippet_fields)
         page = self.paginator.with_facets(facets, total).paginate_queryset(
-            queryset, request, view=self
+            listed.values(*columns), request, view=self
         )
-        context = {**self.get_serializer_context(), "search": parsed}
-        data = CaseStudySearchResultSerializer(page, many=True, context=context).data
+        links = selectors.case_study_summary_links(
+            [row["pk"] for row in page],
+            outcome_fields=OutcomeSerializer.Meta.fields,
+            rating_fields=ExternalRatingSerializer.Meta.fields,
+        )
+        data = case_study_summaries(page, links, request=request, query=parsed)
         return self.paginator.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -207,18 +180,7 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     def read_back(self, pk):
         # Read back as the API shows it; not through visible_to, which could hide what an
         # editor has just unpublished from the editor's own answer.
-        return (
-            CaseStudy.objects.select_related("partnership", "source")
-            .prefetch_related(
-                "boroughs",
-                "approaches",
-                "settings",
-                "interventions__external_ratings",
-                "awards",
-                "outcomes",
-            )
-            .get(pk=pk)
-        )
+        return CaseStudy.objects.for_record().get(pk=pk)
 
     @extend_schema(request=CaseStudyWriteSerializer, responses={201: CaseStudySerializer})
     def create(self, request, *args, **kwargs):

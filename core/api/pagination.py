@@ -10,7 +10,7 @@ walk by cursors never skips or repeats a row, and a deep page costs what the fir
 import datetime as dt
 import decimal
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -181,6 +181,8 @@ def _encoded(value: Any) -> Any:
 
 
 def _value(record: Any, path: str) -> Any:
+    if isinstance(record, Mapping):  # a row of values(), which names the path
+        return record[path]
     for name in path.split("__"):
         if record is None:
             return None

@@ -275,9 +275,12 @@ class ActionItemsKind(ListingKind):
 
 class CaseStudiesKind(ListingKind):
     slug = Kind.CASE_STUDIES
-    selector = staticmethod(case_study_list)
     serializer_class = CaseStudySerializer
     filterset_class = CaseStudyFilter
+
+    @staticmethod
+    def selector(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Any]:
+        return case_study_list(filters=filters, user=user).for_record()
 
 
 class AwardsKind(ListingKind):

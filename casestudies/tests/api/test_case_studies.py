@@ -3,15 +3,20 @@
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth import get_user_model
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIRequestFactory
 
 from boroughs.models import Borough
 from boroughs.roles import role_grant
 from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
-from casestudies.models import CaseStudy, ExternalRating
+from casestudies import search, selectors
+from casestudies.api.views import CaseStudySearchResultSerializer
+from casestudies.models import CaseStudy, ExternalRating, Outcome
 from casestudies.tests.factories import CaseStudyFactory, InterventionFactory, OutcomeFactory
 
 pytestmark = pytest.mark.django_db
@@ -395,6 +400,48 @@ def test_a_search_result_still_has_its_snippet(client):
     assert "challenge" not in record
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "knife"}, {"ordering": "-year,title"}, {"borough": "redbridge"}],
+    ids=["all", "searched", "ordered", "filtered"],
+)
+def test_the_list_reads_as_its_serializer_writes_each_case_study(client, drafts, params):
+    """A page is built from values(), not a serializer per row: its results are the JSON,
+    byte for byte, that CaseStudySearchResultSerializer (which the schema describes) writes
+    of the same case studies, drafts, ratings, decimals and missing links included."""
+    intervention = InterventionFactory(slug="rated-mentoring")
+    rate(intervention, scheme=ExternalRating.Scheme.EIF_GUIDEBOOK, note="Rated for 10 to 14")
+    rate(intervention, rated_on="2021-02-01")
+    unsourced = CaseStudyFactory(
+        interventions=[intervention], status="draft", published_at=None, outcomes=[]
+    )
+    OutcomeFactory(
+        case_study=unsourced,
+        value=Decimal("12.5"),
+        baseline=Decimal("40"),
+        outcome_type=Outcome.Type.KNIFE_CRIME,
+    )
+    CaseStudy.objects.filter(pk=unsourced.pk).update(
+        cost_per_participant=Decimal("1250"), cost_benefit_ratio=Decimal("3.2")
+    )
+    sign_in(client, "editor")
+    editor = get_user_model().objects.get(username="editor")
+
+    response = client.get(URL, {**params, "page_size": 500})
+
+    studies = (
+        selectors.case_study_list(filters=params, user=editor)
+        .for_record()
+        .prefetch_related(selectors.headline_outcomes())
+    )
+    request = APIRequestFactory().get(URL)
+    context = {"request": request, "search": search.parse_query(params.get("q", ""))}
+    expected = CaseStudySearchResultSerializer(studies, many=True, context=context).data
+    assert expected
+    render = JSONRenderer().render
+    assert render(response.json()["results"]) == render(expected)
+
+
 # --- Query counts ------------------------------------------------------------------------
 
 
@@ -586,17 +633,25 @@ def test_a_list_result_shows_results_before_counts_of_engagement(client):
     ]
 
 
+def rate(intervention, **fields):
+    """A YEF Toolkit rating of ``intervention``, unless ``fields`` say otherwise."""
+    return ExternalRating.objects.create(
+        intervention=intervention,
+        **{
+            "scheme": ExternalRating.Scheme.YEF_TOOLKIT,
+            "scale": "YEF evidence security (0–5)",
+            "value": "3",
+            "rated_on": "2024-01-01",
+            "url": "https://example.org/toolkit/mentoring",
+            **fields,
+        },
+    )
+
+
 def test_case_studies_carry_the_external_ratings_of_the_interventions_they_use(client):
     intervention = InterventionFactory(slug="rated-mentoring")
     study = CaseStudyFactory(interventions=[intervention])
-    ExternalRating.objects.create(
-        intervention=intervention,
-        scheme=ExternalRating.Scheme.YEF_TOOLKIT,
-        scale="YEF evidence security (0–5)",
-        value="3",
-        rated_on="2024-01-01",
-        url="https://example.org/toolkit/mentoring",
-    )
+    rate(intervention)
     detail = client.get(f"{URL}{study.slug}/").json()
     assert detail["external_ratings"] == [
         {
