@@ -6,15 +6,15 @@ what a record's document holds), over the records the user may see: published ca
 studies (and drafts for their own staff, analysts and editors), plan items of every plan
 but drafts (and drafts for their borough's staff, analysts and editors). Each kind costs
 one query, whatever the number of matches: the rows shown, ranked in the database, with
-the number of matches counted beside them (COUNT(*) OVER ()). Snippets are cut in Python
-from those rows only.
+the number of matches counted beside them by a subquery. Snippets are cut in Python from
+those rows only.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Window
+from django.db.models import Count, Subquery, Value
 from django.urls import reverse
 
 from actionplans.models import ActionItem
@@ -282,9 +282,18 @@ def _search_kind(kind, *, user, query, limit, offset, loose=False):
     A `loose` search (some of the words) links to /search/ for the rest, as the kinds'
     own lists want every word."""
     found = kind.index.matching(kind.records(user), query)
+    # Counted by a subquery, not COUNT(*) OVER (): a window keeps every match's whole row
+    # (text, joined records) until the end, where the sort keeps only the page's.
+    total = (
+        found.order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
     rows = list(
         kind.index.ranked(found, query)
-        .annotate(search_total=Window(Count("pk")))
+        .annotate(search_total=Subquery(total))
         .order_by("-search_rank", *kind.order)[offset : offset + limit]
     )
     if rows:
