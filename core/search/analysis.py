@@ -22,7 +22,7 @@ leaves them out of its free words (see core.search.query).
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
@@ -103,14 +103,37 @@ class Chunk:
 def chunks(text: str | None) -> Iterator[Chunk]:
     """The chunks of `text`, in order."""
     for match in _CHUNK.finditer(text or ""):
-        raw = _APOSTROPHES.sub("", match.group(0))
-        parts = [part for part in _JOINERS.split(raw) if part]
-        if len(parts) > 1 and "&" in raw and all(len(part) <= _INITIALS for part in parts):
-            parts = ["".join(parts)]  # A&E: one word
-        words = tuple(_fold(part) for part in parts)
-        tokens = tuple(token(part) for part in parts)
-        joined = token("".join(parts)) if len(parts) > 1 else None
-        yield Chunk(match.start(), match.end(), words, tokens, joined)
+        yield _chunk(match)
+
+
+def _chunk(match: re.Match[str]) -> Chunk:
+    """The chunk of one match of _CHUNK."""
+    if match.group(0).isalnum():  # one plain word, as most are: nothing to join or split
+        word = match.group(0)
+        return Chunk(match.start(), match.end(), (_fold(word),), (token(word),))
+    raw = _APOSTROPHES.sub("", match.group(0))
+    parts = [part for part in _JOINERS.split(raw) if part]
+    if len(parts) > 1 and "&" in raw and all(len(part) <= _INITIALS for part in parts):
+        parts = ["".join(parts)]  # A&E: one word
+    words = tuple(_fold(part) for part in parts)
+    tokens = tuple(token(part) for part in parts)
+    joined = token("".join(parts)) if len(parts) > 1 else None
+    return Chunk(match.start(), match.end(), words, tokens, joined)
+
+
+def found_chunks(text: str, tokens: Collection[str]) -> Iterator[Chunk]:
+    """The chunks of `text` any of whose tokens (a hyphenated word's joined one too) is
+    one of `tokens`, in order. For snippets, which read long texts for a few words: a
+    plain word is looked up by its token alone, without making a chunk of it."""
+    for match in _CHUNK.finditer(text):
+        word = match.group(0)
+        if word.isalnum():
+            if token(word) in tokens:
+                yield Chunk(match.start(), match.end(), (_fold(word),), (token(word),))
+            continue
+        chunk = _chunk(match)
+        if any(token_ in tokens for token_ in chunk.all_tokens):
+            yield chunk
 
 
 def token_variants(text: str, *, without_common_words: bool = False) -> set[tuple[str, ...]]:

@@ -8,7 +8,7 @@ escaped, each run of marked words inside one <mark>.
 """
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -32,10 +32,6 @@ def plain(text: str) -> str:
     for pattern, replacement in _MARKDOWN:
         text = pattern.sub(replacement, text)
     return _SPACE.sub(" ", text).strip()
-
-
-def _found(chunk: analysis.Chunk, tokens: Collection[str | None]) -> bool:
-    return any(token in tokens for token in chunk.all_tokens)
 
 
 def _marked(text: str, spans: Iterable[tuple[int, int]]) -> SafeString:
@@ -80,8 +76,8 @@ def snippet(texts: Iterable[str | None], query: SearchQuery | None) -> SafeStrin
     tokens = query.marked_tokens if query else frozenset()
     for text in plain_texts if tokens else ():
         # Read up to the first match and on to the end of its window, not the whole text.
-        read = analysis.chunks(text)
-        first = next((chunk for chunk in read if _found(chunk, tokens)), None)
+        read = analysis.found_chunks(text, tokens)
+        first = next(read, None)
         if first is None:
             continue
         begin, finish, cut_before, cut_after = _window(text, first.start, first.end)
@@ -89,8 +85,7 @@ def snippet(texts: Iterable[str | None], query: SearchQuery | None) -> SafeStrin
         for chunk in read:
             if chunk.start >= finish:
                 break
-            if _found(chunk, tokens):
-                found.append(chunk)
+            found.append(chunk)
         spans = [
             (chunk.start - begin, chunk.end - begin)
             for chunk in found
