@@ -353,13 +353,37 @@ def item_link_changes(*, items: QuerySet[ActionItem]) -> list[ItemChange]:
 
 def links_as_at(items: Iterable[ActionItem], day: dt.date) -> dict[int, list[Intervention]]:
     """item pk -> the interventions it delivered at the end of ``day`` (Europe/London), by
-    name, as delivered_interventions gives them today. A link loaded from a document stood
-    from the document's publication, as its item did (docs/decisions/0010); one made in
-    the portal from the moment it was made, until it was removed. One query."""
+    name, as delivered_interventions gives them today. One query."""
+    present = _links_then(_link_history([item.pk for item in items]), day)
+    return {
+        item_id: sorted((row.intervention for row in rows.values()), key=lambda i: i.name)
+        for item_id, rows in present.items()
+        if rows
+    }
+
+
+def plan_interventions_as_at(plans: Iterable[int], day: dt.date) -> dict[int, dict[str, str]]:
+    """plan pk -> the interventions its items delivered at the end of ``day``, slug ->
+    name, for each of these plans whose items delivered any then. One query."""
+    history = _link_history(ActionItem.objects.filter(plan__in=list(plans)).values("pk"))
+    delivered: defaultdict[int, dict[str, str]] = defaultdict(dict)
+    for rows in _links_then(history, day).values():
+        for row in rows.values():
+            delivered[row.item.plan_id][row.intervention.slug] = row.intervention.name
+    return dict(delivered)
+
+
+def _links_then(history: QuerySet[Any], day: dt.date) -> dict[int, dict[int, Any]]:
+    """item pk -> link pk -> the link's history row that stood at the end of ``day`` (with
+    its item and intervention), from the links' ``history``. A link loaded
+    from a document stood from the document's publication, as its item did
+    (docs/decisions/0010); one made in the portal from the moment it was made, until it
+    was removed. The history begins with every link (casestudies migration 0017 started it
+    with the links made before), so it answers for any day."""
     cutoff = end_of_day(day)
-    present: defaultdict[int, dict[int, Intervention]] = defaultdict(dict)
+    present: defaultdict[int, dict[int, Any]] = defaultdict(dict)
     # By link, in the order its history was written: made, changed, then removed.
-    for row in _link_history([item.pk for item in items]).order_by("id", "history_id"):
+    for row in history.order_by("id", "history_id"):
         links = present[row.item_id]
         if row.history_type == REMOVED:
             if row.history_date < cutoff:
@@ -368,9 +392,5 @@ def links_as_at(items: Iterable[ActionItem], day: dt.date) -> dict[int, list[Int
         published = row.source.published_on if row.source is not None else None
         began = row.history_date < cutoff or (published is not None and published <= day)
         if began and row.intervention is not None:
-            links[row.id] = row.intervention
-    return {
-        item_id: sorted(links.values(), key=lambda intervention: intervention.name)
-        for item_id, links in present.items()
-        if links
-    }
+            links[row.id] = row
+    return present

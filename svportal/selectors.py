@@ -24,7 +24,13 @@ from boroughs.models import (
     StockTakeQuestion,
 )
 from casestudies.models import Approach, CaseStudy
-from casestudies.plan_items import InUse, InUseCounts, interventions_in_use, practice_counts
+from casestudies.plan_items import (
+    InUse,
+    InUseCounts,
+    interventions_in_use,
+    plan_interventions_as_at,
+    practice_counts,
+)
 from casestudies.querysets import CaseStudyQuerySet
 from funding.models import Award
 from funding.querysets import AwardQuerySet
@@ -254,9 +260,10 @@ def borough_summaries(
 
     With ``as_at`` (a day), the plans and items are as they stood at the end of that day:
     the plans rebuilt from their history, the items' figures then counted in the database
-    (eight queries); case studies, awards and interventions have
-    no history and are as they stand now. Raises actionplans.history.AsAtError for a day
-    before the portal's record of these boroughs' plans."""
+    and the interventions their items delivered then read from the links' history (nine
+    queries); case studies and awards have no history and are as they stand now. Raises
+    actionplans.history.AsAtError for a day before the portal's record of these boroughs'
+    plans."""
     return _summaries(
         boroughs,
         today=today,
@@ -282,11 +289,17 @@ def _summaries(
     items_then = None
     if as_at is None:
         _plan_figures(summaries, ids, today)
-    elif with_items:
-        items_then = _plan_figures_as_at(summaries, ids, as_at)
+        _practice_figures(summaries, ids, named_interventions=named_interventions)
     else:
-        _plan_figures_then(summaries, ids, as_at)
-    _practice_figures(summaries, ids, named_interventions=named_interventions)
+        active_then = _active_plans_then(summaries, ids, as_at)
+        if with_items:
+            items_then = _plan_figures_as_at(summaries, active_then, as_at)
+        else:
+            _plan_figures_then(summaries, active_then, as_at)
+        # The case studies' interventions by name, to count once those the plans then
+        # delivered too.
+        _practice_figures(summaries, ids, named_interventions=True)
+        _interventions_then(summaries, active_then, as_at)
     _reported_plans(summaries, ids)
     return list(summaries.values()), items_then
 
@@ -340,9 +353,10 @@ def _plan_figures(summaries: Summaries, ids: list[int], today: dt.date) -> None:
         borough_of[overdue["plan_id"]].overdue_items += overdue["count"]
 
 
-def _plan_figures_as_at(summaries: Summaries, ids: list[int], day: dt.date) -> ItemsByBorough:
-    """Plans and items as they stood at the end of ``day``: five queries (plans, their
-    history, items, the items' history, themes). Returns borough pk -> its items then."""
+def _active_plans_then(summaries: Summaries, ids: list[int], day: dt.date) -> list[ActionPlan]:
+    """The boroughs' plans active at the end of ``day``, as they stood then, each borough's
+    most recently refreshed first and its summary's active plan: two queries (plans,
+    their history). Raises AsAtError for a day before the record of these plans."""
     # Summaries are the same for everyone: a plan that is a draft now counts for nobody.
     state = plans_as_at(plans_for_history().public().filter(borough__in=ids), day)
     state.check_recorded()
@@ -350,6 +364,14 @@ def _plan_figures_as_at(summaries: Summaries, ids: list[int], day: dt.date) -> I
     for plan in active:
         summary = summaries[_borough_of(plan)]
         summary.active_plan = summary.active_plan or plan
+    return active
+
+
+def _plan_figures_as_at(
+    summaries: Summaries, active: list[ActionPlan], day: dt.date
+) -> ItemsByBorough:
+    """The items of the plans ``active`` on ``day`` as they stood then: three queries
+    (items, the items' history, themes). Returns borough pk -> its items then."""
     items = items_as_at(
         active, items_for_history().filter(plan__in=[plan.pk for plan in active]), day
     ).items
@@ -366,18 +388,10 @@ def _plan_figures_as_at(summaries: Summaries, ids: list[int], day: dt.date) -> I
     return by_borough
 
 
-def _plan_figures_then(summaries: Summaries, ids: list[int], day: dt.date) -> None:
-    """As _plan_figures_as_at, without loading the items: the plans as they stood (a few
-    per borough, with their history), then their items' figures then, counted in the
-    database in one pass (ActionItemQuerySet.figures_as_at)."""
-    state = plans_as_at(plans_for_history().public().filter(borough__in=ids), day)
-    state.check_recorded()
-    active = state.active  # most recently refreshed first
-    borough_of = {}
-    for plan in active:
-        summary = summaries[_borough_of(plan)]
-        summary.active_plan = summary.active_plan or plan
-        borough_of[plan.pk] = summary
+def _plan_figures_then(summaries: Summaries, active: list[ActionPlan], day: dt.date) -> None:
+    """As _plan_figures_as_at, without loading the items: their figures then, counted in
+    the database in one pass (ActionItemQuerySet.figures_as_at)."""
+    borough_of = {plan.pk: summaries[_borough_of(plan)] for plan in active}
     for row in ActionItem.objects.filter(plan__in=list(borough_of)).figures_as_at(day):
         summary = borough_of[row["plan_id"]]
         summary.items_by_status[row["status_then"]] += row["count"]
@@ -387,6 +401,19 @@ def _plan_figures_then(summaries: Summaries, ids: list[int], day: dt.date) -> No
             summary.last_item_update is None or latest > summary.last_item_update
         ):
             summary.last_item_update = latest
+
+
+def _interventions_then(summaries: Summaries, active: list[ActionPlan], day: dt.date) -> None:
+    """The interventions the items of the plans ``active`` on ``day`` delivered then, from
+    the links' history, in place of those of the plans active now: one query. Case
+    studies keep no history, so theirs are as they stand now (docs/decisions/0028)."""
+    delivered = plan_interventions_as_at([plan.pk for plan in active], day)
+    for summary in summaries.values():
+        summary.in_use.from_plan = {}
+    for plan in active:
+        summaries[_borough_of(plan)].in_use.from_plan.update(delivered.get(plan.pk, {}))
+    for summary in summaries.values():
+        summary.in_use_counts = summary.in_use.counts
 
 
 def _practice_figures(summaries: Summaries, ids: list[int], *, named_interventions: bool) -> None:

@@ -453,6 +453,38 @@ def test_a_plan_as_it_stood_shows_the_links_of_that_day(client, lead, item):
     assert "those it delivered at the end of 1 June 2021" in text
 
 
+def test_figures_as_at_a_day_count_the_interventions_the_plan_delivered_then(client, lead, item):
+    """An intervention picked on 1 June 2021; a link loaded from the report removed on 1
+    March 2022: the borough's figures on each day count what its plan's items delivered
+    then."""
+    picked = InterventionFactory()  # one no item of the plan delivered before
+    client.force_login(lead)
+    client.post(f"/action-items/{item.pk}/interventions/", {"interventions": [picked.slug]})
+    dated(item, dt.datetime(2021, 6, 1, 12, tzinfo=dt.UTC))
+    casework = ActionItem.objects.get(slug="wkcap-igxu-casework")
+    client.post(f"/action-items/{casework.pk}/interventions/", {})
+    PlanItemIntervention.history.filter(item=casework, history_type="-").update(
+        history_date=dt.datetime(2022, 3, 1, 12, tzinfo=dt.UTC)
+    )
+    client.logout()
+
+    def figures(day):
+        rows = client.get("/api/v1/borough-summary/", {"region": "london", "as_at": day}).json()
+        return {row["borough"]["slug"]: row for row in rows}
+
+    def in_plan(day):
+        return figures(day)["westminster"]["interventions_in_plan"]
+
+    assert in_plan("2019-09-10") == 11  # as the report published them
+    assert in_plan("2021-05-31") == 11
+    assert in_plan("2021-06-01") == 12  # one picked, casework still delivered
+    assert in_plan("2022-03-01") == 11  # casework removed
+    on_the_day = figures("2021-06-01")
+    assert on_the_day["westminster"]["interventions_in_use"] >= 12
+    # A borough with no plan then has no interventions in a plan to count: not known.
+    assert on_the_day["lambeth"]["interventions_in_plan"] is None
+
+
 @pytest.mark.parametrize("extra", [1, 20])
 def test_plan_as_at_queries_do_not_grow_with_link_history(
     client, django_assert_num_queries, lead, extra

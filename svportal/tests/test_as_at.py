@@ -438,11 +438,11 @@ def add_boroughs_with_plans_and_history(count):
 @pytest.mark.parametrize("extra", [1, 12])
 def test_summary_api_as_at_queries_do_not_grow(client, django_assert_num_queries, extra):
     """1 boroughs; 1 plans, 1 plan changes, 1 items' figures then (counted in the
-    database); 1 case studies, 1 awards, 1 interventions; 1 stock-take answers on having a
-    plan."""
+    database); 1 case studies, 1 awards, 1 interventions in use (from plans and case
+    studies), 1 the plans' links then; 1 stock-take answers on having a plan."""
     add_boroughs_with_plans_and_history(extra)
     today = timezone.localdate().isoformat()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         rows = client.get(SUMMARY_API, {"region": "london", "as_at": today}).json()
     assert sum(row["items"]["complete"] for row in rows if row["items"]) == 13 + 3 * extra
 
@@ -450,12 +450,13 @@ def test_summary_api_as_at_queries_do_not_grow(client, django_assert_num_queries
 @pytest.mark.parametrize("extra", [1, 12])
 def test_boroughs_table_as_at_queries_do_not_grow(client, django_assert_num_queries, extra):
     """1 boroughs; 1 plans, 1 plan changes, 1 items' figures then (counted in the
-    database); 1 case studies, 1 awards, 1 interventions; 1 stock-take answers on having a
-    plan. 4 for the map of plans as they stand: areas and boundary source, active plans
-    and stock-take answers on having a plan."""
+    database); 1 case studies, 1 awards, 1 interventions in use (from plans and case
+    studies), 1 the plans' links then; 1 stock-take answers on having a plan. 4 for the
+    map of plans as they stand: areas and boundary source, active plans and stock-take
+    answers on having a plan."""
     add_boroughs_with_plans_and_history(extra)
     today = timezone.localdate().isoformat()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete", "as_at": today})
     assert len(response.context["rows"]) == 33 + extra
 
@@ -464,8 +465,8 @@ def test_boroughs_table_as_at_queries_do_not_grow(client, django_assert_num_quer
 def test_compare_as_at_queries_do_not_grow(client, lead, django_assert_num_queries, items):
     """API and page alike: 1 boroughs; 1 plans, 1 plan changes, 1 items, 1 item updates,
     1 themes; 1 case studies, 1 awards, 1 interventions in use (from plans and case
-    studies); 1 approaches (themes covered come from the items); 1 stock-take answers on
-    having a plan."""
+    studies), 1 the plans' links then; 1 approaches (themes covered come from the items);
+    1 stock-take answers on having a plan."""
     plan = ActionPlan.objects.get(slug=SLUG)
     for n in range(items):
         action_item_create(
@@ -474,10 +475,10 @@ def test_compare_as_at_queries_do_not_grow(client, lead, django_assert_num_queri
             fields={"title": f"Extra {n}", "theme": plan.framework.themes.last()},
         )
     params = {"boroughs": "westminster,lambeth,redbridge", "as_at": timezone.localdate()}
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         body = client.get(COMPARE_API, params).json()
     assert body["boroughs"][0]["item_count"] == 40 + items
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(COMPARE, params)
     assert response.status_code == HTTPStatus.OK
 
