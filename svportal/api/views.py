@@ -25,6 +25,7 @@ from svportal.api.serializers import (
     BoroughSummaryAsAtSerializer,
     BoroughSummarySerializer,
     summary_csv_row,
+    summary_data,
 )
 from svportal.grants360 import grants_package
 from svportal.selectors import (
@@ -87,9 +88,8 @@ class BoroughSummaryView(AnalystView):
             summaries = borough_summaries(boroughs, as_at=day)
         except AsAtError as error:
             raise refused_as_at(error) from error
-        serializer_class = BoroughSummaryAsAtSerializer if day else BoroughSummarySerializer
         return self.respond(
-            serializer_class(summaries, many=True).data,
+            [summary_data(summary) for summary in summaries],
             (summary_csv_row(summary) for summary in summaries),
             "borough-summary",
         )

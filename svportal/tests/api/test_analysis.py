@@ -261,11 +261,47 @@ def add_boroughs_with_plans(count):
 @pytest.mark.parametrize("extra", [1, 15])
 def test_borough_summary_queries_do_not_grow(client, django_assert_num_queries, extra):
     """1 boroughs, 1 active plans with their stored figures (actionplans.figures),
-    1 overdue, 1 case studies, 1 awards, 1 interventions, 1 stock-take answers on having
-    a plan."""
+    1 overdue, 1 case studies with the interventions they describe, 1 interventions the
+    plans deliver, 1 awards, 1 stock-take answers on having a plan."""
     add_boroughs_with_plans(extra)
     with django_assert_num_queries(7):
         client.get(BOROUGH_SUMMARY, {"region": "london"})
+
+
+@pytest.mark.parametrize("as_at", [None, "yesterday"])
+def test_borough_summary_rows_are_what_the_schema_says(client, as_at):
+    """The rows are built without DRF's serializer; they stay the serializer's, which the
+    schema describes, field for field and in its order."""
+    from casestudies.models import CaseStudy, Intervention
+    from casestudies.tests.factories import CaseStudyFactory
+    from svportal.api.serializers import BoroughSummaryAsAtSerializer, BoroughSummarySerializer
+    from svportal.selectors import borough_summaries
+
+    Intervention.objects.get(slug="empower").plan_items.add(
+        ActionPlan.objects.get(borough__slug="westminster").items.first()
+    )
+    CaseStudyFactory(
+        boroughs=[Borough.objects.get(slug="westminster")], status=CaseStudy.Status.PUBLISHED
+    ).interventions.add(Intervention.objects.get(slug="empower"))
+    question = StockTakeQuestion.objects.get(slug="knife-crime-action-plan")
+    StockTakeAnswer.objects.create(
+        question=question,
+        borough=Borough.objects.get(slug="sutton"),
+        option=question.options.get(slug="no"),
+    )
+    day = timezone.localdate() - dt.timedelta(days=1) if as_at else None
+    rows = client.get(BOROUGH_SUMMARY, {"as_at": day.isoformat()} if day else {}).json()
+    serializer = BoroughSummaryAsAtSerializer if as_at else BoroughSummarySerializer
+    expected = json.loads(
+        json.dumps(
+            serializer(
+                borough_summaries(Borough.objects.order_by("name"), as_at=day), many=True
+            ).data
+        )
+    )
+    assert [list(row) for row in rows] == [list(row) for row in expected]
+    assert rows == expected
+    assert {row["plan_state"] for row in rows} == {"active", "none", "not_recorded"}
 
 
 # --- Compare --------------------------------------------------------------------------------
