@@ -42,7 +42,9 @@ def manage(*args, env, timeout=300):
     return result.stdout
 
 
-def _build_env(database_url):
+def portal_env(database_url, broker_url="", media_root=None, **extra):
+    """The environment of a portal process: the machine's, without this test run's settings,
+    plus the database given; the broker and media folder if given, and ``extra``."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -53,8 +55,13 @@ def _build_env(database_url):
         DJANGO_SETTINGS_MODULE="svportal.settings.local",
         DJANGO_DEBUG="false",
         DATABASE_URL=database_url,
-        CELERY_BROKER_URL="",
+        CELERY_BROKER_URL=broker_url,
+        SVPORTAL_SEEDS_DIR=str(settings.SEED_DOCUMENTS_DIR),
+        PYTHONUNBUFFERED="1",
     )
+    if media_root is not None:
+        env["DJANGO_MEDIA_ROOT"] = str(media_root)
+    env.update(extra)
     return env
 
 
@@ -140,7 +147,7 @@ def _template(root):
         url = postgres.url(name)
     else:
         url = f"sqlite:///{root / 'portal-template.sqlite3'}"
-    env = _build_env(url)
+    env = portal_env(url)
     manage("migrate", "--no-input", env=env)
     manage("load_portal_data", env=env)
     ready.write_text(url)

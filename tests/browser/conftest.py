@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings
 
 from conftest import require_service
+from tests import portal_database
 from tests.portal_database import manage, real_data_database
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
@@ -51,36 +52,25 @@ def _free_port():
 
 
 @pytest.fixture(scope="session")
-def portal_env(tmp_path_factory):
+def browser_env(tmp_path_factory):
     """The environment of the portal the browser tests drive: its own SQLite database."""
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("Browser tests run once, in the SQLite pass: the pages are the same")
     database_url, _ = real_data_database(
         tmp_path_factory, "browser", tmp_path_factory.mktemp("browser")
     )
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "CELERY_", "REDIS_", "PYTEST_"))
-    }
-    env.update(
-        DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="svportal.settings.local",
-        DJANGO_DEBUG="false",
-        BROWSER_LEAD_PASSWORD=LEAD_PASSWORD,
-    )
-    return env
+    return portal_database.portal_env(database_url, BROWSER_LEAD_PASSWORD=LEAD_PASSWORD)
 
 
 @pytest.fixture(scope="session")
-def manage_portal(portal_env):
+def manage_portal(browser_env):
     """Run a management command against the browser tests' portal."""
-    return lambda *args: manage(*args, env=portal_env)
+    return lambda *args: manage(*args, env=browser_env)
 
 
 @pytest.fixture(scope="session")
-def portal_url(portal_env):
-    env = portal_env
+def portal_url(browser_env):
+    env = browser_env
     manage(
         "grant_role", LEAD_USERNAME, "lead", "--borough", "westminster",
         "--password-from-env", "BROWSER_LEAD_PASSWORD", env=env,

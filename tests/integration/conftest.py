@@ -32,7 +32,7 @@ import redis
 from django.conf import settings
 
 from conftest import require_service
-from tests.portal_database import manage, real_data_database
+from tests.portal_database import manage, portal_env, real_data_database
 
 REDIS_HOST_URL = os.environ.get("TEST_REDIS_HOST_URL", "redis://127.0.0.1:6379")
 USERNAME = "itest-analyst"
@@ -77,28 +77,6 @@ def broker_url():
     client.flushdb()
     yield url
     client.flushdb()
-
-
-def portal_env(database_url, broker_url, media_root, **extra):
-    """The environment of a portal process: the machine's, without this test run's
-    settings, plus the database, broker and media folder given."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "CELERY_", "REDIS_", "PYTEST_", "SVPORTAL_"))
-        and key != "DATABASE_URL"
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="svportal.settings.local",
-        DJANGO_DEBUG="false",
-        DATABASE_URL=database_url,
-        CELERY_BROKER_URL=broker_url,
-        DJANGO_MEDIA_ROOT=str(media_root),
-        SVPORTAL_SEEDS_DIR=str(settings.SEED_DOCUMENTS_DIR),
-        PYTHONUNBUFFERED="1",
-    )
-    env.update(extra)
-    return env
 
 
 @dataclass

@@ -19,9 +19,9 @@ import pytest
 from django.conf import settings
 
 from conftest import require_service
-from tests.portal_database import manage, real_data_database
+from tests.portal_database import manage, portal_env, real_data_database
 
-from .conftest import PASSWORD, Web, _worker_id, portal_env
+from .conftest import PASSWORD, Web, _worker_id
 
 #: Examples per operation and phase: enough to reach every operation's errors, within
 #: a few minutes for the two runs.
