@@ -1,22 +1,29 @@
 """Test set-up shared by every app.
 
-The test database starts with the portal's real data (fixtures/), loaded once
-per session, because that is what users see; each test runs in a transaction
-rolled back at its end.
+The test database starts with the portal's real data (fixtures/), because that is
+what users see: each worker's is a copy of the run's one real-data database, migrated
+and loaded once (tests/portal_database.py); each test runs in a transaction rolled back
+at its end.
 """
 
 import os
 
 import pytest
-from django.conf import settings
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    from svportal.portal_data import load_portal_data
+def django_db_setup(
+    django_test_environment, django_db_modify_db_settings, django_db_blocker, tmp_path_factory
+):
+    """The test database: a copy of the run's real-data template (tests/portal_database.py),
+    migrated and loaded once per run rather than once per worker."""
+    from tests.portal_database import copy_into_test_database
 
     with django_db_blocker.unblock():
-        load_portal_data(settings.PORTAL_FIXTURES_DIR)
+        drop = copy_into_test_database(tmp_path_factory)
+    yield
+    with django_db_blocker.unblock():
+        drop()
 
 
 #: Fixtures that reach the test database: a test asking for one is not database-free.

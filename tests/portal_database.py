@@ -1,18 +1,20 @@
-"""The real-data database of the portals the tests run as separate processes (the browser
-tests' runserver, the integration tests' gunicorn and workers, the API contract's gunicorn).
+"""The run's real-data database: the test databases of pytest's workers and the portals
+the tests run as separate processes (the browser tests' runserver, the integration tests'
+gunicorn and workers, the API contract's gunicorn) all start from it.
 
-Each of those portals needs a database of its own made as the README makes one: migrate,
-then load the real data. Making it costs about half a minute of a core, and a run used to
-make it three to five times over. Now the first pytest worker that needs one makes it once
-per run, as a template (a SQLite file in the SQLite pass, a PostgreSQL database in the
-PostgreSQL pass), and every portal starts from a copy of it: the same tables and the same
-real data, for a second's work. The xdist workers share the template through the run's
-temporary directory, one at a time under a file lock.
+Each needs a database made as the README makes one: migrate, then load the real data.
+Making it costs about half a minute of a core, and a run used to make it once per worker
+for the test databases and three to five times more for the portals. Now the first pytest
+worker that needs one makes it once per run, as a template (a SQLite file in the SQLite
+pass, a PostgreSQL database in the PostgreSQL pass), and every database starts from a copy
+of it: the same tables and the same real data, for a second's work. The xdist workers
+share the template through the run's temporary directory, one at a time under a file lock.
 """
 
 import fcntl
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -170,6 +172,34 @@ def real_data_database(tmp_path_factory, suffix, folder):
         database = Path(folder) / "portal.sqlite3"
         shutil.copyfile(environ.Env.db_url_config(template)["NAME"], database)
         return f"sqlite:///{database}", lambda: None
+
+
+def copy_into_test_database(tmp_path_factory):
+    """Make this process's test database (pytest-django's name for it, one per xdist worker)
+    a copy of the run's template, instead of migrating and loading the real data again in
+    every worker: a PostgreSQL database made from the template, or the SQLite file copied
+    into the in-memory test database. Returns a function that drops it."""
+    from django.db import connection
+
+    test_name = connection.creation._get_test_db_name()
+    original_name = connection.settings_dict["NAME"]
+    root = _run_root(tmp_path_factory)
+    postgres = _postgres()
+    with _locked(root / "portal-template.lock"):
+        template = _template(root)
+        if postgres:
+            postgres.create(test_name, template=environ.Env.db_url_config(template)["NAME"])
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = test_name
+    connection.settings_dict["NAME"] = test_name
+    connection.ensure_connection()
+    if not postgres:
+        source = sqlite3.connect(environ.Env.db_url_config(template)["NAME"])
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+    return lambda: connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
 def drop_template(tmp_path_factory):
