@@ -36,10 +36,24 @@ DATABASE_FIXTURES = {
 }
 
 
+#: Tests that run the portal as separate processes take longest (the API contract's two
+#: runs most of all): they start first, so that one of them is not the last test of a pass
+#: with the other xdist worker idle, waiting for it. Everything else keeps its order.
+LONGEST_FIRST = ("tests/integration/test_contract.py", "tests/integration/", "tests/browser/")
+
+
+def _start_rank(item):
+    for rank, prefix in enumerate(LONGEST_FIRST):
+        if item.nodeid.startswith(prefix):
+            return rank
+    return len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked no_database (parsing, writers, charts, settings; no query at all) assert
-    the same on either database, so the PostgreSQL pass skips them; a test so marked that
-    reaches the database is a mistake in the marking, and stops the run."""
+    """The longest tests start first (LONGEST_FIRST). Tests marked no_database (parsing,
+    writers, charts, settings; no query at all) assert the same on either database, so the
+    PostgreSQL pass skips them; a test so marked that reaches the database is a mistake in
+    the marking, and stops the run."""
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     for item in items:
         if item.get_closest_marker("no_database") is None:
@@ -48,6 +62,7 @@ def pytest_collection_modifyitems(config, items):
             raise pytest.UsageError(f"{item.nodeid} is marked no_database but uses the database")
         if on_postgres:
             item.add_marker(pytest.mark.skip(reason="Reads no database: the SQLite pass runs it"))
+    items.sort(key=_start_rank)
 
 
 def pytest_sessionfinish(session):
