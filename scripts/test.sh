@@ -20,6 +20,10 @@ if [ "${COVERAGE:-}" = "1" ] && [ "$#" -eq 0 ]; then
   coverage=(--cov --cov-report=)
 fi
 
+# The passes' processes keep what they compile: pytest's rewritten test modules cost each
+# worker about 7 s of a core to make again, and an environment may ask for no bytecode.
+unset PYTHONDONTWRITEBYTECODE
+
 # Each pass names its slowest tests, so that the run's 15 minutes can be kept in view.
 slowest=(--durations=15 --durations-min=5)
 
