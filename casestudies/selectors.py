@@ -41,7 +41,7 @@ from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.utils.safestring import SafeString
 
-from boroughs.models import Region
+from boroughs.models import Organisation, Region
 from core.api.filters import apply_filters, ordered
 from core.search import SearchIndex, SearchQuery
 from funding.models import Award
@@ -1256,9 +1256,12 @@ def intervention_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Inte
     queryset = apply_filters(
         InterventionFilter,
         filters,
-        Intervention.objects.for_listing()
-        .select_related("source")
-        .prefetch_related("external_ratings"),
+        Intervention.objects.select_related("source").prefetch_related(
+            "settings",
+            # A provider is named by its slug and name: its description is not read.
+            Prefetch("providers", queryset=Organisation.objects.only("slug", "name")),
+            "external_ratings",
+        ),
         user=user,
     )
     return _searched_and_ordered(
