@@ -5,6 +5,7 @@ Each map's figures are read in a fixed number of queries, whatever the number of
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -55,14 +56,26 @@ class MapAreas:
         return MapAreas("london", districts, self.attribution)
 
 
+class District(NamedTuple):
+    """What a map needs of a district: read as plain values, since every map page reads
+    all of England's and building a model instance for each cost more than the query."""
+
+    pk: int
+    slug: str
+    name: str
+    gss_code: str
+    region: str
+
+
 def map_areas(view):
     """England's districts or London's, and the attribution: two queries."""
     districts = Borough.objects.districts()
     if view == "london":
         districts = districts.london()
+    fields = District._fields
     return MapAreas(
         view=view,
-        districts=list(districts.only("pk", "slug", "name", "gss_code", "region").order_by("name")),
+        districts=[District(*row) for row in districts.order_by("name").values_list(*fields)],
         attribution=boundary_attribution(),
     )
 
