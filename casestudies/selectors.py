@@ -298,19 +298,17 @@ class CaseStudySearch:
 
     def snippet(self, case_study: CaseStudy) -> SafeString | str:
         """The case study's snippet for this search (safe HTML), or "" without one."""
-        if not self.parsed:
-            return ""
-        return search.snippet(case_study, search.CASE_STUDIES, self.parsed)
+        return _snippet(case_study, search.CASE_STUDIES, self.parsed)
+
+
+def _snippet(record: Any, index: SearchIndex, parsed: SearchQuery) -> SafeString | str:
+    """A result's snippet for the search words (safe HTML), or "" without words."""
+    return search.snippet(record, index, parsed) if parsed else ""
 
 
 def case_study_matching(queryset: CaseStudyQuerySet, q: str) -> CaseStudyQuerySet:
     """The case studies of `queryset` that match the search words (all when there are none)."""
     return search.matching(queryset, search.CASE_STUDIES, search.parse_query(q))
-
-
-def case_study_ranked(queryset: CaseStudyQuerySet, q: str) -> CaseStudyQuerySet:
-    """`queryset` annotated with `search_rank` (snippets are cut from the rows shown)."""
-    return search.with_rank(queryset, search.CASE_STUDIES, search.parse_query(q))
 
 
 #: The facets of the page and the API, in the order they show them: (name, legend).
@@ -612,7 +610,8 @@ def case_study_search(*, user: Any, criteria: CaseStudyCriteria) -> CaseStudySea
         .defer("search_vector")
     )
     if parsed:
-        results = case_study_ranked(results, criteria.q)
+        # Annotated with `search_rank`; snippets are cut from the rows shown.
+        results = search.with_rank(results, search.CASE_STUDIES, parsed)
     sort = criteria.sort if criteria.ranked or criteria.sort != RELEVANCE else "title"
     results = results.order_by(*CASE_STUDY_SORTS.get(sort, CASE_STUDY_SORTS["title"])[1])
 
@@ -816,17 +815,7 @@ class InterventionSearch:
     parsed: SearchQuery = field(default_factory=SearchQuery)
 
     def snippet(self, intervention: Intervention) -> SafeString | str:
-        if not self.parsed:
-            return ""
-        return search.snippet(intervention, search.INTERVENTIONS, self.parsed)
-
-
-def intervention_matching(queryset: InterventionQuerySet, q: str) -> InterventionQuerySet:
-    return search.matching(queryset, search.INTERVENTIONS, search.parse_query(q))
-
-
-def intervention_ranked(queryset: InterventionQuerySet, q: str) -> InterventionQuerySet:
-    return search.with_rank(queryset, search.INTERVENTIONS, search.parse_query(q))
+        return _snippet(intervention, search.INTERVENTIONS, self.parsed)
 
 
 def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch:
