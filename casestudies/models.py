@@ -172,6 +172,12 @@ class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
             # The published studies' ids without reading their text: the figures per
             # borough join them to boroughs and interventions (svportal.selectors).
             models.Index(fields=["status", "id"], name="case_study_status"),
+            # The home page's latest few, without sorting every published study.
+            models.Index(
+                fields=["-published_at", "-year", "title"],
+                condition=models.Q(status="published"),
+                name="latest_published_case_study",
+            ),
         ]
         constraints = [
             AgeRangeModel.age_range_constraint("case_study_age_range_in_order"),
