@@ -162,6 +162,11 @@ class Award(RunsFromStartToEnd):
 
     class Meta:
         ordering = ["-awarded_on", "title"]
+        indexes = [
+            # The list's order (newest first, ties by title, then id): a page of it reads
+            # its rows in order, not every award sorted.
+            models.Index(fields=["-awarded_on", "title", "id"], name="award_newest_first"),
+        ]
         constraints = [
             not_negative_constraint("amount", "award_amount_not_negative"),
             dates_in_order_constraint("starts_on", "ends_on", "award_dates_in_order"),
