@@ -172,6 +172,9 @@ class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
             # The published studies' ids without reading their text: the figures per
             # borough join them to boroughs and interventions (svportal.selectors).
             models.Index(fields=["status", "id"], name="case_study_status"),
+            # The lists' order without one asked for: a page reads its rows in order
+            # rather than sorting every study with its text.
+            models.Index(fields=["title", "id"], name="case_study_by_title"),
             # The home page's latest few, without sorting every published study.
             models.Index(
                 fields=["-published_at", "-year", "title"],
