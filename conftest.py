@@ -39,10 +39,16 @@ DATABASE_FIXTURES = {
 #: Tests that run the portal as separate processes take longest (the API contract's two
 #: runs most of all): they start first, so that one of them is not the last test of a pass
 #: with the other xdist worker idle, waiting for it. Everything else keeps its order.
-LONGEST_FIRST = ("tests/integration/test_contract.py", "tests/integration/", "tests/browser/")
+LONGEST_FIRST = ("tests/integration/test_contract.py", "tests/integration/")
+#: The browser tests come last of all: their browser (Playwright's synchronous API) keeps
+#: an event loop running in the worker until the session ends, and Django refuses every
+#: database query made in a thread with a running loop, as it would in async code.
+LAST = "tests/browser/"
 
 
 def _start_rank(item):
+    if item.nodeid.startswith(LAST):
+        return len(LONGEST_FIRST) + 1
     for rank, prefix in enumerate(LONGEST_FIRST):
         if item.nodeid.startswith(prefix):
             return rank
