@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 
 from core import maps as drawing
 from core.fragments import built_once
+from core.links import address_per_slug
 from core.maps import Category, MapArea, swatch
 
 from .geometry import outlines
@@ -117,21 +118,17 @@ def covering_words(count, names, noun):
     return f"{count} {noun} {names}, which {verb} it"
 
 
-#: Stands for an area's slug in its profile's address, reversed once per map.
-SLUG_MARK = "area-slug-mark"
-
-
 def map_figure(map_id, areas, title, categories, labelled, *, highlight=()):
     """areas: the MapAreas drawn; labelled: [(borough, category key, figure in words)].
 
     The figure with its table is kept in the cache under a digest of all it shows, so a
     page whose figures have not changed only reads them and joins the stored HTML."""
-    profile = reverse("portal:borough-profile", args=[SLUG_MARK])
+    profile = address_per_slug(lambda slug: reverse("portal:borough-profile", args=[slug]))
     drawn = [
         MapArea(
             code=borough.gss_code,
             name=borough.name,
-            href=profile.replace(SLUG_MARK, borough.slug),
+            href=profile(borough.slug),
             category=key,
             figure=figure,
         )

@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from actionplans.forms import AsAtForm
 from actionplans.history import AsAtError
 from actionplans.models import ItemStatus
-from boroughs.maps import SLUG_MARK
 from boroughs.models import Borough, StockTake
 from boroughs.roles import is_analyst, is_editor
 from boroughs.selectors import place_links
@@ -24,6 +23,7 @@ from casestudies import selectors as case_study_selectors
 from casestudies.models import CaseStudy
 from core.charts import Segment, stacked_bar, swatch
 from core.fragments import built_once
+from core.links import address_per_slug
 from funding.models import Award
 
 from .forms import TABLE_MAPS, BoroughTableForm, CompareForm
@@ -232,7 +232,7 @@ def borough_table(request):
 def table_cells(rows):
     """What each cell of the boroughs table shows, as plain values (the template words
     them): nothing else goes into the rows, so they can be kept by these values."""
-    profile = reverse("portal:borough-profile", args=[SLUG_MARK])
+    profile = address_per_slug(lambda slug: reverse("portal:borough-profile", args=[slug]))
     regions = {}
     cells = []
     for row in rows:
@@ -243,7 +243,7 @@ def table_cells(rows):
         reported = summary.plan_reported
         cells.append(
             {
-                "href": profile.replace(SLUG_MARK, borough.slug),
+                "href": profile(borough.slug),
                 "name": borough.name,
                 "region": regions[borough.region],
                 "plan_state": str(summary.plan_state),

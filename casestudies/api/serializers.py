@@ -25,6 +25,7 @@ from casestudies.models import (
 from casestudies.search import CASE_STUDIES
 from casestudies.services import REASON_MAX_LENGTH
 from core.inputs import TEXT_MAX_LENGTH
+from core.links import address_per_slug
 from core.search.snippets import snippet
 from funding.models import Award
 
@@ -558,9 +559,6 @@ _cost = serializers.DecimalField(max_digits=12, decimal_places=2).to_representat
 _ratio = serializers.DecimalField(max_digits=8, decimal_places=2).to_representation
 
 
-_SLUG_MARK = "slug-of-the-case-study"
-
-
 def _or_none(write, value):
     return None if value is None else write(value)
 
@@ -612,10 +610,9 @@ def case_study_summaries(rows, links, *, request, query=None):
     JSON), from ``rows`` of selectors.SUMMARY_COLUMNS (and the snippet's with ``query``)
     and their ``links`` (selectors.case_study_summary_links): a serializer per row cost
     more than the page's queries."""
-    # Links differ only in the slug, which needs no quoting: the URL is reversed once.
-    head, tail = reverse(
-        "api:casestudy-detail", kwargs={"slug": _SLUG_MARK}, request=request
-    ).split(_SLUG_MARK)
+    address = address_per_slug(
+        lambda slug: reverse("api:casestudy-detail", kwargs={"slug": slug}, request=request)
+    )
     summaries = []
     for row in rows:
         pk = row["pk"]
@@ -624,7 +621,7 @@ def case_study_summaries(rows, links, *, request, query=None):
         summaries.append(
             {
                 "slug": row["slug"],
-                "url": f"{head}{row['slug']}{tail}",
+                "url": address(row["slug"]),
                 "title": row["title"],
                 "summary": row["summary"],
                 "status": row["status"],
