@@ -19,6 +19,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.db.models.sql.datastructures import Join
+from django.db.models.sql.where import WhereNode
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -78,7 +80,32 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
             ids = backwards.values("pk")[self.count - top : self.count - bottom]
         else:
             ids = records.values("pk")[bottom:top]
-        return records.filter(pk__in=ids)
+        return _with_ids(records, ids)
+
+
+def _with_ids(records: QuerySet[Any], ids: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows of ``records`` whose ids are ``ids``, which ``records``' own conditions
+    picked already. Where no join of ``records`` can repeat a row (it joins only what
+    each row points to), those conditions are not applied again: a costly one, such as
+    matching search words through an index, would otherwise run a second time for the
+    page, and for a deep page the planner may even run it once per row."""
+    page = records.all()
+    if all(_single_valued(join) for join in page.query.alias_map.values()):
+        page.query.where = WhereNode()
+    return page.filter(pk__in=ids)
+
+
+def _single_valued(join: Any) -> bool:
+    """Whether a table of a query's FROM gives each row at most one partner: the
+    query's own table, or a join along a foreign key from the row's side."""
+    if not isinstance(join, Join):
+        return True
+    field = join.join_field
+    return (
+        join.filtered_relation is None
+        and not getattr(field, "one_to_many", False)
+        and not getattr(field, "many_to_many", False)
+    )
 
 
 # --- Cursors ---------------------------------------------------------------------------------

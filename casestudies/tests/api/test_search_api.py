@@ -70,6 +70,25 @@ def test_with_q_the_most_relevant_come_first_with_rank_and_snippet(client):
     assert ranks == sorted(ranks, reverse=True)
 
 
+def test_deep_pages_of_a_search_walk_its_results_in_order(client):
+    """Past the first page the rows are picked by rank first, then read by id: the pages
+    join up as one long page lists them, filters and all."""
+    borough = BoroughFactory(slug="deepshire")
+    for number in range(23):
+        CaseStudyFactory(
+            title=f"Deeppage study {number:02d}",
+            summary=" ".join(["deeppage"] * (number % 4 + 1)),
+            boroughs=[borough],
+        )
+    query = {"q": "deeppage", "borough": "deepshire"}
+    everything = [row["slug"] for row in get(client, **query, page_size=100)["results"]]
+    assert len(everything) == 23
+    walked = []
+    for number in (1, 2, 3, 4):
+        walked += [row["slug"] for row in get(client, **query, page_size=7, page=number)["results"]]
+    assert walked == everything
+
+
 def test_without_q_there_is_no_rank_or_snippet(client):
     record = get(client)["results"][0]
     assert record["rank"] is None
