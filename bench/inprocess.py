@@ -4,6 +4,8 @@
     python bench/inprocess.py measure URLS    per URL: status, bytes, queries, peak memory
     python bench/inprocess.py exports         action-items CSV and XLSX: rows/s, peak memory
                                               (timed without tracemalloc, then traced)
+    python bench/inprocess.py credentials     the benchmark user's API token and a fresh
+                                              signed-in session, as JSON
 
 Queries are counted with CaptureQueriesContext and memory with tracemalloc (the peak of
 Python allocations while the request is answered), on the third request to each URL so
@@ -26,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -144,6 +147,19 @@ def measure(paths):
     return results
 
 
+def credentials():
+    """The benchmark user's API token and the key of a new signed-in session, for wrk to
+    read as that user would (Authorization: Token …, and the session cookie)."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    owner = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    token, _ = Token.objects.get_or_create(user=owner)
+    client = Client()
+    client.force_login(owner)
+    return {"token": token.key, "session": client.cookies[settings.SESSION_COOKIE_NAME].value}
+
+
 def exports():
     """Action items as CSV and XLSX: timed once as a worker writes them, then written again
     under tracemalloc for the peak memory (tracing every allocation slows the writing
@@ -197,5 +213,7 @@ if __name__ == "__main__":
         print(json.dumps(measure(json.loads(Path(sys.argv[2]).read_text()))))
     elif command == "exports":
         print(json.dumps(exports()))
+    elif command == "credentials":
+        print(json.dumps(credentials()))
     else:
         raise SystemExit(__doc__)

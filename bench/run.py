@@ -10,7 +10,9 @@ this machine (a static file served by the same gunicorn), at real and at a chose
    a national-scale rebuild. A database whose build did not finish is never used.
 2. For each, serves the portal with gunicorn under production settings and measures every
    URL of bench/inprocess.py with wrk on loopback, at 1 and at 8 connections, beside a
-   hashed static file (WhiteNoise) through the same gunicorn: the limit.
+   hashed static file (WhiteNoise) through the same gunicorn: the limit. On the real data,
+   a representative set of them is measured again signed in, at 8 connections: the API
+   with the benchmark user's token, the pages with its session cookie.
 3. In process: queries and peak Python memory per request, and action-items export rows/s.
 4. Prints the table and writes bench/results/latest.md (machine, date, commit).
 
@@ -43,6 +45,24 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 DURATION = int(os.environ.get("BENCH_DURATION", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 CONNECTIONS = (1, 8)
+#: Reads measured signed in (labels of bench/inprocess.py's URLs): the API with a token, the
+#: pages with a session cookie. The response cache never answers them, so each is made afresh.
+SIGNED_IN = (
+    "api case-studies",
+    "api action-items",
+    "api borough-summary",
+    "api stock-take summary",
+    "api compare",
+    "api search common",
+    "page home",
+    "page case studies",
+    "page case study",
+    "page borough profile",
+    "page plan as_at",
+    "page portal search common",
+)
+#: The issue's targets at 8 connections, as a share of the limit.
+ANONYMOUS_TARGET, SIGNED_IN_TARGET, SEARCH_TARGET = 0.5, 0.15, 0.1
 RESULTS = ROOT / "bench" / "results" / "latest.md"
 
 
@@ -234,11 +254,11 @@ def _ms(text):
     return float(number) * UNITS[unit]
 
 
-def wrk(url, connections):
+def wrk(url, connections, headers=()):
     threads = min(connections, 2)
     result = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}s", "--latency",
-         "--timeout", "30s", url],
+         "--timeout", "30s", *(part for header in headers for part in ("-H", header)), url],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     out = result.stdout
@@ -287,6 +307,44 @@ def measure(database, static_path, *, with_exports, response_cache):
             say(_line(row, limit))
     exports = inprocess(database, "exports") if with_exports else {}
     return {"limit": limit, "rows": rows, "exports": exports}
+
+
+def _target(label):
+    return SEARCH_TARGET if "search" in label else SIGNED_IN_TARGET
+
+
+def measure_signed_in(database, static_path, urls):
+    """The SIGNED_IN reads of `urls` ((label, path) pairs) at 8 connections, as the
+    benchmark user: the API with its token, the pages with a signed-in session."""
+    secrets = inprocess(database, "credentials")
+    as_user = {
+        "token": [f"Authorization: Token {secrets['token']}"],
+        "session": [f"Cookie: sessionid={secrets['session']}"],
+    }
+    rows = []
+    with Gunicorn(database, response_cache=True) as server:
+        limit = {8: wrk(server.url(static_path), 8)}
+        for label, path in urls:
+            if label not in SIGNED_IN:
+                continue
+            how = "token" if path.startswith("/api/") else "session"
+            headers = dict(header.split(": ", 1) for header in as_user[how])
+            request = urllib.request.Request(server.url(path), headers=headers)  # noqa: S310
+            try:  # warm up; the status and size are in the table
+                with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+                    status, size = response.status, len(response.read())
+            except urllib.error.HTTPError as error:
+                status, size = error.code, len(error.read())
+            row = {"label": label, "path": path, "as": how, "status": status, "bytes": size}
+            row[8] = wrk(server.url(path), 8, as_user[how])
+            rows.append(row)
+            ratio = row[8]["rps"] / limit[8]["rps"]
+            say(
+                f"  {label:<32} {how:<7} 8c {row[8]['rps']:7.0f}/s ({ratio:.3f} of limit, "
+                f"target {_target(label)}) | {size // 1024} KB"
+                + (f" | {status}" if status != 200 else "")
+            )
+    return {"limit": limit, "rows": rows}
 
 
 # --- Reporting ------------------------------------------------------------------------------
@@ -338,6 +396,30 @@ def table(title, result):
     return "\n".join(lines)
 
 
+def signed_in_table(title, result):
+    limit = result["limit"][8]["rps"]
+    lines = [
+        f"### {title}",
+        "",
+        f"Limit (the same static file, measured in this run): {limit:.0f} req/s at 8 "
+        f"connections. Targets: at least {SIGNED_IN_TARGET} of the limit, search "
+        f"{SEARCH_TARGET}.",
+        "",
+        "| URL | as | status | 8 conn req/s | ratio to limit | target | met | p50 ms | p99 ms "
+        "| KB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in result["rows"]:
+        eight, target = row[8], _target(row["label"])
+        ratio = eight["rps"] / limit
+        lines.append(
+            f"| {row['label']} `{row['path']}` | {row['as']} | {row['status']} "
+            f"| {eight['rps']:.0f} | {ratio:.3f} | {target} | {'yes' if ratio >= target else 'no'} "
+            f"| {_fmt(eight['p50'])} | {_fmt(eight['p99'])} | {row['bytes'] // 1024} |"
+        )
+    return "\n".join(lines)
+
+
 def machine():
     cpu = platform.processor() or platform.machine()
     try:
@@ -375,16 +457,29 @@ def main():
     sections = []
     if not options.skip_real:
         say("Real data:")
+        anonymous = measure(real, static_path, with_exports=False, response_cache=True)
         sections.append(
             (
-                "Real data, anonymous, response cache on",
-                measure(real, static_path, with_exports=False, response_cache=True),
+                f"Real data, anonymous, response cache on (target: at least {ANONYMOUS_TARGET} "
+                f"of the limit at 8 connections, search {SEARCH_TARGET})",
+                table,
+                anonymous,
+            )
+        )
+        say("Real data, signed in:")
+        urls = [(row["label"], row["path"]) for row in anonymous["rows"]]
+        sections.append(
+            (
+                "Real data, signed in (API token, session cookie), 8 connections",
+                signed_in_table,
+                measure_signed_in(real, static_path, urls),
             )
         )
     say(f"Scale {options.scale}:")
     sections.append(
         (
             f"Synthetic scale {options.scale}, response cache off (first visits)",
+            table,
             measure(scaled, static_path, with_exports=True, response_cache=False),
         )
     )
@@ -399,7 +494,7 @@ def main():
             "the response cache on, wrk's repeated anonymous GETs are answered from Redis "
             "after the first; with it off, each is answered afresh, as for a signed-in user "
             "or a new query.",
-            *(table(title, result) for title, result in sections),
+            *(tabulate(title, result) for title, tabulate, result in sections),
         ]
     )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
