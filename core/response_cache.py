@@ -6,11 +6,17 @@
   never kept under the new version). Model signals call it for every save, delete and
   many-to-many change of the apps named in ``RESPONSE_CACHE_DATA_APPS``; paths that write
   without signals (bulk_create, update(), stored search documents) call it themselves.
-- `ResponseCacheMiddleware` answers an anonymous GET from the cache when it has the answer
-  under the current version, with ETag and Last-Modified (the time of the last write), and
-  a 304 to a conditional GET that still matches. Only plain public answers are kept: 200,
-  not streamed, no cookie set or read (no session, no CSRF token, no messages), nothing
-  marked private or no-store.
+- `CachedAnswerMiddleware`, early in the stack, answers an anonymous GET from the cache when
+  it has the answer under the current version, with ETag and Last-Modified (the time of the
+  last write), and a 304 to a conditional GET that still matches: before sessions, CSRF,
+  authentication and messages are set up for a request that needs none of them. Only the
+  security headers' middlewares (HTTPS, CSP with a fresh nonce) run around it.
+- `ResponseCacheMiddleware`, next to the views, keeps the answer to a request the first
+  one found no answer for. Only plain public answers are kept: 200, not streamed, no cookie
+  set or read (no session, no CSRF token, no messages), nothing marked private or no-store.
+- Each process also keeps the answers of the current version it served last in memory
+  (`LOCAL_ANSWER_BYTES`), so a hit costs one small read of the version from the cache
+  instead of fetching the whole answer (half a megabyte for the boroughs' map) every time.
 
 The cache's lifetime is ``SVPORTAL_RESPONSE_CACHE_SECONDS``; 0 turns it off. If the cache
 does not answer, requests are answered as if there were none.
@@ -20,9 +26,12 @@ import base64
 import hashlib
 import logging
 import os
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypedDict, cast
 
 from django.conf import settings
@@ -41,6 +50,9 @@ KEY_PREFIX = "svportal:response"
 #: Cookies that mean the answer may be personal (a session, flash messages).
 PERSONAL_COOKIES = ("sessionid", "messages")
 CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+#: Bytes of answers each process keeps in memory beside the shared cache. The portal's
+#: anonymous pages and lists at real scale are a few megabytes in all.
+LOCAL_ANSWER_BYTES = 32 * 2**20
 
 
 class DataVersion(TypedDict):
@@ -90,23 +102,83 @@ def data_changed(sender: type[Model], **kwargs: Any) -> None:
         bump_data_version()
 
 
+# --- Answers kept in this process ------------------------------------------------------
+
+
+class _LocalAnswers:
+    """The answers of one data version this process served last, least recently used
+    dropped first beyond `capacity` bytes of bodies. A new version empties it: its key
+    names the version, so nothing kept here can be served once the data has moved on."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.token = ""
+        self.size = 0
+        self.answers: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.lock = threading.Lock()  # gunicorn's threaded workers share one process
+
+    def get(self, key: str, token: str) -> dict[str, Any] | None:
+        with self.lock:
+            if token != self.token:
+                return None
+            stored = self.answers.get(key)
+            if stored is not None:
+                self.answers.move_to_end(key)
+            return stored
+
+    def put(self, key: str, token: str, stored: dict[str, Any]) -> None:
+        size = len(stored["content"])
+        if size > self.capacity:
+            return
+        with self.lock:
+            if token != self.token:
+                self.token, self.size = token, 0
+                self.answers.clear()
+            if key in self.answers:
+                return
+            self.answers[key] = stored
+            self.size += size
+            while self.size > self.capacity:
+                _, dropped = self.answers.popitem(last=False)
+                self.size -= len(dropped["content"])
+
+
+_local_answers = _LocalAnswers(LOCAL_ANSWER_BYTES)
+
+
 # --- The middleware --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Lookup:
+    """A cacheable request the cache had no answer for: where to keep its answer."""
+
+    key: str
+    version: DataVersion
+
+
+#: The request attribute that carries a _Lookup from one middleware to the other.
+LOOKUP_ATTRIBUTE = "_response_cache_lookup"
+
+
 def _cacheable_request(request: HttpRequest) -> bool:
+    """An anonymous GET. Sessions and authentication are not set up yet where this is
+    asked: without a session cookie and an Authorization header nobody is signed in."""
     if request.method != "GET" or _seconds() <= 0:
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
-    if any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES)):
-        return False
-    user = getattr(request, "user", None)
-    return user is None or not user.is_authenticated
+    return not any(
+        name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES)
+    )
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponseBase) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False  # signed in while answering: the answer may be theirs alone
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
         return False
     control = response.get("Cache-Control", "").lower()
@@ -128,7 +200,11 @@ def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
     return since is not None and last_modified <= since
 
 
-class ResponseCacheMiddleware:
+class CachedAnswerMiddleware:
+    """Answers an anonymous GET from the cache, before the session, CSRF, authentication
+    and message middlewares, which such a request does not need. Placed after the
+    middlewares that set the security headers (HTTPS, CSP), which still run around it."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
@@ -138,63 +214,82 @@ class ResponseCacheMiddleware:
         try:
             version = data_version()
             key = _key(request, version["token"])
-            stored = cache.get(key)
+            stored = _local_answers.get(key, version["token"])
+            if stored is None:
+                stored = cache.get(key)
+                if stored is not None:
+                    _local_answers.put(key, version["token"], stored)
         except Exception:  # noqa: BLE001 - without a cache, answer as if there were none
             logger.warning("The response cache did not answer", exc_info=True)
             return self.get_response(request)
         if stored is not None:
-            return self._answer(request, stored)
+            return _answer(request, stored)
+        setattr(request, LOOKUP_ATTRIBUTE, _Lookup(key=key, version=version))
+        return self.get_response(request)
+
+
+class ResponseCacheMiddleware:
+    """Keeps the answer to a request CachedAnswerMiddleware found no answer for, as the
+    views and the middlewares after this one made it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if _cacheable_response(request, response):
-            # Not streamed (_cacheable_response), so it has its content.
-            stored = self._stored(request, cast(HttpResponse, response), version)
-            try:
-                cache.set(key, stored, _seconds())
-            except Exception:  # noqa: BLE001
-                logger.warning("The response cache did not keep an answer", exc_info=True)
-            response["ETag"] = stored["etag"]
-            response["Last-Modified"] = http_date(stored["at"])
-            patch_vary_headers(response, ["Accept"])
-        return response
-
-    @staticmethod
-    def _stored(
-        request: HttpRequest, response: HttpResponse, version: DataVersion
-    ) -> dict[str, Any]:
-        content = response.content
-        etag = response.get("ETag") or f'"{hashlib.sha256(content).hexdigest()[:32]}"'
-        return {
-            "status": response.status_code,
-            "headers": [
-                (name, value)
-                for name, value in response.items()
-                if name not in ("ETag", "Last-Modified", *CSP_HEADERS)
-            ],
-            "content": content,
-            "etag": etag,
-            "at": version["at"],
-            "nonce": getattr(request, "_csp_nonce", None),
-        }
-
-    @staticmethod
-    def _answer(request: HttpRequest, stored: dict[str, Any]) -> HttpResponseBase:
-        last_modified = http_date(stored["at"])
-        response: HttpResponse
-        if _not_modified(request, stored["etag"], stored["at"]):
-            response = HttpResponseNotModified()
+        lookup: _Lookup | None = getattr(request, LOOKUP_ATTRIBUTE, None)
+        if lookup is None or not _cacheable_response(request, response):
+            return response
+        # Not streamed (_cacheable_response), so it has its content.
+        stored = _stored(request, cast(HttpResponse, response), lookup.version)
+        try:
+            cache.set(lookup.key, stored, _seconds())
+        except Exception:  # noqa: BLE001
+            logger.warning("The response cache did not keep an answer", exc_info=True)
         else:
-            content = stored["content"]
-            if stored["nonce"]:
-                # A fresh nonce for every answer; the CSP middleware puts it in the header.
-                nonce = base64.b64encode(os.urandom(16)).decode("ascii")
-                request._csp_nonce = nonce  # type: ignore[attr-defined]  # django-csp reads it
-                content = content.replace(stored["nonce"].encode(), nonce.encode())
-            response = HttpResponse(content, status=stored["status"])
-            for name, value in stored["headers"]:
-                response[name] = value
-            if "Content-Length" in response:
-                response["Content-Length"] = str(len(content))
+            _local_answers.put(lookup.key, lookup.version["token"], stored)
         response["ETag"] = stored["etag"]
-        response["Last-Modified"] = last_modified
+        response["Last-Modified"] = http_date(stored["at"])
         patch_vary_headers(response, ["Accept"])
         return response
+
+
+def _stored(request: HttpRequest, response: HttpResponse, version: DataVersion) -> dict[str, Any]:
+    content = response.content
+    etag = response.get("ETag") or f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+    return {
+        "status": response.status_code,
+        "headers": [
+            (name, value)
+            for name, value in response.items()
+            if name not in ("ETag", "Last-Modified", *CSP_HEADERS)
+        ],
+        "content": content,
+        "etag": etag,
+        "at": version["at"],
+        "nonce": getattr(request, "_csp_nonce", None),
+    }
+
+
+def _answer(request: HttpRequest, stored: dict[str, Any]) -> HttpResponseBase:
+    last_modified = http_date(stored["at"])
+    response: HttpResponse
+    if _not_modified(request, stored["etag"], stored["at"]):
+        response = HttpResponseNotModified()
+    else:
+        content = stored["content"]
+        if stored["nonce"]:
+            # A fresh nonce for every answer; the CSP middleware puts it in the header.
+            nonce = base64.b64encode(os.urandom(16)).decode("ascii")
+            request._csp_nonce = nonce  # type: ignore[attr-defined]  # django-csp reads it
+            content = content.replace(stored["nonce"].encode(), nonce.encode())
+        response = HttpResponse(content, status=stored["status"])
+        for name, value in stored["headers"]:
+            response[name] = value
+        # CommonMiddleware, which would say so, does not run for an answer from here.
+        response["Content-Length"] = str(len(content))
+    response["ETag"] = stored["etag"]
+    response["Last-Modified"] = last_modified
+    # The answer depends on being anonymous: no session cookie (and the Accept header).
+    patch_vary_headers(response, ["Accept", "Cookie"])
+    return response

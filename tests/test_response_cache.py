@@ -90,6 +90,37 @@ def test_every_cached_page_has_a_fresh_nonce_matching_its_policy(anonymous):
     assert nonces[0] != nonces[1]
 
 
+SECURITY_HEADERS = (
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+@pytest.mark.parametrize("path", ["/", FUNDERS])
+def test_a_cached_answer_keeps_the_headers_of_a_fresh_one(anonymous, path):
+    fresh = anonymous.get(path)
+    cached = anonymous.get(path)
+    for header in (*SECURITY_HEADERS, "Content-Type", "ETag", "Last-Modified"):
+        assert cached.get(header) == fresh.get(header), header
+    assert "Content-Security-Policy" in cached
+    assert int(cached["Content-Length"]) == len(cached.content) == len(fresh.content)
+    # Shared caches must not hand an anonymous answer to a signed-in user or another format.
+    vary = {name.strip().lower() for name in cached["Vary"].split(",")}
+    assert {"accept", "cookie"} <= vary
+
+
+def test_a_session_cookie_is_never_answered_from_the_cache(anonymous):
+    """Sessions are not looked up for cached answers: a request with a session cookie is
+    never one, even a cookie that signs nobody in."""
+    anonymous.get(FUNDERS)
+    anonymous.cookies["sessionid"] = "no-such-session"
+    response = anonymous.get(FUNDERS)
+    assert response.status_code == HTTPStatus.OK
+    assert "Last-Modified" not in response
+
+
 # --- No stale reads ---------------------------------------------------------------------------
 
 

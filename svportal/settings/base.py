@@ -49,6 +49,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous GETs answered from the cache under the data version (core/response_cache.py),
+    # before sessions, CSRF, authentication and messages, which they do not need.
+    "core.response_cache.CachedAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -58,7 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Refuses what no field could take (NUL, not UTF-8, impossible dates, absurd numbers).
     "svportal.middleware.InputGuardMiddleware",
-    # Anonymous GETs answered from the cache under the data version (core/response_cache.py).
+    # Keeps the answers to anonymous GETs that the cache did not have.
     "core.response_cache.ResponseCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it turns a sign-in refused for too many failures into the lockout page.
