@@ -65,6 +65,14 @@ def _seconds() -> int:
     return seconds
 
 
+def _versioned() -> bool:
+    """Whether anything is kept under the data version: the response cache's answers, or
+    what another cache keyed by the version keeps (``DATA_VERSION_CACHE_SETTINGS`` names
+    the settings of their lifetimes, 0 for off)."""
+    lifetimes = getattr(settings, "DATA_VERSION_CACHE_SETTINGS", ())
+    return _seconds() > 0 or any(getattr(settings, name, 0) > 0 for name in lifetimes)
+
+
 def _new_version() -> DataVersion:
     return {"token": uuid.uuid4().hex, "at": int(time.time())}
 
@@ -87,7 +95,7 @@ def data_version() -> DataVersion:
 
 def bump_data_version() -> None:
     """The portal's data changed: no answer kept before now is served again."""
-    if _seconds() <= 0:
+    if not _versioned():
         return  # nothing is kept, so nothing can go stale
     _store_version()
     if transaction.get_connection().in_atomic_block:

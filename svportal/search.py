@@ -7,13 +7,19 @@ studies (and drafts for their own staff, analysts and editors), plan items of ev
 but drafts (and drafts for their borough's staff, analysts and editors). Each kind costs
 one query, whatever the number of matches: the rows shown, ranked in the database, with
 the number of matches counted beside them by a subquery. Snippets are cut in Python from
-those rows only.
+those rows only. Which records a search found, in which order, and how many, are kept
+under the data version that every write moves on, so a search made again reads only the
+rows it shows (docs/decisions/0035).
 """
 
+import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Subquery, Value
 from django.urls import reverse
 
@@ -23,14 +29,19 @@ from boroughs.models import Borough
 from boroughs.search import AREAS
 from casestudies.models import CaseStudy, Intervention
 from casestudies.search import CASE_STUDIES, INTERVENTIONS
+from core.response_cache import data_version
 from core.search import SearchIndex, search_query
 from funding.models import Award, FundingStream
 from funding.search import AWARDS, FUNDING_STREAMS
+
+logger = logging.getLogger(__name__)
 
 #: Results shown per kind when every kind is shown.
 GROUP_LIMIT = 5
 #: Results per page when one kind is shown.
 KIND_PAGE_SIZE = 20
+#: Where the search cache keeps what a search found.
+SEARCH_CACHE_PREFIX = "svportal:search"
 
 
 @dataclass(frozen=True)
@@ -276,12 +287,60 @@ class PortalSearch:
         return sum(group.count for group in self.groups)
 
 
-def _search_kind(kind, *, user, query, limit, offset, loose=False):
-    """One query: the kind's best `limit` matches from `offset`, and how many match.
+class _SearchCache:
+    """Which records of each kind a search found, in which order, and how many: kept per
+    search, kind, page and records the user may see, under the data version that every
+    write moves on (core.response_cache), for ``SVPORTAL_SEARCH_CACHE_SECONDS``.
 
-    A `loose` search (some of the words) links to /search/ for the rest, as the kinds'
-    own lists want every word."""
-    found = kind.index.matching(kind.records(user), query)
+    Read once for every kind of a search (one round trip), and written as each kind is
+    searched. Without a cache that answers, every kind is searched afresh."""
+
+    def __init__(self, kinds, *, records, query, limit, offset):
+        self.keys = {}
+        self.kept = {}
+        if getattr(settings, "SVPORTAL_SEARCH_CACHE_SECONDS", 0) <= 0:
+            return
+        try:
+            version = data_version()
+            if not version:
+                return
+            for kind in kinds:
+                self.keys[kind.key] = self._key(
+                    kind, records[kind.key], query, version["token"], limit=limit, offset=offset
+                )
+            self.kept = cache.get_many(list(self.keys.values()))
+        except Exception:  # noqa: BLE001 - without a cache, search as if there were none
+            logger.warning("The search cache did not answer", exc_info=True)
+            self.keys, self.kept = {}, {}
+
+    @staticmethod
+    def _key(kind, records, query, token, *, limit, offset):
+        # Two users who may see the same records share an entry: the records' query is the
+        # visibility worked out for the user (the ids' query, quicker to write out).
+        sql, params = records.order_by().values_list("pk").query.sql_with_params()
+        identity = repr((kind.key, sql, params, query.clauses, limit, offset))
+        return f"{SEARCH_CACHE_PREFIX}:{token}:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+    def get(self, kind):
+        """(count, [(pk, rank), …]) kept for the kind, or None."""
+        key = self.keys.get(kind.key)
+        return self.kept.get(key) if key else None
+
+    def keep(self, kind, count, rows):
+        key = self.keys.get(kind.key)
+        if not key:
+            return
+        try:
+            ranks = [(record.pk, record.search_rank) for record in rows]
+            cache.set(key, (count, ranks), settings.SVPORTAL_SEARCH_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("The search cache did not keep a search", exc_info=True)
+
+
+def _ranked_page(kind, records, query, *, limit, offset):
+    """One query: the kind's best `limit` matches from `offset`, each with its
+    `search_rank`, and how many match."""
+    found = kind.index.matching(records, query)
     # Counted by a subquery, not COUNT(*) OVER (): a window keeps every match's whole row
     # (text, joined records) until the end, where the sort keeps only the page's.
     total = (
@@ -297,9 +356,45 @@ def _search_kind(kind, *, user, query, limit, offset, loose=False):
         .order_by("-search_rank", *kind.order)[offset : offset + limit]
     )
     if rows:
-        count = rows[0].search_total
-    else:
-        count = found.count() if offset else 0  # past the end: how far it goes
+        return rows[0].search_total, rows
+    return (found.count() if offset else 0), rows  # past the end: how far it goes
+
+
+def _page_of(kind, records, query, kept, *, limit, offset):
+    """(count, rows) of the kind's page, the rows in rank order with `search_rank`: from
+    what the search cache `kept` (only the rows shown are read, by id: none when nothing
+    matches), else one query that matches, ranks and counts every match."""
+    if kept is not None:
+        count, ranks = kept
+        shown = records.order_by().filter(pk__in=[pk for pk, _ in ranks])
+        by_pk = {record.pk: record for record in shown}
+        if len(by_pk) == len(ranks):
+            for pk, rank in ranks:
+                by_pk[pk].search_rank = rank
+            return count, [by_pk[pk] for pk, _ in ranks]
+    return _ranked_page(kind, records, query, limit=limit, offset=offset)
+
+
+def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
+    """Each kind's best `limit` matches from `offset`, and how many match: one query a
+    kind, or for a search made again (the same words paged through, the API after the
+    page) only the rows shown.
+
+    A `loose` search (some of the words) links to /search/ for the rest, as the kinds'
+    own lists want every word."""
+    records = {kind.key: kind.records(user) for kind in kinds}
+    cached = _SearchCache(kinds, records=records, query=query, limit=limit, offset=offset)
+    groups = []
+    for kind in kinds:
+        kept = cached.get(kind)
+        count, rows = _page_of(kind, records[kind.key], query, kept, limit=limit, offset=offset)
+        if kept is None:
+            cached.keep(kind, count, rows)
+        groups.append(_group(kind, query, count, rows, offset=offset, loose=loose))
+    return groups
+
+
+def _group(kind, query, count, rows, *, offset, loose):
     results = []
     for record in rows:
         title, url, context = kind.describe(record)
@@ -342,16 +437,13 @@ def portal_search(*, user, q, kinds=None, limit=GROUP_LIMIT, offset=0):
             for kind in chosen
         ]
         return PortalSearch(q=q, query=query, groups=groups)
-    groups = [
-        _search_kind(kind, user=user, query=query, limit=limit, offset=offset) for kind in chosen
-    ]
+    groups = _search_kinds(chosen, user=user, query=query, limit=limit, offset=offset)
     if not any(group.count for group in groups) and query.asks_for_several:
         # Officers type questions ("what worked for under-18s in county lines"), which
         # rarely hold every word: rather than nothing, what holds some of them.
         loosened = query.any_word()
-        groups = [
-            _search_kind(kind, user=user, query=loosened, limit=limit, offset=offset, loose=True)
-            for kind in chosen
-        ]
+        groups = _search_kinds(
+            chosen, user=user, query=loosened, limit=limit, offset=offset, loose=True
+        )
         return PortalSearch(q=q, query=loosened, groups=groups, matched="any")
     return PortalSearch(q=q, query=query, groups=groups)

@@ -9,6 +9,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from actionplans.models import ActionItem, ActionPlan
 from actionplans.search import ACTION_ITEMS
@@ -17,6 +18,7 @@ from boroughs.models import Borough
 from boroughs.roles import role_grant
 from casestudies.models import CaseStudy
 from casestudies.selectors import CaseStudyCriteria, Choice, case_study_search
+from core.response_cache import VERSION_KEY
 from funding.models import Award, FundingStream
 from svportal.search import KINDS, portal_search
 from tests.roles import sign_in_as
@@ -580,3 +582,80 @@ def test_the_api_costs_one_query_per_kind_however_many_match(client, django_asse
     with django_assert_num_queries(len(KINDS)):
         response = client.get("/api/v1/search/", {"q": "knife"})
     assert response.json()["groups"][2]["count"] == before + 60
+
+
+# --- A search made again ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def search_cache(settings):
+    settings.SVPORTAL_SEARCH_CACHE_SECONDS = 600
+    cache.delete(VERSION_KEY)  # nothing kept by an earlier test is reachable
+    yield
+    cache.delete(VERSION_KEY)
+
+
+def _api_search(client, **params):
+    return client.get("/api/v1/search/", {"q": "knife", **params}).json()
+
+
+def test_a_search_made_again_reads_only_the_rows_it_shows(
+    client, search_cache, django_assert_num_queries
+):
+    """Made again, the search answers the same, reading only the rows it shows by their
+    ids: one query for each kind that found something (none for the others), however
+    many match; a write moves the data version on and the next search is made afresh."""
+    first = _api_search(client)
+    finding = sum(1 for group in first["groups"] if group["count"])
+    assert 0 < finding < len(KINDS)  # both cases below: kinds with and without matches
+    with django_assert_num_queries(finding):
+        assert _api_search(client) == first
+    _more_plan_items(60)
+    with django_assert_num_queries(len(KINDS)):
+        after = _api_search(client)
+    assert after["groups"][2]["count"] == first["groups"][2]["count"] + 60
+    with django_assert_num_queries(finding):
+        assert _api_search(client) == after
+
+
+def test_a_kept_search_finds_what_changes_at_once(client, search_cache):
+    assert found("quokka", "plan_items") == []
+    item = ActionItem.objects.get(plan__slug=WESTMINSTER_PLAN, slug="wkcap-stop-and-search")
+    item.title = "Stop and search quokka patrols"
+    item.save()
+    assert found("quokka", "plan_items") == ["wkcap-stop-and-search"]
+    paged = _api_search(client, q="quokka", kind="plan_items")
+    assert [result["slug"] for result in paged["groups"][0]["results"]] == [item.slug]
+    item.delete()
+    assert found("quokka", "plan_items") == []
+    assert _api_search(client, q="quokka", kind="plan_items")["groups"][0]["count"] == 0
+
+
+def test_pages_of_a_kept_search_follow_one_another(client, search_cache):
+    _more_plan_items(45)
+    pages = [
+        _api_search(client, kind="plan_items", page=number)["groups"][0] for number in (1, 2, 3)
+    ]
+    again = [
+        _api_search(client, kind="plan_items", page=number)["groups"][0] for number in (1, 2, 3)
+    ]
+    assert again == pages
+    shown = [result["slug"] for page in pages for result in page["results"]]
+    assert len(shown) == len(set(shown)) == min(pages[0]["count"], 60)
+    assert found("knife", "plan_items", limit=60) == shown
+
+
+@pytest.mark.parametrize("lead_first", [True, False])
+def test_a_kept_search_is_not_shared_with_who_may_not_see_it(
+    client, draft_item, search_cache, lead_first
+):
+    """Whoever searches first, the draft plan's item is found by its borough's lead and
+    never by the public."""
+    lead = sign_in_as(client, "lead of own", ROLES["lead of own"])
+    for as_lead in [lead_first, not lead_first] * 2:
+        if as_lead:
+            client.force_login(lead)
+        else:
+            client.logout()
+        items = _api_search(client, q="zebra hubs")["groups"][2]
+        assert ("zebra-hubs" in [result["slug"] for result in items["results"]]) == as_lead

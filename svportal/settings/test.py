@@ -20,6 +20,7 @@ REST_FRAMEWORK = {
 # Parallel test workers share one Redis: keep each worker's cache (and throttle counts) apart.
 CACHES["default"]["KEY_PREFIX"] = "test-" + env.str("PYTEST_XDIST_WORKER", default="main")  # noqa: F405
 
-# Tests roll the database back but not the cache: answers are cached only in the tests of
-# the response cache, which turn it on.
+# Tests roll the database back but not the cache: answers and searches are cached only in
+# the tests of those caches, which turn them on.
 SVPORTAL_RESPONSE_CACHE_SECONDS = 0
+SVPORTAL_SEARCH_CACHE_SECONDS = 0

@@ -16,3 +16,11 @@ else:
 # to these apps moves on (core/response_cache.py); 0 turns the response cache off.
 SVPORTAL_RESPONSE_CACHE_SECONDS = env.int("SVPORTAL_RESPONSE_CACHE_SECONDS", default=3600)
 RESPONSE_CACHE_DATA_APPS = ("boroughs", "casestudies", "actionplans", "funding")
+
+# The portal-wide search keeps, per search, kind and what the user may see, which records
+# match and in which order (svportal/search.py), this many seconds under the same data
+# version; 0 turns it off.
+SVPORTAL_SEARCH_CACHE_SECONDS = env.int("SVPORTAL_SEARCH_CACHE_SECONDS", default=3600)
+#: Caches keyed by the data version, by the setting of their lifetime: while any is on,
+#: every write moves the version on (core/response_cache.py).
+DATA_VERSION_CACHE_SETTINGS = ("SVPORTAL_SEARCH_CACHE_SECONDS",)
