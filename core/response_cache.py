@@ -113,10 +113,22 @@ def data_changed(sender: type[Model], **kwargs: Any) -> None:
 # --- Answers kept in this process ------------------------------------------------------
 
 
+def _ready(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored answer made ready to serve: its body split at its nonce once, so that each
+    answer joins the pieces around a fresh nonce instead of searching the whole body for
+    the old one (0.36 ms for a 550 KB page, against 0.03 ms to join)."""
+    ready = {name: value for name, value in stored.items() if name != "content"}
+    nonce = stored["nonce"]
+    ready["pieces"] = stored["content"].split(nonce.encode()) if nonce else [stored["content"]]
+    ready["size"] = len(stored["content"])
+    return ready
+
+
 class _LocalAnswers:
-    """The answers of one data version this process served last, least recently used
-    dropped first beyond `capacity` bytes of bodies. A new version empties it: its key
-    names the version, so nothing kept here can be served once the data has moved on."""
+    """The answers of one data version this process served last (made `_ready`), least
+    recently used dropped first beyond `capacity` bytes of bodies. A new version empties
+    it: its key names the version, so nothing kept here can be served once the data has
+    moved on."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
@@ -134,9 +146,8 @@ class _LocalAnswers:
                 self.answers.move_to_end(key)
             return stored
 
-    def put(self, key: str, token: str, stored: dict[str, Any]) -> None:
-        size = len(stored["content"])
-        if size > self.capacity:
+    def put(self, key: str, token: str, ready: dict[str, Any]) -> None:
+        if ready["size"] > self.capacity:
             return
         with self.lock:
             if token != self.token:
@@ -144,11 +155,11 @@ class _LocalAnswers:
                 self.answers.clear()
             if key in self.answers:
                 return
-            self.answers[key] = stored
-            self.size += size
+            self.answers[key] = ready
+            self.size += ready["size"]
             while self.size > self.capacity:
                 _, dropped = self.answers.popitem(last=False)
-                self.size -= len(dropped["content"])
+                self.size -= dropped["size"]
 
 
 _local_answers = _LocalAnswers(LOCAL_ANSWER_BYTES)
@@ -222,16 +233,17 @@ class CachedAnswerMiddleware:
         try:
             version = data_version()
             key = _key(request, version["token"])
-            stored = _local_answers.get(key, version["token"])
-            if stored is None:
+            ready = _local_answers.get(key, version["token"])
+            if ready is None:
                 stored = cache.get(key)
                 if stored is not None:
-                    _local_answers.put(key, version["token"], stored)
+                    ready = _ready(stored)
+                    _local_answers.put(key, version["token"], ready)
         except Exception:  # noqa: BLE001 - without a cache, answer as if there were none
             logger.warning("The response cache did not answer", exc_info=True)
             return self.get_response(request)
-        if stored is not None:
-            return _answer(request, stored)
+        if ready is not None:
+            return _answer(request, ready)
         setattr(request, LOOKUP_ATTRIBUTE, _Lookup(key=key, version=version))
         return self.get_response(request)
 
@@ -255,7 +267,7 @@ class ResponseCacheMiddleware:
         except Exception:  # noqa: BLE001
             logger.warning("The response cache did not keep an answer", exc_info=True)
         else:
-            _local_answers.put(lookup.key, lookup.version["token"], stored)
+            _local_answers.put(lookup.key, lookup.version["token"], _ready(stored))
         response["ETag"] = stored["etag"]
         response["Last-Modified"] = http_date(stored["at"])
         patch_vary_headers(response, ["Accept"])
@@ -279,24 +291,24 @@ def _stored(request: HttpRequest, response: HttpResponse, version: DataVersion) 
     }
 
 
-def _answer(request: HttpRequest, stored: dict[str, Any]) -> HttpResponseBase:
-    last_modified = http_date(stored["at"])
+def _answer(request: HttpRequest, ready: dict[str, Any]) -> HttpResponseBase:
+    last_modified = http_date(ready["at"])
     response: HttpResponse
-    if _not_modified(request, stored["etag"], stored["at"]):
+    if _not_modified(request, ready["etag"], ready["at"]):
         response = HttpResponseNotModified()
     else:
-        content = stored["content"]
-        if stored["nonce"]:
+        nonce = ""
+        if ready["nonce"]:
             # A fresh nonce for every answer; the CSP middleware puts it in the header.
             nonce = base64.b64encode(os.urandom(16)).decode("ascii")
             request._csp_nonce = nonce  # type: ignore[attr-defined]  # django-csp reads it
-            content = content.replace(stored["nonce"].encode(), nonce.encode())
-        response = HttpResponse(content, status=stored["status"])
-        for name, value in stored["headers"]:
+        content = nonce.encode().join(ready["pieces"])
+        response = HttpResponse(content, status=ready["status"])
+        for name, value in ready["headers"]:
             response[name] = value
         # CommonMiddleware, which would say so, does not run for an answer from here.
         response["Content-Length"] = str(len(content))
-    response["ETag"] = stored["etag"]
+    response["ETag"] = ready["etag"]
     response["Last-Modified"] = last_modified
     # The answer depends on being anonymous: no session cookie (and the Accept header).
     patch_vary_headers(response, ["Accept", "Cookie"])
