@@ -5,11 +5,11 @@ Every kind is searched as its own pages search it (core.search; each app's searc
 what a record's document holds), over the records the user may see: published case
 studies (and drafts for their own staff, analysts and editors), plan items of every plan
 but drafts (and drafts for their borough's staff, analysts and editors). Each kind costs
-one query, whatever the number of matches: the rows shown, ranked in the database, with
-the number of matches counted beside them by a subquery. Snippets are cut in Python from
-those rows only. Which records a search found, in which order, and how many, are kept
-under the data version that every write moves on, so a search made again reads only the
-rows it shows (docs/decisions/0035).
+one ranking, whatever the number of matches: the matches' ids ranked and counted in the
+database, then the rows shown read by id. Snippets are cut in Python from those rows
+only. Which records a search found, in which order, and how many, are kept under the
+data version that every write moves on, so a search made again reads only the rows it
+shows (docs/decisions/0015, 0035).
 """
 
 import hashlib
@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Subquery, Value
+from django.db.models import Count, Window
 from django.urls import reverse
 
 from actionplans.models import ActionItem
@@ -326,59 +326,54 @@ class _SearchCache:
         key = self.keys.get(kind.key)
         return self.kept.get(key) if key else None
 
-    def keep(self, kind, count, rows):
+    def keep(self, kind, count, ranks):
         key = self.keys.get(kind.key)
         if not key:
             return
         try:
-            ranks = [(record.pk, record.search_rank) for record in rows]
             cache.set(key, (count, ranks), settings.SVPORTAL_SEARCH_CACHE_SECONDS)
         except Exception:  # noqa: BLE001
             logger.warning("The search cache did not keep a search", exc_info=True)
 
 
-def _ranked_page(kind, records, query, *, limit, offset):
-    """One query: the kind's best `limit` matches from `offset`, each with its
-    `search_rank`, and how many match."""
+def _ranked_ids(kind, records, query, *, limit, offset):
+    """The kind's best `limit` matches from `offset`: (how many match, [(pk, rank), …]).
+
+    One query, which matches once: only the matches' ids, ranks and sort keys are ranked
+    and counted, by COUNT(*) OVER () over those narrow rows (not over every match's whole
+    row and joined records, which the window would hold until the sort), rather than a
+    count subquery that matched every record a second time. The rows shown are read
+    after, by id, with what they show."""
     found = kind.index.matching(records, query)
-    # Counted by a subquery, not COUNT(*) OVER (): a window keeps every match's whole row
-    # (text, joined records) until the end, where the sort keeps only the page's.
-    total = (
-        found.order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    rows = list(
+    page = list(
         kind.index.ranked(found, query)
-        .annotate(search_total=Subquery(total))
-        .order_by("-search_rank", *kind.order)[offset : offset + limit]
+        .annotate(search_total=Window(Count("pk")))
+        .order_by("-search_rank", *kind.order)
+        .values_list("pk", "search_rank", "search_total")[offset : offset + limit]
     )
-    if rows:
-        return rows[0].search_total, rows
-    return (found.count() if offset else 0), rows  # past the end: how far it goes
+    if page:
+        return page[0][2], [(pk, rank) for pk, rank, _ in page]
+    return (found.count() if offset else 0), []  # past the end: how far it goes
 
 
-def _page_of(kind, records, query, kept, *, limit, offset):
-    """(count, rows) of the kind's page, the rows in rank order with `search_rank`: from
-    what the search cache `kept` (only the rows shown are read, by id: none when nothing
-    matches), else one query that matches, ranks and counts every match."""
-    if kept is not None:
-        count, ranks = kept
-        shown = records.order_by().filter(pk__in=[pk for pk, _ in ranks])
-        by_pk = {record.pk: record for record in shown}
-        if len(by_pk) == len(ranks):
-            for pk, rank in ranks:
-                by_pk[pk].search_rank = rank
-            return count, [by_pk[pk] for pk, _ in ranks]
-    return _ranked_page(kind, records, query, limit=limit, offset=offset)
+def _shown(records, ranks):
+    """The records of `ranks` ([(pk, rank), …]) still among `records`, in that order, each
+    with its `search_rank`; none read when there are none."""
+    by_pk = {
+        record.pk: record for record in records.order_by().filter(pk__in=[pk for pk, _ in ranks])
+    }
+    rows = []
+    for pk, rank in ranks:
+        if pk in by_pk:
+            by_pk[pk].search_rank = rank
+            rows.append(by_pk[pk])
+    return rows
 
 
 def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
-    """Each kind's best `limit` matches from `offset`, and how many match: one query a
-    kind, or for a search made again (the same words paged through, the API after the
-    page) only the rows shown.
+    """Each kind's best `limit` matches from `offset`, and how many match: a ranking and
+    the rows shown of each kind, or for a search made again (the same words paged
+    through, the API after the page) only the rows shown.
 
     A `loose` search (some of the words) links to /search/ for the rest, as the kinds'
     own lists want every word."""
@@ -387,9 +382,13 @@ def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
     groups = []
     for kind in kinds:
         kept = cached.get(kind)
-        count, rows = _page_of(kind, records[kind.key], query, kept, limit=limit, offset=offset)
-        if kept is None:
-            cached.keep(kind, count, rows)
+        rows = _shown(records[kind.key], kept[1]) if kept is not None else None
+        if rows is not None and len(rows) == len(kept[1]):
+            count = kept[0]
+        else:  # not kept, or what was kept holds a record the user can no longer see
+            count, ranks = _ranked_ids(kind, records[kind.key], query, limit=limit, offset=offset)
+            cached.keep(kind, count, ranks)
+            rows = _shown(records[kind.key], ranks)
         groups.append(_group(kind, query, count, rows, offset=offset, loose=loose))
     return groups
 
