@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypedDict, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -43,6 +44,7 @@ from django.utils.safestring import SafeString
 
 from boroughs.models import Organisation, Region
 from core.api.filters import apply_filters, ordered
+from core.response_cache import kept_under_data_version
 from core.search import SearchIndex, SearchQuery
 from funding.models import Award
 from funding.querysets import AwardQuerySet
@@ -550,6 +552,7 @@ def case_study_facet_counts(
     the columns counted and flagged with which facets each passes) and counts each facet
     over those rows: a UNION ALL of one aggregate per facet. The case study's own columns
     are counted from the expression alone; the facets through another table join it.
+    The counts are kept under the data version (none are read again until a write).
     """
     filters = _case_study_filters(criteria)
     using = searched.db
@@ -572,9 +575,19 @@ def case_study_facet_counts(
     union_params = tuple(param for _, params in parts for param in params)
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     sql = f"WITH {connection.ops.quote_name(_MATCHED)} AS {materialized}({matched_sql}) {union_sql}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*matched_params, *union_params))
-        rows = cursor.fetchall()
+    params = (*matched_params, *union_params)
+
+    def count() -> list[tuple[str, str, str, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()]
+
+    # The query names everything the counts depend on (the user's drafts, the words, the
+    # filters), so it is their key: every page and sort of a search, the API and the page,
+    # share one count until the next write.
+    rows = kept_under_data_version(
+        repr((sql, params)), count, using=using, seconds=settings.SVPORTAL_FACET_CACHE_SECONDS
+    )
     total = next((count for facet, _, _, count in rows if facet == _TOTAL), 0)
     ages, unstated = _age_counts(
         [(low, high, count) for facet, low, high, count in rows if facet == _AGE_RANGES],

@@ -20,6 +20,11 @@
 
 The cache's lifetime is ``SVPORTAL_RESPONSE_CACHE_SECONDS``; 0 turns it off. If the cache
 does not answer, requests are answered as if there were none.
+
+- `kept_under_data_version(key, compute, seconds=…)` keeps a figure that many different
+  requests ask for (a case-study search's facet counts, shared by its every page and sort,
+  signed-in or not) under the same data version; the setting of its lifetime is named in
+  ``DATA_VERSION_CACHE_SETTINGS`` so that the version moves on while it is on.
 """
 
 import base64
@@ -32,11 +37,11 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
@@ -108,6 +113,41 @@ def data_changed(sender: type[Model], **kwargs: Any) -> None:
     labels = getattr(settings, "RESPONSE_CACHE_DATA_APPS", ())
     if sender._meta.app_label in labels or (model is not None and model._meta.app_label in labels):
         bump_data_version()
+
+
+# --- Figures kept under the data version ---------------------------------------------
+
+_Kept = TypeVar("_Kept")
+_MISSING = object()
+
+
+def kept_under_data_version(
+    key: str, compute: Callable[[], _Kept], *, using: str, seconds: int
+) -> _Kept:
+    """What ``compute()`` gives, kept for ``seconds`` (0: not kept) under the current data
+    version: asked again with the same ``key`` (which must name everything the answer
+    depends on) before any write, it is read from the cache. The database ``using`` is part
+    of the key, so databases that share a cache never share answers. If the cache does not
+    answer, it is computed afresh."""
+    if seconds <= 0:
+        return compute()
+    database = str(connections[using].settings_dict.get("NAME"))
+    try:
+        token = data_version()["token"]
+        identity = "|".join((token, database, key))
+        cache_key = f"{KEY_PREFIX}:kept:{hashlib.sha256(identity.encode()).hexdigest()}"
+        found = cache.get(cache_key, _MISSING)
+    except Exception:  # noqa: BLE001 - without a cache, compute as if there were none
+        logger.warning("The data cache did not answer", exc_info=True)
+        return compute()
+    if found is not _MISSING:
+        return cast(_Kept, found)
+    answer = compute()
+    try:
+        cache.set(cache_key, answer, seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("The data cache did not keep an answer", exc_info=True)
+    return answer
 
 
 # --- Answers kept in this process ------------------------------------------------------

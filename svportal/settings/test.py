@@ -24,3 +24,4 @@ CACHES["default"]["KEY_PREFIX"] = "test-" + env.str("PYTEST_XDIST_WORKER", defau
 # the tests of those caches, which turn them on.
 SVPORTAL_RESPONSE_CACHE_SECONDS = 0
 SVPORTAL_SEARCH_CACHE_SECONDS = 0
+SVPORTAL_FACET_CACHE_SECONDS = 0

@@ -7,6 +7,7 @@ from http import HTTPStatus
 import pytest
 import yaml
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 
 from boroughs.models import Borough
@@ -14,6 +15,7 @@ from boroughs.roles import role_grant
 from boroughs.tests.api.support import assert_invalid, csv_rows, slugs
 from boroughs.tests.factories import BoroughFactory
 from casestudies.tests.factories import CaseStudyFactory
+from core.response_cache import VERSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +235,31 @@ def test_searching_costs_no_more_queries(client, django_assert_num_queries, extr
         body = get(client, q="countquery study")
     assert body["count"] == extra
     assert sum(counts(body, "year").values()) == extra
+
+
+@pytest.fixture
+def data_cache(settings):
+    settings.SVPORTAL_FACET_CACHE_SECONDS = 600
+    cache.delete(VERSION_KEY)  # nothing kept by an earlier test is reachable
+    yield
+    cache.delete(VERSION_KEY)
+
+
+def test_a_search_is_counted_once_until_a_write(client, data_cache, django_assert_num_queries):
+    """Its facet counts and total are kept: another sort or page of it reads them without
+    counting again; a new case study is counted at once."""
+    CaseStudyFactory.create_batch(3, title="Keptcount study")
+    first = get(client, q="keptcount")
+    assert first["count"] == 3
+    with django_assert_num_queries(7):  # the page and its six prefetches, no count
+        again = get(client, q="keptcount", ordering="-title")
+    assert again["facets"] == first["facets"]
+    assert again["count"] == 3
+    assert client.get("/case-studies/", {"q": "keptcount"}).context["page"].paginator.count == 3
+    CaseStudyFactory(title="Keptcount study four")
+    after = get(client, q="keptcount")
+    assert after["count"] == 4
+    assert sum(counts(after, "year").values()) == 4
 
 
 @pytest.mark.parametrize("extra", [2, 25])
