@@ -175,6 +175,20 @@ class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
             # The lists' order without one asked for: a page reads its rows in order
             # rather than sorting every study with its text.
             models.Index(fields=["title", "id"], name="case_study_by_title"),
+            # The facets' counts read each study's counted columns from here rather than
+            # its wide row (on SQLite, which includes no columns, it is a plain index).
+            models.Index(
+                fields=["status", "id"],
+                include=[
+                    "year",
+                    "evidence_level",
+                    "evaluation_design",
+                    "cost_band",
+                    "min_age",
+                    "max_age",
+                ],
+                name="case_study_facet_columns",
+            ),
             # The home page's latest few, without sorting every published study.
             models.Index(
                 fields=["-published_at", "-year", "title"],
