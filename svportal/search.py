@@ -42,6 +42,9 @@ GROUP_LIMIT = 5
 KIND_PAGE_SIZE = 20
 #: Where the search cache keeps what a search found.
 SEARCH_CACHE_PREFIX = "svportal:search"
+#: The best matches of a kind the search cache keeps at once: the groups' five, and the
+#: first five pages of the kind alone.
+KEPT_RANKS = 5 * KIND_PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -298,15 +301,21 @@ class _SearchCache:
     def __init__(self, kinds, *, records, query, limit, offset):
         self.keys = {}
         self.kept = {}
+        #: The ranked matches searched for and kept: (from, how many). The first
+        #: KEPT_RANKS serve every page among them (the groups, the API, a kind's first
+        #: pages), so that paging through a search ranks it once; a later page is its own.
+        self.window = (offset, limit)
         if getattr(settings, "SVPORTAL_SEARCH_CACHE_SECONDS", 0) <= 0:
             return
+        if offset + limit <= KEPT_RANKS:
+            self.window = (0, KEPT_RANKS)
         try:
             version = data_version()
             if not version:
                 return
             for kind in kinds:
                 self.keys[kind.key] = self._key(
-                    kind, records[kind.key], query, version["token"], limit=limit, offset=offset
+                    kind, records[kind.key], query, version["token"], window=self.window
                 )
             self.kept = cache.get_many(list(self.keys.values()))
         except Exception:  # noqa: BLE001 - without a cache, search as if there were none
@@ -314,15 +323,15 @@ class _SearchCache:
             self.keys, self.kept = {}, {}
 
     @staticmethod
-    def _key(kind, records, query, token, *, limit, offset):
+    def _key(kind, records, query, token, *, window):
         # Two users who may see the same records share an entry: the records' query is the
         # visibility worked out for the user (the ids' query, quicker to write out).
         sql, params = records.order_by().values_list("pk").query.sql_with_params()
-        identity = repr((kind.key, sql, params, query.clauses, limit, offset))
+        identity = repr((kind.key, sql, params, query.clauses, window))
         return f"{SEARCH_CACHE_PREFIX}:{token}:{hashlib.sha256(identity.encode()).hexdigest()}"
 
     def get(self, kind):
-        """(count, [(pk, rank), …]) kept for the kind, or None."""
+        """(count, [(pk, rank), …] of the window) kept for the kind, or None."""
         key = self.keys.get(kind.key)
         return self.kept.get(key) if key else None
 
@@ -379,16 +388,18 @@ def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
     own lists want every word."""
     records = {kind.key: kind.records(user) for kind in kinds}
     cached = _SearchCache(kinds, records=records, query=query, limit=limit, offset=offset)
+    first, size = cached.window
+    page = slice(offset - first, offset - first + limit)
     groups = []
     for kind in kinds:
         kept = cached.get(kind)
-        rows = _shown(records[kind.key], kept[1]) if kept is not None else None
-        if rows is not None and len(rows) == len(kept[1]):
+        rows = _shown(records[kind.key], kept[1][page]) if kept is not None else None
+        if rows is not None and len(rows) == len(kept[1][page]):
             count = kept[0]
         else:  # not kept, or what was kept holds a record the user can no longer see
-            count, ranks = _ranked_ids(kind, records[kind.key], query, limit=limit, offset=offset)
+            count, ranks = _ranked_ids(kind, records[kind.key], query, limit=size, offset=first)
             cached.keep(kind, count, ranks)
-            rows = _shown(records[kind.key], ranks)
+            rows = _shown(records[kind.key], ranks[page])
         groups.append(_group(kind, query, count, rows, offset=offset, loose=loose))
     return groups
 

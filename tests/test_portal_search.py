@@ -670,3 +670,27 @@ def test_a_kept_search_is_not_shared_with_who_may_not_see_it(
             client.logout()
         items = _api_search(client, q="zebra hubs")["groups"][2]
         assert ("zebra-hubs" in [result["slug"] for result in items["results"]]) == as_lead
+
+
+def test_one_ranking_serves_the_groups_and_the_first_pages_of_a_kind(
+    client, search_cache, django_assert_num_queries
+):
+    """After the search of every kind, each of the first pages of plan items, on the page
+    or in the API, reads only its rows: 1 query."""
+    _more_plan_items(45)
+    client.get("/search/", {"q": "knife"})
+    for number in (1, 2, 3):
+        with django_assert_num_queries(1):
+            _api_search(client, kind="plan_items", page=number)
+        with django_assert_num_queries(1):
+            client.get("/search/", {"q": "knife", "kind": "plan_items", "page": number})
+
+
+def test_a_page_beyond_those_kept_together_is_searched_and_kept_alone(client, search_cache):
+    _more_plan_items(110)
+    everything = found("knife", "plan_items", limit=140)
+    assert len(everything) > 120
+    for _ in range(2):
+        sixth = _api_search(client, kind="plan_items", page=6)["groups"][0]
+        assert [result["slug"] for result in sixth["results"]] == everything[100:120]
+        assert sixth["count"] == len(everything)
