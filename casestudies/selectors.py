@@ -561,32 +561,36 @@ def case_study_facet_counts(
         matched_sql, matched_params = _matched_by_facet(searched, filters, using)
     except EmptyResultSet:  # nothing can match (a search of no words): nothing to count
         return FacetCounts(_facets_from_rows([], criteria), 0, dict.fromkeys(AGES, 0), 0)
-    parts = [
-        (sql, tuple(params))
-        for name in _LINKED_FACETS
-        for sql, params in [
-            _facet_counts(name, _matched_ids(filters, name, connection))
-            .query.get_compiler(using=using)
-            .as_sql()
-        ]
-    ]
-    parts += _matched_counts(filters, connection)
-    union_sql = " UNION ALL ".join(sql for sql, _ in parts)
-    union_params = tuple(param for _, params in parts for param in params)
-    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-    sql = f"WITH {connection.ops.quote_name(_MATCHED)} AS {materialized}({matched_sql}) {union_sql}"
-    params = (*matched_params, *union_params)
 
-    def count() -> list[tuple[str, str, str, int]]:
+    def counted() -> list[tuple[str, str, str, int]]:
+        parts = [
+            (sql, tuple(params))
+            for name in _LINKED_FACETS
+            for sql, params in [
+                _facet_counts(name, _matched_ids(filters, name, connection))
+                .query.get_compiler(using=using)
+                .as_sql()
+            ]
+        ]
+        parts += _matched_counts(filters, connection)
+        union_sql = " UNION ALL ".join(sql for sql, _ in parts)
+        union_params = tuple(param for _, params in parts for param in params)
+        materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+        matched = connection.ops.quote_name(_MATCHED)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(
+                f"WITH {matched} AS {materialized}({matched_sql}) {union_sql}",
+                (*matched_params, *union_params),
+            )
             return [tuple(row) for row in cursor.fetchall()]
 
-    # The query names everything the counts depend on (the user's drafts, the words, the
-    # filters), so it is their key: every page and sort of a search, the API and the page,
-    # share one count until the next write.
+    # What the counts depend on: the studies counted (the reader's drafts, the words, any
+    # other filter) and which facets are filtered, each flagged in that query; the counts
+    # of each facet follow from them. Every page and sort of a search shares one count
+    # until the next write, without even building the counting query again.
+    key = repr((connection.vendor, matched_sql, matched_params, tuple(filters)))
     rows = kept_under_data_version(
-        repr((sql, params)), count, using=using, seconds=settings.SVPORTAL_FACET_CACHE_SECONDS
+        key, counted, using=using, seconds=settings.SVPORTAL_FACET_CACHE_SECONDS
     )
     total = next((count for facet, _, _, count in rows if facet == _TOTAL), 0)
     ages, unstated = _age_counts(
