@@ -7,6 +7,7 @@ among those searched for, synonyms included, so "organized" marks "organised" an
 escaped, each run of marked words inside one <mark>.
 """
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -70,11 +71,13 @@ def _window(
 def snippet(texts: Iterable[str | None], query: SearchQuery | None) -> SafeString:
     """The text around the first match in `texts` (tried in order), escaped, every match
     in it marked; the start of the first text when none matches."""
-    plain_texts = [plain(text) for text in texts if text and text.strip()]
-    if not plain_texts:
+    # Each text is made plain only when it is tried: most snippets come from the first.
+    plain_texts = (plain(text) for text in texts if text and text.strip())
+    first_text = next(plain_texts, None)
+    if first_text is None:
         return mark_safe("")  # noqa: S308 - nothing to escape
     tokens = query.marked_tokens if query else frozenset()
-    for text in plain_texts if tokens else ():
+    for text in itertools.chain([first_text], plain_texts) if tokens else ():
         # Read up to the first match and on to the end of its window, not the whole text.
         read = analysis.found_chunks(text, tokens)
         first = next(read, None)
@@ -93,6 +96,6 @@ def snippet(texts: Iterable[str | None], query: SearchQuery | None) -> SafeStrin
         ]
         html = _marked(text[begin:finish], spans)
         return mark_safe(("… " if cut_before else "") + html + (" …" if cut_after else ""))  # noqa: S308
-    words = plain_texts[0].split(" ")
+    words = first_text.split(" ")
     cut = " ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else "")
     return mark_safe(escape(cut))  # noqa: S308 - escaped
