@@ -491,7 +491,7 @@ def main():
             f"per run on loopback; PostgreSQL at {POSTGRES.split('@')[-1]}; Redis cache",
             "Queries and peak MB (tracemalloc, Python allocations) are per request, measured "
             "in process with the response cache off on the third request to each URL. With "
-            "the response cache on, wrk's repeated anonymous GETs are answered from Redis "
+            "the response cache on, wrk's repeated anonymous GETs are answered from the cache "
             "after the first; with it off, each is answered afresh, as for a signed-in user "
             "or a new query.",
             *(tabulate(title, result) for title, tabulate, result in sections),

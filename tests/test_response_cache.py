@@ -6,6 +6,7 @@ and the synthetic data generator."""
 
 import json
 import re
+import time
 from http import HTTPStatus
 
 import pytest
@@ -209,6 +210,18 @@ def test_an_admin_edit_shows_at_once(anonymous):
     )
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
     assert "renamed in the admin" in anonymous.get(FUNDERS).content.decode()
+
+
+def test_a_write_through_another_worker_shows_at_once(anonymous):
+    """Each worker keeps the answers it served in memory; a write made through another
+    worker (here: the data version moved on in the shared cache, as that worker's write
+    does) still shows on this one's next answer."""
+    funder = Funder.objects.get(slug="home-office")
+    for _ in range(2):  # kept, then answered from this worker's memory
+        assert funder.name in anonymous.get(FUNDERS).content.decode()
+    Funder.objects.filter(pk=funder.pk).update(name="Renamed through another worker")
+    cache.set(VERSION_KEY, {"token": "another-worker", "at": int(time.time())}, None)
+    assert "Renamed through another worker" in anonymous.get(FUNDERS).content.decode()
 
 
 def test_the_loader_refreshing_the_real_data_shows_at_once(anonymous, run_command):
