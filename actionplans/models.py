@@ -314,8 +314,9 @@ class PlanChange(AppendOnlyHistory):
 
 class PlanFigures(models.Model):
     """A plan's item figures, counted afresh whenever one of its items is written rather
-    than on every read (actionplans.figures; docs/decisions/0032): its items by status and
-    its latest item update. Overdue items depend on the day, so they are counted on read."""
+    than on every read (actionplans.figures; docs/decisions/0032): its items by status,
+    its latest item update, and its overdue items on the day they were counted with the
+    next due date that would change them (docs/decisions/0036)."""
 
     # No database constraint: an item deleted with its plan recounts the plan before the
     # plan's row goes; the plan's own deletion then removes its figures.
@@ -329,6 +330,12 @@ class PlanFigures(models.Model):
     #: Status -> how many of the plan's items have it; a status no item has is absent.
     items_by_status = models.JSONField(default=dict)
     last_item_update = models.DateTimeField(null=True, blank=True)
+    #: Open items past due on ``overdue_on``; none counted yet while that is empty.
+    overdue_items = models.PositiveIntegerField(default=0)
+    overdue_on = models.DateField(null=True, blank=True)
+    #: The earliest due date, on or after ``overdue_on``, of an open item: until that day
+    #: passes, no other item falls overdue, so the count holds without a write.
+    next_due_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "plan figures"

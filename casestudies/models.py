@@ -377,10 +377,6 @@ class SavedSearchMatch(models.Model):
         return f"{self.saved_search} – {self.case_study}"
 
 
-# The receivers that clear stale search vectors (a cache) when what they index changes.
-from . import search as _search  # noqa: E402, F401
-
-
 class ExternalRating(TimeStampedModel):
     """A rating of an intervention published by someone else (the YEF Toolkit, the EIF
     Guidebook, the College of Policing's toolkit …), recorded by an editor as published:
@@ -450,3 +446,36 @@ class PlanItemIntervention(SourcedModel):
 
     def __str__(self):
         return f"{self.item} delivers {self.intervention}"
+
+
+class BoroughPracticeFigures(models.Model):
+    """An area's published case studies and the interventions it uses (from its active
+    plans' items and its published case studies: casestudies.plan_items), counted afresh
+    whenever one of those is written rather than on every read (casestudies.figures;
+    docs/decisions/0036)."""
+
+    # No database constraint: an area's deletion removes its figures (casestudies.figures).
+    borough = models.OneToOneField(
+        Borough,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="practice_figures",
+    )
+    published_case_studies = models.PositiveIntegerField(default=0)
+    interventions_in_plan = models.PositiveIntegerField(default=0)
+    interventions_in_case_studies = models.PositiveIntegerField(default=0)
+    #: Recorded in both places, so counted once among those in use.
+    interventions_in_both = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "area practice figures"
+
+    def __str__(self):
+        return f"Practice figures of {self.borough_id}"
+
+
+# The receivers that clear stale search vectors and keep the areas' practice figures
+# (caches) fresh when what they hold changes.
+from . import figures as _figures  # noqa: E402, F401
+from . import search as _search  # noqa: E402, F401

@@ -1,9 +1,5 @@
 """The funding map: awards recorded per area (boroughs.maps and core.maps draw it)."""
 
-from decimal import Decimal
-
-from django.db.models import Count, Q, Sum
-
 from boroughs.maps import (
     NO_RECORD,
     covering_words,
@@ -14,6 +10,7 @@ from boroughs.maps import (
 )
 from core.maps import Category
 
+from .figures import borough_award_figures
 from .models import Award
 
 AWARD_CATEGORIES = [
@@ -27,8 +24,9 @@ AWARD_CATEGORIES = [
 
 def award_map(view="england"):
     """Funding awards recorded per area: five queries (areas, source, each district's own
-    awards and their figures, and those to the areas covering it, such as Suffolk's for
-    Ipswich, counted but not shared out, as the source gives no share)."""
+    awards, those to the areas covering it, such as Suffolk's for Ipswich, counted but not
+    shared out, as the source gives no share, and the districts' stored award figures:
+    funding.figures)."""
     areas = map_areas(view)
     recipients = Award.recipient_boroughs.through.objects
     covering = through_covering(
@@ -38,18 +36,7 @@ def award_map(view="england"):
             "borough__districts", "award", "borough__name"
         ),
     )
-    figures = {
-        row["borough"]: row
-        for row in Award.recipient_boroughs.through.objects.filter(borough__in=areas.ids)
-        .values("borough")
-        .annotate(
-            count=Count("award"),
-            total=Sum("award__amount"),
-            floors=Count(
-                "award", filter=Q(award__amount_is_minimum=True) | Q(award__amount__isnull=True)
-            ),
-        )
-    }
+    figures = borough_award_figures(areas.ids)
 
     def labelled(borough):
         row = figures.get(borough.pk)
@@ -57,14 +44,14 @@ def award_map(view="england"):
         if borough.pk in covering:
             count, names = covering[borough.pk]
             through = covering_words(count, names, f"award{'s' if count != 1 else ''} to")
-        if not row:
+        if not row or not row.awards:
             if through:
                 return borough, "covering", f"No award of its own recorded; {through}"
             return borough, "none", "No award recorded"
-        count = row["count"]
+        count = row.awards
         key = "1" if count == 1 else "2-3" if count <= 3 else "4+"
-        total = row["total"] or Decimal("0")
-        amount = f"{'at least ' if row['floors'] else ''}£{total:,.0f}"
+        floor = row.amounts_at_least or row.amounts_not_stated
+        amount = f"{'at least ' if floor else ''}£{row.total:,.0f}"
         figure = f"{count} award{'s' if count != 1 else ''}, {amount}"
         return borough, key, f"{figure}; and {through}" if through else figure
 

@@ -191,5 +191,32 @@ class Award(RunsFromStartToEnd):
         )
 
 
-# The receivers that keep streams' and awards' search documents (a cache) fresh.
+class BoroughAwardFigures(models.Model):
+    """The awards recorded to an area, counted afresh whenever an award or its recipients
+    are written rather than on every read (funding.figures; docs/decisions/0036)."""
+
+    # No database constraint: an area's deletion removes its figures (funding.figures).
+    borough = models.OneToOneField(
+        Borough,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="award_figures",
+    )
+    awards = models.PositiveIntegerField(default=0)
+    #: The stated amounts added up; a floor when any is "over £…" or not stated.
+    total = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    amounts_at_least = models.PositiveIntegerField(default=0)
+    amounts_not_stated = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "area award figures"
+
+    def __str__(self):
+        return f"Award figures of {self.borough_id}"
+
+
+# The receivers that keep streams' and awards' search documents and the areas' award
+# figures (caches) fresh.
+from . import figures as _figures  # noqa: E402, F401
 from . import search as _search  # noqa: E402, F401

@@ -3,10 +3,12 @@ and overdue plan items per area, on England or London — drawn here; boroughs.m
 core.maps do the drawing. A page reads its areas once (boroughs.maps.map_areas) and, where
 two maps need them, the plan states once, and hands them to each map."""
 
-from django.db.models import Count
+from collections import defaultdict
+
 from django.utils import timezone
 
-from actionplans.models import ActionItem, ActionPlan
+from actionplans.figures import overdue_items_on, plan_figures_for
+from actionplans.models import ActionPlan
 from boroughs.maps import (
     covering_words,
     map_areas,
@@ -143,20 +145,19 @@ OVERDUE_CATEGORIES = [
 
 
 def overdue_map(areas, today, *, states=None):
-    """Items past due and not done in each area's active plan: one query (overdue counts),
-    and two more (plans, answers) unless ``states`` are given. An area with no active plan
+    """Items past due and not done in each area's active plan: one query (active plans
+    with their stored figures: actionplans.figures), and two more (plans, answers) unless
+    ``states`` are given. An area with no active plan
     recorded has no figure, not a zero."""
     ids = areas.ids
     if states is None:
         states = plan_states(areas.districts)
     with_plan = {pk for pk, state in states.items() if state == PlanState.ACTIVE}
-    overdue = dict(
-        ActionItem.objects.filter(plan__in=ActionPlan.objects.active(), plan__borough__in=ids)
-        .overdue(today)
-        .values("plan__borough")
-        .annotate(count=Count("pk"))
-        .values_list("plan__borough", "count")
-    )
+    plans = list(ActionPlan.objects.active().filter(borough__in=ids).select_related("figures"))
+    overdue_by_plan = overdue_items_on(plan_figures_for(plans), today)
+    overdue: defaultdict[int, int] = defaultdict(int)
+    for plan in plans:
+        overdue[plan.borough_id] += overdue_by_plan[plan.pk]
     labelled = []
     for borough in areas.districts:
         if borough.pk not in with_plan:

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from actionplans.figures import plan_figures_for
+from actionplans.figures import overdue_items_on, plan_figures_for
 from actionplans.history import items_as_at, plans_as_at
 from actionplans.models import ActionItem, ActionPlan, ItemStatus, Theme
 from actionplans.selectors import items_for_history, plans_for_history
@@ -23,15 +23,16 @@ from boroughs.models import (
     StockTakeAnswer,
     StockTakeQuestion,
 )
+from casestudies.figures import borough_practice_figures, in_use_counts
 from casestudies.models import Approach, CaseStudy
 from casestudies.plan_items import (
     InUse,
     InUseCounts,
     interventions_in_use,
     plan_interventions_as_at,
-    practice_counts,
 )
 from casestudies.querysets import CaseStudyQuerySet
+from funding.figures import borough_award_figures
 from funding.models import Award
 from funding.querysets import AwardQuerySet
 
@@ -254,9 +255,10 @@ def borough_summaries(
     *,
     named_interventions: bool = False,
 ) -> list[BoroughSummary]:
-    """A summary per borough in a fixed number of queries (six), whatever the count. The
-    interventions in use are counted in the database; with ``named_interventions`` (a page
-    that lists them), they are read by name.
+    """A summary per borough in a fixed number of queries (four), whatever the count: the
+    figures of plans and areas are stored as they are written (actionplans.figures,
+    casestudies.figures, funding.figures). With ``named_interventions`` (a page that lists
+    them), the interventions in use are read by name, in one more.
 
     With ``as_at`` (a day), the plans and items are as they stood at the end of that day:
     the plans rebuilt from their history, the items' figures then counted in the database
@@ -322,8 +324,9 @@ def _reported_plans(summaries: Summaries, ids: list[int]) -> None:
 
 
 def _plan_figures(summaries: Summaries, ids: list[int], today: dt.date) -> None:
-    """The active plans with their stored figures (actionplans.figures), then their
-    overdue items, counted on the index of open items' due dates: two queries."""
+    """The active plans with their stored figures (actionplans.figures), overdue items
+    included: one query, and two more when a plan's overdue count no longer holds on
+    ``today`` (actionplans.figures.overdue_items_on)."""
     plans = list(
         ActionPlan.objects.active()
         .filter(borough__in=ids)
@@ -331,11 +334,11 @@ def _plan_figures(summaries: Summaries, ids: list[int], today: dt.date) -> None:
         .current_first("borough_id")
     )
     figures = plan_figures_for(plans)
-    borough_of = {}
+    overdue = overdue_items_on(figures, today)
     for plan in plans:
         summary = summaries[_borough_of(plan)]
         summary.active_plan = summary.active_plan or plan
-        borough_of[plan.pk] = summary
+        summary.overdue_items += overdue[plan.pk]
         for status, count in figures[plan.pk].items_by_status.items():
             summary.items_by_status[status] += count
         latest = figures[plan.pk].last_item_update
@@ -343,14 +346,6 @@ def _plan_figures(summaries: Summaries, ids: list[int], today: dt.date) -> None:
             summary.last_item_update is None or latest > summary.last_item_update
         ):
             summary.last_item_update = latest
-    for overdue in (
-        ActionItem.objects.filter(plan__in=list(borough_of))
-        .overdue(today)
-        .order_by()
-        .values("plan_id")
-        .annotate(count=Count("id"))
-    ):
-        borough_of[overdue["plan_id"]].overdue_items += overdue["count"]
 
 
 def _active_plans_then(summaries: Summaries, ids: list[int], day: dt.date) -> list[ActionPlan]:
@@ -418,42 +413,24 @@ def _interventions_then(summaries: Summaries, active: list[ActionPlan], day: dt.
 
 def _practice_figures(summaries: Summaries, ids: list[int], *, named_interventions: bool) -> None:
     """Published case studies, awards and interventions in use (from the active plans'
-    items and the published case studies): three queries, the interventions counted in
-    the database, or with ``named_interventions`` read by name."""
+    items and the published case studies), as stored for each area (casestudies.figures,
+    funding.figures): two queries; with ``named_interventions``, one more that reads the
+    interventions by name."""
+    practice = borough_practice_figures(ids)
+    for borough_id, figures in practice.items():
+        summaries[borough_id].case_studies = figures.published_case_studies
+        summaries[borough_id].in_use_counts = in_use_counts(figures)
     if named_interventions:
         for borough_id, in_use in interventions_in_use(ids).items():
             summaries[borough_id].in_use = in_use
             summaries[borough_id].in_use_counts = in_use.counts
-        case_studies = dict(
-            CaseStudy.objects.published()
-            .filter(boroughs__in=ids)
-            .values("boroughs")
-            .annotate(count=Count("id", distinct=True))
-            .values_list("boroughs", "count")
-        )
-    else:
-        case_studies, counts = practice_counts(ids)
-        for borough_id, in_use_counts in counts.items():
-            summaries[borough_id].in_use_counts = in_use_counts
-    for borough_id, count in case_studies.items():
-        summaries[borough_id].case_studies = count
-
-    for awards in (
-        Award.objects.filter(recipient_boroughs__in=ids)
-        .values("recipient_boroughs")
-        .annotate(
-            count=Count("id"),
-            total=Sum("amount"),
-            minimums=Count("id", filter=Q(amount_is_minimum=True)),
-            not_stated=Count("id", filter=Q(amount__isnull=True)),
-        )
-    ):
-        summary = summaries[awards["recipient_boroughs"]]
-        summary.awards = awards["count"]
-        summary.awards_total = awards["total"] or Decimal("0")
+    for borough_id, awards in borough_award_figures(ids).items():
+        summary = summaries[borough_id]
+        summary.awards = awards.awards
+        summary.awards_total = awards.total
         # The total is a floor when an amount is "over £…" or not stated at all.
-        summary.awards_total_is_minimum = awards["minimums"] > 0 or awards["not_stated"] > 0
-        summary.awards_amount_not_stated = awards["not_stated"]
+        summary.awards_total_is_minimum = bool(awards.amounts_at_least or awards.amounts_not_stated)
+        summary.awards_amount_not_stated = awards.amounts_not_stated
 
 
 @dataclass

@@ -63,9 +63,11 @@ from boroughs.models import (
     StockTakeQuestion,
 )
 from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus
+from casestudies.figures import borough_practice_figures_refresh
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
 from core.response_cache import bump_data_version
 from core.search import indexes as search_indexes
+from funding.figures import borough_award_figures_refresh
 from funding.models import Award, Funder, FundingStream
 
 SOURCE_KEY = "synthetic-benchmark-data"
@@ -740,9 +742,14 @@ class _Generator:
         self.say(f"{len(rounds)} stock-takes")
 
     def plan_figures(self):
-        """Every plan's stored figures (actionplans.figures), counted afresh."""
+        """Every plan's and every area's stored figures (actionplans.figures,
+        casestudies.figures, funding.figures), counted afresh: the synthetic records link
+        to real areas too."""
         plan_figures_refresh(ActionPlan.objects.values_list("pk", flat=True))
-        self.say("plan figures counted")
+        areas = list(Borough.objects.values_list("pk", flat=True))
+        borough_practice_figures_refresh(areas)
+        borough_award_figures_refresh(areas)
+        self.say("plan and area figures counted")
 
     def search_documents(self):
         """Every searchable kind's (case studies, interventions, plan items, funding,

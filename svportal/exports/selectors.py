@@ -53,7 +53,7 @@ from svportal.selectors import (
 
 #: Database rows fetched per query while an export runs.
 EXPORT_CHUNK_SIZE = 1000
-#: Boroughs summarised per round of borough_summaries' eight queries.
+#: Boroughs summarised per round of borough_summaries' queries.
 BOROUGH_CHUNK_SIZE = 500
 
 Kind = ExportJob.Kind

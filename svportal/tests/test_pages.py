@@ -184,18 +184,18 @@ def add_boroughs_with_plans_and_practice(count):
 
 @pytest.mark.parametrize("extra", [1, 12])
 def test_boroughs_table_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 boroughs; 6 borough summary (active plans with their stored figures, overdue
-    items, published case studies, awards, interventions in use, stock-take answers on
-    having a plan).
+    """1 boroughs; 4 borough summary (active plans with their stored figures, overdue
+    items among them; the areas' stored practice figures; their stored award figures;
+    stock-take answers on having a plan).
     4 for the map of plans: areas and boundary source, active plans and stock-take answers
     on having a plan (the map of case studies reads 4 too, and that of overdue items 5)."""
     add_boroughs_with_plans_and_practice(extra)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete"})
     assert len(table_rows(response)) == 33 + extra
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         client.get(BOROUGHS, {"region": "london", "map": "case-studies"})
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         client.get(BOROUGHS, {"region": "london", "map": "overdue"})
 
 
@@ -311,15 +311,16 @@ def add_practice_to(place, count):
 
 @pytest.mark.parametrize("extra", [1, 10])
 def test_borough_profile_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 borough with its source; 6 borough summary (active plans with their stored
-    figures, overdue items, published case studies, awards, interventions in use,
-    stock-take answers on having a plan); 4 stock-take answers (rounds, their
+    """1 borough with its source; 5 borough summary (active plans with their stored
+    figures, overdue items among them; the area's stored practice figures; the
+    interventions in use by name; its stored award figures; stock-take answers on having
+    a plan); 4 stock-take answers (rounds, their
     questions, their published totals, the borough's answers);
     1 case studies; 1 awards with their streams and funders; 3 places it sits among (the
     areas covering it, the districts it covers, the partnerships of both).
     4 map (areas, active plans, stock-take answers on having a plan, boundary source)."""
     add_practice_to(borough("westminster"), extra)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = client.get("/boroughs/westminster/")
     assert response.context["summary"].case_studies == extra
 
@@ -433,17 +434,17 @@ def test_what_a_visitor_types_is_escaped(client):
 
 @pytest.mark.parametrize("items", [1, 30])
 def test_compare_queries_do_not_grow(client, django_assert_num_queries, items):
-    """1 boroughs for the picker (the chosen ones are among them); 6 borough summary
-    (active plans with their stored figures, overdue items, published case studies,
-    awards, interventions in use, stock-take answers on having a plan);
-    1 themes, 1 approaches (the interventions in use come with the summary, from the
-    plans and the case studies in one query)."""
+    """1 boroughs for the picker (the chosen ones are among them); 5 borough summary
+    (active plans with their stored figures, overdue items among them; the areas' stored
+    practice figures; the interventions in use by name, from the plans and the case
+    studies in one query; the areas' stored award figures; stock-take answers on having
+    a plan); 1 themes, 1 approaches."""
     plan = ActionPlan.objects.get(borough__slug="westminster")
     ActionItemFactory.create_batch(items, plan=plan, theme=plan.framework.themes.last())
     for place in ("lambeth", "redbridge"):
         for _ in range(items):
             CaseStudyFactory(boroughs=[borough(place)])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(COMPARE, {"boroughs": "westminster,lambeth,redbridge"})
     assert response.status_code == 200
 

@@ -260,11 +260,12 @@ def add_boroughs_with_plans(count):
 
 @pytest.mark.parametrize("extra", [1, 15])
 def test_borough_summary_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 boroughs, 1 active plans with their stored figures (actionplans.figures),
-    1 overdue, 1 case studies with the interventions they describe, 1 interventions the
-    plans deliver, 1 awards, 1 stock-take answers on having a plan."""
+    """1 boroughs, 1 active plans with their stored figures, overdue items among them
+    (actionplans.figures), 1 the areas' stored practice figures (casestudies.figures),
+    1 their stored award figures (funding.figures), 1 stock-take answers on having a
+    plan."""
     add_boroughs_with_plans(extra)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         client.get(BOROUGH_SUMMARY, {"region": "london"})
 
 
@@ -353,14 +354,15 @@ def test_compare_as_csv_has_a_row_per_borough(client):
 
 @pytest.mark.parametrize("items", [1, 30])
 def test_compare_queries_do_not_grow(client, django_assert_num_queries, items):
-    """1 boroughs named; 6 borough summary (plans with their stored figures, overdue,
-    case studies, awards, interventions in plans and case studies, stock-take answers on
-    having a plan); 1 themes, 1 approaches."""
+    """1 boroughs named; 5 borough summary (plans with their stored figures, overdue
+    items among them; the areas' stored practice figures; the interventions in plans and
+    case studies by name; the areas' stored award figures; stock-take answers on having a
+    plan); 1 themes, 1 approaches."""
     plan = ActionPlan.objects.get(borough__slug="westminster")
     theme = plan.framework.themes.last()
     for n in range(items):
         ActionItem.objects.create(plan=plan, theme=theme, slug=f"extra-{n}", title="Extra")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(COMPARE, {"boroughs": "westminster,lambeth,redbridge"})
 
 

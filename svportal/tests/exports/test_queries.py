@@ -58,11 +58,12 @@ def add_records(count):
         ("awards", "records", 2),
         # The same, as 360Giving grants.
         ("awards", "grants", 2),
-        # 1 boroughs; then borough_summaries' six for them (one round: fewer than
+        # 1 boroughs; then borough_summaries' four for them (one round: fewer than
         # BOROUGH_CHUNK_SIZE areas): active plans with their stored figures (items by
-        # status, latest item update), overdue items, case studies, awards, interventions
-        # in plans and case studies, plan answers of stock-takes.
-        ("borough-summary", "table", 7),
+        # status, latest item update, overdue items), the areas' stored practice figures
+        # (case studies, interventions in use) and award figures, plan answers of
+        # stock-takes.
+        ("borough-summary", "table", 5),
     ],
 )
 def test_export_queries_do_not_grow_with_the_rows(analyst, kind, shape, expected):

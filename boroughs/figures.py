@@ -1,0 +1,87 @@
+"""Figures per area kept current on write (docs/decisions/0036): what the apps above
+share to store them, read them, and count them again when records linked to areas change.
+
+An app keeps a table with one row per area (its ``borough`` the primary key) and a
+``refresh(borough_ids)`` that counts those areas afresh and stores them with
+``store_figures``. Its receivers call ``refresh`` on every write that can change a count;
+the relations between its records and areas send ``m2m_changed``, handled by
+``on_area_links_changed``; deleting a record, whose links go with it without a signal,
+is handled by ``remember_areas_before_delete`` and ``refresh_remembered_areas``.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+
+from .models import Borough
+
+Refresh = Callable[[Iterable[int]], dict[int, Any]]
+
+#: Where a record keeps, between its pre_delete and post_delete, the areas it was linked to.
+REMEMBERED = "_figures_areas_before"
+
+
+def store_figures(model: type[models.Model], rows: list[models.Model]) -> None:
+    """Insert the areas' figures, or update those already there: one query."""
+    if not rows:
+        return
+    fields = [field.name for field in model._meta.concrete_fields if not field.primary_key]
+    model._default_manager.bulk_create(
+        rows, update_conflicts=True, unique_fields=["borough"], update_fields=fields
+    )
+
+
+def rows_follow_areas(model: type[models.Model]) -> None:
+    """Give each new area its row of ``model`` at once, all none (it has no record yet),
+    and remove the row with the area (the table has no foreign-key constraint)."""
+
+    def area_saved(sender, instance, created=False, **kwargs):
+        if created:
+            store_figures(model, [model(borough_id=instance.pk)])
+
+    def area_deleted(sender, instance, **kwargs):
+        model._default_manager.filter(pk=instance.pk).delete()
+
+    label = model._meta.label_lower
+    post_save.connect(area_saved, sender=Borough, weak=False, dispatch_uid=f"{label}.saved")
+    post_delete.connect(area_deleted, sender=Borough, weak=False, dispatch_uid=f"{label}.deleted")
+
+
+def figures_of(
+    model: type[models.Model], borough_ids: Iterable[int], refresh: Refresh
+) -> dict[int, Any]:
+    """The stored figures of these areas, by area pk: one query; those of areas that have
+    none (added without signals and not yet counted) are counted and stored now."""
+    wanted = set(borough_ids)
+    found = {row.pk: row for row in model._default_manager.filter(pk__in=wanted)}
+    missing = wanted - found.keys()
+    if missing:
+        found.update(refresh(missing))
+    return found
+
+
+def on_area_links_changed(
+    refresh: Refresh, areas_of: Callable[[Any], Iterable[int]]
+) -> Callable[..., None]:
+    """An m2m_changed receiver for a relation between records and areas: the areas added
+    or removed are counted again; a clear, the areas the record had (``areas_of``)."""
+
+    def changed(sender, instance, action, reverse, pk_set, **kwargs):
+        if action == "pre_clear":
+            setattr(instance, REMEMBERED, {instance.pk} if reverse else set(areas_of(instance)))
+        elif action in ("post_add", "post_remove"):
+            refresh({instance.pk} if reverse else set(pk_set or ()))
+        elif action == "post_clear":
+            refresh(instance.__dict__.pop(REMEMBERED, set()))
+
+    return changed
+
+
+def remember_areas_before_delete(instance: Any, areas: Iterable[int]) -> None:
+    setattr(instance, REMEMBERED, set(areas))
+
+
+def refresh_remembered_areas(instance: Any, refresh: Refresh) -> None:
+    refresh(instance.__dict__.pop(REMEMBERED, set()))
