@@ -163,9 +163,12 @@ def ensure_database(scale):
             say(f"Database {name}: cached.")
         settle(name)
         return name
+    # Earlier builds at this scale, for other data: the same name but for its key. Matched
+    # exactly, as a prefix would match other scales too (svp_bench_0_ is the start of
+    # svp_bench_0_1_).
     prefix = name.rsplit("_", 1)[0]
     for stale in psql(
-        f"SELECT datname FROM pg_database WHERE datname LIKE '{prefix}\\_%'"
+        f"SELECT datname FROM pg_database WHERE datname ~ '^{prefix}_[0-9a-f]{{10}}$'"
     ).splitlines():
         psql(f'DROP DATABASE IF EXISTS "{stale}"')
     building = f"{name}_building"
