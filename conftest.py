@@ -91,6 +91,23 @@ def require_service(name, reason):
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def openapi_schema():
+    """The API's OpenAPI schema as `manage.py spectacular` publishes it, validated (a warning
+    from the generator fails every test that reads it), made once per worker: generating it
+    takes seconds, and several apps' tests read it."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", stdout=out
+    )
+    return json.loads(out.getvalue())
+
+
 @pytest.fixture
 def run_command():
     """Run a management command and return what it wrote to standard output."""
