@@ -4,6 +4,7 @@ from factory.django import DjangoModelFactory
 
 from boroughs.tests.factories import BoroughFactory
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
+from core.search import deferred as search_documents_deferred
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
 
@@ -31,6 +32,13 @@ class InterventionFactory(DjangoModelFactory):
         model = Intervention
         skip_postgeneration_save = True
 
+    @classmethod
+    def _generate(cls, strategy, params):
+        # Written in steps (the row, then each of its links), as the services write one, so
+        # its search document is made once, after the last step, as theirs is.
+        with search_documents_deferred():
+            return super()._generate(strategy, params)
+
     name = factory.Sequence(lambda n: f"Test intervention {n}")
     slug = factory.Sequence(lambda n: f"test-intervention-{n}")
     description = factory.Faker("paragraph")
@@ -54,6 +62,13 @@ class CaseStudyFactory(DjangoModelFactory):
     class Meta:
         model = CaseStudy
         skip_postgeneration_save = True
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        # Written in steps (the row, then each of its links), as the services write one, so
+        # its search document is made once, after the last step, as theirs is.
+        with search_documents_deferred():
+            return super()._generate(strategy, params)
 
     title = factory.Sequence(lambda n: f"Test case study {n}")
     slug = factory.Sequence(lambda n: f"test-case-study-{n}")
