@@ -65,10 +65,15 @@ def _worker_number(worker_id):
     return 0 if worker_id == "main" else int(worker_id.removeprefix("gw")) + 1
 
 
+#: The first of the Redis databases the workers of a pass use as brokers, one each. The two
+#: passes of `make test` run at once (scripts/test.sh), so each has its own.
+FIRST_BROKER_DATABASE = 10 if os.environ.get("DATABASE_URL", "").startswith("postgres") else 2
+
+
 @pytest.fixture(scope="session")
 def broker_url():
     worker_id = _worker_id()
-    url = f"{REDIS_HOST_URL}/{10 + _worker_number(worker_id)}"
+    url = f"{REDIS_HOST_URL}/{FIRST_BROKER_DATABASE + _worker_number(worker_id)}"
     client = redis.Redis.from_url(url, socket_connect_timeout=3)
     try:
         client.ping()
