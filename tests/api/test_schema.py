@@ -1,6 +1,5 @@
 """The OpenAPI schema generates without warnings, validates, and documents the enums."""
 
-
 import pytest
 
 
