@@ -175,8 +175,9 @@ class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
             # The lists' order without one asked for: a page reads its rows in order
             # rather than sorting every study with its text.
             models.Index(fields=["title", "id"], name="case_study_by_title"),
-            # The facets' counts read each study's counted columns from here rather than
-            # its wide row (on SQLite, which includes no columns, it is a plain index).
+            # The facets' counts (each study's counted columns) and the related studies'
+            # order (year and title) are read from here rather than from the wide rows
+            # (on SQLite, which includes no columns, it is a plain index).
             models.Index(
                 fields=["status", "id"],
                 include=[
@@ -186,8 +187,9 @@ class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
                     "cost_band",
                     "min_age",
                     "max_age",
+                    "title",
                 ],
-                name="case_study_facet_columns",
+                name="case_study_listed_columns",
             ),
             # The home page's latest few, without sorting every published study.
             models.Index(
