@@ -590,7 +590,7 @@ def case_study_facet_counts(
     # until the next write, without even building the counting query again.
     key = repr((connection.vendor, matched_sql, matched_params, tuple(filters)))
     rows = kept_under_data_version(
-        key, counted, using=using, seconds=settings.SVPORTAL_FACET_CACHE_SECONDS
+        key, counted, using=using, seconds=settings.SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS
     )
     total = next((count for facet, _, _, count in rows if facet == _TOTAL), 0)
     ages, unstated = _age_counts(

@@ -18,6 +18,7 @@ from core.paging import paginate, pagination_links, remove_filter_href
 from core.pdf import html_to_pdf
 
 from . import cost, evidence, selectors
+from .api.pagination import CaseStudyPaginator
 from .browse_forms import (
     CaseStudyBrowseForm,
     InterventionBrowseForm,
@@ -61,7 +62,13 @@ def case_study_list(request):
     form = CaseStudyBrowseForm(request.GET)
     criteria = form.criteria()
     search = selectors.case_study_search(user=request.user, criteria=criteria)
-    page, page_notice = paginate(request, search.results, PER_PAGE, count=search.count)
+    page, page_notice = paginate(
+        request,
+        search.results,
+        PER_PAGE,
+        count=search.count,
+        paginator_class=CaseStudyPaginator,
+    )
     _with_snippets(page, search)
     saved_query = criteria_query(criteria)
     return render(

@@ -7,8 +7,10 @@ query (casestudies.selectors.case_study_facets), which takes the place of the pa
 COUNT: a list with facets costs no more queries than one without.
 """
 
+from django.conf import settings
+
 from casestudies.selectors import FACETS
-from core.api.pagination import IdsFirstPaginator, PortalPagination
+from core.api.pagination import KeptPagesPaginator, PortalPagination
 
 FACET_OPTION_SCHEMA = {
     "type": "object",
@@ -25,7 +27,17 @@ FACET_OPTION_SCHEMA = {
 }
 
 
-class KnownCountPaginator(IdsFirstPaginator):
+class CaseStudyPaginator(KeptPagesPaginator):
+    """Pages of case studies: those of a search by relevance keep the ids they picked
+    under the data version (the API and the pages alike)."""
+
+    @property
+    def kept_seconds(self) -> int:  # type: ignore[override]  # a setting, read when paging
+        seconds: int = settings.SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS
+        return seconds
+
+
+class KnownCountPaginator(CaseStudyPaginator):
     """A paginator told its count, rather than counting again."""
 
     def __init__(self, object_list, per_page, *, count, **kwargs):
@@ -37,6 +49,7 @@ class FacetedPagination(PortalPagination):
     """PortalPagination's pages with a `facets` member; give it the count and the facets
     (with_facets) before paginating."""
 
+    django_paginator_class = CaseStudyPaginator
     facets = None
     count = None
 

@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from core.inputs import is_whole_number
+from core.response_cache import kept_under_data_version
 
 if TYPE_CHECKING:  # rest_framework.views reads the settings, which name this module
     from rest_framework.views import APIView
@@ -83,7 +84,52 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
         return _with_ids(records, ids)
 
 
-def _with_ids(records: QuerySet[Any], ids: QuerySet[Any]) -> QuerySet[Any]:
+class KeptPagesPaginator(IdsFirstPaginator):
+    """An IdsFirstPaginator whose pages of a list ordered by an expression (relevance to
+    search words, which costs a read of every match) keep the ids they picked under the
+    data version for ``kept_seconds`` (0: not kept): the same page asked for again, by
+    anyone whose list is the same query, reads only its own rows until the next write."""
+
+    kept_seconds = 0
+
+    def rows(self, bottom: int, top: int) -> Any:
+        records = self.object_list
+        if (
+            self.kept_seconds <= 0
+            or not isinstance(records, QuerySet)
+            or not _ordered_by_annotation(records)
+            or records.query.group_by is not None
+            or records.query.distinct
+            or records.query.combinator
+            or records.query.is_sliced
+            or not records.ordered
+        ):
+            return super().rows(bottom, top)
+        picked = records.values("pk")[bottom:top]
+        sql, params = picked.query.get_compiler(using=records.db).as_sql()
+        ids = kept_under_data_version(
+            repr((sql, params)),
+            lambda: [row["pk"] for row in picked],
+            using=records.db,
+            seconds=self.kept_seconds,
+        )
+        return _with_ids(records, ids)
+
+
+def _ordered_by_annotation(records: QuerySet[Any]) -> bool:
+    """Whether ``records`` are ordered by a value computed for each row (such as relevance to
+    search words), which no index gives in order."""
+    for term in records.query.order_by:
+        expression = term.expression if isinstance(term, OrderBy) else term
+        name = expression.lstrip("-") if isinstance(expression, str) else None
+        if isinstance(expression, F):
+            name = getattr(expression, "name", None)  # the stubs do not declare it
+        if name in records.query.annotations:
+            return True
+    return False
+
+
+def _with_ids(records: QuerySet[Any], ids: QuerySet[Any] | list[int]) -> QuerySet[Any]:
     """The rows of ``records`` whose ids are ``ids``, which ``records``' own conditions
     picked already. Where no join of ``records`` can repeat a row (it joins only what
     each row points to), those conditions are not applied again: a costly one, such as

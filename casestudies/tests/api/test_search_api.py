@@ -234,7 +234,7 @@ def test_searching_costs_no_more_queries(client, django_assert_num_queries, extr
 
 @pytest.fixture
 def data_cache(settings):
-    settings.SVPORTAL_FACET_CACHE_SECONDS = 600
+    settings.SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS = 600
     cache.delete(VERSION_KEY)  # nothing kept by an earlier test is reachable
     yield
     cache.delete(VERSION_KEY)
@@ -255,6 +255,31 @@ def test_a_search_is_counted_once_until_a_write(client, data_cache, django_asser
     after = get(client, q="keptcount")
     assert after["count"] == 4
     assert sum(counts(after, "year").values()) == 4
+
+
+def test_a_page_by_relevance_is_picked_once_until_a_write(
+    client, data_cache, django_assert_num_queries
+):
+    """The ids a page of a search picked by relevance are kept: asked for again, in the API
+    or on the page, only its rows are read; a new, more relevant study moves it at once."""
+    for number in range(5):
+        CaseStudyFactory(
+            title=f"Keptpage study {number}", summary=" ".join(["keptpage"] * (number + 1))
+        )
+    query = {"q": "keptpage", "page_size": 2, "page": 2}
+    first = [row["slug"] for row in get(client, **query)["results"]]
+    with django_assert_num_queries(7):  # the page's rows and its six prefetches
+        again = [row["slug"] for row in get(client, **query)["results"]]
+    assert again == first
+    page = client.get("/case-studies/", {"q": "keptpage", "page": 1})
+    assert [study.slug for study in page.context["page"]] == [
+        row["slug"] for row in get(client, q="keptpage")["results"]
+    ]
+    CaseStudyFactory(title="Keptpage keptpage study", summary=" ".join(["keptpage"] * 9))
+    moved = [row["slug"] for row in get(client, **query)["results"]]
+    everything = [row["slug"] for row in get(client, q="keptpage")["results"]]
+    assert moved == everything[2:4]
+    assert moved != first
 
 
 @pytest.mark.parametrize("extra", [2, 25])

@@ -21,10 +21,16 @@ RESPONSE_CACHE_DATA_APPS = ("boroughs", "casestudies", "actionplans", "funding")
 # match and in which order (svportal/search.py), this many seconds under the same data
 # version; 0 turns it off.
 SVPORTAL_SEARCH_CACHE_SECONDS = env.int("SVPORTAL_SEARCH_CACHE_SECONDS", default=3600)
-# A case-study search's facet counts and total, the same for its every page and sort and
-# for every reader who may see the same drafts (casestudies/selectors.py), are kept this
-# many seconds under the same data version; 0 turns it off.
-SVPORTAL_FACET_CACHE_SECONDS = env.int("SVPORTAL_FACET_CACHE_SECONDS", default=3600)
+# A case-study search's facet counts and total (the same for its every page and sort), and
+# the ids each page of it ordered by relevance picked, for every reader who may see the
+# same drafts (casestudies/selectors.py, casestudies/api/pagination.py), are kept this many
+# seconds under the same data version; 0 turns it off.
+SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS = env.int(
+    "SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS", default=3600
+)
 #: Caches keyed by the data version, by the setting of their lifetime: while any is on,
 #: every write moves the version on (core/response_cache.py).
-DATA_VERSION_CACHE_SETTINGS = ("SVPORTAL_SEARCH_CACHE_SECONDS", "SVPORTAL_FACET_CACHE_SECONDS")
+DATA_VERSION_CACHE_SETTINGS = (
+    "SVPORTAL_SEARCH_CACHE_SECONDS",
+    "SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS",
+)
