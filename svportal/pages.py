@@ -287,12 +287,29 @@ def plan_progress(summary):
     return chart, rows
 
 
+#: What the profile's lists of case studies show of each: its summary, not its sections.
+LISTED_CASE_STUDY_FIELDS = ("slug", "title", "status", "year", "summary")
+
+
+def with_addresses(case_studies):
+    """The case studies, each with its address (``href``), reversed once for all of them:
+    a borough can have a hundred."""
+    address = address_per_slug(lambda slug: reverse("casestudies:detail", args=[slug]))
+    listed = list(case_studies)
+    for case_study in listed:
+        case_study.href = address(case_study.slug)
+    return listed
+
+
 def borough_profile(request, slug):
     borough = get_object_or_404(Borough.objects.select_related("source"), slug=slug)
     summary = borough_summaries([borough], named_interventions=True)[0]
     chart, status_rows = plan_progress(summary)
-    case_studies = (
-        CaseStudy.objects.visible_to(request.user).for_borough(borough).order_by("-year", "title")
+    case_studies = with_addresses(
+        CaseStudy.objects.visible_to(request.user)
+        .for_borough(borough)
+        .only(*LISTED_CASE_STUDY_FIELDS)
+        .order_by("-year", "title")
     )
     awards = Award.objects.for_borough(borough).select_related("stream__funder")
     links = place_links(borough)
@@ -316,9 +333,10 @@ def borough_profile(request, slug):
             # its own: a county's award is not shared out among its districts.
             "covering_names": " and ".join(area.name for area in covering),
             "covering_verb": "cover" if len(covering) > 1 else "covers",
-            "covering_case_studies": list(
+            "covering_case_studies": with_addresses(
                 CaseStudy.objects.visible_to(request.user)
                 .through_covering(borough, covering)
+                .only(*LISTED_CASE_STUDY_FIELDS)
                 .order_by("-year", "title")
             ),
             "covering_awards": list(
@@ -340,9 +358,11 @@ WHERE_LABELS = {
 
 
 def interventions_with_where(in_use):
-    """(slug, name, where it is recorded) for each intervention a borough uses, by name."""
+    """(address, name, where it is recorded) for each intervention a borough uses, by
+    name; the address reversed once for all of them."""
+    address = address_per_slug(lambda slug: reverse("casestudies:intervention-detail", args=[slug]))
     return [
-        (slug, name, WHERE_LABELS[tuple(in_use.where(slug))])
+        (address(slug), name, WHERE_LABELS[tuple(in_use.where(slug))])
         for slug, name in sorted(in_use.all.items(), key=lambda pair: pair[1].lower())
     ]
 
