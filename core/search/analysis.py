@@ -125,6 +125,12 @@ def found_chunks(text: str, tokens: Collection[str]) -> Iterator[Chunk]:
     """The chunks of `text` any of whose tokens (a hyphenated word's joined one too) is
     one of `tokens`, in order. For snippets, which read long texts for a few words: a
     plain word is looked up by its token alone, without making a chunk of it."""
+    # Most texts a snippet tries hold none of the words: each distinct piece is looked up
+    # once (the pieces found by the regular expression alone) before any is walked in order.
+    if not any(
+        token_ in tokens for piece in set(_CHUNK.findall(text)) for token_ in _piece_tokens(piece)
+    ):
+        return
     for match in _CHUNK.finditer(text):
         word = match.group(0)
         if word.isalnum():
@@ -134,6 +140,15 @@ def found_chunks(text: str, tokens: Collection[str]) -> Iterator[Chunk]:
         chunk = _chunk(match)
         if any(token_ in tokens for token_ in chunk.all_tokens):
             yield chunk
+
+
+@lru_cache(maxsize=50_000)
+def _piece_tokens(piece: str) -> tuple[str, ...]:
+    """Every token of one match of _CHUNK (a hyphenated word's joined one too)."""
+    if piece.isalnum():
+        return (token(piece),)
+    match = _CHUNK.fullmatch(piece)
+    return _chunk(match).all_tokens if match else ()
 
 
 def token_variants(text: str, *, without_common_words: bool = False) -> set[tuple[str, ...]]:
