@@ -276,16 +276,9 @@ class StatusUpdate(AppendOnlyHistory):
     class Meta:
         ordering = ["item", "changed_at", "id"]
         get_latest_by = "changed_at"
-        # How items stood on a day (ActionItemQuerySet.as_at): an item's history by time,
-        # the items changed since a day, and when each item's record begins.
+        # An item's history by time.
         indexes = [
             models.Index(fields=["item", "changed_at"], name="status_update_item_time"),
-            models.Index(fields=["changed_at", "item"], name="status_update_time_item"),
-            models.Index(
-                fields=["item", "changed_at"],
-                condition=Q(changes__has_key="created"),
-                name="status_update_created",
-            ),
         ]
 
     def __str__(self):
@@ -344,6 +337,38 @@ class PlanFigures(models.Model):
         return f"Figures of {self.plan_id}"
 
 
+class DatedPlanFigures(models.Model):
+    """A plan's item figures as they stood at the end of every day from ``since`` until its
+    next row, worked out from its items' history and kept current whenever they are
+    written (actionplans.dated_figures; docs/decisions/0037): its items by status then,
+    its overdue items then and its latest item update then."""
+
+    # No database constraint, as for PlanFigures: the plan's deletion removes its rows.
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the unique constraint's index starts with the plan
+        related_name="dated_figures",
+    )
+    since = models.DateField()
+    #: Status -> how many of the plan's items had it; a status no item had is absent.
+    items_by_status = models.JSONField(default=dict)
+    overdue_items = models.PositiveIntegerField(default=0)
+    last_item_update = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "dated plan figures"
+        constraints = [
+            # Also the index of the lookup: a plan's latest row on or before a day.
+            models.UniqueConstraint(fields=["plan", "since"], name="unique_plan_figures_day"),
+        ]
+
+    def __str__(self):
+        return f"Figures of {self.plan_id} from {self.since}"
+
+
 # The receivers that keep the items' search documents and the plans' figures (caches) fresh.
+from . import dated_figures as _dated_figures  # noqa: E402, F401
 from . import figures as _figures  # noqa: E402, F401
 from . import search as _search  # noqa: E402, F401

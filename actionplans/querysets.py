@@ -2,9 +2,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
-from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
     from boroughs.models import Borough
@@ -89,108 +88,6 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
 
     def editable_by(self, user: Any) -> Self:
         return editable_by(self, user, "plan__borough")
-
-    def as_at(self, day: dt.date) -> Self:
-        """The items that existed at the end of ``day``, each annotated with its
-        ``status_then``, ``due_date_then`` (an ISO date string, or null) and
-        ``last_updated_then`` as they stood then — the figures of actionplans.history's
-        items_as_at, worked out in the database rather than by loading every item and its
-        history.
-
-        Only an item changed after the day differs from how it stands now, so the
-        history is read (on the index of item and time) for those alone: the others'
-        columns are their values then. Which items existed is read from the index of
-        "created" entries."""
-        from .history import CREATED, end_of_day
-        from .models import StatusUpdate
-
-        cutoff = end_of_day(day)
-        history = StatusUpdate.objects.filter(item=OuterRef("pk"))
-        # The changes undone to go back to the day, earliest first ("created" undoes none).
-        undone = (
-            history.filter(changed_at__gte=cutoff)
-            .exclude(changes__has_key=CREATED)
-            .order_by("changed_at", "id")
-        )
-        kept = history.filter(changed_at__lt=cutoff).order_by("-changed_at", "-id")
-        due_changed = undone.filter(changes__has_key="due_date")
-        created = StatusUpdate.objects.filter(changes__has_key=CREATED)
-        existed = models.Q(pk__in=created.filter(changed_at__lt=cutoff).values("item")) | (
-            ~models.Q(pk__in=created.values("item"))
-            & (
-                models.Q(source__published_on__isnull=False, source__published_on__lte=day)
-                | models.Q(source__published_on__isnull=True, created_at__lt=cutoff)
-            )
-        )
-        # One set of the items changed since, looked up per item (a hash in PostgreSQL).
-        changed_since = models.Q(
-            pk__in=StatusUpdate.objects.filter(changed_at__gte=cutoff).values("item")
-        )
-        due_now = Cast("due_date", CharField())
-        return self.filter(existed).annotate(
-            status_then=Case(
-                When(
-                    changed_since,
-                    then=Coalesce(
-                        Subquery(undone.exclude(from_status="").values("from_status")[:1]),
-                        F("status"),
-                    ),
-                ),
-                default=F("status"),
-            ),
-            # The due date before the first change to it since; "" stands for none (a
-            # blank due date then) in the subquery, so that a null there means no change.
-            due_date_then=NullIf(
-                Case(
-                    When(
-                        changed_since,
-                        then=Coalesce(
-                            Subquery(
-                                due_changed.values(
-                                    due_from=Coalesce(
-                                        KT("changes__due_date__from"),
-                                        Value(""),
-                                        output_field=CharField(),
-                                    )
-                                )[:1]
-                            ),
-                            due_now,
-                        ),
-                    ),
-                    default=due_now,
-                    output_field=CharField(),
-                ),
-                Value(""),
-            ),
-            last_updated_then=Case(
-                When(
-                    changed_since | models.Q(last_updated_at__gte=cutoff),
-                    then=Subquery(kept.values("changed_at")[:1]),
-                ),
-                default=F("last_updated_at"),
-            ),
-        )
-
-    def figures_as_at(self, day: dt.date) -> models.QuerySet[Any]:
-        """The items (of some plans) as they stood at the end of ``day`` (as_at), counted
-        in the database in one pass: a row per plan and status then, with ``count``,
-        ``overdue`` (past due on the day and neither complete nor cancelled) and
-        ``latest`` (the latest update then)."""
-        closed = [self.model.Status.COMPLETE, self.model.Status.CANCELLED]
-        return (
-            self.as_at(day)
-            .order_by()
-            .values("plan_id", "status_then")
-            .annotate(
-                count=models.Count("pk"),
-                overdue=models.Count(
-                    "pk",
-                    filter=models.Q(due_date_then__lt=day.isoformat())
-                    & ~models.Q(status_then__in=closed),
-                ),
-                latest=models.Max("last_updated_then"),
-            )
-        )
 
 
 def editable_by(queryset: _Rows, user: Any, borough_path: str) -> _Rows:

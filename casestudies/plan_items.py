@@ -373,6 +373,28 @@ def plan_interventions_as_at(plans: Iterable[int], day: dt.date) -> dict[int, di
     return dict(delivered)
 
 
+def described_in_case_studies(delivered: dict[int, set[str]]) -> dict[int, set[str]]:
+    """borough pk -> those of the interventions given for it (by slug) that its published
+    case studies describe, for each borough with any. One query, over the interventions
+    given alone rather than every one the case studies describe."""
+    slugs = set().union(*delivered.values())
+    if not slugs:
+        return {}
+    described: defaultdict[int, set[str]] = defaultdict(set)
+    for borough_id, slug in (
+        CaseStudy.interventions.through.objects.filter(
+            casestudy__status=CaseStudy.Status.PUBLISHED,
+            casestudy__boroughs__in=list(delivered),
+            intervention__slug__in=slugs,
+        )
+        .values_list("casestudy__boroughs", "intervention__slug")
+        .distinct()
+    ):
+        if slug in delivered[borough_id]:
+            described[borough_id].add(slug)
+    return dict(described)
+
+
 def _links_then(history: QuerySet[Any], day: dt.date) -> dict[int, dict[int, Any]]:
     """item pk -> link pk -> the link's history row that stood at the end of ``day`` (with
     its item and intervention), from the links' ``history``. A link loaded

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from actionplans.dated_figures import dated_figures_at
 from actionplans.figures import overdue_items_on, plan_figures_for
 from actionplans.history import items_as_at, plans_as_at
 from actionplans.models import ActionItem, ActionPlan, ItemStatus, Theme
@@ -28,6 +29,7 @@ from casestudies.models import Approach, CaseStudy
 from casestudies.plan_items import (
     InUse,
     InUseCounts,
+    described_in_case_studies,
     interventions_in_use,
     plan_interventions_as_at,
 )
@@ -298,10 +300,11 @@ def _summaries(
             items_then = _plan_figures_as_at(summaries, active_then, as_at)
         else:
             _plan_figures_then(summaries, active_then, as_at)
-        # The case studies' interventions by name, to count once those the plans then
-        # delivered too.
-        _practice_figures(summaries, ids, named_interventions=True)
-        _interventions_then(summaries, active_then, as_at)
+        _practice_figures(summaries, ids, named_interventions=named_interventions)
+        if named_interventions:
+            _interventions_then(summaries, active_then, as_at)
+        else:
+            _intervention_counts_then(summaries, active_then, as_at)
     _reported_plans(summaries, ids)
     return list(summaries.values()), items_then
 
@@ -384,14 +387,15 @@ def _plan_figures_as_at(
 
 
 def _plan_figures_then(summaries: Summaries, active: list[ActionPlan], day: dt.date) -> None:
-    """As _plan_figures_as_at, without loading the items: their figures then, counted in
-    the database in one pass (ActionItemQuerySet.figures_as_at)."""
+    """As _plan_figures_as_at, without loading the items: each plan's figures then, read
+    from its stored timeline (actionplans.dated_figures) in one query."""
     borough_of = {plan.pk: summaries[_borough_of(plan)] for plan in active}
-    for row in ActionItem.objects.filter(plan__in=list(borough_of)).figures_as_at(day):
-        summary = borough_of[row["plan_id"]]
-        summary.items_by_status[row["status_then"]] += row["count"]
-        summary.overdue_items += row["overdue"]
-        latest = row["latest"]
+    for plan_id, figures in dated_figures_at(list(borough_of), day).items():
+        summary = borough_of[plan_id]
+        for status, count in figures.items_by_status.items():
+            summary.items_by_status[status] += count
+        summary.overdue_items += figures.overdue_items
+        latest = figures.last_item_update
         if latest is not None and (
             summary.last_item_update is None or latest > summary.last_item_update
         ):
@@ -409,6 +413,24 @@ def _interventions_then(summaries: Summaries, active: list[ActionPlan], day: dt.
         summaries[_borough_of(plan)].in_use.from_plan.update(delivered.get(plan.pk, {}))
     for summary in summaries.values():
         summary.in_use_counts = summary.in_use.counts
+
+
+def _intervention_counts_then(summaries: Summaries, active: list[ActionPlan], day: dt.date) -> None:
+    """As _interventions_then, counted without naming them: the interventions the plans
+    ``active`` on ``day`` delivered then (one query), and which of those the borough's
+    published case studies describe (one query over those alone), beside the count of
+    those the case studies describe that _practice_figures found."""
+    delivered = plan_interventions_as_at([plan.pk for plan in active], day)
+    in_plan: defaultdict[int, set[str]] = defaultdict(set)
+    for plan in active:
+        in_plan[_borough_of(plan)].update(delivered.get(plan.pk, {}))
+    described = described_in_case_studies(in_plan)
+    for borough_id, summary in summaries.items():
+        summary.in_use_counts = InUseCounts(
+            in_plan=len(in_plan.get(borough_id, ())),
+            in_case_studies=summary.in_use_counts.in_case_studies,
+            in_both=len(described.get(borough_id, ())),
+        )
 
 
 def _practice_figures(summaries: Summaries, ids: list[int], *, named_interventions: bool) -> None:

@@ -41,6 +41,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from actionplans.dated_figures import dated_figures_refresh
 from actionplans.figures import plan_figures_refresh
 from actionplans.models import (
     ActionItem,
@@ -743,9 +744,11 @@ class _Generator:
 
     def plan_figures(self):
         """Every plan's and every area's stored figures (actionplans.figures,
-        casestudies.figures, funding.figures), counted afresh: the synthetic records link
-        to real areas too."""
-        plan_figures_refresh(ActionPlan.objects.values_list("pk", flat=True))
+        actionplans.dated_figures, casestudies.figures, funding.figures), counted afresh:
+        the synthetic records link to real areas too."""
+        plans = list(ActionPlan.objects.values_list("pk", flat=True))
+        plan_figures_refresh(plans)
+        dated_figures_refresh(plans)
         areas = list(Borough.objects.values_list("pk", flat=True))
         borough_practice_figures_refresh(areas)
         borough_award_figures_refresh(areas)

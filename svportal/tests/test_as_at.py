@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from actionplans.dated_figures import dated_figures_at
 from actionplans.models import ActionItem, ActionPlan, Framework
 from actionplans.services import (
     action_item_create,
@@ -437,27 +438,46 @@ def add_boroughs_with_plans_and_history(count):
 
 @pytest.mark.parametrize("extra", [1, 12])
 def test_summary_api_as_at_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 boroughs; 1 plans, 1 plan changes, 1 items' figures then (counted in the
-    database); 1 case studies, 1 awards, 1 interventions in use (from plans and case
-    studies), 1 the plans' links then; 1 stock-take answers on having a plan."""
+    """1 boroughs; 1 plans, 1 plan changes, 1 items' figures then (one stored row per
+    plan); 1 case studies' and 1 awards' figures as stored for each area; 1 the plans'
+    links then, 1 which of the interventions delivered then the case studies describe; 1
+    stock-take answers on having a plan."""
     add_boroughs_with_plans_and_history(extra)
     today = timezone.localdate().isoformat()
+    params = {"region": "london", "as_at": today}
+    client.get(SUMMARY_API, params)  # works out the timelines of the plans written
     with django_assert_num_queries(9):
+        rows = client.get(SUMMARY_API, params).json()
+    assert sum(row["items"]["complete"] for row in rows if row["items"]) == 13 + 3 * extra
+
+
+@pytest.mark.parametrize("extra", [1, 12])
+def test_summary_api_as_at_after_writes_queries_do_not_grow(
+    client, django_assert_num_queries, extra
+):
+    """The first read after plans were written works their timelines out again: the nine
+    queries of any read, and 1 first rows, 1 items, 1 their history, 1 rows stored, 1
+    rows new or changed (none gone) for every twenty plans written."""
+    add_boroughs_with_plans_and_history(extra)
+    today = timezone.localdate().isoformat()
+    with django_assert_num_queries(14):
         rows = client.get(SUMMARY_API, {"region": "london", "as_at": today}).json()
     assert sum(row["items"]["complete"] for row in rows if row["items"]) == 13 + 3 * extra
 
 
 @pytest.mark.parametrize("extra", [1, 12])
 def test_boroughs_table_as_at_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 boroughs; 1 plans, 1 plan changes, 1 items' figures then (counted in the
-    database); 1 case studies, 1 awards, 1 interventions in use (from plans and case
-    studies), 1 the plans' links then; 1 stock-take answers on having a plan. 4 for the
-    map of plans as they stand: areas and boundary source, active plans and stock-take
-    answers on having a plan."""
+    """1 boroughs; 1 plans, 1 plan changes, 1 items' figures then (one stored row per
+    plan); 1 case studies' and 1 awards' figures as stored for each area; 1 the plans'
+    links then, 1 which of the interventions delivered then the case studies describe; 1
+    stock-take answers on having a plan. 4 for the map of plans as they stand: areas and
+    boundary source, active plans and stock-take answers on having a plan."""
     add_boroughs_with_plans_and_history(extra)
     today = timezone.localdate().isoformat()
+    params = {"region": "london", "sort": "-complete", "as_at": today}
+    client.get(BOROUGHS, params)  # works out the timelines of the plans written
     with django_assert_num_queries(13):
-        response = client.get(BOROUGHS, {"region": "london", "sort": "-complete", "as_at": today})
+        response = client.get(BOROUGHS, params)
     assert len(response.context["rows"]) == 33 + extra
 
 
@@ -483,12 +503,12 @@ def test_compare_as_at_queries_do_not_grow(client, lead, django_assert_num_queri
     assert response.status_code == HTTPStatus.OK
 
 
-# --- Figures then, counted in the database ------------------------------------------------
+# --- Figures then, read from the plans' stored timelines -----------------------------------
 
 
 def test_figures_then_follow_an_items_known_history(lambeth_plan_in_2020):
-    """A plan whose items changed before and after each day: the counts worked out in the
-    database (ActionItemQuerySet.figures_as_at) are those its history gives."""
+    """A plan whose items changed before and after each day: the figures stored for each
+    day (actionplans.dated_figures) are those its history gives."""
     plan = lambeth_plan_in_2020
     lead = get_user_model().objects.get(username="lambeth-lead")
     governance = plan.framework.themes.get(slug="governance")
@@ -520,12 +540,8 @@ def test_figures_then_follow_an_items_known_history(lambeth_plan_in_2020):
         )
 
     def figures(day):
-        rows = ActionItem.objects.filter(plan=plan).figures_as_at(day)
-        return (
-            {row["status_then"]: row["count"] for row in rows},
-            sum(row["overdue"] for row in rows),
-            max((row["latest"] for row in rows), default=None),
-        )
+        then = dated_figures_at([plan.pk], day)[plan.pk]
+        return then.items_by_status, then.overdue_items, then.last_item_update
 
     assert figures(dt.date(2020, 1, 31)) == ({}, 0, None)
     assert figures(dt.date(2020, 3, 31)) == ({"not_started": 2}, 0, march.last_updated_at)
