@@ -13,6 +13,7 @@ Every filter is a `pk IN (subquery)` rather than a join, so results and counts h
 duplicates whatever the facets and need no DISTINCT.
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -836,8 +837,9 @@ class InterventionSearch:
 
 
 def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch:
-    """Interventions matching the criteria, and the facets with counts (seven queries).
-    With search words, the most relevant come first, unless sorted by evidence."""
+    """Interventions matching the criteria, and the facets with counts (seven queries, none
+    when the same criteria were counted since the last write). With search words, the most
+    relevant come first, unless sorted by evidence."""
     parsed = search.parse_query(criteria.q)
     searched = search.matching(Intervention.objects.all(), search.INTERVENTIONS, parsed)
     filters: dict[str, Q] = {}
@@ -909,9 +911,29 @@ def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch
             order=None if by_label else (lambda option: order.index(option.value)),
         )
 
+    def counted() -> list[Facet]:
+        return _intervention_facets(criteria, without, by_column)
+
+    # The counts depend on the criteria alone (not the order; interventions are public and
+    # outcomes count published case studies only): kept until the next write.
+    facets = kept_under_data_version(
+        repr(("interventions", dataclasses.replace(criteria, sort=""))),
+        counted,
+        using=router.db_for_read(Intervention),
+        seconds=settings.SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS,
+    )
+    return InterventionSearch(results=results, facets=facets, parsed=parsed)
+
+
+def _intervention_facets(
+    criteria: InterventionCriteria,
+    without: Callable[[str], QuerySet[Intervention, PkRow]],
+    by_column: Callable[..., Facet],
+) -> list[Facet]:
+    """The interventions' facets with their counts: seven queries."""
     outcome_types = dict(Outcome.Type.choices)
     type_order = list(outcome_types)
-    facets = [
+    return [
         by_column(
             "category",
             "Category",
@@ -967,7 +989,6 @@ def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch
         ),
         by_column("cost_band", "Cost", dict(CostBand.choices), criteria.cost_bands),
     ]
-    return InterventionSearch(results=results, facets=facets, parsed=parsed)
 
 
 def _interventions_reporting(outcomes: Q) -> QuerySet[Any, Any]:

@@ -5,6 +5,7 @@ from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from actionplans.models import ActionItem, ActionPlan
 from boroughs.roles import role_grant
@@ -17,6 +18,7 @@ from casestudies.tests.factories import (
     OutcomeFactory,
     SettingFactory,
 )
+from core.response_cache import VERSION_KEY
 from funding.models import Award
 from funding.tests.factories import AwardFactory
 
@@ -635,6 +637,24 @@ def test_intervention_list_queries_do_not_grow(client, django_assert_num_queries
     with django_assert_num_queries(11):
         response = client.get("/interventions/?q=test")
     assert response.status_code == 200
+
+
+def test_intervention_facets_are_counted_once_until_a_write(
+    client, settings, django_assert_num_queries
+):
+    """Kept under the data version: the same search sorted another way reads no facet
+    count; a new intervention is counted at once."""
+    settings.SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS = 600
+    cache.delete(VERSION_KEY)  # nothing kept by an earlier test is reachable
+    InterventionFactory.create_batch(2, name="Keptfacet programme", category="mentoring")
+    first = client.get("/interventions/?q=keptfacet")
+    assert counts(first, "category") == {"mentoring": 2}
+    with django_assert_num_queries(4):  # the count, the page, its settings and providers
+        again = client.get("/interventions/?q=keptfacet&sort=evidence")
+    assert counts(again, "category") == {"mentoring": 2}
+    InterventionFactory(name="Keptfacet scheme", category="mentoring")
+    assert counts(client.get("/interventions/?q=keptfacet"), "category") == {"mentoring": 3}
+    cache.delete(VERSION_KEY)
 
 
 def test_interventions_filter_and_sort_by_evidence(client):
