@@ -199,6 +199,34 @@ STOCK_TAKE_ORDERING_FIELDS = ["title", "conducted_on", "modified_at"]
 STOCK_TAKE_ORDERING = ["-conducted_on"]
 
 
+def stock_take_questions(stock_take_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each round's questions in order, each with its options in order ({"number",
+    "slug", "text", "options": [{"slug", "label"}]}), by round id: two queries of values,
+    however many rounds, questions and options."""
+    options: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    for option in (
+        StockTakeOption.objects.filter(question__stock_take__in=stock_take_ids)
+        .order_by("question_id", "order")
+        .values("question_id", "slug", "label")
+    ):
+        options[option["question_id"]].append({"slug": option["slug"], "label": option["label"]})
+    questions: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    for question in (
+        StockTakeQuestion.objects.filter(stock_take__in=stock_take_ids)
+        .order_by("stock_take_id", "number")
+        .values("pk", "stock_take_id", "number", "slug", "text")
+    ):
+        questions[question["stock_take_id"]].append(
+            {
+                "number": question["number"],
+                "slug": question["slug"],
+                "text": question["text"],
+                "options": options[question["pk"]],
+            }
+        )
+    return questions
+
+
 def stock_take_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[StockTake]:
     """Stock-take rounds with their questions and options, with the list's filters, `q`
     and `ordering` from ``filters`` applied."""

@@ -1,6 +1,9 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from boroughs.models import Borough, Organisation, Partnership, Source, StockTake
+from core.api.values import or_none, write_date, write_moment
 from core.inputs import TEXT_MAX_LENGTH
 
 
@@ -8,6 +11,33 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["key", "title", "publisher", "published_on", "document", "url"]
+
+
+#: The columns of a sourced record's publication, for a list read with values().
+SOURCE_COLUMNS = (
+    "source_id",
+    "source__key",
+    "source__title",
+    "source__publisher",
+    "source__published_on",
+    "source__document",
+    "source__url",
+)
+
+
+def source_from_values(row: dict[str, Any]) -> dict[str, Any] | None:
+    """A record's ``source`` as SourceSerializer writes it, from a values() row that has
+    SOURCE_COLUMNS."""
+    if row["source_id"] is None:
+        return None
+    return {
+        "key": row["source__key"],
+        "title": row["source__title"],
+        "publisher": row["source__publisher"],
+        "published_on": or_none(write_date, row["source__published_on"]),
+        "document": row["source__document"],
+        "url": row["source__url"],
+    }
 
 
 class SourcedSerializer(serializers.ModelSerializer):
@@ -107,6 +137,38 @@ class StockTakeSerializer(SourcedSerializer):
             }
             for question in stock_take.questions.all()
         ]
+
+
+#: What the stock-take list reads of each round: StockTakeSerializer's own fields, the
+#: source's columns and the id (the list's order ends with it, and a cursor reads it).
+STOCK_TAKE_COLUMNS = (
+    "pk",
+    *(name for name in StockTakeSerializer.Meta.fields if name not in ("questions", "source")),
+    *SOURCE_COLUMNS,
+)
+
+
+def stock_take_summaries(
+    rows: list[dict[str, Any]], questions: dict[int, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """A page of rounds as StockTakeSerializer writes them, from values() rows of
+    STOCK_TAKE_COLUMNS and each round's questions (selectors.stock_take_questions)."""
+    return [
+        {
+            "slug": row["slug"],
+            "title": row["title"],
+            "publisher": row["publisher"],
+            "conducted_on": or_none(write_date, row["conducted_on"]),
+            "published_on": or_none(write_date, row["published_on"]),
+            "coverage_region": row["coverage_region"],
+            "is_current": row["is_current"],
+            "questions": questions.get(row["pk"], []),
+            "source": source_from_values(row),
+            "source_section": row["source_section"],
+            "modified_at": or_none(write_moment, row["modified_at"]),
+        }
+        for row in rows
+    ]
 
 
 class StockTakeAnswerWriteSerializer(serializers.Serializer):

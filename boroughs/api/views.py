@@ -23,6 +23,7 @@ from boroughs.selectors import (
     organisation_list,
     partnership_list,
     stock_take_list,
+    stock_take_questions,
 )
 from boroughs.services import stock_take_answer_record
 from core.api.views import PortalReadOnlyViewSet
@@ -39,12 +40,14 @@ from .geojson import (
     geojson_responses,
 )
 from .serializers import (
+    STOCK_TAKE_COLUMNS,
     BoroughSerializer,
     OrganisationSerializer,
     PartnershipSerializer,
     StockTakeAnswerSerializer,
     StockTakeAnswerWriteSerializer,
     StockTakeSerializer,
+    stock_take_summaries,
 )
 
 
@@ -110,6 +113,16 @@ class StockTakeViewSet(StockTakeAnalysisMixin, PortalReadOnlyViewSet):
     search_fields = STOCK_TAKE_SEARCH_FIELDS
     ordering_fields = STOCK_TAKE_ORDERING_FIELDS
     ordering = STOCK_TAKE_ORDERING
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            return super().list(request, *args, **kwargs)
+        # A page of values() and its rounds' questions as values: StockTakeSerializer's
+        # JSON without a model instance per round, question and option.
+        listed = stock_take_list(filters=request.query_params, user=request.user)
+        page = self.paginate_queryset(listed.values(*STOCK_TAKE_COLUMNS))
+        questions = stock_take_questions([row["pk"] for row in page])
+        return self.get_paginated_response(stock_take_summaries(page, questions))
 
     @extend_schema(
         summary="A lead records their borough's answer to a question of the current round",

@@ -2,7 +2,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from boroughs.api.serializers import BoroughRefSerializer, NamedRefSerializer, SourcedSerializer
+from boroughs.api.serializers import (
+    BoroughRefSerializer,
+    NamedRefSerializer,
+    SourcedSerializer,
+    source_from_values,
+)
 from boroughs.models import Borough
 from casestudies.cost import CostBand
 from casestudies.evidence import (
@@ -563,19 +568,6 @@ def _or_none(write, value):
     return None if value is None else write(value)
 
 
-def _source(row):
-    if row["source_id"] is None:
-        return None
-    return {
-        "key": row["source__key"],
-        "title": row["source__title"],
-        "publisher": row["source__publisher"],
-        "published_on": _or_none(_date, row["source__published_on"]),
-        "document": row["source__document"],
-        "url": row["source__url"],
-    }
-
-
 def _evidence(row):
     quoted = row["source_id"] is not None and row["evidence_quote"]
     return {
@@ -660,7 +652,7 @@ def case_study_summaries(rows, links, *, request, query=None):
                 },
                 "published_at": _or_none(_moment, row["published_at"]),
                 "version": row["version"],
-                "source": _source(row),
+                "source": source_from_values(row),
                 "source_section": row["source_section"],
                 "modified_at": _or_none(_moment, row["modified_at"]),
                 "rank": None if rank is None else round(float(rank), 6),

@@ -6,8 +6,11 @@ from http import HTTPStatus
 import factory
 import pytest
 from factory.django import DjangoModelFactory
+from rest_framework.renderers import JSONRenderer
 
+from boroughs.api.serializers import StockTakeSerializer
 from boroughs.models import StockTake, StockTakeOption, StockTakeQuestion
+from boroughs.selectors import stock_take_list
 
 from .support import assert_invalid, consume, read_csv, slugs
 
@@ -186,9 +189,51 @@ def test_csv_has_a_row_per_round_with_questions_joined(client):
     assert row["source.publisher"] == "London Councils"
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"ordering": "title"}, {"coverage_region": "south_east"}, {"page_size": 2, "page": 2}],
+    ids=["all", "ordered", "filtered", "page-2"],
+)
+def test_the_list_reads_as_its_serializer_writes_each_round(client, params):
+    """A page is built from values(), not a serializer per round: its results are the
+    JSON, byte for byte, that StockTakeSerializer (which the schema describes) writes of
+    the same rounds: without a source, without questions, without dates, options out of
+    the order they were made in."""
+    StockTakeFactory(slug="unsourced", conducted_on=None, published_on=None)
+    StockTakeFactory(slug="published", published_on=dt.date(2019, 2, 1), is_current=True)
+    bare = StockTakeFactory(slug="bare")
+    StockTakeQuestion.objects.filter(stock_take=bare).delete()
+    question = StockTakeQuestion.objects.get(stock_take__slug="published")
+    StockTakeOption.objects.create(question=question, slug="partly", label="Partly", order=0)
+    StockTakeQuestion.objects.create(
+        stock_take=question.stock_take, slug="first", number=0, text="Asked first?"
+    )
+
+    results = client.get(URL, params).json()["results"]
+
+    rounds = {record.slug: record for record in stock_take_list(filters=params, user=None)}
+    assert len(results) == min(params.get("page_size", len(rounds)), len(rounds))
+    shown = [rounds[record["slug"]] for record in results]
+    expected = StockTakeSerializer(shown, many=True).data
+    render = JSONRenderer().render
+    assert render(results) == render(expected)
+
+
+def test_the_list_pages_by_cursor(client):
+    StockTakeFactory.create_batch(3)
+
+    first = client.get(URL, {"page_size": 2}).json()
+    second = client.get(URL, {"page_size": 2, "cursor": first["next_cursor"]})
+
+    assert len(first["results"]) == 2
+    assert slugs(second) == [
+        record["slug"] for record in client.get(URL, {"page_size": 4}).json()["results"][2:]
+    ]
+
+
 def test_stock_take_list_queries_do_not_grow(client, django_assert_num_queries):
-    """1 count, 1 page of stock-takes joined to their sources, 1 questions prefetch,
-    1 options prefetch."""
+    """1 count, 1 page of stock-takes joined to their sources, 1 for the page's
+    questions, 1 for their options."""
     StockTakeFactory.create_batch(2)
     with django_assert_num_queries(4):
         response = client.get(URL, {"page_size": 500})
