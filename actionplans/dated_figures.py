@@ -1,5 +1,5 @@
 """Each plan's item figures on every day, stored and kept right on write
-(docs/decisions/0037).
+(docs/decisions/0038).
 
 The borough summary and the boroughs table as at a day (docs/decisions/0010) show, for
 each plan active that day, its items by status then, its overdue items then and its latest

@@ -340,7 +340,7 @@ class PlanFigures(models.Model):
 class DatedPlanFigures(models.Model):
     """A plan's item figures as they stood at the end of every day from ``since`` until its
     next row, worked out from its items' history and kept current whenever they are
-    written (actionplans.dated_figures; docs/decisions/0037): its items by status then,
+    written (actionplans.dated_figures; docs/decisions/0038): its items by status then,
     its overdue items then and its latest item update then."""
 
     # No database constraint, as for PlanFigures: the plan's deletion removes its rows.
