@@ -1,4 +1,4 @@
-"""What a web worker does once at start, before its first request (docs/decisions/0038).
+"""What a web worker does once at start, before its first request (docs/decisions/0037).
 
 A worker holds some 225,000 objects the garbage collector tracks for as long as it lives:
 modules, views, serializers, URL patterns, compiled templates. Most are loaded by the
