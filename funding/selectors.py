@@ -47,7 +47,9 @@ def latest_awards(*, limit: int = LATEST_AWARDS) -> list[Award]:
 
 
 def boroughs_with_awards() -> QuerySet[Borough]:
-    return Borough.objects.filter(awards__isnull=False).distinct().order_by("name")
+    """The areas an award is recorded to, by name, from their stored award figures
+    (funding.figures) rather than from every award's recipients."""
+    return Borough.objects.filter(award_figures__awards__gt=0).only("slug", "name").order_by("name")
 
 
 @dataclass

@@ -251,3 +251,17 @@ def test_plans_interventions_and_areas_deleted_or_set_aside_are_counted_at_once(
     assert area.pk not in stored_awards()
     assert area.pk not in stored_practice()
     assert_every_figure_current()
+
+
+def test_the_funding_pages_area_filter_offers_an_area_once_an_award_to_it_is_recorded(client):
+    def offered():
+        form = client.get("/funding/").context["form"]
+        return [slug for slug, _ in form.fields["borough"].choices if slug]
+
+    area = Borough.objects.filter(awards__isnull=True).order_by("name").first()
+    assert area.slug not in offered()
+    Award.objects.order_by("pk").first().recipient_boroughs.add(area)
+    assert area.slug in offered()
+    assert set(offered()) == set(
+        Borough.objects.filter(awards__isnull=False).values_list("slug", flat=True)
+    )
