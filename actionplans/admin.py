@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .dated_figures import dated_figures_outdate
 from .models import ActionItem, ActionPlan, Framework, StatusUpdate, Theme
 
 
@@ -73,6 +74,12 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     list_select_related = ("plan", "theme")
     readonly_fields = ("version", "last_updated_by", "last_updated_at")
     inlines = [StatusUpdateInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "plan" in form.changed_data:
+            # The item's history goes with it: the plan it left counts it on no day.
+            dated_figures_outdate([form.initial["plan"]])
 
 
 @admin.register(StatusUpdate)

@@ -237,3 +237,24 @@ def test_every_write_path_keeps_the_figures_right(client, run_command):
     source.save()
     agree(published, published.replace(year=2020), today)
     assert stored(plans, published)[item.plan_id][0] == {}
+
+
+def test_an_item_moved_to_another_plan_in_the_admin_leaves_the_first_plans_figures(client):
+    westminster = ActionPlan.objects.get(borough__slug="westminster")
+    other = ActionPlan.objects.create(
+        title="Another plan",
+        slug="another-plan",
+        borough=westminster.borough,
+        framework=westminster.framework,
+        status=ActionPlan.Status.SUPERSEDED,
+    )
+    plans, today = [westminster.pk, other.pk], timezone.localdate()
+    before = stored(plans, today)
+    item = westminster.items.order_by("pk").first()
+    admin = get_user_model().objects.create_superuser("admin-editor", "admin@example.org", "x")
+    client.force_login(admin)
+    admin_edit(client, f"/admin/actionplans/actionitem/{item.pk}/change/", plan=other.pk)
+    assert stored(plans, today) == replayed(plans, today)
+    assert sum(stored(plans, today)[westminster.pk][0].values()) == (
+        sum(before[westminster.pk][0].values()) - 1
+    )
