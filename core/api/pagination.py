@@ -11,9 +11,10 @@ import datetime as dt
 import decimal
 import operator
 from collections.abc import Mapping, Sequence
-from functools import reduce
+from functools import cached_property, reduce
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Page, Paginator
@@ -53,6 +54,22 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
     every row before it)."""
 
     ordering: Ordering | None = None
+
+    @cached_property
+    def count(self) -> int:
+        """How many rows the list has, kept for SVPORTAL_LIST_COUNT_CACHE_SECONDS under the
+        data version (docs/decisions/0039) and keyed by the list's query: counting every
+        visible item of every plan is most of what a page of the items costs at national
+        scale, and the same count serves every page and order of the list until a write."""
+        records = self.object_list
+        seconds: int = settings.SVPORTAL_LIST_COUNT_CACHE_SECONDS
+        if seconds <= 0 or not isinstance(records, QuerySet):
+            counted: int = super().count
+            return counted
+        sql, params = records.order_by().query.get_compiler(using=records.db).as_sql()
+        return kept_under_data_version(
+            repr(("count", sql, params)), records.count, using=records.db, seconds=seconds
+        )
 
     def page(self, number: int | str) -> "Page[Any]":
         number = self.validate_number(number)

@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -16,6 +17,7 @@ from actionplans.models import ActionItem
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
 from boroughs.models import Borough
 from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
+from core.response_cache import VERSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -496,3 +498,27 @@ def test_overdue_filter_queries_do_not_grow(client, django_assert_num_queries):
         assert client.get(URL, {"overdue": "true"}).json()["count"] == 32
     with django_assert_num_queries(2):
         assert client.get(URL, {"overdue": "false"}).json()["count"] == ITEM_COUNT
+
+
+def test_the_count_is_kept_until_a_write(client, settings, django_assert_num_queries):
+    """Kept under the data version and keyed by the list's query: another page of the same
+    list reads only its rows; another filter, or a reader who may see a draft plan, has a
+    count of its own; a new item is counted at once."""
+    settings.SVPORTAL_LIST_COUNT_CACHE_SECONDS = 600
+    cache.delete(VERSION_KEY)  # nothing kept by an earlier test is reachable
+    draft = ActionPlanFactory(slug="draft-plan", status="draft")
+    ActionItemFactory.create_batch(2, plan=draft)
+    assert client.get(URL, {"page_size": 10}).json()["count"] == ITEM_COUNT
+    with django_assert_num_queries(1):  # the page's rows alone
+        again = client.get(URL, {"page_size": 10, "page": 2}).json()
+    assert again["count"] == ITEM_COUNT
+    complete = ActionItem.objects.public().filter(status="complete").count()
+    assert client.get(URL, {"status": "complete"}).json()["count"] == complete
+
+    client.force_login(get_user_model().objects.create_superuser(username="editor"))
+    assert client.get(URL, {"page_size": 10}).json()["count"] == ITEM_COUNT + 2
+    client.logout()
+
+    ActionItemFactory(plan=ActionItem.objects.get(slug="wkcap-mash").plan)
+    assert client.get(URL, {"page_size": 10}).json()["count"] == ITEM_COUNT + 1
+    cache.delete(VERSION_KEY)

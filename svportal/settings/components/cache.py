@@ -29,9 +29,14 @@ SVPORTAL_SEARCH_CACHE_SECONDS = env.int("SVPORTAL_SEARCH_CACHE_SECONDS", default
 SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS = env.int(
     "SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS", default=3600
 )
+# How many rows a list has (every API list and paged page, keyed by its query, so by its
+# filters and what the reader may see) is kept this many seconds under the same data
+# version (core/api/pagination.py); 0 turns it off.
+SVPORTAL_LIST_COUNT_CACHE_SECONDS = env.int("SVPORTAL_LIST_COUNT_CACHE_SECONDS", default=3600)
 #: Caches keyed by the data version, by the setting of their lifetime: while any is on,
 #: every write moves the version on (core/response_cache.py).
 DATA_VERSION_CACHE_SETTINGS = (
     "SVPORTAL_SEARCH_CACHE_SECONDS",
     "SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS",
+    "SVPORTAL_LIST_COUNT_CACHE_SECONDS",
 )
