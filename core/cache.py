@@ -10,8 +10,9 @@ times out is not tried on every call), then tried again.
 import functools
 import logging
 import time
+import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
@@ -77,6 +78,39 @@ def _as_if_counted(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     return args[1] if len(args) > 1 else kwargs.get("delta", 1)
 
 
+def _let_through(args: tuple[Any, ...], kwargs: dict[str, Any]) -> "WindowCount":
+    """record_in_window: let the request through, as throttling fails open without Redis."""
+    return WindowCount(allowed=True, held=0, oldest=None)
+
+
+class WindowCount(NamedTuple):
+    """What `FailSafeRedisCache.record_in_window` found: whether the request was allowed
+    (and so recorded), how many requests the window held before it (``held``), and when the oldest
+    of them was made (seconds since the epoch; None for none)."""
+
+    allowed: bool
+    held: int
+    oldest: float | None
+
+
+#: One round trip for a throttle's decision: the times older than the window dropped, the
+#: rest counted, and the new time recorded only if the count is under the limit (a refused
+#: request is not counted, as DRF's throttles do). The times are a sorted set's scores.
+_RECORD_IN_WINDOW = """
+local key, now, window, limit, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]),
+    tonumber(ARGV[3]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2] or false
+if count < limit then
+    redis.call('ZADD', key, now, member)
+    redis.call('PEXPIRE', key, math.ceil(window * 1000))
+    return {1, count, oldest}
+end
+return {0, count, oldest}
+"""
+
+
 class ReusedClientRedisCacheClient(RedisCacheClient):
     """Django's client, keeping one ``redis.Redis`` per connection pool. Django makes a new
     one for every operation, and making one (its table of reply parsers) costs more than
@@ -109,6 +143,7 @@ class FailSafeRedisCache(RedisCache):
         self._class = ReusedClientRedisCacheClient
         self._resting_until = 0.0
         self._down = False
+        self._scripts: dict[int, Any] = {}
 
     def resting(self) -> bool:
         return time.monotonic() < self._resting_until
@@ -131,6 +166,24 @@ class FailSafeRedisCache(RedisCache):
     def check(self) -> None:
         """Raise if Redis does not answer now (for /readyz), whatever the recent past."""
         self._cache.get_client(write=True).ping()
+
+    @_fail_safe(_let_through)
+    def record_in_window(self, key: str, *, now: float, window: float, limit: int) -> WindowCount:
+        """A throttle's sliding window over ``key`` in one round trip: the times of the
+        requests of the last ``window`` seconds are counted, and ``now`` is recorded if
+        they are fewer than ``limit``. DRF's throttles read the whole list of times and
+        write it back, two round trips and the list pickled each way on every request."""
+        client = self._cache.get_client(key, write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(_RECORD_IN_WINDOW)
+        allowed, count, oldest = script(
+            keys=[self.make_and_validate_key(key)],
+            args=[repr(now), repr(float(window)), limit, f"{now!r}-{uuid.uuid4().hex}"],
+        )
+        return WindowCount(
+            allowed=bool(allowed), held=int(count), oldest=float(oldest) if oldest else None
+        )
 
     get = _fail_safe(_missing)(RedisCache.get)
     get_many = _fail_safe(_empty)(RedisCache.get_many)

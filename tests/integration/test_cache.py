@@ -3,11 +3,12 @@ REDIS_URL is set (the PostgreSQL and Redis pass) and local memory without it (th
 pass)."""
 
 import os
-import pickle
+import time
 
 import pytest
 import redis
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
@@ -22,7 +23,9 @@ def test_without_redis_url_the_cache_is_local_memory():
     assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 
-def test_with_redis_url_the_throttle_history_lands_in_redis():
+@pytest.fixture
+def redis_server():
+    """The Redis the cache uses (the PostgreSQL and Redis pass only)."""
     if not os.environ.get("REDIS_URL"):
         pytest.skip("The cache is Redis only with REDIS_URL set: the PostgreSQL and Redis pass")
     assert settings.CACHES["default"]["BACKEND"] == "core.cache.FailSafeRedisCache"
@@ -31,17 +34,72 @@ def test_with_redis_url_the_throttle_history_lands_in_redis():
         server.ping()
     except redis.RedisError as error:
         require_service("Redis", f"{settings.REDIS_URL} does not answer ({error})")
+    return server
 
-    # DRF's AnonRateThrottle keeps each caller's request times under this cache key.
-    key = cache.make_key("throttle_anon_127.0.0.1")
-    server.delete(key)
+
+#: Where the anonymous throttle keeps 127.0.0.1's request times (core/api/throttling.py).
+ANONYMOUS_WINDOW = "window:throttle_anon_127.0.0.1"
+
+
+@pytest.fixture
+def anonymous_window(redis_server):
+    key = cache.make_key(ANONYMOUS_WINDOW)
+    redis_server.delete(key)
+    yield key
+    redis_server.delete(key)
+
+
+def test_with_redis_url_the_throttle_window_lands_in_redis(redis_server, anonymous_window):
     client = Client(REMOTE_ADDR="127.0.0.1")
     for _ in range(3):
         assert client.get("/api/v1/boroughs/", {"page_size": 1}).status_code == 200
 
-    stored = server.get(key)
-    assert stored is not None, f"{key} is not in Redis"
-    history = pickle.loads(stored)  # noqa: S301 - our own cache's value, read in a test
-    assert len(history) == 3  # one timestamp per request
-    assert server.ttl(key) > 0  # it expires with the throttle's window
-    server.delete(key)
+    # One request time per request, kept in Redis itself, expiring with the window.
+    assert redis_server.zcard(anonymous_window) == 3
+    assert redis_server.ttl(anonymous_window) > 0
+
+
+@pytest.fixture
+def two_a_second(monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/second", "user": "3/second"}
+    )
+
+
+def statuses(client, times):
+    return [client.get("/api/v1/funders/").status_code for _ in range(times)]
+
+
+def test_on_redis_a_client_past_the_rate_is_refused_until_the_window_moves_on(
+    redis_server, anonymous_window, two_a_second
+):
+    client = Client(REMOTE_ADDR="127.0.0.1")
+    assert statuses(client, 4) == [200, 200, 429, 429]
+    refused = client.get("/api/v1/funders/")
+    assert refused.json()["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 1
+    # Refused requests do not count: a second on, the client is let through again.
+    time.sleep(1.1)
+    assert statuses(client, 3) == [200, 200, 429]
+
+
+def test_on_redis_each_signed_in_user_has_an_allowance_of_their_own(
+    redis_server, anonymous_window, two_a_second
+):
+    first, second = (
+        get_user_model().objects.create_user(name, password="a-long-passphrase-1")
+        for name in ("first-reader", "second-reader")
+    )
+    windows = [cache.make_key(f"window:throttle_user_{user.pk}") for user in (first, second)]
+    redis_server.delete(*windows)
+    try:
+        for user in (first, second):
+            client = Client(REMOTE_ADDR="127.0.0.1")
+            client.force_login(user)
+            assert statuses(client, 4) == [200, 200, 200, 429]
+        # Signed-in reads are not counted against the address's anonymous allowance.
+        assert redis_server.zcard(anonymous_window) == 0
+    finally:
+        redis_server.delete(*windows)

@@ -9,10 +9,12 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions
 # Keep each worker's connection between requests (a new one costs more than most reads),
-# checked before reuse so that a database restart costs one failed check, not an error.
+# checked before reuse so that a database restart costs one failed check, not an error
+# (on PostgreSQL the check asks the socket first, core/db/postgresql/base.py).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
     # The portal's reads are short; PostgreSQL's JIT compiler, which starts on a plan's
     # estimated cost, spent longer compiling the history's "as at" queries (about 0.35 s at
     # a tenth of national scale) than they took to run.

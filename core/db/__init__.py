@@ -1,0 +1,1 @@
+"""The portal's database backend (settings/components/database.py names it)."""
