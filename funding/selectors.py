@@ -1,7 +1,8 @@
 """Reads for the funding pages: streams, awards, and what ends when."""
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -205,3 +206,17 @@ def funding_stream_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Fu
         ordering_fields=FUNDING_STREAM_ORDERING_FIELDS,
         ordering=FUNDING_STREAM_ORDERING,
     )
+
+
+def recipient_boroughs_by_award(
+    award_ids: list[int], *, columns: Sequence[str]
+) -> dict[int, list[dict[str, Any]]]:
+    """Each award's recipient boroughs by name, as values of ``columns``: one query."""
+    boroughs: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in (
+        Award.recipient_boroughs.through.objects.filter(award__in=award_ids)
+        .order_by("borough__name")
+        .values("award_id", *(f"borough__{name}" for name in columns))
+    ):
+        boroughs[row["award_id"]].append({name: row[f"borough__{name}"] for name in columns})
+    return boroughs

@@ -41,6 +41,20 @@ CURSOR_SALT = "core.api.pagination.cursor"
 Ordering = list[str]
 
 
+def kept_count(records: QuerySet[Any]) -> int:
+    """How many rows ``records`` has, kept for SVPORTAL_LIST_COUNT_CACHE_SECONDS under the
+    data version (docs/decisions/0039) and keyed by the query without its order: counting
+    every visible item of every plan is most of what a page of the items costs at national
+    scale, and the same count serves every page and order of a list until a write."""
+    seconds: int = settings.SVPORTAL_LIST_COUNT_CACHE_SECONDS
+    if seconds <= 0:
+        return records.count()
+    sql, params = records.order_by().query.get_compiler(using=records.db).as_sql()
+    return kept_under_data_version(
+        repr(("count", sql, params)), records.count, using=records.db, seconds=seconds
+    )
+
+
 class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the stubs alone
     """A paginator whose page of a queryset is read in two steps inside one query: the
     ids of the page's rows, in the list's order (sorting only the ids and the columns
@@ -57,19 +71,12 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
 
     @cached_property
     def count(self) -> int:
-        """How many rows the list has, kept for SVPORTAL_LIST_COUNT_CACHE_SECONDS under the
-        data version (docs/decisions/0039) and keyed by the list's query: counting every
-        visible item of every plan is most of what a page of the items costs at national
-        scale, and the same count serves every page and order of the list until a write."""
+        """How many rows the list has: kept_count's for a queryset."""
         records = self.object_list
-        seconds: int = settings.SVPORTAL_LIST_COUNT_CACHE_SECONDS
-        if seconds <= 0 or not isinstance(records, QuerySet):
+        if not isinstance(records, QuerySet):
             counted: int = super().count
             return counted
-        sql, params = records.order_by().query.get_compiler(using=records.db).as_sql()
-        return kept_under_data_version(
-            repr(("count", sql, params)), records.count, using=records.db, seconds=seconds
-        )
+        return kept_count(records)
 
     def page(self, number: int | str) -> "Page[Any]":
         number = self.validate_number(number)

@@ -16,10 +16,11 @@ from actionplans.history import AsAtError
 from boroughs.models import Borough, Region
 from core.api.csv import csv_lines
 from core.api.filters import check_known_parameters
-from core.api.pagination import PortalPagination
+from core.api.pagination import PortalPagination, kept_count
 from core.api.views import csv_response
 from funding.api.filters import AwardFilter
 from funding.models import Award
+from funding.selectors import recipient_boroughs_by_award
 from svportal.api.filters import BoroughSummaryFilter
 from svportal.api.serializers import (
     BoroughSummaryAsAtSerializer,
@@ -27,7 +28,13 @@ from svportal.api.serializers import (
     summary_csv_row,
     summary_data,
 )
-from svportal.grants360 import grants_package
+from svportal.grants360 import (
+    BOROUGH_COLUMNS,
+    GRANT_COLUMNS,
+    grant_from_values,
+    grants_package,
+    package_of,
+)
 from svportal.selectors import (
     borough_summaries,
     borough_summary_list,
@@ -238,9 +245,19 @@ class Grants360View(AnalystView):
             package = grants_package(awards, prefix=prefix, issued=issued)
             return self.respond(package, iter(package["grants"]), "awards-360giving")
         grantable = Q(amount__isnull=False, awarded_on__isnull=False)
-        left_out = awards.exclude(grantable).count()
-        page = paginator.paginate_queryset(awards.filter(grantable), request, view=self)
-        package = grants_package(page, prefix=prefix, issued=issued, left_out=left_out)
+        left_out = kept_count(awards.exclude(grantable))
+        # A page of values() and its awards' boroughs as values: no model instance per
+        # award, stream, funder, recipient and borough.
+        page = paginator.paginate_queryset(
+            awards.filter(grantable).prefetch_related(None).values(*GRANT_COLUMNS),
+            request,
+            view=self,
+        )
+        boroughs = recipient_boroughs_by_award([row["pk"] for row in page], columns=BOROUGH_COLUMNS)
+        grants = [
+            grant_from_values(row, boroughs.get(row["pk"], []), prefix=prefix) for row in page
+        ]
+        package = package_of(grants, issued=issued, left_out=left_out)
         package["next"] = paginator.get_next_link()
         package["previous"] = paginator.get_previous_link()
         headers = {"Link": f'<{package["next"]}>; rel="next"'} if package["next"] else {}

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from rest_framework.authtoken.models import Token
+from rest_framework.renderers import JSONRenderer
 
 from actionplans.models import ActionItem, ActionPlan
 from boroughs.models import Borough, StockTakeAnswer, StockTakeQuestion
@@ -22,6 +23,7 @@ from boroughs.tests.api.support import csv_rows
 from boroughs.tests.factories import BoroughFactory
 from conftest import require_service
 from funding.models import Award, FundingStream
+from svportal.grants360 import grants_package
 
 pytestmark = pytest.mark.django_db
 
@@ -459,10 +461,33 @@ def test_360giving_comes_in_pages_linked_by_next(client, grants_validator):
     assert client.get(GRANTS, {"page_size": 501}).status_code == 400
 
 
+def test_a_page_of_grants_reads_as_the_whole_package_writes_each_award(client):
+    """A page is built from values(), not model instances: its grants are the JSON, byte
+    for byte, that grant() writes of the same awards for the whole package (the export),
+    month and minimum amounts, partnerships, organisations and unstated funders included."""
+    stream = FundingStream.objects.get(slug="trusted-relationships-fund")
+    stream.funder = None
+    stream.save()
+    Award.objects.filter(pk=Award.objects.filter(amount__isnull=False).first().pk).update(
+        awarded_on=dt.date(2020, 3, 1), awarded_on_precision="month", ends_on=dt.date(2021, 1, 1)
+    )
+    awards = Award.objects.for_listing().order_by("slug")
+    expected = grants_package(
+        awards, prefix=settings.GRANTS_360_IDENTIFIER_PREFIX, issued=timezone.now()
+    )
+
+    page = client.get(GRANTS, {"page_size": 500}).json()
+
+    render = JSONRenderer().render
+    assert expected["grants"]
+    assert render(page["grants"]) == render(expected["grants"])
+    assert page["description"] == expected["description"]
+
+
 @pytest.mark.parametrize("extra", [2, 25])
 def test_360giving_queries_do_not_grow(client, django_assert_num_queries, extra):
     """1 count of awards that cannot be grants, 1 count of those that can, 1 page of awards
-    with stream, funder, recipients and source, 1 recipient boroughs."""
+    with stream, funder and recipients, 1 recipient boroughs."""
     stream = FundingStream.objects.get(slug="trusted-relationships-fund")
     redbridge = Borough.objects.get(slug="redbridge")
     for n in range(extra):
