@@ -10,10 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from boroughs.models import Borough
+from core.fragments import built_once
+from core.links import address_per_pk
 
 from . import services
 from .bulk import BulkUploadError, action_items_upload, template_csv
@@ -22,6 +26,7 @@ from .history import AsAtError
 from .models import ActionItem, ActionPlan, ItemStatus
 from .panels import panels
 from .selectors import borough_plan_as_at, item_history, plan_timeline
+from .templatetags.plan_tags import status_tag_class
 
 
 def _active_plan(borough):
@@ -71,13 +76,23 @@ def plan_page(request, slug):
         by_theme.setdefault(item.theme, []).append(item)
     counts = Counter(item.status for item in items)
     errors = as_at_form.error_summary()
+    # A plan as it stood on an earlier day is for reading; changes start from today's.
+    can_edit = (
+        plan is not None
+        and (then is None or then.day == today)
+        and request.user.has_perm("actionplans.change_actionplan", plan)
+    )
+    by_theme_listed = [(theme, by_theme.get(theme, [])) for theme in themes]
     return render(
         request,
         "actionplans/plan.html",
         {
             "borough": borough,
             "plan": plan,
-            "themes": [(theme, by_theme.get(theme, [])) for theme in themes],
+            "themes": by_theme_listed,
+            # Hundreds of items cost more to render than to read: their tables are kept
+            # once per set of what they show (core.fragments).
+            "theme_tables": theme_tables(by_theme_listed, today=on, can_edit=can_edit),
             "status_counts": [(status, counts[status]) for status in ItemStatus],
             "overdue": sum(item.is_overdue(on) for item in items),
             "today": on,
@@ -87,12 +102,45 @@ def plan_page(request, slug):
             "panels": panels(
                 "plan", plan=plan, items=items, as_at=then.day if then else None, user=request.user
             ),
-            # A plan as it stood on an earlier day is for reading; changes start from today's.
-            "can_edit": plan is not None
-            and (then is None or then.day == today)
-            and request.user.has_perm("actionplans.change_actionplan", plan),
+            "can_edit": can_edit,
         },
         status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
+    )
+
+
+def theme_tables(themes, *, today, can_edit):
+    """The plan's tables of items by theme, from what each cell shows as plain values
+    (the template words them), kept once per set of those values (core.fragments)."""
+    item_address = address_per_pk(lambda pk: reverse("actionplans:item", args=[pk]))
+    edit_address = address_per_pk(lambda pk: reverse("actionplans:item-edit", args=[pk]))
+    shown = [
+        {
+            "name": theme.name,
+            "items": [
+                {
+                    "href": item_address(item.pk),
+                    "title": item.title,
+                    "lead_agency": item.lead_agency,
+                    "due_date": item.due_date,
+                    "overdue": item.is_overdue(today),
+                    "tag_class": status_tag_class(item.status),
+                    "status_label": item.get_status_display(),
+                    "status_inferred_from": item.status_inferred_from,
+                    "progress": item.progress,
+                    "last_updated_at": item.last_updated_at,
+                    "last_updated_by": item.last_updated_by.username
+                    if item.last_updated_by
+                    else "",
+                    "edit_href": edit_address(item.pk) if can_edit else "",
+                }
+                for item in items
+            ],
+        }
+        for theme, items in themes
+    ]
+    return built_once(
+        ["plan-theme-tables", shown],
+        lambda: render_to_string("actionplans/_plan_theme_tables.html", {"theme_rows": shown}),
     )
 
 

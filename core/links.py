@@ -12,3 +12,13 @@ def address_per_slug(reverse_with: Callable[[str], str]) -> Callable[[str], str]
     which needs no quoting, so the URL is reversed once, not once a record."""
     head, tail = reverse_with(SLUG_MARK).split(SLUG_MARK)
     return lambda slug: f"{head}{slug}{tail}"
+
+
+#: Stands for the id while the address is reversed; no other part of an address holds it.
+PK_MARK = 918273645
+
+
+def address_per_pk(reverse_with: Callable[[int], str]) -> Callable[[int], str]:
+    """As address_per_slug, for addresses that name a record by its id."""
+    head, tail = reverse_with(PK_MARK).split(str(PK_MARK))
+    return lambda pk: f"{head}{pk}{tail}"

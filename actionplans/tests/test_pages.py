@@ -68,6 +68,27 @@ def test_the_plan_page_groups_items_by_theme_with_status_tags(client):
     assert "Add an item" not in page  # the public cannot edit
 
 
+def test_the_kept_item_tables_show_a_change_and_who_may_edit_at_once(client, lead, item):
+    """The tables of items are kept once per set of what they show: a changed item, a
+    day on which an item falls overdue, and a lead's update links each make them anew."""
+    edit_link = f'href="/action-items/{item.pk}/edit/"'
+    first = client.get(PLAN).content.decode()
+    assert f'href="/action-items/{item.pk}/">{item.title}</a>' in first
+    assert edit_link not in first
+
+    ActionItem.objects.filter(pk=item.pk).update(
+        title="Renamed item", due_date=timezone.localdate() - dt.timedelta(days=1)
+    )
+    changed = client.get(PLAN).content.decode()
+    assert f'href="/action-items/{item.pk}/">Renamed item</a>' in changed
+    assert changed.count(">Overdue</strong>") == first.count(">Overdue</strong>") + 1
+
+    client.force_login(lead)
+    assert edit_link in client.get(PLAN).content.decode()
+    client.logout()
+    assert edit_link not in client.get(PLAN).content.decode()
+
+
 def test_overdue_items_are_flagged(client, item):
     ActionItem.objects.filter(pk=item.pk).update(
         due_date=timezone.localdate() - dt.timedelta(days=3)
