@@ -1,6 +1,10 @@
 """GET forms of the portal-wide pages: the boroughs table, compare and search."""
 
+from functools import cached_property
+
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from boroughs.models import Region
 
@@ -134,8 +138,31 @@ class CompareForm(forms.Form):
 
     @property
     def selects(self):
-        """Each select with its id, for the template and the error summary."""
-        return [(self.fields[name].html_id, self[name]) for name in self.fields]
+        """Each select with its id and its options' HTML, for the template and the error
+        summary."""
+        return [
+            (self.fields[name].html_id, self[name], self.options_html(name)) for name in self.fields
+        ]
+
+    @cached_property
+    def _options(self):
+        """The options of every select, none selected, as the select template writes them:
+        the same hundreds of areas in each of four selects cost more to render one by one
+        in the template than the rest of the comparison."""
+        choices = next(iter(self.fields.values())).choices
+        return "".join(
+            f'<option value="{escape(value)}">{escape(label)}</option>\n    '
+            for value, label in choices
+        )
+
+    def options_html(self, name):
+        """The options of select ``name``, its chosen value selected."""
+        chosen = self[name].value()
+        if chosen is None:
+            return mark_safe(self._options)  # noqa: S308 - built escaped
+        option = f'<option value="{escape(chosen)}">'
+        marked = option[:-1] + " selected>"
+        return mark_safe(self._options.replace(option, marked, 1))  # noqa: S308 - escaped
 
     def error_summary(self):
         """(anchor, message) pairs for the GOV.UK error summary, in page order."""

@@ -358,6 +358,19 @@ def test_compare_two_boroughs_side_by_side(client):
     assert 'href="/api/v1/compare/?boroughs=westminster,lambeth&amp;format=csv"' in html
 
 
+def test_each_compare_select_offers_every_area_and_selects_only_its_own(client):
+    """The selects' options are written by the form, not the template, once for all
+    four: each lists every area, and marks only the borough chosen in it."""
+    html = client.get("/compare/", {"boroughs": "lambeth,westminster"}).content.decode()
+    selects = html.split('<select class="govuk-select')[1:]
+    assert len(selects) == 4
+    areas = Borough.objects.count()
+    assert [select.count("<option ") for select in selects] == [areas + 1] * 4
+    assert [select.count(" selected>") for select in selects] == [1, 1, 0, 0]
+    assert '<option value="lambeth" selected>Lambeth</option>' in selects[0]
+    assert '<option value="westminster" selected>Westminster</option>' in selects[1]
+
+
 def test_the_compare_page_agrees_with_the_compare_api(client):
     from casestudies.models import Intervention
 
