@@ -365,3 +365,22 @@ REFUSED_AS_CSV = [
 @pytest.mark.parametrize(("url", "params", "parameter"), REFUSED_AS_CSV)
 def test_an_error_is_json_when_csv_was_asked_for(client, url, params, parameter):
     assert_invalid(client.get(url, {**params, "format": "csv"}), parameter)
+
+
+def test_what_one_reader_may_filter_by_does_not_carry_over_to_the_next(client):
+    """Each request's filters are its own: a draft plan an editor may filter by is, for
+    the anonymous reader after them, a plan that does not exist, and the editor's own
+    later filters still know it."""
+    from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
+
+    draft = ActionPlanFactory(slug="draft-plan", status="draft")
+    ActionItemFactory.create_batch(2, plan=draft)
+    editor = get_user_model().objects.create_superuser(username="editor")
+    url, draft_only = "/api/v1/action-items/", {"plan": "draft-plan"}
+
+    client.force_login(editor)
+    assert client.get(url, draft_only).json()["count"] == 2
+    client.logout()
+    assert_error(client.get(url, draft_only), 400, "invalid", plan="There is no action plan")
+    client.force_login(editor)
+    assert client.get(url, draft_only).json()["count"] == 2
