@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from core.charts import Bar, proportion_bars
+from core.links import address_per_slug
 
 from .maps import question_maps
 from .models import StockTake
@@ -77,6 +78,10 @@ def stock_take_page(request, slug):
             for option, count in item.counts
         ]
         item.combined_totals = [t for t in item.published_totals if t.option_id is None]
+    # Hundreds of links to the covered boroughs: each address is reversed once a page.
+    profile = address_per_slug(lambda slug: reverse("portal:borough-profile", args=[slug]))
+    for borough in [*summary.covered_boroughs, *(borough for borough, _ in rows)]:
+        borough.profile_url = profile(borough.slug)
     maps = question_maps(stock_take, [item.question for item in summary.questions])
     for item in summary.questions:
         item.map = maps[item.question.pk]

@@ -71,6 +71,7 @@ def test_the_matrix_has_a_row_per_covered_borough(client):
     rows = re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*>([^<]+)</a>', matrix)
     assert len(rows) == 33
     assert rows[0] == "Barking and Dagenham"
+    assert '<a class="govuk-link" href="/boroughs/lewisham/">Lewisham</a></th>' in matrix
     lewisham = matrix.split(">Lewisham</a></th>", 1)[1].split("</tr>", 1)[0]
     assert re.findall(r"<td[^>]*>(.*?)</td>", lewisham) == [
         '<span class="portal-secondary-text">No answer recorded</span>',
