@@ -13,10 +13,18 @@ from funding.selectors import (
     award_list,
     funder_list,
     funding_stream_list,
+    recipient_boroughs_by_award,
 )
 
 from .filters import AwardFilter, FunderFilter, FundingStreamFilter
-from .serializers import AwardSerializer, FunderSerializer, FundingStreamSerializer
+from .serializers import (
+    AWARD_BOROUGH_COLUMNS,
+    AWARD_COLUMNS,
+    AwardSerializer,
+    FunderSerializer,
+    FundingStreamSerializer,
+    award_summaries,
+)
 
 
 class FunderViewSet(PortalReadOnlyViewSet):
@@ -53,3 +61,15 @@ class AwardViewSet(PortalReadOnlyViewSet):
     search_fields = AWARD_SEARCH_FIELDS
     ordering_fields = AWARD_ORDERING_FIELDS
     ordering = AWARD_ORDERING
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            return super().list(request, *args, **kwargs)
+        # A page of values() and its awards' boroughs as values: AwardSerializer's JSON
+        # without a model instance per award, stream, funder, recipient and borough.
+        listed = award_list(filters=request.query_params, user=request.user)
+        page = self.paginate_queryset(listed.prefetch_related(None).values(*AWARD_COLUMNS))
+        boroughs = recipient_boroughs_by_award(
+            [row["pk"] for row in page], columns=AWARD_BOROUGH_COLUMNS
+        )
+        return self.get_paginated_response(award_summaries(page, boroughs))

@@ -4,10 +4,13 @@ import datetime as dt
 from http import HTTPStatus
 
 import pytest
+from rest_framework.renderers import JSONRenderer
 
 from boroughs.models import Borough
 from boroughs.tests.api.support import assert_invalid, consume, read_csv, slugs
+from funding.api.serializers import AwardSerializer
 from funding.models import Award
+from funding.selectors import award_list
 from funding.tests.factories import AwardFactory, FundingStreamFactory
 
 pytestmark = pytest.mark.django_db
@@ -310,6 +313,31 @@ def make_awards(count):
     stream = FundingStreamFactory()
     boroughs = list(Borough.objects.filter(region="london")[:2])
     AwardFactory.create_batch(count, stream=stream, recipient_boroughs=boroughs)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"ordering": "amount"}, {"borough": "redbridge"}, {"page_size": 5, "page": 2}],
+    ids=["all", "ordered", "filtered", "page-2"],
+)
+def test_the_list_reads_as_its_serializer_writes_each_award(client, params):
+    """A page is built from values(), not a serializer per award: its results are the
+    JSON, byte for byte, that AwardSerializer (which the schema describes) writes of the
+    same awards: minimum amounts, partnerships, organisations, several boroughs, no funder,
+    no source, no dates."""
+    make_awards(3)
+    AwardFactory(
+        slug="undated", awarded_on=None, amount=None, stream=FundingStreamFactory(funder=None)
+    )
+    results = client.get(URL, {**params, "page_size": params.get("page_size", 500)}).json()[
+        "results"
+    ]
+
+    awards = {award.slug: award for award in award_list(filters=params, user=None)}
+    assert results
+    shown = [awards[record["slug"]] for record in results]
+    render = JSONRenderer().render
+    assert render(results) == render(AwardSerializer(shown, many=True).data)
 
 
 def test_award_list_queries_do_not_grow(client, django_assert_num_queries):
