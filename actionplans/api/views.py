@@ -37,6 +37,7 @@ from core.api.views import PortalReadOnlyViewSet, csv_response, record_action
 
 from .filters import ActionItemFilter, ActionPlanFilter, FrameworkFilter
 from .serializers import (
+    ACTION_ITEM_COLUMNS,
     ActionItemAsAtSerializer,
     ActionItemSerializer,
     ActionItemWriteSerializer,
@@ -46,6 +47,7 @@ from .serializers import (
     FrameworkSerializer,
     ItemChangeSerializer,
     TimelineEntrySerializer,
+    action_item_summaries,
 )
 
 # --- as_at: records as they stood on a day (docs/decisions/0010) ---------------------------
@@ -315,8 +317,14 @@ class ActionItemViewSet(
     @extend_schema(parameters=[AS_AT_ITEMS], responses=ActionItemAsAtSerializer(many=True))
     def list(self, request, *args, **kwargs):
         day = requested_as_at(request)
-        if day is None:
+        if day is None and request.accepted_renderer.format == "csv":
             return super().list(request, *args, **kwargs)
+        if day is None:
+            # A page of values(): ActionItemSerializer's JSON without a model instance per
+            # item, plan, borough, theme and updater.
+            listed = action_item_list(filters=request.query_params, user=request.user)
+            page = self.paginate_queryset(listed.values(*ACTION_ITEM_COLUMNS))
+            return self.get_paginated_response(action_item_summaries(page))
         items = self.items_as_at(request, day)
         context = {**self.get_serializer_context(), "today": day}
         if request.accepted_renderer.format == "csv":

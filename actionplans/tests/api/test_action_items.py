@@ -12,11 +12,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
+from actionplans.api.serializers import ActionItemSerializer
 from actionplans.models import ActionItem
+from actionplans.selectors import action_item_list
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
 from boroughs.models import Borough
 from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
+from boroughs.tests.factories import PartnershipFactory
 from core.response_cache import VERSION_KEY
 
 pytestmark = pytest.mark.django_db
@@ -522,3 +526,27 @@ def test_the_count_is_kept_until_a_write(client, settings, django_assert_num_que
     ActionItemFactory(plan=ActionItem.objects.get(slug="wkcap-mash").plan)
     assert client.get(URL, {"page_size": 10}).json()["count"] == ITEM_COUNT + 1
     cache.delete(VERSION_KEY)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"ordering": "-due_date"}, {"status": "on_track"}, {"page_size": 7, "page": 3}],
+    ids=["all", "ordered", "filtered", "page-3"],
+)
+def test_the_list_reads_as_its_serializer_writes_each_item(client, due_dates, params):
+    """A page is built from values(), not a serializer per item: its results are the JSON,
+    byte for byte, that ActionItemSerializer (which the schema describes) writes of the same
+    items: overdue or not, updated by someone or not, a plan without a borough."""
+    user = get_user_model().objects.create_user(username="updater", password="x")
+    add_items(2, user)
+    partnership_plan = ActionPlanFactory(borough=None, partnership=PartnershipFactory())
+    ActionItemFactory(plan=partnership_plan, progress=None)
+    results = client.get(URL, {**params, "page_size": params.get("page_size", 500)}).json()[
+        "results"
+    ]
+
+    items = {item.slug: item for item in action_item_list(filters=params, user=None)}
+    assert results
+    shown = [items[record["slug"]] for record in results]
+    render = JSONRenderer().render
+    assert render(results) == render(ActionItemSerializer(shown, many=True).data)
