@@ -105,8 +105,20 @@ def psql(sql, database="postgres"):
     return result.stdout.strip()
 
 
+#: The caches kept under the data version beside the response cache (a search's rankings,
+#: facet counts and page ids, a list's count: DATA_VERSION_CACHE_SETTINGS in
+#: svportal/settings/components/cache.py). A first visit, a new query or the first reader
+#: after a write meets none of them, so they are off whenever the response cache is.
+QUERY_CACHE_SETTINGS = (
+    "SVPORTAL_SEARCH_CACHE_SECONDS",
+    "SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS",
+    "SVPORTAL_LIST_COUNT_CACHE_SECONDS",
+)
+
+
 def settings_env(database, *, production, response_cache=False):
     env = dict(os.environ)
+    env.update(dict.fromkeys(QUERY_CACHE_SETTINGS, "3600" if response_cache else "0"))
     env.update(
         SVPORTAL_RESPONSE_CACHE_SECONDS="3600" if response_cache else "0",
         DATABASE_URL=f"{POSTGRES}/{database}",
@@ -481,7 +493,7 @@ def main():
     say(f"Scale {options.scale}:")
     sections.append(
         (
-            f"Synthetic scale {options.scale}, response cache off (first visits)",
+            f"Synthetic scale {options.scale}, response and query caches off (first visits)",
             table,
             measure(scaled, static_path, with_exports=True, response_cache=False),
         )
@@ -493,10 +505,13 @@ def main():
             f"- commit: {about['commit']}\n- gunicorn workers: {WORKERS}; wrk {DURATION} s "
             f"per run on loopback; PostgreSQL at {POSTGRES.split('@')[-1]}; Redis cache",
             "Queries and peak MB (tracemalloc, Python allocations) are per request, measured "
-            "in process with the response cache off on the third request to each URL. With "
-            "the response cache on, wrk's repeated anonymous GETs are answered from the cache "
-            "after the first; with it off, each is answered afresh, as for a signed-in user "
-            "or a new query.",
+            "in process with the response cache and the query caches (search rankings, facet "
+            "counts, list counts) off, on the third request to each URL. With the response "
+            "cache on, wrk's repeated anonymous GETs are answered from the cache after the "
+            "first, and signed-in reads meet the query caches; with both off, each is "
+            "answered afresh, as for a first visit or a new query. Fragments kept under a "
+            "digest of what they show (maps, the boroughs table's rows, a plan's item tables) "
+            "stay on: they are made again only when what they show changes.",
             *(tabulate(title, result) for title, tabulate, result in sections),
         ]
     )
