@@ -30,9 +30,10 @@ slowest=(--durations=15 --durations-min=5)
 # The two passes run at the same time, each with its own temporary directory, Redis
 # databases and (on PostgreSQL) databases. Each spends long stretches waiting: for a portal,
 # a Celery worker or a browser it started, for a broker's timeout, for the template of its
-# real-data database; the other pass uses the cores meanwhile. One after the other, CI
-# took about nineteen minutes; together the run takes as long as the longer pass and a part
-# of the shorter. The SQLite pass writes as it goes; the PostgreSQL pass's output follows it.
+# real-data database; the other pass uses the cores meanwhile. One after the other the two
+# passes took about nineteen minutes on two cores; together, about ten and a half (see
+# docs/decisions/0041-test-passes-run-at-once.md). The SQLite pass writes as it goes; the
+# PostgreSQL pass's output follows it.
 run_root="$(mktemp -d)"
 trap 'rm -rf "$run_root"' EXIT
 
