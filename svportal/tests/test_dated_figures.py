@@ -63,13 +63,14 @@ def stored(plans, day):
 
 
 def days_to_compare(edits):
-    """Every five weeks from before the first record to today, and each edit's day with
+    """Every thirteen weeks from before the first record to today (the synthetic history
+    changes throughout, so each such day finds other figures), and each edit's day with
     the days either side."""
     days = set()
     day = dt.date(2018, 12, 1)
     while day <= timezone.localdate():
         days.add(day)
-        day += dt.timedelta(days=35)
+        day += dt.timedelta(days=91)
     for moment in edits:
         edited = moment.astimezone(LONDON).date()
         days |= {edited - dt.timedelta(days=1), edited, edited + dt.timedelta(days=1)}
