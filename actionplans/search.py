@@ -80,12 +80,7 @@ def _theme_saved(sender, instance, created=False, **kwargs):
 
 
 @receiver(post_save, sender=Borough)
-def _borough_saved(sender, instance, created=False, **kwargs):
-    if not created:
-        ACTION_ITEMS.refresh(_items_of_plans(instance.action_plans.all()))
-
-
 @receiver(post_save, sender=Partnership)
-def _partnership_saved(sender, instance, created=False, **kwargs):
+def _plan_owner_saved(sender, instance, created=False, **kwargs):
     if not created:
         ACTION_ITEMS.refresh(_items_of_plans(instance.action_plans.all()))

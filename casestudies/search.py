@@ -185,14 +185,11 @@ def _intervention_deleted(sender, instance, **kwargs):
     CASE_STUDIES.refresh(getattr(instance, "_search_case_studies", ()))
 
 
+# A case study's document carries the names of its boroughs, partnership and approaches.
 @receiver(post_save, sender=Borough)
-def _borough_saved(sender, instance, created=False, **kwargs):
-    if not created:
-        CASE_STUDIES.refresh(instance.case_studies.values_list("pk", flat=True))
-
-
 @receiver(post_save, sender=Partnership)
-def _partnership_saved(sender, instance, created=False, **kwargs):
+@receiver(post_save, sender=Approach)
+def _case_study_name_saved(sender, instance, created=False, **kwargs):
     if not created:
         CASE_STUDIES.refresh(instance.case_studies.values_list("pk", flat=True))
 
@@ -203,12 +200,6 @@ def _organisation_saved(sender, instance, created=False, **kwargs):
         interventions = list(instance.interventions.values_list("pk", flat=True))
         INTERVENTIONS.refresh(interventions)
         CASE_STUDIES.refresh(_case_studies_using(interventions))
-
-
-@receiver(post_save, sender=Approach)
-def _approach_saved(sender, instance, created=False, **kwargs):
-    if not created:
-        CASE_STUDIES.refresh(instance.case_studies.values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=Setting)

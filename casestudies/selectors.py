@@ -206,21 +206,14 @@ class CaseStudyCriteria:
     def ranked(self) -> bool:
         return bool(self.q.strip()) and self.sort == RELEVANCE
 
+    def chosen(self, facet: str) -> tuple[Choice, ...]:
+        """The choices made in one of FACETS."""
+        choices: tuple[Choice, ...] = getattr(self, _CRITERIA_FIELDS[facet])
+        return choices
+
     def facet_values(self) -> dict[str, list[str]]:
         """{parameter: [values]} of every facet in use, as the page's URL spells them."""
-        values = {
-            "borough": _values(self.boroughs),
-            "region": _values(self.regions),
-            "approach": _values(self.approaches),
-            "category": _values(self.categories),
-            "funding_stream": _values(self.funding_streams),
-            "year": _values(self.years),
-            "evidence_level": _values(self.evidence_levels),
-            "evaluation_design": _values(self.designs),
-            "outcome_type": _values(self.outcome_types),
-            "setting": _values(self.settings),
-            "cost_band": _values(self.cost_bands),
-        }
+        values = {name: _values(self.chosen(name)) for name, _legend in FACETS}
         if self.age is not None:
             values["age"] = [str(self.age)]
             if not self.include_unstated_ages:
@@ -231,60 +224,21 @@ class CaseStudyCriteria:
 def _case_study_filters(criteria: CaseStudyCriteria) -> dict[str, Q]:
     """facet name -> Q, for each active facet."""
     filters = {}
-    if criteria.boroughs:
-        filters["borough"] = Q(
-            pk__in=CaseStudyBoroughs.objects.filter(
-                borough__slug__in=_values(criteria.boroughs)
-            ).values("casestudy_id")
-        )
-    if criteria.regions:
-        filters["region"] = Q(
-            pk__in=CaseStudyBoroughs.objects.filter(
-                borough__region__in=_values(criteria.regions)
-            ).values("casestudy_id")
-        )
-    if criteria.approaches:
-        filters["approach"] = Q(
-            pk__in=CaseStudyApproaches.objects.filter(
-                approach__slug__in=_values(criteria.approaches)
-            ).values("casestudy_id")
-        )
-    if criteria.categories:
-        filters["category"] = Q(
-            pk__in=CaseStudyInterventions.objects.filter(
-                intervention__category__in=_values(criteria.categories)
-            ).values("casestudy_id")
-        )
+    for name, _legend in FACETS:
+        chosen = _values(criteria.chosen(name))
+        if not chosen:
+            continue
+        if name in _LINKED_FACETS:
+            table, value, _label, case_study = _LINKED_FACETS[name]
+            filters[name] = Q(
+                pk__in=table._default_manager.filter(**{f"{value}__in": chosen}).values(
+                    f"{case_study}_id"
+                )
+            )
+        else:
+            filters[name] = Q(**{f"{name}__in": chosen})
     if criteria.age is not None:
         filters["age"] = age_includes(criteria.age, include_unstated=criteria.include_unstated_ages)
-    if criteria.funding_streams:
-        filters["funding_stream"] = Q(
-            pk__in=CaseStudyAwards.objects.filter(
-                award__stream__slug__in=_values(criteria.funding_streams)
-            ).values("casestudy_id")
-        )
-    if criteria.years:
-        filters["year"] = Q(year__in=[int(choice.value) for choice in criteria.years])
-    if criteria.evidence_levels:
-        filters["evidence_level"] = Q(
-            evidence_level__in=[int(choice.value) for choice in criteria.evidence_levels]
-        )
-    if criteria.designs:
-        filters["evaluation_design"] = Q(evaluation_design__in=_values(criteria.designs))
-    if criteria.outcome_types:
-        filters["outcome_type"] = Q(
-            pk__in=Outcome.objects.filter(outcome_type__in=_values(criteria.outcome_types)).values(
-                "case_study_id"
-            )
-        )
-    if criteria.cost_bands:
-        filters["cost_band"] = Q(cost_band__in=_values(criteria.cost_bands))
-    if criteria.settings:
-        filters["setting"] = Q(
-            pk__in=CaseStudySettings.objects.filter(
-                setting__slug__in=_values(criteria.settings)
-            ).values("casestudy_id")
-        )
     return filters
 
 
@@ -329,6 +283,21 @@ FACETS = (
     ("cost_band", "Cost"),
 )
 
+
+#: The field of CaseStudyCriteria that holds each facet's choices.
+_CRITERIA_FIELDS = {
+    "borough": "boroughs",
+    "region": "regions",
+    "approach": "approaches",
+    "category": "categories",
+    "funding_stream": "funding_streams",
+    "year": "years",
+    "evidence_level": "evidence_levels",
+    "evaluation_design": "designs",
+    "outcome_type": "outcome_types",
+    "setting": "settings",
+    "cost_band": "cost_bands",
+}
 
 #: For each facet counted through another table: that table, the value and label of a row
 #: of it, and the name of its column pointing at the case study.
@@ -393,19 +362,6 @@ def _facets_from_rows(
     for facet, value, label, count in rows:
         if facet in by_facet:
             by_facet[facet].append((value, labels.get(facet, {}).get(value, label), count))
-    selected = {
-        "borough": criteria.boroughs,
-        "region": criteria.regions,
-        "approach": criteria.approaches,
-        "category": criteria.categories,
-        "funding_stream": criteria.funding_streams,
-        "year": criteria.years,
-        "evidence_level": criteria.evidence_levels,
-        "evaluation_design": criteria.designs,
-        "outcome_type": criteria.outcome_types,
-        "setting": criteria.settings,
-        "cost_band": criteria.cost_bands,
-    }
     band_order = list(CostBand.values)
     design_order = list(EvaluationDesign.values)
     type_order = list(Outcome.Type.values)
@@ -420,7 +376,7 @@ def _facets_from_rows(
         "cost_band": lambda option: band_order.index(option.value),
     }
     return [
-        _build_facet(name, legend, by_facet[name], selected[name], order=orders.get(name))
+        _build_facet(name, legend, by_facet[name], criteria.chosen(name), order=orders.get(name))
         for name, legend in FACETS
     ]
 
