@@ -14,7 +14,8 @@ this machine (a static file served by the same gunicorn), at real and at a chose
    a representative set of them is measured again signed in, at 8 connections: the API
    with the benchmark user's token, the pages with its session cookie.
 3. In process: queries and peak Python memory per request, and action-items export rows/s.
-4. Prints the table and writes bench/results/latest.md (machine, date, commit).
+4. Prints the table and writes bench/results/latest.md (machine, date, commit), opening
+   with how many of the issue's targets the run met and naming each one it did not.
 
 Environment: BENCH_POSTGRES (server URL, default postgres://postgres@127.0.0.1:5432),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/15, emptied before each measurement),
@@ -63,6 +64,17 @@ SIGNED_IN = (
 )
 #: The issue's targets at 8 connections, as a share of the limit.
 ANONYMOUS_TARGET, SIGNED_IN_TARGET, SEARCH_TARGET = 0.5, 0.15, 0.1
+#: A first visit at national scale, at one connection: p50 and p99 in ms, peak Python MB.
+FIRST_VISIT_P50_MS, FIRST_VISIT_P99_MS, PEAK_MB = 50, 150, 50
+#: A deep page (page 200, or the last) costs at most this much more than page 1.
+DEEP_PAGE_RATIO = 1.2
+#: Action-items exports at national scale, rows per second.
+EXPORT_TARGETS = {"action-items CSV": 10_000, "action-items XLSX": 3_000}
+#: The deep pages of bench/inprocess.py's URLs, by the label of their first page.
+DEEP_PAGES = {
+    "api action-items last page": "api action-items",
+    "api search common p": "api search common",
+}
 RESULTS = ROOT / "bench" / "results" / "latest.md"
 
 
@@ -380,7 +392,71 @@ def _line(row, limit):
     )
 
 
-def table(title, result):
+def anonymous_verdict(row, limit):
+    """Real data, response cache on: the share of the limit at 8 connections."""
+    target = SEARCH_TARGET if "search" in row["label"] else ANONYMOUS_TARGET
+    ratio = row[8]["rps"] / limit[8]["rps"]
+    return ratio >= target, f"{ratio:.3f} of the limit, target {target}"
+
+
+def first_visit_verdict(row, limit):
+    """A first visit at one connection: p50, p99 and peak memory."""
+    one = row[1]
+    misses = []
+    if one["p50"] is None or one["p50"] > FIRST_VISIT_P50_MS:
+        misses.append(f"p50 {_fmt(one['p50'])} ms > {FIRST_VISIT_P50_MS}")
+    if one["p99"] is None or one["p99"] > FIRST_VISIT_P99_MS:
+        misses.append(f"p99 {_fmt(one['p99'])} ms > {FIRST_VISIT_P99_MS}")
+    if row["peak_mb"] > PEAK_MB:
+        misses.append(f"peak {row['peak_mb']} MB > {PEAK_MB}")
+    if row["status"] != 200:
+        misses.append(f"status {row['status']}")
+    return not misses, "; ".join(misses)
+
+
+def deep_pages(rows):
+    """Each deep page's p50 at one connection beside its first page's."""
+    by_label = {row["label"]: row for row in rows}
+    pairs = []
+    for row in rows:
+        first_label = next(
+            (first for deep, first in DEEP_PAGES.items() if row["label"].startswith(deep)), None
+        )
+        if first_label and first_label in by_label and row["label"] != first_label:
+            first = by_label[first_label]
+            if first[1]["p50"] and row[1]["p50"]:
+                pairs.append((row, first, row[1]["p50"] / first[1]["p50"]))
+    return pairs
+
+
+def verdicts(result, verdict):
+    """(what, met, why) for every target of a section."""
+    found = [
+        (f"{row['label']} `{row['path']}`", *verdict(row, result["limit"]))
+        for row in result["rows"]
+    ]
+    if verdict is first_visit_verdict:
+        found += [
+            (
+                f"{deep['label']} against page 1",
+                ratio <= DEEP_PAGE_RATIO,
+                f"{ratio:.2f}× page 1's p50, target {DEEP_PAGE_RATIO}×",
+            )
+            for deep, _, ratio in deep_pages(result["rows"])
+        ]
+        found += [
+            (
+                name,
+                export["rows_per_s"] >= EXPORT_TARGETS[name],
+                f"{export['rows_per_s']} rows/s, target {EXPORT_TARGETS[name]}",
+            )
+            for name, export in result["exports"].items()
+            if name in EXPORT_TARGETS
+        ]
+    return found
+
+
+def table(title, result, verdict):
     limit = result["limit"]
     lines = [
         f"### {title}",
@@ -389,29 +465,56 @@ def table(title, result):
         f"{limit[1]['rps']:.0f} req/s at 1 connection, {limit[8]['rps']:.0f} req/s at 8.",
         "",
         "| URL | status | 1 conn req/s | p50 ms | p99 ms | 8 conn req/s | ratio to limit (8) "
-        "| p50 ms (8) | p99 ms (8) | queries | peak MB | KB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| p50 ms (8) | p99 ms (8) | queries | peak MB | KB | met |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in result["rows"]:
         one, eight = row[1], row[8]
+        met, why = verdict(row, limit)
         lines.append(
             f"| {row['label']} `{row['path']}` | {row['status']} | {one['rps']:.0f} "
             f"| {_fmt(one['p50'])} | {_fmt(one['p99'])} | {eight['rps']:.0f} "
             f"| {eight['rps'] / limit[8]['rps']:.3f} | {_fmt(eight['p50'])} "
             f"| {_fmt(eight['p99'])} | {row['queries']} | {row['peak_mb']} "
-            f"| {row['bytes'] // 1024} |"
+            f"| {row['bytes'] // 1024} | {'yes' if met else 'no: ' + why} |"
         )
+    pairs = deep_pages(result["rows"]) if verdict is first_visit_verdict else []
+    if pairs:
+        lines += [
+            "",
+            f"| deep page | p50 ms | page 1 p50 ms | ratio | met (at most {DEEP_PAGE_RATIO}×) |",
+            "|---|---|---|---|---|",
+        ]
+        for deep, first, ratio in pairs:
+            lines.append(
+                f"| {deep['label']} `{deep['path']}` | {_fmt(deep[1]['p50'])} "
+                f"| {_fmt(first[1]['p50'])} | {ratio:.2f} | "
+                f"{'yes' if ratio <= DEEP_PAGE_RATIO else 'no'} |"
+            )
     if result["exports"]:
-        lines += ["", "| export | rows | seconds | rows/s | peak MB |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| export | rows | seconds | rows/s | target rows/s | met | peak MB |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for name, export in result["exports"].items():
+            target = EXPORT_TARGETS.get(name)
+            met = "–" if target is None else ("yes" if export["rows_per_s"] >= target else "no")
             lines.append(
                 f"| {name} | {export['rows']} | {export['seconds']} | {export['rows_per_s']} "
-                f"| {export['peak_mb']} |"
+                f"| {target or '–'} | {met} | {export['peak_mb']} |"
             )
     return "\n".join(lines)
 
 
-def signed_in_table(title, result):
+def signed_in_verdict(row, limit):
+    """Real data, signed in: the share of the limit at 8 connections."""
+    target = _target(row["label"])
+    ratio = row[8]["rps"] / limit[8]["rps"]
+    return ratio >= target and row["status"] == 200, f"{ratio:.3f} of the limit, target {target}"
+
+
+def signed_in_table(title, result, verdict):
     limit = result["limit"][8]["rps"]
     lines = [
         f"### {title}",
@@ -427,11 +530,37 @@ def signed_in_table(title, result):
     for row in result["rows"]:
         eight, target = row[8], _target(row["label"])
         ratio = eight["rps"] / limit
+        met, _ = verdict(row, result["limit"])
         lines.append(
             f"| {row['label']} `{row['path']}` | {row['as']} | {row['status']} "
-            f"| {eight['rps']:.0f} | {ratio:.3f} | {target} | {'yes' if ratio >= target else 'no'} "
+            f"| {eight['rps']:.0f} | {ratio:.3f} | {target} | {'yes' if met else 'no'} "
             f"| {_fmt(eight['p50'])} | {_fmt(eight['p99'])} | {row['bytes'] // 1024} |"
         )
+    return "\n".join(lines)
+
+
+def summary(scale, sections):
+    """How many of the issue's targets this run met, and which it did not."""
+    found = [
+        (title.split(" (")[0].split(",")[0], *verdict_of)
+        for title, _, result, verdict in sections
+        for verdict_of in verdicts(result, verdict)
+    ]
+    missed = [(section, what, why) for section, what, met, why in found if not met]
+    lines = [
+        "## Targets",
+        "",
+        f"{len(found) - len(missed)} of {len(found)} met."
+        + (
+            ""
+            if scale == 1
+            else f" The first-visit targets are for national scale (1); this run's synthetic "
+            f"data is at scale {scale}."
+        ),
+    ]
+    if missed:
+        lines += ["", "Not met:", ""]
+        lines += [f"- {section}: {what}: {why}" for section, what, why in missed]
     return "\n".join(lines)
 
 
@@ -479,6 +608,7 @@ def main():
                 f"of the limit at 8 connections, search {SEARCH_TARGET})",
                 table,
                 anonymous,
+                anonymous_verdict,
             )
         )
         say("Real data, signed in:")
@@ -488,6 +618,7 @@ def main():
                 "Real data, signed in (API token, session cookie), 8 connections",
                 signed_in_table,
                 measure_signed_in(real, static_path, urls),
+                signed_in_verdict,
             )
         )
     say(f"Scale {options.scale}:")
@@ -496,6 +627,7 @@ def main():
             f"Synthetic scale {options.scale}, response and query caches off (first visits)",
             table,
             measure(scaled, static_path, with_exports=True, response_cache=False),
+            first_visit_verdict,
         )
     )
     report = "\n\n".join(
@@ -512,7 +644,8 @@ def main():
             "answered afresh, as for a first visit or a new query. Fragments kept under a "
             "digest of what they show (maps, the boroughs table's rows, a plan's item tables) "
             "stay on: they are made again only when what they show changes.",
-            *(tabulate(title, result) for title, tabulate, result in sections),
+            summary(options.scale, sections),
+            *(tabulate(title, result, verdict) for title, tabulate, result, verdict in sections),
         ]
     )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
