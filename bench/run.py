@@ -118,13 +118,15 @@ def psql(sql, database="postgres"):
 
 
 #: The caches kept under the data version beside the response cache (a search's rankings,
-#: facet counts and page ids, a list's count: DATA_VERSION_CACHE_SETTINGS in
-#: svportal/settings/components/cache.py). A first visit, a new query or the first reader
-#: after a write meets none of them, so they are off whenever the response cache is.
+#: facet counts and page ids, a list's count, a signed-in reader's API answers:
+#: DATA_VERSION_CACHE_SETTINGS in svportal/settings/components/cache.py). A first visit, a
+#: new query or the first reader after a write meets none of them, so they are off whenever
+#: the response cache is.
 QUERY_CACHE_SETTINGS = (
     "SVPORTAL_SEARCH_CACHE_SECONDS",
     "SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS",
     "SVPORTAL_LIST_COUNT_CACHE_SECONDS",
+    "SVPORTAL_SIGNED_IN_API_CACHE_SECONDS",
 )
 
 

@@ -15,6 +15,7 @@ from actionplans.models import ActionItem
 from casestudies.evidence import LEVEL_BY_NUMBER
 from casestudies.models import PlanItemIntervention
 from casestudies.plan_items import interventions_named, plan_item_interventions_set
+from core.api.answers import SignedInAnswersMixin
 from core.api.filters import check_known_parameters
 
 
@@ -75,7 +76,7 @@ class DeliveredWriteSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class PlanItemInterventionsView(APIView):
+class PlanItemInterventionsView(SignedInAnswersMixin, APIView):
     """The interventions a plan item delivers, each with its strength of evidence and,
     where the link comes from a document, the sentence that names it."""
 

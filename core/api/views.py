@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from .answers import SignedInAnswersMixin
 from .csv import csv_lines, serializer_columns
 from .filters import (
     COMMON_PARAMETERS,
@@ -46,7 +47,7 @@ def csv_response(lines: Iterable[str], filename: str) -> StreamingHttpResponse:
     return response
 
 
-class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+class PortalReadOnlyViewSet(SignedInAnswersMixin, viewsets.ReadOnlyModelViewSet[Any]):
     """A list and a detail; JSON by default, CSV with ?format=csv (the whole list, streamed)."""
 
     filter_backends = [DjangoFilterBackend, PortalSearchFilter, StrictOrderingFilter]

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.answers import SignedInAnswersMixin
 from core.api.filters import check_known_parameters
 from svportal.forms import MAX_QUERY_LENGTH
 from svportal.search import GROUP_LIMIT, KIND_PAGE_SIZE, KINDS, portal_search
@@ -96,7 +97,7 @@ class SearchResponseSerializer(serializers.Serializer):
     groups = SearchGroupSerializer(many=True)
 
 
-class PortalSearchView(APIView):
+class PortalSearchView(SignedInAnswersMixin, APIView):
     """One search across case studies, interventions, plan items, funding streams, awards
     and areas: the best matches of each kind, with how many match, and a link to the rest.
     Only what the user may see is searched (draft plans' items only for their borough's

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from actionplans.api.views import refused_as_at, requested_as_at
 from actionplans.history import AsAtError
 from boroughs.models import Borough, Region
+from core.api.answers import SignedInAnswersMixin
 from core.api.csv import csv_lines
 from core.api.filters import check_known_parameters
 from core.api.pagination import PortalPagination, kept_count
@@ -55,7 +56,7 @@ def as_at_parameter(description=AS_AT_DESCRIPTION):
     return OpenApiParameter("as_at", OpenApiTypes.DATE, description=description)
 
 
-class AnalystView(APIView):
+class AnalystView(SignedInAnswersMixin, APIView):
     """JSON or CSV (?format=csv); parameters it does not know are a 400."""
 
     common_parameters = {"format"}

@@ -33,10 +33,16 @@ SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS = env.int(
 # filters and what the reader may see) is kept this many seconds under the same data
 # version (core/api/pagination.py); 0 turns it off.
 SVPORTAL_LIST_COUNT_CACHE_SECONDS = env.int("SVPORTAL_LIST_COUNT_CACHE_SECONDS", default=3600)
+# A signed-in reader's answers to API GETs (a token or a session), after authentication,
+# permissions and throttling, are kept per reader this many seconds under the same data
+# version, which writes to users, groups, permissions and tokens move on too
+# (core/api/answers.py); 0 turns it off.
+SVPORTAL_SIGNED_IN_API_CACHE_SECONDS = env.int("SVPORTAL_SIGNED_IN_API_CACHE_SECONDS", default=3600)
 #: Caches keyed by the data version, by the setting of their lifetime: while any is on,
 #: every write moves the version on (core/response_cache.py).
 DATA_VERSION_CACHE_SETTINGS = (
     "SVPORTAL_SEARCH_CACHE_SECONDS",
     "SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS",
     "SVPORTAL_LIST_COUNT_CACHE_SECONDS",
+    "SVPORTAL_SIGNED_IN_API_CACHE_SECONDS",
 )
