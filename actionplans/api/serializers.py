@@ -12,6 +12,7 @@ from boroughs.api.serializers import (
     source_from_values,
 )
 from boroughs.models import Borough
+from core.api.values import ValuesWriter
 from core.inputs import TEXT_MAX_LENGTH
 
 
@@ -134,29 +135,24 @@ class ActionItemSerializer(SourcedSerializer):
         return item.is_overdue(today)
 
 
-#: Item fields that name another record: (the record's path, its columns).
-_ITEM_REFS = {
-    "plan": ("plan", ("slug", "title")),
-    "borough": ("plan__borough", tuple(BoroughRefSerializer.Meta.fields)),
-    "theme": ("theme", ("slug", "name")),
-}
-_ITEM_VALUES = [
-    name
-    for name in ActionItemSerializer.Meta.fields
-    if name not in (*_ITEM_REFS, "is_overdue", "last_updated_by", "source")
-]
+#: How the items list writes an item from values(): the fields that name another record
+#: (the record's path, its columns) and those worked out from the row.
+_ITEM_ROWS = ValuesWriter(
+    ActionItemSerializer,
+    references={
+        "plan": ("plan", ("slug", "title")),
+        "borough": ("plan__borough", tuple(BoroughRefSerializer.Meta.fields)),
+        "theme": ("theme", ("slug", "name")),
+    },
+    computed=("is_overdue", "last_updated_by", "source"),
+)
 #: What the items list reads of each item: ActionItemSerializer's fields, and the list's
 #: order (a cursor reads it from the row).
 ACTION_ITEM_COLUMNS = (
     "pk",
     "order",
     "theme__order",
-    *_ITEM_VALUES,
-    *(
-        f"{path}{column}"
-        for path, columns in _ITEM_REFS.values()
-        for column in ("_id", *(f"__{name}" for name in columns))
-    ),
+    *_ITEM_ROWS.columns,
     "last_updated_by__username",
     *SOURCE_COLUMNS,
 )
@@ -165,34 +161,18 @@ ACTION_ITEM_COLUMNS = (
 def action_item_summaries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A page of items as ActionItemSerializer writes them, from values() rows of
     ACTION_ITEM_COLUMNS, each value written by the serializer's own field."""
-    fields = ActionItemSerializer().fields
-    writers = {name: fields[name].to_representation for name in _ITEM_VALUES}
     today = timezone.localdate()
-    summaries = []
-    for row in rows:
-        item: dict[str, Any] = {}
-        for name in ActionItemSerializer.Meta.fields:
-            if name in _ITEM_REFS:
-                path, columns = _ITEM_REFS[name]
-                item[name] = (
-                    None
-                    if row[f"{path}_id"] is None
-                    else {column: row[f"{path}__{column}"] for column in columns}
-                )
-            elif name == "is_overdue":
-                due = row["due_date"]
-                item[name] = (
-                    due is not None and due < today and row["status"] not in CLOSED_STATUSES
-                )
-            elif name == "last_updated_by":
-                item[name] = row["last_updated_by__username"]
-            elif name == "source":
-                item[name] = source_from_values(row)
-            else:
-                value = row[name]
-                item[name] = None if value is None else writers[name](value)
-        summaries.append(item)
-    return summaries
+
+    def is_overdue(row: dict[str, Any]) -> bool:
+        due = row["due_date"]
+        return due is not None and due < today and row["status"] not in CLOSED_STATUSES
+
+    return _ITEM_ROWS.write(
+        rows,
+        is_overdue=is_overdue,
+        last_updated_by=lambda row: row["last_updated_by__username"],
+        source=source_from_values,
+    )
 
 
 class ActionItemAsAtSerializer(ActionItemSerializer):

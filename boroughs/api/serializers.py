@@ -3,7 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from boroughs.models import Borough, Organisation, Partnership, Source, StockTake
-from core.api.values import or_none, write_date, write_moment
+from core.api.values import ValuesWriter, or_none, write_date
 from core.inputs import TEXT_MAX_LENGTH
 
 
@@ -139,13 +139,12 @@ class StockTakeSerializer(SourcedSerializer):
         ]
 
 
+#: How the stock-take list writes a round from values(): its questions and source
+#: worked out from the row.
+_STOCK_TAKE_ROWS = ValuesWriter(StockTakeSerializer, computed=("questions", "source"))
 #: What the stock-take list reads of each round: StockTakeSerializer's own fields, the
 #: source's columns and the id (the list's order ends with it, and a cursor reads it).
-STOCK_TAKE_COLUMNS = (
-    "pk",
-    *(name for name in StockTakeSerializer.Meta.fields if name not in ("questions", "source")),
-    *SOURCE_COLUMNS,
-)
+STOCK_TAKE_COLUMNS = ("pk", *_STOCK_TAKE_ROWS.columns, *SOURCE_COLUMNS)
 
 
 def stock_take_summaries(
@@ -153,22 +152,9 @@ def stock_take_summaries(
 ) -> list[dict[str, Any]]:
     """A page of rounds as StockTakeSerializer writes them, from values() rows of
     STOCK_TAKE_COLUMNS and each round's questions (selectors.stock_take_questions)."""
-    return [
-        {
-            "slug": row["slug"],
-            "title": row["title"],
-            "publisher": row["publisher"],
-            "conducted_on": or_none(write_date, row["conducted_on"]),
-            "published_on": or_none(write_date, row["published_on"]),
-            "coverage_region": row["coverage_region"],
-            "is_current": row["is_current"],
-            "questions": questions.get(row["pk"], []),
-            "source": source_from_values(row),
-            "source_section": row["source_section"],
-            "modified_at": or_none(write_moment, row["modified_at"]),
-        }
-        for row in rows
-    ]
+    return _STOCK_TAKE_ROWS.write(
+        rows, questions=lambda row: questions.get(row["pk"], []), source=source_from_values
+    )
 
 
 class StockTakeAnswerWriteSerializer(serializers.Serializer):

@@ -29,6 +29,7 @@ from casestudies.models import (
 )
 from casestudies.search import CASE_STUDIES
 from casestudies.services import REASON_MAX_LENGTH
+from core.api.values import or_none, write_date, write_moment
 from core.inputs import TEXT_MAX_LENGTH
 from core.links import address_per_slug
 from core.search.snippets import snippet
@@ -557,15 +558,9 @@ class InterventionSerializer(SourcedSerializer):
 
 # The API's own fields write each kind of value, so that a summary built from values() reads
 # exactly as CaseStudySearchResultSerializer would write it (a test holds the two together).
-_moment = serializers.DateTimeField().to_representation
-_date = serializers.DateField().to_representation
 _amount = serializers.DecimalField(max_digits=14, decimal_places=2).to_representation
 _cost = serializers.DecimalField(max_digits=12, decimal_places=2).to_representation
 _ratio = serializers.DecimalField(max_digits=8, decimal_places=2).to_representation
-
-
-def _or_none(write, value):
-    return None if value is None else write(value)
 
 
 def _evidence(row):
@@ -593,7 +588,7 @@ def _outcome(outcome):
     return {
         **outcome,
         "value": _amount(outcome["value"]),
-        "baseline": _or_none(_amount, outcome["baseline"]),
+        "baseline": or_none(_amount, outcome["baseline"]),
     }
 
 
@@ -635,7 +630,7 @@ def case_study_summaries(rows, links, *, request, query=None):
                     {
                         "intervention": intervention["slug"],
                         **rating,
-                        "rated_on": _date(rating["rated_on"]),
+                        "rated_on": write_date(rating["rated_on"]),
                     }
                     for intervention in interventions
                     for rating in links.ratings.get(intervention["intervention_id"], [])
@@ -645,16 +640,16 @@ def case_study_summaries(rows, links, *, request, query=None):
                 ],
                 "cost": {
                     "band": row["cost_band"],
-                    "per_participant": _or_none(_cost, row["cost_per_participant"]),
+                    "per_participant": or_none(_cost, row["cost_per_participant"]),
                     "quote": row["cost_quote"],
-                    "benefit_ratio": _or_none(_ratio, row["cost_benefit_ratio"]),
+                    "benefit_ratio": or_none(_ratio, row["cost_benefit_ratio"]),
                     "benefit_quote": row["cost_benefit_quote"],
                 },
-                "published_at": _or_none(_moment, row["published_at"]),
+                "published_at": or_none(write_moment, row["published_at"]),
                 "version": row["version"],
                 "source": source_from_values(row),
                 "source_section": row["source_section"],
-                "modified_at": _or_none(_moment, row["modified_at"]),
+                "modified_at": or_none(write_moment, row["modified_at"]),
                 "rank": None if rank is None else round(float(rank), 6),
                 "snippet": None
                 if not query

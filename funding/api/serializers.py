@@ -7,6 +7,7 @@ from boroughs.api.serializers import (
     SourcedSerializer,
     source_from_values,
 )
+from core.api.values import ValuesWriter
 from funding.models import Award, Funder, FundingStream
 
 
@@ -82,25 +83,23 @@ class AwardSerializer(SourcedSerializer):
 
 # --- The awards list from values() ---------------------------------------------------------
 
-#: Award fields that name another record, with the record's columns as values() names them.
-_AWARD_REFS = {
-    "stream": "stream",
-    "funder": "stream__funder",
-    "recipient_partnership": "recipient_partnership",
-    "recipient_organisation": "recipient_organisation",
-}
-_AWARD_VALUES = [
-    name
-    for name in AwardSerializer.Meta.fields
-    if name not in (*_AWARD_REFS, "recipient_boroughs", "source")
-]
-#: What the awards list reads of each award (its order's fields among them).
-AWARD_COLUMNS = (
-    "pk",
-    *_AWARD_VALUES,
-    *(f"{path}{column}" for path in _AWARD_REFS.values() for column in ("_id", "__slug", "__name")),
-    *SOURCE_COLUMNS,
+#: How the awards list writes an award from values(): the fields that name another record
+#: (its slug and name) and those worked out from the row.
+_AWARD_ROWS = ValuesWriter(
+    AwardSerializer,
+    references={
+        name: (path, ("slug", "name"))
+        for name, path in {
+            "stream": "stream",
+            "funder": "stream__funder",
+            "recipient_partnership": "recipient_partnership",
+            "recipient_organisation": "recipient_organisation",
+        }.items()
+    },
+    computed=("recipient_boroughs", "source"),
 )
+#: What the awards list reads of each award (its order's fields among them).
+AWARD_COLUMNS = ("pk", *_AWARD_ROWS.columns, *SOURCE_COLUMNS)
 #: What the awards list shows of each recipient borough.
 AWARD_BOROUGH_COLUMNS = tuple(BoroughRefSerializer.Meta.fields)
 
@@ -111,25 +110,8 @@ def award_summaries(
     """A page of awards as AwardSerializer writes them, from values() rows of
     AWARD_COLUMNS and their recipient boroughs (funding.selectors.recipient_boroughs_by_award),
     each value written by the serializer's own field."""
-    fields = AwardSerializer().fields
-    writers = {name: fields[name].to_representation for name in _AWARD_VALUES}
-    summaries = []
-    for row in rows:
-        award: dict[str, Any] = {}
-        for name in AwardSerializer.Meta.fields:
-            if name in _AWARD_REFS:
-                path = _AWARD_REFS[name]
-                award[name] = (
-                    None
-                    if row[f"{path}_id"] is None
-                    else {"slug": row[f"{path}__slug"], "name": row[f"{path}__name"]}
-                )
-            elif name == "recipient_boroughs":
-                award[name] = boroughs.get(row["pk"], [])
-            elif name == "source":
-                award[name] = source_from_values(row)
-            else:
-                value = row[name]
-                award[name] = None if value is None else writers[name](value)
-        summaries.append(award)
-    return summaries
+    return _AWARD_ROWS.write(
+        rows,
+        recipient_boroughs=lambda row: boroughs.get(row["pk"], []),
+        source=source_from_values,
+    )
