@@ -60,3 +60,27 @@ def consume(response):
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
+
+
+def list_length(response):
+    """How many records a whole list holds: every row of a CSV, or a JSON list that fits
+    on its page."""
+    if response.streaming:
+        return len(read_csv(response)[1])
+    assert response.status_code == HTTPStatus.OK, response.content
+    body = response.json()
+    assert len(body["results"]) == body["count"]
+    return body["count"]
+
+
+def assert_queries_do_not_grow(django_assert_num_queries, queries, *, make, fetch):
+    """``fetch()`` (a request for a whole list) makes ``queries`` queries after ``make(3)``
+    and again after ``make(30)``, and lists the thirty more records: what a list reads does
+    not grow with the records it lists."""
+    make(3)
+    with django_assert_num_queries(queries):
+        before = list_length(fetch())
+    make(30)
+    with django_assert_num_queries(queries):
+        after = list_length(fetch())
+    assert after == before + 30

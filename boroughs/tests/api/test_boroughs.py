@@ -6,7 +6,7 @@ import pytest
 from boroughs.models import Borough
 from boroughs.tests.factories import BoroughFactory
 
-from .support import assert_invalid, assert_not_found, consume, read_csv, slugs
+from .support import assert_invalid, assert_not_found, assert_queries_do_not_grow, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -222,24 +222,19 @@ def test_csv_honours_ordering_and_search(client):
 
 def test_borough_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of boroughs joined to their sources."""
-    BoroughFactory.create_batch(3)
-    with django_assert_num_queries(2):
-        response = client.get(URL, {"page_size": 500})
-    assert response.json()["count"] == AREA_COUNT + 3
-
-    BoroughFactory.create_batch(30)
-    with django_assert_num_queries(2):
-        response = client.get(URL, {"page_size": 500})
-    assert len(response.json()["results"]) == AREA_COUNT + 33
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        2,
+        make=BoroughFactory.create_batch,
+        fetch=lambda: client.get(URL, {"page_size": 500}),
+    )
 
 
 def test_borough_csv_queries_do_not_grow(client, django_assert_num_queries):
     """1 query: the boroughs joined to their sources, read in chunks."""
-    BoroughFactory.create_batch(3)
-    with django_assert_num_queries(1):
-        consume(client.get(URL, {"format": "csv"}))
-
-    BoroughFactory.create_batch(30)
-    with django_assert_num_queries(1):
-        _, rows = read_csv(client.get(URL, {"format": "csv"}))
-    assert len(rows) == AREA_COUNT + 33
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        1,
+        make=BoroughFactory.create_batch,
+        fetch=lambda: client.get(URL, {"format": "csv"}),
+    )

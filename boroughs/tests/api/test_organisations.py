@@ -6,7 +6,7 @@ import pytest
 from boroughs.models import Organisation
 from boroughs.tests.factories import OrganisationFactory
 
-from .support import consume, read_csv, slugs
+from .support import assert_queries_do_not_grow, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -141,24 +141,19 @@ def test_csv_is_the_filtered_list_with_flattened_sources(client):
 
 def test_organisation_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of organisations joined to their sources."""
-    OrganisationFactory.create_batch(3)
-    with django_assert_num_queries(2):
-        response = client.get(URL, {"page_size": 500})
-    assert response.json()["count"] == 60
-
-    OrganisationFactory.create_batch(30)
-    with django_assert_num_queries(2):
-        response = client.get(URL, {"page_size": 500})
-    assert len(response.json()["results"]) == 90
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        2,
+        make=OrganisationFactory.create_batch,
+        fetch=lambda: client.get(URL, {"page_size": 500}),
+    )
 
 
 def test_organisation_csv_queries_do_not_grow(client, django_assert_num_queries):
     """1 query: the organisations joined to their sources, read in chunks."""
-    OrganisationFactory.create_batch(3)
-    with django_assert_num_queries(1):
-        consume(client.get(URL, {"format": "csv"}))
-
-    OrganisationFactory.create_batch(30)
-    with django_assert_num_queries(1):
-        _, rows = read_csv(client.get(URL, {"format": "csv"}))
-    assert len(rows) == 90
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        1,
+        make=OrganisationFactory.create_batch,
+        fetch=lambda: client.get(URL, {"format": "csv"}),
+    )

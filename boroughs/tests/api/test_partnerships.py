@@ -6,7 +6,7 @@ import pytest
 from boroughs.models import Partnership
 from boroughs.tests.factories import BoroughFactory, PartnershipFactory
 
-from .support import assert_invalid, consume, read_csv, slugs
+from .support import assert_invalid, assert_queries_do_not_grow, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -172,24 +172,19 @@ def make_partnerships(count):
 
 def test_partnership_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of partnerships joined to their sources, 1 members prefetch."""
-    make_partnerships(3)
-    with django_assert_num_queries(3):
-        response = client.get(URL, {"page_size": 500})
-    assert response.json()["count"] == 34
-
-    make_partnerships(30)
-    with django_assert_num_queries(3):
-        response = client.get(URL, {"page_size": 500})
-    assert len(response.json()["results"]) == 64
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        3,
+        make=make_partnerships,
+        fetch=lambda: client.get(URL, {"page_size": 500}),
+    )
 
 
 def test_partnership_csv_queries_do_not_grow(client, django_assert_num_queries):
     """1 query for the partnerships joined to their sources, 1 members prefetch."""
-    make_partnerships(3)
-    with django_assert_num_queries(2):
-        consume(client.get(URL, {"format": "csv"}))
-
-    make_partnerships(30)
-    with django_assert_num_queries(2):
-        _, rows = read_csv(client.get(URL, {"format": "csv"}))
-    assert len(rows) == 64
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        2,
+        make=make_partnerships,
+        fetch=lambda: client.get(URL, {"format": "csv"}),
+    )

@@ -12,7 +12,7 @@ from boroughs.api.serializers import StockTakeSerializer
 from boroughs.models import StockTake, StockTakeOption, StockTakeQuestion
 from boroughs.selectors import stock_take_list
 
-from .support import assert_invalid, consume, read_csv, slugs
+from .support import assert_invalid, assert_queries_do_not_grow, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -234,25 +234,20 @@ def test_the_list_pages_by_cursor(client):
 def test_stock_take_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of stock-takes joined to their sources, 1 for the page's
     questions, 1 for their options."""
-    StockTakeFactory.create_batch(2)
-    with django_assert_num_queries(4):
-        response = client.get(URL, {"page_size": 500})
-    assert response.json()["count"] == 3
-
-    StockTakeFactory.create_batch(30)
-    with django_assert_num_queries(4):
-        response = client.get(URL, {"page_size": 500})
-    assert len(response.json()["results"]) == 33
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        4,
+        make=StockTakeFactory.create_batch,
+        fetch=lambda: client.get(URL, {"page_size": 500}),
+    )
 
 
 def test_stock_take_csv_queries_do_not_grow(client, django_assert_num_queries):
     """1 query for the stock-takes joined to their sources, 1 questions prefetch,
     1 options prefetch."""
-    StockTakeFactory.create_batch(2)
-    with django_assert_num_queries(3):
-        consume(client.get(URL, {"format": "csv"}))
-
-    StockTakeFactory.create_batch(30)
-    with django_assert_num_queries(3):
-        _, rows = read_csv(client.get(URL, {"format": "csv"}))
-    assert len(rows) == 33
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        3,
+        make=StockTakeFactory.create_batch,
+        fetch=lambda: client.get(URL, {"format": "csv"}),
+    )

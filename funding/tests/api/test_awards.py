@@ -7,7 +7,7 @@ import pytest
 from rest_framework.renderers import JSONRenderer
 
 from boroughs.models import Borough
-from boroughs.tests.api.support import assert_invalid, consume, read_csv, slugs
+from boroughs.tests.api.support import assert_invalid, assert_queries_do_not_grow, read_csv, slugs
 from funding.api.serializers import AwardSerializer
 from funding.models import Award
 from funding.selectors import award_list
@@ -343,38 +343,30 @@ def test_the_list_reads_as_its_serializer_writes_each_award(client, params):
 def test_award_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of awards joined to stream, funder, partnership, organisation and
     source, 1 recipient boroughs prefetch."""
-    make_awards(3)
-    with django_assert_num_queries(3):
-        response = client.get(URL, {"page_size": 500})
-    assert response.json()["count"] == 23
-
-    make_awards(30)
-    with django_assert_num_queries(3):
-        response = client.get(URL, {"page_size": 500})
-    assert len(response.json()["results"]) == 53
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        3,
+        make=make_awards,
+        fetch=lambda: client.get(URL, {"page_size": 500}),
+    )
 
 
 def test_award_list_of_a_borough_queries_do_not_grow(client, django_assert_num_queries):
     """1 check that the borough exists, 1 count, 1 page of awards with their joins,
     1 recipient boroughs prefetch."""
-    make_awards(3)
-    with django_assert_num_queries(4):
-        response = client.get(URL, {"borough": "barking-and-dagenham"})
-    assert response.json()["count"] == 4
-
-    make_awards(30)
-    with django_assert_num_queries(4):
-        response = client.get(URL, {"borough": "barking-and-dagenham"})
-    assert len(response.json()["results"]) == 34
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        4,
+        make=make_awards,
+        fetch=lambda: client.get(URL, {"borough": "barking-and-dagenham"}),
+    )
 
 
 def test_award_csv_queries_do_not_grow(client, django_assert_num_queries):
     """1 query for the awards with their joins, 1 recipient boroughs prefetch."""
-    make_awards(3)
-    with django_assert_num_queries(2):
-        consume(client.get(URL, {"format": "csv"}))
-
-    make_awards(30)
-    with django_assert_num_queries(2):
-        _, rows = read_csv(client.get(URL, {"format": "csv"}))
-    assert len(rows) == 53
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        2,
+        make=make_awards,
+        fetch=lambda: client.get(URL, {"format": "csv"}),
+    )

@@ -3,7 +3,7 @@ from http import HTTPStatus
 
 import pytest
 
-from boroughs.tests.api.support import consume, read_csv, slugs
+from boroughs.tests.api.support import assert_queries_do_not_grow, read_csv, slugs
 from funding.models import Funder
 from funding.tests.factories import FunderFactory
 
@@ -110,24 +110,19 @@ def test_csv_is_the_filtered_list_with_flattened_sources(client):
 
 def test_funder_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of funders joined to their sources."""
-    FunderFactory.create_batch(3)
-    with django_assert_num_queries(2):
-        response = client.get(URL, {"page_size": 500})
-    assert response.json()["count"] == 12
-
-    FunderFactory.create_batch(30)
-    with django_assert_num_queries(2):
-        response = client.get(URL, {"page_size": 500})
-    assert len(response.json()["results"]) == 42
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        2,
+        make=FunderFactory.create_batch,
+        fetch=lambda: client.get(URL, {"page_size": 500}),
+    )
 
 
 def test_funder_csv_queries_do_not_grow(client, django_assert_num_queries):
     """1 query: the funders joined to their sources, read in chunks."""
-    FunderFactory.create_batch(3)
-    with django_assert_num_queries(1):
-        consume(client.get(URL, {"format": "csv"}))
-
-    FunderFactory.create_batch(30)
-    with django_assert_num_queries(1):
-        _, rows = read_csv(client.get(URL, {"format": "csv"}))
-    assert len(rows) == 42
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        1,
+        make=FunderFactory.create_batch,
+        fetch=lambda: client.get(URL, {"format": "csv"}),
+    )

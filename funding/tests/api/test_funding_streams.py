@@ -3,7 +3,7 @@ from http import HTTPStatus
 
 import pytest
 
-from boroughs.tests.api.support import assert_invalid, consume, read_csv, slugs
+from boroughs.tests.api.support import assert_invalid, assert_queries_do_not_grow, read_csv, slugs
 from funding.models import FundingStream
 from funding.tests.factories import FunderFactory, FundingStreamFactory
 
@@ -212,24 +212,19 @@ def make_streams(count):
 
 def test_funding_stream_list_queries_do_not_grow(client, django_assert_num_queries):
     """1 count, 1 page of streams joined to their funders and sources."""
-    make_streams(3)
-    with django_assert_num_queries(2):
-        response = client.get(URL, {"page_size": 500})
-    assert response.json()["count"] == 15
-
-    make_streams(30)
-    with django_assert_num_queries(2):
-        response = client.get(URL, {"page_size": 500})
-    assert len(response.json()["results"]) == 45
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        2,
+        make=make_streams,
+        fetch=lambda: client.get(URL, {"page_size": 500}),
+    )
 
 
 def test_funding_stream_csv_queries_do_not_grow(client, django_assert_num_queries):
     """1 query: the streams joined to their funders and sources, read in chunks."""
-    make_streams(3)
-    with django_assert_num_queries(1):
-        consume(client.get(URL, {"format": "csv"}))
-
-    make_streams(30)
-    with django_assert_num_queries(1):
-        _, rows = read_csv(client.get(URL, {"format": "csv"}))
-    assert len(rows) == 45
+    assert_queries_do_not_grow(
+        django_assert_num_queries,
+        1,
+        make=make_streams,
+        fetch=lambda: client.get(URL, {"format": "csv"}),
+    )
