@@ -14,7 +14,7 @@ from core.api.exceptions import (
 from funding.selectors import latest_awards
 
 from .maps import home_maps
-from .middleware import bad_request
+from .middleware import bad_request, is_api
 from .selectors import funding_ending_soon, home_figures, latest_case_studies
 
 
@@ -41,7 +41,7 @@ def bad_request_page(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    if request.path.startswith("/api/"):
+    if is_api(request):
         return json_not_found(request, exception)
     return render(request, "404.html", status=404)
 
@@ -52,13 +52,13 @@ def server_error(request):
     API's shape under /api/."""
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return database_unavailable(request)
-    if request.path.startswith("/api/"):
+    if is_api(request):
         return json_server_error(request)
     return render(request, "500.html", status=500)
 
 
 def database_unavailable(request):
-    if request.path.startswith("/api/"):
+    if is_api(request):
         return json_unavailable(
             request, "The service cannot reach its database. Try again in a few minutes."
         )

@@ -1,16 +1,18 @@
 from django import template
 
+from actionplans.models import ItemStatus
+
 register = template.Library()
 
 #: The same colours as the plan-progress chart (svportal.pages.STATUS_COLOURS), so a
 #: status looks the same on every page.
 STATUS_TAG_COLOURS = {
-    "not_started": "govuk-tag--grey",
-    "on_track": "govuk-tag--blue",
-    "at_risk": "govuk-tag--orange",
-    "off_track": "govuk-tag--red",
-    "complete": "govuk-tag--green",
-    "cancelled": "govuk-tag--purple",
+    ItemStatus.NOT_STARTED: "govuk-tag--grey",
+    ItemStatus.ON_TRACK: "govuk-tag--blue",
+    ItemStatus.AT_RISK: "govuk-tag--orange",
+    ItemStatus.OFF_TRACK: "govuk-tag--red",
+    ItemStatus.COMPLETE: "govuk-tag--green",
+    ItemStatus.CANCELLED: "govuk-tag--purple",
 }
 
 
