@@ -32,7 +32,7 @@ class ValuesWriter:
 
     def __init__(
         self,
-        serializer_class: type[serializers.Serializer],
+        serializer_class: type[serializers.Serializer[Any]],
         *,
         references: Mapping[str, Reference] | None = None,
         computed: Iterable[str] = (),
