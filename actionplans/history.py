@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, JSONField, Q, When
 from django.utils import dateformat
 
 from boroughs.models import Borough, Partnership
@@ -104,14 +106,12 @@ def _read_only(record: ActionPlan | ActionItem) -> None:
     record.save = _refuse_save  # type: ignore[method-assign]
 
 
-def _recorded_from(
-    record: ActionPlan | ActionItem, history: Iterable[PlanChange] | Iterable[StatusUpdate]
-) -> dt.date:
-    """The day the portal's record of ``record`` begins: its "created" entry, else its
-    source's publication date, else the day its row was made (admin or a script)."""
-    created = next((entry for entry in history if CREATED in entry.changes), None)
-    if created is not None:
-        return local_date(created.changed_at)
+def _recorded_from(record: ActionPlan | ActionItem, created_at: dt.datetime | None) -> dt.date:
+    """The day the portal's record of ``record`` begins: its "created" entry (made at
+    ``created_at``), else its source's publication date, else the day its row was made
+    (admin or a script)."""
+    if created_at is not None:
+        return local_date(created_at)
     if record.source is not None and record.source.published_on is not None:
         return record.source.published_on
     return local_date(record.created_at)
@@ -182,7 +182,12 @@ def plans_as_at(plans: Iterable[ActionPlan], day: dt.date) -> PlansAsAt:
         ):
             history[change.plan_id].append(change)
     for plan in plans:
-        plan.recorded_from = _recorded_from(plan, history[plan.pk])
+        plan.recorded_from = _recorded_from(
+            plan,
+            next(
+                (entry.changed_at for entry in history[plan.pk] if CREATED in entry.changes), None
+            ),
+        )
         plan.as_at = day
         _read_only(plan)
         if plan.recorded_from > day:
@@ -209,6 +214,58 @@ class ItemsAsAt:
     themes: dict[int, list[Theme]]  # framework pk -> its themes, in order
 
 
+@dataclass(frozen=True, slots=True)
+class _Update:
+    """A status update as the rebuild reads it, from a row rather than a model instance
+    (a plan's thousand or so updates cost a third as much read so). Only an update made
+    after the day is undone, so only those carry their changes; who made one is kept as
+    the user's id and username, all that a rebuilt item shows of its last updater."""
+
+    item_id: int
+    changed_at: dt.datetime
+    created: bool
+    from_status: str
+    from_progress: int | None
+    changes: dict[str, Any] | None  # None for an update made on or before the day
+    changed_by_id: int | None
+    changed_by_username: str | None
+
+    def changed_by(self) -> Any:
+        """Who made the update, as a user holding its id and username (any other field
+        is read from the database if asked for), or None."""
+        if self.changed_by_id is None:
+            return None
+        return get_user_model().from_db(
+            None, ["id", "username"], [self.changed_by_id, self.changed_by_username]
+        )
+
+
+def _updates_of_plans(plans: list[int], cutoff: dt.datetime) -> Iterable[_Update]:
+    """The status updates of the items of ``plans``, oldest first, with the changes of
+    those made at or after ``cutoff``. One query."""
+    rows = (
+        StatusUpdate.objects.filter(item__plan__in=plans)
+        .order_by("changed_at", "id")
+        .annotate(
+            created=ExpressionWrapper(Q(changes__has_key=CREATED), output_field=BooleanField()),
+            undone_changes=Case(
+                When(changed_at__gte=cutoff, then=F("changes")), output_field=JSONField()
+            ),
+        )
+        .values_list(
+            "item_id",
+            "changed_at",
+            "created",
+            "from_status",
+            "from_progress",
+            "undone_changes",
+            "changed_by_id",
+            "changed_by__username",
+        )
+    )
+    return (_Update(*row) for row in rows)
+
+
 def items_as_at(
     plans: Iterable[ActionPlan], items: Iterable[ActionItem], day: dt.date
 ) -> ItemsAsAt:
@@ -218,14 +275,10 @@ def items_as_at(
     frameworks' themes."""
     by_pk = {plan.pk: plan for plan in plans if plan.recorded_from <= day}
     items = [item for item in items if item.plan_id in by_pk]
-    updates: defaultdict[int, list[StatusUpdate]] = defaultdict(list)
+    updates: defaultdict[int, list[_Update]] = defaultdict(list)
     themes: defaultdict[int, list[Theme]] = defaultdict(list)
     if by_pk:
-        for update in (
-            StatusUpdate.objects.filter(item__plan__in=list(by_pk))
-            .select_related("changed_by")
-            .order_by("changed_at", "id")
-        ):
+        for update in _updates_of_plans(list(by_pk), end_of_day(day)):
             updates[update.item_id].append(update)
         frameworks = {plan.framework_id: plan.framework for plan in by_pk.values()}
         for theme in Theme.objects.filter(framework__in=list(frameworks)).order_by("order", "id"):
@@ -235,7 +288,8 @@ def items_as_at(
     rebuilt = []
     for item in items:
         history = updates[item.pk]
-        if _recorded_from(item, history) > day:
+        created_at = next((update.changed_at for update in history if update.created), None)
+        if _recorded_from(item, created_at) > day:
             continue
         item.plan = by_pk[item.plan_id]
         item.theme = themes_by_id.get(item.theme_id) or item.theme
@@ -248,18 +302,18 @@ def items_as_at(
 
 
 def _restore_item(
-    item: ActionItem, history: list[StatusUpdate], themes: list[Theme], day: dt.date
+    item: ActionItem, history: list[_Update], themes: list[Theme], day: dt.date
 ) -> None:
     """Undo, newest first, every change to ``item`` made after ``day``."""
     cutoff = end_of_day(day)
     kept = [update for update in history if update.changed_at < cutoff]
     undone = [update for update in history if update.changed_at >= cutoff]
     for update in reversed(undone):
-        if CREATED in update.changes:
+        if update.created:
             continue
         item.status = update.from_status or item.status
         item.progress = update.from_progress
-        for name, values in update.changes.items():
+        for name, values in (update.changes or {}).items():
             if name in ITEM_TEXT_FIELDS:
                 setattr(item, name, _from_value(name, values.get("from")))
             elif name == "theme":
@@ -270,7 +324,7 @@ def _restore_item(
     if undone or (item.last_updated_at is not None and item.last_updated_at >= cutoff):
         latest = kept[-1] if kept else None
         item.last_updated_at = latest.changed_at if latest else None
-        item.last_updated_by = latest.changed_by if latest else None
+        item.last_updated_by = latest.changed_by() if latest else None
 
 
 # --- The day a reader asks for -------------------------------------------------------------
