@@ -25,11 +25,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.history import end_of_day
 from actionplans.models import ActionItem, ActionPlan
 from actionplans.panels import ItemChange, Panel
+from core.fragments import built_once
+from core.links import address_per_pk, address_per_slug
 
 from .evidence import LEVELS
 from .models import CaseStudy, Intervention, PlanItemIntervention
@@ -271,9 +275,57 @@ def plan_evidence_panel(*, plan, items, as_at, user):
     if plan is None:
         return None
     delivered = delivered_interventions(items) if as_at is None else links_as_at(items, as_at)
+    profile = plan_evidence_profile(items, delivered)
     return Panel(
         "casestudies/panels/plan_evidence.html",
-        {"profile": plan_evidence_profile(items, delivered), "as_at": as_at},
+        {"profile": profile, "as_at": as_at, "html": evidence_profile_html(profile, as_at=as_at)},
+    )
+
+
+def evidence_profile_html(profile, *, as_at):
+    """The profile's table, from what it shows as plain values (each item's and each
+    intervention's address reversed once per page, not once per record), kept once per set
+    of those values (core.fragments): a plan's hundreds of items cost more to write out
+    than to read."""
+    item_address = address_per_pk(lambda pk: reverse("actionplans:item", args=[pk]))
+    intervention_address = address_per_slug(
+        lambda slug: reverse("casestudies:intervention-detail", args=[slug])
+    )
+
+    def shown_item(item):
+        return {"href": item_address(item.pk), "title": item.title}
+
+    shown = {
+        "profile": {
+            "item_count": profile.item_count,
+            "delivering_count": profile.delivering_count,
+            "rows": [
+                {
+                    "level": {"number": row["level"].number, "name": row["level"].name},
+                    "items": [
+                        (
+                            shown_item(item),
+                            [
+                                {
+                                    "href": intervention_address(intervention.slug),
+                                    "name": intervention.name,
+                                    "evidence_level": intervention.evidence_level,
+                                }
+                                for intervention in interventions
+                            ],
+                        )
+                        for item, interventions in row["items"]
+                    ],
+                }
+                for row in profile.rows
+            ],
+            "resting_on_none": [shown_item(item) for item in profile.resting_on_none],
+        },
+        "as_at": as_at,
+    }
+    return built_once(
+        ["plan-evidence-profile", shown],
+        lambda: render_to_string("casestudies/panels/_plan_evidence_table.html", {"panel": shown}),
     )
 
 

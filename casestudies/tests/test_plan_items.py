@@ -174,6 +174,31 @@ def test_the_plan_shows_its_items_by_the_evidence_behind_what_they_deliver(clien
     assert "Names no intervention 29" in text
 
 
+def test_the_kept_evidence_profile_shows_a_change_at_once(client):
+    """The profile's table is kept once per set of what it shows: an intervention renamed
+    or rated anew, and an item renamed, each make it anew, today and as at a day."""
+    link = PlanItemIntervention.objects.select_related("item", "intervention").get(
+        intervention__slug="westminster-school-inclusion-pilot"
+    )
+    for query in ({}, {"as_at": "2019-09-10"}):
+        before = client.get(PLAN, query).content.decode()
+        assert '">School inclusion pilot</a> (level' in before
+
+    Intervention.objects.filter(pk=link.intervention_id).update(
+        name="Inclusion in schools",
+        evaluation_status=EvaluationStatus.COMPLETED,
+        evaluation_design=EvaluationDesign.COMPARISON_GROUP,
+        evaluated_by=EvaluatedBy.INDEPENDENT,
+        evidence_quote="Test: compared with a group of schools outside the pilot.",
+    )
+    ActionItem.objects.filter(pk=link.item_id).update(title="Inclusion pilot, renamed")
+    for query in ({}, {"as_at": "2019-09-10"}):
+        text = text_of(client.get(PLAN, query))
+        assert "Level 4: Independent comparison 1 Inclusion pilot, renamed" in text
+        assert "Inclusion in schools (level 4)" in text
+        assert "School inclusion pilot" not in text
+
+
 def test_a_plan_as_published_shows_the_links_the_report_names(client):
     """The report's links stood from its publication, as its items did."""
     response = client.get(PLAN, {"as_at": "2019-09-10"})
