@@ -210,6 +210,32 @@ class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
         return self.title
 
 
+class CaseStudySearchPosting(models.Model):
+    """A word of a case study's stored search document, with its positions and weights and
+    what ts_rank gives the case study for it alone: kept by PostgreSQL's triggers from the
+    document (core.search.SearchPostingsStorage, migration 0025), never written here. A
+    search for one word reads its best case studies in order from them."""
+
+    pk = models.CompositePrimaryKey("word", "case_study")
+    word = models.TextField()
+    case_study = models.ForeignKey(
+        CaseStudy,
+        on_delete=models.DO_NOTHING,  # the table's trigger drops a deleted study's words
+        db_column="record_id",
+        db_constraint=False,
+        related_name="search_postings",
+    )
+    entry = models.TextField()
+    score = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "casestudies_casestudy_postings"
+
+    def __str__(self):
+        return f"{self.word} in case study {self.case_study_id}"
+
+
 class Outcome(SourcedModel):
     """A measured result, e.g. "ASB in Loftus reduced by 41 per cent in the 12 months to …"."""
 

@@ -102,6 +102,7 @@ CASE_STUDIES = SearchIndex(
     documents=case_study_documents,
     snippet_fields=("summary", "solution", "challenge", "impact", "lessons_learned"),
     long_documents=True,
+    postings="search_postings",
 )
 INTERVENTIONS = SearchIndex(
     model=Intervention,

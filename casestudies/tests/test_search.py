@@ -410,3 +410,89 @@ def test_the_page_says_what_synonyms_it_also_searched_for(client, path):
     )
     plain = client.get(path, {"q": "psychologists"})
     assert "Also searched for" not in visible_text(plain)
+
+
+# --- Ranking from the searched words' postings (PostgreSQL) -----------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="postings are kept on PostgreSQL only"
+)
+
+
+def _postings_differ_from_documents():
+    """The case studies whose postings, joined, are not their stored document."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.id FROM casestudies_casestudy c LEFT JOIN ("
+            "  SELECT record_id, string_agg(entry, ' ')::tsvector AS document"
+            "  FROM casestudies_casestudy_postings GROUP BY record_id"
+            ") p ON p.record_id = c.id "
+            "WHERE c.search_vector IS DISTINCT FROM p.document "
+            "AND NOT (c.search_vector IS NULL AND p.document IS NULL) "
+            "UNION ALL SELECT record_id FROM casestudies_casestudy_postings "
+            "WHERE record_id NOT IN (SELECT id FROM casestudies_casestudy)"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@on_postgresql
+def test_the_postings_are_each_document_word_by_word_whoever_writes_it():
+    assert not _postings_differ_from_documents()
+    editor = _editor()
+    draft = services.case_study_create_draft(
+        acting_user=editor,
+        title="Postingtest draft",
+        summary="About 'quoted' back\\slashed and co-ordinated words.",
+        boroughs=[Borough.objects.get(slug="redbridge")],
+    )
+    services.case_study_update(
+        case_study=draft,
+        acting_user=editor,
+        expected_version=draft.version,
+        changes={"summary": "About grobbling now."},
+    )
+    CaseStudy.objects.filter(slug=REDBRIDGE).update(search_vector=None)  # as elsewhere
+    assert titles("functional family therapy") == titles("functional family therapy")
+    assert not _postings_differ_from_documents()
+    CaseStudy.objects.filter(pk=draft.pk).delete()
+    assert not _postings_differ_from_documents()
+
+
+RANKED_QUERIES = [
+    "young",  # a word most case studies hold
+    "county lines",  # every word, and a synonym (criminal exploitation) counting less
+    '"county lines"',  # a phrase
+    "knife crime -london",  # a word left out
+    "psychologists or hospital",  # either group
+    "A&E",  # synonyms of several words
+    "the",  # a common word alone
+    "trauma-informed",  # a hyphenated word, its parts or joined
+]
+
+
+@on_postgresql
+@pytest.mark.parametrize("q", RANKED_QUERIES)
+def test_ranks_from_postings_are_those_of_the_whole_documents_to_the_last_bit(q):
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import F, FloatField, Value
+    from django.db.models.expressions import ExpressionWrapper
+
+    from core.search.index import SYNONYM_WEIGHT, WEIGHT_NAMES, WEIGHTS, postgresql_query
+
+    query = parse(q)
+    weights = [WEIGHTS[name] for name in reversed(WEIGHT_NAMES)]
+    whole = SearchRank(F("search_vector"), postgresql_query(query.typed()), weights=weights)
+    if query.widened:
+        widened = SearchRank(F("search_vector"), postgresql_query(query), weights=weights)
+        whole = ExpressionWrapper(
+            whole + widened * Value(SYNONYM_WEIGHT), output_field=FloatField()
+        )
+    found = search.with_rank(
+        search.matching(CaseStudy.objects.all(), search.CASE_STUDIES, query),
+        search.CASE_STUDIES,
+        query,
+    ).annotate(whole_rank=whole)
+    ranks = list(found.values_list("search_rank", "whole_rank"))
+    by_document = CaseStudy.objects.filter(search_vector=postgresql_query(query))
+    assert len(ranks) == by_document.count() > 0
+    assert all(rank == whole_rank for rank, whole_rank in ranks)

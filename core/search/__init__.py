@@ -9,7 +9,14 @@
 See docs/decisions/0012-one-search.md.
 """
 
-from .index import SearchIndex, SearchIndexStorage, deferred, indexes, store_all
+from .index import (
+    SearchIndex,
+    SearchIndexStorage,
+    SearchPostingsStorage,
+    deferred,
+    indexes,
+    store_all,
+)
 from .query import MAX_TERMS, ParsedQuery, SearchQuery, parse_query, search_query
 from .snippets import snippet
 
@@ -18,6 +25,7 @@ __all__ = [
     "ParsedQuery",
     "SearchIndex",
     "SearchIndexStorage",
+    "SearchPostingsStorage",
     "SearchQuery",
     "deferred",
     "indexes",

@@ -12,12 +12,17 @@ same tokens are stored on both databases:
   record's id), made by the same operation; matched with MATCH and ranked with bm25.
   The model's `search_vector` column stays empty there.
 
+Long documents (case studies) are never read to search on PostgreSQL: a table of each
+word's postings, kept from the documents by triggers (SearchPostingsStorage), matches a
+word and ranks by what ts_rank gives, the same to the last bit (docs/decisions/0012).
+
 Documents are a cache of the records' text. Each app's search module refreshes a
 record's document when it or what it links to changes (its signal receivers only keep
 this cache fresh); `deferred()` gathers those refreshes and makes them once, at the end
 of a bulk load or a service's transaction.
 """
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +41,7 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     Model,
@@ -188,22 +194,13 @@ class IndexMatches(Expression):
         return sql, (self.table, self.column, *query_params)
 
 
-class Fts5Rank(Expression):
-    """A rank like PostgreSQL's ts_rank for SQLite, whose bm25 weighs a word by how rare
-    it is and so, over a few hundred records, counts "county lines" as nothing.
-
-    Each alternative of the query scores, in each column (weight), the weight times how
-    often it appears there, counting up to MAX_COUNTED; alternatives from synonyms count
-    SYNONYM_WEIGHT as much. The sum s is scaled to s / (s + 1), between 0 and 1. The
-    words are counted in the outer record's FTS5 row (its stored tokens, space-separated),
-    a lookup by rowid."""
+class RankOfRecord(Expression):
+    """A rank computed for the outer query's record, which it reads by its id."""
 
     output_field = FloatField()
 
-    def __init__(self, table: str, scored: Sequence[tuple[Match, float]]) -> None:
-        """`scored`: (Match, factor) pairs."""
+    def __init__(self) -> None:
         super().__init__()
-        self.table, self.scored = table, scored
         self.pk: Any = F("pk")
 
     def resolve_expression(
@@ -213,7 +210,7 @@ class Fts5Rank(Expression):
         reuse: set[str] | None = None,
         summarize: bool = False,
         for_save: bool = False,
-    ) -> "Fts5Rank":
+    ) -> "RankOfRecord":
         resolved = self.copy()
         resolved.pk = self.pk.resolve_expression(query, allow_joins, reuse, summarize, for_save)
         return resolved
@@ -223,6 +220,133 @@ class Fts5Rank(Expression):
 
     def set_source_expressions(self, expressions: Sequence[Combinable | Expression]) -> None:
         (self.pk,) = expressions
+
+
+def postings_table(db_table: str) -> str:
+    return f"{db_table}_postings"
+
+
+def _words_sql(query: SearchQuery) -> tuple[str, tuple[str]]:
+    """Every word of `query` (excluded ones and synonyms too) as the `simple` configuration
+    reads them into a tsquery, as a text[] expression."""
+    tokens = [
+        token
+        for clause in query.clauses
+        for either in (*clause.required, *clause.excluded)
+        for match in either.all_matches
+        for token in match.tokens
+    ]
+    return f"tsvector_to_array(to_tsvector('{CONFIG}'::regconfig, %s))", (" ".join(tokens),)
+
+
+#: A record's document cut down to the searched words' postings, as a tsvector. Matching
+#: and ts_rank read only the entries of the query's words, so each gives the same answer
+#: for it as for the whole document. The entry of a word no query holds (a space) keeps
+#: it from being empty: ts_rank gives an empty document 0 where it gives one without
+#: the words of an all-words query 1e-20.
+_POSTINGS_DOCUMENT = "(''' '':1 ' || coalesce(string_agg(entry, ' '), ''))::tsvector"
+
+
+#: A token the `simple` configuration reads as one word, as typed.
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _any_of_words(query: SearchQuery) -> list[str] | None:
+    """The words any one of which makes a record match `query`, where that is all the
+    query asks (one word, or its alternatives, each a single plain word); else None."""
+    if len(query.clauses) != 1:
+        return None
+    (clause,) = query.clauses
+    if clause.excluded or len(clause.required) != 1:
+        return None
+    matches = clause.required[0].all_matches
+    if any(
+        len(match.tokens) != 1 or not _PLAIN_WORD.fullmatch(match.tokens[0]) for match in matches
+    ):
+        return None
+    return sorted({match.tokens[0] for match in matches})
+
+
+def _one_word(query: SearchQuery | None) -> str | None:
+    """The word `query` asks for, where it asks for one plain word alone (no synonym, none
+    excluded), whose rank is then that word's own; else None."""
+    words = _any_of_words(query) if query and not query.matches_nothing else None
+    if words is None or len(words) != 1 or query is None or query.widened:
+        return None
+    return words[0]
+
+
+class PostingsOfWords(Expression):
+    """The ids of the records whose document holds any of `words`, read from their
+    postings (SearchPostingsStorage) rather than the documents or the GIN index, as a
+    subquery for `pk__in`."""
+
+    output_field = IntegerField()
+
+    def __init__(self, table: str, words: list[str]) -> None:
+        super().__init__()
+        self.table, self.words = table, words
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        postings = connection.ops.quote_name(postings_table(self.table))
+        # The table is a model's, named in code; what was typed is only ever a parameter.
+        sql = f"(SELECT record_id FROM {postings} WHERE word = ANY(%s::text[]))"  # noqa: S608
+        return sql, (self.words,)
+
+
+class PostingsRank(RankOfRecord):
+    """ts_rank of the outer record for what was typed (and, counting SYNONYM_WEIGHT as
+    much, for the query widened by synonyms), computed from the searched words' postings:
+    the same number, to the last bit, as from the whole document, which is not read."""
+
+    def __init__(self, table: str, query: SearchQuery) -> None:
+        super().__init__()
+        self.table, self.query = table, query
+        self.typed: Any = postgresql_query(query.typed())
+        self.widened: Any = postgresql_query(query) if query.widened else None
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[str | int, ...]]:
+        postings = connection.ops.quote_name(postings_table(self.table))
+        pk_sql, pk_params = compiler.compile(self.pk)
+        words_sql, words_params = _words_sql(self.query)
+        weights = [WEIGHTS[name] for name in reversed(WEIGHT_NAMES)]
+        # As django.contrib.postgres's SearchRank writes it, so the ranks are the same.
+        weights_sql = "(ARRAY[%s,%s,%s,%s])::float4[]"
+        typed_sql, typed_params = compiler.compile(self.typed)
+        rank_sql = f"ts_rank({weights_sql}, found.document, {typed_sql})"
+        rank_params: tuple[Any, ...] = (*weights, *typed_params)
+        if self.widened is not None:
+            widened_sql, widened_params = compiler.compile(self.widened)
+            rank_sql = (
+                f"({rank_sql} + (ts_rank({weights_sql}, found.document, {widened_sql}) * %s))"
+            )
+            rank_params += (*weights, *widened_params, SYNONYM_WEIGHT)
+        # The table is a model's, named in code; what was typed is only ever a parameter.
+        sql = (
+            f"(SELECT {rank_sql} FROM (SELECT {_POSTINGS_DOCUMENT} AS document "  # noqa: S608
+            f"FROM {postings} WHERE word = ANY({words_sql}) AND record_id = {pk_sql}) AS found)"
+        )
+        return sql, (*rank_params, *words_params, *pk_params)
+
+
+class Fts5Rank(RankOfRecord):
+    """A rank like PostgreSQL's ts_rank for SQLite, whose bm25 weighs a word by how rare
+    it is and so, over a few hundred records, counts "county lines" as nothing.
+
+    Each alternative of the query scores, in each column (weight), the weight times how
+    often it appears there, counting up to MAX_COUNTED; alternatives from synonyms count
+    SYNONYM_WEIGHT as much. The sum s is scaled to s / (s + 1), between 0 and 1. The
+    words are counted in the outer record's FTS5 row (its stored tokens, space-separated),
+    a lookup by rowid."""
+
+    def __init__(self, table: str, scored: Sequence[tuple[Match, float]]) -> None:
+        """`scored`: (Match, factor) pairs."""
+        super().__init__()
+        self.table, self.scored = table, scored
 
     @staticmethod
     def _count(column: str, needle: str) -> tuple[str, list[str | int]]:
@@ -296,8 +420,13 @@ class SearchIndex:
     snippet_fields: tuple[str, ...] = ()
     field: str = "search_vector"
     #: Whether documents are long enough to be stored out of line (TOAST), so that on
-    #: PostgreSQL matching reads only the GIN index (IndexMatches), never the documents.
+    #: PostgreSQL they are never read to search: the model's migrations keep their words'
+    #: postings (SearchPostingsStorage), from which records are matched and ranked.
     long_documents: bool = False
+    #: With long documents, the model's relation to its postings (an unmanaged model of
+    #: the postings table, with `word` and `score`): a search for one word reads its best
+    #: records in order from their index, not by ranking every match.
+    postings: str = ""
 
     def __post_init__(self) -> None:
         registry[self.model._meta.label] = self
@@ -395,6 +524,9 @@ class SearchIndex:
         if _vendor(queryset.db) == "postgresql":
             if self.long_documents:
                 table = self.model._meta.db_table
+                words = _any_of_words(query)
+                if words is not None:
+                    return queryset.filter(pk__in=PostingsOfWords(table, words))
                 matches = IndexMatches(table, self.field, postgresql_query(query))
                 return queryset.filter(pk__in=matches)
             return queryset.filter(**{self.field: postgresql_query(query)})
@@ -424,6 +556,8 @@ class SearchIndex:
                 for match in matches
             ]
             return Fts5Rank(self.table, scored)
+        if self.long_documents:
+            return PostingsRank(self.model._meta.db_table, query)
         weights = [WEIGHTS[name] for name in reversed(WEIGHT_NAMES)]
         typed = SearchRank(F(self.field), postgresql_query(query.typed()), weights=weights)
         if not query.widened:
@@ -433,6 +567,19 @@ class SearchIndex:
 
     def ranked(self, queryset: _Rows, query: SearchQuery | None) -> _Rows:
         """`queryset` annotated with `search_rank`."""
+        word = _one_word(query) if self.postings else None
+        if word is not None and _vendor(queryset.db) == "postgresql":
+            # Each record's posting of the word holds the rank ts_rank gives it, and the
+            # word's postings are indexed by it: the best come first, without the rest.
+            posting = FilteredRelation(
+                self.postings, condition=Q(**{f"{self.postings}__word": word})
+            )
+            by_posting: _Rows = (
+                queryset.annotate(searched_posting=posting)
+                .filter(searched_posting__score__isnull=False)
+                .annotate(search_rank=F("searched_posting__score"))
+            )
+            return by_posting
         ranked: _Rows = queryset.annotate(search_rank=self.rank(query, queryset.db))
         return ranked
 
@@ -458,9 +605,9 @@ def store_all(*, missing_only: bool = True) -> int:
 # --- Migrations ----------------------------------------------------------------------------------
 
 
-class SearchIndexStorage(Operation):
-    """Where a model's search documents live: on PostgreSQL a GIN index on its
-    `search_vector` column; on SQLite an FTS5 table beside it."""
+class _DocumentsStorage(Operation):
+    """A migration operation on the stored search documents of a table, outside the
+    models' state."""
 
     reversible = True
     reduces_to_sql = False
@@ -473,6 +620,11 @@ class SearchIndexStorage(Operation):
 
     def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass
+
+
+class SearchIndexStorage(_DocumentsStorage):
+    """Where a model's search documents live: on PostgreSQL a GIN index on its
+    `search_vector` column; on SQLite an FTS5 table beside it."""
 
     @property
     def _gin_name(self) -> str:
@@ -514,6 +666,131 @@ class SearchIndexStorage(Operation):
 
     def describe(self) -> str:
         return f"Search documents of {self.db_table}: GIN (PostgreSQL) or FTS5 (SQLite)"
+
+
+#: A posting's word as a tsvector's or tsquery's text writes it: quoted, with any quote
+#: or backslash in it doubled.
+_QUOTED_WORD = "'''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || ''''"
+#: A posting's entry: its word with its positions and weights, as a tsvector's text writes
+#: them ('word':3A,17C), so that a record's entries for some words, joined with spaces,
+#: read as its document cut down to those words.
+_POSTING_ENTRY = (
+    f"{_QUOTED_WORD} || "  # noqa: S608  (SQL written here: no input)
+    "CASE WHEN cardinality(positions) > 0 THEN ':' || array_to_string(ARRAY("
+    "SELECT position || weight FROM unnest(positions, weights) AS p(position, weight)), ',') "
+    "ELSE '' END"
+)
+#: What ts_rank gives the record for its word alone, with WEIGHTS: a search for one word
+#: ranks by it, so its best records are read in order from an index.
+_POSTING_SCORE = (
+    "ts_rank('{" + ",".join(str(WEIGHTS[name]) for name in reversed(WEIGHT_NAMES)) + "}', "
+    f"entry::tsvector, ({_QUOTED_WORD})::tsquery)"
+)
+
+
+class SearchPostingsStorage(_DocumentsStorage):
+    """On PostgreSQL, each word of each stored document of a table with its positions and
+    weights (`<table>_postings`: word, record_id, entry), kept by triggers on the table
+    whenever a document is written, cleared or deleted, whoever writes it, and filled from
+    the documents already stored. A search reads the postings of its words only
+    (PostingsOfWords, PostingsRank): for a long document, a small part of it. On SQLite,
+    whose FTS5 table is read instead, the table is made but stays empty."""
+
+    @property
+    def _postings(self) -> str:
+        return postings_table(self.db_table)
+
+    @property
+    def _function(self) -> str:
+        return f"{self._postings}_kept"[:63]
+
+    def _trigger(self, event: str) -> str:
+        return f"{self._postings}_{event}"[:63]
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        quote = schema_editor.quote_name
+        if schema_editor.connection.vendor != "postgresql":
+            # Empty, so that a model of the postings reads the same on any database.
+            schema_editor.execute(
+                f"CREATE TABLE {quote(self._postings)} (word text NOT NULL, "
+                "record_id bigint NOT NULL, entry text NOT NULL, score real NOT NULL, "
+                "PRIMARY KEY (word, record_id))"
+            )
+            return
+        table, field = quote(self.db_table), quote(self.field)
+        postings, function = quote(self._postings), quote(self._function)
+        schema_editor.execute(
+            f"CREATE TABLE {postings} (word text NOT NULL, record_id bigint NOT NULL, "
+            "entry text NOT NULL, score real NOT NULL, "
+            "PRIMARY KEY (word, record_id) INCLUDE (entry))"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX {quote(self._postings + '_best')} "
+            f"ON {postings} (word, score DESC, record_id)"
+        )
+        # The names are a model's, from its migration.
+        schema_editor.execute(
+            f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE {postings};
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        DELETE FROM {postings}
+        WHERE word = ANY(tsvector_to_array(OLD.{field})) AND record_id = OLD.id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO {postings} (word, record_id, entry, score)
+        SELECT lexeme, NEW.id, entry, {_POSTING_SCORE}
+        FROM (SELECT lexeme, {_POSTING_ENTRY} AS entry FROM unnest(NEW.{field})) AS words;
+    END IF;
+    RETURN NULL;
+END $$"""  # noqa: S608
+        )
+        for event, when in (
+            ("INSERT", f"FOR EACH ROW WHEN (NEW.{field} IS NOT NULL)"),
+            (f"UPDATE OF {field}", f"FOR EACH ROW WHEN (OLD.{field} IS DISTINCT FROM NEW.{field})"),
+            ("DELETE", "FOR EACH ROW"),
+            ("TRUNCATE", "FOR EACH STATEMENT"),
+        ):
+            name = quote(self._trigger(event.split()[0].lower()))
+            schema_editor.execute(
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} {when} "
+                f"EXECUTE FUNCTION {function}()"
+            )
+        schema_editor.execute(
+            f"INSERT INTO {postings} (word, record_id, entry, score) "  # noqa: S608
+            f"SELECT lexeme, id, entry, {_POSTING_SCORE} FROM (SELECT lexeme, id, "
+            f"{_POSTING_ENTRY} AS entry FROM {table}, unnest({table}.{field})) AS words"
+        )
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        quote = schema_editor.quote_name
+        if schema_editor.connection.vendor != "postgresql":
+            schema_editor.execute(f"DROP TABLE IF EXISTS {quote(self._postings)}")
+            return
+        for event in ("insert", "update", "delete", "truncate"):
+            schema_editor.execute(
+                f"DROP TRIGGER IF EXISTS {quote(self._trigger(event))} ON {quote(self.db_table)}"
+            )
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {quote(self._function)}()")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {quote(self._postings)}")
+
+    def describe(self) -> str:
+        return f"Postings of the search documents of {self.db_table} (PostgreSQL)"
 
 
 #: The function IndexMatches calls, read from the GIN index alone: sequential scans are
