@@ -118,7 +118,41 @@ def data_changed(sender: type[Model], **kwargs: Any) -> None:
 # --- Figures kept under the data version ---------------------------------------------
 
 _Kept = TypeVar("_Kept")
-_MISSING = object()
+#: What `read_under_data_version` gives when nothing is kept under the current version.
+MISSING = object()
+
+
+def kept_key(name: str, key: str, *, using: str) -> str:
+    """The cache key of what is kept as ``key`` (which must name everything the answer
+    depends on but the data version) for the database ``using``: databases that share a
+    cache never share answers."""
+    database = str(connections[using].settings_dict.get("NAME"))
+    identity = "|".join((database, key))
+    return f"{KEY_PREFIX}:{name}:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+
+def read_under_data_version(cache_key: str) -> tuple[str, Any]:
+    """The current data version's token, and what is kept under ``cache_key`` if it was kept
+    under that version (else ``MISSING``), read in one round trip: what is kept carries the
+    version it was made under, so a new version makes it unreachable without a read of the
+    version first."""
+    found = cache.get_many([VERSION_KEY, cache_key])
+    version: DataVersion | None = found.get(VERSION_KEY)
+    if version is None:
+        return data_version()["token"], MISSING
+    kept = found.get(cache_key)
+    if not isinstance(kept, tuple) or kept[0] != version["token"]:
+        return version["token"], MISSING
+    return version["token"], kept[1]
+
+
+def keep_under_data_version(cache_key: str, token: str, answer: Any, seconds: int) -> None:
+    """Keeps ``answer``, made under the version ``token`` (read before it was made, so that
+    a write in the meantime leaves it unreachable), for ``read_under_data_version``."""
+    try:
+        cache.set(cache_key, (token, answer), seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("The data cache did not keep an answer", exc_info=True)
 
 
 def kept_under_data_version(
@@ -131,22 +165,16 @@ def kept_under_data_version(
     answer, it is computed afresh."""
     if seconds <= 0:
         return compute()
-    database = str(connections[using].settings_dict.get("NAME"))
+    cache_key = kept_key("kept", key, using=using)
     try:
-        token = data_version()["token"]
-        identity = "|".join((token, database, key))
-        cache_key = f"{KEY_PREFIX}:kept:{hashlib.sha256(identity.encode()).hexdigest()}"
-        found = cache.get(cache_key, _MISSING)
+        token, found = read_under_data_version(cache_key)
     except Exception:  # noqa: BLE001 - without a cache, compute as if there were none
         logger.warning("The data cache did not answer", exc_info=True)
         return compute()
-    if found is not _MISSING:
+    if found is not MISSING:
         return cast(_Kept, found)
     answer = compute()
-    try:
-        cache.set(cache_key, answer, seconds)
-    except Exception:  # noqa: BLE001
-        logger.warning("The data cache did not keep an answer", exc_info=True)
+    keep_under_data_version(cache_key, token, answer, seconds)
     return answer
 
 

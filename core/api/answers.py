@@ -1,14 +1,15 @@
-"""Answers to signed-in API reads kept under the data version (docs/decisions: signed-in
-API answers kept per reader).
+"""Answers to signed-in API reads kept under the data version (docs/decisions/0042).
 
 The response cache (core/response_cache.py) never answers a request that names a user: an
 API token or a session. Such a read is answered here instead, once DRF has authenticated
 the reader, checked their permissions and counted them against their throttle, from what
 the same view answered the same reader before, under the same data version and day:
 
-- The key names the data version, the database, the day (Europe/London: an item falls
-  overdue at midnight), the reader (their id, and whether they are active, staff or a
-  superuser), the whole URL (host and scheme included) and the Accept header. What else
+- An answer is kept with the data version it was made under, and read together with the
+  current version in one round trip (``read_under_data_version``); its key names the
+  database, the day (Europe/London: an item falls overdue at midnight), the reader (their
+  id, and whether they are active, staff or a superuser), the whole URL (host and scheme
+  included) and the Accept header. What else
   decides what a reader may see lives in the database (their groups, permissions and
   borough roles), and every write to it moves the data version on: the data apps' signals
   (boroughs' roles among them) and `people_changed` below, for users, groups, permissions
@@ -22,14 +23,11 @@ the same view answered the same reader before, under the same data version and d
 does not answer, the request is answered as if there were none.
 """
 
-import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connections
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.template.response import SimpleTemplateResponse
@@ -38,7 +36,13 @@ from django.utils.cache import patch_vary_headers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.response_cache import KEY_PREFIX, bump_data_version, data_version
+from core.response_cache import (
+    MISSING,
+    bump_data_version,
+    keep_under_data_version,
+    kept_key,
+    read_under_data_version,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,19 +60,18 @@ def reader_fingerprint(user: Any) -> str:
     return f"{user.pk}:{int(user.is_active)}{int(user.is_staff)}{int(user.is_superuser)}"
 
 
-def signed_in_answer_key(request: Request, token: str) -> str:
-    database = str(connections["default"].settings_dict.get("NAME"))
+def signed_in_answer_key(request: Request) -> str:
+    """The key of the answer to this request: it names everything the answer depends on but
+    the data version, which the answer kept under it carries (read_under_data_version)."""
     identity = "|".join(
         (
-            token,
-            database,
             timezone.localdate().isoformat(),
             reader_fingerprint(request.user),
             request.build_absolute_uri(),
             request.META.get("HTTP_ACCEPT", ""),
         )
     )
-    return f"{KEY_PREFIX}:signed-in:{hashlib.sha256(identity.encode()).hexdigest()}"
+    return kept_key("signed-in", identity, using="default")
 
 
 def _keepable_response(response: HttpResponseBase) -> bool:
@@ -101,7 +104,9 @@ class SignedInAnswersMixin:
     keep_signed_in_answers = True
     #: Set once DRF has authenticated the request: a GET by a signed-in reader.
     _signed_in_get = False
-    _signed_in_answer_key: str | None = None
+    #: Where to keep the answer to a GET no answer was kept for: its key, and the data
+    #: version it is made under.
+    _signed_in_answer: tuple[str, str] | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
@@ -110,14 +115,14 @@ class SignedInAnswersMixin:
             return
         if any(name in request.META for name in CONDITIONAL_HEADERS):
             return
+        key = signed_in_answer_key(request)
         try:
-            key = signed_in_answer_key(request, data_version()["token"])
-            stored = cache.get(key)
+            token, stored = read_under_data_version(key)
         except Exception:  # noqa: BLE001 - without a cache, answer as if there were none
             logger.warning("The signed-in answer cache did not answer", exc_info=True)
             return
-        if stored is None:
-            self._signed_in_answer_key = key
+        if stored is MISSING:
+            self._signed_in_answer = (key, token)
             return
         answer = _answer(stored)
         # DRF calls the handler for the method next: this one gives the kept answer.
@@ -132,19 +137,15 @@ class SignedInAnswersMixin:
             return response  # anonymous, a write, or refused before DRF knew who asked
         # The answer depends on who asks: no shared cache may give it to another reader.
         patch_vary_headers(response, ["Authorization"])
-        key = self._signed_in_answer_key
-        if key is not None and isinstance(response, SimpleTemplateResponse):
-            response.add_post_render_callback(lambda rendered: _keep(key, rendered))
+        where = self._signed_in_answer
+        if where is not None and isinstance(response, SimpleTemplateResponse):
+            response.add_post_render_callback(lambda rendered: _keep(*where, rendered))
         return response
 
 
-def _keep(key: str, response: HttpResponseBase) -> None:
-    if not _keepable_response(response):
-        return
-    try:
-        cache.set(key, _kept(response), _seconds())
-    except Exception:  # noqa: BLE001
-        logger.warning("The signed-in answer cache did not keep an answer", exc_info=True)
+def _keep(key: str, token: str, response: HttpResponseBase) -> None:
+    if _keepable_response(response):
+        keep_under_data_version(key, token, _kept(response), _seconds())
 
 
 def people_changed(sender: Any, **kwargs: Any) -> None:

@@ -6,9 +6,10 @@ from .environment import env
 
 # --- REST framework ----------------------------------------------------------------
 REST_FRAMEWORK = {
-    # Token first, so a missing or bad token is answered 401 with WWW-Authenticate: Token.
+    # Token first, so a missing or bad token is answered 401 with WWW-Authenticate: Token
+    # (its user kept under the data version: core/api/authentication.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.KeptTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
