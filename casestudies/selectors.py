@@ -1165,7 +1165,20 @@ def case_study_summary_links(
 ) -> SummaryLinks:
     """The boroughs, approaches, settings, interventions (with their external ratings) and
     headline outcomes of the case studies ``ids``, read as values (the outcomes' and the
-    ratings' fields named): six queries for a page, and no model instances."""
+    ratings' fields named): six queries for a page, and no model instances. They are the
+    same for every reader of the page (who may see it was decided in picking the ids), so
+    they are kept under the data version until the next write."""
+    return kept_under_data_version(
+        repr(("summary-links", sorted(ids), tuple(outcome_fields), tuple(rating_fields))),
+        lambda: _summary_links(ids, outcome_fields=outcome_fields, rating_fields=rating_fields),
+        using=router.db_for_read(CaseStudy),
+        seconds=settings.SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS,
+    )
+
+
+def _summary_links(
+    ids: Sequence[int], *, outcome_fields: Sequence[str], rating_fields: Sequence[str]
+) -> SummaryLinks:
     studies = {"casestudy_id__in": ids}
 
     def slugs(through: type[Model], name: str) -> dict[int, list[str]]:

@@ -23,7 +23,8 @@ RESPONSE_CACHE_DATA_APPS = ("boroughs", "casestudies", "actionplans", "funding")
 SVPORTAL_SEARCH_CACHE_SECONDS = env.int("SVPORTAL_SEARCH_CACHE_SECONDS", default=3600)
 # A case-study search's facet counts and total (the same for its every page and sort), and
 # the ids each page of it ordered by relevance picked, for every reader who may see the
-# same drafts, and the interventions page's facet counts (casestudies/selectors.py,
+# same drafts, what the case studies of a page of the API's list link to, and the
+# interventions page's facet counts (casestudies/selectors.py,
 # casestudies/api/pagination.py), are kept this many seconds under the same data version;
 # 0 turns it off.
 SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS = env.int(
