@@ -121,3 +121,18 @@ def run_command():
         return out.getvalue()
 
     return run
+
+
+@pytest.fixture
+def data_version_caches(settings):
+    """The caches kept under the data version on, as in production (they are off in tests
+    but for their own), with nothing an earlier test kept reachable."""
+    from django.core.cache import cache
+
+    from core.response_cache import VERSION_KEY
+
+    for name in settings.DATA_VERSION_CACHE_SETTINGS:
+        setattr(settings, name, 600)
+    cache.delete(VERSION_KEY)
+    yield
+    cache.delete(VERSION_KEY)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from boroughs.models import Borough
 from core.fragments import built_once
 from core.links import address_per_pk
+from core.signed_in_pages import kept_per_reader
 
 from . import services
 from .bulk import BulkUploadError, action_items_upload, template_csv
@@ -47,6 +48,7 @@ def _plan_or_404(slug):
     return borough, plan
 
 
+@kept_per_reader
 def plan_page(request, slug):
     """The borough's active plan by theme; with ?as_at=YYYY-MM-DD, the plan that was active
     at the end of that day, as it stood then (docs/decisions/0010)."""

@@ -118,7 +118,7 @@ def psql(sql, database="postgres"):
 
 
 #: The caches kept under the data version beside the response cache (a search's rankings,
-#: facet counts and page ids, a list's count, a signed-in reader's API answers:
+#: facet counts and page ids, a list's count, a signed-in reader's API answers and pages:
 #: DATA_VERSION_CACHE_SETTINGS in svportal/settings/components/cache.py). A first visit, a
 #: new query or the first reader after a write meets none of them, so they are off whenever
 #: the response cache is.
@@ -127,6 +127,7 @@ QUERY_CACHE_SETTINGS = (
     "SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS",
     "SVPORTAL_LIST_COUNT_CACHE_SECONDS",
     "SVPORTAL_SIGNED_IN_API_CACHE_SECONDS",
+    "SVPORTAL_SIGNED_IN_PAGE_CACHE_SECONDS",
 )
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from core.paging import paginate, pagination_links, remove_filter_href
 from core.pdf import html_to_pdf
+from core.signed_in_pages import kept_per_reader
 
 from . import cost, evidence, selectors
 from .api.pagination import CaseStudyPaginator
@@ -58,6 +59,7 @@ def _with_snippets(page, search):
     return page
 
 
+@kept_per_reader
 def case_study_list(request):
     form = CaseStudyBrowseForm(request.GET)
     criteria = form.criteria()
@@ -100,6 +102,7 @@ def case_study_list(request):
     )
 
 
+@kept_per_reader
 def case_study_detail(request, slug):
     case_study = selectors.case_study_detail(user=request.user, slug=slug)
     if case_study is None:

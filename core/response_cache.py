@@ -192,7 +192,7 @@ def _ready(stored: dict[str, Any]) -> dict[str, Any]:
     return ready
 
 
-class _LocalAnswers:
+class LocalAnswers:
     """The answers of one data version this process served last (made `_ready`), least
     recently used dropped first beyond `capacity` bytes of bodies. A new version empties
     it: its key names the version, so nothing kept here can be served once the data has
@@ -230,7 +230,7 @@ class _LocalAnswers:
                 self.size -= dropped["size"]
 
 
-_local_answers = _LocalAnswers(LOCAL_ANSWER_BYTES)
+_local_answers = LocalAnswers(LOCAL_ANSWER_BYTES)
 
 
 # --- The middleware --------------------------------------------------------------------

@@ -24,6 +24,7 @@ from casestudies.models import CaseStudy
 from core.charts import Segment, stacked_bar, swatch
 from core.fragments import built_once
 from core.links import address_per_slug
+from core.signed_in_pages import kept_per_reader
 from funding.models import Award
 
 from .forms import TABLE_MAPS, BoroughTableForm, CompareForm
@@ -301,6 +302,7 @@ def with_addresses(case_studies):
     return listed
 
 
+@kept_per_reader
 def borough_profile(request, slug):
     borough = get_object_or_404(Borough.objects.select_related("source"), slug=slug)
     summary = borough_summaries([borough], named_interventions=True)[0]

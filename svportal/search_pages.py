@@ -6,11 +6,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from core.paging import pagination_links
+from core.signed_in_pages import kept_per_reader
 
 from .forms import PortalSearchForm
 from .search import GROUP_LIMIT, KIND_PAGE_SIZE, KINDS, KINDS_BY_KEY, portal_search
 
 
+@kept_per_reader
 def portal_search_page(request):
     """GET /search/?q=…[&kind=…][&page=…]. Bad input is a 400 with the form's errors."""
     form = PortalSearchForm(request.GET, kinds=[(kind.key, kind.label) for kind in KINDS])

@@ -11,6 +11,7 @@ from core.api.exceptions import (
     json_server_error,
     json_unavailable,
 )
+from core.signed_in_pages import kept_per_reader
 from funding.selectors import latest_awards
 
 from .maps import home_maps
@@ -18,6 +19,7 @@ from .middleware import bad_request, is_api
 from .selectors import funding_ending_soon, home_figures, latest_case_studies
 
 
+@kept_per_reader
 def home(request):
     ending_soon = list(funding_ending_soon())
     return render(

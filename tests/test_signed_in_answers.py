@@ -26,19 +26,10 @@ from casestudies.tests.api.test_case_study_writes import client_for
 from core.response_cache import VERSION_KEY
 from funding.models import Funder
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("data_version_caches")]
 
 CASE_STUDIES = "/api/v1/case-studies/"
 FUNDERS = "/api/v1/funders/"
-
-
-@pytest.fixture(autouse=True)
-def signed_in_answers(settings):
-    for name in settings.DATA_VERSION_CACHE_SETTINGS:
-        setattr(settings, name, 600)
-    cache.delete(VERSION_KEY)  # nothing kept by an earlier test is reachable
-    yield
-    cache.delete(VERSION_KEY)
 
 
 def token_reader(name, role=None, borough=None):

@@ -119,6 +119,10 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 # A signed-in session lasts this many hours from sign-in.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_HOURS", default=8) * 60 * 60
+# Sessions are read from the cache (Redis) and kept in the database too: every signed-in
+# request reads its session, and a cache that loses it, or does not answer, falls back to
+# the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Password reset links work for this many hours.
 PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_HOURS", default=1) * 60 * 60
 

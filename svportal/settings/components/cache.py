@@ -39,6 +39,12 @@ SVPORTAL_LIST_COUNT_CACHE_SECONDS = env.int("SVPORTAL_LIST_COUNT_CACHE_SECONDS",
 # version, which writes to users, groups, permissions and tokens move on too
 # (core/api/answers.py); 0 turns it off.
 SVPORTAL_SIGNED_IN_API_CACHE_SECONDS = env.int("SVPORTAL_SIGNED_IN_API_CACHE_SECONDS", default=3600)
+# The pages a signed-in reader opens (those whose views say so) are kept this many seconds
+# for that reader alone under the same data version (core/signed_in_pages.py); 0 turns it
+# off.
+SVPORTAL_SIGNED_IN_PAGE_CACHE_SECONDS = env.int(
+    "SVPORTAL_SIGNED_IN_PAGE_CACHE_SECONDS", default=3600
+)
 #: Caches keyed by the data version, by the setting of their lifetime: while any is on,
 #: every write moves the version on (core/response_cache.py).
 DATA_VERSION_CACHE_SETTINGS = (
@@ -46,4 +52,5 @@ DATA_VERSION_CACHE_SETTINGS = (
     "SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS",
     "SVPORTAL_LIST_COUNT_CACHE_SECONDS",
     "SVPORTAL_SIGNED_IN_API_CACHE_SECONDS",
+    "SVPORTAL_SIGNED_IN_PAGE_CACHE_SECONDS",
 )
