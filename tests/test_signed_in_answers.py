@@ -6,6 +6,7 @@ and throttle. No answer ever goes to another reader, and every write that change
 someone may see (the data, their roles, groups, permissions, account or token) shows at
 once."""
 
+import time
 import uuid
 from http import HTTPStatus
 
@@ -196,3 +197,19 @@ def test_a_sign_in_alone_keeps_the_answers(django_assert_num_queries):
     APIClient().force_login(reader.user)
     with django_assert_num_queries(0):
         reader.get(FUNDERS)
+
+
+def test_a_write_through_another_worker_shows_at_once():
+    """The data version is read on every request, never remembered by a process: a write
+    made through another worker (here: the version moved on in the shared cache, as that
+    worker's write does) shows on this one's next answer, and on the next token lookup."""
+    reader = token_reader("a-reader")
+    funder = Funder.objects.get(slug="home-office")
+    for _ in range(2):  # made, then kept
+        assert funder.name in reader.get(FUNDERS).content.decode()
+    Funder.objects.filter(pk=funder.pk).update(name="Renamed through another worker")
+    Token.objects.filter(user=reader.user).update(key="a-new-key")
+    cache.set(VERSION_KEY, {"token": "another-worker", "at": int(time.time())}, None)
+    assert reader.get(FUNDERS).status_code == HTTPStatus.UNAUTHORIZED
+    reader.credentials(HTTP_AUTHORIZATION="Token a-new-key")
+    assert "Renamed through another worker" in reader.get(FUNDERS).content.decode()
