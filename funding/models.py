@@ -166,6 +166,11 @@ class Award(RunsFromStartToEnd):
             # The list's order (newest first, ties by title, then id): a page of it reads
             # its rows in order, not every award sorted.
             models.Index(fields=["-awarded_on", "title", "id"], name="award_newest_first"),
+            # What ends when (the funding page's timeline, both ways, and what ends soon on
+            # the home page): the next or the last few to end, not every award sorted.
+            models.Index(fields=["ends_on", "title"], name="award_by_end"),
+            # The home page's count and total of every award, read from this index alone.
+            models.Index(fields=["amount_is_minimum", "amount"], name="award_amounts"),
         ]
         constraints = [
             not_negative_constraint("amount", "award_amount_not_negative"),

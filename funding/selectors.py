@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from boroughs.models import Borough
@@ -24,9 +24,7 @@ TIMELINE_LIMIT = 30
 def stream_list() -> list[FundingStream]:
     """Every stream with its funder, its total as stated and how many awards it made."""
     streams: list[FundingStream] = list(
-        FundingStream.objects.select_related("funder")
-        .annotate(award_count=Count("awards"))
-        .order_by("name")
+        FundingStream.objects.select_related("funder").with_award_count().order_by("name")
     )
     for stream in streams:
         stream.total_display = stream_total_display(stream)  # type: ignore[attr-defined]  # for the template

@@ -36,6 +36,17 @@ def test_the_funding_page_lists_streams_and_awards_from_the_real_data(client):
     assert response.context["awards"].paginator.count == Award.objects.count()
 
 
+def test_the_streams_table_counts_each_streams_awards(client):
+    """Each stream's count of awards, a stream with none at 0."""
+    busy, idle = FundingStreamFactory(name="Busy stream"), FundingStreamFactory(name="Idle stream")
+    AwardFactory.create_batch(3, stream=busy)
+    streams = {stream.slug: stream for stream in client.get("/funding/").context["streams"]}
+    assert streams[busy.slug].award_count == 3
+    assert streams[idle.slug].award_count == 0
+    for slug, stream in streams.items():
+        assert stream.award_count == Award.objects.filter(stream__slug=slug).count()
+
+
 def test_a_stream_total_stated_as_a_minimum_says_at_least(client):
     FundingStream.objects.filter(slug="youth-endowment-fund").update(total_is_minimum=True)
     page = page_text(client.get("/funding/"))
