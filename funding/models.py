@@ -171,6 +171,10 @@ class Award(RunsFromStartToEnd):
             models.Index(fields=["ends_on", "title"], name="award_by_end"),
             # The home page's count and total of every award, read from this index alone.
             models.Index(fields=["amount_is_minimum", "amount"], name="award_amounts"),
+            # 360Giving lists only awards with an amount and a date, and says how many it
+            # leaves out: both counts are read from this index alone, not from every
+            # award's row (20,000 at national scale: 34 ms each to 4-12).
+            models.Index(fields=["awarded_on", "amount"], name="award_dated_amounts"),
         ]
         constraints = [
             not_negative_constraint("amount", "award_amount_not_negative"),
