@@ -9,7 +9,7 @@ from typing import Any, Literal, TypedDict
 from django.db.models import QuerySet
 
 from boroughs.models import Borough
-from core.api.filters import listed
+from core.api.filters import Listing
 
 from .api.filters import ActionItemFilter, ActionPlanFilter, FrameworkFilter
 from .history import items_as_at, plans_as_at
@@ -125,70 +125,68 @@ def items_of_plans_as_at(plans: ActionPlanQuerySet, day: dt.date) -> list[Action
 
 # --- The items list (the API, its CSV and the exports) -------------------------------------
 
-#: What `q` looks in, what `ordering` may name, and the order without one.
-ACTION_ITEM_SEARCH_FIELDS = ["title", "description", "lead_agency", "partners"]
-ACTION_ITEM_ORDERING_FIELDS = [
-    "due_date",
-    "status",
-    "progress",
-    "title",
-    "last_updated_at",
-    "modified_at",
-]
-ACTION_ITEM_ORDERING = ["plan__slug", "theme__order", "order", "id"]
+#: What the list filters by, what `q` looks in, what `ordering` may name, and the order
+#: without one.
+ACTION_ITEM_LISTING = Listing(
+    filterset_class=ActionItemFilter,
+    search_fields=["title", "description", "lead_agency", "partners"],
+    ordering_fields=[
+        "due_date",
+        "status",
+        "progress",
+        "title",
+        "last_updated_at",
+        "modified_at",
+    ],
+    ordering=["plan__slug", "theme__order", "order", "id"],
+)
 
 
 def action_item_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[ActionItem]:
     """The items ``user`` may read (another borough's draft plans' items are not), with
     the list's filters, `q` and `ordering` from ``filters`` applied; a value that is wrong
     is a ValidationError naming its filter."""
-    return listed(
+    return ACTION_ITEM_LISTING.apply(
         ActionItem.objects.for_listing().select_related("source").visible_to(user),
         filters,
         user=user,
-        filterset_class=ActionItemFilter,
-        search_fields=ACTION_ITEM_SEARCH_FIELDS,
-        ordering_fields=ACTION_ITEM_ORDERING_FIELDS,
-        ordering=ACTION_ITEM_ORDERING,
     )
 
 
 # --- The plans and frameworks lists --------------------------------------------------------
 
-ACTION_PLAN_SEARCH_FIELDS = ["title", "borough__name", "overseen_by"]
-ACTION_PLAN_ORDERING_FIELDS = ["title", "last_refreshed_on", "status", "modified_at"]
-ACTION_PLAN_ORDERING = ["borough__name", "title"]
+ACTION_PLAN_LISTING = Listing(
+    filterset_class=ActionPlanFilter,
+    search_fields=["title", "borough__name", "overseen_by"],
+    ordering_fields=["title", "last_refreshed_on", "status", "modified_at"],
+    ordering=["borough__name", "title"],
+)
 
 
 def action_plan_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[ActionPlan]:
     """The plans ``user`` may read (another borough's drafts are not), each with its item
     count, with the list's filters, `q` and `ordering` from ``filters`` applied."""
-    return listed(
+    return ACTION_PLAN_LISTING.apply(
         ActionPlan.objects.select_related("borough", "partnership", "framework", "source")
         .with_item_count()
         .visible_to(user),
         filters,
         user=user,
-        filterset_class=ActionPlanFilter,
-        search_fields=ACTION_PLAN_SEARCH_FIELDS,
-        ordering_fields=ACTION_PLAN_ORDERING_FIELDS,
-        ordering=ACTION_PLAN_ORDERING,
     )
 
 
-FRAMEWORK_SEARCH_FIELDS = ["name", "description"]
-FRAMEWORK_ORDERING_FIELDS = ["name", "modified_at"]
-FRAMEWORK_ORDERING = ["name"]
+FRAMEWORK_LISTING = Listing(
+    filterset_class=FrameworkFilter,
+    search_fields=["name", "description"],
+    ordering_fields=["name", "modified_at"],
+    ordering=["name"],
+)
 
 
 def framework_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Framework]:
     """Frameworks with their themes, with the list's filters, `q` and `ordering` applied."""
-    return listed(
+    return FRAMEWORK_LISTING.apply(
         Framework.objects.select_related("owner", "source").prefetch_related("themes"),
         filters,
         user=user,
-        filterset_class=FrameworkFilter,
-        search_fields=FRAMEWORK_SEARCH_FIELDS,
-        ordering_fields=FRAMEWORK_ORDERING_FIELDS,
-        ordering=FRAMEWORK_ORDERING,
     )

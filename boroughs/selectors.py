@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from core.api.filters import listed
+from core.api.filters import Listing
 
 from .api.filters import BoroughFilter, OrganisationFilter, PartnershipFilter, StockTakeFilter
 from .models import (
@@ -140,63 +140,55 @@ def place_links(borough: Borough) -> PlaceLinks:
 
 # --- The lists of areas, partnerships, organisations and stock-takes -----------------------
 
-BOROUGH_SEARCH_FIELDS = ["name", "gss_code"]
-BOROUGH_ORDERING_FIELDS = ["name", "gss_code", "region", "kind", "modified_at"]
-BOROUGH_ORDERING = ["name"]
+BOROUGH_LISTING = Listing(
+    filterset_class=BoroughFilter,
+    search_fields=["name", "gss_code"],
+    ordering_fields=["name", "gss_code", "region", "kind", "modified_at"],
+    ordering=["name"],
+)
 
 
 def borough_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Borough]:
     """Areas, with the list's filters, `q` and `ordering` from ``filters`` applied."""
-    return listed(
-        Borough.objects.select_related("source"),
-        filters,
-        user=user,
-        filterset_class=BoroughFilter,
-        search_fields=BOROUGH_SEARCH_FIELDS,
-        ordering_fields=BOROUGH_ORDERING_FIELDS,
-        ordering=BOROUGH_ORDERING,
-    )
+    return BOROUGH_LISTING.apply(Borough.objects.select_related("source"), filters, user=user)
 
 
-PARTNERSHIP_SEARCH_FIELDS = ["name", "description"]
-PARTNERSHIP_ORDERING_FIELDS = ["name", "kind", "modified_at"]
-PARTNERSHIP_ORDERING = ["name"]
+PARTNERSHIP_LISTING = Listing(
+    filterset_class=PartnershipFilter,
+    search_fields=["name", "description"],
+    ordering_fields=["name", "kind", "modified_at"],
+    ordering=["name"],
+)
 
 
 def partnership_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Partnership]:
     """Partnerships with their members, with the list's filters, `q` and `ordering`."""
-    return listed(
-        Partnership.objects.for_listing().select_related("source"),
-        filters,
-        user=user,
-        filterset_class=PartnershipFilter,
-        search_fields=PARTNERSHIP_SEARCH_FIELDS,
-        ordering_fields=PARTNERSHIP_ORDERING_FIELDS,
-        ordering=PARTNERSHIP_ORDERING,
+    return PARTNERSHIP_LISTING.apply(
+        Partnership.objects.for_listing().select_related("source"), filters, user=user
     )
 
 
-ORGANISATION_SEARCH_FIELDS = ["name", "description"]
-ORGANISATION_ORDERING_FIELDS = ["name", "kind", "modified_at"]
-ORGANISATION_ORDERING = ["name"]
+ORGANISATION_LISTING = Listing(
+    filterset_class=OrganisationFilter,
+    search_fields=["name", "description"],
+    ordering_fields=["name", "kind", "modified_at"],
+    ordering=["name"],
+)
 
 
 def organisation_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Organisation]:
     """Organisations, with the list's filters, `q` and `ordering` from ``filters``."""
-    return listed(
-        Organisation.objects.select_related("source"),
-        filters,
-        user=user,
-        filterset_class=OrganisationFilter,
-        search_fields=ORGANISATION_SEARCH_FIELDS,
-        ordering_fields=ORGANISATION_ORDERING_FIELDS,
-        ordering=ORGANISATION_ORDERING,
+    return ORGANISATION_LISTING.apply(
+        Organisation.objects.select_related("source"), filters, user=user
     )
 
 
-STOCK_TAKE_SEARCH_FIELDS = ["title", "publisher"]
-STOCK_TAKE_ORDERING_FIELDS = ["title", "conducted_on", "modified_at"]
-STOCK_TAKE_ORDERING = ["-conducted_on"]
+STOCK_TAKE_LISTING = Listing(
+    filterset_class=StockTakeFilter,
+    search_fields=["title", "publisher"],
+    ordering_fields=["title", "conducted_on", "modified_at"],
+    ordering=["-conducted_on"],
+)
 
 
 def stock_take_questions(stock_take_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -230,12 +222,8 @@ def stock_take_questions(stock_take_ids: list[int]) -> dict[int, list[dict[str, 
 def stock_take_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[StockTake]:
     """Stock-take rounds with their questions and options, with the list's filters, `q`
     and `ordering` from ``filters`` applied."""
-    return listed(
+    return STOCK_TAKE_LISTING.apply(
         StockTake.objects.select_related("source").prefetch_related("questions__options"),
         filters,
         user=user,
-        filterset_class=StockTakeFilter,
-        search_fields=STOCK_TAKE_SEARCH_FIELDS,
-        ordering_fields=STOCK_TAKE_ORDERING_FIELDS,
-        ordering=STOCK_TAKE_ORDERING,
     )

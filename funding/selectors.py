@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from boroughs.models import Borough
-from core.api.filters import listed
+from core.api.filters import Listing
 from core.charts import TimelineRow
 
 from .api.filters import AwardFilter, FunderFilter, FundingStreamFilter
@@ -150,59 +150,47 @@ def stream_awards(stream: FundingStream) -> QuerySet[Award]:
 
 # --- The awards list (the API, its CSV and the exports) ------------------------------------
 
-#: What `q` looks in, what `ordering` may name, and the order without one.
-AWARD_SEARCH_FIELDS = ["title", "purpose", "recipient_boroughs__name", "stream__name"]
-AWARD_ORDERING_FIELDS = ["title", "amount", "awarded_on", "ends_on", "modified_at"]
-AWARD_ORDERING = ["-awarded_on", "title"]
+#: What the list filters by, what `q` looks in, what `ordering` may name, and the order
+#: without one.
+AWARD_LISTING = Listing(
+    filterset_class=AwardFilter,
+    search_fields=["title", "purpose", "recipient_boroughs__name", "stream__name"],
+    ordering_fields=["title", "amount", "awarded_on", "ends_on", "modified_at"],
+    ordering=["-awarded_on", "title"],
+)
 
 
 def award_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Award]:
     """Awards with the list's filters, `q` and `ordering` from ``filters`` applied; a
     value that is wrong is a ValidationError naming its filter. Every award is public."""
-    return listed(
-        Award.objects.for_listing(),
-        filters,
-        user=user,
-        filterset_class=AwardFilter,
-        search_fields=AWARD_SEARCH_FIELDS,
-        ordering_fields=AWARD_ORDERING_FIELDS,
-        ordering=AWARD_ORDERING,
-    )
+    return AWARD_LISTING.apply(Award.objects.for_listing(), filters, user=user)
 
 
-FUNDER_SEARCH_FIELDS = ["name"]
-FUNDER_ORDERING_FIELDS = ["name", "modified_at"]
-FUNDER_ORDERING = ["name"]
+FUNDER_LISTING = Listing(
+    filterset_class=FunderFilter,
+    search_fields=["name"],
+    ordering_fields=["name", "modified_at"],
+    ordering=["name"],
+)
 
 
 def funder_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Funder]:
     """Funders, with the list's filters, `q` and `ordering` from ``filters`` applied."""
-    return listed(
-        Funder.objects.select_related("source"),
-        filters,
-        user=user,
-        filterset_class=FunderFilter,
-        search_fields=FUNDER_SEARCH_FIELDS,
-        ordering_fields=FUNDER_ORDERING_FIELDS,
-        ordering=FUNDER_ORDERING,
-    )
+    return FUNDER_LISTING.apply(Funder.objects.select_related("source"), filters, user=user)
 
 
-FUNDING_STREAM_SEARCH_FIELDS = ["name", "description", "funder__name"]
-FUNDING_STREAM_ORDERING_FIELDS = ["name", "total_amount", "starts_on", "ends_on", "modified_at"]
-FUNDING_STREAM_ORDERING = ["name"]
+FUNDING_STREAM_LISTING = Listing(
+    filterset_class=FundingStreamFilter,
+    search_fields=["name", "description", "funder__name"],
+    ordering_fields=["name", "total_amount", "starts_on", "ends_on", "modified_at"],
+    ordering=["name"],
+)
 
 
 def funding_stream_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[FundingStream]:
     """Streams with their funder, with the list's filters, `q` and `ordering` applied."""
-    return listed(
-        FundingStream.objects.select_related("funder", "source"),
-        filters,
-        user=user,
-        filterset_class=FundingStreamFilter,
-        search_fields=FUNDING_STREAM_SEARCH_FIELDS,
-        ordering_fields=FUNDING_STREAM_ORDERING_FIELDS,
-        ordering=FUNDING_STREAM_ORDERING,
+    return FUNDING_STREAM_LISTING.apply(
+        FundingStream.objects.select_related("funder", "source"), filters, user=user
     )
 
 

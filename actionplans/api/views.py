@@ -13,15 +13,9 @@ from actionplans.bulk import BulkUploadError, action_items_upload, template_csv
 from actionplans.history import AsAtError, check_not_future, parse_as_at
 from actionplans.models import ActionItem, ActionPlan, Framework, Theme
 from actionplans.selectors import (
-    ACTION_ITEM_ORDERING,
-    ACTION_ITEM_ORDERING_FIELDS,
-    ACTION_ITEM_SEARCH_FIELDS,
-    ACTION_PLAN_ORDERING,
-    ACTION_PLAN_ORDERING_FIELDS,
-    ACTION_PLAN_SEARCH_FIELDS,
-    FRAMEWORK_ORDERING,
-    FRAMEWORK_ORDERING_FIELDS,
-    FRAMEWORK_SEARCH_FIELDS,
+    ACTION_ITEM_LISTING,
+    ACTION_PLAN_LISTING,
+    FRAMEWORK_LISTING,
     action_item_list,
     action_plan_list,
     framework_list,
@@ -35,7 +29,6 @@ from core.api.csv import csv_lines, serializer_columns
 from core.api.filters import ordering_from, search_terms
 from core.api.views import PortalReadOnlyViewSet, csv_response, record_action
 
-from .filters import ActionItemFilter, ActionPlanFilter, FrameworkFilter
 from .serializers import (
     ACTION_ITEM_COLUMNS,
     ActionItemAsAtSerializer,
@@ -131,11 +124,8 @@ class FrameworkViewSet(PortalReadOnlyViewSet):
 
     queryset = Framework.objects.select_related("owner", "source").prefetch_related("themes")
     serializer_class = FrameworkSerializer
-    filterset_class = FrameworkFilter
     list_selector = framework_list
-    search_fields = FRAMEWORK_SEARCH_FIELDS
-    ordering_fields = FRAMEWORK_ORDERING_FIELDS
-    ordering = FRAMEWORK_ORDERING
+    listing = FRAMEWORK_LISTING
 
 
 class DraftsHiddenMixin:
@@ -177,11 +167,8 @@ class ActionPlanViewSet(
     serializer_class = ActionPlanSerializer
     write_serializer_class = ActionPlanWriteSerializer
     change_permission = "actionplans.change_actionplan"
-    filterset_class = ActionPlanFilter
     list_selector = action_plan_list
-    search_fields = ACTION_PLAN_SEARCH_FIELDS
-    ordering_fields = ACTION_PLAN_ORDERING_FIELDS
-    ordering = ACTION_PLAN_ORDERING
+    listing = ACTION_PLAN_LISTING
 
     @property
     def extra_parameters(self):
@@ -303,12 +290,9 @@ class ActionItemViewSet(
     serializer_class = ActionItemSerializer
     write_serializer_class = ActionItemWriteSerializer
     change_permission = "actionplans.change_actionitem"
-    filterset_class = ActionItemFilter
     list_selector = action_item_list
+    listing = ACTION_ITEM_LISTING
     lookup_field = "pk"
-    search_fields = ACTION_ITEM_SEARCH_FIELDS
-    ordering_fields = ACTION_ITEM_ORDERING_FIELDS
-    ordering = ACTION_ITEM_ORDERING
 
     @property
     def extra_parameters(self):
@@ -378,15 +362,15 @@ class ActionItemViewSet(
             item
             for item in items
             if readable[item.plan_id]
-            and _matches(item, values, terms, ACTION_ITEM_SEARCH_FIELDS, day)
+            and _matches(item, values, terms, ACTION_ITEM_LISTING.search_fields, day)
         ]
         ordering = ordering_from(
             request.query_params.get("ordering"),
-            valid=set(ACTION_ITEM_ORDERING_FIELDS),
-            default=ACTION_ITEM_ORDERING,
+            valid=set(ACTION_ITEM_LISTING.ordering_fields),
+            default=ACTION_ITEM_LISTING.ordering,
         )
         # The default order first, so that ties fall as they do without as_at.
-        return order_records(items, [*ordering, *ACTION_ITEM_ORDERING])
+        return order_records(items, [*ordering, *ACTION_ITEM_LISTING.ordering])
 
     @extend_schema(request=ActionItemWriteSerializer, responses={201: ActionItemSerializer})
     def create(self, request, *args, **kwargs):

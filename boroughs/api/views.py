@@ -7,18 +7,10 @@ from rest_framework.settings import api_settings
 
 from boroughs.models import Borough, Organisation, Partnership, StockTake
 from boroughs.selectors import (
-    BOROUGH_ORDERING,
-    BOROUGH_ORDERING_FIELDS,
-    BOROUGH_SEARCH_FIELDS,
-    ORGANISATION_ORDERING,
-    ORGANISATION_ORDERING_FIELDS,
-    ORGANISATION_SEARCH_FIELDS,
-    PARTNERSHIP_ORDERING,
-    PARTNERSHIP_ORDERING_FIELDS,
-    PARTNERSHIP_SEARCH_FIELDS,
-    STOCK_TAKE_ORDERING,
-    STOCK_TAKE_ORDERING_FIELDS,
-    STOCK_TAKE_SEARCH_FIELDS,
+    BOROUGH_LISTING,
+    ORGANISATION_LISTING,
+    PARTNERSHIP_LISTING,
+    STOCK_TAKE_LISTING,
     borough_list,
     organisation_list,
     partnership_list,
@@ -29,7 +21,6 @@ from boroughs.services import stock_take_answer_record
 from core.api.views import PortalReadOnlyViewSet
 
 from .analysis import StockTakeAnalysisMixin
-from .filters import BoroughFilter, OrganisationFilter, PartnershipFilter, StockTakeFilter
 from .geojson import (
     FEATURE,
     FEATURE_COLLECTION,
@@ -56,11 +47,8 @@ class BoroughViewSet(PortalReadOnlyViewSet):
 
     queryset = Borough.objects.select_related("source")
     serializer_class = BoroughSerializer
-    filterset_class = BoroughFilter
     list_selector = borough_list
-    search_fields = BOROUGH_SEARCH_FIELDS
-    ordering_fields = BOROUGH_ORDERING_FIELDS
-    ordering = BOROUGH_ORDERING
+    listing = BOROUGH_LISTING
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, GeoJSONRenderer]  # type: ignore[list-item]
 
     @extend_schema(responses=geojson_responses(BoroughSerializer(many=True), FEATURE_COLLECTION))
@@ -84,11 +72,8 @@ class PartnershipViewSet(PortalReadOnlyViewSet):
 
     queryset = Partnership.objects.for_listing().select_related("source")
     serializer_class = PartnershipSerializer
-    filterset_class = PartnershipFilter
     list_selector = partnership_list
-    search_fields = PARTNERSHIP_SEARCH_FIELDS
-    ordering_fields = PARTNERSHIP_ORDERING_FIELDS
-    ordering = PARTNERSHIP_ORDERING
+    listing = PARTNERSHIP_LISTING
 
 
 class OrganisationViewSet(PortalReadOnlyViewSet):
@@ -96,11 +81,8 @@ class OrganisationViewSet(PortalReadOnlyViewSet):
 
     queryset = Organisation.objects.select_related("source")
     serializer_class = OrganisationSerializer
-    filterset_class = OrganisationFilter
     list_selector = organisation_list
-    search_fields = ORGANISATION_SEARCH_FIELDS
-    ordering_fields = ORGANISATION_ORDERING_FIELDS
-    ordering = ORGANISATION_ORDERING
+    listing = ORGANISATION_LISTING
 
 
 class StockTakeViewSet(StockTakeAnalysisMixin, PortalReadOnlyViewSet):
@@ -108,11 +90,8 @@ class StockTakeViewSet(StockTakeAnalysisMixin, PortalReadOnlyViewSet):
 
     queryset = StockTake.objects.select_related("source").prefetch_related("questions__options")
     serializer_class = StockTakeSerializer
-    filterset_class = StockTakeFilter
     list_selector = stock_take_list
-    search_fields = STOCK_TAKE_SEARCH_FIELDS
-    ordering_fields = STOCK_TAKE_ORDERING_FIELDS
-    ordering = STOCK_TAKE_ORDERING
+    listing = STOCK_TAKE_LISTING
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":

@@ -9,6 +9,7 @@
 import copy
 import operator
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -211,6 +212,32 @@ class StrictOrderingFilter(OrderingFilter):
         default = self.get_default_ordering(view) or ()
         return ordering_from(
             request.query_params.get(self.ordering_param), valid=valid, default=default
+        )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How a resource's list is filtered, searched and ordered: what its listing selector
+    applies (apply()), and what its viewset's filter backends describe in the schema."""
+
+    filterset_class: type[django_filters.FilterSet]
+    #: What `q` looks in (every word in one of them).
+    search_fields: Sequence[str]
+    #: What `ordering` may name.
+    ordering_fields: Sequence[str]
+    #: The order without one.
+    ordering: Sequence[str]
+
+    def apply(self, queryset: _Q, filters: Mapping[str, Any], *, user: Any) -> _Q:
+        """``queryset`` with the list's filters, `q` and `ordering` from ``filters``."""
+        return listed(
+            queryset,
+            filters,
+            user=user,
+            filterset_class=self.filterset_class,
+            search_fields=self.search_fields,
+            ordering_fields=self.ordering_fields,
+            ordering=self.ordering,
         )
 
 

@@ -17,6 +17,7 @@ from .answers import SignedInAnswersMixin
 from .csv import csv_lines, serializer_columns
 from .filters import (
     COMMON_PARAMETERS,
+    Listing,
     PortalSearchFilter,
     StrictOrderingFilter,
     check_known_parameters,
@@ -59,6 +60,17 @@ class PortalReadOnlyViewSet(SignedInAnswersMixin, viewsets.ReadOnlyModelViewSet[
     #: filters, q and ordering applied, when it has one: the list is what it returns
     #: (the filter backends then only describe the parameters in the schema).
     list_selector: "Callable[..., QuerySet[Any]] | None" = None
+    #: The resource's Listing, which its list_selector applies: the filter backends read
+    #: its filters, search and ordering from it to describe them in the schema.
+    listing: Listing | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        listing = cls.__dict__.get("listing")
+        if listing is not None:
+            cls.filterset_class = listing.filterset_class
+            for name in ("search_fields", "ordering_fields", "ordering"):
+                setattr(cls, name, getattr(listing, name))
 
     def get_queryset(self) -> QuerySet[Any]:
         # Read from the class: a function kept as a class attribute is not a method.

@@ -1,22 +1,15 @@
 from core.api.views import PortalReadOnlyViewSet
 from funding.models import Award, Funder, FundingStream
 from funding.selectors import (
-    AWARD_ORDERING,
-    AWARD_ORDERING_FIELDS,
-    AWARD_SEARCH_FIELDS,
-    FUNDER_ORDERING,
-    FUNDER_ORDERING_FIELDS,
-    FUNDER_SEARCH_FIELDS,
-    FUNDING_STREAM_ORDERING,
-    FUNDING_STREAM_ORDERING_FIELDS,
-    FUNDING_STREAM_SEARCH_FIELDS,
+    AWARD_LISTING,
+    FUNDER_LISTING,
+    FUNDING_STREAM_LISTING,
     award_list,
     funder_list,
     funding_stream_list,
     recipient_boroughs_by_award,
 )
 
-from .filters import AwardFilter, FunderFilter, FundingStreamFilter
 from .serializers import (
     AWARD_BOROUGH_COLUMNS,
     AWARD_COLUMNS,
@@ -32,11 +25,8 @@ class FunderViewSet(PortalReadOnlyViewSet):
 
     queryset = Funder.objects.select_related("source")
     serializer_class = FunderSerializer
-    filterset_class = FunderFilter
     list_selector = funder_list
-    search_fields = FUNDER_SEARCH_FIELDS
-    ordering_fields = FUNDER_ORDERING_FIELDS
-    ordering = FUNDER_ORDERING
+    listing = FUNDER_LISTING
 
 
 class FundingStreamViewSet(PortalReadOnlyViewSet):
@@ -44,11 +34,8 @@ class FundingStreamViewSet(PortalReadOnlyViewSet):
 
     queryset = FundingStream.objects.select_related("funder", "source")
     serializer_class = FundingStreamSerializer
-    filterset_class = FundingStreamFilter
     list_selector = funding_stream_list
-    search_fields = FUNDING_STREAM_SEARCH_FIELDS
-    ordering_fields = FUNDING_STREAM_ORDERING_FIELDS
-    ordering = FUNDING_STREAM_ORDERING
+    listing = FUNDING_STREAM_LISTING
 
 
 class AwardViewSet(PortalReadOnlyViewSet):
@@ -56,11 +43,8 @@ class AwardViewSet(PortalReadOnlyViewSet):
 
     queryset = Award.objects.for_listing()
     serializer_class = AwardSerializer
-    filterset_class = AwardFilter
     list_selector = award_list
-    search_fields = AWARD_SEARCH_FIELDS
-    ordering_fields = AWARD_ORDERING_FIELDS
-    ordering = AWARD_ORDERING
+    listing = AWARD_LISTING
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
