@@ -219,7 +219,7 @@ def item_edit(request, pk):
             "stale": stale,
             "panels": panels("item", item=item, user=request.user, editing=True),
         },
-        status=409 if stale else 200,
+        status=HTTPStatus.CONFLICT if stale else HTTPStatus.OK,
     )
 
 
@@ -311,7 +311,7 @@ def items_upload(request, slug):
         request,
         "actionplans/upload.html",
         {"borough": borough, "plan": plan, "form": form, "problems": problems},
-        status=400 if problems else 200,
+        status=HTTPStatus.BAD_REQUEST if problems else HTTPStatus.OK,
     )
 
 
@@ -355,7 +355,7 @@ def plan_edit(request, slug):
         request,
         "actionplans/plan_edit.html",
         {"borough": borough, "plan": plan, "form": form, "stale": stale},
-        status=409 if stale else 200,
+        status=HTTPStatus.CONFLICT if stale else HTTPStatus.OK,
     )
 
 

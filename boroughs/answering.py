@@ -1,5 +1,7 @@
 """The lead's page for answering the current stock-take round for their borough."""
 
+from http import HTTPStatus
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -91,5 +93,5 @@ def answer_stock_take(request, slug, round_slug):
             "forms": answer_forms,
             "has_errors": has_errors,
         },
-        status=400 if has_errors else 200,
+        status=HTTPStatus.BAD_REQUEST if has_errors else HTTPStatus.OK,
     )

@@ -1,6 +1,8 @@
 """The page where a borough's lead picks the interventions a plan item delivers
 (casestudies.plan_items; linked from the item's page and its edit page)."""
 
+from http import HTTPStatus
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -72,5 +74,5 @@ def plan_item_interventions(request, pk):
         request,
         "casestudies/plan_item_interventions.html",
         {"item": item, "form": form, "options": form.options(ticked)},
-        status=400 if form.errors else 200,
+        status=HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK,
     )

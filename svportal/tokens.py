@@ -1,5 +1,7 @@
 """A signed-in user's own API token: create (or replace) and revoke."""
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -30,7 +32,9 @@ def api_token(request):
             )
         else:
             messages.error(request, "Choose whether to create or revoke your token.")
-            return render(request, "account/api_token.html", _context(request), status=400)
+            return render(
+                request, "account/api_token.html", _context(request), status=HTTPStatus.BAD_REQUEST
+            )
         return redirect("accounts:api-token")
     return render(request, "account/api_token.html", _context(request))
 

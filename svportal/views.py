@@ -45,7 +45,7 @@ def bad_request_page(request, exception=None):
 def page_not_found(request, exception=None):
     if is_api(request):
         return json_not_found(request, exception)
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", status=HTTPStatus.NOT_FOUND)
 
 
 def server_error(request):
@@ -56,7 +56,7 @@ def server_error(request):
         return database_unavailable(request)
     if is_api(request):
         return json_server_error(request)
-    return render(request, "500.html", status=500)
+    return render(request, "500.html", status=HTTPStatus.INTERNAL_SERVER_ERROR)
 
 
 def database_unavailable(request):

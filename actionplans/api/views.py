@@ -1,3 +1,5 @@
+from http import HTTPStatus
+
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_orjson_renderer.renderers import ORJSONRenderer
@@ -260,7 +262,7 @@ class ActionPlanViewSet(
 
     @extend_schema(
         summary="A CSV template for uploading items",
-        responses={(200, "text/csv"): OpenApiTypes.STR},
+        responses={(HTTPStatus.OK, "text/csv"): OpenApiTypes.STR},
     )
     @record_action(methods=["get"], url_path="items-template")
     def items_template(self, request, slug=None):

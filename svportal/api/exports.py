@@ -194,8 +194,10 @@ class ExportViewSet(
         request=ExportRequestSerializer,
         responses={
             202: ExportSerializer,
-            429: OpenApiResponse(description="You have too many exports queued or running."),
-            503: OpenApiResponse(
+            HTTPStatus.TOO_MANY_REQUESTS: OpenApiResponse(
+                description="You have too many exports queued or running."
+            ),
+            HTTPStatus.SERVICE_UNAVAILABLE: OpenApiResponse(
                 description="The task queue does not answer: nothing was saved. Try again "
                 "after Retry-After seconds."
             ),
@@ -229,9 +231,9 @@ class ExportViewSet(
         summary="Download an export's file",
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            404: OpenApiResponse(description="No such export, or not yours."),
-            409: OpenApiResponse(description="Not ready yet, or failed."),
-            410: OpenApiResponse(description="Expired: the file has been deleted."),
+            HTTPStatus.NOT_FOUND: OpenApiResponse(description="No such export, or not yours."),
+            HTTPStatus.CONFLICT: OpenApiResponse(description="Not ready yet, or failed."),
+            HTTPStatus.GONE: OpenApiResponse(description="Expired: the file has been deleted."),
         },
     )
     @action(
