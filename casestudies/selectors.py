@@ -674,7 +674,11 @@ def _most_shared(
     the (table, column, ids) `links` with `case_study`, in the related order.
 
     The links' rows naming those ids are read through their tables' indexes and counted
-    per case study, so only the case studies sharing something are ever looked at."""
+    per case study, so only the case studies sharing something are ever looked at. Only
+    those sharing at least as much as the `RELATED_LIMIT`-th most are then ordered by
+    year and title: an approach most case studies take made ten thousand of them share
+    something at national scale, and reading each one's year and title to order them all
+    cost 110-140 ms, where the few sharing most are all the order needs."""
     using = router.db_for_read(CaseStudy)
     connection = connections[using]
     quote = connection.ops.quote_name
@@ -696,13 +700,18 @@ def _most_shared(
         .as_sql()
     )
     table, related = quote(CaseStudy._meta.db_table), quote("related_id")
+    shared, counted = quote("shared"), quote("related_counted")
     year, title, pk = (f"{table}.{quote(name)}" for name in ("year", "title", "id"))
     sql = (
-        f"SELECT {related} FROM ({' UNION ALL '.join(parts)}) {quote('links')} "  # noqa: S608
-        f"INNER JOIN {table} ON {pk} = {related} "
+        f"WITH {counted} AS ("  # noqa: S608
+        f"SELECT {related}, COUNT(*) AS {shared} "
+        f"FROM ({' UNION ALL '.join(parts)}) {quote('links')} "
         f"WHERE {related} <> %s AND {related} IN ({visible_sql}) "
-        f"GROUP BY {related}, {year}, {title} "
-        f"ORDER BY COUNT(*) DESC, {year} IS NULL, {year} DESC, {title}, {related} "
+        f"GROUP BY {related}) "
+        f"SELECT {related} FROM {counted} INNER JOIN {table} ON {pk} = {related} "
+        f"WHERE {shared} >= COALESCE((SELECT {shared} FROM {counted} "
+        f"ORDER BY {shared} DESC LIMIT 1 OFFSET {RELATED_LIMIT - 1:d}), 0) "
+        f"ORDER BY {shared} DESC, {year} IS NULL, {year} DESC, {title}, {related} "
         f"LIMIT {RELATED_LIMIT:d}"
     )
     return RawSQL(sql, (*params, case_study.pk, *visible_params))  # noqa: S611

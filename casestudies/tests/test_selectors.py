@@ -144,6 +144,23 @@ def test_related_ranks_by_how_much_is_shared_and_leaves_out_itself():
     assert case_study not in related
 
 
+def test_related_are_the_three_sharing_most_newest_first_among_equals():
+    """Ten case studies share one approach; two share the approach and a borough, one of
+    them a draft. The three shown: the published one sharing two, then the newest two of
+    those sharing one (undated last, then by title)."""
+    approach, borough = ApproachFactory(), BoroughFactory()
+    case_study = CaseStudyFactory(approaches=[approach], boroughs=[borough])
+    two = CaseStudyFactory(approaches=[approach], boroughs=[borough], year=2001)
+    CaseStudyFactory(approaches=[approach], boroughs=[borough], year=2022, status="draft")
+    for year in range(2010, 2018):
+        CaseStudyFactory(approaches=[approach], boroughs=[], year=year, title=f"Rel {year}")
+    newest = CaseStudyFactory(approaches=[approach], boroughs=[], year=2018, title="Rel b")
+    also_newest = CaseStudyFactory(approaches=[approach], boroughs=[], year=2018, title="Rel a")
+    CaseStudyFactory(approaches=[approach], boroughs=[], year=None, title="Rel undated")
+    related = list(related_case_studies(case_study, user=ANONYMOUS))
+    assert related == [two, also_newest, newest]
+
+
 def test_intervention_facets_and_search():
     school = SettingFactory(name="Test school", slug="test-school")
     InterventionFactory(name="Ivtest mentoring", category="mentoring", settings=[school])
