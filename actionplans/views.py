@@ -2,6 +2,7 @@
 lead's forms — update an item in one step, add items, upload a spreadsheet, plan details."""
 
 from collections import Counter
+from functools import partial
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -188,26 +189,15 @@ def item_edit(request, pk):
     stale = None
     if request.method == "POST":
         form = ItemForm(request.POST, plan=item.plan)
-        if form.is_valid():
-            try:
-                services.action_item_update(
-                    item=item,
-                    acting_user=request.user,
-                    expected_version=form.cleaned_data["version"] or item.version,
-                    changes=form.changes(),
-                    note=form.cleaned_data["note"],
-                )
-            except services.StaleEdit as error:
-                stale = _stale_context(error.current, form)
-                form = ItemForm(
-                    {**request.POST.dict(), "version": error.current.version}, plan=item.plan
-                )
-                form.is_valid()
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            else:
-                messages.success(request, f"“{item.title}” has been updated.")
-                return redirect("actionplans:plan", slug=item.plan.borough.slug)
+        saved, current = _save_edit(
+            request, form, item, partial(services.action_item_update, item=item)
+        )
+        if saved:
+            messages.success(request, f"“{item.title}” has been updated.")
+            return redirect("actionplans:plan", slug=item.plan.borough.slug)
+        if current is not None:
+            stale = _stale_context(current, form)
+            form = _bound_to_version(request, current, lambda data: ItemForm(data, plan=item.plan))
     else:
         form = ItemForm(initial=ItemForm.initial_for(item), plan=item.plan)
     return render(
@@ -243,6 +233,36 @@ def _stale_context(current, form):
         if saved != yours:
             rows.append({"label": label, "saved": saved, "yours": yours})
     return {"current": current, "latest": latest, "rows": rows}
+
+
+def _save_edit(request, form, record, update):
+    """Saves a valid edit ``form`` of ``record`` through its service ``update``, given the
+    version the lead started from: (True, None) once saved; (False, the record as saved
+    meanwhile) when someone else changed it first, refused rather than overwritten;
+    (False, None) for a form or service refusal, which is on the form."""
+    if not form.is_valid():
+        return False, None
+    try:
+        update(
+            acting_user=request.user,
+            expected_version=form.cleaned_data["version"] or record.version,
+            changes=form.changes(),
+            note=form.cleaned_data["note"],
+        )
+    except services.StaleEdit as error:
+        return False, error.current
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return False, None
+    return True, None
+
+
+def _bound_to_version(request, current, form_class):
+    """The lead's edit again, now against the version saved meanwhile: saving it once more
+    overwrites that version knowingly."""
+    form = form_class({**request.POST.dict(), "version": current.version})
+    form.is_valid()
+    return form
 
 
 def _add_service_errors(form, error):
@@ -331,24 +351,15 @@ def plan_edit(request, slug):
     stale = None
     if request.method == "POST":
         form = PlanForm(request.POST)
-        if form.is_valid():
-            try:
-                services.action_plan_update(
-                    plan=plan,
-                    acting_user=request.user,
-                    expected_version=form.cleaned_data["version"] or plan.version,
-                    changes=form.changes(),
-                    note=form.cleaned_data["note"],
-                )
-            except services.StaleEdit as error:
-                stale = {"current": error.current}
-                form = PlanForm({**request.POST.dict(), "version": error.current.version})
-                form.is_valid()
-            except ValidationError as error:
-                _add_service_errors(form, error)
-            else:
-                messages.success(request, "The plan's details have been updated.")
-                return redirect("actionplans:plan", slug=slug)
+        saved, current = _save_edit(
+            request, form, plan, partial(services.action_plan_update, plan=plan)
+        )
+        if saved:
+            messages.success(request, "The plan's details have been updated.")
+            return redirect("actionplans:plan", slug=slug)
+        if current is not None:
+            stale = {"current": current}
+            form = _bound_to_version(request, current, PlanForm)
     else:
         form = PlanForm(initial=PlanForm.initial_for(plan))
     return render(

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan, StatusUpdate
-from actionplans.services import action_item_update
+from actionplans.services import action_item_update, action_plan_update
 from boroughs.models import Borough
 from boroughs.roles import role_grant
 
@@ -304,6 +304,39 @@ def test_the_lead_changes_the_plans_details(lead_client):
     assert "Overseen by: Community Safety → Safer Westminster Partnership" in (
         lead_client.get(f"{PLAN}history/").content.decode()
     )
+
+
+def test_a_stale_plan_edit_is_refused_and_the_lead_can_send_theirs_again(lead_client):
+    plan = ActionPlan.objects.get(borough__slug="westminster")
+    mine = {
+        "title": plan.title,
+        "status": "active",
+        "scope": "partnership_wide",
+        "overseen_by": "Safer Westminster Partnership",
+        "version": plan.version,  # the lead opens the form
+    }
+    deputy = get_user_model().objects.create_user("deputy")
+    role_grant(user=deputy, role="lead", borough=Borough.objects.get(slug="westminster"))
+    action_plan_update(
+        plan=plan,
+        acting_user=deputy,
+        expected_version=plan.version,
+        changes={"overseen_by": "Westminster Scrutiny"},
+        note="",
+    )
+
+    response = lead_client.post(f"{PLAN}edit/", mine)
+
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert "overseen by Westminster Scrutiny" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.overseen_by == "Westminster Scrutiny"
+    # The form now carries the version saved meanwhile: sending it again applies the lead's.
+    assert response.context["form"]["version"].value() == plan.version
+    again = lead_client.post(f"{PLAN}edit/", {**mine, "version": plan.version})
+    assert again.status_code == HTTPStatus.FOUND
+    plan.refresh_from_db()
+    assert plan.overseen_by == "Safer Westminster Partnership"
 
 
 @pytest.mark.parametrize(
