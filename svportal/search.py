@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Window
+from django.db.models import Count, F, RowRange, Window
 from django.urls import reverse
 
 from actionplans.models import ActionItem
@@ -349,15 +349,18 @@ def _ranked_ids(kind, records, query, *, limit, offset):
     """The kind's best `limit` matches from `offset`: (how many match, [(pk, rank), …]).
 
     One query, which matches once: only the matches' ids, ranks and sort keys are ranked
-    and counted, by COUNT(*) OVER () over those narrow rows (not over every match's whole
-    row and joined records, which the window would hold until the sort), rather than a
-    count subquery that matched every record a second time. The rows shown are read
-    after, by id, with what they show."""
+    and counted, by a count over every row in the results' order, rather than a count
+    subquery that matched every record a second time. A window in that order has the
+    ranks computed below it, so it holds those narrow rows; one over () held each
+    match's whole row until the sort, its document included (for 4,000 plan items,
+    spilled to disk). The rows shown are read after, by id, with what they show."""
     found = kind.index.matching(records, query)
+    order = [F("search_rank").desc(), *(F(name).asc() for name in kind.order)]
+    every_row = RowRange(start=None, end=None)
     page = list(
         kind.index.ranked(found, query)
-        .annotate(search_total=Window(Count("pk")))
-        .order_by("-search_rank", *kind.order)
+        .annotate(search_total=Window(Count("pk"), order_by=order, frame=every_row))
+        .order_by(*order)
         .values_list("pk", "search_rank", "search_total")[offset : offset + limit]
     )
     if page:

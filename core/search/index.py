@@ -194,57 +194,8 @@ class IndexMatches(Expression):
         return sql, (self.table, self.column, *query_params)
 
 
-class RankOfRecord(Expression):
-    """A rank computed for the outer query's record, which it reads by its id."""
-
-    output_field = FloatField()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pk: Any = F("pk")
-
-    def resolve_expression(
-        self,
-        query: Any | None = None,
-        allow_joins: bool = True,
-        reuse: set[str] | None = None,
-        summarize: bool = False,
-        for_save: bool = False,
-    ) -> "RankOfRecord":
-        resolved = self.copy()
-        resolved.pk = self.pk.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-        return resolved
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.pk]
-
-    def set_source_expressions(self, expressions: Sequence[Combinable | Expression]) -> None:
-        (self.pk,) = expressions
-
-
 def postings_table(db_table: str) -> str:
     return f"{db_table}_postings"
-
-
-def _words_sql(query: SearchQuery) -> tuple[str, tuple[str]]:
-    """Every word of `query` (excluded ones and synonyms too) as the `simple` configuration
-    reads them into a tsquery, as a text[] expression."""
-    tokens = [
-        token
-        for clause in query.clauses
-        for either in (*clause.required, *clause.excluded)
-        for match in either.all_matches
-        for token in match.tokens
-    ]
-    return f"tsvector_to_array(to_tsvector('{CONFIG}'::regconfig, %s))", (" ".join(tokens),)
-
-
-#: A record's document cut down to the searched words' postings, as a tsvector. Matching
-#: and ts_rank read only the entries of the query's words, so each gives the same answer
-#: for it as for the whole document. The entry of a word no query holds (a space) keeps
-#: it from being empty: ts_rank gives an empty document 0 where it gives one without
-#: the words of an all-words query 1e-20.
-_POSTINGS_DOCUMENT = "(''' '':1 ' || coalesce(string_agg(entry, ' '), ''))::tsvector"
 
 
 #: A token the `simple` configuration reads as one word, as typed.
@@ -296,44 +247,7 @@ class PostingsOfWords(Expression):
         return sql, (self.words,)
 
 
-class PostingsRank(RankOfRecord):
-    """ts_rank of the outer record for what was typed (and, counting SYNONYM_WEIGHT as
-    much, for the query widened by synonyms), computed from the searched words' postings:
-    the same number, to the last bit, as from the whole document, which is not read."""
-
-    def __init__(self, table: str, query: SearchQuery) -> None:
-        super().__init__()
-        self.table, self.query = table, query
-        self.typed: Any = postgresql_query(query.typed())
-        self.widened: Any = postgresql_query(query) if query.widened else None
-
-    def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
-    ) -> tuple[str, tuple[str | int, ...]]:
-        postings = connection.ops.quote_name(postings_table(self.table))
-        pk_sql, pk_params = compiler.compile(self.pk)
-        words_sql, words_params = _words_sql(self.query)
-        weights = [WEIGHTS[name] for name in reversed(WEIGHT_NAMES)]
-        # As django.contrib.postgres's SearchRank writes it, so the ranks are the same.
-        weights_sql = "(ARRAY[%s,%s,%s,%s])::float4[]"
-        typed_sql, typed_params = compiler.compile(self.typed)
-        rank_sql = f"ts_rank({weights_sql}, found.document, {typed_sql})"
-        rank_params: tuple[Any, ...] = (*weights, *typed_params)
-        if self.widened is not None:
-            widened_sql, widened_params = compiler.compile(self.widened)
-            rank_sql = (
-                f"({rank_sql} + (ts_rank({weights_sql}, found.document, {widened_sql}) * %s))"
-            )
-            rank_params += (*weights, *widened_params, SYNONYM_WEIGHT)
-        # The table is a model's, named in code; what was typed is only ever a parameter.
-        sql = (
-            f"(SELECT {rank_sql} FROM (SELECT {_POSTINGS_DOCUMENT} AS document "  # noqa: S608
-            f"FROM {postings} WHERE word = ANY({words_sql}) AND record_id = {pk_sql}) AS found)"
-        )
-        return sql, (*rank_params, *words_params, *pk_params)
-
-
-class Fts5Rank(RankOfRecord):
+class Fts5Rank(Expression):
     """A rank like PostgreSQL's ts_rank for SQLite, whose bm25 weighs a word by how rare
     it is and so, over a few hundred records, counts "county lines" as nothing.
 
@@ -343,10 +257,31 @@ class Fts5Rank(RankOfRecord):
     words are counted in the outer record's FTS5 row (its stored tokens, space-separated),
     a lookup by rowid."""
 
+    output_field = FloatField()
+
     def __init__(self, table: str, scored: Sequence[tuple[Match, float]]) -> None:
         """`scored`: (Match, factor) pairs."""
         super().__init__()
         self.table, self.scored = table, scored
+        self.pk: Any = F("pk")
+
+    def resolve_expression(
+        self,
+        query: Any | None = None,
+        allow_joins: bool = True,
+        reuse: set[str] | None = None,
+        summarize: bool = False,
+        for_save: bool = False,
+    ) -> "Fts5Rank":
+        resolved = self.copy()
+        resolved.pk = self.pk.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return resolved
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.pk]
+
+    def set_source_expressions(self, expressions: Sequence[Combinable | Expression]) -> None:
+        (self.pk,) = expressions
 
     @staticmethod
     def _count(column: str, needle: str) -> tuple[str, list[str | int]]:
@@ -524,6 +459,8 @@ class SearchIndex:
         if _vendor(queryset.db) == "postgresql":
             if self.long_documents:
                 table = self.model._meta.db_table
+                if self.postings and _one_word(query) is not None:
+                    return self._with_posting(queryset, query)
                 words = _any_of_words(query)
                 if words is not None:
                     return queryset.filter(pk__in=PostingsOfWords(table, words))
@@ -556,8 +493,6 @@ class SearchIndex:
                 for match in matches
             ]
             return Fts5Rank(self.table, scored)
-        if self.long_documents:
-            return PostingsRank(self.model._meta.db_table, query)
         weights = [WEIGHTS[name] for name in reversed(WEIGHT_NAMES)]
         typed = SearchRank(F(self.field), postgresql_query(query.typed()), weights=weights)
         if not query.widened:
@@ -565,19 +500,28 @@ class SearchIndex:
         widened = SearchRank(F(self.field), postgresql_query(query), weights=weights)
         return ExpressionWrapper(typed + widened * Value(SYNONYM_WEIGHT), output_field=FloatField())
 
+    #: The join of a record to its posting of the one word searched for.
+    _POSTING = "searched_posting"
+
+    def _with_posting(self, queryset: _Rows, query: SearchQuery | None) -> _Rows:
+        """The records of `queryset` joined to their posting of the one word `query` asks
+        for: those that hold it, each once (a record has one posting of a word)."""
+        # Joined already (matched, now ranked): the stubs do not declare the joins' names.
+        if self._POSTING in getattr(queryset.query, "_filtered_relations", {}):
+            return queryset
+        condition = Q(**{f"{self.postings}__word": _one_word(query)})
+        joined: _Rows = queryset.annotate(
+            **{self._POSTING: FilteredRelation(self.postings, condition=condition)}
+        ).filter(**{f"{self._POSTING}__score__isnull": False})
+        return joined
+
     def ranked(self, queryset: _Rows, query: SearchQuery | None) -> _Rows:
         """`queryset` annotated with `search_rank`."""
-        word = _one_word(query) if self.postings else None
-        if word is not None and _vendor(queryset.db) == "postgresql":
+        if self.postings and _one_word(query) is not None and _vendor(queryset.db) == "postgresql":
             # Each record's posting of the word holds the rank ts_rank gives it, and the
             # word's postings are indexed by it: the best come first, without the rest.
-            posting = FilteredRelation(
-                self.postings, condition=Q(**{f"{self.postings}__word": word})
-            )
-            by_posting: _Rows = (
-                queryset.annotate(searched_posting=posting)
-                .filter(searched_posting__score__isnull=False)
-                .annotate(search_rank=F("searched_posting__score"))
+            by_posting: _Rows = self._with_posting(queryset, query).annotate(
+                search_rank=F(f"{self._POSTING}__score")
             )
             return by_posting
         ranked: _Rows = queryset.annotate(search_rank=self.rank(query, queryset.db))
@@ -693,7 +637,7 @@ class SearchPostingsStorage(_DocumentsStorage):
     weights (`<table>_postings`: word, record_id, entry), kept by triggers on the table
     whenever a document is written, cleared or deleted, whoever writes it, and filled from
     the documents already stored. A search reads the postings of its words only
-    (PostingsOfWords, PostingsRank): for a long document, a small part of it. On SQLite,
+    (PostingsOfWords, SearchIndex.ranked): for a long document, a small part of it. On SQLite,
     whose FTS5 table is read instead, the table is made but stays empty."""
 
     @property
