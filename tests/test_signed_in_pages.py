@@ -14,7 +14,9 @@ from django.urls import reverse
 from actionplans.models import ActionItem
 from actionplans.services import action_item_create
 from actionplans.tests.test_pages import form_data
+from boroughs.models import Borough
 from boroughs.roles import role_grant
+from casestudies.services import case_study_create_draft
 from casestudies.tests.api.test_case_study_writes import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("data_version_caches")]
@@ -151,3 +153,21 @@ def test_a_flash_message_is_shown_once_and_never_kept():
         page = lead.get(PLAN).content.decode()
         assert "Renamed by the lead" in page
         assert "has been updated" not in page
+
+
+def test_a_draft_kept_for_its_officer_never_reaches_another_reader():
+    officer = client_for("wm-officer", "officer", "westminster")
+    reader = client_for("a-reader")
+    case_study_create_draft(
+        acting_user=officer.user,
+        title="Navigators in hospital wards",
+        summary="In A&E.",
+        boroughs=[Borough.objects.get(slug="westminster")],
+        challenge="C",
+        solution="S",
+        impact="I",
+    )
+    borough_page = "/boroughs/westminster/"
+    for _ in range(2):  # each made, then each answered from what was kept for them
+        assert "Navigators in hospital wards" in officer.get(borough_page).content.decode()
+        assert "Navigators in hospital wards" not in reader.get(borough_page).content.decode()
