@@ -163,19 +163,28 @@ def kept_under_data_version(
     depends on) before any write, it is read from the cache. The database ``using`` is part
     of the key, so databases that share a cache never share answers. If the cache does not
     answer, it is computed afresh."""
+    return kept_with_version(key, compute, using=using, seconds=seconds)[1]
+
+
+def kept_with_version(
+    key: str, compute: Callable[[], _Kept], *, using: str, seconds: int
+) -> tuple[str | None, _Kept]:
+    """As `kept_under_data_version`, with the token of the data version it was read under
+    (None if nothing is kept or the cache did not answer): what a request then keeps or
+    reads under that version is as if it had all been read at once."""
     if seconds <= 0:
-        return compute()
+        return None, compute()
     cache_key = kept_key("kept", key, using=using)
     try:
         token, found = read_under_data_version(cache_key)
     except Exception:  # noqa: BLE001 - without a cache, compute as if there were none
         logger.warning("The data cache did not answer", exc_info=True)
-        return compute()
+        return None, compute()
     if found is not MISSING:
-        return cast(_Kept, found)
+        return token, cast(_Kept, found)
     answer = compute()
     keep_under_data_version(cache_key, token, answer, seconds)
-    return answer
+    return token, answer
 
 
 # --- Answers kept in this process ------------------------------------------------------

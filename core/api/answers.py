@@ -129,7 +129,9 @@ class SignedInAnswersMixin:
             return
         key = signed_in_answer_key(request)
         try:
-            token = data_version()["token"]
+            # Read with the token's user, if it was kept: one round trip for both.
+            read = getattr(request.successful_authenticator, "data_version", None)
+            token = read or data_version()["token"]
             stored: Any = _local_answers.get(key, token)
             if stored is None:
                 token, stored = read_under_data_version(key)

@@ -17,15 +17,20 @@ from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from core.response_cache import kept_under_data_version
+from core.response_cache import kept_with_version
 
 
 class KeptTokenAuthentication(TokenAuthentication):
+    #: The token of the data version the user was read under (None if not kept).
+    data_version: str | None = None
+
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         seconds: int = getattr(settings, "SVPORTAL_SIGNED_IN_API_CACHE_SECONDS", 0)
         # The key's digest, so that the cache's keys name no token.
         digest = hashlib.sha256(key.encode()).hexdigest()
-        user = kept_under_data_version(
+        # The version it was read under names the version of the reader's answer too
+        # (core/api/answers.py), which then needs no read of its own.
+        self.data_version, user = kept_with_version(
             f"api-token|{digest}", lambda: self._user_of(key), using="default", seconds=seconds
         )
         # request.auth is the token, as DRF's: made from its key, not read again.
