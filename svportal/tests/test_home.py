@@ -49,6 +49,32 @@ def test_funding_ending_in_the_next_90_days_is_listed(client):
     assert later not in ending
 
 
+def test_the_home_page_lists_the_ten_awards_ending_soonest_and_says_how_many_end(client):
+    """At national scale about 500 awards end in any 90 days: the home page lists the ten
+    ending soonest and says how many end in all; with fewer than ten, all and no count."""
+    add_awards_and_plans(3)
+    response = client.get("/")
+    assert len(response.context["funding_ending_soon"]) == 3
+    assert 'id="ending-soon-count"' not in response.content.decode()
+    stream, today = FundingStream.objects.first(), timezone.localdate()
+    for n in range(12):
+        Award.objects.create(
+            stream=stream,
+            title=f"Sooner award {n}",
+            slug=f"sooner-award-{n}",
+            ends_on=today + dt.timedelta(days=1 + n % 3),
+        )
+    response = client.get("/")
+    listed = response.context["funding_ending_soon"]
+    assert len(listed) == 10
+    ends = [award.ends_on for award in listed]
+    assert ends == sorted(ends)
+    assert ends[-1] == today + dt.timedelta(days=3)  # the awards ending in 10 days are not
+    assert "15 recorded awards end in the next 90 days; the 10 ending soonest are listed here." in (
+        response.content.decode()
+    )
+
+
 def add_awards_and_plans(count):
     stream = FundingStream.objects.first()
     today = timezone.localdate()
@@ -75,10 +101,11 @@ def add_awards_and_plans(count):
 def test_home_page_queries_do_not_grow(client, django_assert_num_queries, extra):
     """1 boroughs with an active plan, 1 published case studies, 1 award figures,
     1 latest case studies, 1 their boroughs, 1 their approaches,
-    1 awards ending soon, 1 their recipient boroughs, 1 the latest stock-take's published
+    1 awards ending soon (the ten soonest), 1 how many end soon (when ten or more do),
+    1 their recipient boroughs, 1 the latest stock-take's published
     total of boroughs with a plan.
     4 for the two maps (England's areas, boundary source, active plans, stock-take answers
     on having a plan; London's areas are England's)."""
     add_awards_and_plans(extra)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(13 if extra < 10 else 14):
         client.get("/")
