@@ -503,7 +503,53 @@ class BoroughPracticeFigures(models.Model):
         return f"Practice figures of {self.borough_id}"
 
 
+class CaseStudyFacetValue(models.Model):
+    """One value a case study counts under in one facet of the search (its area, region,
+    approach, ..., its year, its age range, and "total" for every case study), and whether
+    it is published: what it contributed to PublishedFacetCount when last written
+    (casestudies.facet_figures; docs/decisions/0044)."""
+
+    # No foreign key: a case study's deletion is counted out before its rows go.
+    case_study_id = models.PositiveIntegerField(db_index=True)
+    published = models.BooleanField()
+    facet = models.CharField(max_length=30)
+    value = models.CharField(max_length=255)
+    label = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["facet", "value", "label", "published"], name="facet_value_published"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_study_id}: {self.facet} {self.value}"
+
+
+class PublishedFacetCount(models.Model):
+    """How many published case studies count under a facet's value (CaseStudyFacetValue),
+    kept current on write: the search's facets over every published case study without
+    counting them on each request (casestudies.facet_figures; docs/decisions/0044)."""
+
+    facet = models.CharField(max_length=30)
+    value = models.CharField(max_length=255)
+    label = models.CharField(max_length=255)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facet", "value", "label"], name="unique_published_facet_count"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.facet} {self.value}: {self.count}"
+
+
 # The receivers that clear stale search vectors and keep the areas' practice figures
 # (caches) fresh when what they hold changes.
+from . import facet_figures as _facet_figures  # noqa: E402, F401
 from . import figures as _figures  # noqa: E402, F401
 from . import search as _search  # noqa: E402, F401

@@ -54,6 +54,14 @@ from . import search
 from .api.filters import CaseStudyFilter, InterventionFilter
 from .cost import CostBand
 from .evidence import LEVEL_BY_NUMBER, LEVELS, EvaluationDesign
+from .facet_figures import (
+    AGE_RANGES,
+    COLUMN_FACETS,
+    LINKED_FACETS,
+    TOTAL,
+    FacetCountRow,
+    published_facet_counts,
+)
 from .models import (
     CaseStudy,
     ExternalRating,
@@ -64,7 +72,7 @@ from .models import (
     SavedSearch,
     SavedSearchMatch,
 )
-from .querysets import CaseStudyQuerySet, InterventionQuerySet
+from .querysets import CaseStudyQuerySet, InterventionQuerySet, sees_drafts
 
 SEARCH_MAX_WORDS = search.MAX_TERMS
 #: The ages the age facet offers; an age outside them can still be asked for in the URL.
@@ -228,8 +236,8 @@ def _case_study_filters(criteria: CaseStudyCriteria) -> dict[str, Q]:
         chosen = _values(criteria.chosen(name))
         if not chosen:
             continue
-        if name in _LINKED_FACETS:
-            table, value, _label, case_study = _LINKED_FACETS[name]
+        if name in LINKED_FACETS:
+            table, value, _label, case_study = LINKED_FACETS[name]
             filters[name] = Q(
                 pk__in=table._default_manager.filter(**{f"{value}__in": chosen}).values(
                     f"{case_study}_id"
@@ -299,26 +307,6 @@ _CRITERIA_FIELDS = {
     "cost_band": "cost_bands",
 }
 
-#: For each facet counted through another table: that table, the value and label of a row
-#: of it, and the name of its column pointing at the case study.
-_LINKED_FACETS: dict[str, tuple[type[Model], str, str, str]] = {
-    "borough": (CaseStudyBoroughs, "borough__slug", "borough__name", "casestudy"),
-    "region": (CaseStudyBoroughs, "borough__region", "borough__region", "casestudy"),
-    "approach": (CaseStudyApproaches, "approach__slug", "approach__name", "casestudy"),
-    "category": (
-        CaseStudyInterventions,
-        "intervention__category",
-        "intervention__category",
-        "casestudy",
-    ),
-    "funding_stream": (CaseStudyAwards, "award__stream__slug", "award__stream__name", "casestudy"),
-    "outcome_type": (Outcome, "outcome_type", "outcome_type", "case_study"),
-    "setting": (CaseStudySettings, "setting__slug", "setting__name", "casestudy"),
-}
-#: The facets that count a case study's own column (as text, so all facets' rows union).
-_COLUMN_FACETS = ("year", "evidence_level", "evaluation_design", "cost_band")
-
-
 #: The linked facets whose table holds a case study and a value once at most (a
 #: many-to-many's own table): counted by rows, without DISTINCT.
 _ONCE_PER_CASE_STUDY = ("borough", "approach", "setting")
@@ -328,7 +316,7 @@ def _facet_counts(name: str, matching: RawSQL) -> FacetRows:
     """(facet, value, label, count) rows of one facet counted through another table over
     the case studies `matching` (a subquery of ids), as a queryset. Regions and
     categories are labelled later."""
-    link, value_path, label_path, case_study = _LINKED_FACETS[name]
+    link, value_path, label_path, case_study = LINKED_FACETS[name]
     queryset: QuerySet[Any] = link._default_manager.filter(**{f"{case_study}__in": matching})
     if name == "outcome_type":
         queryset = queryset.exclude(outcome_type="")
@@ -385,7 +373,7 @@ def _facets_from_rows(
 _MATCHED = "facet_matched"
 #: The case study's own columns the facets' query keeps beside each id: the column facets
 #: and the age range, counted from it without reading the case studies again.
-_MATCHED_COLUMNS = (*_COLUMN_FACETS, "min_age", "max_age")
+_MATCHED_COLUMNS = (*COLUMN_FACETS, "min_age", "max_age")
 
 
 def _matched_by_facet(
@@ -432,7 +420,7 @@ def _matched_counts(
     quote = connection.ops.quote_name
     matched = quote(_MATCHED)
     parts = []
-    for name in _COLUMN_FACETS:
+    for name in COLUMN_FACETS:
         column = quote(name)
         blank = f" AND {column} <> ''" if name == "evaluation_design" else ""
         # Names only (the facets' columns, named in code); the facet's name is a parameter.
@@ -448,22 +436,17 @@ def _matched_counts(
             f"SELECT %s, COALESCE(CAST({low} AS TEXT), ''), COALESCE(CAST({high} AS TEXT), ''), "  # noqa: S608
             f"COUNT(*) FROM {matched} WHERE 1 = 1{_passing(filters, 'age', connection)} "
             f"GROUP BY {low}, {high}",
-            (_AGE_RANGES,),
+            (AGE_RANGES,),
         )
     )
     parts.append(
         (
             f"SELECT %s, '', '', COUNT(*) FROM {matched} WHERE 1 = 1"  # noqa: S608
             f"{_passing(filters, None, connection)}",
-            (_TOTAL,),
+            (TOTAL,),
         )
     )
     return parts
-
-
-#: The facets' rows that are not a facet: the age ranges counted, and the total.
-_AGE_RANGES = "age ranges"
-_TOTAL = "total"
 
 
 def _age_counts(
@@ -498,18 +481,73 @@ class FacetCounts:
     unstated_ages: int
 
 
+def _counted_over(
+    searched: CaseStudyQuerySet, filters: dict[str, Q], using: str
+) -> list[FacetCountRow]:
+    """Every facet's counts over `searched`, with every *other* facet's filter applied to
+    each, the age ranges' and the total with all of them: ONE query (a common table
+    expression of the case studies with the columns counted and flagged with which
+    facets each passes, then a UNION ALL of one aggregate per facet). The case study's
+    own columns are counted from the expression alone; the facets through another table
+    join it. Raises EmptyResultSet when nothing can match."""
+    connection = connections[using]
+    matched_sql, matched_params = _matched_by_facet(searched, filters, using)
+    parts = [
+        (sql, tuple(params))
+        for name in LINKED_FACETS
+        for sql, params in [
+            _facet_counts(name, _matched_ids(filters, name, connection))
+            .query.get_compiler(using=using)
+            .as_sql()
+        ]
+    ]
+    parts += _matched_counts(filters, connection)
+    union_sql = " UNION ALL ".join(sql for sql, _ in parts)
+    union_params = tuple(param for _, params in parts for param in params)
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    matched = connection.ops.quote_name(_MATCHED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {matched} AS {materialized}({matched_sql}) {union_sql}",
+            (*matched_params, *union_params),
+        )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _counted_from_published(
+    searched: CaseStudyQuerySet, using: str, *, drafts_visible: bool
+) -> list[FacetCountRow]:
+    """The counts over `searched`, every case study a reader may see: those stored over
+    every published case study (casestudies.facet_figures) plus those of the drafts they
+    may see (few), exactly as counting them all gives. One query, and one more for the
+    drafts when the reader may see any (`drafts_visible`)."""
+    counts = {
+        (facet, value, label): count for facet, value, label, count in published_facet_counts()
+    }
+    if drafts_visible:
+        drafts = searched.exclude(status=CaseStudy.Status.PUBLISHED)
+        for facet, value, label, count in _counted_over(drafts, {}, using):
+            counts[facet, value, label] = counts.get((facet, value, label), 0) + count
+    return [(*key, count) for key, count in counts.items() if count > 0]
+
+
 def case_study_facet_counts(
-    *, searched: CaseStudyQuerySet, criteria: CaseStudyCriteria
+    *,
+    searched: CaseStudyQuerySet,
+    criteria: CaseStudyCriteria,
+    everything_visible: bool = False,
+    drafts_visible: bool = True,
 ) -> FacetCounts:
-    """Every facet's counts, the ages' and the total of the results, in ONE query.
+    """Every facet's counts, the ages' and the total of the results.
 
     `searched` is the case studies matching everything but the facets (search words and
     any other filters); each facet counts them with every *other* facet applied, and the
-    total with all of them. The query finds them once (a common table expression, with
-    the columns counted and flagged with which facets each passes) and counts each facet
-    over those rows: a UNION ALL of one aggregate per facet. The case study's own columns
-    are counted from the expression alone; the facets through another table join it.
-    The counts are kept under the data version (none are read again until a write).
+    total with all of them: in one query (_counted_over), unless `everything_visible`
+    says `searched` is every case study the reader may see (no words, no other filter)
+    and no facet is chosen: then from the counts stored over every published case study,
+    and the drafts the reader may see if `drafts_visible` (querysets.sees_drafts) says
+    there may be any (_counted_from_published). The counts are kept under the data
+    version (none are read again until a write).
     """
     filters = _case_study_filters(criteria)
     using = searched.db
@@ -519,50 +557,41 @@ def case_study_facet_counts(
     except EmptyResultSet:  # nothing can match (a search of no words): nothing to count
         return FacetCounts(_facets_from_rows([], criteria), 0, dict.fromkeys(AGES, 0), 0)
 
-    def counted() -> list[tuple[str, str, str, int]]:
-        parts = [
-            (sql, tuple(params))
-            for name in _LINKED_FACETS
-            for sql, params in [
-                _facet_counts(name, _matched_ids(filters, name, connection))
-                .query.get_compiler(using=using)
-                .as_sql()
-            ]
-        ]
-        parts += _matched_counts(filters, connection)
-        union_sql = " UNION ALL ".join(sql for sql, _ in parts)
-        union_params = tuple(param for _, params in parts for param in params)
-        materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-        matched = connection.ops.quote_name(_MATCHED)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH {matched} AS {materialized}({matched_sql}) {union_sql}",
-                (*matched_params, *union_params),
-            )
-            return [tuple(row) for row in cursor.fetchall()]
+    def counted() -> list[FacetCountRow]:
+        if everything_visible and not filters:
+            return _counted_from_published(searched, using, drafts_visible=drafts_visible)
+        return _counted_over(searched, filters, using)
 
     # What the counts depend on: the studies counted (the reader's drafts, the words, any
     # other filter) and which facets are filtered, each flagged in that query; the counts
     # of each facet follow from them. Every page and sort of a search shares one count
     # until the next write, without even building the counting query again.
-    key = repr((connection.vendor, matched_sql, matched_params, tuple(filters)))
+    key = repr((connection.vendor, matched_sql, matched_params, tuple(filters), everything_visible))
     rows = kept_under_data_version(
         key, counted, using=using, seconds=settings.SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS
     )
-    total = next((count for facet, _, _, count in rows if facet == _TOTAL), 0)
+    total = next((count for facet, _, _, count in rows if facet == TOTAL), 0)
     ages, unstated = _age_counts(
-        [(low, high, count) for facet, low, high, count in rows if facet == _AGE_RANGES],
+        [(low, high, count) for facet, low, high, count in rows if facet == AGE_RANGES],
         include_unstated=criteria.include_unstated_ages,
     )
     return FacetCounts(_facets_from_rows(rows, criteria), total, ages, unstated)
 
 
 def case_study_facets(
-    *, searched: CaseStudyQuerySet, criteria: CaseStudyCriteria
+    *,
+    searched: CaseStudyQuerySet,
+    criteria: CaseStudyCriteria,
+    everything_visible: bool = False,
+    drafts_visible: bool = True,
 ) -> tuple[list[Facet], int]:
-    """Every facet's counts and how many results there are (case_study_facet_counts):
-    one query."""
-    counts = case_study_facet_counts(searched=searched, criteria=criteria)
+    """Every facet's counts and how many results there are (case_study_facet_counts)."""
+    counts = case_study_facet_counts(
+        searched=searched,
+        criteria=criteria,
+        everything_visible=everything_visible,
+        drafts_visible=drafts_visible,
+    )
     return counts.facets, counts.total
 
 
@@ -571,8 +600,9 @@ def case_study_search(*, user: Any, criteria: CaseStudyCriteria) -> CaseStudySea
     how many results there are.
 
     Queries: the results are lazy (the page fetches them, with their headline outcomes);
-    the facets, the ages and the count take one (a UNION of one count per facet),
-    whatever the number of case studies.
+    the facets, the ages and the count take one with a facet chosen (a UNION of one count
+    per facet), or with no words and no facet one or two (the stored counts, and the
+    reader's drafts counted if they may see any), whatever the number of case studies.
     """
     parsed = search.parse_query(criteria.q)
     searched = search.matching(CaseStudy.objects.visible_to(user), search.CASE_STUDIES, parsed)
@@ -589,7 +619,12 @@ def case_study_search(*, user: Any, criteria: CaseStudyCriteria) -> CaseStudySea
     sort = criteria.sort if criteria.ranked or criteria.sort != RELEVANCE else "title"
     results = results.order_by(*CASE_STUDY_SORTS.get(sort, CASE_STUDY_SORTS["title"])[1])
 
-    counts = case_study_facet_counts(searched=searched, criteria=criteria)
+    counts = case_study_facet_counts(
+        searched=searched,
+        criteria=criteria,
+        everything_visible=not parsed,
+        drafts_visible=sees_drafts(user),
+    )
     selected_age: tuple[Choice, ...] = (
         () if criteria.age is None else (Choice(str(criteria.age), str(criteria.age)),)
     )

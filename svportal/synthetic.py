@@ -64,6 +64,7 @@ from boroughs.models import (
     StockTakeQuestion,
 )
 from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus
+from casestudies.facet_figures import case_study_facets_refresh
 from casestudies.figures import borough_practice_figures_refresh
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
 from core.response_cache import bump_data_version
@@ -744,15 +745,17 @@ class _Generator:
 
     def plan_figures(self):
         """Every plan's and every area's stored figures (actionplans.figures,
-        actionplans.dated_figures, casestudies.figures, funding.figures), counted afresh:
-        the synthetic records link to real areas too."""
+        actionplans.dated_figures, casestudies.figures, funding.figures) and the case-study
+        facets' (casestudies.facet_figures), counted afresh: the synthetic records link to
+        real areas too."""
         plans = list(ActionPlan.objects.values_list("pk", flat=True))
         plan_figures_refresh(plans)
         dated_figures_refresh(plans)
         areas = list(Borough.objects.values_list("pk", flat=True))
         borough_practice_figures_refresh(areas)
         borough_award_figures_refresh(areas)
-        self.say("plan and area figures counted")
+        case_study_facets_refresh()
+        self.say("plan, area and facet figures counted")
 
     def search_documents(self):
         """Every searchable kind's (case studies, interventions, plan items, funding,

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from casestudies import checklist, review, search, selectors, services
 from casestudies.models import CaseStudy, Intervention
+from casestudies.querysets import sees_drafts
 from casestudies.selectors import CaseStudyCriteria, Choice
 from core.api.concurrency import VersionedWriteMixin, etag_for, expected_version, versioned_writes
 from core.api.views import PortalReadOnlyViewSet, record_action
@@ -140,8 +141,14 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
             params.pop(name, None)
         visible = CaseStudy.objects.visible_to(self.request.user)
         others = CaseStudyFilter(params, queryset=visible, request=self.request)
-        searched = search.matching(others.qs, self.searchable, parsed_query(self.request))
-        facets, total = selectors.case_study_facets(searched=searched, criteria=criteria)
+        parsed = parsed_query(self.request)
+        searched = search.matching(others.qs, self.searchable, parsed)
+        facets, total = selectors.case_study_facets(
+            searched=searched,
+            criteria=criteria,
+            everything_visible=not parsed and not any(params.get(name) for name in others.filters),
+            drafts_visible=sees_drafts(self.request.user),
+        )
         # The facets' total counts every value of a facet given twice; the list's filter
         # reads the last one only, so then the list is counted as it is filtered.
         query = self.request.query_params

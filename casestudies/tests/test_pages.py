@@ -355,9 +355,9 @@ def test_a_borough_officer_sees_their_own_studies_in_review(client, sort):
 
 @pytest.mark.parametrize("extra", [3, 30])
 def test_case_study_list_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 for every facet, the ages and the count of results (a UNION of one count per
-    facet, searching once), 1 page of case studies with partnership and source, 1 their
-    boroughs, 1 their approaches, 1 their headline outcomes."""
+    """1 of the facets' counts stored over the published (with the ages and the count of
+    results; the reader sees no draft), 1 page of case studies with partnership and
+    source, 1 their boroughs, 1 their approaches, 1 their headline outcomes."""
     CaseStudyFactory.create_batch(extra)
     with django_assert_num_queries(5):
         response = client.get("/case-studies/?sort=newest")

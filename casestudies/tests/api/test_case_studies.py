@@ -446,7 +446,8 @@ def test_the_list_reads_as_its_serializer_writes_each_case_study(client, drafts,
 
 
 def test_list_queries_do_not_grow(client, django_assert_num_queries):
-    """1 count, 1 page of case studies (with partnership and source joined), then one
+    """1 of the facets' counts stored over the published (with the count; the reader sees
+    no draft), 1 page of case studies (with partnership and source joined), then one
     prefetch each for boroughs, approaches, settings, interventions, the interventions'
     external ratings and the headline outcomes."""
     CaseStudyFactory.create_batch(2)
@@ -560,10 +561,11 @@ def test_a_member_of_several_boroughs_sees_each_case_study_once(client, drafts):
 
 
 def test_list_queries_for_an_officer_do_not_grow(client, drafts, django_assert_num_queries):
-    """1 session, 1 user, 1 of the user's global roles (groups), 1 of their borough roles,
-    1 count, 1 page of case studies, then one prefetch each for boroughs, approaches,
-    settings, interventions, the interventions' external ratings and the headline
-    outcomes."""
+    """1 user (the session kept), 1 of the user's global roles (groups), 1 of their
+    borough roles, 1 of the facets' counts stored over the published, 1 of every facet's
+    counts over the drafts they may see (the count with them), 1 page of case studies,
+    then one prefetch each for boroughs, approaches, settings, interventions, the
+    interventions' external ratings and the headline outcomes."""
     redbridge = Borough.objects.get(slug="redbridge")
     user = get_user_model().objects.create_user(username="officer", password="x")
     role_grant(user=user, role="officer", borough=redbridge)

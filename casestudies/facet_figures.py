@@ -1,0 +1,319 @@
+"""The search's facet counts over every published case study, kept current on write
+(docs/decisions/0044).
+
+The case-study list and search count, beside each facet's values, how many case studies
+match. Over every published case study (what most readers list first, and the larger
+part of any common search) those counts are stored in PublishedFacetCount instead of
+being counted on each request. CaseStudyFacetValue holds what each case study counts
+under (its areas, their regions, its approaches, ..., its year, its age range, and one
+"total" row), so a write compares a case study's rows before and after, keeps the new
+ones and counts afresh only the values that changed.
+
+The receivers below do that for the case studies a write concerns whenever a case study,
+its outcomes or its links are written, or a record whose name, slug or region a facet
+shows (an area, approach, setting, intervention, award, funding stream), by any path that
+sends signals: the page forms, the API, the CSV upload, the admin and the loader. Paths
+that write without signals (bulk_create: the synthetic data generator) call
+case_study_facets_refresh themselves.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import F, Model, Q, QuerySet, Value
+from django.db.models.aggregates import Count
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+from boroughs.models import Borough
+from funding.models import Award, FundingStream
+
+from .cost import CostModel
+from .evidence import EvidenceModel
+from .models import (
+    Approach,
+    CaseStudy,
+    CaseStudyFacetValue,
+    Intervention,
+    Outcome,
+    PublishedFacetCount,
+    Setting,
+)
+
+#: For each facet counted through another table: that table, the value and label of a row
+#: of it, and the name of its column pointing at the case study.
+LINKED_FACETS: dict[str, tuple[type[Model], str, str, str]] = {
+    "borough": (CaseStudy.boroughs.through, "borough__slug", "borough__name", "casestudy"),
+    "region": (CaseStudy.boroughs.through, "borough__region", "borough__region", "casestudy"),
+    "approach": (CaseStudy.approaches.through, "approach__slug", "approach__name", "casestudy"),
+    "category": (
+        CaseStudy.interventions.through,
+        "intervention__category",
+        "intervention__category",
+        "casestudy",
+    ),
+    "funding_stream": (
+        CaseStudy.awards.through,
+        "award__stream__slug",
+        "award__stream__name",
+        "casestudy",
+    ),
+    "outcome_type": (Outcome, "outcome_type", "outcome_type", "case_study"),
+    "setting": (CaseStudy.settings.through, "setting__slug", "setting__name", "casestudy"),
+}
+#: The facets that count a case study's own column (as text, so all facets' rows union).
+COLUMN_FACETS = ("year", "evidence_level", "evaluation_design", "cost_band")
+#: The case study's columns what it counts under is read from (the evidence level and cost
+#: band are generated from the evidence and cost columns).
+COUNTED_COLUMNS = frozenset(
+    {"status", "year", "min_age", "max_age"}
+    | {field.name for field in EvidenceModel._meta.local_fields}
+    | {field.name for field in CostModel._meta.local_fields}
+)
+#: The facets' rows that are not a facet: the age ranges counted (value the lowest age,
+#: label the highest, either "" when open), and the total.
+AGE_RANGES = "age ranges"
+TOTAL = "total"
+
+#: (case study, published, facet, value, label)
+FacetValueRow = tuple[int, bool, str, str, str]
+#: (facet, value, label)
+FacetKey = tuple[str, str, str]
+#: (facet, value, label, count)
+FacetCountRow = tuple[str, str, str, int]
+
+#: Rows written in one statement (PostgreSQL takes 65,535 parameters at most).
+_BATCH = 5000
+#: Above this many values changed at once, every value is counted again (one query)
+#: rather than each by name.
+_COUNTED_BY_NAME = 200
+
+
+def _linked_values(ids: set[int] | None) -> list[tuple[int, str, str, str, str]]:
+    """(case study, status, facet, value, label) of every linked facet: one query."""
+    using = router.db_for_read(CaseStudyFacetValue)
+    connection = connections[using]
+    parts = []
+    for name, (link, value_path, label_path, case_study) in LINKED_FACETS.items():
+        queryset: QuerySet[Any] = link._default_manager.all()
+        if ids is not None:
+            queryset = queryset.filter(**{f"{case_study}__in": ids})
+        if name == "outcome_type":
+            queryset = queryset.exclude(outcome_type="")
+        sql, params = (
+            queryset.annotate(
+                facet_case_study=F(f"{case_study}_id"),
+                facet_status=F(f"{case_study}__status"),
+                facet=Value(name),
+                facet_value=F(value_path),
+                facet_label=F(label_path),
+            )
+            .values_list("facet_case_study", "facet_status", "facet", "facet_value", "facet_label")
+            .order_by()
+            .query.get_compiler(using=using)
+            .as_sql()
+        )
+        parts.append((sql, tuple(params)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(sql for sql, _ in parts),
+            tuple(param for _, params in parts for param in params),
+        )
+        return cursor.fetchall()
+
+
+def _facet_values(ids: set[int] | None) -> set[FacetValueRow]:
+    """What these case studies (all, for None) count under now: two queries."""
+    published = CaseStudy.Status.PUBLISHED
+    studies = CaseStudy.objects.all() if ids is None else CaseStudy.objects.filter(pk__in=ids)
+    rows: set[FacetValueRow] = set()
+    for pk, status, *columns, low, high in studies.values_list(
+        "pk", "status", *COLUMN_FACETS, "min_age", "max_age"
+    ).order_by():
+        is_published = status == published
+        for name, value in zip(COLUMN_FACETS, columns, strict=True):
+            if value is None or (name == "evaluation_design" and value == ""):
+                continue
+            rows.add((pk, is_published, name, str(value), str(value)))
+        ages = ("" if low is None else str(low), "" if high is None else str(high))
+        rows.add((pk, is_published, AGE_RANGES, *ages))
+        rows.add((pk, is_published, TOTAL, "", ""))
+    for pk, status, name, value, label in _linked_values(ids):
+        rows.add((pk, status == published, name, str(value), str(label)))
+    return rows
+
+
+def _store_counts(counts: dict[FacetKey, int]) -> None:
+    """Insert or update these values' counts: one query."""
+    PublishedFacetCount.objects.bulk_create(
+        [
+            PublishedFacetCount(facet=facet, value=value, label=label, count=count)
+            for (facet, value, label), count in counts.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["facet", "value", "label"],
+        update_fields=["count"],
+    )
+
+
+def _published_counts(keys: set[FacetKey] | None) -> dict[FacetKey, int]:
+    """How many published case studies count under each of these values (every value, for
+    None), from their stored rows: one query."""
+    rows = CaseStudyFacetValue.objects.filter(published=True)
+    if keys is not None:
+        rows = rows.filter(
+            reduce(or_, (Q(facet=facet, value=value, label=label) for facet, value, label in keys))
+        )
+    counted = dict.fromkeys(keys or (), 0)
+    for facet, value, label, count in (
+        rows.values_list("facet", "value", "label").annotate(count=Count("pk")).order_by()
+    ):
+        counted[facet, value, label] = count
+    return counted
+
+
+def case_study_facets_refresh(case_study_ids: Iterable[int] | None = None) -> None:
+    """Bring these case studies' facet values (every case study's, for None) up to date,
+    and count again the published case studies under each value that changed: three
+    queries when nothing changed, seven when something did; every value counted again and
+    stored for None."""
+    ids = None if case_study_ids is None else {pk for pk in case_study_ids if pk is not None}
+    if ids is not None and not ids:
+        return
+    if ids is None:
+        CaseStudyFacetValue.objects.all().delete()
+        CaseStudyFacetValue.objects.bulk_create(
+            [
+                CaseStudyFacetValue(
+                    case_study_id=pk, published=published, facet=facet, value=value, label=label
+                )
+                for pk, published, facet, value, label in _facet_values(None)
+            ],
+            batch_size=_BATCH,
+        )
+        PublishedFacetCount.objects.all().delete()
+        _store_counts({(TOTAL, "", ""): 0, **_published_counts(None)})
+        return
+    stored = {
+        (pk, published, facet, value, label): row_pk
+        for row_pk, pk, published, facet, value, label in CaseStudyFacetValue.objects.filter(
+            case_study_id__in=ids
+        ).values_list("pk", "case_study_id", "published", "facet", "value", "label")
+    }
+    now = _facet_values(ids)
+    gone = stored.keys() - now
+    new = now - stored.keys()
+    if not gone and not new:
+        return
+    if gone:
+        CaseStudyFacetValue.objects.filter(pk__in=[stored[row] for row in gone]).delete()
+    if new:
+        CaseStudyFacetValue.objects.bulk_create(
+            CaseStudyFacetValue(
+                case_study_id=pk, published=published, facet=facet, value=value, label=label
+            )
+            for pk, published, facet, value, label in new
+        )
+    changed = {
+        (facet, value, label) for _, published, facet, value, label in gone | new if published
+    }
+    if changed:
+        _store_counts(_published_counts(changed if len(changed) <= _COUNTED_BY_NAME else None))
+
+
+def published_facet_counts() -> list[FacetCountRow]:
+    """(facet, value, label, count) of every value some published case study counts
+    under: one query (every case study counted and stored first, if none ever was)."""
+    rows = list(PublishedFacetCount.objects.values_list("facet", "value", "label", "count"))
+    if not rows:
+        case_study_facets_refresh()
+        rows = list(PublishedFacetCount.objects.values_list("facet", "value", "label", "count"))
+    return [row for row in rows if row[3]]
+
+
+# --- Which case studies a write concerns ------------------------------------------------------
+
+#: Where a record keeps, between a pre_ and post_ signal, the case studies it concerned.
+_REMEMBERED = "_facet_case_studies_before"
+
+
+def _refresh_case_study(sender, instance, **kwargs):
+    case_study_facets_refresh([instance.pk])
+
+
+def _outcome_saving(sender, instance, **kwargs):
+    """An outcome moved to another case study leaves its old one: remember which."""
+    if instance.pk is not None:
+        setattr(
+            instance,
+            _REMEMBERED,
+            set(Outcome.objects.filter(pk=instance.pk).values_list("case_study_id", flat=True)),
+        )
+
+
+def _outcome_written(sender, instance, **kwargs):
+    case_study_facets_refresh({*instance.__dict__.pop(_REMEMBERED, ()), instance.case_study_id})
+
+
+def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A case study's areas, approaches, settings, interventions or awards changed (or
+    those of an area, approach, ...: `reverse`)."""
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            case_study_facets_refresh([instance.pk])
+    elif action == "pre_clear":
+        accessor = next(
+            field.remote_field.get_accessor_name()
+            for field in CaseStudy._meta.many_to_many
+            if field.remote_field.through is sender
+        )
+        setattr(
+            instance, _REMEMBERED, set(getattr(instance, accessor).values_list("pk", flat=True))
+        )
+    elif action in ("post_add", "post_remove"):
+        case_study_facets_refresh(pk_set or ())
+    elif action == "post_clear":
+        case_study_facets_refresh(instance.__dict__.pop(_REMEMBERED, ()))
+
+
+def _follow_named_record(model: type[Model], case_studies_of: Callable[[Any], QuerySet[Any]]):
+    """A record whose name, slug, region, category or stream a facet shows: its case
+    studies are counted again when it is saved, and when it is deleted (its links go with
+    it without a signal)."""
+
+    def ids(instance: Any) -> set[int]:
+        return set(case_studies_of(instance).values_list("pk", flat=True))
+
+    def saved(sender, instance, created=False, **kwargs):
+        if not created:  # a new record has no case study yet
+            case_study_facets_refresh(ids(instance))
+
+    def deleting(sender, instance, **kwargs):
+        setattr(instance, _REMEMBERED, ids(instance))
+
+    def deleted(sender, instance, **kwargs):
+        case_study_facets_refresh(instance.__dict__.pop(_REMEMBERED, ()))
+
+    label = f"casestudies.facet_figures.{model._meta.label_lower}"
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{label}.saved")
+    pre_delete.connect(deleting, sender=model, weak=False, dispatch_uid=f"{label}.deleting")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{label}.deleted")
+
+
+post_save.connect(_refresh_case_study, sender=CaseStudy, dispatch_uid="facets.case_study.saved")
+post_delete.connect(_refresh_case_study, sender=CaseStudy, dispatch_uid="facets.case_study.deleted")
+pre_save.connect(_outcome_saving, sender=Outcome, dispatch_uid="facets.outcome.saving")
+post_save.connect(_outcome_written, sender=Outcome, dispatch_uid="facets.outcome.saved")
+post_delete.connect(_outcome_written, sender=Outcome, dispatch_uid="facets.outcome.deleted")
+for _through in {link for link, *_ in LINKED_FACETS.values()} - {Outcome}:
+    m2m_changed.connect(
+        _links_changed, sender=_through, dispatch_uid=f"facets.{_through._meta.label_lower}"
+    )
+_follow_named_record(Borough, lambda area: CaseStudy.objects.filter(boroughs=area))
+_follow_named_record(Approach, lambda approach: CaseStudy.objects.filter(approaches=approach))
+_follow_named_record(Setting, lambda setting: CaseStudy.objects.filter(settings=setting))
+_follow_named_record(Intervention, lambda used: CaseStudy.objects.filter(interventions=used))
+_follow_named_record(Award, lambda award: CaseStudy.objects.filter(awards=award))
+_follow_named_record(FundingStream, lambda stream: CaseStudy.objects.filter(awards__stream=stream))
