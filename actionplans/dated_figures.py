@@ -27,14 +27,26 @@ without signals call ``dated_figures_refresh`` (generate_synthetic).
 import bisect
 import datetime as dt
 import heapq
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import JSONObject
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from boroughs.models import Source
 
@@ -77,14 +89,23 @@ def dated_figures_at(plans: Iterable[int], day: dt.date) -> dict[int, FiguresThe
     if not ids:
         return {}
     rows = DatedPlanFigures.objects.filter(plan=OuterRef("pk"))
+    # The latest row's figures are read as one JSON value of each plan, so that the
+    # database looks the row up once per plan (read as the row itself, by its pk, the
+    # lookup ran twice: once to choose the rows and once to find each).
     then = rows.filter(since__lte=day).order_by("-since")
-    found = {
-        row.plan_id: _figures(row)
-        for row in DatedPlanFigures.objects.filter(
-            pk__in=ActionPlan.objects.filter(pk__in=ids)
-            .filter(Exists(rows.filter(since=BEFORE_ANY_ITEM)))
-            .values(row=Subquery(then.values("pk")[:1]))
+    latest = then.values(
+        figures=JSONObject(
+            items_by_status="items_by_status",
+            overdue_items="overdue_items",
+            last_item_update="last_item_update",
         )
+    )[:1]
+    found = {
+        plan_id: _figures(figures)
+        for plan_id, figures in ActionPlan.objects.filter(pk__in=ids)
+        .filter(Exists(rows.filter(since=BEFORE_ANY_ITEM)))
+        .values_list("pk", Subquery(latest, output_field=JSONField()))
+        if figures is not None
     }
     for pk, timeline in dated_figures_refresh(pk for pk in ids if pk not in found).items():
         days = [since for since, _ in timeline]
@@ -92,11 +113,21 @@ def dated_figures_at(plans: Iterable[int], day: dt.date) -> dict[int, FiguresThe
     return found
 
 
-def _figures(row: DatedPlanFigures) -> FiguresThen:
+def _figures(stored: dict[str, Any]) -> FiguresThen:
+    """A row's figures as the database wrote them in JSON: a timestamp as text, and on
+    SQLite the items by status as JSON text too."""
+    items_by_status = stored["items_by_status"]
+    if isinstance(items_by_status, str):
+        items_by_status = json.loads(items_by_status)
+    last_item_update = stored["last_item_update"]
+    if last_item_update is not None:
+        last_item_update = parse_datetime(last_item_update)
+        if last_item_update is not None and timezone.is_naive(last_item_update):
+            last_item_update = timezone.make_aware(last_item_update, dt.UTC)
     return FiguresThen(
-        items_by_status=row.items_by_status,
-        overdue_items=row.overdue_items,
-        last_item_update=row.last_item_update,
+        items_by_status=items_by_status,
+        overdue_items=stored["overdue_items"],
+        last_item_update=last_item_update,
     )
 
 
