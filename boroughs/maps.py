@@ -112,6 +112,17 @@ def through_covering(areas, own, rows):
     }
 
 
+def covering_figures(counted, named):
+    """As through_covering, from figures the database has already counted, for records
+    too many to read one by one: ``counted`` are (district pk, number of records the
+    areas covering it hold that it does not), ``named`` the distinct (district pk,
+    covering area's name) of those records."""
+    names = defaultdict(set)
+    for district, name in named:
+        names[district].add(name)
+    return {district: (count, " and ".join(sorted(names[district]))) for district, count in counted}
+
+
 def covering_words(count, names, noun):
     """ "1 published for Suffolk, which covers it" """
     verb = "covers" if " and " not in names else "cover"

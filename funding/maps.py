@@ -1,13 +1,8 @@
 """The funding map: awards recorded per area (boroughs.maps and core.maps draw it)."""
 
-from boroughs.maps import (
-    NO_RECORD,
-    covering_words,
-    map_areas,
-    map_figure,
-    own_records,
-    through_covering,
-)
+from django.db.models import Count, Exists, OuterRef
+
+from boroughs.maps import NO_RECORD, covering_figures, covering_words, map_areas, map_figure
 from core.maps import Category
 
 from .figures import borough_award_figures
@@ -23,18 +18,24 @@ AWARD_CATEGORIES = [
 
 
 def award_map(view="england"):
-    """Funding awards recorded per area: five queries (areas, source, each district's own
-    awards, those to the areas covering it, such as Suffolk's for Ipswich, counted but not
-    shared out, as the source gives no share, and the districts' stored award figures:
-    funding.figures)."""
+    """Funding awards recorded per area: five queries (areas, source, how many awards to
+    the areas covering each district it does not hold itself, such as Suffolk's for
+    Ipswich, counted but not shared out, as the source gives no share, those areas' names,
+    and the districts' stored award figures: funding.figures)."""
     areas = map_areas(view)
     recipients = Award.recipient_boroughs.through.objects
-    covering = through_covering(
-        areas,
-        own_records(recipients.filter(borough__in=areas.ids).values_list("borough", "award")),
-        recipients.filter(borough__districts__in=areas.ids).values_list(
-            "borough__districts", "award", "borough__name"
-        ),
+    # Counted in the database: at national scale the district-award pairs number tens of
+    # thousands, and reading them to count in Python cost most of the page's time.
+    awarded_the_district_too = recipients.filter(
+        award=OuterRef("award"), borough=OuterRef("borough__districts")
+    )
+    through = recipients.filter(~Exists(awarded_the_district_too), borough__districts__in=areas.ids)
+    covering = covering_figures(
+        through.values("borough__districts")
+        .annotate(awards=Count("award", distinct=True))
+        .values_list("borough__districts", "awards")
+        .order_by(),
+        through.values_list("borough__districts", "borough__name").distinct().order_by(),
     )
     figures = borough_award_figures(areas.ids)
 

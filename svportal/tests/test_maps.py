@@ -195,6 +195,19 @@ def test_awards_to_a_county_are_counted_for_its_districts_not_shared_out(client)
     assert "Awards only to a county or combined authority covering it" in block
 
 
+def test_an_award_to_a_district_and_its_county_counts_once_as_its_own(client):
+    ipswich, suffolk = Borough.objects.get(slug="ipswich"), Borough.objects.get(slug="suffolk")
+    AwardFactory(recipient_boroughs=[ipswich, suffolk])
+    AwardFactory(recipient_boroughs=[ipswich])
+    block = map_block(client.get("/funding/").content.decode(), "award-map-england")
+    names = dict(name.split(": ", 1) for _, name in AREA_LINK.findall(block))
+    assert names["Ipswich"].startswith("2 awards, ")
+    assert names["Ipswich"].endswith("; and 1 award to Suffolk, which covers it")
+    assert names["Babergh"] == (
+        "No award of its own recorded; 2 awards to Suffolk, which covers it"
+    )
+
+
 def test_a_districts_profile_lists_what_the_areas_covering_it_hold(client):
     html = client.get("/boroughs/ipswich/").content.decode()
     page = text_of_html(html)
