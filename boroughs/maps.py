@@ -174,11 +174,13 @@ def question_maps(stock_take, questions):
     """A London map per question of the round's answers: three queries for all of them
     (areas, source, answers)."""
     areas = map_areas("london")
+    # Read as plain values: a round holds an answer per question and borough, hundreds of
+    # them, and building an answer and its option for each cost more than the query.
     answers = {
-        (answer.question_id, answer.borough_id): answer
-        for answer in StockTakeAnswer.objects.filter(
+        (question, borough): (slug, label)
+        for question, borough, slug, label in StockTakeAnswer.objects.filter(
             question__stock_take=stock_take
-        ).select_related("option")
+        ).values_list("question", "borough", "option__slug", "option__label")
     }
     maps = {}
     for question in questions:
@@ -191,7 +193,7 @@ def question_maps(stock_take, questions):
         for borough in areas.districts:
             answer = answers.get((question.pk, borough.pk))
             if answer:
-                labelled.append((borough, answer.option.slug, answer.option.label))
+                labelled.append((borough, *answer))
             else:
                 labelled.append((borough, NO_ANSWER, "No answer recorded"))
         figure = map_figure(
