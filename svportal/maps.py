@@ -71,17 +71,20 @@ def home_maps():
     return [plan_map(england, states=states), plan_map(england.london(), states=states)]
 
 
-def table_map(view, chosen):
+def table_map(view, chosen, *, states=None):
     """The boroughs table's map of ``view`` the reader chose (svportal.forms.TABLE_MAPS):
-    plans (four queries: areas, source, plans, answers), case studies (four: areas, source,
-    each district's own and the covering areas') or overdue items (five: plans' and their
-    overdue counts)."""
+    plans (four queries: areas, source, plans, answers; two when ``states``, the plan
+    states as they stand by borough pk, hold every district of the map), case studies
+    (four: areas, source, each district's own and the covering areas') or overdue items
+    (five: plans' and their overdue counts)."""
     areas = map_areas(view)
     if chosen == "case-studies":
         return case_study_map(areas)
     if chosen == "overdue":
         return overdue_map(areas, timezone.localdate())
-    return plan_map(areas)
+    if states is not None and any(district.pk not in states for district in areas.districts):
+        states = None
+    return plan_map(areas, states=states)
 
 
 def profile_map(borough, districts):

@@ -203,8 +203,17 @@ def borough_table(request):
                 ["borough-table-rows", cells],
                 lambda: render_to_string("svportal/_borough_table_rows.html", {"cells": cells}),
             ),
-            # The map shows the figures as they stand today, whatever the table's day.
-            "map": table_map(view, chosen_map),
+            # The map shows the figures as they stand today, whatever the table's day: the
+            # summaries of a table without a day hold its plan states already.
+            "map": table_map(
+                view,
+                chosen_map,
+                states=(
+                    {summary.borough.pk: summary.plan_state for summary in summaries}
+                    if day is None
+                    else None
+                ),
+            ),
             "map_choices": map_choices,
             "chosen_map": chosen_map,
             "as_at_form": as_at_form,

@@ -21,6 +21,8 @@ from casestudies.tests.factories import CaseStudyFactory
 from core import maps as core_maps
 from core.maps import Category, MapArea, Outlines, choropleth
 from funding.tests.factories import AwardFactory
+from svportal import pages as svportal_pages
+from svportal.maps import table_map
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +103,22 @@ def test_the_boroughs_table_maps_the_region_it_shows(client):
     assert len(AREA_LINK.findall(map_block(html, "plan-map-london"))) == 33
     html = client.get("/boroughs/").content.decode()
     assert len(AREA_LINK.findall(map_block(html, "plan-map-england"))) == 326
+
+
+@pytest.mark.parametrize("region", ["london", ""])
+def test_the_boroughs_tables_map_of_plans_is_the_one_drawn_from_its_own_queries(client, region):
+    """The table without a day hands its summaries' plan states to the map of plans."""
+    # A plan that is a draft counts as none, on the map as in the table.
+    borough = Borough.objects.get(slug="westminster")
+    ActionPlan.objects.filter(borough=borough).update(status=ActionPlan.Status.DRAFT)
+    view = "london" if region else "england"
+    page = client.get("/boroughs/", {"region": region}).content.decode()
+    cache.clear()
+    with mock.patch.object(
+        svportal_pages, "table_map", lambda view, chosen, **kwargs: table_map(view, chosen)
+    ):
+        drawn_alone = client.get("/boroughs/", {"region": region}).content.decode()
+    assert map_block(page, f"plan-map-{view}") == map_block(drawn_alone, f"plan-map-{view}")
 
 
 def test_the_boroughs_table_shows_one_map_at_a_time_with_links_to_the_others(client):

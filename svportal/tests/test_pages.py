@@ -187,10 +187,10 @@ def test_boroughs_table_queries_do_not_grow(client, django_assert_num_queries, e
     """1 boroughs; 4 borough summary (active plans with their stored figures, overdue
     items among them; the areas' stored practice figures; their stored award figures;
     stock-take answers on having a plan).
-    4 for the map of plans: areas and boundary source, active plans and stock-take answers
-    on having a plan (the map of case studies reads 4 too, and that of overdue items 5)."""
+    2 for the map of plans: areas and boundary source, the plan states being the summaries'
+    (the map of case studies reads 4, and that of overdue items 5)."""
     add_boroughs_with_plans_and_practice(extra)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete"})
     assert len(table_rows(response)) == 33 + extra
     with django_assert_num_queries(9):
