@@ -1,20 +1,10 @@
 """`make bench` says which of the issue's targets its run met, and why not the others."""
 
-import importlib.util
-
 import pytest
-from django.conf import settings
+
+from tests.bench_module import bench_run
 
 pytestmark = pytest.mark.no_database
-
-
-def _bench_run():
-    spec = importlib.util.spec_from_file_location(
-        "bench_run", settings.BASE_DIR / "bench" / "run.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _wrk(rps, p50, p99):
@@ -51,7 +41,7 @@ def _first_visits():
 
 
 def test_first_visits_are_held_to_p50_p99_memory_deep_pages_and_export_rates():
-    bench = _bench_run()
+    bench = bench_run()
     found = {
         what.split(" `")[0]: (met, why)
         for what, met, why in bench.verdicts(_first_visits(), bench.first_visit_verdict)
@@ -69,7 +59,7 @@ def test_first_visits_are_held_to_p50_p99_memory_deep_pages_and_export_rates():
 
 
 def test_the_summary_counts_the_targets_met_and_names_each_miss():
-    bench = _bench_run()
+    bench = bench_run()
     sections = [
         ("Synthetic scale 1, first visits", bench.table, _first_visits(), bench.first_visit_verdict)
     ]
@@ -86,7 +76,7 @@ def test_the_summary_counts_the_targets_met_and_names_each_miss():
 
 
 def test_real_data_reads_are_held_to_their_share_of_the_limit():
-    bench = _bench_run()
+    bench = bench_run()
     limit = {1: _wrk(2000, 0.5, 1), 8: _wrk(3000, 2, 4)}
     cached = _row("page home", one=_wrk(1000, 1, 2), eight=_wrk(1800, 3, 5))
     search = _row("page portal search common", one=_wrk(1000, 1, 2), eight=_wrk(400, 3, 5))
