@@ -104,7 +104,8 @@ def schema_key():
 
 
 def database_name(scale):
-    return f"svp_bench_{str(scale).replace('.', '_')}_{state_key()}"
+    """One name for a scale however it is written (1, 1.0 and --scale 1 alike)."""
+    return f"svp_bench_{format(float(scale), 'g').replace('.', '_')}_{state_key()}"
 
 
 def psql(sql, database="postgres"):
