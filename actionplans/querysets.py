@@ -2,8 +2,9 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
+
+from core.querysets import rows_pointing_here
 
 if TYPE_CHECKING:
     from boroughs.models import Borough
@@ -57,15 +58,7 @@ class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
         plans would then read too."""
         from .models import ActionItem
 
-        per_plan = (
-            ActionItem.objects.filter(plan=OuterRef("pk"))
-            .order_by()
-            .values("plan")
-            # The plan column, not the id: counted from the plan index alone.
-            .annotate(count=models.Count("plan"))
-            .values("count")
-        )
-        return self.annotate(item_count=Coalesce(Subquery(per_plan), 0))
+        return self.annotate(item_count=rows_pointing_here(ActionItem, "plan"))
 
 
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):

@@ -2,8 +2,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Self
 
 from django.db import models
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce
+
+from core.querysets import rows_pointing_here
 
 if TYPE_CHECKING:
     from boroughs.models import Borough
@@ -19,15 +19,7 @@ class FundingStreamQuerySet(models.QuerySet["FundingStream"]):
         awards read from the table, 86 ms, against 2 ms)."""
         from .models import Award
 
-        per_stream = (
-            Award.objects.filter(stream=OuterRef("pk"))
-            .order_by()
-            .values("stream")
-            # The stream column, not the id: counted from the stream index alone.
-            .annotate(count=models.Count("stream"))
-            .values("count")
-        )
-        return self.annotate(award_count=Coalesce(Subquery(per_stream), 0))
+        return self.annotate(award_count=rows_pointing_here(Award, "stream"))
 
     def active_on(self, day: dt.date) -> Self:
         return self.filter(
