@@ -8,7 +8,7 @@ from core.inputs import TEXT_MAX_LENGTH
 from funding.models import Award
 
 from .evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus
-from .models import SUMMARY_MAX_LENGTH, Approach, Intervention, Outcome, Setting
+from .models import SUMMARY_MAX_LENGTH, WRITABLE_RELATIONS, Approach, Intervention, Outcome, Setting
 
 MARKDOWN_HINT = "You can use Markdown: **bold**, lists with -, links like [text](https://…)."
 
@@ -23,15 +23,6 @@ SECTIONS = {
         "How is the work funded and kept going now?",
     ),
 }
-#: The form's fields that are collections of records.
-RELATION_FIELDS = ("boroughs", "approaches", "settings", "interventions", "awards")
-CONTACT_FIELDS = (
-    "contact_name",
-    "contact_role",
-    "contact_organisation",
-    "contact_email",
-    "contact_phone",
-)
 
 
 def _text(label, *, required=False, max_length=None, textarea=False, missing=None):
@@ -193,7 +184,7 @@ class CaseStudyForm(forms.Form):
     def initial_for(cls, case_study):
         """The form's starting values for an existing case study."""
         initial = {name: getattr(case_study, name) for name in cls.base_fields if name != "version"}
-        for name in RELATION_FIELDS:
+        for name in WRITABLE_RELATIONS:
             initial[name] = [record.pk for record in getattr(case_study, name).all()]
         initial["version"] = case_study.version
         return initial
@@ -414,7 +405,7 @@ def differences(form, current):
             continue
         saved = getattr(current, name)
         mine = yours[name]
-        if name in RELATION_FIELDS:
+        if name in WRITABLE_RELATIONS:
             saved_names = sorted(str(record) for record in saved.all())
             mine_names = sorted(str(record) for record in mine)
             if saved_names != mine_names:

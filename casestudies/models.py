@@ -96,6 +96,9 @@ class Intervention(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
 
 #: A case study's summary is shown in every list: a paragraph or two, no more.
 SUMMARY_MAX_LENGTH = 2_000
+#: The case study's many-to-many fields that a writer sets (the drafting form, the API,
+#: the services), each as a collection of records.
+WRITABLE_RELATIONS = ("boroughs", "approaches", "settings", "interventions", "awards")
 
 
 class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):

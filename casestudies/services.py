@@ -35,7 +35,15 @@ from core.search import store_all
 from . import checklist, review, selectors
 from .browse_forms import saved_criteria
 from .checklist import Point
-from .models import CaseStudy, Outcome, ReviewNotice, ReviewStep, SavedSearch, SavedSearchMatch
+from .models import (
+    WRITABLE_RELATIONS,
+    CaseStudy,
+    Outcome,
+    ReviewNotice,
+    ReviewStep,
+    SavedSearch,
+    SavedSearchMatch,
+)
 from .rules import drafts_for_any_borough
 
 #: Plain fields a writer may set; the sections are Markdown, rendered by casestudies.text.
@@ -68,8 +76,6 @@ FIELDS = (
     "cost_benefit_ratio",
     "cost_benefit_quote",
 )
-#: Many-to-many fields a writer may set, as collections of records.
-RELATIONS = ("boroughs", "approaches", "settings", "interventions", "awards")
 #: What an outcome written in a draft holds (the rest of Outcome is for loaded records).
 OUTCOME_FIELDS = (
     "metric",
@@ -153,7 +159,7 @@ def _check_boroughs(
 
 
 def _check_fields(changes: Mapping[str, Any]) -> None:
-    unknown = sorted(set(changes) - set(FIELDS) - set(RELATIONS) - {"outcomes"})
+    unknown = sorted(set(changes) - set(FIELDS) - set(WRITABLE_RELATIONS) - {"outcomes"})
     if unknown:
         if "status" in unknown:
             raise ValidationError(
@@ -216,7 +222,7 @@ def case_study_create_draft(
         )
     values = _clean_text({"title": title, "summary": summary, **fields})
     outcomes = _outcome_rows(values.pop("outcomes", None))
-    relations = {name: list(values.pop(name)) for name in RELATIONS if name in values}
+    relations = {name: list(values.pop(name)) for name in WRITABLE_RELATIONS if name in values}
     _check_fields(values)
     boroughs = list(boroughs or [])
     _check_boroughs(acting_user, boroughs)
@@ -253,7 +259,7 @@ def case_study_update(
     outcomes = _outcome_rows(changes.pop("outcomes", None))
     if outcomes is not None and outcomes == _stored_outcomes(current):
         outcomes = None
-    relations = {name: list(changes.pop(name)) for name in RELATIONS if name in changes}
+    relations = {name: list(changes.pop(name)) for name in WRITABLE_RELATIONS if name in changes}
     if "boroughs" in relations:
         _check_boroughs(acting_user, relations["boroughs"], was=current.boroughs.all())
     changed = False
