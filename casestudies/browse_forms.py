@@ -73,6 +73,16 @@ def search_field(label):
     )
 
 
+def sort_field(sorts: Mapping[str, tuple[str, Any]]) -> forms.ChoiceField:
+    """The sort orders a page offers, by key: {key: (label, ordering)}."""
+    return forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, _) in sorts.items()],
+        error_messages={"invalid_choice": "Choose how to sort from the list"},
+    )
+
+
 #: How to find the labels of a facet's values: a model looked up by slug, a dict of
 #: choices, or a function of the values.
 LabelLookup = type[Model] | Mapping[Any, str] | Callable[[list[str]], dict[str, str]]
@@ -182,12 +192,7 @@ class CaseStudyBrowseForm(AgeFacetForm):
     outcome_type = MultipleValuesField(label="Outcome", required=False)
     setting = MultipleValuesField(label="Setting", required=False)
     cost_band = MultipleValuesField(label="Cost", required=False)
-    sort = forms.ChoiceField(
-        label="Sort by",
-        required=False,
-        choices=[(key, label) for key, (label, _) in CASE_STUDY_SORTS.items()],
-        error_messages={"invalid_choice": "Choose how to sort from the list"},
-    )
+    sort = sort_field(CASE_STUDY_SORTS)
 
     facets = {
         "borough": ("borough", Borough),
@@ -239,12 +244,7 @@ class InterventionBrowseForm(AgeFacetForm):
     outcome_type = MultipleValuesField(label="Outcome", required=False)
     cost_band = MultipleValuesField(label="Cost", required=False)
     age, include_unstated_ages = age_fields(records)
-    sort = forms.ChoiceField(
-        label="Sort by",
-        required=False,
-        choices=[(key, label) for key, (label, _) in INTERVENTION_SORTS.items()],
-        error_messages={"invalid_choice": "Choose how to sort from the list"},
-    )
+    sort = sort_field(INTERVENTION_SORTS)
 
     facets = {
         "category": ("category", dict(Intervention.Category.choices)),
