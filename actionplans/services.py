@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from boroughs.models import Borough
 from boroughs.roles import may_lead
-from core.concurrency import StaleEdit, claim_version
+from core.concurrency import claim_version, locked_at_version
 
 from .models import (
     ActionItem,
@@ -107,9 +107,9 @@ def action_item_update(
 ) -> ActionItem:
     """Change an item's fields in one step; returns the item as saved."""
     _require(acting_user, "actionplans.change_actionitem", item)
-    current = ActionItem.objects.select_for_update().select_related("plan").get(pk=item.pk)
-    if current.version != expected_version:
-        raise StaleEdit(current)
+    current = locked_at_version(
+        ActionItem.objects.select_related("plan"), item.pk, expected_version
+    )
     before = _apply(current, changes, ITEM_FIELDS)
     _complete_means_done(current, changes)
     differences = _differences(current, before)
@@ -191,9 +191,7 @@ def action_plan_update(
     note: str | None = "",
 ) -> ActionPlan:
     _require(acting_user, "actionplans.change_actionplan", plan)
-    current = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-    if current.version != expected_version:
-        raise StaleEdit(current)
+    current = locked_at_version(ActionPlan.objects.all(), plan.pk, expected_version)
     before = _apply(current, changes, PLAN_FIELDS)
     differences = _differences(current, before)
     if not differences:

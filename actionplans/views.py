@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from boroughs.models import Borough
+from core.concurrency import StaleEdit
 from core.fragments import built_once
 from core.links import address_per_pk
 from core.signed_in_pages import kept_per_reader
@@ -249,7 +250,7 @@ def _save_edit(request, form, record, update):
             changes=form.changes(),
             note=form.cleaned_data["note"],
         )
-    except services.StaleEdit as error:
+    except StaleEdit as error:
         return False, error.current
     except ValidationError as error:
         _add_service_errors(form, error)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from boroughs.models import Borough
 from boroughs.roles import boroughs_of, is_editor
+from core.concurrency import StaleEdit
 from funding.models import Award
 
 from . import checklist, guide_import, review, selectors, services
@@ -284,7 +285,7 @@ def case_study_edit(request, slug):
                     expected_version=form.cleaned_data["version"],
                     changes=_values(form, outcomes),
                 )
-            except services.StaleEdit:
+            except StaleEdit:
                 current = _case_study_or_404(request.user, slug)
                 refusal = services.why_not_change(request.user, current)
                 if refusal:
@@ -455,7 +456,7 @@ def _step(service, done, extra=None):
             )
         except PermissionDenied as refusal:
             return _forbidden(request, str(refusal))
-        except services.StaleEdit:
+        except StaleEdit:
             current = _case_study_or_404(request.user, slug)
             message = (
                 "This case study has changed since you opened it. Check it as it is now, "

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from boroughs.models import Borough
 from boroughs.roles import editors, is_editor
-from core.concurrency import StaleEdit, claim_version
+from core.concurrency import claim_version, locked_at_version
 from core.errors import Conflict
 from core.search import deferred as search_documents_deferred
 from core.search import store_all
@@ -200,10 +200,6 @@ def _clean_text(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _locked(case_study: CaseStudy) -> CaseStudy:
-    return CaseStudy.objects.select_for_update().get(pk=case_study.pk)
-
-
 @transaction.atomic
 @search_documents_deferred()
 def case_study_create_draft(
@@ -248,9 +244,7 @@ def case_study_update(
     refusal = why_not_change(acting_user, case_study)
     if refusal:
         raise PermissionDenied(refusal)
-    current = _locked(case_study)
-    if current.version != expected_version:
-        raise StaleEdit(current)
+    current = locked_at_version(CaseStudy.objects.all(), case_study.pk, expected_version)
     refusal = why_not_change(acting_user, current)
     if refusal:  # cannot happen without a new version, but a refusal is never left to chance
         raise PermissionDenied(refusal)
@@ -338,9 +332,7 @@ def _transition(
     wrong: str,
 ) -> CaseStudy:
     _require(acting_user, permission, case_study, refusal)
-    current = _locked(case_study)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEdit(current)
+    current = locked_at_version(CaseStudy.objects.all(), case_study.pk, expected_version)
     if current.status not in allowed_from:
         raise WrongStatus(current, wrong.format(status=current.get_status_display().lower()))
     return current

@@ -1,14 +1,17 @@
 """The one stale-edit mechanism: every versioned record (a ``version`` column) is changed
 only from the version its editor read.
 
-Services call ``claim_version`` inside their transaction before saving; a writer who read
-an older version gets ``StaleEdit`` carrying the record as it stands now, which the pages
-show beside the editor's own values and the API returns with a 412 and the current ETag.
+Services read the record with ``locked_at_version`` and call ``claim_version`` inside
+their transaction before saving; a writer who read an older version gets ``StaleEdit``
+carrying the record as it stands now, which the pages show beside the editor's own values
+and the API returns with a 412 and the current ETag.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
+
+VersionedModel = TypeVar("VersionedModel", bound=Model)
 
 
 class StaleEdit(Exception):
@@ -31,3 +34,17 @@ def claim_version(model: type[Model], pk: int, expected_version: int) -> None:
     )
     if not claimed:
         raise StaleEdit(model._default_manager.get(pk=pk))
+
+
+def locked_at_version(
+    records: QuerySet[VersionedModel], pk: Any, expected_version: int | None
+) -> VersionedModel:
+    """The record, locked until the transaction ends, if it is still at the version the
+    editor read (``expected_version`` None asks for no check); ``StaleEdit`` otherwise.
+
+    ``records`` says what to read with it (``select_related``); locking first means no
+    other writer can move the version on between the check and the save."""
+    current = records.select_for_update().get(pk=pk)
+    if expected_version is not None and current.version != expected_version:  # type: ignore[attr-defined]
+        raise StaleEdit(current)
+    return current

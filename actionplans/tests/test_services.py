@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from actionplans.models import ActionItem, ActionPlan, PlanChange, StatusUpdate
 from actionplans.services import (
-    StaleEdit,
     action_item_create,
     action_item_update,
     action_plan_create,
@@ -14,6 +13,7 @@ from actionplans.services import (
 )
 from boroughs.models import Borough
 from boroughs.roles import role_grant
+from core.concurrency import StaleEdit
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from boroughs.roles import role_grant
 from casestudies.checklist import CODES
 from casestudies.models import Approach, CaseStudy
 from casestudies.services import (
-    StaleEdit,
     WrongStatus,
     case_study_create_draft,
     case_study_publish,
@@ -20,6 +19,7 @@ from casestudies.services import (
     case_study_unpublish,
     case_study_update,
 )
+from core.concurrency import StaleEdit
 
 pytestmark = pytest.mark.django_db
 
