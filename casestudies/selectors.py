@@ -27,6 +27,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -60,6 +61,7 @@ from .facet_figures import (
     LINKED_FACETS,
     TOTAL,
     FacetCountRow,
+    published_counts_of,
     published_facet_counts,
 )
 from .models import (
@@ -515,15 +517,36 @@ def _counted_over(
 
 
 def _counted_from_published(
-    searched: CaseStudyQuerySet, using: str, *, drafts_visible: bool
+    searched: CaseStudyQuerySet,
+    using: str,
+    *,
+    drafts_visible: bool,
+    query: SearchQuery | None = None,
 ) -> list[FacetCountRow]:
-    """The counts over `searched`, every case study a reader may see: those stored over
-    every published case study (casestudies.facet_figures) plus those of the drafts they
-    may see (few), exactly as counting them all gives. One query, and one more for the
-    drafts when the reader may see any (`drafts_visible`)."""
-    counts = {
-        (facet, value, label): count for facet, value, label, count in published_facet_counts()
-    }
+    """The counts over `searched`, every case study a reader may see matching the words of
+    `query` (all of them without words): those of the published plus those of the drafts
+    the reader may see (few; one more query when `drafts_visible`), exactly as counting
+    them all gives.
+
+    Without words, the published are counted by the counts stored over them all
+    (casestudies.facet_figures): one query. With words, whichever side of the published is
+    the smaller is counted from what each case study counts under: those that match, or,
+    for a word most case studies use, those that do not, taken from the stored counts;
+    three queries (the stored counts, how many match, the side's counts), reading the rows
+    of at most half the published case studies."""
+    stored = published_facet_counts()
+    counts = {(facet, value, label): count for facet, value, label, count in stored}
+    if query:
+        published = CaseStudy.objects.using(using).published()
+        matched = search.matching(published, search.CASE_STUDIES, query)
+        if matched.count() * 2 <= counts.get((TOTAL, "", ""), 0):
+            counts = {}
+            for facet, value, label, count in published_counts_of(matched.values("pk")):
+                counts[facet, value, label] = count
+        else:
+            left_out = published.exclude(Exists(matched.filter(pk=OuterRef("pk"))))
+            for facet, value, label, count in published_counts_of(left_out.values("pk")):
+                counts[facet, value, label] = counts.get((facet, value, label), 0) - count
     if drafts_visible:
         drafts = searched.exclude(status=CaseStudy.Status.PUBLISHED)
         for facet, value, label, count in _counted_over(drafts, {}, using):
@@ -537,17 +560,19 @@ def case_study_facet_counts(
     criteria: CaseStudyCriteria,
     everything_visible: bool = False,
     drafts_visible: bool = True,
+    query: SearchQuery | None = None,
 ) -> FacetCounts:
     """Every facet's counts, the ages' and the total of the results.
 
     `searched` is the case studies matching everything but the facets (search words and
     any other filters); each facet counts them with every *other* facet applied, and the
     total with all of them: in one query (_counted_over), unless `everything_visible`
-    says `searched` is every case study the reader may see (no words, no other filter)
-    and no facet is chosen: then from the counts stored over every published case study,
-    and the drafts the reader may see if `drafts_visible` (querysets.sees_drafts) says
-    there may be any (_counted_from_published). The counts are kept under the data
-    version (none are read again until a write).
+    says `searched` is every case study the reader may see matching the words of `query`
+    (all of them without words; no other filter) and no facet is chosen: then the
+    published from what each case study counts under, kept current on write, and the
+    drafts the reader may see if `drafts_visible` (querysets.sees_drafts) says there may
+    be any (_counted_from_published). The counts are kept under the data version (none
+    are read again until a write).
     """
     filters = _case_study_filters(criteria)
     using = searched.db
@@ -559,7 +584,9 @@ def case_study_facet_counts(
 
     def counted() -> list[FacetCountRow]:
         if everything_visible and not filters:
-            return _counted_from_published(searched, using, drafts_visible=drafts_visible)
+            return _counted_from_published(
+                searched, using, drafts_visible=drafts_visible, query=query
+            )
         return _counted_over(searched, filters, using)
 
     # What the counts depend on: the studies counted (the reader's drafts, the words, any
@@ -584,6 +611,7 @@ def case_study_facets(
     criteria: CaseStudyCriteria,
     everything_visible: bool = False,
     drafts_visible: bool = True,
+    query: SearchQuery | None = None,
 ) -> tuple[list[Facet], int]:
     """Every facet's counts and how many results there are (case_study_facet_counts)."""
     counts = case_study_facet_counts(
@@ -591,6 +619,7 @@ def case_study_facets(
         criteria=criteria,
         everything_visible=everything_visible,
         drafts_visible=drafts_visible,
+        query=query,
     )
     return counts.facets, counts.total
 
@@ -622,8 +651,9 @@ def case_study_search(*, user: Any, criteria: CaseStudyCriteria) -> CaseStudySea
     counts = case_study_facet_counts(
         searched=searched,
         criteria=criteria,
-        everything_visible=not parsed,
+        everything_visible=True,
         drafts_visible=sees_drafts(user),
+        query=parsed,
     )
     selected_age: tuple[Choice, ...] = (
         () if criteria.age is None else (Choice(str(criteria.age), str(criteria.age)),)

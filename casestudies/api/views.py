@@ -146,8 +146,9 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         facets, total = selectors.case_study_facets(
             searched=searched,
             criteria=criteria,
-            everything_visible=not parsed and not any(params.get(name) for name in others.filters),
+            everything_visible=not any(params.get(name) for name in others.filters),
             drafts_visible=sees_drafts(self.request.user),
+            query=parsed,
         )
         # The facets' total counts every value of a facet given twice; the list's filter
         # reads the last one only, so then the list is counted as it is filtered.

@@ -12,11 +12,14 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from boroughs.models import Borough
+from casestudies import search
 from casestudies.facet_figures import _facet_values, published_facet_counts
 from casestudies.models import Approach, CaseStudy, CaseStudyFacetValue, Intervention, Outcome
-from casestudies.selectors import _counted_over
+from casestudies.querysets import sees_drafts
+from casestudies.selectors import _counted_from_published, _counted_over
 from casestudies.services import case_study_create_draft
 from casestudies.tests.api.test_case_study_writes import client_for
+from casestudies.tests.factories import CaseStudyFactory
 from casestudies.tests.test_drafting_pages import form_data, make_draft, signed_in
 from funding.models import Award, FundingStream
 from tests.test_change_history import admin_edit
@@ -48,6 +51,27 @@ def facet_count(facet, value, client=None):
 def test_the_real_data_arrives_with_every_facet_counted():
     assert published_facet_counts()
     assert_facets_current()
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "editor"])
+def test_a_search_counted_from_the_stored_values_is_what_counting_its_matches_gives(reader):
+    """Whichever side of the published is counted: those that match ('loftus', few), or
+    those that do not, less the stored counts ('young', most); the drafts an editor sees
+    counted with them."""
+    CaseStudyFactory(status=CaseStudy.Status.DRAFT, summary="Young people in Loftus Road.")
+    user = client_for("editor", "editor").user if reader == "editor" else None
+    published = CaseStudy.objects.published()
+    for q, most in (("young", True), ("loftus", False), ("young -loftus", True)):
+        parsed = search.parse_query(q)
+        assert (
+            search.matching(published, search.CASE_STUDIES, parsed).count() * 2 > published.count()
+        ) is most
+        searched = search.matching(CaseStudy.objects.visible_to(user), search.CASE_STUDIES, parsed)
+        stored = _counted_from_published(
+            searched, "default", drafts_visible=sees_drafts(user), query=parsed
+        )
+        counted = _counted_over(searched, {}, "default")
+        assert sorted(stored) == sorted(row for row in counted if row[3]), q
 
 
 def test_a_case_study_published_through_the_api_is_counted_at_once():
