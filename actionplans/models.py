@@ -208,7 +208,11 @@ class ActionItem(SourcedModel):
                 fields=["plan", "due_date"],
                 condition=~Q(status__in=[ItemStatus.COMPLETE, ItemStatus.CANCELLED]),
                 name="open_item_due",
-            )
+            ),
+            # Which plan each item is of, read from the index alone: the portal search
+            # counts a word's items that the reader may see by joining the word's postings
+            # to it, not to the items' wide rows.
+            models.Index(fields=["id", "plan"], name="item_plan_by_id"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["plan", "slug"], name="unique_item_slug_in_plan"),
@@ -236,6 +240,33 @@ class ActionItem(SourcedModel):
             and self.due_date < today
             and self.status not in CLOSED_STATUSES
         )
+
+
+class ActionItemSearchPosting(models.Model):
+    """A word of a plan item's stored search document, with its positions and weights and
+    what ts_rank gives the item for it alone: kept by PostgreSQL's triggers from the
+    document (core.search.SearchPostingsStorage, migration 0012), never written here. A
+    search for one word reads its best items in order from them, and counts them from an
+    index, not from every matching item's document."""
+
+    pk = models.CompositePrimaryKey("word", "item")
+    word = models.TextField()
+    item = models.ForeignKey(
+        ActionItem,
+        on_delete=models.DO_NOTHING,  # the table's trigger drops a deleted item's words
+        db_column="record_id",
+        db_constraint=False,
+        related_name="search_postings",
+    )
+    entry = models.TextField()
+    score = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "actionplans_actionitem_postings"
+
+    def __str__(self):
+        return f"{self.word} in plan item {self.item_id}"
 
 
 class AppendOnlyHistory(TimeStampedModel):

@@ -47,6 +47,7 @@ ACTION_ITEMS = SearchIndex(
     model=ActionItem,
     documents=action_item_documents,
     snippet_fields=("description", "partners", "lead_agency"),
+    postings="search_postings",
 )
 
 

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, RowRange, Window
+from django.db.models import Count, F, IntegerField, RowRange, Subquery, Window
 from django.urls import reverse
 
 from actionplans.models import ActionItem
@@ -345,27 +345,46 @@ class _SearchCache:
             logger.warning("The search cache did not keep a search", exc_info=True)
 
 
-def _ranked_ids(kind, records, query, *, limit, offset):
-    """The kind's best `limit` matches from `offset`: (how many match, [(pk, rank), …]).
+class _MatchCount(Subquery):
+    """How many rows a query gives, as a value computed once for the outer query."""
 
-    One query, which matches once: only the matches' ids, ranks and sort keys are ranked
-    and counted, by a count over every row in the results' order, rather than a count
-    subquery that matched every record a second time. A window in that order has the
-    ranks computed below it, so it holds those narrow rows; one over () held each
-    match's whole row until the sort, its document included (for 4,000 plan items,
-    spilled to disk). The rows shown are read after, by id, with what they show."""
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS matches)"
+    output_field = IntegerField()
+
+
+def _ranked_ids(kind, records, query, *, limit, offset):
+    """The kind's best `limit` matches from `offset`: (how many match, [(pk, rank), …]),
+    in one query. The rows shown are read after, by id, with what they show."""
     found = kind.index.matching(records, query)
-    order = [F("search_rank").desc(), *(F(name).asc() for name in kind.order)]
-    every_row = RowRange(start=None, end=None)
-    page = list(
-        kind.index.ranked(found, query)
-        .annotate(search_total=Window(Count("pk"), order_by=order, frame=every_row))
-        .order_by(*order)
-        .values_list("pk", "search_rank", "search_total")[offset : offset + limit]
-    )
+    page = _ranked_by_queryset(kind, found, query, limit=limit, offset=offset)
     if page:
         return page[0][2], [(pk, rank) for pk, rank, _ in page]
     return (found.count() if offset else 0), []  # past the end: how far it goes
+
+
+def _ranked_by_queryset(kind, found, query, *, limit, offset):
+    """The best `limit` of the matches `found` from `offset`: [(pk, rank, how many), …].
+
+    Where every match is ranked (from the documents), it matches once: only the matches'
+    ids, ranks and sort keys are ranked and counted, by a count over every row in the
+    results' order, rather than a count subquery that matched every record a second time.
+    A window in that order has the ranks computed below it, so it holds those narrow rows;
+    one over () held each match's whole row until the sort, its document included (for
+    4,000 plan items, spilled to disk). Where the best come in order from an index (one
+    word, from its postings), a window would rank every match all the same: the matches
+    are counted by a subquery of their own, from indexes."""
+    order = [F("search_rank").desc(), *(F(name).asc() for name in kind.order)]
+    total = (
+        _MatchCount(found.order_by().values("pk"))
+        if kind.index.ranks_from_index(query, found.db)
+        else Window(Count("pk"), order_by=order, frame=RowRange(start=None, end=None))
+    )
+    return list(
+        kind.index.ranked(found, query)
+        .annotate(search_total=total)
+        .order_by(*order)
+        .values_list("pk", "search_rank", "search_total")[offset : offset + limit]
+    )
 
 
 def _shown(records, ranks):

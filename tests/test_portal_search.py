@@ -10,6 +10,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import connection
 
 from actionplans.models import ActionItem, ActionPlan
 from actionplans.search import ACTION_ITEMS
@@ -520,6 +521,112 @@ def test_funding_documents_follow_awards_streams_and_recipients():
     assert award.slug in found("platypus", "awards")
     award.delete()
     assert found("Lambeth", "awards") == []
+
+
+# --- Plan items from their words' postings (PostgreSQL) ---------------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="postings are kept on PostgreSQL only"
+)
+
+
+def _items_whose_postings_are_not_their_document():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.id FROM actionplans_actionitem i LEFT JOIN ("
+            "  SELECT record_id, string_agg(entry, ' ')::tsvector AS document"
+            "  FROM actionplans_actionitem_postings GROUP BY record_id"
+            ") p ON p.record_id = i.id "
+            "WHERE i.search_vector IS DISTINCT FROM p.document "
+            "AND NOT (i.search_vector IS NULL AND p.document IS NULL) "
+            "UNION ALL SELECT record_id FROM actionplans_actionitem_postings "
+            "WHERE record_id NOT IN (SELECT id FROM actionplans_actionitem)"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@on_postgresql
+def test_plan_items_postings_are_each_document_word_by_word_whoever_writes_it(
+    django_user_model,
+):
+    assert not _items_whose_postings_are_not_their_document()
+    item = ActionItem.objects.get(
+        plan__slug=WESTMINSTER_PLAN, slug="wkcap-test-purchase-operations"
+    )
+    editor = django_user_model.objects.create_user("editor")
+    role_grant(user=editor, role="editor", borough=None)
+    action_item_update(
+        item=item,
+        acting_user=editor,
+        expected_version=item.version,
+        changes={"description": "Test purchases of 'quoted' back\\slashed co-ordinated knives."},
+    )
+    added = ActionItem.objects.create(
+        plan=item.plan, theme=item.theme, slug="quokka-patrols", title="Quokka patrols"
+    )
+    ActionItem.objects.filter(pk=item.pk).update(search_vector=None)
+    assert not _items_whose_postings_are_not_their_document()
+    assert found("quokka", "plan_items") == [added.slug]
+    added.delete()
+    assert not _items_whose_postings_are_not_their_document()
+    assert found("quokka", "plan_items") == []
+
+
+#: One word (from its postings, in order from their index), a word with synonyms,
+#: several words with synonyms, a phrase, a word left out, either group, synonyms of
+#: several words, a question no record holds every word of.
+WHOLE_DOCUMENT_QUERIES = [
+    "young",
+    "knife",
+    "county lines",
+    '"county lines"',
+    "knife crime -london",
+    "psychologists or hospital",
+    "A&E",
+    "what worked for under-18s drawn into county lines",
+]
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    ("kind", "model"), [("case_studies", CaseStudy), ("plan_items", ActionItem)]
+)
+@pytest.mark.parametrize("q", WHOLE_DOCUMENT_QUERIES)
+def test_what_is_found_its_order_and_count_are_those_of_the_whole_documents(kind, model, q):
+    """Case studies and plan items are matched, ranked and counted from the postings of the
+    searched words: the same as from their whole documents, each rank as shown."""
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import F, FloatField, Value
+    from django.db.models.expressions import ExpressionWrapper
+
+    from core.search.index import SYNONYM_WEIGHT, WEIGHT_NAMES, WEIGHTS, postgresql_query
+
+    search = portal_search(user=AnonymousUser(), q=q, kinds=[kind], limit=50)
+    query = search.query  # every word, or (a question) any of them
+    weights = [WEIGHTS[name] for name in reversed(WEIGHT_NAMES)]
+    rank = SearchRank(F("search_vector"), postgresql_query(query.typed()), weights=weights)
+    if query.widened:
+        widened = SearchRank(F("search_vector"), postgresql_query(query), weights=weights)
+        rank = ExpressionWrapper(rank + widened * Value(SYNONYM_WEIGHT), output_field=FloatField())
+    by_document = list(
+        model.objects.visible_to(AnonymousUser())
+        .filter(search_vector=postgresql_query(query))
+        .annotate(rank=rank)
+        .order_by("-rank", "title", "pk")
+        .values_list("pk", "rank")[:50]
+    )
+    (group,) = search.groups
+    assert (
+        group.count
+        == model.objects.filter(
+            pk__in=model.objects.visible_to(AnonymousUser()).values("pk"),
+            search_vector=postgresql_query(query),
+        ).count()
+    )
+    assert group.count > 0
+    assert [(result.id, result.rank) for result in group.results] == [
+        (pk, round(rank, 6)) for pk, rank in by_document
+    ]
 
 
 # --- Query counts ---------------------------------------------------------------------------

@@ -358,8 +358,9 @@ class SearchIndex:
     #: PostgreSQL they are never read to search: the model's migrations keep their words'
     #: postings (SearchPostingsStorage), from which records are matched and ranked.
     long_documents: bool = False
-    #: With long documents, the model's relation to its postings (an unmanaged model of
-    #: the postings table, with `word` and `score`): a search for one word reads its best
+    #: Where the model's migrations keep its documents' postings (SearchPostingsStorage),
+    #: its relation to them (an unmanaged model of the postings table, with `word` and
+    #: `score`): on PostgreSQL a search for one word matches from them and reads its best
     #: records in order from their index, not by ranking every match.
     postings: str = ""
 
@@ -457,10 +458,10 @@ class SearchIndex:
         if query.matches_nothing:
             return queryset.none()
         if _vendor(queryset.db) == "postgresql":
+            if self.postings and _one_word(query) is not None:
+                return self._with_posting(queryset, query)
             if self.long_documents:
                 table = self.model._meta.db_table
-                if self.postings and _one_word(query) is not None:
-                    return self._with_posting(queryset, query)
                 words = _any_of_words(query)
                 if words is not None:
                     return queryset.filter(pk__in=PostingsOfWords(table, words))
@@ -515,9 +516,17 @@ class SearchIndex:
         ).filter(**{f"{self._POSTING}__score__isnull": False})
         return joined
 
+    def ranks_from_index(self, query: SearchQuery | None, using: str) -> bool:
+        """Whether `ranked` reads the best records for `query` in order from an index (a
+        word's postings by score), so that a first page stops after its rows, rather than
+        ranking every match: counting them is then best left to a query of its own."""
+        return (
+            bool(self.postings) and _one_word(query) is not None and _vendor(using) == "postgresql"
+        )
+
     def ranked(self, queryset: _Rows, query: SearchQuery | None) -> _Rows:
         """`queryset` annotated with `search_rank`."""
-        if self.postings and _one_word(query) is not None and _vendor(queryset.db) == "postgresql":
+        if self.ranks_from_index(query, queryset.db):
             # Each record's posting of the word holds the rank ts_rank gives it, and the
             # word's postings are indexed by it: the best come first, without the rest.
             by_posting: _Rows = self._with_posting(queryset, query).annotate(
