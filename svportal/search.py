@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.db.models import Count, F, IntegerField, RowRange, Subquery, Window
 from django.urls import reverse
 
@@ -356,7 +357,9 @@ def _ranked_ids(kind, records, query, *, limit, offset):
     """The kind's best `limit` matches from `offset`: (how many match, [(pk, rank), …]),
     in one query. The rows shown are read after, by id, with what they show."""
     found = kind.index.matching(records, query)
-    page = _ranked_by_queryset(kind, found, query, limit=limit, offset=offset)
+    page = _ranked_from_postings(kind, records, query, limit=limit, offset=offset)
+    if page is None:
+        page = _ranked_by_queryset(kind, found, query, limit=limit, offset=offset)
     if page:
         return page[0][2], [(pk, rank) for pk, rank, _ in page]
     return (found.count() if offset else 0), []  # past the end: how far it goes
@@ -385,6 +388,34 @@ def _ranked_by_queryset(kind, found, query, *, limit, offset):
         .order_by(*order)
         .values_list("pk", "search_rank", "search_total")[offset : offset + limit]
     )
+
+
+def _ranked_from_postings(kind, records, query, *, limit, offset):
+    """As _ranked_by_queryset, with the matches found and ranked from the postings of the
+    query's words (core.search.SearchIndex.ranked_from_postings_sql) and joined to the
+    records the user may see by id; None where the postings cannot rank the query."""
+    if kind.index.ranks_from_index(query, records.db):
+        return None  # one word: its best come from an index, quicker still
+    shown = records.order_by().values_list("pk", *kind.order)
+    compiler = shown.query.get_compiler(using=shown.db)
+    shown_sql, shown_params = compiler.as_sql()
+    ranked = kind.index.ranked_from_postings_sql(query, compiler)
+    if ranked is None:
+        return None
+    ranked_sql, ranked_params = ranked
+    keys = [f"key_{n}" for n in range(len(kind.order))]
+    order = ", ".join(["matches.search_rank DESC", *(f"shown.{key} ASC" for key in keys)])
+    # Only names written here and compiled SQL; what was typed is only ever a parameter.
+    sql = (
+        f"SELECT matches.id, matches.search_rank, COUNT(*) OVER (ORDER BY {order} "  # noqa: S608
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) "
+        f"FROM ({ranked_sql}) AS matches "
+        f"JOIN ({shown_sql}) AS shown(id, {', '.join(keys)}) ON shown.id = matches.id "
+        f"ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    with connections[shown.db].cursor() as cursor:
+        cursor.execute(sql, (*ranked_params, *shown_params, limit, offset))
+        return cursor.fetchall()
 
 
 def _shown(records, ranks):

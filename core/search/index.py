@@ -31,7 +31,7 @@ from functools import reduce
 from typing import Any, TypeVar
 
 from django.contrib.postgres.search import SearchQuery as PgQuery
-from django.contrib.postgres.search import SearchRank, SearchVector
+from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -49,7 +49,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.safestring import SafeString
 
@@ -225,6 +225,32 @@ def _one_word(query: SearchQuery | None) -> str | None:
     if words is None or len(words) != 1 or query is None or query.widened:
         return None
     return words[0]
+
+
+def _every_word(query: SearchQuery) -> list[str] | None:
+    """Every word `query` names (typed, synonyms, excluded), where each is a plain word
+    that a posting holds as such and every group requires one; else None."""
+    words: set[str] = set()
+    for clause in query.clauses:
+        if not clause.required:
+            return None  # a record holding none of the words could match
+        for either in (*clause.required, *clause.excluded):
+            for match in either.all_matches:
+                if not all(_PLAIN_WORD.fullmatch(token) for token in match.tokens):
+                    return None
+                words.update(match.tokens)
+    return sorted(words)
+
+
+def _postgresql_rank(document: Any, query: SearchQuery) -> Expression:
+    """ts_rank of `document` for what `query` typed, plus SYNONYM_WEIGHT times its rank for
+    the query widened by synonyms."""
+    weights = [WEIGHTS[name] for name in reversed(WEIGHT_NAMES)]
+    typed = SearchRank(document, postgresql_query(query.typed()), weights=weights)
+    if not query.widened:
+        return typed
+    widened = SearchRank(document, postgresql_query(query), weights=weights)
+    return ExpressionWrapper(typed + widened * Value(SYNONYM_WEIGHT), output_field=FloatField())
 
 
 class PostingsOfWords(Expression):
@@ -494,12 +520,46 @@ class SearchIndex:
                 for match in matches
             ]
             return Fts5Rank(self.table, scored)
-        weights = [WEIGHTS[name] for name in reversed(WEIGHT_NAMES)]
-        typed = SearchRank(F(self.field), postgresql_query(query.typed()), weights=weights)
-        if not query.widened:
-            return typed
-        widened = SearchRank(F(self.field), postgresql_query(query), weights=weights)
-        return ExpressionWrapper(typed + widened * Value(SYNONYM_WEIGHT), output_field=FloatField())
+        return _postgresql_rank(F(self.field), query)
+
+    def ranked_from_postings_sql(
+        self, query: SearchQuery | None, compiler: SQLCompiler
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        """On PostgreSQL, SQL giving each record whose document matches `query` (`id`) and
+        its `search_rank`, both worked out in one pass over the postings of the query's
+        words: each record's entries for them, joined, are its document cut down to those
+        words, which match and rank as the whole document does (the rank, without
+        normalisation, reads only the searched words' positions and weights). For several
+        words, or synonyms, instead of matching through the GIN index, which must read
+        every candidate's document to check a phrase, and ranking every match's document.
+        None where the postings cannot serve: no postings, another database, a word the
+        postings do not hold as such, or a group of the query with no word required."""
+        if (
+            not self.postings
+            or not query
+            or query.matches_nothing
+            or compiler.connection.vendor != "postgresql"
+        ):
+            return None
+        words = _every_word(query)
+        if words is None:
+            return None
+        document = RawSQL("document", (), output_field=SearchVectorField())
+        rank_sql, rank_params = compiler.compile(
+            _postgresql_rank(document, query).resolve_expression(compiler.query)
+        )
+        match_sql, match_params = compiler.compile(
+            postgresql_query(query).resolve_expression(compiler.query)
+        )
+        postings = compiler.connection.ops.quote_name(postings_table(self.model._meta.db_table))
+        # The table is a model's, named in code; what was typed is only ever a parameter.
+        sql = (
+            f"SELECT record_id AS id, {rank_sql} AS search_rank FROM ("  # noqa: S608
+            "SELECT record_id, string_agg(entry, ' ')::tsvector AS document "
+            f"FROM {postings} WHERE word = ANY(%s::text[]) GROUP BY record_id"
+            f") AS documents WHERE document @@ {match_sql}"
+        )
+        return sql, (*rank_params, words, *match_params)
 
     #: The join of a record to its posting of the one word searched for.
     _POSTING = "searched_posting"
