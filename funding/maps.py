@@ -5,7 +5,7 @@ from django.db.models import Count, Exists, OuterRef
 from boroughs.maps import NO_RECORD, covering_figures, covering_words, map_areas, map_figure
 from core.maps import Category
 
-from .figures import borough_award_figures
+from .figures import borough_award_totals
 from .models import Award
 
 AWARD_CATEGORIES = [
@@ -37,7 +37,7 @@ def award_map(view="england"):
         .order_by(),
         through.values_list("borough__districts", "borough__name").distinct().order_by(),
     )
-    figures = borough_award_figures(areas.ids)
+    figures = borough_award_totals(areas.ids)
 
     def labelled(borough):
         row = figures.get(borough.pk)

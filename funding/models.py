@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from boroughs.models import Borough, Organisation, Partnership
+from core.dates import stated_date
 from core.models import DatePrecision, SourcedModel, validate_dates_in_order
 
 from .querysets import AwardQuerySet, FundingStreamQuerySet
@@ -198,6 +199,26 @@ class Award(RunsFromStartToEnd):
             if self.amount == int(self.amount)
             else f"{prefix}£{self.amount:,.2f}"
         )
+
+    @property
+    def awarded_on_display(self):
+        return stated_date(self.awarded_on, self.awarded_on_precision)
+
+    @property
+    def ends_on_display(self):
+        return stated_date(self.ends_on)
+
+    @property
+    def recipients_display(self):
+        """Its boroughs by name, its partnership, its organisation, as the tables of
+        awards list them: read the boroughs with ``prefetch_related``."""
+        parts = [", ".join(borough.name for borough in self.recipient_boroughs.all())]
+        parts += [
+            recipient.name
+            for recipient in (self.recipient_partnership, self.recipient_organisation)
+            if recipient
+        ]
+        return "; ".join(part for part in parts if part) or "Not stated"
 
 
 class BoroughAwardFigures(models.Model):

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -12,6 +12,8 @@ from django.urls import reverse
 from boroughs.models import Borough
 from core.api.filters import Listing
 from core.charts import TimelineRow
+from core.dates import stated_date, stated_period
+from core.links import address_per_slug
 
 from .api.filters import AwardFilter, FunderFilter, FundingStreamFilter
 from .models import Award, Funder, FundingStream
@@ -21,14 +23,38 @@ ENDING_SOON_DAYS = 90
 TIMELINE_LIMIT = 30
 
 
+def stream_address() -> Callable[[str], str]:
+    """A stream's page's address from its slug, reversed once for a list of them."""
+    return address_per_slug(lambda slug: reverse("portal:funding-stream", args=[slug]))
+
+
 def stream_list() -> list[FundingStream]:
-    """Every stream with its funder, its total as stated and how many awards it made."""
+    """Every stream with its funder, its total as stated, how many awards it made, its
+    address and its dates in words (for the template)."""
     streams: list[FundingStream] = list(
         FundingStream.objects.select_related("funder").with_award_count().order_by("name")
     )
+    address = stream_address()
     for stream in streams:
-        stream.total_display = stream_total_display(stream)  # type: ignore[attr-defined]  # for the template
+        stream.total_display = stream_total_display(stream)  # type: ignore[attr-defined]
+        stream.href = address(stream.slug)  # type: ignore[attr-defined]
+        stream.dates_display = stated_period(  # type: ignore[attr-defined]
+            stream.starts_on,
+            stream.ends_on,
+            starts_precision=stream.starts_on_precision,
+            ends_precision=stream.ends_on_precision,
+        )
     return streams
+
+
+def with_stream_addresses(awards: Iterable[Award]) -> list[Award]:
+    """The awards, each with its stream's address (``stream_href``), reversed once for all
+    of them: the tables of awards (templates/funding/_award_table.html) link every row."""
+    address = stream_address()
+    listed = list(awards)
+    for award in listed:
+        award.stream_href = address(award.stream.slug)  # type: ignore[attr-defined]
+    return listed
 
 
 #: Awards shown instead when nothing recorded ends soon.
@@ -38,7 +64,7 @@ LATEST_AWARDS = 5
 def latest_awards(*, limit: int = LATEST_AWARDS) -> list[Award]:
     """The awards that ended (or end) last, for a panel where nothing ends soon: two
     queries (awards, their recipient boroughs)."""
-    return list(
+    return with_stream_addresses(
         Award.objects.for_listing().order_by(
             F("ends_on").desc(nulls_last=True), F("awarded_on").desc(nulls_last=True), "title"
         )[:limit]
@@ -65,6 +91,14 @@ class TimelineEntry(TimelineRow):
     stream_name: str = ""
     starts_precision: str = "day"
 
+    @property
+    def starts_display(self) -> str:
+        return stated_date(self.starts_on, self.starts_precision)
+
+    @property
+    def ends_display(self) -> str:
+        return stated_date(self.ends_on, self.ends_precision)
+
 
 def timeline(
     today: dt.date, *, limit: int = TIMELINE_LIMIT, soon_days: int = ENDING_SOON_DAYS
@@ -73,13 +107,21 @@ def timeline(
     recently ended so the chart is never empty while anything has ended. Four queries."""
     streams = FundingStream.objects.filter(ends_on__isnull=False).select_related("funder")
     awards = Award.objects.filter(ends_on__isnull=False).select_related("stream")
+    address = stream_address()
+
+    def stream_entries(queryset: QuerySet[FundingStream]) -> list[TimelineEntry]:
+        return [_stream_entry(stream, address) for stream in queryset[:limit]]
+
+    def award_entries(queryset: QuerySet[Award]) -> list[TimelineEntry]:
+        return [_award_entry(award, address) for award in queryset[:limit]]
+
     upcoming = [
-        *map(_stream_entry, streams.filter(ends_on__gte=today).order_by("ends_on", "name")[:limit]),
-        *map(_award_entry, awards.filter(ends_on__gte=today).order_by("ends_on", "title")[:limit]),
+        *stream_entries(streams.filter(ends_on__gte=today).order_by("ends_on", "name")),
+        *award_entries(awards.filter(ends_on__gte=today).order_by("ends_on", "title")),
     ]
     ended = [
-        *map(_stream_entry, streams.filter(ends_on__lt=today).order_by("-ends_on", "name")[:limit]),
-        *map(_award_entry, awards.filter(ends_on__lt=today).order_by("-ends_on", "title")[:limit]),
+        *stream_entries(streams.filter(ends_on__lt=today).order_by("-ends_on", "name")),
+        *award_entries(awards.filter(ends_on__lt=today).order_by("-ends_on", "title")),
     ]
     upcoming.sort(key=lambda entry: (entry.ends_on, entry.label))
     ended.sort(key=lambda entry: (entry.ends_on, entry.label), reverse=True)
@@ -96,7 +138,7 @@ def timeline(
     )
 
 
-def _stream_entry(stream: FundingStream) -> TimelineEntry:
+def _stream_entry(stream: FundingStream, address: Callable[[str], str]) -> TimelineEntry:
     return TimelineEntry(
         kind="Stream",
         label=stream.name,
@@ -104,13 +146,13 @@ def _stream_entry(stream: FundingStream) -> TimelineEntry:
         starts_precision=stream.starts_on_precision,
         ends_on=cast(dt.date, stream.ends_on),  # timeline() takes those with an end date
         ends_precision=stream.ends_on_precision,
-        href=reverse("portal:funding-stream", args=[stream.slug]),
+        href=address(stream.slug),
         amount=stream_total_display(stream),
         stream_name=stream.name,
     )
 
 
-def _award_entry(award: Award) -> TimelineEntry:
+def _award_entry(award: Award, address: Callable[[str], str]) -> TimelineEntry:
     return TimelineEntry(
         kind="Award",
         label=award.title,
@@ -118,7 +160,7 @@ def _award_entry(award: Award) -> TimelineEntry:
         starts_on=award.starts_on or award.awarded_on,
         starts_precision="day" if award.starts_on else award.awarded_on_precision,
         ends_on=cast(dt.date, award.ends_on),  # timeline() takes those with an end date
-        href=reverse("portal:funding-stream", args=[award.stream.slug]) + f"#award-{award.slug}",
+        href=f"{address(award.stream.slug)}#award-{award.slug}",
         amount=award.amount_display,
         stream_name=award.stream.name,
     )

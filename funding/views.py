@@ -28,6 +28,7 @@ def funding_index(request):
     awards, page_notice = paginate(
         request, selectors.award_list(filters=filters, user=request.user), AWARDS_PER_PAGE
     )
+    selectors.with_stream_addresses(awards)
     timeline = selectors.timeline(today)
     latest_awards = [] if timeline.ending_soon else selectors.latest_awards()
     return render(
@@ -49,6 +50,9 @@ def funding_index(request):
             "pagination": pagination_links(awards, request.GET),
             "page_notice": page_notice,
             "timeline": timeline,
+            "timeline_rows": [
+                (entry, entry.state(today, selectors.ENDING_SOON_DAYS)) for entry in timeline.rows
+            ],
             "timeline_svg": timeline_svg(
                 timeline.rows,
                 today=today,

@@ -26,6 +26,7 @@ from core.fragments import built_once
 from core.links import address_per_slug
 from core.signed_in_pages import kept_per_reader
 from funding.models import Award
+from funding.selectors import with_stream_addresses
 
 from .forms import TABLE_MAPS, BoroughTableForm, CompareForm
 from .maps import profile_map, table_map
@@ -322,7 +323,9 @@ def borough_profile(request, slug):
         .only(*LISTED_CASE_STUDY_FIELDS)
         .order_by("-year", "title")
     )
-    awards = Award.objects.for_borough(borough).select_related("stream__funder")
+    awards = with_stream_addresses(
+        Award.objects.for_borough(borough).select_related("stream__funder")
+    )
     links = place_links(borough)
     covering = links.covering_areas
     return render(
@@ -350,7 +353,7 @@ def borough_profile(request, slug):
                 .only(*LISTED_CASE_STUDY_FIELDS)
                 .order_by("-year", "title")
             ),
-            "covering_awards": list(
+            "covering_awards": with_stream_addresses(
                 Award.objects.through_covering(borough, covering).select_related("stream__funder")
             ),
             "map": profile_map(borough, borough.districts.only("gss_code")),
@@ -435,6 +438,8 @@ def compare(request):
 def my_portal(request):
     user = request.user
     desks = boroughs_desk(user)
+    for desk in desks:
+        with_stream_addresses(desk.awards_ending)
     analyst_or_editor = is_analyst(user) or is_editor(user)
     return render(
         request,

@@ -12,7 +12,7 @@ from core.api.exceptions import (
     json_unavailable,
 )
 from core.signed_in_pages import kept_per_reader
-from funding.selectors import latest_awards
+from funding.selectors import latest_awards, with_stream_addresses
 
 from .maps import home_maps
 from .middleware import bad_request, is_api
@@ -27,7 +27,7 @@ HOME_ENDING_SOON_SHOWN = 10
 @kept_per_reader
 def home(request):
     ending = funding_ending_soon()
-    ending_soon = list(ending[:HOME_ENDING_SOON_SHOWN])
+    ending_soon = with_stream_addresses(ending[:HOME_ENDING_SOON_SHOWN])
     ending_count = len(ending_soon) if len(ending_soon) < HOME_ENDING_SOON_SHOWN else ending.count()
     return render(
         request,
