@@ -37,9 +37,16 @@ GEOMETRY_OUTPUT = REPO / "boroughs" / "geometry.json"
 MAP_WIDTH = 560
 #: How far (in SVG units) a simplified outline may stray: finer for London's larger scale.
 MAP_TOLERANCE = {"england": 0.7, "london": 0.35}
-#: The GeoJSON's simplification, in degrees (about 400 m), and its decimal places.
+#: The grid (in tenths of an SVG unit) each map's points are rounded to. A unit is a CSS
+#: pixel at most (the maps are at most MAP_WIDTH pixels wide): England's half-pixel grid
+#: moves a point by at most half its simplification's tolerance, and its path text is a
+#: third shorter than in tenths; London, drawn finer, keeps tenths.
+MAP_GRID_TENTHS = {"england": 5, "london": 1}
+#: The GeoJSON's simplification, in degrees (about 400 m), and its decimal places: three
+#: places (about 110 m of latitude, 70 m of longitude) move a point far less than the
+#: simplification did, and a fourth place would only repeat it more finely.
 GEOJSON_TOLERANCE = 0.004
-GEOJSON_PLACES = 4
+GEOJSON_PLACES = 3
 DEFAULT_GEO_DIR = REPO.parent / "shared" / "data" / "geo"
 DISTRICTS_FILE = "topo_lad_england_2013.json"
 REGIONS_FILE = "topo_nuts1_england_wales.json"
@@ -184,8 +191,9 @@ def simplified_arcs(arcs, project, tolerance):
     return result
 
 
-def svg_path(polygons):
-    """An SVG path of the polygons' rings, one decimal place, tiny rings left out.
+def svg_path(polygons, grid_tenths=1):
+    """An SVG path of the polygons' rings, its points on a grid of ``grid_tenths`` tenths
+    of a unit, tiny rings left out.
 
     Each ring starts with an absolute move and goes on in relative lines, with no spaces
     where a minus sign or a decimal point already separates two numbers: the same points
@@ -195,7 +203,7 @@ def svg_path(polygons):
     for rings in polygons:
         for ring in rings:
             # In tenths, so that the steps between points are exact.
-            points = [(round(round(x, 1) * 10), round(round(y, 1) * 10)) for x, y in ring]
+            points = [(on_grid(x, grid_tenths), on_grid(y, grid_tenths)) for x, y in ring]
             points = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
             if len(points) < 4:
                 continue
@@ -207,6 +215,12 @@ def svg_path(polygons):
             parts.append(f"M{_numbers([points[0][0], points[0][1]])}l{_numbers(numbers)}")
             parts[-1] += "z"
     return "".join(parts)
+
+
+def on_grid(value, grid_tenths):
+    """``value`` in tenths of a unit, rounded to the nearest tenth and then to the grid."""
+    tenths = round(round(value, 1) * 10)
+    return round(tenths / grid_tenths) * grid_tenths
 
 
 def _numbers(tenths):
@@ -225,7 +239,7 @@ def _numbers(tenths):
     return text
 
 
-def map_view(topology, codes, tolerance):
+def map_view(topology, codes, tolerance, grid_tenths):
     """The districts named by ``codes`` drawn to fit MAP_WIDTH: {viewbox, paths}."""
     arcs = decode_arcs(topology)
     features = [
@@ -246,7 +260,7 @@ def map_view(topology, codes, tolerance):
     arcs = simplified_arcs(arcs, project, tolerance)
     height = math.ceil((max(lats) - min(lats)) * scale)
     paths = {
-        properties["LAD13CD"]: svg_path(polygons)
+        properties["LAD13CD"]: svg_path(polygons, grid_tenths)
         for properties, polygons in assemble(topology, "lad", arcs)
         if properties["LAD13CD"] in codes
     }
@@ -254,14 +268,32 @@ def map_view(topology, codes, tolerance):
 
 
 def rounded(geometry):
-    """A GeoJSON geometry with its coordinates at GEOJSON_PLACES decimal places."""
+    """A GeoJSON geometry with its coordinates at GEOJSON_PLACES decimal places: a point
+    that rounding puts on the one before it is left out, and so is a ring (an islet, a
+    hole) that rounding shrinks to a line, as the SVG paths leave out tiny rings."""
 
-    def walk(value):
-        if isinstance(value, int | float):
-            return round(value, GEOJSON_PLACES)
-        return [walk(item) for item in value]
+    def ring(points):
+        kept = []
+        for lon, lat in points:
+            point = [round(lon, GEOJSON_PLACES), round(lat, GEOJSON_PLACES)]
+            if not kept or point != kept[-1]:
+                kept.append(point)
+        return kept if len(kept) >= 4 else None
 
-    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+    def polygon(rings):
+        outer, *holes = (ring(points) for points in rings)
+        return [outer, *(hole for hole in holes if hole)] if outer else None
+
+    if geometry["type"] == "Polygon":
+        polygons = [polygon(geometry["coordinates"])]
+    else:
+        polygons = [polygon(rings) for rings in geometry["coordinates"]]
+    kept = [rings for rings in polygons if rings]
+    if not kept:
+        raise ValueError("Every ring of an outline collapses when rounded")
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": kept[0]}
+    return {"type": "MultiPolygon", "coordinates": kept}
 
 
 def build_geometry(geo_dir, districts):
@@ -282,8 +314,12 @@ def build_geometry(geo_dir, districts):
     return {
         "source": SOURCE["key"],
         "maps": {
-            "england": map_view(topology, all_codes, MAP_TOLERANCE["england"]),
-            "london": map_view(topology, london, MAP_TOLERANCE["london"]),
+            "england": map_view(
+                topology, all_codes, MAP_TOLERANCE["england"], MAP_GRID_TENTHS["england"]
+            ),
+            "london": map_view(
+                topology, london, MAP_TOLERANCE["london"], MAP_GRID_TENTHS["london"]
+            ),
         },
         "geojson": {code: rounded(mapping(shapes[code])) for code in sorted(shapes)},
     }

@@ -140,12 +140,25 @@ Summaries = dict[int, "BoroughSummary"]
 #: Borough pk -> the items of its active plan as they stood on a day.
 ItemsByBorough = defaultdict[int, list[ActionItem]]
 
-NO_PLAN_REASON = "No action plan is recorded for this borough, so its items are not known."
-NO_INTERVENTIONS_REASON = (
-    "No action plan is recorded for this borough and no published case study names an "
-    "intervention, so the interventions in use are not known."
-)
-NO_AWARD_REASON = "No award to this borough is recorded, so the amount it received is not known."
+
+class NotRecorded(StrEnum):
+    """Why a figure the portal cannot know is null: named by a short code in the API (a
+    reason repeated for five fields of hundreds of rows was most of the summary's bytes),
+    explained in its schema and written out in the spreadsheets."""
+
+    NO_PLAN = "no_plan"
+    NO_INTERVENTIONS = "no_interventions"
+    NO_AWARD = "no_award"
+
+
+#: Each code's reason in words.
+NOT_RECORDED_REASONS = {
+    NotRecorded.NO_PLAN: "No action plan is recorded for this borough, so its items are not known.",
+    NotRecorded.NO_INTERVENTIONS: "No action plan is recorded for this borough and no "
+    "published case study names an intervention, so the interventions in use are not known.",
+    NotRecorded.NO_AWARD: "No award to this borough is recorded, so the amount it received is "
+    "not known.",
+}
 
 
 @dataclass
@@ -197,7 +210,7 @@ class BoroughSummary:
         return self.in_use_counts.in_plan if self.active_plan else None
 
     @property
-    def not_recorded(self) -> dict[str, str]:
+    def not_recorded(self) -> dict[str, NotRecorded]:
         """Why figures the portal cannot know are null, by field."""
         reasons = {}
         if not self.active_plan:
@@ -208,11 +221,11 @@ class BoroughSummary:
                 "percent_complete",
                 "interventions_in_plan",
             ):
-                reasons[name] = NO_PLAN_REASON
+                reasons[name] = NotRecorded.NO_PLAN
         if self.recorded_interventions_in_use is None:
-            reasons["interventions_in_use"] = NO_INTERVENTIONS_REASON
+            reasons["interventions_in_use"] = NotRecorded.NO_INTERVENTIONS
         if not self.awards:
-            reasons["awards_total"] = NO_AWARD_REASON
+            reasons["awards_total"] = NotRecorded.NO_AWARD
         return reasons
 
     @property

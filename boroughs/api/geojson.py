@@ -31,9 +31,20 @@ class EncodedGeoJSON(str):
     """GeoJSON already written as text, which the renderer sends as it is."""
 
 
+#: What the outlines are, stated in the API schema: scripts/build_geography.py simplifies
+#: them once (GEOJSON_TOLERANCE) and writes them at GEOJSON_PLACES decimal places.
+OUTLINE_PRECISION = (
+    "Outlines are the 2013 district boundaries simplified to within about 400 m, in "
+    "longitude and latitude (WGS 84, RFC 7946) to three decimal places (about 110 m of "
+    "latitude and 70 m of longitude): finer places would only repeat the simplification. "
+    "A county council or combined authority is the union of the districts it covers; an "
+    "area the boundary data does not draw has a null geometry."
+)
+
 #: The GeoJSON shapes, for the API schema (RFC 7946).
 FEATURE = {
     "type": "object",
+    "description": f"A GeoJSON Feature of the area. {OUTLINE_PRECISION}",
     "required": ["type", "geometry", "properties"],
     "properties": {
         "type": {"type": "string", "enum": ["Feature"]},
@@ -43,10 +54,15 @@ FEATURE = {
     },
 }
 #: A list's GeoJSON is one FeatureCollection of the whole filtered list, not a page; the
-#: schema says only "an object" because drf-spectacular pages any other list answer.
+#: schema says only "an object" because drf-spectacular pages any other list answer, so
+#: the list's description (GEOJSON_LIST_DESCRIPTION) says what it is.
 FEATURE_COLLECTION = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
     description="A GeoJSON FeatureCollection of every area the filters select.",
+)
+GEOJSON_LIST_DESCRIPTION = (
+    "With format=geojson: a GeoJSON FeatureCollection of every area the filters select, "
+    f"not paged. {OUTLINE_PRECISION}"
 )
 
 

@@ -24,6 +24,7 @@ from .analysis import StockTakeAnalysisMixin
 from .geojson import (
     FEATURE,
     FEATURE_COLLECTION,
+    GEOJSON_LIST_DESCRIPTION,
     GEOJSON_PROPERTIES,
     GeoJSONRenderer,
     feature,
@@ -51,7 +52,11 @@ class BoroughViewSet(PortalReadOnlyViewSet):
     listing = BOROUGH_LISTING
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, GeoJSONRenderer]  # type: ignore[list-item]
 
-    @extend_schema(responses=geojson_responses(BoroughSerializer(many=True), FEATURE_COLLECTION))
+    @extend_schema(
+        description="English and Welsh local authorities, with ONS GSS codes. "
+        + GEOJSON_LIST_DESCRIPTION,
+        responses=geojson_responses(BoroughSerializer(many=True), FEATURE_COLLECTION),
+    )
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == GeoJSONRenderer.format:
             # The whole filtered list, like CSV: analysts want every area on their map.

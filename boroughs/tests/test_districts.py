@@ -181,3 +181,5 @@ def test_map_outlines_are_written_in_relative_steps_to_the_tenth():
     ring = [(0, 0), (10.25, 0), (10.2, -5.5), (0.05, 0.1), (0.3, 0.1), (0.4, 0.3), (0, 0)]
     assert script.svg_path([[ring]]) == "M0 0l10.2 0 0-5.5-10.1 5.6.2 0 .1.2z"
     assert script.svg_path([[[(0, 0), (0.01, 0), (0, 0.01), (0, 0)]]]) == ""  # too small
+    # On England's half-unit grid: whole and half units only, fewer characters.
+    assert script.svg_path([[ring]], 5) == "M0 0l10 0 0-5.5-10 5.5.5 0 0 .5z"

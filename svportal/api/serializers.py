@@ -7,7 +7,13 @@ from typing import Any
 from rest_framework import serializers
 
 from boroughs.api.serializers import BoroughRefSerializer
-from svportal.selectors import ITEM_STATUSES, BoroughSummary, PlanState
+from svportal.selectors import (
+    ITEM_STATUSES,
+    NOT_RECORDED_REASONS,
+    BoroughSummary,
+    NotRecorded,
+    PlanState,
+)
 
 
 class ActivePlanSerializer(serializers.Serializer):
@@ -94,8 +100,11 @@ class BoroughSummarySerializer(serializers.Serializer):
         help_text="Interventions its published case studies describe."
     )
     not_recorded = serializers.DictField(
-        child=serializers.CharField(),
-        help_text="For each figure that is null because the portal cannot know it: why.",
+        child=serializers.ChoiceField(choices=[code.value for code in NotRecorded]),
+        help_text="For each figure that is null because the portal cannot know it: why, as "
+        "a code. "
+        + "; ".join(f"{code.value}: {reason}" for code, reason in NOT_RECORDED_REASONS.items())
+        + " The spreadsheet (format=csv) gives the reasons in words.",
     )
 
 
@@ -165,7 +174,7 @@ def summary_data(summary: BoroughSummary) -> dict[str, Any]:
         "interventions_in_use": summary.recorded_interventions_in_use,
         "interventions_in_plan": summary.interventions_in_plan,
         "interventions_in_case_studies": summary.interventions_in_case_studies,
-        "not_recorded": summary.not_recorded,
+        "not_recorded": {name: code.value for name, code in summary.not_recorded.items()},
     }
     if summary.as_at is not None:
         data["as_at"] = summary.as_at.isoformat()
@@ -180,7 +189,11 @@ def summary_csv_row(summary: BoroughSummary) -> dict[str, Any]:
     reported = row["plan_reported"] or {}
     # In a spreadsheet: the answer and the round it was given in; the reasons as one text.
     row["plan_reported"] = f"{reported['label']} ({reported['stock_take']})" if reported else ""
-    row["not_recorded"] = " ".join(dict.fromkeys(row["not_recorded"].values()))
+    row["not_recorded"] = " ".join(
+        dict.fromkeys(
+            NOT_RECORDED_REASONS[NotRecorded(code)] for code in row["not_recorded"].values()
+        )
+    )
     return {
         "borough": summary.borough.name,
         "gss_code": summary.borough.gss_code,

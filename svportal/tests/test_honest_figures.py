@@ -36,8 +36,8 @@ def test_the_summary_says_which_plans_are_recorded_and_why_counts_are_null(clien
     assert lambeth["item_count"] is None
     assert lambeth["overdue_items"] is None
     assert lambeth["awards_total"] is None
-    assert lambeth["not_recorded"]["overdue_items"].startswith("No action plan is recorded")
-    assert lambeth["not_recorded"]["awards_total"].startswith("No award to this borough")
+    assert lambeth["not_recorded"]["overdue_items"] == "no_plan"
+    assert lambeth["not_recorded"]["awards_total"] == "no_award"
 
 
 def test_a_reported_plan_is_carried_with_its_quote_and_a_recorded_no_is_none(client):
@@ -164,11 +164,20 @@ def test_the_api_gives_no_count_of_interventions_in_use_where_none_can_be_known(
     rows = client.get(SUMMARY_API, {"region": "london"}).json()
     barnet = row_of(rows, "barnet")
     assert barnet["interventions_in_use"] is None
-    assert barnet["not_recorded"]["interventions_in_use"].startswith(
-        "No action plan is recorded for this borough and no published case study"
-    )
+    assert barnet["not_recorded"]["interventions_in_use"] == "no_interventions"
     assert row_of(rows, "westminster")["interventions_in_use"] == 11
     response = client.get(SUMMARY_API, {"region": "london", "format": "csv"})
     text = b"".join(response.streaming_content).decode()
     rows = {row["gss_code"]: row for row in csv.DictReader(io.StringIO(text))}
     assert rows["E09000003"]["interventions_in_use"] == ""
+
+
+def test_each_reason_the_summary_gives_as_a_code_is_explained_in_the_api_schema(client):
+    rows = client.get(SUMMARY_API).json()
+    codes = {code for row in rows for code in row["not_recorded"].values()}
+    assert codes == {"no_plan", "no_interventions", "no_award"}
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    field = schema["components"]["schemas"]["BoroughSummaryAsAt"]["properties"]["not_recorded"]
+    assert set(field["additionalProperties"]["enum"]) == codes
+    assert "no_plan: No action plan is recorded for this borough" in field["description"]
+    assert "no_award: No award to this borough is recorded" in field["description"]

@@ -61,12 +61,12 @@ def test_the_home_page_draws_every_district_of_england_and_london(client):
     assert "Active plan recorded (1)" in england
     assert "Not recorded (325)" in england
     assert "GeoJSON and TopoJSON UK Boundary Data by Martin Chorley" in england
-    assert england.count('<tr class="govuk-table__row"><th scope="row"') == 326
+    assert england.count('<tr><th scope="row"') == 326
 
     london = map_block(html, "plan-map-london")
     assert len(AREA_LINK.findall(london)) == 33
     assert "Not recorded (32)" in london
-    assert london.count('<tr class="govuk-table__row"><th scope="row"') == 33
+    assert london.count('<tr><th scope="row"') == 33
 
 
 def test_a_profile_map_outlines_its_place(client):
@@ -316,6 +316,41 @@ def test_the_second_render_of_a_map_page_draws_nothing_and_reads_as_much(client,
     assert AREA_LINK.findall(second) == AREA_LINK.findall(first)
 
 
+#: A number in a path's text: "1.5.5" is 1.5 then 0.5, a minus sign starts a new one.
+PATH_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+
+
+def points_of(path):
+    """The points of an outline's path, each ring an absolute move then relative lines."""
+    points = []
+    for start, steps in re.findall(r"M([^l]+)l([^z]*)z", path):
+        x, y = map(float, PATH_NUMBER.findall(start))
+        points.append((x, y))
+        numbers = [float(n) for n in PATH_NUMBER.findall(steps)]
+        for dx, dy in zip(numbers[::2], numbers[1::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append((x, y))
+    return points
+
+
+def test_englands_map_draws_every_district_inside_the_map_to_half_a_pixel():
+    england = geometry.outlines("england")
+    _, _, width, height = map(float, england.viewbox.split())
+    assert len(england.paths) == 326
+    for code, path in england.paths.items():
+        points = points_of(path)
+        assert len(points) >= 3, code
+        for x, y in points:
+            assert 0 <= x <= width, code
+            assert 0 <= y <= height, code
+            # A unit is at most a CSS pixel: finer steps would be text nobody can see.
+            assert round(x * 2, 6).is_integer(), code
+            assert round(y * 2, 6).is_integer(), code
+    london = geometry.outlines("london")
+    assert len(london.paths) == 33
+    assert all(len(points_of(path)) >= 3 for path in london.paths.values())
+
+
 def test_names_in_a_map_are_escaped():
     outlines = Outlines(name="test", viewbox="0 0 10 10", paths={"E1": "M0 0L1 1Z"})
     svg = choropleth(
@@ -391,6 +426,43 @@ def test_geojson_honours_every_filter_and_is_not_paged(client):
         "north-yorkshire",
         "york",
     ]
+
+
+#: England's extent in longitude and latitude, with a little room.
+ENGLAND_LONGITUDES, ENGLAND_LATITUDES = (-6.5, 2.0), (49.8, 55.9)
+
+
+def rings_of(geometry):
+    polygons = geometry["coordinates"]
+    return [
+        ring
+        for polygon in ([polygons] if geometry["type"] == "Polygon" else polygons)
+        for ring in polygon
+    ]
+
+
+def test_geojson_outlines_every_area_inside_england_to_three_decimal_places(client):
+    features = client.get("/api/v1/boroughs/", {"format": "geojson"}).json()["features"]
+    assert len(features) == Borough.objects.count() == 334
+    assert all(feature["geometry"] is not None for feature in features)
+    for feature in features:
+        for ring in rings_of(feature["geometry"]):
+            assert len(ring) >= 4, feature["id"]
+            assert ring[0] == ring[-1], feature["id"]
+            for lon, lat in ring:
+                assert ENGLAND_LONGITUDES[0] < lon < ENGLAND_LONGITUDES[1], feature["id"]
+                assert ENGLAND_LATITUDES[0] < lat < ENGLAND_LATITUDES[1], feature["id"]
+                assert round(lon, 3) == lon, feature["id"]
+                assert round(lat, 3) == lat, feature["id"]
+
+
+def test_the_api_schema_states_the_outlines_precision(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    for path in ("/api/v1/boroughs/", "/api/v1/boroughs/{slug}/"):
+        operation = schema["paths"][path]["get"]
+        geojson = operation["responses"]["200"]["content"]["application/geo+json"]["schema"]
+        described = operation["description"] + geojson.get("description", "")
+        assert "to three decimal places" in described, path
 
 
 def test_an_area_without_an_outline_has_a_null_geometry(client):

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template import Context
 from django.template.loader import get_template
@@ -40,7 +41,7 @@ def table_rows(response):
     """The borough names of the boroughs table, in order."""
     table = response.content.decode().split('id="boroughs-table"', 1)[1]
     body = table.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
-    return re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*>([^<]+)</a>', body)
+    return re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', body)
 
 
 def make_user(username, *, role=None, boroughs=()):
@@ -74,6 +75,21 @@ def test_the_boroughs_table_lists_every_borough_with_its_figures(client):
     redbridge_row = html.split('href="/boroughs/redbridge/"', 1)[1].split("</tr>", 1)[0]
     assert "at least £1,200,000" in redbridge_row
     assert "<title>Boroughs – SV Portal</title>" in response.content.decode()
+
+
+def test_the_boroughs_tables_figures_are_right_aligned_from_its_fourth_column(client):
+    """Its body's cells carry no class: the table's modifier aligns the figures, so it must
+    name the columns whose headings are numeric."""
+    html = client.get(BOROUGHS).content.decode()
+    table = html[html.rindex("<table", 0, html.index('id="boroughs-table"')) :]
+    table = table[: table.index("</table>")]
+    assert "portal-long-table portal-long-table--numeric-from-4" in table.split(">", 1)[0]
+    headings = re.findall(r'<th scope="col" class="([^"]+)"', table)
+    assert ["--numeric" in heading for heading in headings] == [False] * 3 + [True] * 5
+    westminster = table.split('href="/boroughs/westminster/"', 1)[1].split("</tr>", 1)[0]
+    assert westminster.count("<td>") == 7
+    css = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+    assert ".portal-long-table--numeric-from-4 tbody td:nth-child(n + 4)" in css
 
 
 def test_the_boroughs_table_agrees_with_the_borough_summary_api(client):
