@@ -532,10 +532,15 @@ class SearchIndex:
         normalisation, reads only the searched words' positions and weights). For several
         words, or synonyms, instead of matching through the GIN index, which must read
         every candidate's document to check a phrase, and ranking every match's document.
-        None where the postings cannot serve: no postings, another database, a word the
-        postings do not hold as such, or a group of the query with no word required."""
+        Only for long documents: a short one (a plan item's) is matched and ranked
+        quicker from itself, as its words' postings outnumber the matches many times over
+        (plan items for `knife crime` at national scale, 3,000 matches: 0.6 s from the
+        postings, 70 ms from the documents). None where the postings cannot serve: short
+        documents, no postings, another database, a word the postings do not hold as such,
+        or a group of the query with no word required."""
         if (
-            not self.postings
+            not self.long_documents
+            or not self.postings
             or not query
             or query.matches_nothing
             or compiler.connection.vendor != "postgresql"
