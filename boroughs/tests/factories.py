@@ -1,7 +1,16 @@
+import datetime as dt
+
 import factory
 from factory.django import DjangoModelFactory
 
-from boroughs.models import Borough, Organisation, Partnership
+from boroughs.models import (
+    Borough,
+    Organisation,
+    Partnership,
+    StockTake,
+    StockTakeOption,
+    StockTakeQuestion,
+)
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
 
@@ -36,3 +45,31 @@ class PartnershipFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testshire Partnership {n}")
     slug = factory.Sequence(lambda n: f"testshire-partnership-{n}")
     kind = Partnership.Kind.CSP
+
+
+class StockTakeFactory(DjangoModelFactory):
+    """A round with one yes/no question."""
+
+    class Meta:
+        model = StockTake
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Testshire stock-take {n}")
+    slug = factory.Sequence(lambda n: f"testshire-stock-take-{n}")
+    publisher = "Testshire County Council"
+    conducted_on = dt.date(2017, 5, 1)
+    coverage_region = "south_east"
+
+    @factory.post_generation
+    def questions(self, create, extracted, **kwargs):
+        if not create:
+            return
+        question = StockTakeQuestion.objects.create(
+            stock_take=self, slug="knife-crime-plan", number=1, text="Is there a plan?"
+        )
+        StockTakeOption.objects.bulk_create(
+            [
+                StockTakeOption(question=question, slug="yes", label="Yes", order=1),
+                StockTakeOption(question=question, slug="no", label="No", order=2),
+            ]
+        )

@@ -1,12 +1,8 @@
-import datetime as dt
 from http import HTTPStatus
 
 import pytest
 
-from boroughs.models import Organisation
-from boroughs.tests.factories import OrganisationFactory
-
-from .support import assert_queries_do_not_grow, read_csv, slugs
+from .support import read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +19,6 @@ POLICE = [
     "sussex-police",
     "glasgow-violence-reduction-unit",
 ]
-
-
-def test_anyone_can_list_organisations_a_page_at_a_time_by_name(client):
-    response = client.get(URL)
-
-    assert response.status_code == HTTPStatus.OK
-    body = response.json()
-    assert body["count"] == 57
-    assert len(body["results"]) == 50
-    assert body["next"] == "http://testserver/api/v1/organisations/?page=2"
-    assert slugs(response)[:3] == ["abianda", "arc-theatre", "audioactive"]
 
 
 def test_the_last_page_has_the_rest(client):
@@ -75,35 +60,6 @@ def test_kind_gives_exactly_the_organisations_of_that_kind(client, kind, expecte
     assert {organisation["kind"] for organisation in response.json()["results"]} == {kind}
 
 
-@pytest.mark.parametrize(
-    ("ordering", "first"),
-    [
-        ("name", ["abianda", "arc-theatre", "audioactive"]),
-        ("-name", ["young-westminster-foundation", "young-lambeth-cooperative"]),
-        ("kind,name", ["avenues-youth-project", "barnardos", "chance-uk"]),
-        (
-            "-kind,name",
-            ["abianda", "family-psychology-mutual", "street-and-arrow"],
-        ),
-    ],
-)
-def test_ordering_sorts_organisations_either_way(client, ordering, first):
-    assert slugs(client.get(URL, {"ordering": ordering}))[: len(first)] == first
-
-
-def test_q_searches_names_and_descriptions(client):
-    assert slugs(client.get(URL, {"q": "theatre"})) == ["arc-theatre", "gw-theatre-company"]
-    assert slugs(client.get(URL, {"q": "knife arch"})) == ["merseyside-police"]
-
-
-def test_modified_after_gives_only_organisations_changed_since(client):
-    Organisation.objects.filter(slug="redthread").update(
-        modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC)
-    )
-
-    assert slugs(client.get(URL, {"modified_after": "2099-01-01"})) == ["redthread"]
-
-
 def test_an_organisation_by_slug(client):
     response = client.get(f"{URL}redthread/")
 
@@ -137,23 +93,3 @@ def test_csv_is_the_filtered_list_with_flattened_sources(client):
     merseyside = rows[4]
     assert merseyside["name"] == "Merseyside Police"
     assert "knife arch" in merseyside["description"]
-
-
-def test_organisation_list_queries_do_not_grow(client, django_assert_num_queries):
-    """1 count, 1 page of organisations joined to their sources."""
-    assert_queries_do_not_grow(
-        django_assert_num_queries,
-        2,
-        make=OrganisationFactory.create_batch,
-        fetch=lambda: client.get(URL, {"page_size": 500}),
-    )
-
-
-def test_organisation_csv_queries_do_not_grow(client, django_assert_num_queries):
-    """1 query: the organisations joined to their sources, read in chunks."""
-    assert_queries_do_not_grow(
-        django_assert_num_queries,
-        1,
-        make=OrganisationFactory.create_batch,
-        fetch=lambda: client.get(URL, {"format": "csv"}),
-    )

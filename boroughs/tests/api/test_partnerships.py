@@ -1,12 +1,8 @@
-import datetime as dt
 from http import HTTPStatus
 
 import pytest
 
-from boroughs.models import Partnership
-from boroughs.tests.factories import BoroughFactory, PartnershipFactory
-
-from .support import assert_invalid, assert_queries_do_not_grow, read_csv, slugs
+from .support import assert_invalid, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -28,21 +24,6 @@ CSPS = [
     "safer-somerset-partnership",
     "safer-westminster-partnership",
 ]
-
-
-def test_anyone_can_list_partnerships_by_name(client):
-    response = client.get(URL)
-
-    assert response.status_code == HTTPStatus.OK
-    body = response.json()
-    assert body["count"] == 31
-    assert body["next"] is None
-    assert body["previous"] is None
-    assert slugs(response)[:3] == [
-        "response-and-rescue-partnership",
-        "avon-and-somerset",
-        "barking-and-dagenham-community-safety-partnership",
-    ]
 
 
 @pytest.mark.parametrize(
@@ -86,31 +67,6 @@ def test_a_partnership_of_several_boroughs_lists_its_members(client):
         },
         {"slug": "westminster", "name": "Westminster", "gss_code": "E09000033"},
     ]
-
-
-@pytest.mark.parametrize(
-    ("ordering", "first"),
-    [
-        ("-name", ["westminster-youth-crime-prevention-partnership"]),
-        ("kind,name", ["barking-and-dagenham-community-safety-partnership"]),
-        ("-kind,name", ["nottingham-city-and-nottinghamshire-vru", "somerset-vru"]),
-    ],
-)
-def test_ordering_sorts_partnerships_either_way(client, ordering, first):
-    assert slugs(client.get(URL, {"ordering": ordering}))[: len(first)] == first
-
-
-def test_q_searches_names_and_descriptions(client):
-    assert slugs(client.get(URL, {"q": "reboot"})) == ["sussex-reboot"]
-    assert slugs(client.get(URL, {"q": "Ipswich"})) == ["suffolk-against-gang-exploitation"]
-
-
-def test_modified_after_gives_only_partnerships_changed_since(client):
-    Partnership.objects.filter(slug="somerset-vru").update(
-        modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC)
-    )
-
-    assert slugs(client.get(URL, {"modified_after": "2099-01-01T00:00:00Z"})) == ["somerset-vru"]
 
 
 def test_a_partnership_by_slug_with_members_and_source(client):
@@ -163,28 +119,3 @@ def test_csv_honours_the_kind_filter(client):
 
     assert [row["slug"] for row in rows] == CSPS
     assert {row["kind"] for row in rows} == {"csp"}
-
-
-def make_partnerships(count):
-    for partnership in PartnershipFactory.create_batch(count):
-        partnership.members.add(BoroughFactory())
-
-
-def test_partnership_list_queries_do_not_grow(client, django_assert_num_queries):
-    """1 count, 1 page of partnerships joined to their sources, 1 members prefetch."""
-    assert_queries_do_not_grow(
-        django_assert_num_queries,
-        3,
-        make=make_partnerships,
-        fetch=lambda: client.get(URL, {"page_size": 500}),
-    )
-
-
-def test_partnership_csv_queries_do_not_grow(client, django_assert_num_queries):
-    """1 query for the partnerships joined to their sources, 1 members prefetch."""
-    assert_queries_do_not_grow(
-        django_assert_num_queries,
-        2,
-        make=make_partnerships,
-        fetch=lambda: client.get(URL, {"format": "csv"}),
-    )

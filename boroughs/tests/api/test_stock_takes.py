@@ -3,16 +3,15 @@
 import datetime as dt
 from http import HTTPStatus
 
-import factory
 import pytest
-from factory.django import DjangoModelFactory
 from rest_framework.renderers import JSONRenderer
 
 from boroughs.api.serializers import StockTakeSerializer
-from boroughs.models import StockTake, StockTakeOption, StockTakeQuestion
+from boroughs.models import StockTakeOption, StockTakeQuestion
 from boroughs.selectors import stock_take_list
+from boroughs.tests.factories import StockTakeFactory
 
-from .support import assert_invalid, assert_queries_do_not_grow, read_csv, slugs
+from .support import assert_invalid, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -26,43 +25,9 @@ QUESTION_SLUGS = [
 ]
 
 
-class StockTakeFactory(DjangoModelFactory):
-    """A round with one yes/no question."""
+def test_each_round_in_the_list_has_its_questions(client):
+    (london,) = client.get(URL).json()["results"]
 
-    class Meta:
-        model = StockTake
-        skip_postgeneration_save = True
-
-    title = factory.Sequence(lambda n: f"Testshire stock-take {n}")
-    slug = factory.Sequence(lambda n: f"testshire-stock-take-{n}")
-    publisher = "Testshire County Council"
-    conducted_on = dt.date(2017, 5, 1)
-    coverage_region = "south_east"
-
-    @factory.post_generation
-    def questions(self, create, extracted, **kwargs):
-        if not create:
-            return
-        question = StockTakeQuestion.objects.create(
-            stock_take=self, slug="knife-crime-plan", number=1, text="Is there a plan?"
-        )
-        StockTakeOption.objects.bulk_create(
-            [
-                StockTakeOption(question=question, slug="yes", label="Yes", order=1),
-                StockTakeOption(question=question, slug="no", label="No", order=2),
-            ]
-        )
-
-
-def test_anyone_can_list_stock_takes_with_their_questions(client):
-    response = client.get(URL)
-
-    assert response.status_code == HTTPStatus.OK
-    body = response.json()
-    assert body["count"] == 1
-    assert body["next"] is None
-    assert body["previous"] is None
-    (london,) = body["results"]
     assert london["slug"] == "london-councils-2018"
     assert [question["slug"] for question in london["questions"]] == QUESTION_SLUGS
 
@@ -139,17 +104,6 @@ def test_q_searches_titles_and_publishers(client):
     assert slugs(client.get(URL, {"q": "London Councils"})) == ["london-councils-2018"]
     assert slugs(client.get(URL, {"q": "knife crime"})) == ["london-councils-2018"]
     assert slugs(client.get(URL, {"q": "Testshire"})) == ["testshire-2017"]
-
-
-def test_modified_after_gives_only_rounds_changed_since(client):
-    StockTakeFactory(slug="testshire-2017")
-    StockTake.objects.filter(slug="london-councils-2018").update(
-        modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC)
-    )
-
-    assert slugs(client.get(URL, {"modified_after": "2099-01-01T00:00:00Z"})) == [
-        "london-councils-2018"
-    ]
 
 
 def test_a_stock_take_takes_no_list_filters(client):
@@ -229,25 +183,3 @@ def test_the_list_pages_by_cursor(client):
     assert slugs(second) == [
         record["slug"] for record in client.get(URL, {"page_size": 4}).json()["results"][2:]
     ]
-
-
-def test_stock_take_list_queries_do_not_grow(client, django_assert_num_queries):
-    """1 count, 1 page of stock-takes joined to their sources, 1 for the page's
-    questions, 1 for their options."""
-    assert_queries_do_not_grow(
-        django_assert_num_queries,
-        4,
-        make=StockTakeFactory.create_batch,
-        fetch=lambda: client.get(URL, {"page_size": 500}),
-    )
-
-
-def test_stock_take_csv_queries_do_not_grow(client, django_assert_num_queries):
-    """1 query for the stock-takes joined to their sources, 1 questions prefetch,
-    1 options prefetch."""
-    assert_queries_do_not_grow(
-        django_assert_num_queries,
-        3,
-        make=StockTakeFactory.create_batch,
-        fetch=lambda: client.get(URL, {"format": "csv"}),
-    )
