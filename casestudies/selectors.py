@@ -533,18 +533,20 @@ def _counted_from_published(
     the smaller is counted from what each case study counts under: those that match, or,
     for a word most case studies use, those that do not, taken from the stored counts;
     three queries (the stored counts, how many match, the side's counts), reading the rows
-    of at most half the published case studies."""
+    of about half the published case studies at most."""
     stored = published_facet_counts()
     counts = {(facet, value, label): count for facet, value, label, count in stored}
     if query:
         published = CaseStudy.objects.using(using).published()
-        matched = search.matching(published, search.CASE_STUDIES, query)
-        if matched.count() * 2 <= counts.get((TOTAL, "", ""), 0):
+        matching = search.CASE_STUDIES.matching_ids(query, using)
+        # Drafts included: the count only chooses the side, either gives the same numbers.
+        if matching.count() * 2 <= counts.get((TOTAL, "", ""), 0):
             counts = {}
+            matched = published.filter(pk__in=matching)
             for facet, value, label, count in published_counts_of(matched.values("pk")):
                 counts[facet, value, label] = count
         else:
-            left_out = published.exclude(Exists(matched.filter(pk=OuterRef("pk"))))
+            left_out = published.exclude(Exists(matching.filter(record=OuterRef("pk"))))
             for facet, value, label, count in published_counts_of(left_out.values("pk")):
                 counts[facet, value, label] = counts.get((facet, value, label), 0) - count
     if drafts_visible:
@@ -568,7 +570,8 @@ def case_study_facet_counts(
     any other filters); each facet counts them with every *other* facet applied, and the
     total with all of them: in one query (_counted_over), unless `everything_visible`
     says `searched` is every case study the reader may see matching the words of `query`
-    (all of them without words; no other filter) and no facet is chosen: then the
+    (all of them without words; no other filter, and words whose matches are counted
+    cheaply: one, or any of a few, on PostgreSQL) and no facet is chosen: then the
     published from what each case study counts under, kept current on write, and the
     drafts the reader may see if `drafts_visible` (querysets.sees_drafts) says there may
     be any (_counted_from_published). The counts are kept under the data version (none
@@ -583,7 +586,10 @@ def case_study_facet_counts(
         return FacetCounts(_facets_from_rows([], criteria), 0, dict.fromkeys(AGES, 0), 0)
 
     def counted() -> list[FacetCountRow]:
-        if everything_visible and not filters:
+        # Words matched through the GIN index are counted in one query over the matches:
+        # counting how many match first would read them all twice.
+        cheap = search.CASE_STUDIES.matches_counted_cheaply(query, using)
+        if everything_visible and not filters and cheap:
             return _counted_from_published(
                 searched, using, drafts_visible=drafts_visible, query=query
             )

@@ -43,6 +43,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
+    ForeignObjectRel,
     IntegerField,
     Model,
     Q,
@@ -503,6 +504,32 @@ class SearchIndex:
                 condition &= ~Q(pk__in=Fts5RowIds(self.table, fts5_expression([either])))
             conditions.append(condition)
         return queryset.filter(reduce(lambda left, right: left | right, conditions))
+
+    def matches_counted_cheaply(self, query: SearchQuery | None, using: str) -> bool:
+        """Whether how many records match `query` costs little beside reading the matches
+        (matching_ids): an FTS5 lookup on SQLite, the postings of its words on
+        PostgreSQL; not several words or a phrase matched through the GIN index, whose
+        every match is read again by each query that reads them."""
+        if _vendor(using) != "postgresql" or not self.long_documents:
+            return True
+        words = _any_of_words(query) if query and not query.matches_nothing else None
+        return bool(self.postings) and words is not None
+
+    def matching_ids(self, query: SearchQuery | None, using: str) -> "QuerySet[Any]":
+        """The ids of every record that matches `query` (all of them if it is blank), of
+        whatever status, as a subquery of one column, `record`. For words the postings
+        hold (PostgreSQL), read from the postings alone, without the records: how many
+        match is then an index-only count, and a join to other ids costs no read of the
+        records."""
+        words = _any_of_words(query) if query and not query.matches_nothing else None
+        if self.postings and words is not None and _vendor(using) == "postgresql":
+            relation = self.model._meta.get_field(self.postings)
+            if not isinstance(relation, ForeignObjectRel) or relation.related_model is None:
+                raise TypeError(f"{self.postings} names no relation to {self.model}'s postings")
+            postings: QuerySet[Any] = relation.related_model._default_manager.using(using)
+            return postings.filter(word__in=words).values(record=F(relation.field.attname))
+        records: QuerySet[Any] = self.model._default_manager.using(using).all()
+        return self.matching(records, query).values(record=F("pk"))
 
     def rank(self, query: SearchQuery | None, using: str) -> Expression:
         """An expression for `search_rank`: higher is more relevant, 0 for no match.
