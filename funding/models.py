@@ -221,6 +221,32 @@ class Award(RunsFromStartToEnd):
         return "; ".join(part for part in parts if part) or "Not stated"
 
 
+class AwardSearchPosting(models.Model):
+    """A word of an award's stored search document, with its positions and weights and
+    what ts_rank gives the award for it alone: kept by PostgreSQL's triggers from the
+    document (core.search.SearchPostingsStorage, migration 0009), never written here. A
+    search for one word reads its best awards in order from them."""
+
+    pk = models.CompositePrimaryKey("word", "award")
+    word = models.TextField()
+    award = models.ForeignKey(
+        Award,
+        on_delete=models.DO_NOTHING,  # the table's trigger drops a deleted award's words
+        db_column="record_id",
+        db_constraint=False,
+        related_name="search_postings",
+    )
+    entry = models.TextField()
+    score = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "funding_award_postings"
+
+    def __str__(self):
+        return f"{self.word} in award {self.award_id}"
+
+
 class BoroughAwardFigures(models.Model):
     """The awards recorded to an area, counted afresh whenever an award or its recipients
     are written rather than on every read (funding.figures; docs/decisions/0036)."""

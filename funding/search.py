@@ -63,7 +63,12 @@ def award_documents(queryset):
 FUNDING_STREAMS = SearchIndex(
     model=FundingStream, documents=funding_stream_documents, snippet_fields=("description",)
 )
-AWARDS = SearchIndex(model=Award, documents=award_documents, snippet_fields=("purpose",))
+AWARDS = SearchIndex(
+    model=Award,
+    documents=award_documents,
+    snippet_fields=("purpose",),
+    postings="search_postings",
+)
 
 
 # --- Keeping the documents fresh --------------------------------------------------------------
