@@ -213,6 +213,13 @@ class ActionItem(SourcedModel):
             # counts a word's items that the reader may see by joining the word's postings
             # to it, not to the items' wide rows.
             models.Index(fields=["id", "plan"], name="item_plan_by_id"),
+            # The columns a list of items is ordered by (its plan, theme, order and id), read
+            # from the index alone: a deep page picks its ids by walking the plans in order
+            # and sorting their items, and without it every row before the page was read
+            # from the table.
+            models.Index(
+                fields=["plan"], include=["theme", "order", "id"], name="item_plan_order_keys"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["plan", "slug"], name="unique_item_slug_in_plan"),

@@ -167,10 +167,25 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
             return records[bottom:top]
         if self.ordering is not None and bottom > self.count - top:
             backwards = _in_cursor_order(records, [_reversed(term) for term in self.ordering])
-            ids = backwards.values("pk")[self.count - top : self.count - bottom]
+            ids = _ids_in_order(backwards)[self.count - top : self.count - bottom]
         else:
-            ids = records.values("pk")[bottom:top]
+            ids = _ids_in_order(records)[bottom:top]
         return _with_ids(records, ids)
+
+
+def _ids_in_order(records: QuerySet[Any]) -> QuerySet[Any]:
+    """The ids of ``records`` in their order, without the joins that only fetch what a row
+    shows (without_joins_for_columns_alone; the order's own joins are made again). The
+    database drops such a join itself, but keeps reading the column it joined on: an
+    item's updater and source made PostgreSQL read each item from the table where the
+    columns of the order (its plan, theme, order and id) are in one index, so page 200 of
+    the items read 10,000 rows from the table instead of from that index."""
+    narrow = without_joins_for_columns_alone(records)
+    if narrow is not records:
+        query = records.query
+        ordering = query.order_by or (query.default_ordering and records.model._meta.ordering)
+        narrow = narrow.order_by(*(ordering or ()))
+    return narrow.values("pk")
 
 
 class KeptPagesPaginator(IdsFirstPaginator):
