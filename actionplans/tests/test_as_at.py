@@ -23,7 +23,7 @@ from actionplans.services import (
 )
 from boroughs.models import Borough
 from boroughs.roles import role_grant
-from boroughs.tests.api.support import assert_invalid, csv_rows, read_csv
+from core.tests.api_support import assert_invalid, csv_rows, read_csv
 
 pytestmark = pytest.mark.django_db
 

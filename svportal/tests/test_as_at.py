@@ -24,9 +24,9 @@ from actionplans.services import (
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
 from boroughs.models import Borough
 from boroughs.roles import role_grant
-from boroughs.tests.api.support import assert_invalid, csv_rows
 from boroughs.tests.factories import BoroughFactory
 from casestudies.tests.factories import CaseStudyFactory
+from core.tests.api_support import assert_invalid, csv_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 
 from actionplans.models import ActionPlan
-from boroughs.tests.api.support import assert_invalid
+from core.tests.api_support import assert_invalid
 
 pytestmark = pytest.mark.django_db
 

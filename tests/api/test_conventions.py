@@ -12,8 +12,8 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from actionplans.models import ActionItem
-from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, read_csv
 from core.api.csv import flatten, neutralise
+from core.tests.api_support import assert_invalid, assert_not_found, csv_rows, read_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
-from boroughs.tests.api.support import assert_invalid, slugs
+from core.tests.api_support import assert_invalid, slugs
 
 pytestmark = pytest.mark.django_db
 

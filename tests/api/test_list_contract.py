@@ -9,13 +9,13 @@ from http import HTTPStatus
 import pytest
 
 from boroughs.models import Borough, Organisation, Partnership, StockTake
-from boroughs.tests.api.support import assert_queries_do_not_grow, slugs
 from boroughs.tests.factories import (
     BoroughFactory,
     OrganisationFactory,
     PartnershipFactory,
     StockTakeFactory,
 )
+from core.tests.api_support import assert_queries_do_not_grow, slugs
 from funding.models import Funder, FundingStream
 from funding.tests.factories import FunderFactory, FundingStreamFactory
 from funding.tests.real_data import ALL_FUNDERS, ALL_STREAMS

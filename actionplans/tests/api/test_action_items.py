@@ -19,9 +19,9 @@ from actionplans.models import ActionItem
 from actionplans.selectors import action_item_list
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
 from boroughs.models import Borough
-from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
 from boroughs.tests.factories import PartnershipFactory
 from core.response_cache import VERSION_KEY
+from core.tests.api_support import assert_invalid, assert_not_found, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
 

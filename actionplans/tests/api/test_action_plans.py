@@ -11,7 +11,7 @@ from actionplans.models import ActionItem, ActionPlan, Framework
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
 from boroughs.models import Borough, Partnership
 from boroughs.roles import role_grant
-from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
+from core.tests.api_support import assert_invalid, assert_not_found, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
 

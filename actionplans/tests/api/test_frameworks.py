@@ -7,7 +7,7 @@ import pytest
 
 from actionplans.models import Framework, Theme
 from actionplans.tests.factories import FrameworkFactory, ThemeFactory
-from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
+from core.tests.api_support import assert_invalid, assert_not_found, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
 

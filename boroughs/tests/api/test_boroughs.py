@@ -2,7 +2,7 @@ from http import HTTPStatus
 
 import pytest
 
-from .support import assert_invalid, assert_not_found, read_csv, slugs
+from core.tests.api_support import assert_invalid, assert_not_found, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from boroughs.api.serializers import StockTakeSerializer
 from boroughs.models import StockTakeOption, StockTakeQuestion
 from boroughs.selectors import stock_take_list
 from boroughs.tests.factories import StockTakeFactory
-
-from .support import assert_invalid, read_csv, slugs
+from core.tests.api_support import assert_invalid, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,11 @@ from rest_framework.test import APIRequestFactory
 
 from boroughs.models import Borough
 from boroughs.roles import role_grant
-from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
 from casestudies import search, selectors
 from casestudies.api.views import CaseStudySearchResultSerializer
 from casestudies.models import CaseStudy, ExternalRating, Outcome
 from casestudies.tests.factories import CaseStudyFactory, InterventionFactory, OutcomeFactory
+from core.tests.api_support import assert_invalid, assert_not_found, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
 

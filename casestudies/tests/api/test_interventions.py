@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from boroughs.tests.api.support import assert_invalid, assert_not_found, csv_rows, slugs
 from casestudies.models import Intervention
 from casestudies.tests.factories import InterventionFactory, SettingFactory
+from core.tests.api_support import assert_invalid, assert_not_found, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
 

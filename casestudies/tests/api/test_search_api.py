@@ -9,10 +9,10 @@ from django.core.cache import cache
 
 from boroughs.models import Borough
 from boroughs.roles import role_grant
-from boroughs.tests.api.support import assert_invalid, csv_rows, slugs
 from boroughs.tests.factories import BoroughFactory
 from casestudies.tests.factories import CaseStudyFactory
 from core.response_cache import VERSION_KEY
+from core.tests.api_support import assert_invalid, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
 

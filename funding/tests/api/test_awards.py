@@ -7,7 +7,7 @@ import pytest
 from rest_framework.renderers import JSONRenderer
 
 from boroughs.models import Borough
-from boroughs.tests.api.support import assert_invalid, assert_queries_do_not_grow, read_csv, slugs
+from core.tests.api_support import assert_invalid, assert_queries_do_not_grow, read_csv, slugs
 from funding.api.serializers import AwardSerializer
 from funding.models import Award
 from funding.selectors import award_list

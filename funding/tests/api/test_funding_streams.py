@@ -3,7 +3,7 @@ from http import HTTPStatus
 
 import pytest
 
-from boroughs.tests.api.support import assert_invalid, read_csv, slugs
+from core.tests.api_support import assert_invalid, read_csv, slugs
 from funding.tests.factories import FundingStreamFactory
 from funding.tests.real_data import ALL_STREAMS
 

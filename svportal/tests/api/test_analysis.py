@@ -19,9 +19,9 @@ from rest_framework.renderers import JSONRenderer
 
 from actionplans.models import ActionItem, ActionPlan
 from boroughs.models import Borough, StockTakeAnswer, StockTakeQuestion
-from boroughs.tests.api.support import csv_rows
 from boroughs.tests.factories import BoroughFactory
 from conftest import require_service
+from core.tests.api_support import csv_rows
 from funding.models import Award, FundingStream
 from svportal.grants360 import grants_package
 
