@@ -572,12 +572,13 @@ def borough_stock_take_answers(borough: Borough) -> list[RoundAnswers]:
     borough's answer to each question or what the source published for all boroughs.
     Four queries at any size (rounds, their questions, their published totals, the
     borough's answers)."""
+    # The rounds it answered, found from its answers by their borough index: a join of
+    # every round's answers under the OR read them all (13,000 at national scale, 40 ms).
+    answered = StockTakeAnswer.objects.filter(borough=borough).values("question__stock_take")
     rounds = list(
         StockTake.objects.filter(
-            Q(coverage_region=borough.region) | Q(questions__answers__borough=borough)
-        )
-        .distinct()
-        .prefetch_related(
+            Q(coverage_region=borough.region) | Q(pk__in=answered)
+        ).prefetch_related(
             "questions",
             Prefetch(
                 "questions__published_totals",
