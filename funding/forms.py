@@ -27,6 +27,7 @@ class AwardFilterForm(forms.Form):
     )
 
     def __init__(self, data=None, *, streams, boroughs):
+        """``boroughs``: (slug, name) of the areas to choose from."""
         super().__init__(data, auto_id="%s")
         funders = {stream.funder.slug: stream.funder.name for stream in streams if stream.funder}
         self.fields["funder"].choices = [("", "Any funder")] + sorted(
@@ -35,9 +36,7 @@ class AwardFilterForm(forms.Form):
         self.fields["stream"].choices = [("", "Any stream")] + [
             (stream.slug, stream.name) for stream in streams
         ]
-        self.fields["borough"].choices = [("", "Any borough")] + [
-            (borough.slug, borough.name) for borough in boroughs
-        ]
+        self.fields["borough"].choices = [("", "Any borough"), *boroughs]
 
     def filters(self):
         """The valid filters, whether or not another field has an error."""

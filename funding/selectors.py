@@ -71,10 +71,15 @@ def latest_awards(*, limit: int = LATEST_AWARDS) -> list[Award]:
     )
 
 
-def boroughs_with_awards() -> QuerySet[Borough]:
-    """The areas an award is recorded to, by name, from their stored award figures
-    (funding.figures) rather than from every award's recipients."""
-    return Borough.objects.filter(award_figures__awards__gt=0).only("slug", "name").order_by("name")
+def boroughs_with_awards() -> list[tuple[str, str]]:
+    """The areas an award is recorded to, (slug, name) by name, from their stored award
+    figures (funding.figures) rather than from every award's recipients; as values, since
+    at national scale they are hundreds."""
+    return list(
+        Borough.objects.filter(award_figures__awards__gt=0)
+        .order_by("name")
+        .values_list("slug", "name")
+    )
 
 
 @dataclass

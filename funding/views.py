@@ -21,9 +21,7 @@ def funding_index(request):
     """Streams, what ends when (chart and table), and the awards, filtered by a GET form."""
     today = timezone.localdate()
     streams = selectors.stream_list()
-    form = AwardFilterForm(
-        request.GET, streams=streams, boroughs=list(selectors.boroughs_with_awards())
-    )
+    form = AwardFilterForm(request.GET, streams=streams, boroughs=selectors.boroughs_with_awards())
     filters = {name: value for name, value in form.filters().items() if value}
     awards, page_notice = paginate(
         request, selectors.award_list(filters=filters, user=request.user), AWARDS_PER_PAGE

@@ -323,9 +323,7 @@ def borough_profile(request, slug):
         .only(*LISTED_CASE_STUDY_FIELDS)
         .order_by("-year", "title")
     )
-    awards = with_stream_addresses(
-        Award.objects.for_borough(borough).select_related("stream__funder")
-    )
+    awards = with_stream_addresses(Award.objects.for_borough(borough).for_award_table())
     links = place_links(borough)
     covering = links.covering_areas
     return render(
@@ -354,7 +352,7 @@ def borough_profile(request, slug):
                 .order_by("-year", "title")
             ),
             "covering_awards": with_stream_addresses(
-                Award.objects.through_covering(borough, covering).select_related("stream__funder")
+                Award.objects.through_covering(borough, covering).for_award_table()
             ),
             "map": profile_map(borough, borough.districts.only("gss_code")),
         },
