@@ -27,6 +27,11 @@ class BoroughQuerySet(models.QuerySet["Borough"]):
     def london(self) -> Self:
         return self.in_region("london")
 
+    def for_summary(self) -> Self:
+        """What a row of a table of every council shows of each area (name, codes, kind,
+        region and its link), without the columns no such row reads."""
+        return self.only("name", "slug", "gss_code", "kind", "region")
+
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
     def for_listing(self) -> Self:

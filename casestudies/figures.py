@@ -11,7 +11,9 @@ generator) call borough_practice_figures_refresh themselves.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
@@ -56,13 +58,19 @@ def borough_practice_figures_refresh(
     return figures
 
 
-def borough_practice_figures(borough_ids: Iterable[int]) -> dict[int, BoroughPracticeFigures]:
-    """The practice figures of these areas, by area pk: one query (three more for areas
-    not yet counted)."""
-    return figures_of(BoroughPracticeFigures, borough_ids, borough_practice_figures_refresh)
+def borough_practice_figures(
+    borough_ids: Iterable[int], *, within: QuerySet[Any, Any] | None = None
+) -> dict[int, Any]:
+    """The practice figures of these areas, by area pk, each a row with
+    BoroughPracticeFigures' fields (boroughs.figures.figures_of; ``within``, the query
+    that chose the areas): one query (three more for areas not yet counted)."""
+    return figures_of(
+        BoroughPracticeFigures, borough_ids, borough_practice_figures_refresh, within=within
+    )
 
 
-def in_use_counts(figures: BoroughPracticeFigures) -> InUseCounts:
+def in_use_counts(figures: Any) -> InUseCounts:
+    """From an area's practice figures (a row from borough_practice_figures)."""
     return InUseCounts(
         in_plan=figures.interventions_in_plan,
         in_case_studies=figures.interventions_in_case_studies,

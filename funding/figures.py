@@ -11,9 +11,9 @@ generator) call borough_award_figures_refresh themselves.
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -57,10 +57,15 @@ def borough_award_figures_refresh(borough_ids: Iterable[int]) -> dict[int, Borou
     return figures
 
 
-def borough_award_figures(borough_ids: Iterable[int]) -> dict[int, BoroughAwardFigures]:
-    """The award figures of these areas, by area pk: one query (two more for areas not
-    yet counted)."""
-    return figures_of(BoroughAwardFigures, borough_ids, borough_award_figures_refresh)
+def borough_award_figures(
+    borough_ids: Iterable[int], *, within: QuerySet[Any, Any] | None = None
+) -> dict[int, Any]:
+    """The award figures of these areas, by area pk, each a row with BoroughAwardFigures'
+    fields (boroughs.figures.figures_of; ``within``, the query that chose the areas): one
+    query (two more for areas not yet counted)."""
+    return figures_of(
+        BoroughAwardFigures, borough_ids, borough_award_figures_refresh, within=within
+    )
 
 
 class AwardTotals(NamedTuple):

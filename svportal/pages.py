@@ -126,7 +126,7 @@ def borough_table(request):
             f"There is no map of “{request.GET.get('map')}”, so the map shows action plans."
         )
 
-    boroughs = Borough.objects.order_by("name")
+    boroughs = Borough.objects.for_summary().order_by("name")
     if region:
         boroughs = boroughs.in_region(region)
     try:

@@ -306,24 +306,45 @@ def _summaries(
     plans then; without with_items, the figures then are counted in the database."""
     today = today or timezone.localdate()
     summaries = {borough.pk: BoroughSummary(borough=borough, as_at=as_at) for borough in boroughs}
-    ids = list(summaries)
+    areas = _chosen_areas(boroughs, list(summaries))
     items_then = None
     if as_at is None:
-        _plan_figures(summaries, ids, today)
-        _practice_figures(summaries, ids, named_interventions=named_interventions)
+        _plan_figures(summaries, areas, today)
+        _practice_figures(summaries, areas, named_interventions=named_interventions)
     else:
-        active_then = _active_plans_then(summaries, ids, as_at)
+        active_then = _active_plans_then(summaries, areas, as_at, whole_plans=with_items)
         if with_items:
             items_then = _plan_figures_as_at(summaries, active_then, as_at)
         else:
             _plan_figures_then(summaries, active_then, as_at)
-        _practice_figures(summaries, ids, named_interventions=named_interventions)
+        _practice_figures(summaries, areas, named_interventions=named_interventions)
         if named_interventions:
             _interventions_then(summaries, active_then, as_at)
         else:
             _intervention_counts_then(summaries, active_then, as_at)
-    _reported_plans(summaries, ids)
+    _reported_plans(summaries, areas.selection)
     return list(summaries.values()), items_then
+
+
+@dataclass(frozen=True)
+class _Areas:
+    """The areas summarised, as the figures' queries select them: ``selection`` is the
+    query that chose them where there is one (the database runs it as a subquery), else
+    their ids. For every council a list of ids is hundreds of parameters for Django to
+    prepare and the database to match, in each of the summary's queries."""
+
+    ids: list[int]
+    selection: QuerySet[Any, Any] | list[int]
+
+    @property
+    def query(self) -> QuerySet[Any, Any] | None:
+        return self.selection if isinstance(self.selection, QuerySet) else None
+
+
+def _chosen_areas(boroughs: Iterable[Borough], ids: list[int]) -> _Areas:
+    if isinstance(boroughs, QuerySet) and not boroughs.query.is_sliced:
+        return _Areas(ids=ids, selection=boroughs.values("pk"))
+    return _Areas(ids=ids, selection=ids)
 
 
 def _borough_of(plan: ActionPlan) -> int:
@@ -333,23 +354,23 @@ def _borough_of(plan: ActionPlan) -> int:
     return plan.borough_id
 
 
-def _reported_plans(summaries: Summaries, ids: list[int]) -> None:
+def _reported_plans(summaries: Summaries, areas: QuerySet[Any, Any] | list[int]) -> None:
     """Each borough's latest recorded stock-take answer on having a plan: one query."""
     for answer in (
-        StockTakeAnswer.objects.filter(borough__in=ids, question__slug=PLAN_QUESTION_SLUG)
+        StockTakeAnswer.objects.filter(borough__in=areas, question__slug=PLAN_QUESTION_SLUG)
         .select_related("option", "question__stock_take")
         .order_by("question__stock_take__conducted_on", "pk")
     ):
         summaries[answer.borough_id].plan_reported = answer
 
 
-def _plan_figures(summaries: Summaries, ids: list[int], today: dt.date) -> None:
+def _plan_figures(summaries: Summaries, areas: _Areas, today: dt.date) -> None:
     """The active plans with their stored figures (actionplans.figures), overdue items
     included: one query, and two more when a plan's overdue count no longer holds on
     ``today`` (actionplans.figures.overdue_items_on)."""
     plans = list(
         ActionPlan.objects.active()
-        .filter(borough__in=ids)
+        .filter(borough__in=areas.selection)
         .select_related("figures")
         .current_first("borough_id")
     )
@@ -368,12 +389,21 @@ def _plan_figures(summaries: Summaries, ids: list[int], today: dt.date) -> None:
             summary.last_item_update = latest
 
 
-def _active_plans_then(summaries: Summaries, ids: list[int], day: dt.date) -> list[ActionPlan]:
+def _active_plans_then(
+    summaries: Summaries, areas: _Areas, day: dt.date, *, whole_plans: bool
+) -> list[ActionPlan]:
     """The boroughs' plans active at the end of ``day``, as they stood then, each borough's
     most recently refreshed first and its summary's active plan: two queries (plans,
-    their history). Raises AsAtError for a day before the record of these plans."""
+    their history). Raises AsAtError for a day before the record of these plans.
+
+    Without ``whole_plans`` (their items are not rebuilt) each plan is read with its
+    source alone, what its rebuild reads, and given its borough from the summaries."""
     # Summaries are the same for everyone: a plan that is a draft now counts for nobody.
-    state = plans_as_at(plans_for_history().public().filter(borough__in=ids), day)
+    plans = plans_for_history() if whole_plans else ActionPlan.objects.select_related("source")
+    state = plans_as_at(plans.public().filter(borough__in=areas.selection), day)
+    if not whole_plans:
+        for plan in state.plans:
+            plan.borough = summaries[_borough_of(plan)].borough
     state.check_recorded()
     active = state.active  # most recently refreshed first
     for plan in active:
@@ -450,20 +480,20 @@ def _intervention_counts_then(summaries: Summaries, active: list[ActionPlan], da
         )
 
 
-def _practice_figures(summaries: Summaries, ids: list[int], *, named_interventions: bool) -> None:
+def _practice_figures(summaries: Summaries, areas: _Areas, *, named_interventions: bool) -> None:
     """Published case studies, awards and interventions in use (from the active plans'
     items and the published case studies), as stored for each area (casestudies.figures,
     funding.figures): two queries; with ``named_interventions``, one more that reads the
     interventions by name."""
-    practice = borough_practice_figures(ids)
+    practice = borough_practice_figures(areas.ids, within=areas.query)
     for borough_id, figures in practice.items():
         summaries[borough_id].case_studies = figures.published_case_studies
         summaries[borough_id].in_use_counts = in_use_counts(figures)
     if named_interventions:
-        for borough_id, in_use in interventions_in_use(ids).items():
+        for borough_id, in_use in interventions_in_use(areas.ids).items():
             summaries[borough_id].in_use = in_use
             summaries[borough_id].in_use_counts = in_use.counts
-    for borough_id, awards in borough_award_figures(ids).items():
+    for borough_id, awards in borough_award_figures(areas.ids, within=areas.query).items():
         summary = summaries[borough_id]
         summary.awards = awards.awards
         summary.awards_total = awards.total
@@ -679,7 +709,7 @@ def borough_summary_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[B
     filter. Every area is public, whoever asks."""
     from svportal.api.filters import BoroughSummaryFilter
 
-    filterset = BoroughSummaryFilter(filters, queryset=Borough.objects.all())
+    filterset = BoroughSummaryFilter(filters, queryset=Borough.objects.for_summary())
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     boroughs: QuerySet[Borough] = filterset.qs.order_by("name")
