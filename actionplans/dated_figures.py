@@ -40,6 +40,7 @@ from django.db.models import (
     JSONField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
 )
 from django.db.models.functions import JSONObject
@@ -80,14 +81,21 @@ NO_ITEMS = FiguresThen(items_by_status={}, overdue_items=0, last_item_update=Non
 # --- Reading -------------------------------------------------------------------------------
 
 
-def dated_figures_at(plans: Iterable[int], day: dt.date) -> dict[int, FiguresThen]:
+def dated_figures_at(
+    plans: Iterable[int], day: dt.date, *, within: QuerySet[Any, Any] | None = None
+) -> dict[int, FiguresThen]:
     """The figures of these plans as they stood at the end of ``day``, by plan: one query
     (the latest row of each plan dated that day or earlier). The timelines of plans
     written since they were worked out are worked out now, in a few more queries for
-    every PLANS_AT_ONCE of them."""
+    every PLANS_AT_ONCE of them.
+
+    ``within``, a query of plans that holds them all (those of the areas a summary
+    shows), selects them in the database rather than by a list of hundreds of ids; the
+    others it holds are read and left out."""
     ids = list(plans)
     if not ids:
         return {}
+    wanted = set(ids)
     rows = DatedPlanFigures.objects.filter(plan=OuterRef("pk"))
     # The latest row's figures are read as one JSON value of each plan, so that the
     # database looks the row up once per plan (read as the row itself, by its pk, the
@@ -102,10 +110,10 @@ def dated_figures_at(plans: Iterable[int], day: dt.date) -> dict[int, FiguresThe
     )[:1]
     found = {
         plan_id: _figures(figures)
-        for plan_id, figures in ActionPlan.objects.filter(pk__in=ids)
+        for plan_id, figures in ActionPlan.objects.filter(pk__in=ids if within is None else within)
         .filter(Exists(rows.filter(since=BEFORE_ANY_ITEM)))
         .values_list("pk", Subquery(latest, output_field=JSONField()))
-        if figures is not None
+        if figures is not None and plan_id in wanted
     }
     for pk, timeline in dated_figures_refresh(pk for pk in ids if pk not in found).items():
         days = [since for since, _ in timeline]

@@ -25,7 +25,16 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, JSONField, Q, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    Q,
+    QuerySet,
+    When,
+)
 from django.utils import dateformat
 
 from boroughs.models import Borough, Partnership
@@ -174,12 +183,17 @@ class PlansAsAt:
 def plans_as_at(plans: Iterable[ActionPlan], day: dt.date) -> PlansAsAt:
     """``plans`` (loaded with borough, partnership, framework and source) as they stood at
     the end of ``day``. One query: the plans' history."""
+    # Their history is selected by the query that chose them, where there is one: for
+    # every council's plans a list of their ids is hundreds of parameters.
+    chosen: Any = (
+        plans.values("pk") if isinstance(plans, QuerySet) and not plans.query.is_sliced else None
+    )
     plans = list(plans)
     history: defaultdict[int, list[PlanChange]] = defaultdict(list)
     if plans:
-        for change in PlanChange.objects.filter(plan__in=[plan.pk for plan in plans]).order_by(
-            "changed_at", "id"
-        ):
+        if chosen is None:
+            chosen = [plan.pk for plan in plans]
+        for change in PlanChange.objects.filter(plan__in=chosen).order_by("changed_at", "id"):
             history[change.plan_id].append(change)
     for plan in plans:
         plan.recorded_from = _recorded_from(

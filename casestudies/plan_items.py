@@ -414,14 +414,22 @@ def links_as_at(items: Iterable[ActionItem], day: dt.date) -> dict[int, list[Int
     }
 
 
-def plan_interventions_as_at(plans: Iterable[int], day: dt.date) -> dict[int, dict[str, str]]:
+def plan_interventions_as_at(
+    plans: Iterable[int], day: dt.date, *, within: QuerySet[Any, Any] | None = None
+) -> dict[int, dict[str, str]]:
     """plan pk -> the interventions its items delivered at the end of ``day``, slug ->
-    name, for each of these plans whose items delivered any then. One query."""
-    history = _link_history(ActionItem.objects.filter(plan__in=list(plans)).values("pk"))
+    name, for each of these plans whose items delivered any then. One query.
+
+    ``within``, a query of plans that holds them all, selects them in the database
+    rather than by a list of hundreds of ids; the others it holds are left out."""
+    wanted = set(plans)
+    chosen = list(wanted) if within is None else within
+    history = _link_history(ActionItem.objects.filter(plan__in=chosen).values("pk"))
     delivered: defaultdict[int, dict[str, str]] = defaultdict(dict)
     for rows in _links_then(history, day).values():
         for row in rows.values():
-            delivered[row.item.plan_id][row.intervention.slug] = row.intervention.name
+            if row.item.plan_id in wanted:
+                delivered[row.item.plan_id][row.intervention.slug] = row.intervention.name
     return dict(delivered)
 
 

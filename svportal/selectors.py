@@ -316,12 +316,12 @@ def _summaries(
         if with_items:
             items_then = _plan_figures_as_at(summaries, active_then, as_at)
         else:
-            _plan_figures_then(summaries, active_then, as_at)
+            _plan_figures_then(summaries, areas, active_then, as_at)
         _practice_figures(summaries, areas, named_interventions=named_interventions)
         if named_interventions:
-            _interventions_then(summaries, active_then, as_at)
+            _interventions_then(summaries, areas, active_then, as_at)
         else:
-            _intervention_counts_then(summaries, active_then, as_at)
+            _intervention_counts_then(summaries, areas, active_then, as_at)
     _reported_plans(summaries, areas.selection)
     return list(summaries.values()), items_then
 
@@ -339,6 +339,14 @@ class _Areas:
     @property
     def query(self) -> QuerySet[Any, Any] | None:
         return self.selection if isinstance(self.selection, QuerySet) else None
+
+    @property
+    def plans(self) -> QuerySet[Any, Any] | None:
+        """Their plans anyone may read (those a summary as at a day chooses from), by the
+        query that chose the areas; None where the areas are a list."""
+        if self.query is None:
+            return None
+        return ActionPlan.objects.public().filter(borough__in=self.query).values("pk")
 
 
 def _chosen_areas(boroughs: Iterable[Borough], ids: list[int]) -> _Areas:
@@ -433,11 +441,13 @@ def _plan_figures_as_at(
     return by_borough
 
 
-def _plan_figures_then(summaries: Summaries, active: list[ActionPlan], day: dt.date) -> None:
+def _plan_figures_then(
+    summaries: Summaries, areas: _Areas, active: list[ActionPlan], day: dt.date
+) -> None:
     """As _plan_figures_as_at, without loading the items: each plan's figures then, read
     from its stored timeline (actionplans.dated_figures) in one query."""
     borough_of = {plan.pk: summaries[_borough_of(plan)] for plan in active}
-    for plan_id, figures in dated_figures_at(list(borough_of), day).items():
+    for plan_id, figures in dated_figures_at(list(borough_of), day, within=areas.plans).items():
         summary = borough_of[plan_id]
         for status, count in figures.items_by_status.items():
             summary.items_by_status[status] += count
@@ -449,11 +459,13 @@ def _plan_figures_then(summaries: Summaries, active: list[ActionPlan], day: dt.d
             summary.last_item_update = latest
 
 
-def _interventions_then(summaries: Summaries, active: list[ActionPlan], day: dt.date) -> None:
+def _interventions_then(
+    summaries: Summaries, areas: _Areas, active: list[ActionPlan], day: dt.date
+) -> None:
     """The interventions the items of the plans ``active`` on ``day`` delivered then, from
     the links' history, in place of those of the plans active now: one query. Case
     studies keep no history, so theirs are as they stand now (docs/decisions/0028)."""
-    delivered = plan_interventions_as_at([plan.pk for plan in active], day)
+    delivered = plan_interventions_as_at([plan.pk for plan in active], day, within=areas.plans)
     for summary in summaries.values():
         summary.in_use.from_plan = {}
     for plan in active:
@@ -462,12 +474,14 @@ def _interventions_then(summaries: Summaries, active: list[ActionPlan], day: dt.
         summary.in_use_counts = summary.in_use.counts
 
 
-def _intervention_counts_then(summaries: Summaries, active: list[ActionPlan], day: dt.date) -> None:
+def _intervention_counts_then(
+    summaries: Summaries, areas: _Areas, active: list[ActionPlan], day: dt.date
+) -> None:
     """As _interventions_then, counted without naming them: the interventions the plans
     ``active`` on ``day`` delivered then (one query), and which of those the borough's
     published case studies describe (one query over those alone), beside the count of
     those the case studies describe that _practice_figures found."""
-    delivered = plan_interventions_as_at([plan.pk for plan in active], day)
+    delivered = plan_interventions_as_at([plan.pk for plan in active], day, within=areas.plans)
     in_plan: defaultdict[int, set[str]] = defaultdict(set)
     for plan in active:
         in_plan[_borough_of(plan)].update(delivered.get(plan.pk, {}))
