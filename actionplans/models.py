@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from boroughs.models import Borough, Partnership
 from core.models import DatePrecision, SourcedModel, TimeStampedModel, validate_dates_in_order
+from core.search.postings import SearchPosting, posted_record
 
 from .querysets import ActionItemQuerySet, ActionPlanQuerySet
 
@@ -249,27 +250,15 @@ class ActionItem(SourcedModel):
         )
 
 
-class ActionItemSearchPosting(models.Model):
-    """A word of a plan item's stored search document, with its positions and weights and
-    what ts_rank gives the item for it alone: kept by PostgreSQL's triggers from the
-    document (core.search.SearchPostingsStorage, migration 0012), never written here. A
-    search for one word reads its best items in order from them, and counts them from an
-    index, not from every matching item's document."""
+class ActionItemSearchPosting(SearchPosting):
+    """A word of a plan item's stored search document (SearchPosting), kept by the
+    triggers of migration 0012. A search for one word reads its best items in order from
+    them, and counts them from an index, not from every matching item's document."""
 
     pk = models.CompositePrimaryKey("word", "item")
-    word = models.TextField()
-    item = models.ForeignKey(
-        ActionItem,
-        on_delete=models.DO_NOTHING,  # the table's trigger drops a deleted item's words
-        db_column="record_id",
-        db_constraint=False,
-        related_name="search_postings",
-    )
-    entry = models.TextField()
-    score = models.FloatField()
+    item = posted_record(ActionItem)
 
-    class Meta:
-        managed = False
+    class Meta(SearchPosting.Meta):
         db_table = "actionplans_actionitem_postings"
 
     def __str__(self):

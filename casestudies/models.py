@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from actionplans.models import ActionItem
 from boroughs.models import Borough, Organisation, Partnership
 from core.models import AgeRangeModel, SourcedModel, TimeStampedModel
+from core.search.postings import SearchPosting, posted_record
 from funding.models import Award
 
 from .cost import CostModel
@@ -213,26 +214,14 @@ class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
         return self.title
 
 
-class CaseStudySearchPosting(models.Model):
-    """A word of a case study's stored search document, with its positions and weights and
-    what ts_rank gives the case study for it alone: kept by PostgreSQL's triggers from the
-    document (core.search.SearchPostingsStorage, migration 0025), never written here. A
-    search for one word reads its best case studies in order from them."""
+class CaseStudySearchPosting(SearchPosting):
+    """A word of a case study's stored search document (SearchPosting), kept by the
+    triggers of migration 0025."""
 
     pk = models.CompositePrimaryKey("word", "case_study")
-    word = models.TextField()
-    case_study = models.ForeignKey(
-        CaseStudy,
-        on_delete=models.DO_NOTHING,  # the table's trigger drops a deleted study's words
-        db_column="record_id",
-        db_constraint=False,
-        related_name="search_postings",
-    )
-    entry = models.TextField()
-    score = models.FloatField()
+    case_study = posted_record(CaseStudy)
 
-    class Meta:
-        managed = False
+    class Meta(SearchPosting.Meta):
         db_table = "casestudies_casestudy_postings"
 
     def __str__(self):

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from boroughs.models import Borough, Organisation, Partnership
 from core.dates import stated_date
 from core.models import DatePrecision, SourcedModel, validate_dates_in_order
+from core.search.postings import SearchPosting, posted_record
 
 from .querysets import AwardQuerySet, FundingStreamQuerySet
 
@@ -221,26 +222,14 @@ class Award(RunsFromStartToEnd):
         return "; ".join(part for part in parts if part) or "Not stated"
 
 
-class AwardSearchPosting(models.Model):
-    """A word of an award's stored search document, with its positions and weights and
-    what ts_rank gives the award for it alone: kept by PostgreSQL's triggers from the
-    document (core.search.SearchPostingsStorage, migration 0009), never written here. A
-    search for one word reads its best awards in order from them."""
+class AwardSearchPosting(SearchPosting):
+    """A word of an award's stored search document (SearchPosting), kept by the triggers
+    of migration 0009."""
 
     pk = models.CompositePrimaryKey("word", "award")
-    word = models.TextField()
-    award = models.ForeignKey(
-        Award,
-        on_delete=models.DO_NOTHING,  # the table's trigger drops a deleted award's words
-        db_column="record_id",
-        db_constraint=False,
-        related_name="search_postings",
-    )
-    entry = models.TextField()
-    score = models.FloatField()
+    award = posted_record(Award)
 
-    class Meta:
-        managed = False
+    class Meta(SearchPosting.Meta):
         db_table = "funding_award_postings"
 
     def __str__(self):
