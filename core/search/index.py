@@ -666,6 +666,31 @@ class _DocumentsStorage(Operation):
     def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass
 
+    # The states play no part: what is made or dropped depends on the table alone.
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        self.forwards(schema_editor)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        self.backwards(schema_editor)
+
+    def forwards(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        raise NotImplementedError
+
+    def backwards(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        raise NotImplementedError
+
 
 class SearchIndexStorage(_DocumentsStorage):
     """Where a model's search documents live: on PostgreSQL a GIN index on its
@@ -675,13 +700,7 @@ class SearchIndexStorage(_DocumentsStorage):
     def _gin_name(self) -> str:
         return f"{self.db_table}_search_gin"[:63]
 
-    def database_forwards(
-        self,
-        app_label: str,
-        schema_editor: BaseDatabaseSchemaEditor,
-        from_state: ProjectState,
-        to_state: ProjectState,
-    ) -> None:
+    def forwards(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
         quote = schema_editor.quote_name
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
@@ -695,13 +714,7 @@ class SearchIndexStorage(_DocumentsStorage):
                 f"USING fts5(a, b, c, d, tokenize='{FTS5_TOKENIZE}')"
             )
 
-    def database_backwards(
-        self,
-        app_label: str,
-        schema_editor: BaseDatabaseSchemaEditor,
-        from_state: ProjectState,
-        to_state: ProjectState,
-    ) -> None:
+    def backwards(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
         quote = schema_editor.quote_name
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
@@ -752,13 +765,7 @@ class SearchPostingsStorage(_DocumentsStorage):
     def _trigger(self, event: str) -> str:
         return f"{self._postings}_{event}"[:63]
 
-    def database_forwards(
-        self,
-        app_label: str,
-        schema_editor: BaseDatabaseSchemaEditor,
-        from_state: ProjectState,
-        to_state: ProjectState,
-    ) -> None:
+    def forwards(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
         quote = schema_editor.quote_name
         if schema_editor.connection.vendor != "postgresql":
             # Empty, so that a model of the postings reads the same on any database.
@@ -816,13 +823,7 @@ END $$"""  # noqa: S608
             f"{_POSTING_ENTRY} AS entry FROM {table}, unnest({table}.{field})) AS words"
         )
 
-    def database_backwards(
-        self,
-        app_label: str,
-        schema_editor: BaseDatabaseSchemaEditor,
-        from_state: ProjectState,
-        to_state: ProjectState,
-    ) -> None:
+    def backwards(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
         quote = schema_editor.quote_name
         if schema_editor.connection.vendor != "postgresql":
             schema_editor.execute(f"DROP TABLE IF EXISTS {quote(self._postings)}")
