@@ -4,6 +4,18 @@ import csv
 import io
 from http import HTTPStatus
 
+# The columns every sourced record's CSV ends with: its source, then when it last changed.
+SOURCED_RECORD_COLUMNS = (
+    "source.key",
+    "source.title",
+    "source.publisher",
+    "source.published_on",
+    "source.document",
+    "source.url",
+    "source_section",
+    "modified_at",
+)
+
 
 def slugs(response):
     """The slugs of a JSON list page, in the order the API gave them."""

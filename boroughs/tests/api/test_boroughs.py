@@ -2,7 +2,13 @@ from http import HTTPStatus
 
 import pytest
 
-from core.tests.api_support import assert_invalid, assert_not_found, read_csv, slugs
+from core.tests.api_support import (
+    SOURCED_RECORD_COLUMNS,
+    assert_invalid,
+    assert_not_found,
+    read_csv,
+    slugs,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -145,14 +151,7 @@ def test_csv_is_the_whole_filtered_list_with_flattened_sources(client):
         "kind",
         "region",
         "police_force",
-        "source.key",
-        "source.title",
-        "source.publisher",
-        "source.published_on",
-        "source.document",
-        "source.url",
-        "source_section",
-        "modified_at",
+        *SOURCED_RECORD_COLUMNS,
     ]
     assert [row["slug"] for row in rows] == SOUTH_WEST_UNITARIES
     bristol = rows[2]

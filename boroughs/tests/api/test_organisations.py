@@ -2,7 +2,7 @@ from http import HTTPStatus
 
 import pytest
 
-from core.tests.api_support import read_csv, slugs
+from core.tests.api_support import SOURCED_RECORD_COLUMNS, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -80,14 +80,7 @@ def test_csv_is_the_filtered_list_with_flattened_sources(client):
         "kind",
         "website",
         "description",
-        "source.key",
-        "source.title",
-        "source.publisher",
-        "source.published_on",
-        "source.document",
-        "source.url",
-        "source_section",
-        "modified_at",
+        *SOURCED_RECORD_COLUMNS,
     ]
     assert [row["slug"] for row in rows] == POLICE
     merseyside = rows[4]

@@ -2,7 +2,7 @@ from http import HTTPStatus
 
 import pytest
 
-from core.tests.api_support import assert_invalid, read_csv, slugs
+from core.tests.api_support import SOURCED_RECORD_COLUMNS, assert_invalid, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -97,14 +97,7 @@ def test_csv_flattens_members_and_sources(client):
         "members",
         "description",
         "website",
-        "source.key",
-        "source.title",
-        "source.publisher",
-        "source.published_on",
-        "source.document",
-        "source.url",
-        "source_section",
-        "modified_at",
+        *SOURCED_RECORD_COLUMNS,
     ]
     assert [row["slug"] for row in rows] == WESTMINSTER
     igxu = rows[0]

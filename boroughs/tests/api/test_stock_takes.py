@@ -10,7 +10,7 @@ from boroughs.api.serializers import StockTakeSerializer
 from boroughs.models import StockTakeOption, StockTakeQuestion
 from boroughs.selectors import stock_take_list
 from boroughs.tests.factories import StockTakeFactory
-from core.tests.api_support import assert_invalid, read_csv, slugs
+from core.tests.api_support import SOURCED_RECORD_COLUMNS, assert_invalid, read_csv, slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -125,14 +125,7 @@ def test_csv_has_a_row_per_round_with_questions_joined(client):
         "coverage_region",
         "is_current",
         "questions",
-        "source.key",
-        "source.title",
-        "source.publisher",
-        "source.published_on",
-        "source.document",
-        "source.url",
-        "source_section",
-        "modified_at",
+        *SOURCED_RECORD_COLUMNS,
     ]
     (row,) = rows
     assert row["slug"] == "london-councils-2018"
