@@ -136,3 +136,47 @@ def data_version_caches(settings):
     cache.delete(VERSION_KEY)
     yield
     cache.delete(VERSION_KEY)
+
+
+@pytest.fixture
+def write_westminster_draft():
+    """Write a draft case study of Westminster's as `author`, with every section filled."""
+    from boroughs.models import Borough
+    from casestudies.services import case_study_create_draft
+
+    def write(author):
+        return case_study_create_draft(
+            acting_user=author,
+            title="Navigators",
+            summary="In A&E.",
+            boroughs=[Borough.objects.get(slug="westminster")],
+            challenge="C",
+            solution="S",
+            impact="I",
+        )
+
+    return write
+
+
+@pytest.fixture
+def publish_through_api():
+    """Submit a draft through the API as `officer`, then publish it as `editor` confirming
+    every open point of its checklist; returns the publish response."""
+    import json
+    from http import HTTPStatus
+
+    def publish(draft, officer, editor):
+        detail = f"/api/v1/case-studies/{draft.slug}/"
+        response = officer.post(f"{detail}submit/", "{}", content_type="application/json")
+        assert response.status_code == HTTPStatus.OK, response.content
+        checklist = editor.get(f"{detail}checklist/").json()
+        response = editor.post(
+            f"{detail}publish/",
+            json.dumps({"confirmed": [point["code"] for point in checklist["open_points"]]}),
+            content_type="application/json",
+            HTTP_IF_MATCH=response["ETag"],
+        )
+        assert response.status_code == HTTPStatus.OK, response.content
+        return response
+
+    return publish

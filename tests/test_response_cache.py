@@ -20,9 +20,7 @@ from django.urls import reverse
 
 from actionplans.models import ActionItem
 from actionplans.tests.test_pages import form_data
-from boroughs.models import Borough
 from casestudies.models import CaseStudy
-from casestudies.services import case_study_create_draft
 from casestudies.tests.api.test_case_study_writes import client_for
 from core.api.concurrency import etag_for
 from core.response_cache import VERSION_KEY
@@ -166,32 +164,17 @@ def found_by_a_reader(reader, q):
     return listed, [result["slug"] for result in studies["results"]]
 
 
-def test_an_api_edit_and_a_publication_show_at_once(anonymous):
+def test_an_api_edit_and_a_publication_show_at_once(
+    anonymous, write_westminster_draft, publish_through_api
+):
     officer = signed_in("wm-officer", "officer", "westminster")
     editor = signed_in("an-editor", "editor")
     reader = signed_in("a-reader")
     count = anonymous.get(CASE_STUDIES).json()["count"]
     listed, slugs = found_by_a_reader(reader, "navigators")
-    draft = case_study_create_draft(
-        acting_user=officer.user,
-        title="Navigators",
-        summary="In A&E.",
-        boroughs=[Borough.objects.get(slug="westminster")],
-        challenge="C",
-        solution="S",
-        impact="I",
-    )
+    draft = write_westminster_draft(officer.user)
     detail = f"{CASE_STUDIES}{draft.slug}/"
-    response = officer.post(f"{detail}submit/", "{}", content_type="application/json")
-    assert response.status_code == HTTPStatus.OK, response.content
-    codes = [point["code"] for point in editor.get(f"{detail}checklist/").json()["open_points"]]
-    response = editor.post(
-        f"{detail}publish/",
-        json.dumps({"confirmed": codes}),
-        content_type="application/json",
-        HTTP_IF_MATCH=response["ETag"],
-    )
-    assert response.status_code == HTTPStatus.OK, response.content
+    publish_through_api(draft, officer, editor)
     assert anonymous.get(CASE_STUDIES).json()["count"] == count + 1
     assert anonymous.get(detail).json()["title"] == "Navigators"
     listed_now, slugs_now = found_by_a_reader(reader, "navigators")

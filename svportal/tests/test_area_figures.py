@@ -5,7 +5,6 @@ data generator, deletion. The borough summary reads them, so a change shows in i
 figures at once (docs/decisions/0036)."""
 
 import datetime as dt
-import json
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -22,7 +21,6 @@ from boroughs.models import Borough
 from casestudies.figures import in_use_counts
 from casestudies.models import BoroughPracticeFigures, CaseStudy, Intervention
 from casestudies.plan_items import InUseCounts, practice_counts
-from casestudies.services import case_study_create_draft
 from casestudies.tests.api.test_case_study_writes import client_for
 from funding.models import Award, BoroughAwardFigures
 from svportal.selectors import borough_summaries
@@ -98,34 +96,19 @@ def test_the_real_data_arrives_with_every_area_counted():
     assert westminster["overdue_items"] == 0  # its items have no due dates
 
 
-def test_a_case_study_published_through_the_api_is_counted_at_once():
+def test_a_case_study_published_through_the_api_is_counted_at_once(
+    write_westminster_draft, publish_through_api
+):
     officer = client_for("wm-officer", "officer", "westminster")
     editor = client_for("editor", "editor")
     before = row_of("westminster")["case_studies"]
-    draft = case_study_create_draft(
-        acting_user=officer.user,
-        title="Navigators",
-        summary="In A&E.",
-        boroughs=[Borough.objects.get(slug="westminster")],
-        challenge="C",
-        solution="S",
-        impact="I",
-    )
+    draft = write_westminster_draft(officer.user)
     draft.interventions.add(
         Intervention.objects.exclude(case_studies__boroughs__slug="westminster").first()
     )
     assert row_of("westminster")["case_studies"] == before  # a draft is not counted
     detail = f"{CASE_STUDIES}{draft.slug}/"
-    response = officer.post(f"{detail}submit/", content_type="application/json")
-    assert response.status_code == HTTPStatus.OK, response.content
-    codes = [point["code"] for point in editor.get(f"{detail}checklist/").json()["open_points"]]
-    response = editor.post(
-        f"{detail}publish/",
-        json.dumps({"confirmed": codes}),
-        content_type="application/json",
-        HTTP_IF_MATCH=response["ETag"],
-    )
-    assert response.status_code == HTTPStatus.OK, response.content
+    publish_through_api(draft, officer, editor)
     assert row_of("westminster")["case_studies"] == before + 1
     assert_every_figure_current()
     response = editor.post(f"{detail}unpublish/", content_type="application/json")

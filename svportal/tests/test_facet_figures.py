@@ -4,7 +4,6 @@ records are written: page forms, API, admin, the loader, the synthetic data gene
 deletion, and the records whose names the facets show. The list and its search read them,
 so a change shows in their facets at once (docs/decisions/0044)."""
 
-import json
 from http import HTTPStatus
 
 import pytest
@@ -17,7 +16,6 @@ from casestudies.facet_figures import _facet_values, published_facet_counts
 from casestudies.models import Approach, CaseStudy, CaseStudyFacetValue, Intervention, Outcome
 from casestudies.querysets import sees_drafts
 from casestudies.selectors import _counted_from_published, _counted_over
-from casestudies.services import case_study_create_draft
 from casestudies.tests.api.test_case_study_writes import client_for
 from casestudies.tests.factories import CaseStudyFactory
 from casestudies.tests.test_drafting_pages import form_data, make_draft, signed_in
@@ -74,34 +72,19 @@ def test_a_search_counted_from_the_stored_values_is_what_counting_its_matches_gi
         assert sorted(stored) == sorted(row for row in counted if row[3]), q
 
 
-def test_a_case_study_published_through_the_api_is_counted_at_once():
+def test_a_case_study_published_through_the_api_is_counted_at_once(
+    write_westminster_draft, publish_through_api
+):
     officer = client_for("wm-officer", "officer", "westminster")
     editor = client_for("editor", "editor")
     before = facet_count("borough", "westminster")
-    draft = case_study_create_draft(
-        acting_user=officer.user,
-        title="Navigators",
-        summary="In A&E.",
-        boroughs=[Borough.objects.get(slug="westminster")],
-        challenge="C",
-        solution="S",
-        impact="I",
-    )
+    draft = write_westminster_draft(officer.user)
     assert facet_count("borough", "westminster") == before  # a draft is not counted…
     # …but is, for a reader who may see it, beside the published ones.
     assert facet_count("borough", "westminster", editor) == before + 1
     assert facet_count("borough", "westminster", officer) == before + 1
     detail = f"{CASE_STUDIES}{draft.slug}/"
-    response = officer.post(f"{detail}submit/", content_type="application/json")
-    assert response.status_code == HTTPStatus.OK, response.content
-    codes = [point["code"] for point in editor.get(f"{detail}checklist/").json()["open_points"]]
-    response = editor.post(
-        f"{detail}publish/",
-        json.dumps({"confirmed": codes}),
-        content_type="application/json",
-        HTTP_IF_MATCH=response["ETag"],
-    )
-    assert response.status_code == HTTPStatus.OK, response.content
+    publish_through_api(draft, officer, editor)
     assert facet_count("borough", "westminster") == before + 1
     assert facet_count("borough", "westminster", editor) == before + 1
     assert_facets_current()

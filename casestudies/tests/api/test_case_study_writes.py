@@ -11,7 +11,6 @@ from django.test import Client
 from boroughs.models import Borough
 from boroughs.roles import role_grant
 from casestudies.models import CaseStudy
-from casestudies.services import case_study_create_draft
 from core.api.concurrency import etag_for
 
 pytestmark = pytest.mark.django_db
@@ -56,16 +55,8 @@ def editor():
 
 
 @pytest.fixture
-def draft(officer):
-    return case_study_create_draft(
-        acting_user=officer.user,
-        title="Navigators",
-        summary="In A&E.",
-        boroughs=[Borough.objects.get(slug="westminster")],
-        challenge="C",
-        solution="S",
-        impact="I",
-    )
+def draft(officer, write_westminster_draft):
+    return write_westminster_draft(officer.user)
 
 
 def post(client, url, body=None, **headers):
