@@ -223,6 +223,33 @@ def test_a_snippet_is_the_text_around_the_first_match():
     assert len(snippet.split()) < 50
 
 
+def test_a_word_only_in_the_last_section_gives_its_snippet_on_every_search():
+    CaseStudyFactory(
+        title="Lasttest",
+        summary="Zorbling work in the borough.",
+        solution="Zorbling work with families.",
+        challenge="Zorbling work at school gates.",
+        impact="Zorbling work reached more families.",
+        lessons_learned="Learnt with the **Wexmoor** panel and its zorbling work.",
+    )
+    for q in ("wexmoor", "zorbling", "wexmoor"):  # the sections' words read in between
+        result = case_study_search(user=AnonymousUser(), criteria=CaseStudyCriteria(q=q))
+        snippets = [str(result.snippet(study)) for study in result.results]
+        if q == "wexmoor":
+            assert snippets == ["Learnt with the <mark>Wexmoor</mark> panel and its zorbling work."]
+        else:
+            assert snippets == ["<mark>Zorbling</mark> work in the borough."]
+
+
+def test_a_snippet_is_one_line_whatever_the_whitespace():
+    CaseStudyFactory(
+        title="Spacetest",
+        summary="  Work\u00a0with the\u2003Quimbly\n\n\tteam.\r\n",
+    )
+    result = case_study_search(user=AnonymousUser(), criteria=CaseStudyCriteria(q="quimbly"))
+    assert str(result.snippet(result.results[0])) == "Work with the <mark>Quimbly</mark> team."
+
+
 def test_a_snippet_marks_other_spellings_and_synonyms():
     CaseStudyFactory(
         title="Marktest",

@@ -125,11 +125,9 @@ def found_chunks(text: str, tokens: Collection[str]) -> Iterator[Chunk]:
     """The chunks of `text` any of whose tokens (a hyphenated word's joined one too) is
     one of `tokens`, in order. For snippets, which read long texts for a few words: a
     plain word is looked up by its token alone, without making a chunk of it."""
-    # Most texts a snippet tries hold none of the words: each distinct piece is looked up
-    # once (the pieces found by the regular expression alone) before any is walked in order.
-    if not any(
-        token_ in tokens for piece in set(_CHUNK.findall(text)) for token_ in _piece_tokens(piece)
-    ):
+    # Most texts a snippet tries hold none of the words: the text's distinct pieces (found
+    # by the regular expression alone) are checked first, before any is walked in order.
+    if not _holds_any(set(_CHUNK.findall(text)), tokens):
         return
     for match in _CHUNK.finditer(text):
         word = match.group(0)
@@ -140,6 +138,44 @@ def found_chunks(text: str, tokens: Collection[str]) -> Iterator[Chunk]:
         chunk = _chunk(match)
         if any(token_ in tokens for token_ in chunk.all_tokens):
             yield chunk
+
+
+class _Vocabulary:
+    """The pieces of text (matches of _CHUNK) already read, and for each token the pieces
+    that give it, so that whether a text's pieces give any of some tokens is a few set
+    operations instead of a lookup per piece."""
+
+    #: Pieces kept at most; past it new pieces are looked up one by one, as they come.
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self.pieces: set[str] = set()
+        self.by_token: dict[str, set[str]] = {}
+        self._lock = threading.Lock()
+
+    def learn(self, pieces: Collection[str]) -> None:
+        with self._lock:
+            if len(self.pieces) + len(pieces) > self.LIMIT:
+                return
+            # Each piece's tokens are filed before the piece counts as read: a text read at
+            # the same time in another thread never takes a piece as read without them.
+            for piece in pieces:
+                for token_ in _piece_tokens(piece):
+                    self.by_token.setdefault(token_, set()).add(piece)
+            self.pieces.update(pieces)
+
+
+_vocabulary = _Vocabulary()
+
+
+def _holds_any(pieces: set[str], tokens: Collection[str]) -> bool:
+    """Whether any of `pieces` (matches of _CHUNK) gives one of `tokens`."""
+    unread = pieces - _vocabulary.pieces
+    if any(token_ in tokens for piece in unread for token_ in _piece_tokens(piece)):
+        return True
+    if unread:
+        _vocabulary.learn(unread)
+    return any(not pieces.isdisjoint(_vocabulary.by_token.get(token_, ())) for token_ in tokens)
 
 
 @lru_cache(maxsize=50_000)

@@ -20,19 +20,22 @@ from .query import SearchQuery
 #: Snippet length, in words around the first match.
 SNIPPET_WORDS = 35
 
+#: (pattern, replacement, what the pattern cannot match without): most texts hold no
+#: links or emphasis, and a search for a literal is much cheaper than a pattern's.
 _MARKDOWN = [
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](link) -> text
-    (re.compile(r"(\*\*|__|`)"), ""),
-    (re.compile(r"(?m)^\s*(#+|[-*+]|\d+\.)\s+"), ""),
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1", ("[",)),  # [text](link) -> text
+    (re.compile(r"(\*\*|__|`)"), "", ("**", "__", "`")),
+    (re.compile(r"(?m)^\s*(#+|[-*+]|\d+\.)\s+"), "", ()),
 ]
-_SPACE = re.compile(r"\s+")
 
 
 def plain(text: str) -> str:
     """Markdown's marks removed and whitespace collapsed: a snippet is one line of text."""
-    for pattern, replacement in _MARKDOWN:
-        text = pattern.sub(replacement, text)
-    return _SPACE.sub(" ", text).strip()
+    for pattern, replacement, needs in _MARKDOWN:
+        if not needs or any(literal in text for literal in needs):
+            text = pattern.sub(replacement, text)
+    # str.split() splits at the runs of whitespace a \s+ pattern matches, ends stripped.
+    return " ".join(text.split())
 
 
 def _marked(text: str, spans: Iterable[tuple[int, int]]) -> SafeString:
