@@ -11,19 +11,14 @@ these tests run in the SQLite pass and are skipped, with a message, in the Postg
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from conftest import require_service
 from tests import portal_database
 from tests.portal_database import manage, real_data_database
+from tests.servers import runserver
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
 LEAD_USERNAME = "browser-westminster-lead"
@@ -45,12 +40,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def browser_env(tmp_path_factory):
     """The environment of the portal the browser tests drive: its own SQLite database."""
@@ -69,34 +58,15 @@ def manage_portal(browser_env):
 
 
 @pytest.fixture(scope="session")
-def portal_url(browser_env):
+def portal_url(browser_env, tmp_path_factory):
+    log_dir = tmp_path_factory.mktemp("browser-portal")
     env = browser_env
     manage(
         "grant_role", LEAD_USERNAME, "lead", "--borough", "westminster",
         "--password-from-env", "BROWSER_LEAD_PASSWORD", env=env,
     )  # fmt: skip
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - our own server
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("The portal did not start for the browser tests")
+    with runserver(env, log_dir / "runserver.log") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from django.conf import settings
 
 from conftest import require_service
 from tests.portal_database import manage, portal_env, real_data_database
+from tests.servers import free_port, wait_until_answering
 
 REDIS_HOST_URL = os.environ.get("TEST_REDIS_HOST_URL", "redis://127.0.0.1:6379")
 USERNAME = "itest-analyst"
@@ -48,12 +48,6 @@ STACK_ENV = {
     "SVPORTAL_EXPORT_STALL_SECONDS": str(STALL_SECONDS),
     "SVPORTAL_EXPORT_REAPER_SECONDS": "1",
 }
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _worker_id():
@@ -160,7 +154,7 @@ class Web:
     def __init__(self, log_path, env):
         self.log_path = log_path
         self.log = log_path.open("w")
-        port = _free_port()
+        port = free_port()
         self.process = subprocess.Popen(  # noqa: S603 - gunicorn from our own environment
             [
                 sys.executable,
@@ -190,15 +184,9 @@ class Web:
         return self.log_path.read_text()
 
     def wait_until_ready(self):
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=2)  # noqa: S310
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    pytest.fail(f"gunicorn stopped: {self.output()}")
-                time.sleep(0.2)
-        pytest.fail(f"The portal did not start: {self.output()}")
+        wait_until_answering(
+            self.url + "/healthz", self.process, log_path=self.log_path, what="gunicorn"
+        )
 
     def stop(self):
         if self.process.poll() is None:

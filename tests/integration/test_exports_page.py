@@ -9,19 +9,16 @@ static files (the module) from source; the export runs on a real, slow worker.
 import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from conftest import require_service
+from tests.servers import runserver
 
-from .conftest import PASSWORD, USERNAME, _free_port
+from .conftest import PASSWORD, USERNAME
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
@@ -33,30 +30,8 @@ def page_server(portal, tmp_path):
         pytest.skip("Browser tests run once, in the SQLite pass: the pages are the same")
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         require_service("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
-    port = _free_port()
-    log = (tmp_path / "runserver.log").open("w")
-    server = subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-        cwd=settings.BASE_DIR,
-        env=portal.env(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - our own server
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"runserver did not start: {(tmp_path / 'runserver.log').read_text()}")
+    with runserver(portal.env(), tmp_path / "runserver.log") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
 
 
 def in_a_thread_of_its_own(scenario, timeout=180):

@@ -25,8 +25,9 @@ import pytest
 import redis
 
 from conftest import require_service
+from tests.servers import free_port
 
-from .conftest import Web, _free_port
+from .conftest import Web
 
 #: Pages and API reads a visitor and an analyst make.
 READS = [
@@ -47,7 +48,7 @@ class RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
             require_service("redis-server", "the fault tests start their own; install redis")
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.log = log_path.open("a")
         self.process = subprocess.Popen(  # noqa: S603 - the machine's redis-server
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
