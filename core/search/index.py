@@ -510,9 +510,9 @@ class SearchIndex:
         (matching_ids): an FTS5 lookup on SQLite, the postings of its words on
         PostgreSQL; not several words or a phrase matched through the GIN index, whose
         every match is read again by each query that reads them."""
-        if _vendor(using) != "postgresql" or not self.long_documents:
-            return True
-        words = _any_of_words(query) if query and not query.matches_nothing else None
+        if not query or _vendor(using) != "postgresql" or not self.long_documents:
+            return True  # no words: every record, counted without reading any twice
+        words = _any_of_words(query) if not query.matches_nothing else None
         return bool(self.postings) and words is not None
 
     def matching_ids(self, query: SearchQuery | None, using: str) -> "QuerySet[Any]":
