@@ -8,12 +8,21 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from boroughs.models import Borough
 from casestudies import search
 from casestudies.facet_figures import _facet_values, published_facet_counts
-from casestudies.models import Approach, CaseStudy, CaseStudyFacetValue, Intervention, Outcome
+from casestudies.models import (
+    Approach,
+    CaseStudy,
+    CaseStudyFacetValue,
+    Intervention,
+    Outcome,
+    PublishedFacetCount,
+)
 from casestudies.querysets import sees_drafts
 from casestudies.selectors import _counted_from_published, _counted_over
 from casestudies.tests.api.test_case_study_writes import client_for
@@ -174,3 +183,15 @@ def test_generated_synthetic_records_are_counted(run_command):
     run_command("generate_synthetic", "--scale", "0.002")
     assert CaseStudy.objects.filter(slug__startswith="synthetic-").exists()
     assert_facets_current()
+
+
+@pytest.mark.parametrize("path", [CASE_STUDIES, "/case-studies/"])
+def test_a_list_without_words_reads_the_stored_counts_not_every_case_study(path):
+    """A first visit to the list (anonymous, no words, no facet chosen) counts its facets
+    from the stored counts, on either database; counting every case study's facets cost
+    about 300 ms with 20,000 of them."""
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(path).status_code == HTTPStatus.OK
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert PublishedFacetCount._meta.db_table in read
+    assert "facet_matched" not in read
