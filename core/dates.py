@@ -1,8 +1,8 @@
-"""Dates in words, at the precision the source states them (core.models.DatePrecision), as
-templates/funding/_date.html and _dates.html write them.
+"""Dates in words, at the precision the source states them (core.models.DatePrecision):
+for lists in Python, and for templates through funding's stated_dates tags.
 
 For lists of hundreds of dates: written here once per date in Python, a date costs a few
-string joins, where an include of those templates and the date filter cost about as
+string joins, where a template include and the date filter cost about as
 much as the rest of the row.
 """
 
