@@ -11,7 +11,7 @@ generator) call borough_award_figures_refresh themselves.
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -66,33 +66,6 @@ def borough_award_figures(
     return figures_of(
         BoroughAwardFigures, borough_ids, borough_award_figures_refresh, within=within
     )
-
-
-class AwardTotals(NamedTuple):
-    """An area's BoroughAwardFigures as plain values."""
-
-    awards: int
-    total: Decimal
-    amounts_at_least: int
-    amounts_not_stated: int
-
-
-def borough_award_totals(borough_ids: Iterable[int]) -> dict[int, AwardTotals]:
-    """As borough_award_figures, for a map of hundreds of areas: read as plain values
-    (a model instance for each cost more than the query), and every area's, one row per
-    area, rather than naming hundreds of areas in the query, which took longer to build
-    and plan than to read them all."""
-    wanted = set(borough_ids)
-    found = {
-        pk: AwardTotals(*figures)
-        for pk, *figures in BoroughAwardFigures.objects.values_list("pk", *AwardTotals._fields)
-        if pk in wanted
-    }
-    missing = wanted - found.keys()
-    if missing:
-        for pk, row in borough_award_figures_refresh(missing).items():
-            found[pk] = AwardTotals(*(getattr(row, name) for name in AwardTotals._fields))
-    return found
 
 
 def _recipients_of(award: Award) -> list[int]:
