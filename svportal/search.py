@@ -26,13 +26,11 @@ from django.urls import reverse
 
 from actionplans.models import ActionItem
 from actionplans.search import ACTION_ITEMS
-from boroughs.models import Borough
 from boroughs.search import AREAS
-from casestudies.models import CaseStudy, Intervention
+from casestudies.models import CaseStudy
 from casestudies.search import CASE_STUDIES, INTERVENTIONS
 from core.response_cache import data_version
 from core.search import SearchIndex, search_query
-from funding.models import Award, FundingStream
 from funding.search import AWARDS, FUNDING_STREAMS
 
 logger = logging.getLogger(__name__)
@@ -50,22 +48,38 @@ KEPT_RANKS = 5 * KIND_PAGE_SIZE
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of record the portal search finds, and how its results are shown."""
+    """A kind of record the portal search finds, and how its results are shown. Each kind
+    declares only where it differs from the defaults."""
 
     key: str
-    label: str
     index: SearchIndex
-    #: user -> the records the user may see, with what a result shows joined in.
-    records: Callable
-    #: Tie-breaks after relevance.
-    order: tuple
     #: record -> (title, url, context): what a result says about the record.
     describe: Callable
+    #: The name of its group; by default its key in words ("plan_items": "Plan items").
+    label: str = ""
+    #: user -> the records the user may see; by default every record of the index's model.
+    visible: Callable | None = None
+    #: What a result shows from related records, read with it.
+    related: tuple = ()
+    #: Tie-breaks after relevance.
+    order: tuple = ("title", "pk")
     #: The kind's own list page, filtered by the search words; None where it has none
     #: and /search/ lists every match of the kind.
     list_url_name: str | None = None
     #: The kind's own API list, filtered by the search words (`q`); None: /api/v1/search/.
     api_list_url_name: str | None = None
+
+    def __post_init__(self):
+        if not self.label:
+            object.__setattr__(self, "label", self.key.replace("_", " ").capitalize())
+
+    def records(self, user):
+        """The records the user may see, with what a result shows joined in; never their
+        search documents, which only the database reads."""
+        records = self.visible(user) if self.visible else self.index.model.objects.all()
+        if self.related:
+            records = records.select_related(*self.related)
+        return records.defer(self.index.field)
 
     def more_url(self, q, *, own_list=True):
         if self.list_url_name and own_list:
@@ -90,7 +104,7 @@ def _visible_case_studies(user):
     if visible.query.distinct:
         # Staff see their boroughs' drafts through a join; counting needs one row each.
         visible = CaseStudy.objects.filter(pk__in=visible.values("pk"))
-    return visible.select_related("partnership").defer("search_vector")
+    return visible
 
 
 def _describe_case_study(case_study):
@@ -117,14 +131,6 @@ def _describe_intervention(intervention):
             intervention.get_category_display(),
             intervention.get_prevention_level_display(),
         ),
-    )
-
-
-def _visible_items(user):
-    return (
-        ActionItem.objects.visible_to(user)
-        .select_related("plan__borough", "plan__partnership", "theme")
-        .defer("search_vector")
     )
 
 
@@ -181,19 +187,16 @@ def _describe_area(borough):
 KINDS = (
     Kind(
         key="case_studies",
-        label="Case studies",
         index=CASE_STUDIES,
-        records=_visible_case_studies,
-        order=("title", "pk"),
+        visible=_visible_case_studies,
+        related=("partnership",),
         describe=_describe_case_study,
         list_url_name="casestudies:list",
         api_list_url_name="api:casestudy-list",
     ),
     Kind(
         key="interventions",
-        label="Interventions",
         index=INTERVENTIONS,
-        records=lambda user: Intervention.objects.defer("search_vector"),
         order=("name", "pk"),
         describe=_describe_intervention,
         list_url_name="casestudies:intervention-list",
@@ -201,37 +204,20 @@ KINDS = (
     ),
     Kind(
         key="plan_items",
-        label="Plan items",
         index=ACTION_ITEMS,
-        records=_visible_items,
-        order=("title", "pk"),
+        visible=ActionItem.objects.visible_to,
+        related=("plan__borough", "plan__partnership", "theme"),
         describe=_describe_item,
     ),
     Kind(
         key="funding_streams",
-        label="Funding streams",
         index=FUNDING_STREAMS,
-        records=lambda user: FundingStream.objects.select_related("funder").defer("search_vector"),
+        related=("funder",),
         order=("name", "pk"),
         describe=_describe_stream,
     ),
-    Kind(
-        key="awards",
-        label="Awards",
-        index=AWARDS,
-        records=lambda user: Award.objects.select_related("stream").defer("search_vector"),
-        order=("title", "pk"),
-        describe=_describe_award,
-    ),
-    Kind(
-        key="areas",
-        label="Areas",
-        index=AREAS,
-        records=lambda user: Borough.objects.defer("search_vector"),
-        order=("name", "pk"),
-        describe=_describe_area,
-        list_url_name=None,
-    ),
+    Kind(key="awards", index=AWARDS, related=("stream",), describe=_describe_award),
+    Kind(key="areas", index=AREAS, order=("name", "pk"), describe=_describe_area),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
