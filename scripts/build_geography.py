@@ -26,7 +26,9 @@ import sys
 from pathlib import Path
 
 from django.utils.text import slugify
+from shapely import set_precision
 from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
+from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,11 +44,15 @@ MAP_TOLERANCE = {"england": 0.7, "london": 0.35}
 #: moves a point by at most half its simplification's tolerance, and its path text is a
 #: third shorter than in tenths; London, drawn finer, keeps tenths.
 MAP_GRID_TENTHS = {"england": 5, "london": 1}
-#: The GeoJSON's simplification, in degrees (about 400 m), and its decimal places: three
-#: places (about 110 m of latitude, 70 m of longitude) move a point far less than the
-#: simplification did, and a fourth place would only repeat it more finely.
-GEOJSON_TOLERANCE = 0.004
+#: The GeoJSON is a national map too: simplified as England's map is drawn (the same
+#: projection and MAP_TOLERANCE["england"], about 690 m), so that it shows what the portal's
+#: map of England shows, and written at three decimal places (about 110 m of latitude, 70 m
+#: of longitude), which move a point far less than the simplification did.
 GEOJSON_PLACES = 3
+#: Islands smaller than this (in square map units of England's map, where a unit is a CSS
+#: pixel: about 1 km²) are left out of the GeoJSON, as the map leaves out what it cannot
+#: draw; an area's largest part is always kept, whatever its size.
+GEOJSON_SMALLEST_ISLAND = 1.0
 DEFAULT_GEO_DIR = REPO.parent / "shared" / "data" / "geo"
 DISTRICTS_FILE = "topo_lad_england_2013.json"
 REGIONS_FILE = "topo_nuts1_england_wales.json"
@@ -239,12 +245,12 @@ def _numbers(tenths):
     return text
 
 
-def map_view(topology, codes, tolerance, grid_tenths):
-    """The districts named by ``codes`` drawn to fit MAP_WIDTH: {viewbox, paths}."""
-    arcs = decode_arcs(topology)
+def map_projection(topology, codes):
+    """The projection of the map of the districts named by ``codes``, fitted to MAP_WIDTH:
+    (project, unproject, height), between longitude and latitude and map units."""
     features = [
         (properties, polygons)
-        for properties, polygons in assemble(topology, "lad", arcs)
+        for properties, polygons in assemble(topology, "lad", decode_arcs(topology))
         if properties["LAD13CD"] in codes
     ]
     points = [p for _, polygons in features for rings in polygons for ring in rings for p in ring]
@@ -257,8 +263,16 @@ def map_view(topology, codes, tolerance, grid_tenths):
     def project(lon, lat):
         return ((lon - west) * squash * scale, (north - lat) * scale)
 
-    arcs = simplified_arcs(arcs, project, tolerance)
-    height = math.ceil((max(lats) - min(lats)) * scale)
+    def unproject(x, y):
+        return (x / scale / squash + west, north - y / scale)
+
+    return project, unproject, math.ceil((max(lats) - min(lats)) * scale)
+
+
+def map_view(topology, codes, tolerance, grid_tenths):
+    """The districts named by ``codes`` drawn to fit MAP_WIDTH: {viewbox, paths}."""
+    project, _, height = map_projection(topology, codes)
+    arcs = simplified_arcs(decode_arcs(topology), project, tolerance)
     paths = {
         properties["LAD13CD"]: svg_path(polygons, grid_tenths)
         for properties, polygons in assemble(topology, "lad", arcs)
@@ -267,33 +281,30 @@ def map_view(topology, codes, tolerance, grid_tenths):
     return {"viewbox": f"0 0 {MAP_WIDTH} {height}", "paths": dict(sorted(paths.items()))}
 
 
-def rounded(geometry):
-    """A GeoJSON geometry with its coordinates at GEOJSON_PLACES decimal places: a point
-    that rounding puts on the one before it is left out, and so is a ring (an islet, a
-    hole) that rounding shrinks to a line, as the SVG paths leave out tiny rings."""
+def rounded(outline):
+    """The GeoJSON geometry of ``outline`` at GEOJSON_PLACES decimal places, still a valid
+    polygon: shapely puts its points on that grid, leaving out a point that rounding puts
+    on the one before and a ring (an islet, a hole) that it shrinks to a line, as the SVG
+    paths leave out tiny rings, and mending a ring that rounding makes cross itself or
+    another, which GIS tools would refuse or report. Rings keep the winding RFC 7946 asks
+    for (`oriented`)."""
+    on_grid = set_precision(outline, 10**-GEOJSON_PLACES)
+    if on_grid.is_empty:
+        raise ValueError("Every ring of an outline collapses when rounded")
+    if isinstance(on_grid, MultiPolygon) and len(on_grid.geoms) == 1:
+        on_grid = on_grid.geoms[0]
+    geometry = mapping(oriented(on_grid))
 
     def ring(points):
-        kept = []
-        for lon, lat in points:
-            point = [round(lon, GEOJSON_PLACES), round(lat, GEOJSON_PLACES)]
-            if not kept or point != kept[-1]:
-                kept.append(point)
-        return kept if len(kept) >= 4 else None
-
-    def polygon(rings):
-        outer, *holes = (ring(points) for points in rings)
-        return [outer, *(hole for hole in holes if hole)] if outer else None
+        # The grid's points written as the decimals they are, not as 52.123000000000005.
+        return [[round(lon, GEOJSON_PLACES), round(lat, GEOJSON_PLACES)] for lon, lat in points]
 
     if geometry["type"] == "Polygon":
-        polygons = [polygon(geometry["coordinates"])]
-    else:
-        polygons = [polygon(rings) for rings in geometry["coordinates"]]
-    kept = [rings for rings in polygons if rings]
-    if not kept:
-        raise ValueError("Every ring of an outline collapses when rounded")
-    if geometry["type"] == "Polygon":
-        return {"type": "Polygon", "coordinates": kept[0]}
-    return {"type": "MultiPolygon", "coordinates": kept}
+        return {"type": "Polygon", "coordinates": [ring(r) for r in geometry["coordinates"]]}
+    return {
+        "type": "MultiPolygon",
+        "coordinates": [[ring(r) for r in rings] for rings in geometry["coordinates"]],
+    }
 
 
 def build_geometry(geo_dir, districts):
@@ -301,9 +312,14 @@ def build_geometry(geo_dir, districts):
     topology = json.loads((geo_dir / DISTRICTS_FILE).read_text(encoding="utf-8"))
     all_codes = {district["gss_code"] for district in districts}
     london = {d["gss_code"] for d in districts if d["region"] == "london"}
-    arcs = simplified_arcs(decode_arcs(topology), lambda lon, lat: (lon, lat), GEOJSON_TOLERANCE)
+    project, unproject, _ = map_projection(topology, all_codes)
+    arcs = [
+        [unproject(x, y) for x, y in arc]
+        for arc in simplified_arcs(decode_arcs(topology), project, MAP_TOLERANCE["england"])
+    ]
+    smallest = GEOJSON_SMALLEST_ISLAND * area_of_a_unit(project)
     shapes = {
-        properties["LAD13CD"]: to_shape(polygons)
+        properties["LAD13CD"]: without_islets(to_shape(polygons), smallest)
         for properties, polygons in assemble(topology, "lad", arcs)
     }
     known = known_areas()
@@ -321,8 +337,32 @@ def build_geometry(geo_dir, districts):
                 topology, london, MAP_TOLERANCE["london"], MAP_GRID_TENTHS["london"]
             ),
         },
-        "geojson": {code: rounded(mapping(shapes[code])) for code in sorted(shapes)},
+        "geojson": {code: rounded(shapes[code]) for code in sorted(shapes)},
     }
+
+
+def area_of_a_unit(project):
+    """The area, in square degrees as shapely measures longitude and latitude, of a square
+    map unit in England's middle."""
+    (x0, y0), (x1, y1) = project(-1.5, 52.5), project(-0.5, 53.5)
+    return 1 / abs((x1 - x0) * (y1 - y0))
+
+
+def without_islets(outline, smallest):
+    """``outline`` without the parts (islands) smaller than ``smallest``, keeping its
+    largest part whatever its size."""
+    parts = list(getattr(outline, "geoms", [outline]))
+    largest = max(parts, key=lambda part: part.area)
+    kept = [part for part in parts if part is largest or part.area >= smallest]
+    return kept[0] if len(kept) == 1 else MultiPolygon(kept)
+
+
+def oriented(outline):
+    """``outline`` with each polygon's outer ring anticlockwise and its holes clockwise,
+    the right-hand rule of RFC 7946 that some GIS tools and libraries rely on."""
+    if isinstance(outline, MultiPolygon):
+        return MultiPolygon([orient(part, 1.0) for part in outline.geoms])
+    return orient(outline, 1.0)
 
 
 def display_name(ons_name):

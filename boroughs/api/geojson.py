@@ -32,13 +32,16 @@ class EncodedGeoJSON(str):
 
 
 #: What the outlines are, stated in the API schema: scripts/build_geography.py simplifies
-#: them once (GEOJSON_TOLERANCE) and writes them at GEOJSON_PLACES decimal places.
+#: them once, as the portal's map of England is drawn, and writes them at GEOJSON_PLACES
+#: decimal places.
 OUTLINE_PRECISION = (
-    "Outlines are the 2013 district boundaries simplified to within about 400 m, in "
+    "Outlines are the 2013 district boundaries simplified for a map of all England, as "
+    "the portal's own map is drawn: to within about 700 m, neighbours sharing each border, "
+    "islands under about 1 km² left out (never an area's largest part). They are in "
     "longitude and latitude (WGS 84, RFC 7946) to three decimal places (about 110 m of "
-    "latitude and 70 m of longitude): finer places would only repeat the simplification. "
-    "A county council or combined authority is the union of the districts it covers; an "
-    "area the boundary data does not draw has a null geometry."
+    "latitude and 70 m of longitude), valid polygons with outer rings anticlockwise and "
+    "holes clockwise. A county council or combined authority is the union of the "
+    "districts it covers; an area the boundary data does not draw has a null geometry."
 )
 
 #: The GeoJSON shapes, for the API schema (RFC 7946).

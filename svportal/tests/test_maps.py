@@ -456,6 +456,25 @@ def test_geojson_outlines_every_area_inside_england_to_three_decimal_places(clie
                 assert round(lat, 3) == lat, feature["id"]
 
 
+def test_geojson_outlines_are_valid_polygons_wound_as_rfc_7946_asks(client):
+    """What GIS tools read without complaint: no ring that crosses itself or another, outer
+    rings anticlockwise and holes clockwise. The whole of England stays a national map's
+    size (it was 500 KB, with 78 outlines crossing themselves and the winding reversed)."""
+    from shapely.geometry import LinearRing, shape
+
+    response = client.get("/api/v1/boroughs/", {"format": "geojson"})
+    assert len(response.content) < 350_000
+    for feature in response.json()["features"]:
+        outline = feature["geometry"]
+        assert shape(outline).is_valid, feature["id"]
+        polygons = (
+            [outline["coordinates"]] if outline["type"] == "Polygon" else outline["coordinates"]
+        )
+        for outer, *holes in polygons:
+            assert LinearRing(outer).is_ccw, feature["id"]
+            assert not any(LinearRing(hole).is_ccw for hole in holes), feature["id"]
+
+
 def test_the_api_schema_states_the_outlines_precision(client):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     for path in ("/api/v1/boroughs/", "/api/v1/boroughs/{slug}/"):
