@@ -17,7 +17,7 @@ from core.links import address_per_slug
 from core.maps import Category, MapArea, swatch
 
 from .geometry import outlines
-from .models import Borough, Source, StockTakeAnswer
+from .models import Borough, Region, Source
 
 BOUNDARY_SOURCE = "uk-geojson-lad-2013"
 NO_RECORD = "#dcdcdc"
@@ -170,17 +170,17 @@ def map_figure(map_id, areas, title, categories, labelled, *, highlight=()):
     return MapFigure(id=map_id, title=title, html=html)
 
 
-def question_maps(stock_take, questions):
-    """A London map per question of the round's answers: three queries for all of them
-    (areas, source, answers)."""
+def question_maps(stock_take, questions, answers):
+    """A London map per question of a London round's answers (``answers``, the round's
+    RecordedAnswer values): two queries for all of them (areas, source). A round of
+    another region has none: on London's map every area would say "No answer recorded"
+    for a question it was not asked."""
+    if stock_take.coverage_region != Region.LONDON:
+        return {}
     areas = map_areas("london")
-    # Read as plain values: a round holds an answer per question and borough, hundreds of
-    # them, and building an answer and its option for each cost more than the query.
-    answers = {
-        (question, borough): (slug, label)
-        for question, borough, slug, label in StockTakeAnswer.objects.filter(
-            question__stock_take=stock_take
-        ).values_list("question", "borough", "option__slug", "option__label")
+    answered = {
+        (answer.question_id, answer.borough_id): (answer.option_slug, answer.option_label)
+        for answer in answers
     }
     maps = {}
     for question in questions:
@@ -191,7 +191,7 @@ def question_maps(stock_take, questions):
         ] + [Category(NO_ANSWER, "No answer recorded", NO_RECORD)]
         labelled = []
         for borough in areas.districts:
-            answer = answers.get((question.pk, borough.pk))
+            answer = answered.get((question.pk, borough.pk))
             if answer:
                 labelled.append((borough, *answer))
             else:

@@ -1,11 +1,11 @@
 """Reads for analysts: a stock-take round summarised per question and as a borough matrix."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from core.api.filters import Listing
 
@@ -31,11 +31,25 @@ class QuestionSummary:
     recorded: int = 0
 
 
+class RecordedAnswer(NamedTuple):
+    """A borough's recorded answer to a question, as plain values: a round holds one per
+    question and borough, hundreds of them, and building an answer and its option for
+    each cost more than reading them."""
+
+    question_id: int
+    borough_id: int
+    option_id: int
+    option_slug: str
+    option_label: str
+
+
 @dataclass
 class StockTakeSummary:
     stock_take: StockTake
     covered_boroughs: list[Borough]
     questions: list[QuestionSummary] = field(default_factory=list)
+    #: Every answer recorded in the round, from any borough.
+    answers: list[RecordedAnswer] = field(default_factory=list)
 
     @property
     def denominator(self) -> int:
@@ -43,35 +57,49 @@ class StockTakeSummary:
 
 
 def covered_boroughs(stock_take: StockTake) -> list[Borough]:
-    """The boroughs a round covers: every authority in its region (33 for London)."""
-    return list(Borough.objects.in_region(stock_take.coverage_region).order_by("name"))
+    """The boroughs a round covers: every authority in its region (33 for London), with
+    what a reference to one shows (slug, name, GSS code)."""
+    return list(
+        Borough.objects.in_region(stock_take.coverage_region)
+        .only("slug", "name", "gss_code")
+        .order_by("name")
+    )
+
+
+def recorded_answers(stock_take: StockTake) -> list[RecordedAnswer]:
+    """Every answer recorded in the round, with its option's slug and label: one query."""
+    return [
+        RecordedAnswer(*row)
+        for row in StockTakeAnswer.objects.filter(question__stock_take=stock_take)
+        .order_by()
+        .values_list("question_id", "borough_id", "option_id", "option__slug", "option__label")
+    ]
 
 
 def stock_take_summary(stock_take: StockTake) -> StockTakeSummary:
     """Per question: recorded answers by option over the covered boroughs, who has no
-    recorded answer, and the published totals with their quotes. Six queries at any size."""
+    recorded answer, and the published totals with their quotes. Five queries at any size
+    (covered boroughs, questions, their options, the recorded answers, published totals);
+    the answers are counted here, a round holding a few hundred."""
     boroughs = covered_boroughs(stock_take)
     covered_ids = {borough.pk for borough in boroughs}
     questions = list(stock_take.questions.prefetch_related("options"))
-    answer_counts: defaultdict[tuple[int, int], int] = defaultdict(int)
-    for row in (
-        StockTakeAnswer.objects.filter(question__stock_take=stock_take, borough__in=covered_ids)
-        .values("question_id", "option_id")
-        .annotate(count=Count("id"))
-    ):
-        answer_counts[(row["question_id"], row["option_id"])] = row["count"]
+    answers = recorded_answers(stock_take)
+    answer_counts: Counter[tuple[int, int]] = Counter(
+        (answer.question_id, answer.option_id)
+        for answer in answers
+        if answer.borough_id in covered_ids
+    )
     answered: defaultdict[int, set[int]] = defaultdict(set)
-    for question_id, borough_id in StockTakeAnswer.objects.filter(
-        question__stock_take=stock_take
-    ).values_list("question_id", "borough_id"):
-        answered[question_id].add(borough_id)
+    for answer in answers:
+        answered[answer.question_id].add(answer.borough_id)
     totals: defaultdict[int, list[PublishedTotal]] = defaultdict(list)
     for total in PublishedTotal.objects.filter(question__stock_take=stock_take).select_related(
         "option", "source"
     ):
         totals[total.question_id].append(total)
 
-    summary = StockTakeSummary(stock_take=stock_take, covered_boroughs=boroughs)
+    summary = StockTakeSummary(stock_take=stock_take, covered_boroughs=boroughs, answers=answers)
     for question in questions:
         counts = [
             (option, answer_counts[(question.pk, option.pk)]) for option in question.options.all()
@@ -86,6 +114,19 @@ def stock_take_summary(stock_take: StockTake) -> StockTakeSummary:
             )
         )
     return summary
+
+
+def answer_labels(summary: StockTakeSummary) -> list[tuple[Borough, list[str | None]]]:
+    """The matrix as a page shows it, from the summary without a query: a row per covered
+    borough, a cell per question, the label of the recorded answer or None."""
+    labels = {
+        (answer.borough_id, answer.question_id): answer.option_label for answer in summary.answers
+    }
+    questions = [item.question.pk for item in summary.questions]
+    return [
+        (borough, [labels.get((borough.pk, question)) for question in questions])
+        for borough in summary.covered_boroughs
+    ]
 
 
 def stock_take_matrix(

@@ -9,7 +9,7 @@ from core.links import address_per_slug
 
 from .maps import question_maps
 from .models import StockTake
-from .selectors import stock_take_matrix, stock_take_summary
+from .selectors import answer_labels, stock_take_summary
 
 #: Recorded answers in blue, the totals a source published in grey (GOV.UK colours).
 RECORDED_COLOUR = "#1d70b8"
@@ -69,7 +69,6 @@ def stock_take_index(request):
 def stock_take_page(request, slug):
     stock_take = get_object_or_404(StockTake.objects.select_related("source"), slug=slug)
     summary = stock_take_summary(stock_take)
-    questions, rows = stock_take_matrix(stock_take)
     for item in summary.questions:
         # Pair each answer option with the totals the source published for it; totals
         # that count several answers together stay in their own list.
@@ -80,11 +79,12 @@ def stock_take_page(request, slug):
         item.combined_totals = [t for t in item.published_totals if t.option_id is None]
     # Hundreds of links to the covered boroughs: each address is reversed once a page.
     profile = address_per_slug(lambda slug: reverse("portal:borough-profile", args=[slug]))
-    for borough in [*summary.covered_boroughs, *(borough for borough, _ in rows)]:
+    for borough in summary.covered_boroughs:
         borough.profile_url = profile(borough.slug)
-    maps = question_maps(stock_take, [item.question for item in summary.questions])
+    questions = [item.question for item in summary.questions]
+    maps = question_maps(stock_take, questions, summary.answers)
     for item in summary.questions:
-        item.map = maps[item.question.pk]
+        item.map = maps.get(item.question.pk)
     return render(
         request,
         "boroughs/stock_take.html",
@@ -98,7 +98,8 @@ def stock_take_page(request, slug):
                 description=chart_description(summary),
             ),
             "questions": questions,
-            "matrix_rows": rows,
+            # The matrix's cells are the labels of the summary's answers: no query more.
+            "matrix_rows": answer_labels(summary),
             "csv_url": reverse("api:stocktake-summary", args=[stock_take.slug]) + "?format=csv",
         },
     )

@@ -101,10 +101,9 @@ def test_an_unknown_stock_take_is_a_styled_404(client):
 
 @pytest.mark.parametrize("extra", [1, 20])
 def test_stock_take_page_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 stock-take with its source; 6 summary (covered boroughs, questions, their options,
-    answer counts, who answered, published totals); 3 matrix (covered boroughs,
-    questions, answers with their options).
-    3 maps of every question (London's areas, answers, boundary source)."""
+    """1 stock-take with its source; 5 summary (covered boroughs, questions, their options,
+    the recorded answers, published totals), whose answers also fill the matrix and the
+    maps; 2 maps of every question (London's areas, boundary source)."""
     stock_take = StockTake.objects.get(slug="london-councils-2018")
     questions = list(stock_take.questions.prefetch_related("options"))
     for _ in range(extra):
@@ -113,6 +112,39 @@ def test_stock_take_page_queries_do_not_grow(client, django_assert_num_queries, 
             StockTakeAnswer.objects.create(
                 question=question, borough=place, option=question.options.first(), quote="Yes."
             )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(8):
         response = client.get(PAGE)
     assert response.context["summary"].denominator == 33 + extra
+
+
+def test_a_round_of_another_region_has_its_table_and_matrix_but_no_london_maps(client):
+    """London's map of a question would say "No answer recorded" for every London area,
+    none of which the round asked."""
+    round_ = StockTake.objects.create(
+        title="North East round",
+        slug="north-east-round",
+        publisher="North East councils",
+        coverage_region="north_east",
+    )
+    question = StockTakeQuestion.objects.create(
+        stock_take=round_, slug="plan", number=1, text="Do you have a plan?"
+    )
+    yes = question.options.create(slug="yes", label="Yes", order=0)
+    question.options.create(slug="no", label="No", order=1)
+    answered = BoroughFactory(region="north_east", name="Aville")
+    StockTakeAnswer.objects.create(question=question, borough=answered, option=yes)
+    covered = Borough.objects.in_region("north_east").count()
+    response = client.get("/stock-takes/north-east-round/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "question-map-" not in html
+    assert f"1 of {covered}" in text_of(response)
+    matrix = html.split('id="matrix-table"', 1)[1].split("</table>", 1)[0]
+    assert len(re.findall(r'<th scope="row"', matrix)) == covered
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", matrix)
+    assert cells.count("Yes") == 1
+    assert cells.count('<span class="portal-secondary-text">No answer recorded</span>') == (
+        covered - 1
+    )
+    aville = matrix.split(">Aville</a></th>", 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r"<td[^>]*>(.*?)</td>", aville) == ["Yes"]
