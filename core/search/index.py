@@ -616,6 +616,18 @@ class SearchIndex:
             bool(self.postings) and _one_word(query) is not None and _vendor(using) == "postgresql"
         )
 
+    def ranked_in_index_order(self, queryset: "QuerySet[Any]") -> bool:
+        """Whether `queryset`'s `search_rank` is its records' score for the one word searched
+        for (`ranked`, from their postings): read in order from the postings' index, with
+        a few hundred distinct values among a word's matches, so that how many records
+        have each is cheap to count: a deep page of a list ordered by it counts them
+        first (core.api.pagination.IdsFirstPaginator.grouped_by)."""
+        query = queryset.query
+        if self._POSTING not in getattr(query, "_filtered_relations", {}):
+            return False
+        target = getattr(query.annotations.get("search_rank"), "target", None)
+        return getattr(target, "column", None) == "score"
+
     def ranked(self, queryset: _Rows, query: SearchQuery | None) -> _Rows:
         """`queryset` annotated with `search_rank`."""
         if self.ranks_from_index(query, queryset.db):

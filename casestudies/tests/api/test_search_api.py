@@ -88,6 +88,61 @@ def test_deep_pages_of_a_search_walk_its_results_in_order(client):
     assert walked == everything
 
 
+def _tied_studies(word, count, *, borough=None, **fields):
+    """`count` case studies saying `word` one to four times in their summaries, so that
+    many share each rank and only their titles order them."""
+    return [
+        CaseStudyFactory(
+            title=f"{word.title()} study {(number * 7) % count:02d}",
+            summary=" ".join([word] * (number % 4 + 1)),
+            boroughs=[borough or BoroughFactory()],
+            **fields,
+        )
+        for number in range(count)
+    ]
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_page_of_a_one_word_search_is_the_part_of_the_whole_list_it_names(client, signed_in):
+    """A deep page of a search for one word is found from how many matches each rank has
+    (only the ranks that hold it are sorted by title): page by page, at any page size
+    and past any number of ties, the pages are the one long list cut up, drafts a reader
+    may see included, in the API and on the page."""
+    borough = BoroughFactory(slug="tieshire")
+    _tied_studies("tiepage", 29, borough=borough)
+    _tied_studies("tiepage", 5, borough=borough, status="draft")
+    if signed_in:
+        client.force_login(get_user_model().objects.create_superuser("tie-editor", password="x"))
+    everything = [row["slug"] for row in get(client, q="tiepage", page_size=100)["results"]]
+    assert len(everything) == (34 if signed_in else 29)
+    for size in (3, 7, 20):
+        walked = []
+        for number in range(1, len(everything) // size + 2):
+            walked += [
+                row["slug"]
+                for row in get(client, q="tiepage", page_size=size, page=number)["results"]
+            ]
+        assert walked == everything, size
+    shown = []
+    for number in (1, 2):
+        page = client.get("/case-studies/", {"q": "tiepage", "page": number})
+        shown += [study.slug for study in page.context["page"]]
+    assert shown == everything[:40]
+
+
+@pytest.mark.parametrize("extra", [12, 40])
+def test_a_deep_page_of_a_search_costs_the_queries_of_the_first(
+    client, django_assert_num_queries, extra
+):
+    """As the first page (test_searching_costs_no_more_queries): the deep page's ids,
+    picked within the ranks that hold it, are a subquery of its one query."""
+    _tied_studies("deepcount", extra)
+    last = (extra + 4) // 5
+    with django_assert_num_queries(10):
+        body = get(client, q="deepcount", page_size=5, page=last)
+    assert len(body["results"]) == extra - (last - 1) * 5
+
+
 def test_without_q_there_is_no_rank_or_snippet(client):
     record = get(client)["results"][0]
     assert record["rank"] is None
