@@ -123,13 +123,15 @@ def _chunk(match: re.Match[str]) -> Chunk:
 
 def found_chunks(text: str, tokens: Collection[str]) -> Iterator[Chunk]:
     """The chunks of `text` any of whose tokens (a hyphenated word's joined one too) is
-    one of `tokens`, in order. For snippets, which read long texts for a few words: a
-    plain word is looked up by its token alone, without making a chunk of it."""
-    # Most texts a snippet tries hold none of the words: the text's distinct pieces (found
-    # by the regular expression alone) are checked first, before any is walked in order.
-    if not _holds_any(set(_CHUNK.findall(text)), tokens):
+    one of `tokens`, in order from the first. For snippets, which read long texts for a
+    few words: the text is walked in Python from its first such chunk on, never before."""
+    # No chunk spans whitespace, so a text's chunks are those of its words as split at
+    # whitespace: most texts a snippet tries hold none of the words, and which of its
+    # distinct words give one is a few set operations (_Vocabulary) after a split.
+    words = _words_giving(set(text.split()), tokens)
+    if not words:
         return
-    for match in _CHUNK.finditer(text):
+    for match in _CHUNK.finditer(text, min(_first_whole(text, word) for word in words)):
         word = match.group(0)
         if word.isalnum():
             if token(word) in tokens:
@@ -140,51 +142,68 @@ def found_chunks(text: str, tokens: Collection[str]) -> Iterator[Chunk]:
             yield chunk
 
 
-class _Vocabulary:
-    """The pieces of text (matches of _CHUNK) already read, and for each token the pieces
-    that give it, so that whether a text's pieces give any of some tokens is a few set
-    operations instead of a lookup per piece."""
+def _first_whole(text: str, word: str) -> int:
+    """Where `word`, one of `text` split at whitespace, first stands whole in it (the
+    start of `text` if nowhere: never, for such a word)."""
+    end = len(text)
+    at = text.find(word)
+    while at != -1:
+        after = at + len(word)
+        if (at == 0 or text[at - 1].isspace()) and (after == end or text[after].isspace()):
+            return at
+        at = text.find(word, at + 1)
+    return 0
 
-    #: Pieces kept at most; past it new pieces are looked up one by one, as they come.
-    LIMIT = 100_000
+
+class _Vocabulary:
+    """The words (text split at whitespace) already read, and for each token the words
+    that give it, so that which of a text's words give any of some tokens is a few set
+    operations instead of a lookup per word."""
+
+    #: Words kept at most; past it new words are looked up one by one, as they come.
+    LIMIT = 200_000
 
     def __init__(self) -> None:
-        self.pieces: set[str] = set()
+        self.words: set[str] = set()
         self.by_token: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
-    def learn(self, pieces: Collection[str]) -> None:
+    def learn(self, words: Collection[str]) -> None:
         with self._lock:
-            if len(self.pieces) + len(pieces) > self.LIMIT:
+            if len(self.words) + len(words) > self.LIMIT:
                 return
-            # Each piece's tokens are filed before the piece counts as read: a text read at
-            # the same time in another thread never takes a piece as read without them.
-            for piece in pieces:
-                for token_ in _piece_tokens(piece):
-                    self.by_token.setdefault(token_, set()).add(piece)
-            self.pieces.update(pieces)
+            # Each word's tokens are filed before the word counts as read: a text read at
+            # the same time in another thread never takes a word as read without them.
+            for word in words:
+                for token_ in _word_tokens(word):
+                    self.by_token.setdefault(token_, set()).add(word)
+            self.words.update(words)
 
 
 _vocabulary = _Vocabulary()
 
 
-def _holds_any(pieces: set[str], tokens: Collection[str]) -> bool:
-    """Whether any of `pieces` (matches of _CHUNK) gives one of `tokens`."""
-    unread = pieces - _vocabulary.pieces
-    if any(token_ in tokens for piece in unread for token_ in _piece_tokens(piece)):
-        return True
+def _words_giving(words: set[str], tokens: Collection[str]) -> set[str]:
+    """Those of `words` (pieces of text between whitespace) a chunk of which gives one of
+    `tokens`."""
+    unread = words - _vocabulary.words
+    found = {word for word in unread if any(t in tokens for t in _word_tokens(word))}
     if unread:
         _vocabulary.learn(unread)
-    return any(not pieces.isdisjoint(_vocabulary.by_token.get(token_, ())) for token_ in tokens)
+    for token_ in tokens:
+        given = _vocabulary.by_token.get(token_)
+        if given:
+            found |= words & given
+    return found
 
 
-@lru_cache(maxsize=50_000)
-def _piece_tokens(piece: str) -> tuple[str, ...]:
-    """Every token of one match of _CHUNK (a hyphenated word's joined one too)."""
-    if piece.isalnum():
-        return (token(piece),)
-    match = _CHUNK.fullmatch(piece)
-    return _chunk(match).all_tokens if match else ()
+@lru_cache(maxsize=100_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """Every token of the chunks of `word`, a piece of text between whitespace (a
+    hyphenated word's joined one too)."""
+    if word.isalnum():
+        return (token(word),)
+    return tuple(token_ for match in _CHUNK.finditer(word) for token_ in _chunk(match).all_tokens)
 
 
 def token_variants(text: str, *, without_common_words: bool = False) -> set[tuple[str, ...]]:

@@ -152,3 +152,35 @@ def test_words_read_at_once_by_many_threads_are_read_as_one_thread_reads_them():
         results = list(pool.map(read, range(16)))
     for result in results:
         assert result == {word: expected[word] for word in result}
+
+
+@pytest.mark.parametrize(
+    ("text", "searched"),
+    [
+        ("Youngsters, then young people; young, Young-led work.", "young"),
+        ("The zapword-based scheme, then zapword alone and zapwords.", "zapword"),
+        ("Co-ordinated work; coordinated again, co-ordination.", "co-ordinated"),
+        ("At A&E first, then a&e, then AE.", "A&E"),
+        ("People's work, peoples' work and people work.", "peoples"),
+        ("xquorn quornx (quorn) «quorn» quorn.", "quorn"),
+        ("Unquorn. and then quorn. at last", "quorn"),
+        ("Organized, organised and organizing work.", "organized"),
+        ("Café cafe CAFÉ.", "cafe"),
+        ("Nothing here at all.", "zebra"),
+        ("", "young"),
+    ],
+)
+def test_found_chunks_are_every_chunk_of_a_searched_token_from_the_first(text, searched):
+    """Snippets read a text from its first searched word on (found through its words
+    split at whitespace, never by walking what comes before): what they find is exactly
+    the chunks a walk of the whole text gives whose tokens were searched for."""
+    tokens = search_query(searched).marked_tokens
+    every = [
+        chunk
+        for chunk in analysis.chunks(text)
+        if any(token in tokens for token in chunk.all_tokens)
+    ]
+    for _ in range(2):  # the words unread, then read
+        assert list(analysis.found_chunks(text, tokens)) == every
+    if searched != "zebra" and text:
+        assert every
