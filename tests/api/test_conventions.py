@@ -209,6 +209,9 @@ def test_an_unknown_record_is_a_json_404(client, url):
 
 #: A modified_after that is no date and time, on each list that takes one.
 MALFORMED_MODIFIED_AFTER = [
+    ("/api/v1/action-plans/", "soon"),
+    ("/api/v1/action-items/", "2024-06-01T25:00"),
+    ("/api/v1/frameworks/", "2023-13-45"),
     ("/api/v1/boroughs/", "last tuesday"),
     ("/api/v1/organisations/", "soon"),
     ("/api/v1/partnerships/", "2099-13-45"),
@@ -216,6 +219,8 @@ MALFORMED_MODIFIED_AFTER = [
     ("/api/v1/awards/", "tomorrow"),
     ("/api/v1/funders/", "01/01/2099"),
     ("/api/v1/funding-streams/", "2099-01-01T25:00"),
+    ("/api/v1/case-studies/", "yesterday"),
+    ("/api/v1/interventions/", "last week"),
 ]
 
 
@@ -233,6 +238,9 @@ REFUSED_PARAMETERS = [
     ("/api/v1/action-plans/", {"status": "lost"}, "status"),
     ("/api/v1/action-plans/", {"ordering": "borough"}, "ordering"),
     ("/api/v1/action-plans/", {"plan": "westminster-knife-crime-action-plan-2019"}, "plan"),
+    ("/api/v1/action-items/", {"ordering": "lead_agency"}, "ordering"),
+    ("/api/v1/case-studies/", {"ordering": "colour"}, "ordering"),
+    ("/api/v1/interventions/", {"ordering": "evidence_quote"}, "ordering"),
     ("/api/v1/boroughs/", {"region": "atlantis"}, "region"),
     ("/api/v1/boroughs/", {"kind": "parish"}, "kind"),
     ("/api/v1/boroughs/", {"regoin": "london"}, "regoin"),

@@ -1,13 +1,23 @@
-"""What every list of reference records keeps alike, checked on each: its first page in its
-default order, its orderings, its search, modified_after, and queries that do not grow with
-the records it lists. What one resource alone does (its filters, its detail, its CSV
-columns) is tested in its app."""
+"""What every list keeps alike, checked on each: its first page in its default order, its
+orderings, its search, modified_after, and queries that do not grow with the records it
+lists (each case on the lists it was written for; malformed values and unknown orderings
+are refused in test_conventions.py). What one resource alone does (its filters, its
+detail, its CSV columns) is tested in its app."""
 
 import datetime as dt
 from http import HTTPStatus
 
 import pytest
 
+from actionplans.models import ActionItem, ActionPlan, Framework
+from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory, FrameworkFactory
+from actionplans.tests.real_data import (
+    REDBRIDGE_PLAN,
+    SUSSEX_DRAFT_PLAN,
+    WESTMINSTER_PLAN,
+    an_analyst_reads_two_plans_more,
+    set_due_dates,
+)
 from boroughs.models import Borough, Organisation, Partnership, StockTake
 from boroughs.tests.factories import (
     BoroughFactory,
@@ -15,15 +25,47 @@ from boroughs.tests.factories import (
     PartnershipFactory,
     StockTakeFactory,
 )
+from casestudies.models import CaseStudy, Intervention
+from casestudies.tests.factories import CaseStudyFactory, InterventionFactory
 from core.tests.api_support import assert_queries_do_not_grow, slugs
-from funding.models import Funder, FundingStream
-from funding.tests.factories import FunderFactory, FundingStreamFactory
+from funding.models import Award, Funder, FundingStream
+from funding.tests.factories import AwardFactory, FunderFactory, FundingStreamFactory
 from funding.tests.real_data import ALL_FUNDERS, ALL_STREAMS
 
 pytestmark = pytest.mark.django_db
 
 #: Records on a page when the request names no page_size.
 DEFAULT_PAGE_SIZE = 50
+#: Enough for the whole of any list on one page.
+WHOLE = {"page_size": 500}
+
+FRAMEWORKS_BY_NAME = [
+    "curtail-treat-support-strengthen",
+    "mopac-knife-crime-strategy-2017",
+    "prevent-protect-prepare-pursue",
+    "serious-violence-strategy-2018",
+]
+REDBRIDGE_CASE_STUDY = "redbridge-functional-family-therapy"
+FFT = "functional-family-therapy-families-are-forever"
+
+#: What a list's cases need beyond the real data, given the client: an analyst reads
+#: the action plans, with Redbridge's and a draft of Sussex's beside Westminster's;
+#: seven of Westminster's items have due dates.
+GIVEN = {
+    "/api/v1/action-plans/": an_analyst_reads_two_plans_more,
+    "/api/v1/action-items/": lambda client: set_due_dates(),
+}
+
+
+def given(client, url):
+    GIVEN.get(url, lambda client: None)(client)
+
+
+def whole_list(client, url, params=None):
+    """The rows of the whole list, on one page."""
+    response = client.get(url, {**WHOLE, **(params or {})})
+    slugs(response)  # a 200 with a page of records
+    return response.json()["results"]
 
 
 def make_partnerships(count):
@@ -103,6 +145,30 @@ ORDERINGS = [
         "-kind,name",
         ["nottingham-city-and-nottinghamshire-vru", "somerset-vru"],
     ),
+    ("/api/v1/awards/", "title", ["bristol-anti-knife-crime-community-fund"]),
+    ("/api/v1/awards/", "-title", ["bristol-youth-investment-fund"]),
+    (
+        "/api/v1/case-studies/",
+        "title",
+        ["barking-and-dagenham-positive-diversionary-activities"],
+    ),
+    (
+        "/api/v1/case-studies/",
+        "-title",
+        ["waltham-forest-young-people-violence-reduction-partnership"],
+    ),
+    # 2012, 2013
+    (
+        "/api/v1/case-studies/",
+        "year,title",
+        ["bradford-learning-from-cse", "wakefield-diverting-young-people"],
+    ),
+    # Both of 2020
+    (
+        "/api/v1/case-studies/",
+        "-year,title",
+        [REDBRIDGE_CASE_STUDY, "suffolk-data-led-gang-and-county-lines"],
+    ),
 ]
 
 
@@ -111,18 +177,199 @@ def test_ordering_puts_these_records_first(client, url, ordering, first):
     assert slugs(client.get(url, {"ordering": ordering}))[: len(first)] == first
 
 
-#: (list, ordering, every slug of the list in that order).
+def in_the_databases_order(queryset, ordering):
+    """Every slug of `queryset` as the database orders them, read when the test runs."""
+    return lambda: list(queryset.order_by(ordering).values_list("slug", flat=True))
+
+
+def reversed_(expected):
+    return lambda: expected()[::-1]
+
+
+WESTMINSTER_ITEMS_BY_TITLE = in_the_databases_order(
+    ActionItem.objects.filter(plan__slug=WESTMINSTER_PLAN), "title"
+)
+INTERVENTIONS_BY_NAME = in_the_databases_order(Intervention.objects.all(), "name")
+
+#: (list, ordering, every slug of the list in that order, or what reads them).
 WHOLE_ORDERINGS = [
     ("/api/v1/funders/", "name", ALL_FUNDERS),
     ("/api/v1/funders/", "-name", ALL_FUNDERS[::-1]),
     ("/api/v1/funding-streams/", "name", ALL_STREAMS),
     ("/api/v1/funding-streams/", "-name", ALL_STREAMS[::-1]),
+    ("/api/v1/frameworks/", "name", FRAMEWORKS_BY_NAME),
+    ("/api/v1/frameworks/", "-name", FRAMEWORKS_BY_NAME[::-1]),
+    ("/api/v1/action-plans/", "title", [REDBRIDGE_PLAN, SUSSEX_DRAFT_PLAN, WESTMINSTER_PLAN]),
+    ("/api/v1/action-plans/", "-title", [WESTMINSTER_PLAN, SUSSEX_DRAFT_PLAN, REDBRIDGE_PLAN]),
+    (
+        "/api/v1/action-plans/",
+        "last_refreshed_on",
+        [REDBRIDGE_PLAN, WESTMINSTER_PLAN, SUSSEX_DRAFT_PLAN],
+    ),
+    (
+        "/api/v1/action-plans/",
+        "-last_refreshed_on",
+        [SUSSEX_DRAFT_PLAN, WESTMINSTER_PLAN, REDBRIDGE_PLAN],
+    ),
+    ("/api/v1/action-items/", "title", WESTMINSTER_ITEMS_BY_TITLE),
+    ("/api/v1/action-items/", "-title", reversed_(WESTMINSTER_ITEMS_BY_TITLE)),
+    ("/api/v1/interventions/", "name", INTERVENTIONS_BY_NAME),
+    ("/api/v1/interventions/", "-name", reversed_(INTERVENTIONS_BY_NAME)),
 ]
 
 
 @pytest.mark.parametrize(("url", "ordering", "expected"), WHOLE_ORDERINGS)
 def test_ordering_sorts_the_whole_list(client, url, ordering, expected):
-    assert slugs(client.get(url, {"ordering": ordering})) == expected
+    given(client, url)
+    expected = expected() if callable(expected) else expected
+
+    assert slugs(client.get(url, {**WHOLE, "ordering": ordering})) == expected
+
+
+#: (list, ordering, the ordering the other way): the list the other way is the same list
+#: reversed.
+REVERSED_ORDERINGS = [
+    ("/api/v1/awards/", "title", "-title"),
+    ("/api/v1/case-studies/", "title", "-title"),
+]
+
+
+@pytest.mark.parametrize(("url", "ordering", "other_way"), REVERSED_ORDERINGS)
+def test_ordering_the_other_way_reverses_the_list(client, url, ordering, other_way):
+    one_way = slugs(client.get(url, {**WHOLE, "ordering": ordering}))
+
+    assert slugs(client.get(url, {**WHOLE, "ordering": other_way})) == one_way[::-1]
+
+
+def slug_if(name):
+    """A row's slug where it states `name` (rows that do not sort differently on SQLite and
+    PostgreSQL, so they are left out)."""
+    return lambda row: row["slug"] if row[name] else None
+
+
+def stated(name):
+    return lambda row: row[name]
+
+
+#: (list, ordering, what of a row is compared, that of every row that states it in the
+#: list's order).
+ORDERED_VALUES = [
+    pytest.param(
+        "/api/v1/awards/",
+        "-amount",
+        stated("amount"),
+        [
+            "1160000.00",
+            "1100000.00",
+            "1000000.00",
+            "890000.00",
+            "800000.00",
+            "700000.00",
+            "700000.00",
+            "546000.00",
+            "500000.00",
+            "500000.00",
+        ],
+        id="awards--amount",
+    ),
+    pytest.param(
+        "/api/v1/awards/",
+        "amount",
+        stated("amount"),
+        [
+            "500000.00",
+            "500000.00",
+            "546000.00",
+            "700000.00",
+            "700000.00",
+            "800000.00",
+            "890000.00",
+            "1000000.00",
+            "1100000.00",
+            "1160000.00",
+        ],
+        id="awards-amount",
+    ),
+    pytest.param(
+        "/api/v1/awards/",
+        "awarded_on,title",
+        slug_if("awarded_on"),
+        [
+            "wakefield-liaison-and-diversion-nhs-england-pilot",
+            "eiyf-2018-cleveland-pcc",
+            "trf-2018-greater-manchester-psychologists",
+            "trf-2018-north-yorkshire-and-york",
+            "eiyf-2018-sussex-pcc-reboot",
+            "eiyf-2019-barking-and-dagenham-and-redbridge",
+            "svf-2019-20-avon-and-somerset",
+        ],
+        id="awards-awarded_on,title",
+    ),
+    pytest.param(
+        "/api/v1/action-items/",
+        "due_date",
+        slug_if("due_date"),
+        [
+            "wkcap-future-days-of-action",
+            "wkcap-gps-tagging-pilot",
+            "wkcap-open-drug-markets",
+            "wkcap-public-health-approach",
+            "wkcap-robbery-squad",
+            "wkcap-mash",
+            "wkcap-victim-analysis",
+        ],
+        id="action-items-due_date",
+    ),
+    pytest.param(
+        "/api/v1/action-items/",
+        "-due_date",
+        slug_if("due_date"),
+        [
+            "wkcap-victim-analysis",
+            "wkcap-mash",
+            "wkcap-robbery-squad",
+            "wkcap-public-health-approach",
+            "wkcap-open-drug-markets",
+            "wkcap-gps-tagging-pilot",
+            "wkcap-future-days-of-action",
+        ],
+        id="action-items--due_date",
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "ordering", "shown", "expected"), ORDERED_VALUES)
+def test_ordering_puts_the_rows_stating_it_in_this_order(client, url, ordering, shown, expected):
+    given(client, url)
+    values = [shown(row) for row in whole_list(client, url, {"ordering": ordering})]
+
+    assert [value for value in values if value is not None] == expected
+
+
+#: (list, ordering, the ordering the other way, the field it sorts by, its first and last
+#: values): the rows follow the field's values, and the other way, the same values reversed.
+SORTED_BY = [
+    ("/api/v1/case-studies/", "year,title", "-year,title", "year", (2012, 2020)),
+    (
+        "/api/v1/interventions/",
+        "category,name",
+        "-category,name",
+        "category",
+        ("advocacy", "youth_work"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "ordering", "other_way", "field", "ends"), SORTED_BY)
+def test_ordering_by_a_field_sorts_the_rows_by_its_values_either_way(
+    client, url, ordering, other_way, field, ends
+):
+    one_way = [row[field] for row in whole_list(client, url, {"ordering": ordering})]
+    the_other_way = [row[field] for row in whole_list(client, url, {"ordering": other_way})]
+
+    assert one_way == sorted(one_way)
+    assert (one_way[0], one_way[-1]) == ends
+    assert the_other_way == one_way[::-1]
 
 
 #: (list, q, exactly the slugs it finds, in the list's order).
@@ -151,17 +398,23 @@ def test_q_finds_exactly_the_matching_records(client, url, q, expected):
     assert slugs(client.get(url, {"q": q})) == expected
 
 
-#: (list, its model, a factory of one more record, the record changed, modified_after).
+#: (list, its model, a factory of one more record, the records changed last,
+#: a modified_after between the others' changes and theirs).
 MODIFIED_AFTER = [
     pytest.param(
-        "/api/v1/boroughs/", Borough, BoroughFactory, "york", "2099-01-01T00:00:00Z", id="boroughs"
+        "/api/v1/boroughs/",
+        Borough,
+        BoroughFactory,
+        ["york"],
+        "2099-01-01T00:00:00Z",
+        id="boroughs",
     ),
     # A date alone is taken as its midnight.
     pytest.param(
         "/api/v1/organisations/",
         Organisation,
         OrganisationFactory,
-        "redthread",
+        ["redthread"],
         "2099-01-01",
         id="organisations",
     ),
@@ -169,7 +422,7 @@ MODIFIED_AFTER = [
         "/api/v1/partnerships/",
         Partnership,
         PartnershipFactory,
-        "somerset-vru",
+        ["somerset-vru"],
         "2099-01-01T00:00:00Z",
         id="partnerships",
     ),
@@ -177,20 +430,73 @@ MODIFIED_AFTER = [
         "/api/v1/stock-takes/",
         StockTake,
         StockTakeFactory,
-        "london-councils-2018",
+        ["london-councils-2018"],
         "2099-01-01T00:00:00Z",
         id="stock-takes",
     ),
     pytest.param(
-        "/api/v1/funders/", Funder, FunderFactory, "mopac", "2099-01-01T00:00:00Z", id="funders"
+        "/api/v1/funders/",
+        Funder,
+        FunderFactory,
+        ["mopac"],
+        "2099-01-01T00:00:00Z",
+        id="funders",
     ),
     pytest.param(
         "/api/v1/funding-streams/",
         FundingStream,
         FundingStreamFactory,
-        "youth-endowment-fund",
+        ["youth-endowment-fund"],
         "2099-01-01T00:00:00Z",
         id="funding-streams",
+    ),
+    pytest.param(
+        "/api/v1/awards/",
+        Award,
+        AwardFactory,
+        ["yef-redbridge-functional-family-therapy"],
+        "2099-01-01T00:00:00Z",
+        id="awards",
+    ),
+    pytest.param(
+        "/api/v1/frameworks/",
+        Framework,
+        FrameworkFactory,
+        ["prevent-protect-prepare-pursue"],
+        "2099-01-01",
+        id="frameworks",
+    ),
+    pytest.param(
+        "/api/v1/action-plans/",
+        ActionPlan,
+        ActionPlanFactory,
+        [WESTMINSTER_PLAN],
+        "2099-01-01T00:00:00Z",
+        id="action-plans",
+    ),
+    pytest.param(
+        "/api/v1/action-items/",
+        ActionItem,
+        ActionItemFactory,
+        ["wkcap-mash"],
+        "2099-01-01T00:00:00Z",
+        id="action-items",
+    ),
+    pytest.param(
+        "/api/v1/case-studies/",
+        CaseStudy,
+        CaseStudyFactory,
+        [REDBRIDGE_CASE_STUDY],
+        "2099-01-01T00:00:00Z",
+        id="case-studies",
+    ),
+    pytest.param(
+        "/api/v1/interventions/",
+        Intervention,
+        InterventionFactory,
+        [FFT, "graft"],
+        "2099-01-01T00:00:00Z",
+        id="interventions",
     ),
 ]
 
@@ -199,13 +505,21 @@ MODIFIED_AFTER = [
 def test_modified_after_gives_only_the_records_changed_since(
     client, url, model, make_one, changed, since
 ):
+    given(client, url)
+    model.objects.update(modified_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     make_one()
-    model.objects.filter(slug=changed).update(modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC))
+    model.objects.filter(slug__in=changed).update(
+        modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC)
+    )
 
-    response = client.get(url, {"modified_after": since})
+    response = client.get(url, {**WHOLE, "modified_after": since})
 
-    assert slugs(response) == [changed]
-    assert response.json()["results"][0]["modified_at"] == "2099-01-02T00:00:00Z"
+    assert sorted(slugs(response)) == sorted(changed)
+    assert {row["modified_at"] for row in response.json()["results"]} == {"2099-01-02T00:00:00Z"}
+    # Before every change, the whole list; after the last, nothing.
+    everything = slugs(client.get(url, WHOLE))
+    assert slugs(client.get(url, {**WHOLE, "modified_after": "2019-12-31T00:00:00Z"})) == everything
+    assert slugs(client.get(url, {"modified_after": "2099-01-02T12:00:00Z"})) == []
 
 
 #: (list, a maker of N records, queries for the whole list on one page, queries for it as

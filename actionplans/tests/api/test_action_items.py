@@ -11,13 +11,18 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from actionplans.api.serializers import ActionItemSerializer
 from actionplans.models import ActionItem
 from actionplans.selectors import action_item_list
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
+from actionplans.tests.real_data import (
+    WESTMINSTER_ITEM_COUNT,
+    WESTMINSTER_PLAN,
+    set_due,
+    set_due_dates,
+)
 from boroughs.models import Borough
 from boroughs.tests.factories import PartnershipFactory
 from core.response_cache import VERSION_KEY
@@ -26,8 +31,8 @@ from core.tests.api_support import assert_invalid, assert_not_found, csv_rows, s
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/action-items/"
-PLAN = "westminster-knife-crime-action-plan-2019"
-ITEM_COUNT = 40
+PLAN = WESTMINSTER_PLAN
+ITEM_COUNT = WESTMINSTER_ITEM_COUNT
 
 
 def all_slugs(client, params=None):
@@ -38,10 +43,6 @@ def item(slug):
     return ActionItem.objects.get(plan__slug=PLAN, slug=slug)
 
 
-def set_due(slug, due_date, **changes):
-    ActionItem.objects.filter(plan__slug=PLAN, slug=slug).update(due_date=due_date, **changes)
-
-
 #: Items past due and still open once `due_dates` has run.
 OVERDUE = {"wkcap-robbery-squad", "wkcap-gps-tagging-pilot", "wkcap-open-drug-markets"}
 
@@ -49,15 +50,7 @@ OVERDUE = {"wkcap-robbery-squad", "wkcap-gps-tagging-pilot", "wkcap-open-drug-ma
 @pytest.fixture
 def due_dates():
     """Due dates on seven items (the real data has none); three of them are overdue."""
-    today = timezone.localdate()
-    set_due("wkcap-future-days-of-action", dt.date(2019, 6, 30), status="cancelled")
-    set_due("wkcap-gps-tagging-pilot", dt.date(2019, 12, 31))  # not started
-    set_due("wkcap-open-drug-markets", dt.date(2020, 3, 1), status="at_risk")
-    set_due("wkcap-public-health-approach", today - dt.timedelta(days=2))  # complete
-    set_due("wkcap-robbery-squad", today - dt.timedelta(days=1))  # on track
-    set_due("wkcap-mash", today)  # on track, due today: not yet overdue
-    set_due("wkcap-victim-analysis", today + dt.timedelta(days=30))
-    return today
+    return set_due_dates()
 
 
 @pytest.fixture
@@ -222,7 +215,7 @@ def test_due_date_filters(client, due_dates, params, expected):
     assert set(all_slugs(client, params)) == expected
 
 
-# --- Paging, ordering, modified_after ------------------------------------------------------
+# --- Paging (orderings and modified_after: tests/api/test_list_contract.py) -----------------
 
 
 def test_pages_walk_the_whole_list(client):
@@ -271,43 +264,6 @@ def test_a_deep_page_picks_its_ids_from_what_orders_the_list_alone(client, numbe
     assert "boroughs_source" not in ids
     # The page's rows themselves still show their updater and source.
     assert "svportal_user" in sql[: sql.index("IN (SELECT")]
-
-
-def test_ordering_by_due_date_both_ways(client, due_dates):
-    soonest_first = [
-        "wkcap-future-days-of-action",
-        "wkcap-gps-tagging-pilot",
-        "wkcap-open-drug-markets",
-        "wkcap-public-health-approach",
-        "wkcap-robbery-squad",
-        "wkcap-mash",
-        "wkcap-victim-analysis",
-    ]
-    dated = {"due_after": "2000-01-01"}
-    assert all_slugs(client, {**dated, "ordering": "due_date"}) == soonest_first
-    assert all_slugs(client, {**dated, "ordering": "-due_date"}) == soonest_first[::-1]
-
-
-def test_ordering_by_title_both_ways(client):
-    by_title = list(
-        ActionItem.objects.filter(plan__slug=PLAN).order_by("title").values_list("slug", flat=True)
-    )
-    assert all_slugs(client, {"ordering": "title"}) == by_title
-    assert all_slugs(client, {"ordering": "-title"}) == by_title[::-1]
-
-
-def test_an_unknown_ordering_field_is_a_400(client):
-    assert_invalid(client.get(URL, {"ordering": "lead_agency"}), "ordering")
-
-
-def test_modified_after(client):
-    ActionItem.objects.update(modified_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    ActionItem.objects.filter(slug="wkcap-mash").update(
-        modified_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
-    )
-    assert all_slugs(client, {"modified_after": "2023-01-01T00:00:00Z"}) == ["wkcap-mash"]
-    assert len(all_slugs(client, {"modified_after": "2019-06-01T00:00:00Z"})) == ITEM_COUNT
-    assert_invalid(client.get(URL, {"modified_after": "2024-06-01T25:00"}), "modified_after")
 
 
 # --- Detail ------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """/api/v1/case-studies/: filters, paging, errors, CSV and who sees drafts, on the real data."""
 
 import csv
-import datetime as dt
 import io
 from decimal import Decimal
 from http import HTTPStatus
@@ -142,7 +141,7 @@ def test_the_unfiltered_list_is_every_published_case_study_by_title(client):
     assert listed[-1] == "waltham-forest-young-people-violence-reduction-partnership"
 
 
-# --- Paging, ordering, search, modified_after -------------------------------------------
+# --- Paging and search (orderings and modified_after: tests/api/test_list_contract.py) ------
 
 
 def test_pages_walk_the_whole_list_in_order(client):
@@ -176,34 +175,6 @@ def test_a_page_past_the_end_is_a_404(client):
     assert_not_found(client.get(URL, {"page_size": "5", "page": "5"}))
 
 
-def test_ordering_by_title_both_ways(client):
-    ascending = slugs(client.get(URL, {"ordering": "title"}))
-    descending = slugs(client.get(URL, {"ordering": "-title"}))
-    assert ascending[0] == "barking-and-dagenham-positive-diversionary-activities"
-    assert descending[0] == "waltham-forest-young-people-violence-reduction-partnership"
-    assert descending == ascending[::-1]
-
-
-def test_ordering_by_year_both_ways(client):
-    oldest_first = client.get(URL, {"ordering": "year,title"}).json()["results"]
-    newest_first = client.get(URL, {"ordering": "-year,title"}).json()["results"]
-    assert [row["slug"] for row in oldest_first[:2]] == [
-        "bradford-learning-from-cse",  # 2012
-        WAKEFIELD,  # 2013
-    ]
-    assert [row["slug"] for row in newest_first[:2]] == [
-        REDBRIDGE,  # 2020
-        "suffolk-data-led-gang-and-county-lines",  # 2020
-    ]
-    years = [row["year"] for row in oldest_first]
-    assert years == sorted(years)
-    assert [row["year"] for row in newest_first] == sorted(years, reverse=True)
-
-
-def test_an_unknown_ordering_field_is_a_400(client):
-    assert_invalid(client.get(URL, {"ordering": "colour"}), "ordering")
-
-
 @pytest.mark.parametrize(
     ("q", "expected"),
     [
@@ -221,20 +192,6 @@ def test_q_searches_the_text(client, q, expected):
     assert found[: len(expected)] == expected
     if not expected:
         assert found == []
-
-
-def test_modified_after_lists_only_what_changed_since(client):
-    CaseStudy.objects.update(modified_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    CaseStudy.objects.filter(slug=REDBRIDGE).update(
-        modified_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
-    )
-    assert slugs(client.get(URL, {"modified_after": "2023-01-01T00:00:00Z"})) == [REDBRIDGE]
-    assert len(slugs(client.get(URL, {"modified_after": "2019-12-31T00:00:00Z"}))) == 19
-    assert slugs(client.get(URL, {"modified_after": "2024-06-02T00:00:00Z"})) == []
-
-
-def test_a_malformed_modified_after_is_a_400(client):
-    assert_invalid(client.get(URL, {"modified_after": "yesterday"}), "modified_after")
 
 
 # --- Detail ------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """/api/v1/interventions/: filters, paging, errors and CSV, on the real data."""
 
-import datetime as dt
 import json
 from http import HTTPStatus
 from pathlib import Path
@@ -140,7 +139,7 @@ def test_prevention_level_filter(client, level, count):
     assert {row["prevention_level"] for row in response.json()["results"]} == {level}
 
 
-# --- Paging, ordering, search, modified_after -------------------------------------------
+# --- Paging and search (orderings and modified_after: tests/api/test_list_contract.py) ------
 
 
 def test_the_list_is_paged_fifty_at_a_time(client):
@@ -155,27 +154,6 @@ def test_the_list_is_paged_fifty_at_a_time(client):
     listed = [row["slug"] for row in first["results"] + second["results"]]
     assert len(set(listed)) == INTERVENTION_COUNT
     assert_not_found(client.get(URL, {"page": "3"}))
-
-
-def test_ordering_by_name_both_ways(client):
-    ascending = all_slugs(client, {"ordering": "name"})
-    descending = all_slugs(client, {"ordering": "-name"})
-    assert ascending == list(Intervention.objects.order_by("name").values_list("slug", flat=True))
-    assert descending == ascending[::-1]
-
-
-def test_ordering_by_category_both_ways(client):
-    ascending = client.get(URL, {"ordering": "category,name", "page_size": "500"}).json()
-    descending = client.get(URL, {"ordering": "-category,name", "page_size": "500"}).json()
-    categories = [row["category"] for row in ascending["results"]]
-    assert categories[0] == "advocacy"
-    assert categories[-1] == "youth_work"
-    assert categories == sorted(categories)
-    assert [row["category"] for row in descending["results"]] == categories[::-1]
-
-
-def test_an_unknown_ordering_field_is_a_400(client):
-    assert_invalid(client.get(URL, {"ordering": "evidence_quote"}), "ordering")
 
 
 @pytest.mark.parametrize(
@@ -198,16 +176,6 @@ def test_an_unknown_ordering_field_is_a_400(client):
 )
 def test_q_searches_names_descriptions_and_providers(client, q, expected):
     assert set(all_slugs(client, {"q": q})) == expected
-
-
-def test_modified_after(client):
-    Intervention.objects.update(modified_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    Intervention.objects.filter(slug__in=[FFT, "graft"]).update(
-        modified_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
-    )
-    assert set(all_slugs(client, {"modified_after": "2023-01-01T00:00:00Z"})) == {FFT, "graft"}
-    assert all_slugs(client, {"modified_after": "2024-06-01T12:00:00Z"}) == []
-    assert_invalid(client.get(URL, {"modified_after": "last week"}), "modified_after")
 
 
 # --- Detail ------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The award list and detail; the 360Giving export is tested with the other exports."""
 
-import datetime as dt
 from http import HTTPStatus
 
 import pytest
@@ -9,7 +8,6 @@ from rest_framework.renderers import JSONRenderer
 from boroughs.models import Borough
 from core.tests.api_support import assert_invalid, assert_queries_do_not_grow, read_csv, slugs
 from funding.api.serializers import AwardSerializer
-from funding.models import Award
 from funding.selectors import award_list
 from funding.tests.factories import AwardFactory, FundingStreamFactory
 
@@ -42,10 +40,6 @@ def dated(response):
     """Slugs of the awards with an award date, in the order given (undated ones sort
     differently on SQLite and PostgreSQL)."""
     return [award["slug"] for award in response.json()["results"] if award["awarded_on"]]
-
-
-def stated_amounts(response):
-    return [award["amount"] for award in response.json()["results"] if award["amount"]]
 
 
 def test_anyone_can_list_awards_newest_first(client):
@@ -138,61 +132,6 @@ def test_date_filters_are_inclusive(client, params, expected):
     assert slugs(client.get(URL, params)) == expected
 
 
-@pytest.mark.parametrize(
-    ("ordering", "expected"),
-    [
-        (
-            "-amount",
-            [
-                "1160000.00",
-                "1100000.00",
-                "1000000.00",
-                "890000.00",
-                "800000.00",
-                "700000.00",
-                "700000.00",
-                "546000.00",
-                "500000.00",
-                "500000.00",
-            ],
-        ),
-        (
-            "amount",
-            [
-                "500000.00",
-                "500000.00",
-                "546000.00",
-                "700000.00",
-                "700000.00",
-                "800000.00",
-                "890000.00",
-                "1000000.00",
-                "1100000.00",
-                "1160000.00",
-            ],
-        ),
-    ],
-)
-def test_ordering_by_amount_either_way(client, ordering, expected):
-    assert stated_amounts(client.get(URL, {"ordering": ordering})) == expected
-
-
-def test_ordering_by_date_and_title(client):
-    assert dated(client.get(URL, {"ordering": "awarded_on,title"})) == [
-        DATED[6],
-        DATED[3],
-        DATED[4],
-        DATED[5],
-        DATED[2],
-        DATED[1],
-        DATED[0],
-    ]
-    by_title = slugs(client.get(URL, {"ordering": "title"}))
-    assert by_title[0] == "bristol-anti-knife-crime-community-fund"
-    assert by_title[-1] == "bristol-youth-investment-fund"
-    assert slugs(client.get(URL, {"ordering": "-title"})) == by_title[::-1]
-
-
 def test_q_searches_titles_purposes_boroughs_and_streams(client):
     assert set(slugs(client.get(URL, {"q": "wakefield"}))) == {
         "wakefield-liaison-and-diversion-nhs-england-pilot",
@@ -201,14 +140,6 @@ def test_q_searches_titles_purposes_boroughs_and_streams(client):
     assert slugs(client.get(URL, {"q": "Dagenham"})) == [JOINT_EIYF]
     assert set(slugs(client.get(URL, {"q": "endowment"}))) == {YOUTH_ENDOWMENT}
     assert slugs(client.get(URL, {"q": "Ipswich"})) == ["suffolk-public-sector-leaders-sage"]
-
-
-def test_modified_after_gives_only_awards_changed_since(client):
-    Award.objects.filter(slug=YOUTH_ENDOWMENT).update(
-        modified_at=dt.datetime(2099, 1, 2, tzinfo=dt.UTC)
-    )
-
-    assert slugs(client.get(URL, {"modified_after": "2099-01-01T00:00:00Z"})) == [YOUTH_ENDOWMENT]
 
 
 def test_an_award_by_slug_names_its_recipients(client):
