@@ -47,7 +47,8 @@ MIDDLEWARE = [
     # First: forwarded headers count only from the proxies named in DJANGO_TRUSTED_PROXIES.
     "core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the policy built once per process (core/csp.py).
+    "core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous GETs answered from the cache under the data version (core/response_cache.py),
     # before sessions, CSRF, authentication and messages, which they do not need.
