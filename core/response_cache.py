@@ -198,6 +198,19 @@ def _ready(stored: dict[str, Any]) -> dict[str, Any]:
     nonce = stored["nonce"]
     ready["pieces"] = stored["content"].split(nonce.encode()) if nonce else [stored["content"]]
     ready["size"] = len(stored["content"])
+    # The headers every answer of it carries, worked out once: the stored ones, the ETag,
+    # the time of the last write, and Vary naming Accept and Cookie (the answer depends on
+    # being anonymous: no session cookie).
+    headers = HttpResponse()
+    for name, value in stored["headers"]:
+        headers[name] = value
+    headers["ETag"] = stored["etag"]
+    headers["Last-Modified"] = http_date(stored["at"])
+    patch_vary_headers(headers, ["Accept", "Cookie"])
+    ready["headers"] = list(headers.items())
+    ready["not_modified_headers"] = [
+        (name, headers[name]) for name in ("ETag", "Last-Modified", "Vary")
+    ]
     return ready
 
 
@@ -292,7 +305,10 @@ def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
     match = request.META.get("HTTP_IF_NONE_MATCH")
     if match is not None:
         return etag in [tag.strip() for tag in match.split(",")] or match.strip() == "*"
-    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    since_header = request.META.get("HTTP_IF_MODIFIED_SINCE")
+    if since_header is None:
+        return False
+    since = parse_http_date_safe(since_header)
     return since is not None and last_modified <= since
 
 
@@ -369,24 +385,21 @@ def _stored(request: HttpRequest, response: HttpResponse, version: DataVersion) 
 
 
 def _answer(request: HttpRequest, ready: dict[str, Any]) -> HttpResponseBase:
-    last_modified = http_date(ready["at"])
     response: HttpResponse
     if _not_modified(request, ready["etag"], ready["at"]):
         response = HttpResponseNotModified()
-    else:
-        nonce = ""
-        if ready["nonce"]:
-            # A fresh nonce for every answer; the CSP middleware puts it in the header.
-            nonce = base64.b64encode(os.urandom(16)).decode("ascii")
-            request._csp_nonce = nonce  # type: ignore[attr-defined]  # django-csp reads it
-        content = nonce.encode().join(ready["pieces"])
-        response = HttpResponse(content, status=ready["status"])
-        for name, value in ready["headers"]:
+        for name, value in ready["not_modified_headers"]:
             response[name] = value
-        # CommonMiddleware, which would say so, does not run for an answer from here.
-        response["Content-Length"] = str(len(content))
-    response["ETag"] = ready["etag"]
-    response["Last-Modified"] = last_modified
-    # The answer depends on being anonymous: no session cookie (and the Accept header).
-    patch_vary_headers(response, ["Accept", "Cookie"])
+        return response
+    nonce = ""
+    if ready["nonce"]:
+        # A fresh nonce for every answer; the CSP middleware puts it in the header.
+        nonce = base64.b64encode(os.urandom(16)).decode("ascii")
+        request._csp_nonce = nonce  # type: ignore[attr-defined]  # django-csp reads it
+    content = nonce.encode().join(ready["pieces"])
+    response = HttpResponse(content, status=ready["status"])
+    for name, value in ready["headers"]:
+        response[name] = value
+    # CommonMiddleware, which would say so, does not run for an answer from here.
+    response["Content-Length"] = str(len(content))
     return response
