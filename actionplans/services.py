@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from boroughs.models import Borough
 from boroughs.roles import may_lead
-from core.concurrency import claim_version, locked_at_version
+from core.concurrency import locked_at_version, save_at_next_version
 
 from .models import (
     ActionItem,
@@ -136,9 +136,7 @@ def action_item_update(
     update.full_clean(exclude=["item"])
     current.last_updated_by, current.last_updated_at = acting_user, now
     current.full_clean()
-    claim_version(ActionItem, current.pk, expected_version)
-    current.version = expected_version + 1
-    current.save()
+    save_at_next_version(current, expected_version)
     update.save()
     return current
 
@@ -197,9 +195,7 @@ def action_plan_update(
     if not differences:
         return current
     current.full_clean()
-    claim_version(ActionPlan, current.pk, expected_version)
-    current.version = expected_version + 1
-    current.save()
+    save_at_next_version(current, expected_version)
     PlanChange.objects.create(
         plan=current,
         changed_by=acting_user,

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from boroughs.models import Borough
 from boroughs.roles import editors, is_editor
-from core.concurrency import claim_version, locked_at_version
+from core.concurrency import locked_at_version, save_at_next_version
 from core.errors import Conflict
 from core.search import deferred as search_documents_deferred
 from core.search import store_all
@@ -269,9 +269,7 @@ def case_study_update(
     if not changed and not relations and outcomes is None:
         return current
     _full_clean(current)
-    claim_version(CaseStudy, current.pk, expected_version)
-    current.version = expected_version + 1
-    current.save()
+    save_at_next_version(current, expected_version)
     for name, records in relations.items():
         getattr(current, name).set(records)
     if outcomes is not None:
@@ -343,9 +341,7 @@ def _save_transition(current: CaseStudy, status: str, **values: Any) -> CaseStud
     for name, value in values.items():
         setattr(current, name, value)
     _full_clean(current)
-    claim_version(CaseStudy, current.pk, current.version)
-    current.version += 1
-    current.save()
+    save_at_next_version(current, current.version)
     return current
 
 

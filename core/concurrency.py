@@ -1,8 +1,9 @@
 """The one stale-edit mechanism: every versioned record (a ``version`` column) is changed
 only from the version its editor read.
 
-Services read the record with ``locked_at_version`` and call ``claim_version`` inside
-their transaction before saving; a writer who read an older version gets ``StaleEdit``
+Services read the record with ``locked_at_version`` and save it inside their transaction
+with ``save_at_next_version``, which claims the version first; a writer who read an older
+version gets ``StaleEdit``
 carrying the record as it stands now, which the pages show beside the editor's own values
 and the API returns with a 412 and the current ETag.
 """
@@ -34,6 +35,14 @@ def claim_version(model: type[Model], pk: int, expected_version: int) -> None:
     )
     if not claimed:
         raise StaleEdit(model._default_manager.get(pk=pk))
+
+
+def save_at_next_version(record: Model, expected_version: int) -> None:
+    """Save the record as the version after the one its editor read, once that version is
+    claimed (``claim_version``): nothing is saved over a newer one."""
+    claim_version(type(record), record.pk, expected_version)
+    record.version = expected_version + 1  # type: ignore[attr-defined]
+    record.save()
 
 
 def locked_at_version(
