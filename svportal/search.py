@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, F, IntegerField, RowRange, Subquery, Window
 from django.urls import reverse
 
-from actionplans.models import ActionItem
+from actionplans.models import ActionItem, ActionPlan
 from actionplans.search import ACTION_ITEMS
 from boroughs.search import AREAS
 from casestudies.models import CaseStudy
@@ -68,6 +69,9 @@ class Kind:
     list_url_name: str | None = None
     #: The kind's own API list, filtered by the search words (`q`); None: /api/v1/search/.
     api_list_url_name: str | None = None
+    #: queryset -> those of its records the public may not see (drafts); None where
+    #: everyone sees every record.
+    withheld: Callable | None = None
 
     def __post_init__(self):
         if not self.label:
@@ -193,6 +197,7 @@ KINDS = (
         describe=_describe_case_study,
         list_url_name="casestudies:list",
         api_list_url_name="api:casestudy-list",
+        withheld=lambda studies: studies.exclude(status=CaseStudy.Status.PUBLISHED),
     ),
     Kind(
         key="interventions",
@@ -208,6 +213,7 @@ KINDS = (
         visible=ActionItem.objects.visible_to,
         related=("plan__borough", "plan__partnership", "theme"),
         describe=_describe_item,
+        withheld=lambda items: items.filter(plan__status=ActionPlan.Status.DRAFT),
     ),
     Kind(
         key="funding_streams",
@@ -313,7 +319,7 @@ class _SearchCache:
     def _key(kind, records, query, token, *, window):
         # Two users who may see the same records share an entry: the records' query is the
         # visibility worked out for the user (the ids' query, quicker to write out).
-        sql, params = records.order_by().values_list("pk").query.sql_with_params()
+        sql, params = _ids_query(records)
         identity = repr((kind.key, sql, params, query.clauses, window))
         return f"{SEARCH_CACHE_PREFIX}:{token}:{hashlib.sha256(identity.encode()).hexdigest()}"
 
@@ -345,13 +351,13 @@ def _ranked_ids(kind, records, query, *, limit, offset):
     found = kind.index.matching(records, query)
     page = _ranked_from_postings(kind, records, query, limit=limit, offset=offset)
     if page is None:
-        page = _ranked_by_queryset(kind, found, query, limit=limit, offset=offset)
+        page = _ranked_by_queryset(kind, records, found, query, limit=limit, offset=offset)
     if page:
         return page[0][2], [(pk, rank) for pk, rank, _ in page]
     return (found.count() if offset else 0), []  # past the end: how far it goes
 
 
-def _ranked_by_queryset(kind, found, query, *, limit, offset):
+def _ranked_by_queryset(kind, records, found, query, *, limit, offset):
     """The best `limit` of the matches `found` from `offset`: [(pk, rank, how many), …].
 
     Where every match is ranked (from the documents), it matches once: only the matches'
@@ -364,7 +370,7 @@ def _ranked_by_queryset(kind, found, query, *, limit, offset):
     are counted by a subquery of their own, from indexes."""
     order = [F("search_rank").desc(), *(F(name).asc() for name in kind.order)]
     total = (
-        _MatchCount(found.order_by().values("pk"))
+        _visible_postings_count(kind, records, query)
         if kind.index.ranks_from_index(query, found.db)
         else Window(Count("pk"), order_by=order, frame=RowRange(start=None, end=None))
     )
@@ -374,6 +380,39 @@ def _ranked_by_queryset(kind, found, query, *, limit, offset):
         .order_by(*order)
         .values_list("pk", "search_rank", "search_total")[offset : offset + limit]
     )
+
+
+def _visible_postings_count(kind, records, query):
+    """How many of `records` (those a reader may see) hold the one word `query` asks for,
+    from the word's postings (one a record) less those of the records the reader may not
+    see, in one pass over the postings: rather than joining every posting to every record
+    the reader may see (plan items for `young` at national scale: 38,000 postings to
+    100,000 items, 1 in 10 of them drafts)."""
+    matching = kind.index.matching_ids(query, records.db)
+    unseen = _unseen(kind, records)
+    if unseen is not None:
+        matching = matching.exclude(record__in=unseen.values("pk"))
+    return _MatchCount(matching)
+
+
+def _unseen(kind, records):
+    """The kind's records a reader who may see `records` may not see; None for none.
+
+    What the public may not see is the kind's withheld records; a reader who may see
+    more (their boroughs' drafts, every draft) may not see those of them left out of
+    `records`."""
+    if kind.withheld is None:
+        return None
+    model = records.model._default_manager.db_manager(records.db)
+    withheld = kind.withheld(model.all())
+    public = kind.records(AnonymousUser()).using(records.db)
+    if _ids_query(records) == _ids_query(public):
+        return withheld
+    return withheld.exclude(pk__in=records.order_by().values("pk"))
+
+
+def _ids_query(records):
+    return records.order_by().values_list("pk").query.sql_with_params()
 
 
 def _ranked_from_postings(kind, records, query, *, limit, offset):

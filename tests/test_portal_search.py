@@ -437,16 +437,21 @@ def test_a_draft_plans_items_are_found_only_by_those_who_may_read_them(client, d
         assert "Open zebra youth hubs" not in page.content.decode()
 
 
-def test_a_draft_of_two_of_ones_boroughs_is_found_and_counted_once(client, django_user_model):
-    """Staff read their boroughs' drafts through a join; a draft of two of them is still
-    one match."""
+def _draft_case_study_of(*boroughs):
     draft = CaseStudy.objects.create(
         title="Zebra crossings patrolled by youth workers",
         slug="zebra-crossings-draft",
         summary="A draft about zebra crossings.",
         status=CaseStudy.Status.DRAFT,
     )
-    draft.boroughs.set(Borough.objects.filter(slug__in=["lambeth", "westminster"]))
+    draft.boroughs.set(Borough.objects.filter(slug__in=boroughs))
+    return draft
+
+
+def test_a_draft_of_two_of_ones_boroughs_is_found_and_counted_once(client, django_user_model):
+    """Staff read their boroughs' drafts through a join; a draft of two of them is still
+    one match."""
+    draft = _draft_case_study_of("lambeth", "westminster")
     officer = django_user_model.objects.create_user("officer-of-two")
     for slug in ("lambeth", "westminster"):
         role_grant(user=officer, role="officer", borough=Borough.objects.get(slug=slug))
@@ -455,6 +460,31 @@ def test_a_draft_of_two_of_ones_boroughs_is_found_and_counted_once(client, djang
     assert [result.slug for result in case_studies.results] == [draft.slug]
     assert case_studies.count == 1
     assert found("zebra crossings", "case_studies") == []  # not for the public
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_word_counts_the_drafts_only_of_those_who_may_read_them(client, draft_item, role):
+    """One word is counted from its postings less those of what the reader may not see:
+    a published case study and a public plan item count for everyone, the drafts beside
+    them (a case study of two of Lambeth's neighbours' and Lambeth's own boroughs, a plan
+    item of Lambeth's draft plan) only for those who may read them, each once."""
+    _draft_case_study_of("lambeth", "southwark")
+    CaseStudy.objects.create(
+        title="Zebra mentoring", slug="zebra-mentoring", summary="Zebra.", status="published"
+    )
+    ActionItem.objects.create(
+        plan=ActionPlan.objects.get(slug=WESTMINSTER_PLAN),
+        theme=draft_item.theme,
+        slug="zebra-patrols",
+        title="Zebra patrols",
+    )
+    sign_in_as(client, role, ROLES[role])
+    groups = client.get("/api/v1/search/", {"q": "zebra"}).json()["groups"]
+    counts = {group["kind"]: group["count"] for group in groups}
+    sees = 2 if role in SEES_THE_DRAFT else 1
+    assert (counts["case_studies"], counts["plan_items"]) == (sees, sees)
+    page = client.get("/search/", {"q": "zebra"}).context["search"]
+    assert [group.count for group in page.groups] == [group["count"] for group in groups]
 
 
 # --- Documents kept current on write -------------------------------------------------------
