@@ -121,17 +121,25 @@ def _chunk(match: re.Match[str]) -> Chunk:
     return Chunk(match.start(), match.end(), words, tokens, joined)
 
 
-def found_chunks(text: str, tokens: Collection[str]) -> Iterator[Chunk]:
+def found_chunks(
+    text: str, tokens: Collection[str], *, start: int | None = None, end: int | None = None
+) -> Iterator[Chunk]:
     """The chunks of `text` any of whose tokens (a hyphenated word's joined one too) is
-    one of `tokens`, in order from the first. For snippets, which read long texts for a
-    few words: the text is walked in Python from its first such chunk on, never before."""
-    # No chunk spans whitespace, so a text's chunks are those of its words as split at
-    # whitespace: most texts a snippet tries hold none of the words, and which of its
-    # distinct words give one is a few set operations (_Vocabulary) after a split.
-    words = _words_giving(set(text.split()), tokens)
-    if not words:
-        return
-    for match in _CHUNK.finditer(text, min(_first_whole(text, word) for word in words)):
+    one of `tokens`, in order: from the first, or from `start` (where no chunk goes on,
+    such as the end of one), and up to `end` (those starting before it), if given. For
+    snippets, which read long texts for a few words: the text is walked in Python from
+    its first such chunk on, never before, and to the end of the snippet only."""
+    if start is None:
+        # No chunk spans whitespace, so a text's chunks are those of its words as split
+        # at whitespace: most texts a snippet tries hold none of the words, and which of
+        # its distinct words give one is a few set operations (_Vocabulary) after a split.
+        words = _words_giving(set(text.split()), tokens)
+        if not words:
+            return
+        start = min(_first_whole(text, word) for word in words)
+    for match in _CHUNK.finditer(text, start):
+        if end is not None and match.start() >= end:
+            return
         word = match.group(0)
         if word.isalnum():
             if token(word) in tokens:

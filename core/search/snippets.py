@@ -59,16 +59,26 @@ def _marked(text: str, spans: Iterable[tuple[int, int]]) -> SafeString:
 def _window(
     text: str, start: int, end: int, words: int = SNIPPET_WORDS
 ) -> tuple[int, int, bool, bool]:
-    """(from, to, cut before, cut after): about `words` words of `text` around
-    text[start:end]."""
-    before = text[:start].split(" ")  # the last is the part of a word before the match
-    after = text[end:].split(" ")  # the first is the rest of the match's word
-    keep_before = min(len(before) - 1, words // 3)
-    keep_after = max(words - keep_before, 1)
-    begin = len(" ".join(before[: len(before) - 1 - keep_before]))
-    begin = begin + 1 if len(before) - 1 > keep_before else 0
-    finish = end + len(" ".join(after[:keep_after]))
-    return begin, finish, len(before) - 1 > keep_before, len(after) > keep_after
+    """(from, to, cut before, cut after): about `words` words of `text` (one line, words
+    one space apart) around text[start:end]: up to a third of them before it, from the
+    start of a word, and the rest after it, to the end of one. Found by looking for the
+    spaces either side, not by splitting the whole text."""
+    kept_before = 0
+    begin = start
+    while kept_before <= words // 3:
+        begin = text.rfind(" ", 0, begin)
+        if begin == -1:
+            break
+        kept_before += 1
+    cut_before = begin != -1
+    keep_after = max(words - min(kept_before, words // 3), 1)
+    finish, position = end, end
+    for _ in range(keep_after):
+        finish = text.find(" ", position)
+        if finish == -1:
+            return (begin + 1 if cut_before else 0), len(text), cut_before, False
+        position = finish + 1
+    return (begin + 1 if cut_before else 0), finish, cut_before, True
 
 
 def snippet(texts: Iterable[str | None], query: SearchQuery | None) -> SafeString:
@@ -81,17 +91,12 @@ def snippet(texts: Iterable[str | None], query: SearchQuery | None) -> SafeStrin
         return mark_safe("")  # noqa: S308 - nothing to escape
     tokens = query.marked_tokens if query else frozenset()
     for text in itertools.chain([first_text], plain_texts) if tokens else ():
-        # Read up to the first match and on to the end of its window, not the whole text.
-        read = analysis.found_chunks(text, tokens)
-        first = next(read, None)
+        # Read from the first match to the end of its window, not the whole text.
+        first = next(analysis.found_chunks(text, tokens), None)
         if first is None:
             continue
         begin, finish, cut_before, cut_after = _window(text, first.start, first.end)
-        found = [first]
-        for chunk in read:
-            if chunk.start >= finish:
-                break
-            found.append(chunk)
+        found = [first, *analysis.found_chunks(text, tokens, start=first.end, end=finish)]
         spans = [
             (chunk.start - begin, chunk.end - begin)
             for chunk in found
