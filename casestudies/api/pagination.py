@@ -31,17 +31,17 @@ FACET_OPTION_SCHEMA = {
 class CaseStudyPaginator(KeptPagesPaginator):
     """Pages of case studies: those of a search by relevance keep the ids they picked
     under the data version (the API and the pages alike), and a deep page of a search for
-    one word is found from how many matches each score has."""
+    one word is found from the score where it starts or ends."""
 
     @property
     def kept_seconds(self) -> int:  # type: ignore[override]  # a setting, read when paging
         seconds: int = settings.SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS
         return seconds
 
-    def grouped_by(self, records):
-        # Relevance to one word, read from its postings: a deep page counts the matches of
-        # each score and sorts by title only those of the scores that hold it.
-        return "search_rank" if CASE_STUDIES.ranked_in_index_order(records) else None
+    def led_by_index(self, records):
+        # Relevance to one word, read from its postings' index by score: a deep page sorts
+        # by title only the matches of the scores that hold it.
+        return CASE_STUDIES.ranked_in_index_order(records)
 
 
 class KnownCountPaginator(CaseStudyPaginator):

@@ -155,12 +155,14 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
         page: Page[Any] = self._get_page(self.rows(bottom, top), number, self)  # type: ignore[attr-defined]
         return page
 
-    def grouped_by(self, records: QuerySet[Any]) -> str | None:
-        """The annotation ``records`` are ordered by first whose values are few and read in
-        that order from an index (relevance to one search word, from its postings), so
-        that a deep page is best found by counting the rows of each value first
-        (_ids_within_groups); None (the default) where there is none."""
-        return None
+    def led_by_index(self, records: QuerySet[Any]) -> bool:
+        """Whether the annotation ``records`` are ordered by first is read in that order
+        from an index, with few rows to each value (relevance to one search word, from
+        its postings), so that a deep page is best found from the value where it starts
+        or ends, read from the nearer end of the list (_ids_from_the_value_at_an_edge),
+        or towards the middle from how many rows each value has (_IdsWithinGroups);
+        False by default."""
+        return False
 
     def rows(self, bottom: int, top: int) -> Any:
         records = self.object_list
@@ -179,9 +181,13 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
     def page_ids(self, records: QuerySet[Any], bottom: int, top: int) -> Any:
         """The ids of the rows ``bottom`` to ``top`` of ``records`` in their order, as a
         subquery (a queryset or an expression) for ``pk__in``."""
-        grouped = self.grouped_by(records)
-        if grouped is not None and _leading_term(records) is not None:
-            return _IdsWithinGroups(records, grouped, bottom, top)
+        leading = _leading_term(records) if self.led_by_index(records) else None
+        if leading is not None:
+            # Read from the nearer end up to the page, or, towards the middle, from every
+            # row's value counted (about four times quicker a row).
+            if min(top, self.count - bottom) * 4 <= self.count:
+                return _ids_from_the_value_at_an_edge(records, *leading, bottom, top, self.count)
+            return _IdsWithinGroups(records, *leading, bottom, top)
         if self.ordering is not None and bottom > self.count - top:
             backwards = _in_cursor_order(records, [_reversed(term) for term in self.ordering])
             return _ids_in_order(backwards)[self.count - top : self.count - bottom]
@@ -221,17 +227,17 @@ class _IdsWithinGroups(Expression):
 
     output_field = IntegerField()
 
-    def __init__(self, records: QuerySet[Any], name: str, bottom: int, top: int) -> None:
+    def __init__(
+        self, records: QuerySet[Any], name: str, descending: bool, bottom: int, top: int
+    ) -> None:
         super().__init__()
-        self.records, self.name, self.bottom, self.top = records, name, bottom, top
+        self.records, self.name, self.descending = records, name, descending
+        self.bottom, self.top = bottom, top
 
     def as_sql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, tuple[Any, ...]]:
-        leading = _leading_term(self.records)
-        if leading is None:  # the paginator checked: never reached
-            raise ValueError(f"Not ordered first by {self.name}")
-        name, descending = leading
+        name, descending = self.name, self.descending
         narrow = _ids_in_order(self.records)
         counted = (
             without_joins_for_columns_alone(self.records)
@@ -284,6 +290,37 @@ _VALUE, _ROWS_OF_VALUE, _ROWS_BEFORE, _PAGE_GROUPS = (
     "rows_before",
     "page_groups",
 )
+
+
+def _ids_from_the_value_at_an_edge(
+    records: QuerySet[Any], name: str, descending: bool, bottom: int, top: int, count: int
+) -> QuerySet[Any]:
+    """The ids of the rows ``bottom`` to ``top`` of the ``count`` of ``records``, ordered
+    first by the annotation ``name``, read in that order from an index: the page's rows
+    are the first of those whose value is the same as or before that of the row at
+    ``top`` (read from the index alone, up to that row), so that only they are ordered
+    by the rest of the order; past the middle the same from the end, in the reverse
+    order, from the value of the row at ``bottom``.
+
+    OFFSET made PostgreSQL order every row before the page by every term of the order:
+    for page 200 of a search for a word most case studies hold, 10,000 matches sorted by
+    their titles. Read from the end, the last page now reads its fifty rows and those
+    tied with them, as the first does."""
+    narrow = without_joins_for_columns_alone(records)
+    value = F(name)
+    if bottom <= count - top:
+        edge = narrow.order_by(value.desc() if descending else value.asc())
+        at_edge = edge.values(**{_EDGE_VALUE: value})[top - 1 : top]
+        within = records.filter(**{f"{name}__{'gte' if descending else 'lte'}": at_edge})
+        return _ids_in_order(within)[bottom:top]
+    edge = narrow.order_by(value.asc() if descending else value.desc())
+    at_edge = edge.values(**{_EDGE_VALUE: value})[count - bottom - 1 : count - bottom]
+    within = records.filter(**{f"{name}__{'lte' if descending else 'gte'}": at_edge})
+    return _ids_in_order(within).reverse()[count - top : count - bottom]
+
+
+#: The name _ids_from_the_value_at_an_edge gives the value it reads.
+_EDGE_VALUE = "edge_value"
 
 
 def _ids_in_order(records: QuerySet[Any]) -> QuerySet[Any]:

@@ -619,9 +619,9 @@ class SearchIndex:
     def ranked_in_index_order(self, queryset: "QuerySet[Any]") -> bool:
         """Whether `queryset`'s `search_rank` is its records' score for the one word searched
         for (`ranked`, from their postings): read in order from the postings' index, with
-        a few hundred distinct values among a word's matches, so that how many records
-        have each is cheap to count: a deep page of a list ordered by it counts them
-        first (core.api.pagination.IdsFirstPaginator.grouped_by)."""
+        a few hundred distinct values among a word's matches, so that a deep page of a
+        list ordered by it is found from the score where it starts or ends
+        (core.api.pagination.IdsFirstPaginator.led_by_index)."""
         query = queryset.query
         if self._POSTING not in getattr(query, "_filtered_relations", {}):
             return False
