@@ -6,14 +6,15 @@ An app keeps a table with one row per area (its ``borough`` the primary key) and
 ``store_figures``. Its receivers call ``refresh`` on every write that can change a count;
 the relations between its records and areas send ``m2m_changed``, handled by
 ``on_area_links_changed``; deleting a record, whose links go with it without a signal,
-is handled by ``remember_areas_before_delete`` and ``refresh_remembered_areas``.
+is handled by ``refresh_areas_on_delete`` (built on ``remember_areas_before_delete`` and
+``refresh_remembered_areas``, which the m2m receivers use too).
 """
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from .models import Borough
 
@@ -96,3 +97,20 @@ def remember_areas_before_delete(instance: Any, areas: Iterable[int]) -> None:
 
 def refresh_remembered_areas(instance: Any, refresh: Refresh) -> None:
     refresh(instance.__dict__.pop(REMEMBERED, set()))
+
+
+def refresh_areas_on_delete(
+    sender: type[models.Model], refresh: Refresh, areas_of: Callable[[Any], Iterable[int]]
+) -> None:
+    """Once a record of ``sender`` is deleted, count again the areas it was linked to:
+    ``areas_of(record)``, read before the delete takes its links with it."""
+
+    def deleting(sender, instance, **kwargs):
+        remember_areas_before_delete(instance, areas_of(instance))
+
+    def deleted(sender, instance, **kwargs):
+        refresh_remembered_areas(instance, refresh)
+
+    uid = f"{sender._meta.label_lower}.{refresh.__module__}.{refresh.__name__}"
+    pre_delete.connect(deleting, sender=sender, weak=False, dispatch_uid=f"{uid}.deleting")
+    post_delete.connect(deleted, sender=sender, weak=False, dispatch_uid=f"{uid}.deleted")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from actionplans.models import ActionItem, ActionPlan
@@ -22,6 +22,7 @@ from boroughs.figures import (
     REMEMBERED,
     figures_of,
     on_area_links_changed,
+    refresh_areas_on_delete,
     refresh_remembered_areas,
     remember_areas_before_delete,
     rows_follow_areas,
@@ -120,14 +121,11 @@ def _case_study_saved(sender, instance, created=False, **kwargs):
         _refresh(_areas_of_case_studies([instance.pk]))
 
 
-@receiver(pre_delete, sender=CaseStudy)
-def _case_study_deleting(sender, instance, **kwargs):
-    remember_areas_before_delete(instance, _areas_of_case_studies([instance.pk]))
-
-
-@receiver(post_delete, sender=CaseStudy)
-def _case_study_deleted(sender, instance, **kwargs):
-    refresh_remembered_areas(instance, borough_practice_figures_refresh)
+refresh_areas_on_delete(
+    CaseStudy,
+    borough_practice_figures_refresh,
+    lambda case_study: _areas_of_case_studies([case_study.pk]),
+)
 
 
 m2m_changed.connect(
@@ -197,14 +195,7 @@ def _plan_written(sender, instance, **kwargs):
 # --- Interventions and areas deleted --------------------------------------------------------
 
 
-@receiver(pre_delete, sender=Intervention)
-def _intervention_deleting(sender, instance, **kwargs):
-    remember_areas_before_delete(instance, _areas_of_intervention(instance))
-
-
-@receiver(post_delete, sender=Intervention)
-def _intervention_deleted(sender, instance, **kwargs):
-    refresh_remembered_areas(instance, borough_practice_figures_refresh)
+refresh_areas_on_delete(Intervention, borough_practice_figures_refresh, _areas_of_intervention)
 
 
 rows_follow_areas(BoroughPracticeFigures)

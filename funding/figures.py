@@ -14,14 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from boroughs.figures import (
     figures_of,
     on_area_links_changed,
-    refresh_remembered_areas,
-    remember_areas_before_delete,
+    refresh_areas_on_delete,
     rows_follow_areas,
     store_figures,
 )
@@ -78,14 +77,7 @@ def _award_saved(sender, instance, created=False, **kwargs):
         borough_award_figures_refresh(_recipients_of(instance))
 
 
-@receiver(pre_delete, sender=Award)
-def _award_deleting(sender, instance, **kwargs):
-    remember_areas_before_delete(instance, _recipients_of(instance))
-
-
-@receiver(post_delete, sender=Award)
-def _award_deleted(sender, instance, **kwargs):
-    refresh_remembered_areas(instance, borough_award_figures_refresh)
+refresh_areas_on_delete(Award, borough_award_figures_refresh, _recipients_of)
 
 
 m2m_changed.connect(

@@ -236,6 +236,15 @@ def test_plans_interventions_and_areas_deleted_or_set_aside_are_counted_at_once(
     assert_every_figure_current()
 
 
+def test_a_case_study_deleted_leaves_its_areas_figures_at_once():
+    study = CaseStudy.objects.published().filter(boroughs__isnull=False).order_by("pk").first()
+    area = study.boroughs.order_by("pk").first()
+    before = row_of(area.slug)["case_studies"]
+    study.delete()
+    assert row_of(area.slug)["case_studies"] == before - 1
+    assert_every_figure_current()
+
+
 def test_the_funding_pages_area_filter_offers_an_area_once_an_award_to_it_is_recorded(client):
     def offered():
         form = client.get("/funding/").context["form"]
