@@ -268,6 +268,25 @@ def test_one_kind_in_full_pages_through_every_match(client):
     assert "There is no page 99" in beyond.content.decode()
 
 
+@pytest.mark.parametrize("q", ["knife crime", "county lines"])
+def test_pages_of_several_words_follow_one_another_in_one_order(q):
+    """Each page of case studies for several words (ranked from their postings on
+    PostgreSQL, the rows of ranks tied with a page's last joined for their titles) is the
+    next part of the one order, however pages cut it."""
+    whole = portal_search(user=AnonymousUser(), q=q, kinds=["case_studies"], limit=9)
+    (group,) = whole.groups
+    assert group.count > 9
+    pages = [
+        portal_search(
+            user=AnonymousUser(), q=q, kinds=["case_studies"], limit=3, offset=offset
+        ).groups[0]
+        for offset in (0, 3, 6)
+    ]
+    assert [page.count for page in pages] == [group.count] * 3
+    paged = [(result.id, result.rank) for page in pages for result in page.results]
+    assert paged == [(result.id, result.rank) for result in group.results]
+
+
 def test_the_header_of_every_page_has_the_search_box(client):
     for path in ("/", "/case-studies/", "/funding/", "/boroughs/"):
         html = client.get(path).content.decode()
