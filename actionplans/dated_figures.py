@@ -112,6 +112,7 @@ def dated_figures_at(
         plan_id: _figures(figures)
         for plan_id, figures in ActionPlan.objects.filter(pk__in=ids if within is None else within)
         .filter(Exists(rows.filter(since=BEFORE_ANY_ITEM)))
+        .order_by()  # a dict: not joined to the boroughs for the plans' default order
         .values_list("pk", Subquery(latest, output_field=JSONField()))
         if figures is not None and plan_id in wanted
     }

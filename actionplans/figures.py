@@ -15,8 +15,9 @@ themselves, as they call bump_data_version for the response cache.
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -75,7 +76,45 @@ def plan_figures_refresh(plan_ids: Iterable[int]) -> dict[int, PlanFigures]:
     return figures
 
 
-def _overdue_holds(figures: PlanFigures, day: dt.date) -> bool:
+class StoredFigures(NamedTuple):
+    """A plan's stored figures (PlanFigures' fields), read as values with the plan's row:
+    a table of every council reads hundreds of plans, and building a plan and its
+    figures as model instances for each cost more than the query."""
+
+    plan_id: int
+    items_by_status: dict[str, int]
+    last_item_update: dt.datetime | None
+    overdue_items: int
+    overdue_on: dt.date | None
+    next_due_on: dt.date | None
+
+
+#: The plans' columns that hold StoredFigures, in its order.
+_STORED = [f"figures__{name}" for name in StoredFigures._fields]
+
+
+def plans_with_figures(
+    plans: QuerySet[ActionPlan], *fields: str
+) -> list[tuple[tuple[Any, ...], StoredFigures]]:
+    """``fields`` of each of ``plans`` (the first its pk), as values, with its stored
+    figures, in the plans' order: one query, and two more, however many they are, for
+    plans that have none (bulk-created without signals), counted and stored now."""
+    rows = [
+        (row[: len(fields)], row[len(fields) :]) for row in plans.values_list(*fields, *_STORED)
+    ]
+    missing = [plan[0] for plan, stored in rows if stored[0] is None]
+    counted: dict[int, PlanFigures] = plan_figures_refresh(missing) if missing else {}
+    return [
+        (plan, StoredFigures(*stored) if stored[0] is not None else _stored(counted[plan[0]]))
+        for plan, stored in rows
+    ]
+
+
+def _stored(figures: PlanFigures) -> StoredFigures:
+    return StoredFigures(*(getattr(figures, name) for name in StoredFigures._fields))
+
+
+def _overdue_holds(figures: PlanFigures | StoredFigures, day: dt.date) -> bool:
     """Whether the stored overdue count is the count on ``day``: it was counted on that
     day, or on an earlier one and no open item has fallen due since."""
     counted_on = figures.overdue_on
@@ -84,7 +123,9 @@ def _overdue_holds(figures: PlanFigures, day: dt.date) -> bool:
     return counted_on == day or figures.next_due_on is None or figures.next_due_on >= day
 
 
-def overdue_items_on(figures: Mapping[int, PlanFigures], day: dt.date) -> dict[int, int]:
+def overdue_items_on(
+    figures: Mapping[int, PlanFigures | StoredFigures], day: dt.date
+) -> dict[int, int]:
     """plan pk -> its open items past due on ``day``, from the plans' stored figures. No
     query while each count holds (until an open item falls due); the plans whose count
     no longer does are counted again in one query on the index of open items' due dates,
@@ -95,13 +136,11 @@ def overdue_items_on(figures: Mapping[int, PlanFigures], day: dt.date) -> dict[i
         if _overdue_holds(stored, day):
             found[pk] = stored.overdue_items
         else:
-            stale.append(stored)
+            stale.append(PlanFigures(plan_id=pk, overdue_items=0, overdue_on=day))
             found[pk] = 0
     if not stale:
         return found
-    for stored in stale:
-        stored.overdue_items, stored.overdue_on, stored.next_due_on = 0, day, None
-    by_plan = {stored.plan_id: stored for stored in stale}
+    by_plan = {recounted.plan_id: recounted for recounted in stale}
     overdue, next_due = _overdue_counts(day)
     for row in (
         ActionItem.objects.filter(plan__in=list(by_plan))
@@ -117,22 +156,6 @@ def overdue_items_on(figures: Mapping[int, PlanFigures], day: dt.date) -> dict[i
         PlanFigures.objects.filter(Q(overdue_on__lt=day) | Q(overdue_on__isnull=True)).bulk_update(
             stale, OVERDUE_FIELDS
         )
-    return found
-
-
-def plan_figures_for(plans: Iterable[ActionPlan]) -> dict[int, PlanFigures]:
-    """The stored figures of plans loaded with select_related("figures"), by plan; those
-    of plans that have none (bulk-created without signals) are counted and stored now, in
-    two more queries however many they are."""
-    found: dict[int, PlanFigures] = {}
-    missing = []
-    for plan in plans:
-        try:
-            found[plan.pk] = plan.figures
-        except PlanFigures.DoesNotExist:
-            missing.append(plan.pk)
-    if missing:
-        found.update(plan_figures_refresh(missing))
     return found
 
 

@@ -19,9 +19,9 @@ are for reading only and refuse to be saved.
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, Generic, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -109,34 +109,91 @@ def _refuse_save(*args: Any, **kwargs: Any) -> NoReturn:
     raise RuntimeError("A plan or item as it stood on an earlier day cannot be saved.")
 
 
-def _read_only(record: ActionPlan | ActionItem) -> None:
+def _read_only(record: "ActionPlan | ActionItem | PlanFields") -> None:
     """Make a rebuilt record refuse to be saved."""
     # An attribute of the instance shadows the model's save(); mypy sees a method replaced.
-    record.save = _refuse_save  # type: ignore[method-assign]
+    record.save = _refuse_save  # type: ignore[method-assign, union-attr]
 
 
-def _recorded_from(record: ActionPlan | ActionItem, created_at: dt.datetime | None) -> dt.date:
+def _recorded_from(
+    record: "ActionPlan | ActionItem | PlanFields", created_at: dt.datetime | None
+) -> dt.date:
     """The day the portal's record of ``record`` begins: its "created" entry (made at
     ``created_at``), else its source's publication date, else the day its row was made
     (admin or a script)."""
     if created_at is not None:
         return local_date(created_at)
-    if record.source is not None and record.source.published_on is not None:
-        return record.source.published_on
+    if isinstance(record, PlanFields):
+        published = record.source_published_on
+    else:
+        published = record.source.published_on if record.source is not None else None
+    if published is not None:
+        return published
     return local_date(record.created_at)
 
 
 # --- Plans -------------------------------------------------------------------------------
 
 
-def whose_plan(plans: Iterable[ActionPlan]) -> str:
+@dataclass
+class PlanFields:
+    """A plan's own fields read as values (``READ``), for rebuilding hundreds of plans as
+    they stood on a day, as a summary of every council does, without building each plan
+    and its source as model instances. Rebuilt, it carries ``as_at`` and
+    ``recorded_from`` as a plan does."""
+
+    pk: int
+    borough_id: int | None
+    partnership_id: int | None
+    slug: str
+    title: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    status: str
+    scope: str
+    overseen_by: str
+    last_refreshed_on: dt.date | None
+    version: int
+    modified_at: dt.datetime
+    created_at: dt.datetime
+    source_published_on: dt.date | None
+    as_at: dt.date = dt.date.min
+    recorded_from: dt.date = dt.date.min
+
+    READ = (
+        "pk",
+        "borough",
+        "partnership",
+        "slug",
+        "title",
+        "period_start",
+        "period_end",
+        "status",
+        "scope",
+        "overseen_by",
+        "last_refreshed_on",
+        "version",
+        "modified_at",
+        "created_at",
+        "source__published_on",
+    )
+
+
+#: A plan as the rebuild takes it: a model instance, or its fields read as values.
+Plan = TypeVar("Plan", ActionPlan, PlanFields)
+
+
+def whose_plan(plans: Iterable[Plan], name_of: Callable[[Plan], str] | None = None) -> str:
     """Whose plan it is, in words ("Westminster's plan"), for the message about a day
-    before the portal's record begins."""
-    names = {_owner(plan).name for plan in plans}
+    before the portal's record begins; ``name_of`` a plan's borough or partnership's
+    name, where the plans were read without them (as PlanFields)."""
+    names = {name_of(plan) if name_of else _owner(plan).name for plan in plans}
     return f"{names.pop()}'s plan" if len(names) == 1 else "any borough's plan"
 
 
-def _owner(plan: ActionPlan) -> Borough | Partnership:
+def _owner(plan: ActionPlan | PlanFields) -> Borough | Partnership:
+    if isinstance(plan, PlanFields):
+        raise TypeError("A plan read as values names its owner through name_of")
     owner = plan.borough if plan.borough_id else plan.partnership
     if owner is None:  # the plan_belongs_to_borough_or_partnership constraint forbids it
         raise ValueError(f"Plan {plan.pk} belongs to no borough and no partnership")
@@ -144,7 +201,7 @@ def _owner(plan: ActionPlan) -> Borough | Partnership:
 
 
 @dataclass
-class PlansAsAt:
+class PlansAsAt(Generic[Plan]):
     """Some plans as they stood at the end of ``day``.
 
     ``plans`` holds every plan asked about, each with ``recorded_from``; those that
@@ -152,7 +209,7 @@ class PlansAsAt:
     """
 
     day: dt.date
-    plans: list[ActionPlan]
+    plans: list[Plan]
 
     @property
     def recorded_from(self) -> dt.date | None:
@@ -160,56 +217,74 @@ class PlansAsAt:
         return min((plan.recorded_from for plan in self.plans), default=None)
 
     @property
-    def existing(self) -> list[ActionPlan]:
+    def existing(self) -> list[Plan]:
         return [plan for plan in self.plans if plan.recorded_from <= self.day]
 
     @property
-    def active(self) -> list[ActionPlan]:
+    def active(self) -> list[Plan]:
         """Plans active on the day, the most recently refreshed first."""
         active = [plan for plan in self.existing if plan.status == ActionPlan.Status.ACTIVE]
         return sorted(active, key=current_first_key, reverse=True)
 
-    def check_recorded(self) -> None:
-        """Refuse a day before the portal's record of these plans begins."""
+    def check_recorded(self, name_of: Callable[[Plan], str] | None = None) -> None:
+        """Refuse a day before the portal's record of these plans begins (whose_plan says
+        what ``name_of`` is)."""
         start = self.recorded_from
         if start is not None and self.day < start:
             first = [plan for plan in self.plans if plan.recorded_from == start]
             raise AsAtError(
-                f"The portal has no record of {whose_plan(first)} before {long_date(start)}",
+                f"The portal has no record of {whose_plan(first, name_of)} before "
+                f"{long_date(start)}",
                 "no_record",
             )
 
 
-def plans_as_at(plans: Iterable[ActionPlan], day: dt.date) -> PlansAsAt:
+def plans_as_at(plans: Iterable[ActionPlan], day: dt.date) -> PlansAsAt[ActionPlan]:
     """``plans`` (loaded with borough, partnership, framework and source) as they stood at
     the end of ``day``. One query: the plans' history."""
     # Their history is selected by the query that chose them, where there is one: for
     # every council's plans a list of their ids is hundreds of parameters.
-    chosen: Any = (
-        plans.values("pk") if isinstance(plans, QuerySet) and not plans.query.is_sliced else None
-    )
-    plans = list(plans)
-    history: defaultdict[int, list[PlanChange]] = defaultdict(list)
+    chosen = plans if isinstance(plans, QuerySet) and not plans.query.is_sliced else None
+    return _rebuilt(list(plans), chosen, day)
+
+
+def plan_fields_as_at(plans: QuerySet[ActionPlan], day: dt.date) -> PlansAsAt[PlanFields]:
+    """As plans_as_at, the plans read as PlanFields: two queries (the plans, their
+    history)."""
+    return _rebuilt([PlanFields(*row) for row in plans.values_list(*PlanFields.READ)], plans, day)
+
+
+def _rebuilt(
+    plans: list[Plan], chosen: QuerySet[ActionPlan] | None, day: dt.date
+) -> PlansAsAt[Plan]:
+    """``plans`` as they stood at the end of ``day``, their history selected by
+    ``chosen``, the query that read them (None: by a list of their pks)."""
+    cutoff = end_of_day(day)
+    created: dict[int, dt.datetime] = {}
+    undone: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)  # newest first
     if plans:
-        if chosen is None:
-            chosen = [plan.pk for plan in plans]
-        for change in PlanChange.objects.filter(plan__in=chosen).order_by("changed_at", "id"):
-            history[change.plan_id].append(change)
+        of_plans: Any = [plan.pk for plan in plans] if chosen is None else chosen.values("pk")
+        # Read as values, and only what the day needs: the "created" entries, which date
+        # the record, and the changes made after the day, which are undone. A table of
+        # every council's plans read hundreds of entries, each built as a model instance.
+        for plan_id, changed_at, changes in (
+            PlanChange.objects.filter(plan__in=of_plans)
+            .filter(Q(changed_at__gte=cutoff) | Q(changes__has_key=CREATED))
+            .order_by("-changed_at", "-id")
+            .values_list("plan_id", "changed_at", "changes")
+        ):
+            if CREATED in changes:
+                created[plan_id] = changed_at  # the earliest, read last
+            else:
+                undone[plan_id].append(changes)
     for plan in plans:
-        plan.recorded_from = _recorded_from(
-            plan,
-            next(
-                (entry.changed_at for entry in history[plan.pk] if CREATED in entry.changes), None
-            ),
-        )
+        plan.recorded_from = _recorded_from(plan, created.get(plan.pk))
         plan.as_at = day
         _read_only(plan)
         if plan.recorded_from > day:
             continue
-        for change in reversed(history[plan.pk]):
-            if change.changed_at < end_of_day(day) or CREATED in change.changes:
-                continue
-            for name, values in change.changes.items():
+        for changes in undone[plan.pk]:
+            for name, values in changes.items():
                 if name in PLAN_FIELDS:
                     setattr(plan, name, _from_value(name, values.get("from")))
             plan.version = max(1, plan.version - 1)

@@ -9,6 +9,8 @@ from core.querysets import rows_pointing_here
 if TYPE_CHECKING:
     from boroughs.models import Borough
 
+    from .history import PlanFields
+
     # Named (as strings) in the type arguments of the querysets below.
     from .models import ActionItem, ActionPlan  # noqa: F401
 
@@ -20,7 +22,7 @@ _Rows = TypeVar("_Rows", bound=models.QuerySet[Any])
 CURRENT_FIRST = (F("last_refreshed_on").desc(nulls_last=True), F("modified_at").desc())
 
 
-def current_first_key(plan: "ActionPlan") -> tuple[bool, dt.date, dt.datetime]:
+def current_first_key(plan: "ActionPlan | PlanFields") -> tuple[bool, dt.date, dt.datetime]:
     """CURRENT_FIRST for plans already in memory: sort with ``reverse=True``."""
     return (
         plan.last_refreshed_on is not None,

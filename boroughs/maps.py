@@ -18,6 +18,7 @@ from core.maps import Category, MapArea, swatch
 
 from .geometry import outlines
 from .models import Borough, Region, Source
+from .querysets import DISTRICT_KINDS
 
 BOUNDARY_SOURCE = "uk-geojson-lad-2013"
 NO_RECORD = "#dcdcdc"
@@ -68,17 +69,22 @@ class District(NamedTuple):
     region: str
 
 
-def map_areas(view):
-    """England's districts or London's, and the attribution: two queries."""
-    districts = Borough.objects.districts()
-    if view == "london":
-        districts = districts.london()
-    fields = District._fields
-    return MapAreas(
-        view=view,
-        districts=[District(*row) for row in districts.order_by("name").values_list(*fields)],
-        attribution=boundary_attribution(),
-    )
+def map_areas(view, shown=None):
+    """England's districts or London's, and the attribution: two queries; one where
+    ``shown``, areas a page has read already by name (with their kind), holds them all."""
+    if shown is not None:
+        districts = [
+            area
+            for area in shown
+            if area.kind in DISTRICT_KINDS and (view != "london" or area.region == "london")
+        ]
+    else:
+        query = Borough.objects.districts()
+        if view == "london":
+            query = query.london()
+        fields = District._fields
+        districts = [District(*row) for row in query.order_by("name").values_list(*fields)]
+    return MapAreas(view=view, districts=districts, attribution=boundary_attribution())
 
 
 def boundary_attribution():

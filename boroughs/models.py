@@ -3,6 +3,8 @@
 Every other app builds on these models; this module imports no other app.
 """
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -107,6 +109,33 @@ class Borough(SourcedModel):
     @property
     def is_district(self):
         return self.kind in DISTRICT_KINDS
+
+
+class AreaRow(NamedTuple):
+    """An area as a row of a table of every council shows it (BoroughQuerySet.
+    summary_rows), read as values: building hundreds of model instances a request cost
+    more than reading them. It answers as a Borough does for what such a row shows."""
+
+    pk: int
+    name: str
+    slug: str
+    gss_code: str
+    kind: str
+    region: str
+
+    def get_region_display(self) -> str:
+        return _REGION_LABELS.get(self.region, self.region)
+
+    def get_kind_display(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def is_district(self) -> bool:
+        return self.kind in DISTRICT_KINDS
+
+
+_REGION_LABELS: dict[str, str] = dict(Region.choices)
+_KIND_LABELS: dict[str, str] = dict(Borough.Kind.choices)
 
 
 class Organisation(SourcedModel):

@@ -4,7 +4,7 @@ from django.db import models
 
 if TYPE_CHECKING:
     # Named (as strings) in the type arguments of the querysets below.
-    from .models import Borough, Partnership  # noqa: F401
+    from .models import AreaRow, Borough, Partnership  # noqa: F401
 
 #: Kinds of local authority district: the places England is divided into (GSS codes
 #: E06 unitary, E07 non-metropolitan district, E08 metropolitan district, E09 London).
@@ -15,6 +15,10 @@ DISTRICT_KINDS = (
     "unitary",
     "district",
 )
+
+
+#: What a row of a table of every council shows of an area.
+SUMMARY_FIELDS = ("name", "slug", "gss_code", "kind", "region")
 
 
 class BoroughQuerySet(models.QuerySet["Borough"]):
@@ -30,7 +34,14 @@ class BoroughQuerySet(models.QuerySet["Borough"]):
     def for_summary(self) -> Self:
         """What a row of a table of every council shows of each area (name, codes, kind,
         region and its link), without the columns no such row reads."""
-        return self.only("name", "slug", "gss_code", "kind", "region")
+        return self.only(*SUMMARY_FIELDS)
+
+    def summary_rows(self) -> list["AreaRow"]:
+        """The areas as AreaRow values, in this query's order: what for_summary reads,
+        without a model instance for each."""
+        from .models import AreaRow
+
+        return [AreaRow(*row) for row in self.values_list("pk", *SUMMARY_FIELDS)]
 
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from actionplans.figures import overdue_items_on, plan_figures_for
+from actionplans.figures import overdue_items_on, plans_with_figures
 from actionplans.models import ActionPlan
 from boroughs.maps import (
     covering_words,
@@ -29,18 +29,20 @@ PLAN_CATEGORIES = [
 ]
 
 
-def plan_states(boroughs):
-    """Each borough's plan state: two queries (active plans, stock-take plan answers).
+def plan_states(boroughs, *, reported=None):
+    """Each borough's plan state: two queries (active plans, stock-take plan answers), one
+    where ``reported``, the option slug of each borough's latest plan answer, is given.
     Every area's plans and answers are read, one row per plan or answer, rather than
     naming a map's hundreds of areas in the queries, which took longer to build and plan
     than to read them all."""
     ids = [borough.pk for borough in boroughs]
     active = set(ActionPlan.objects.active().order_by().values_list("borough_id", flat=True))
-    reported = dict(
-        StockTakeAnswer.objects.filter(question__slug=PLAN_QUESTION_SLUG)
-        .order_by("question__stock_take__conducted_on", "pk")
-        .values_list("borough_id", "option__slug")
-    )
+    if reported is None:
+        reported = dict(
+            StockTakeAnswer.objects.filter(question__slug=PLAN_QUESTION_SLUG)
+            .order_by("question__stock_take__conducted_on", "pk")
+            .values_list("borough_id", "option__slug")
+        )
     return {pk: plan_state_of(pk in active, reported.get(pk)) for pk in ids}
 
 
@@ -72,19 +74,28 @@ def home_maps():
     return [plan_map(england, states=states), plan_map(england.london(), states=states)]
 
 
-def table_map(view, chosen, *, states=None):
+def table_map(view, chosen, *, shown=None, states=None, reported=None):
     """The boroughs table's map of ``view`` the reader chose (svportal.forms.TABLE_MAPS):
-    plans (four queries: areas, source, plans, answers; two when ``states``, the plan
-    states as they stand by borough pk, hold every district of the map), case studies
-    (four: areas, source, each district's own and the covering areas') or overdue items
-    (five: plans' and their overdue counts)."""
-    areas = map_areas(view)
+    plans (four queries: areas, source, plans, answers), case studies (four: areas,
+    source, each district's own and the covering areas') or overdue items (five: areas,
+    source, plans, answers, and the plans with their overdue counts).
+
+    What the table has read already saves some where it holds every district of the map:
+    ``shown``, its areas by name (the areas' query); ``states``, their plan states as they
+    stand by borough pk (plans and answers); ``reported``, the option slug of each one's
+    latest plan answer, where its states are those of another day (answers)."""
+    areas = map_areas(view, shown)
+    ids = areas.ids
+    if states is not None and any(pk not in states for pk in ids):
+        states = None
+    if reported is not None and shown is None:
+        reported = None
     if chosen == "case-studies":
         return case_study_map(areas)
+    if states is None and chosen in ("plans", "overdue"):
+        states = plan_states(areas.districts, reported=reported)
     if chosen == "overdue":
-        return overdue_map(areas, timezone.localdate())
-    if states is not None and any(district.pk not in states for district in areas.districts):
-        states = None
+        return overdue_map(areas, timezone.localdate(), states=states)
     return plan_map(areas, states=states)
 
 
@@ -157,11 +168,11 @@ def overdue_map(areas, today, *, states=None):
     if states is None:
         states = plan_states(areas.districts)
     with_plan = {pk for pk, state in states.items() if state == PlanState.ACTIVE}
-    plans = list(ActionPlan.objects.active().filter(borough__in=ids).select_related("figures"))
-    overdue_by_plan = overdue_items_on(plan_figures_for(plans), today)
+    plans = plans_with_figures(ActionPlan.objects.active().filter(borough__in=ids), "pk", "borough")
+    overdue_by_plan = overdue_items_on({plan[0]: figures for plan, figures in plans}, today)
     overdue: defaultdict[int, int] = defaultdict(int)
-    for plan in plans:
-        overdue[plan.borough_id] += overdue_by_plan[plan.pk]
+    for (pk, borough_id), _ in plans:
+        overdue[borough_id] += overdue_by_plan[pk]
     labelled = []
     for borough in areas.districts:
         if borough.pk not in with_plan:

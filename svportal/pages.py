@@ -1,8 +1,10 @@
 """Pages whose content spans apps: the boroughs table, a borough's profile, compare and
 "my portal". Each view takes a selector, a form and a template (docs/decisions/0007)."""
 
+import datetime as dt
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -130,12 +132,12 @@ def borough_table(request):
     if region:
         boroughs = boroughs.in_region(region)
     try:
-        summaries = borough_summaries(boroughs, as_at=day)
+        by_name = borough_summaries(boroughs, as_at=day)
     except AsAtError as error:
         as_at_form.refuse(error)
         day = None
-        summaries = borough_summaries(boroughs)
-    summaries = sort_summaries(summaries, sort)
+        by_name = borough_summaries(boroughs)
+    summaries = sort_summaries(by_name, sort)
     errors = [("region", message) for message in form.errors.get("region", [])]
     errors += as_at_form.error_summary()
     as_at = day.isoformat() if day else ""
@@ -178,15 +180,7 @@ def borough_table(request):
         }
         for key, label in TABLE_MAPS
     ]
-    rows = [
-        {
-            "summary": summary,
-            "complete": complete_display(summary),
-            "funding": funding_display(summary),
-        }
-        for summary in summaries
-    ]
-    cells = table_cells(rows)
+    cells = table_cells(summaries)
     return render(
         request,
         "svportal/borough_table.html",
@@ -198,20 +192,35 @@ def borough_table(request):
             "region_label": dict(form.fields["region"].choices).get(region, ""),
             "sort": sort,
             "headers": headers,
-            "rows": rows,
+            "summaries": summaries,
+            "rows": cells,
             # Hundreds of rows cost more to render than to read: kept once per set of them.
             "table_rows": built_once(
                 ["borough-table-rows", cells],
                 lambda: render_to_string("svportal/_borough_table_rows.html", {"cells": cells}),
             ),
             # The map shows the figures as they stand today, whatever the table's day: the
-            # summaries of a table without a day hold its plan states already.
+            # summaries of a table without a day hold its plan states already, and those
+            # of any day the latest stock-take answers. A table of England or of London
+            # holds every area of its map, by name.
             "map": table_map(
                 view,
                 chosen_map,
+                shown=[summary.borough for summary in by_name]
+                if region in ("", "london")
+                else None,
                 states=(
                     {summary.borough.pk: summary.plan_state for summary in summaries}
                     if day is None
+                    else None
+                ),
+                reported=(
+                    {
+                        summary.borough.pk: summary.plan_reported.option.slug
+                        for summary in summaries
+                        if summary.plan_reported
+                    }
+                    if day is not None
                     else None
                 ),
             ),
@@ -240,33 +249,51 @@ def borough_table(request):
     )
 
 
-def table_cells(rows):
-    """What each cell of the boroughs table shows, as plain values (the template words
-    them): nothing else goes into the rows, so they can be kept by these values."""
+class TableRow(NamedTuple):
+    """What each cell of a row of the boroughs table shows, as plain values (the template
+    words them): nothing else goes into the rows, so they can be kept by these values (a
+    tuple of them: its digest is worked out on every visit, for hundreds of rows)."""
+
+    href: str
+    name: str
+    region: str
+    plan_state: str
+    reported_on: dt.date | None
+    reported: str
+    has_plan: bool
+    complete: str | None  # None where no share is known (no plan, or no items)
+    overdue: int
+    case_studies: int
+    awards: int
+    funding: str | None  # None where no award is recorded
+
+
+def table_cells(summaries):
+    """A TableRow for each summary, in their order."""
     profile = address_per_slug(lambda slug: reverse("portal:borough-profile", args=[slug]))
     regions = {}
     cells = []
-    for row in rows:
-        summary = row["summary"]
+    for summary in summaries:
         borough = summary.borough
-        if borough.region not in regions:
-            regions[borough.region] = borough.get_region_display()
+        region = regions.get(borough.region)
+        if region is None:
+            region = regions[borough.region] = borough.get_region_display()
         reported = summary.plan_reported
         cells.append(
-            {
-                "href": profile(borough.slug),
-                "name": borough.name,
-                "region": regions[borough.region],
-                "plan_state": str(summary.plan_state),
-                "reported_on": reported.question.stock_take.conducted_on if reported else None,
-                "reported": reported.option.label if reported else "",
-                "has_plan": bool(summary.active_plan),
-                "complete": row["complete"] if summary.percent_complete is not None else None,
-                "overdue": summary.overdue_items,
-                "case_studies": summary.case_studies,
-                "awards": summary.awards,
-                "funding": row["funding"] if summary.awards else None,
-            }
+            TableRow(
+                profile(borough.slug),
+                borough.name,
+                region,
+                str(summary.plan_state),
+                reported.question.stock_take.conducted_on if reported else None,
+                reported.option.label if reported else "",
+                bool(summary.active_plan),
+                complete_display(summary) if summary.percent_complete is not None else None,
+                summary.overdue_items,
+                summary.case_studies,
+                summary.awards,
+                funding_display(summary) if summary.awards else None,
+            )
         )
     return cells
 
@@ -382,7 +409,8 @@ def interventions_with_where(in_use):
 def compare(request):
     """2–4 boroughs side by side; with ?as_at=YYYY-MM-DD, their plans as they stood at the
     end of that day (docs/decisions/0010)."""
-    boroughs = list(Borough.objects.order_by("name"))
+    # Every area is a choice: read as values, as a row of the boroughs table shows them.
+    boroughs = Borough.objects.for_summary().order_by("name").summary_rows()
     form = CompareForm(CompareForm.slugs_from(request.GET), boroughs=boroughs)
     as_at_form = AsAtForm(request.GET, today=timezone.localdate())
     context = {"form": form, "as_at_form": as_at_form, "errors": [], "comparison": None}

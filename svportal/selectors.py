@@ -2,28 +2,30 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from actionplans.dated_figures import dated_figures_at
-from actionplans.figures import overdue_items_on, plan_figures_for
-from actionplans.history import items_as_at, plans_as_at
+from actionplans.figures import overdue_items_on, plans_with_figures
+from actionplans.history import PlanFields, items_as_at, plan_fields_as_at, plans_as_at
 from actionplans.models import ActionItem, ActionPlan, ItemStatus, Theme
 from actionplans.selectors import items_for_history, plans_for_history
 from boroughs.models import (
+    AreaRow,
     Borough,
     PublishedTotal,
     StockTake,
     StockTakeAnswer,
     StockTakeQuestion,
 )
+from boroughs.querysets import BoroughQuerySet
 from casestudies.figures import borough_practice_figures, in_use_counts
 from casestudies.models import Approach, CaseStudy
 from casestudies.plan_items import (
@@ -161,10 +163,22 @@ NOT_RECORDED_REASONS = {
 }
 
 
+class ActivePlan(NamedTuple):
+    """What a summary shows of a borough's active plan as it stands, read as values: a
+    table of every council reads hundreds of plans (as at a day, the plans rebuilt from
+    their history are model instances with the same fields)."""
+
+    pk: int
+    slug: str
+    title: str
+    last_refreshed_on: dt.date | None
+
+
 @dataclass
 class BoroughSummary:
-    borough: Borough
-    active_plan: ActionPlan | None = None
+    #: An area of a table of every council is read as values, as that table shows it.
+    borough: Borough | AreaRow
+    active_plan: ActionPlan | ActivePlan | None = None
     items_by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ITEM_STATUSES, 0))
     overdue_items: int = 0
     last_item_update: dt.datetime | None = None
@@ -305,17 +319,23 @@ def _summaries(
     """The summaries, and (with as_at and with_items) the items of each borough's active
     plans then; without with_items, the figures then are counted in the database."""
     today = today or timezone.localdate()
-    summaries = {borough.pk: BoroughSummary(borough=borough, as_at=as_at) for borough in boroughs}
+    shown: Iterable[Borough | AreaRow] = boroughs
+    if isinstance(boroughs, BoroughQuerySet) and not boroughs.query.is_sliced:
+        shown = boroughs.summary_rows()
+    summaries = {borough.pk: BoroughSummary(borough=borough, as_at=as_at) for borough in shown}
     areas = _chosen_areas(boroughs, list(summaries))
     items_then = None
     if as_at is None:
         _plan_figures(summaries, areas, today)
         _practice_figures(summaries, areas, named_interventions=named_interventions)
     else:
-        active_then = _active_plans_then(summaries, areas, as_at, whole_plans=with_items)
+        active_then: Sequence[ActionPlan | PlanFields]
         if with_items:
-            items_then = _plan_figures_as_at(summaries, active_then, as_at)
+            whole = _active_plans_then(summaries, areas, as_at)
+            items_then = _plan_figures_as_at(summaries, whole, as_at)
+            active_then = whole
         else:
+            active_then = _active_plan_fields_then(summaries, areas, as_at)
             _plan_figures_then(summaries, areas, active_then, as_at)
         _practice_figures(summaries, areas, named_interventions=named_interventions)
         if named_interventions:
@@ -355,7 +375,7 @@ def _chosen_areas(boroughs: Iterable[Borough], ids: list[int]) -> _Areas:
     return _Areas(ids=ids, selection=ids)
 
 
-def _borough_of(plan: ActionPlan) -> int:
+def _borough_of(plan: ActionPlan | PlanFields) -> int:
     """The pk of the borough whose plan this is; these plans were chosen by borough."""
     if plan.borough_id is None:
         raise ValueError(f"Plan {plan.pk} is a partnership's, not a borough's")
@@ -376,47 +396,52 @@ def _plan_figures(summaries: Summaries, areas: _Areas, today: dt.date) -> None:
     """The active plans with their stored figures (actionplans.figures), overdue items
     included: one query, and two more when a plan's overdue count no longer holds on
     ``today`` (actionplans.figures.overdue_items_on)."""
-    plans = list(
-        ActionPlan.objects.active()
-        .filter(borough__in=areas.selection)
-        .select_related("figures")
-        .current_first("borough_id")
+    plans = plans_with_figures(
+        ActionPlan.objects.active().filter(borough__in=areas.selection).current_first("borough_id"),
+        "pk",
+        "borough",
+        *ActivePlan._fields[1:],
     )
-    figures = plan_figures_for(plans)
-    overdue = overdue_items_on(figures, today)
-    for plan in plans:
-        summary = summaries[_borough_of(plan)]
-        summary.active_plan = summary.active_plan or plan
-        summary.overdue_items += overdue[plan.pk]
-        for status, count in figures[plan.pk].items_by_status.items():
+    overdue = overdue_items_on({plan[0]: figures for plan, figures in plans}, today)
+    for (pk, borough_id, *shown), figures in plans:
+        summary = summaries[borough_id]
+        summary.active_plan = summary.active_plan or ActivePlan(pk, *shown)
+        summary.overdue_items += overdue[pk]
+        for status, count in figures.items_by_status.items():
             summary.items_by_status[status] += count
-        latest = figures[plan.pk].last_item_update
+        latest = figures.last_item_update
         if latest is not None and (
             summary.last_item_update is None or latest > summary.last_item_update
         ):
             summary.last_item_update = latest
 
 
-def _active_plans_then(
-    summaries: Summaries, areas: _Areas, day: dt.date, *, whole_plans: bool
-) -> list[ActionPlan]:
+def _active_plans_then(summaries: Summaries, areas: _Areas, day: dt.date) -> list[ActionPlan]:
     """The boroughs' plans active at the end of ``day``, as they stood then, each borough's
     most recently refreshed first and its summary's active plan: two queries (plans,
-    their history). Raises AsAtError for a day before the record of these plans.
-
-    Without ``whole_plans`` (their items are not rebuilt) each plan is read with its
-    source alone, what its rebuild reads, and given its borough from the summaries."""
+    their history). Raises AsAtError for a day before the record of these plans."""
     # Summaries are the same for everyone: a plan that is a draft now counts for nobody.
-    plans = plans_for_history() if whole_plans else ActionPlan.objects.select_related("source")
-    state = plans_as_at(plans.public().filter(borough__in=areas.selection), day)
-    if not whole_plans:
-        for plan in state.plans:
-            plan.borough = summaries[_borough_of(plan)].borough
+    state = plans_as_at(plans_for_history().public().filter(borough__in=areas.selection), day)
     state.check_recorded()
     active = state.active  # most recently refreshed first
     for plan in active:
         summary = summaries[_borough_of(plan)]
         summary.active_plan = summary.active_plan or plan
+    return active
+
+
+def _active_plan_fields_then(summaries: Summaries, areas: _Areas, day: dt.date) -> list[PlanFields]:
+    """As _active_plans_then, for summaries whose plans' items are not rebuilt: each plan
+    read as its fields alone (actionplans.history.PlanFields), and a refusal naming its
+    borough from the summaries."""
+    state = plan_fields_as_at(ActionPlan.objects.public().filter(borough__in=areas.selection), day)
+    state.check_recorded(name_of=lambda plan: summaries[_borough_of(plan)].borough.name)
+    active = state.active  # most recently refreshed first
+    for plan in active:
+        summary = summaries[_borough_of(plan)]
+        summary.active_plan = summary.active_plan or ActivePlan(
+            plan.pk, plan.slug, plan.title, plan.last_refreshed_on
+        )
     return active
 
 
@@ -442,7 +467,7 @@ def _plan_figures_as_at(
 
 
 def _plan_figures_then(
-    summaries: Summaries, areas: _Areas, active: list[ActionPlan], day: dt.date
+    summaries: Summaries, areas: _Areas, active: Sequence[ActionPlan | PlanFields], day: dt.date
 ) -> None:
     """As _plan_figures_as_at, without loading the items: each plan's figures then, read
     from its stored timeline (actionplans.dated_figures) in one query."""
@@ -460,7 +485,7 @@ def _plan_figures_then(
 
 
 def _interventions_then(
-    summaries: Summaries, areas: _Areas, active: list[ActionPlan], day: dt.date
+    summaries: Summaries, areas: _Areas, active: Sequence[ActionPlan | PlanFields], day: dt.date
 ) -> None:
     """The interventions the items of the plans ``active`` on ``day`` delivered then, from
     the links' history, in place of those of the plans active now: one query. Case
@@ -475,7 +500,7 @@ def _interventions_then(
 
 
 def _intervention_counts_then(
-    summaries: Summaries, areas: _Areas, active: list[ActionPlan], day: dt.date
+    summaries: Summaries, areas: _Areas, active: Sequence[ActionPlan | PlanFields], day: dt.date
 ) -> None:
     """As _interventions_then, counted without naming them: the interventions the plans
     ``active`` on ``day`` delivered then (one query), and which of those the borough's

@@ -9,6 +9,7 @@ import pytest
 from actionplans.models import ActionItem
 from actionplans.services import action_item_update
 from boroughs.models import Borough, StockTakeAnswer, StockTakeQuestion
+from svportal.pages import complete_display, funding_display
 
 from .test_as_at import make_lead
 from .test_pages import text_of
@@ -75,13 +76,13 @@ def test_the_summary_spreadsheet_leaves_unknown_counts_empty_and_says_why(client
 
 def test_the_boroughs_table_says_not_recorded_never_none(client):
     response = client.get("/boroughs/", {"region": "london"})
-    rows = {row["summary"].borough.slug: row for row in response.context["rows"]}
+    summaries = {summary.borough.slug: summary for summary in response.context["summaries"]}
     page = text_of(response)
 
     assert "Lambeth London Not recorded" in page
     assert "Lewisham London Not recorded Reported “yes” in the May 2018 stock-take" in page
-    assert rows["lambeth"]["complete"] == "Not recorded"
-    assert rows["lambeth"]["funding"] == "Not recorded"
+    assert complete_display(summaries["lambeth"]) == "Not recorded"
+    assert funding_display(summaries["lambeth"]) == "Not recorded"
     assert " None " not in page
 
 

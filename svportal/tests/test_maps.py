@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan
 from boroughs import geometry
-from boroughs.models import Borough
+from boroughs.models import Borough, StockTakeAnswer, StockTakeQuestion
 from boroughs.tests.factories import BoroughFactory
 from casestudies.models import CaseStudy
 from casestudies.tests.factories import CaseStudyFactory
@@ -106,19 +106,37 @@ def test_the_boroughs_table_maps_the_region_it_shows(client):
 
 
 @pytest.mark.parametrize("region", ["london", ""])
-def test_the_boroughs_tables_map_of_plans_is_the_one_drawn_from_its_own_queries(client, region):
-    """The table without a day hands its summaries' plan states to the map of plans."""
+@pytest.mark.parametrize(
+    ("chosen", "as_at"), [("plans", False), ("plans", True), ("overdue", False)]
+)
+def test_the_boroughs_tables_map_is_the_one_drawn_from_its_own_queries(
+    client, region, chosen, as_at
+):
+    """The table hands the map what it has read: its areas, and without a day its
+    summaries' plan states, with one its stock-take answers (the map shows today's)."""
     # A plan that is a draft counts as none, on the map as in the table.
     borough = Borough.objects.get(slug="westminster")
     ActionPlan.objects.filter(borough=borough).update(status=ActionPlan.Status.DRAFT)
+    question = StockTakeQuestion.objects.get(slug="knife-crime-action-plan")
+    StockTakeAnswer.objects.create(
+        question=question,
+        borough=Borough.objects.get(slug="sutton"),
+        option=question.options.get(slug="no"),
+    )
     view = "london" if region else "england"
-    page = client.get("/boroughs/", {"region": region}).content.decode()
+    query = {"region": region, "map": chosen}
+    if as_at:
+        query["as_at"] = timezone.localdate().isoformat()
+    page = client.get("/boroughs/", query).content.decode()
     cache.clear()
     with mock.patch.object(
         svportal_pages, "table_map", lambda view, chosen, **kwargs: table_map(view, chosen)
     ):
-        drawn_alone = client.get("/boroughs/", {"region": region}).content.decode()
-    assert map_block(page, f"plan-map-{view}") == map_block(drawn_alone, f"plan-map-{view}")
+        drawn_alone = client.get("/boroughs/", query).content.decode()
+    block = f"{'plan' if chosen == 'plans' else chosen}-map-{view}"
+    if chosen == "plans":
+        assert "No plan, as recorded (1)" in map_block(page, block)
+    assert map_block(page, block) == map_block(drawn_alone, block)
 
 
 def test_the_boroughs_table_shows_one_map_at_a_time_with_links_to_the_others(client):

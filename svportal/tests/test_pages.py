@@ -95,10 +95,10 @@ def test_the_boroughs_tables_figures_are_right_aligned_from_its_fourth_column(cl
 def test_the_boroughs_table_agrees_with_the_borough_summary_api(client):
     page = client.get(BOROUGHS, {"region": "london"})
     api = client.get("/api/v1/borough-summary/", {"region": "london"}).json()
-    rows = {row["summary"].borough.slug: row for row in page.context["rows"]}
-    assert set(rows) == {entry["borough"]["slug"] for entry in api}
+    summaries = {summary.borough.slug: summary for summary in page.context["summaries"]}
+    assert set(summaries) == {entry["borough"]["slug"] for entry in api}
     for entry in api:
-        summary = rows[entry["borough"]["slug"]]["summary"]
+        summary = summaries[entry["borough"]["slug"]]
         assert summary.percent_complete == entry["percent_complete"]
         assert summary.recorded_overdue_items == entry["overdue_items"]
         assert summary.plan_state == entry["plan_state"]
@@ -203,15 +203,16 @@ def test_boroughs_table_queries_do_not_grow(client, django_assert_num_queries, e
     """1 boroughs; 4 borough summary (active plans with their stored figures, overdue
     items among them; the areas' stored practice figures; their stored award figures;
     stock-take answers on having a plan).
-    2 for the map of plans: areas and boundary source, the plan states being the summaries'
-    (the map of case studies reads 4, and that of overdue items 5)."""
+    1 for the map of plans: the boundary source, its areas and their plan states being the
+    table's (the map of case studies reads 3: each district's own and the covering areas';
+    that of overdue items 2: the active plans with their overdue counts)."""
     add_boroughs_with_plans_and_practice(extra)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete"})
     assert len(table_rows(response)) == 33 + extra
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(BOROUGHS, {"region": "london", "map": "case-studies"})
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get(BOROUGHS, {"region": "london", "map": "overdue"})
 
 
