@@ -352,19 +352,21 @@ class _MatchCount(Subquery):
     output_field = IntegerField()
 
 
-def _ranked_ids(kind, records, query, *, limit, offset):
+def _ranked_ids(kind, records, query, *, user, limit, offset):
     """The kind's best `limit` matches from `offset`: (how many match, [(pk, rank), …]),
     in one query. The rows shown are read after, by id, with what they show."""
     found = kind.index.matching(records, query)
-    page = _ranked_from_postings(kind, records, query, limit=limit, offset=offset)
+    page = _ranked_from_postings(kind, records, query, user=user, limit=limit, offset=offset)
     if page is None:
-        page = _ranked_by_queryset(kind, records, found, query, limit=limit, offset=offset)
+        page = _ranked_by_queryset(
+            kind, records, found, query, user=user, limit=limit, offset=offset
+        )
     if page:
         return page[0][2], [(pk, rank) for pk, rank, _ in page]
     return (found.count() if offset else 0), []  # past the end: how far it goes
 
 
-def _ranked_by_queryset(kind, records, found, query, *, limit, offset):
+def _ranked_by_queryset(kind, records, found, query, *, user, limit, offset):
     """The best `limit` of the matches `found` from `offset`: [(pk, rank, how many), …].
 
     Where every match is ranked (from the documents), it matches once: only the matches'
@@ -377,7 +379,7 @@ def _ranked_by_queryset(kind, records, found, query, *, limit, offset):
     are counted by a subquery of their own, from indexes."""
     order = [F("search_rank").desc(), *(F(name).asc() for name in kind.order)]
     total = (
-        _visible_postings_count(kind, records, query)
+        _visible_postings_count(kind, records, query, user)
         if kind.index.ranks_from_index(query, found.db)
         else Window(Count("pk"), order_by=order, frame=RowRange(start=None, end=None))
     )
@@ -389,21 +391,21 @@ def _ranked_by_queryset(kind, records, found, query, *, limit, offset):
     )
 
 
-def _visible_postings_count(kind, records, query):
+def _visible_postings_count(kind, records, query, user):
     """How many of `records` (those a reader may see) hold the one word `query` asks for,
     from the word's postings (one a record) less those of the records the reader may not
     see, in one pass over the postings: rather than joining every posting to every record
     the reader may see (plan items for `young` at national scale: 38,000 postings to
     100,000 items, 1 in 10 of them drafts)."""
     matching = kind.index.matching_ids(query, records.db)
-    unseen = _unseen(kind, records)
+    unseen = _unseen(kind, records, user)
     if unseen is not None:
         matching = matching.exclude(record__in=unseen.values("pk"))
     return _MatchCount(matching)
 
 
-def _unseen(kind, records):
-    """The kind's records a reader who may see `records` may not see; None for none.
+def _unseen(kind, records, user):
+    """The kind's records that `user`, who may see `records`, may not see; None for none.
 
     What the public may not see is the kind's withheld records; a reader who may see
     more (their boroughs' drafts, every draft) may not see those of them left out of
@@ -411,18 +413,20 @@ def _unseen(kind, records):
     if kind.withheld is None:
         return None
     model = records.model._default_manager.db_manager(records.db)
-    withheld = kind.withheld(model.all())
+    withheld = kind.withheld(model.all()).order_by()
+    if not getattr(user, "is_authenticated", False):
+        return withheld  # `records` are the public's, as worked out for no one
     public = kind.records(AnonymousUser()).using(records.db)
     if _ids_query(records) == _ids_query(public):
-        return withheld.order_by()
-    return withheld.order_by().exclude(pk__in=records.order_by().values("pk"))
+        return withheld
+    return withheld.exclude(pk__in=records.order_by().values("pk"))
 
 
 def _ids_query(records):
     return records.order_by().values_list("pk").query.sql_with_params()
 
 
-def _ranked_from_postings(kind, records, query, *, limit, offset):
+def _ranked_from_postings(kind, records, query, *, user, limit, offset):
     """As _ranked_by_queryset, with the matches found and ranked from the postings of the
     query's words (core.search.SearchIndex.ranked_from_postings_sql); None where the
     postings cannot rank the query.
@@ -442,7 +446,7 @@ def _ranked_from_postings(kind, records, query, *, limit, offset):
         return None
     ranked_sql, ranked_params = ranked
     visible, visible_params = "", ()
-    unseen = _unseen(kind, records)
+    unseen = _unseen(kind, records, user)
     if unseen is not None:
         unseen_sql, visible_params = unseen.values("pk").query.get_compiler(using=shown.db).as_sql()
         visible = f" WHERE NOT (ranked.id IN ({unseen_sql}))"
@@ -498,7 +502,9 @@ def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
         if rows is not None and len(rows) == len(kept[1][page]):
             count = kept[0]
         else:  # not kept, or what was kept holds a record the user can no longer see
-            count, ranks = _ranked_ids(kind, records[kind.key], query, limit=size, offset=first)
+            count, ranks = _ranked_ids(
+                kind, records[kind.key], query, user=user, limit=size, offset=first
+            )
             cached.keep(kind, count, ranks)
             rows = _shown(records[kind.key], ranks[page])
         groups.append(_group(kind, query, count, rows, offset=offset, loose=loose))
