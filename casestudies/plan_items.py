@@ -437,15 +437,17 @@ def described_in_case_studies(delivered: dict[int, set[str]]) -> dict[int, set[s
     """borough pk -> those of the interventions given for it (by slug) that its published
     case studies describe, for each borough with any. One query, over the interventions
     given alone rather than every one the case studies describe."""
-    slugs = set().union(*delivered.values())
-    if not slugs:
+    # Only the boroughs given any: a table of every council gives each borough with an
+    # active plan, most of them none, and each borough named is a parameter to prepare.
+    given = [borough_id for borough_id, slugs in delivered.items() if slugs]
+    if not given:
         return {}
     described: defaultdict[int, set[str]] = defaultdict(set)
     for borough_id, slug in (
         CaseStudy.interventions.through.objects.filter(
             casestudy__status=CaseStudy.Status.PUBLISHED,
-            casestudy__boroughs__in=list(delivered),
-            intervention__slug__in=slugs,
+            casestudy__boroughs__in=given,
+            intervention__slug__in=set().union(*delivered.values()),
         )
         .values_list("casestudy__boroughs", "intervention__slug")
         .distinct()

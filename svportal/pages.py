@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from actionplans.forms import AsAtForm
@@ -406,6 +408,13 @@ def interventions_with_where(in_use):
     ]
 
 
+def list_items(items):
+    """List items (``<li>``) of HTML already escaped, joined: compare lists hundreds of
+    interventions, which cost more written one by one in the template than the rest of
+    the comparison."""
+    return mark_safe("".join(f"<li>{item}</li>" for item in items))  # noqa: S308 - escaped
+
+
 def compare(request):
     """2–4 boroughs side by side; with ?as_at=YYYY-MM-DD, their plans as they stood at the
     end of that day (docs/decisions/0010)."""
@@ -453,6 +462,15 @@ def compare(request):
             }
             for summary in comparison.summaries
         ]
+        for column in context["columns"]:
+            column["interventions_items"] = list_items(
+                f'{escape(name)} <span class="govuk-body-s">(in {escape(where)})</span>'
+                for _, name, where in column["interventions"]
+            )
+            column["unique_items"] = list_items(escape(name) for name in column["unique"])
+        context["in_common"] = list_items(
+            escape(name) for name in comparison.interventions_in_common
+        )
     return render(request, "svportal/compare.html", context)
 
 

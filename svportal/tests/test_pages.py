@@ -407,6 +407,30 @@ def test_the_compare_page_agrees_with_the_compare_api(client):
         assert column["summary"].percent_complete == entry["percent_complete"]
 
 
+def test_compares_lists_of_interventions_escape_their_names(client):
+    """Compare writes its lists of interventions itself, not the template: each name
+    escaped, in every list it is in."""
+    from casestudies.tests.factories import InterventionFactory
+
+    shared = InterventionFactory(name="Shared <b>work</b> & “others”")
+    own = InterventionFactory(name="Own <i>work</i>")
+    for slug, interventions in (("westminster", [shared, own]), ("redbridge", [shared])):
+        CaseStudyFactory(
+            boroughs=[Borough.objects.get(slug=slug)], status=CaseStudy.Status.PUBLISHED
+        ).interventions.add(*interventions)
+
+    html = client.get(COMPARE, {"boroughs": "westminster,redbridge"}).content.decode()
+    assert "<b>work" not in html
+    assert "<i>work" not in html
+    shared_item = "Shared &lt;b&gt;work&lt;/b&gt; &amp; “others”"
+    own_item = "Own &lt;i&gt;work&lt;/i&gt;"
+    common = html[html.index('id="interventions-in-common"') : html.index('id="unique-')]
+    assert f"<li>{shared_item}</li>" in common
+    assert f'<li>{shared_item} <span class="govuk-body-s">(in a case study)</span></li>' in html
+    only = html[html.index('id="unique-interventions"') :]
+    assert f"<li>{own_item}</li>" in only[: only.index("Only Redbridge")]
+
+
 def test_the_picker_redirects_to_the_link_to_share(client):
     response = client.get(
         COMPARE + "?boroughs=westminster&boroughs=&boroughs=lambeth&boroughs=redbridge"
