@@ -1,3 +1,5 @@
+import datetime as dt
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -51,3 +53,15 @@ class ActionItemFactory(DjangoModelFactory):
     description = factory.Faker("sentence")
     lead_agency = factory.Faker("company")
     status = ItemStatus.ON_TRACK
+
+
+def add_items(count, user):
+    """``count`` new plans of an item each, last updated by ``user``, due on 1 January 2020."""
+    for plan in ActionPlanFactory.create_batch(count):
+        ActionItemFactory(plan=plan, last_updated_by=user, due_date=dt.date(2020, 1, 1))
+
+
+def add_frameworks(count):
+    """``count`` new frameworks of two themes each."""
+    for framework in FrameworkFactory.create_batch(count):
+        ThemeFactory.create_batch(2, framework=framework)

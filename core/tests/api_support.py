@@ -88,7 +88,7 @@ def list_length(response):
 def assert_queries_do_not_grow(django_assert_num_queries, queries, *, make, fetch):
     """``fetch()`` (a request for a whole list) makes ``queries`` queries after ``make(3)``
     and again after ``make(30)``, and lists the thirty more records: what a list reads does
-    not grow with the records it lists."""
+    not grow with the records it lists. Returns how many it listed the first time."""
     make(3)
     with django_assert_num_queries(queries):
         before = list_length(fetch())
@@ -96,3 +96,4 @@ def assert_queries_do_not_grow(django_assert_num_queries, queries, *, make, fetc
     with django_assert_num_queries(queries):
         after = list_length(fetch())
     assert after == before + 30
+    return before

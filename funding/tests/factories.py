@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from boroughs.models import Borough
 from funding.models import Award, Funder, FundingStream
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
@@ -51,3 +52,10 @@ class AwardFactory(DjangoModelFactory):
     def recipient_boroughs(self, create, extracted, **kwargs):
         if create and extracted:
             self.recipient_boroughs.set(extracted)
+
+
+def make_awards(count):
+    """``count`` awards of one new stream, each to the same two London boroughs."""
+    stream = FundingStreamFactory()
+    boroughs = list(Borough.objects.filter(region="london")[:2])
+    AwardFactory.create_batch(count, stream=stream, recipient_boroughs=boroughs)

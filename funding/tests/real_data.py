@@ -29,3 +29,15 @@ ALL_STREAMS = [
     "youth-endowment-fund",
     "youth-investment-fund",
 ]
+
+#: Every award with a date, newest first; on a tie, by title (undated ones sort
+#: differently on SQLite and PostgreSQL).
+DATED_AWARDS = [
+    "svf-2019-20-avon-and-somerset",
+    "eiyf-2019-barking-and-dagenham-and-redbridge",
+    "eiyf-2018-sussex-pcc-reboot",
+    "eiyf-2018-cleveland-pcc",
+    "trf-2018-greater-manchester-psychologists",
+    "trf-2018-north-yorkshire-and-york",
+    "wakefield-liaison-and-diversion-nhs-england-pilot",
+]

@@ -1,5 +1,5 @@
 """What every list keeps alike, checked on each: its first page in its default order, its
-orderings, its search, modified_after, and queries that do not grow with the records it
+pages, its orderings, its search, modified_after, and queries that do not grow with the records it
 lists (each case on the lists it was written for; malformed values and unknown orderings
 are refused in test_conventions.py). What one resource alone does (its filters, its
 detail, its CSV columns) is tested in its app."""
@@ -8,12 +8,20 @@ import datetime as dt
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from actionplans.models import ActionItem, ActionPlan, Framework
-from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory, FrameworkFactory
+from actionplans.tests.factories import (
+    ActionItemFactory,
+    ActionPlanFactory,
+    FrameworkFactory,
+    add_frameworks,
+    add_items,
+)
 from actionplans.tests.real_data import (
     REDBRIDGE_PLAN,
     SUSSEX_DRAFT_PLAN,
+    WESTMINSTER_ITEM_COUNT,
     WESTMINSTER_PLAN,
     an_analyst_reads_two_plans_more,
     set_due_dates,
@@ -26,11 +34,17 @@ from boroughs.tests.factories import (
     StockTakeFactory,
 )
 from casestudies.models import CaseStudy, Intervention
-from casestudies.tests.factories import CaseStudyFactory, InterventionFactory
-from core.tests.api_support import assert_queries_do_not_grow, slugs
+from casestudies.tests.factories import CaseStudyFactory, InterventionFactory, SettingFactory
+from casestudies.tests.real_data import INTERVENTION_COUNT, PUBLISHED_CASE_STUDIES
+from core.tests.api_support import assert_not_found, assert_queries_do_not_grow, slugs
 from funding.models import Award, Funder, FundingStream
-from funding.tests.factories import AwardFactory, FunderFactory, FundingStreamFactory
-from funding.tests.real_data import ALL_FUNDERS, ALL_STREAMS
+from funding.tests.factories import (
+    AwardFactory,
+    FunderFactory,
+    FundingStreamFactory,
+    make_awards,
+)
+from funding.tests.real_data import ALL_FUNDERS, ALL_STREAMS, DATED_AWARDS
 
 pytestmark = pytest.mark.django_db
 
@@ -78,31 +92,115 @@ def make_streams(count):
     FundingStreamFactory.create_batch(count, funder=funder)
 
 
-#: (list, how many records it holds, the slugs its first page starts with).
+def in_the_databases_order(queryset, ordering):
+    """Every slug of `queryset` as the database orders them, read when the test runs."""
+    return lambda: list(queryset.order_by(ordering).values_list("slug", flat=True))
+
+
+def reversed_(expected):
+    return lambda: expected()[::-1]
+
+
+WESTMINSTER_ITEMS_BY_TITLE = in_the_databases_order(
+    ActionItem.objects.filter(plan__slug=WESTMINSTER_PLAN), "title"
+)
+INTERVENTIONS_BY_NAME = in_the_databases_order(Intervention.objects.all(), "name")
+
+
+def slug_if(name):
+    """A row's slug where it states `name` (rows that do not sort differently on SQLite and
+    PostgreSQL, so they are left out)."""
+    return lambda row: row["slug"] if row[name] else None
+
+
+def every_slug(row):
+    return row["slug"]
+
+
+#: (list, how many records it holds, which of its rows' slugs are compared (every row's,
+#: or those stating a field left empty elsewhere), the slugs the first page starts with (or
+#: what reads them), and those it ends with).
 FIRST_PAGES = [
-    pytest.param("/api/v1/boroughs/", 334, ["adur", "allerdale", "amber-valley"], id="boroughs"),
     pytest.param(
-        "/api/v1/organisations/", 57, ["abianda", "arc-theatre", "audioactive"], id="organisations"
+        "/api/v1/boroughs/",
+        334,
+        every_slug,
+        ["adur", "allerdale", "amber-valley"],
+        [],
+        id="boroughs",
+    ),
+    pytest.param(
+        "/api/v1/organisations/",
+        57,
+        every_slug,
+        ["abianda", "arc-theatre", "audioactive"],
+        [],
+        id="organisations",
     ),
     pytest.param(
         "/api/v1/partnerships/",
         31,
+        every_slug,
         [
             "response-and-rescue-partnership",
             "avon-and-somerset",
             "barking-and-dagenham-community-safety-partnership",
         ],
+        [],
         id="partnerships",
     ),
-    pytest.param("/api/v1/stock-takes/", 1, ["london-councils-2018"], id="stock-takes"),
-    pytest.param("/api/v1/funders/", 9, ALL_FUNDERS, id="funders"),
-    pytest.param("/api/v1/funding-streams/", 12, ALL_STREAMS, id="funding-streams"),
+    pytest.param(
+        "/api/v1/stock-takes/", 1, every_slug, ["london-councils-2018"], [], id="stock-takes"
+    ),
+    pytest.param("/api/v1/funders/", 9, every_slug, ALL_FUNDERS, [], id="funders"),
+    pytest.param("/api/v1/funding-streams/", 12, every_slug, ALL_STREAMS, [], id="funding-streams"),
+    # Every award with a date, newest first; on a tie, by title.
+    pytest.param(
+        "/api/v1/awards/",
+        20,
+        slug_if("awarded_on"),
+        DATED_AWARDS,
+        DATED_AWARDS[-1:],
+        id="awards",
+    ),
+    pytest.param("/api/v1/frameworks/", 4, every_slug, FRAMEWORKS_BY_NAME, [], id="frameworks"),
+    # Westminster's plan alone: a reader who is not signed in sees no draft.
+    pytest.param("/api/v1/action-plans/", 1, every_slug, [WESTMINSTER_PLAN], [], id="action-plans"),
+    # Westminster's 40 items in the plan's order: Governance's first item first, and last the
+    # last item of Supporting victims.
+    pytest.param(
+        "/api/v1/action-items/",
+        WESTMINSTER_ITEM_COUNT,
+        every_slug,
+        ["wkcap-public-health-approach"],
+        ["wkcap-victim-analysis"],
+        id="action-items",
+    ),
+    # Every published case study, by title.
+    pytest.param(
+        "/api/v1/case-studies/",
+        PUBLISHED_CASE_STUDIES,
+        every_slug,
+        ["barking-and-dagenham-positive-diversionary-activities"],
+        ["waltham-forest-young-people-violence-reduction-partnership"],
+        id="case-studies",
+    ),
+    pytest.param(
+        "/api/v1/interventions/",
+        INTERVENTION_COUNT,
+        every_slug,
+        lambda: INTERVENTIONS_BY_NAME()[:3],
+        [],
+        id="interventions",
+    ),
 ]
+#: How many records each list holds in the real data.
+REAL_COUNTS = {case.values[0]: case.values[1] for case in FIRST_PAGES}
 
 
-@pytest.mark.parametrize(("url", "count", "first"), FIRST_PAGES)
+@pytest.mark.parametrize(("url", "count", "compared", "first", "last"), FIRST_PAGES)
 def test_anyone_can_list_the_records_a_page_at_a_time_in_the_default_order(
-    client, url, count, first
+    client, url, count, compared, first, last
 ):
     response = client.get(url)
 
@@ -112,7 +210,29 @@ def test_anyone_can_list_the_records_a_page_at_a_time_in_the_default_order(
     assert len(body["results"]) == min(count, DEFAULT_PAGE_SIZE)
     assert body["next"] == (f"http://testserver{url}?page=2" if count > DEFAULT_PAGE_SIZE else None)
     assert body["previous"] is None
-    assert slugs(response)[: len(first)] == first
+    shown = [slug for slug in map(compared, body["results"]) if slug is not None]
+    first = first() if callable(first) else first
+    assert shown[: len(first)] == first
+    assert shown[len(shown) - len(last) :] == last
+
+
+#: Lists longer than a page.
+LONG_LISTS = ["/api/v1/boroughs/", "/api/v1/organisations/", "/api/v1/interventions/"]
+
+
+@pytest.mark.parametrize("url", LONG_LISTS)
+def test_the_pages_hold_every_record_once_and_a_page_past_the_end_is_a_404(client, url):
+    listed, number, body = [], 0, {"next": f"http://testserver{url}"}
+    while body["next"]:
+        number += 1
+        body = client.get(url, {"page": number}).json()
+        assert body["count"] == REAL_COUNTS[url]
+        assert (body["previous"] is None) == (number == 1)
+        listed += [row["slug"] for row in body["results"]]
+
+    assert len(body["results"]) == REAL_COUNTS[url] - DEFAULT_PAGE_SIZE * (number - 1)
+    assert len(listed) == len(set(listed)) == REAL_COUNTS[url]
+    assert_not_found(client.get(url, {"page": number + 1}))
 
 
 #: (list, ordering, the slugs it puts first).
@@ -177,20 +297,6 @@ def test_ordering_puts_these_records_first(client, url, ordering, first):
     assert slugs(client.get(url, {"ordering": ordering}))[: len(first)] == first
 
 
-def in_the_databases_order(queryset, ordering):
-    """Every slug of `queryset` as the database orders them, read when the test runs."""
-    return lambda: list(queryset.order_by(ordering).values_list("slug", flat=True))
-
-
-def reversed_(expected):
-    return lambda: expected()[::-1]
-
-
-WESTMINSTER_ITEMS_BY_TITLE = in_the_databases_order(
-    ActionItem.objects.filter(plan__slug=WESTMINSTER_PLAN), "title"
-)
-INTERVENTIONS_BY_NAME = in_the_databases_order(Intervention.objects.all(), "name")
-
 #: (list, ordering, every slug of the list in that order, or what reads them).
 WHOLE_ORDERINGS = [
     ("/api/v1/funders/", "name", ALL_FUNDERS),
@@ -239,12 +345,6 @@ def test_ordering_the_other_way_reverses_the_list(client, url, ordering, other_w
     one_way = slugs(client.get(url, {**WHOLE, "ordering": ordering}))
 
     assert slugs(client.get(url, {**WHOLE, "ordering": other_way})) == one_way[::-1]
-
-
-def slug_if(name):
-    """A row's slug where it states `name` (rows that do not sort differently on SQLite and
-    PostgreSQL, so they are left out)."""
-    return lambda row: row["slug"] if row[name] else None
 
 
 def stated(name):
@@ -522,9 +622,18 @@ def test_modified_after_gives_only_the_records_changed_since(
     assert slugs(client.get(url, {"modified_after": "2099-01-02T12:00:00Z"})) == []
 
 
+def make_items(count):
+    updater, _ = get_user_model().objects.get_or_create(username="updater")
+    add_items(count, updater)
+
+
+def make_interventions(count):
+    InterventionFactory.create_batch(count, settings=[SettingFactory()])
+
+
 #: (list, a maker of N records, queries for the whole list on one page, queries for it as
-#: CSV): the same with 3 records made and with 30 more. What each query reads is said above
-#: its row.
+#: CSV): the same with 3 records made and with 30 more, each listed beside the real data.
+#: What each query reads is said above its row.
 QUERIES = [
     # Page: 1 count, 1 page of boroughs joined to their sources.
     # CSV: 1 query, the boroughs joined to their sources, read in chunks.
@@ -548,6 +657,33 @@ QUERIES = [
     # Page: 1 count, 1 page of streams joined to their funders and sources.
     # CSV: 1 query, the streams joined to their funders and sources, read in chunks.
     pytest.param("/api/v1/funding-streams/", make_streams, 2, 1, id="funding-streams"),
+    # Page: 1 count, 1 page of awards joined to stream, funder, partnership, organisation
+    # and source, 1 recipient boroughs prefetch.
+    # CSV: 1 query for the awards with the same joins, 1 recipient boroughs prefetch.
+    pytest.param("/api/v1/awards/", make_awards, 3, 2, id="awards"),
+    # Page: 1 count, 1 page of frameworks (owner and source joined), 1 themes prefetch.
+    # CSV: 1 query for the frameworks (owner and source joined), 1 themes prefetch.
+    pytest.param("/api/v1/frameworks/", add_frameworks, 3, 2, id="frameworks"),
+    # Page: 1 count, 1 page of plans with borough, partnership, framework and source
+    # joined and their items counted.
+    # CSV: 1 query for the plans with the same joins and their items counted.
+    pytest.param("/api/v1/action-plans/", ActionPlanFactory.create_batch, 2, 1, id="action-plans"),
+    # Page: 1 count, 1 page of items with plan, plan's borough, theme, last updater and
+    # source joined.
+    # CSV: 1 query for the items with the same joins.
+    pytest.param("/api/v1/action-items/", make_items, 2, 1, id="action-items"),
+    # Page: 1 of the facets' counts stored over the published (with the count; the reader
+    # sees no draft), 1 page of case studies (partnership and source joined), then one
+    # prefetch each for boroughs, approaches, settings, interventions, the interventions'
+    # external ratings and the headline outcomes.
+    # CSV: 1 query for the case studies (partnership and source joined), then one prefetch
+    # each for boroughs, approaches, settings, interventions, the interventions' external
+    # ratings, awards and outcomes.
+    pytest.param("/api/v1/case-studies/", CaseStudyFactory.create_batch, 8, 8, id="case-studies"),
+    # Page: 1 count, 1 page of interventions (source joined), 1 settings prefetch,
+    # 1 providers prefetch, 1 external ratings prefetch.
+    # CSV: 1 query for the interventions (source joined), then the same three prefetches.
+    pytest.param("/api/v1/interventions/", make_interventions, 5, 4, id="interventions"),
 ]
 
 
@@ -555,21 +691,23 @@ QUERIES = [
 def test_list_queries_do_not_grow(
     client, django_assert_num_queries, url, make, page_queries, csv_queries
 ):
-    assert_queries_do_not_grow(
+    before = assert_queries_do_not_grow(
         django_assert_num_queries,
         page_queries,
         make=make,
         fetch=lambda: client.get(url, {"page_size": 500}),
     )
+    assert before == REAL_COUNTS[url] + 3
 
 
 @pytest.mark.parametrize(("url", "make", "page_queries", "csv_queries"), QUERIES)
 def test_csv_queries_do_not_grow(
     client, django_assert_num_queries, url, make, page_queries, csv_queries
 ):
-    assert_queries_do_not_grow(
+    before = assert_queries_do_not_grow(
         django_assert_num_queries,
         csv_queries,
         make=make,
         fetch=lambda: client.get(url, {"format": "csv"}),
     )
+    assert before == REAL_COUNTS[url] + 3

@@ -1,25 +1,17 @@
 """/api/v1/interventions/: filters, paging, errors and CSV, on the real data."""
 
-import json
 from http import HTTPStatus
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from casestudies.models import Intervention
-from casestudies.tests.factories import InterventionFactory, SettingFactory
-from core.tests.api_support import assert_invalid, assert_not_found, csv_rows, slugs
+from casestudies.tests.real_data import INTERVENTION_COUNT
+from core.tests.api_support import assert_invalid, csv_rows, slugs
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/interventions/"
 FFT = "functional-family-therapy-families-are-forever"
-#: Every intervention in the fixtures (the seeds name more as records are added).
-INTERVENTION_COUNT = sum(
-    len(json.loads(path.read_text(encoding="utf-8")).get("interventions", []))
-    for path in Path(settings.PORTAL_FIXTURES_DIR).glob("*.json")
-)
 
 
 def all_slugs(client, params=None):
@@ -139,21 +131,8 @@ def test_prevention_level_filter(client, level, count):
     assert {row["prevention_level"] for row in response.json()["results"]} == {level}
 
 
-# --- Paging and search (orderings and modified_after: tests/api/test_list_contract.py) ------
-
-
-def test_the_list_is_paged_fifty_at_a_time(client):
-    first = client.get(URL).json()
-    assert first["count"] == INTERVENTION_COUNT
-    assert len(first["results"]) == 50
-    assert first["previous"] is None
-    assert "page=2" in first["next"]
-    second = client.get(URL, {"page": "2"}).json()
-    assert len(second["results"]) == INTERVENTION_COUNT - 50
-    assert second["next"] is None
-    listed = [row["slug"] for row in first["results"] + second["results"]]
-    assert len(set(listed)) == INTERVENTION_COUNT
-    assert_not_found(client.get(URL, {"page": "3"}))
+# --- Paging and search (the first page, orderings, modified_after and query counts of the
+# whole list: tests/api/test_list_contract.py) ---------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -287,28 +266,3 @@ def test_csv_neutralises_formulas(client):
     assert row["name"] == '\'=HYPERLINK("http://evil")'
     assert row["description"] == "'-2"
     assert row["min_age"] == "10"
-
-
-# --- Query counts ------------------------------------------------------------------------
-
-
-def test_list_queries_do_not_grow(client, django_assert_num_queries):
-    """1 count, 1 page of interventions (source joined), 1 settings prefetch,
-    1 providers prefetch, 1 external ratings prefetch."""
-    InterventionFactory.create_batch(2, settings=[SettingFactory()])
-    with django_assert_num_queries(5):
-        client.get(URL)
-    InterventionFactory.create_batch(30, settings=[SettingFactory()])
-    with django_assert_num_queries(5):
-        assert client.get(URL).json()["count"] == INTERVENTION_COUNT + 32
-
-
-def test_csv_queries_do_not_grow(client, django_assert_num_queries):
-    """1 query for the interventions (source joined), 1 settings prefetch,
-    1 providers prefetch, 1 external ratings prefetch."""
-    InterventionFactory.create_batch(2, settings=[SettingFactory()])
-    with django_assert_num_queries(4):
-        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == INTERVENTION_COUNT + 2
-    InterventionFactory.create_batch(30, settings=[SettingFactory()])
-    with django_assert_num_queries(4):
-        assert len(csv_rows(client.get(URL, {"format": "csv"}))) == INTERVENTION_COUNT + 32
