@@ -17,6 +17,7 @@ are for reading only and refuse to be saved.
 """
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -29,12 +30,12 @@ from django.db.models import (
     BooleanField,
     Case,
     ExpressionWrapper,
-    F,
-    JSONField,
     Q,
     QuerySet,
+    TextField,
     When,
 )
+from django.db.models.functions import Cast
 from django.utils import dateformat
 
 from boroughs.models import Borough, Partnership
@@ -50,6 +51,8 @@ DATE_FIELDS = frozenset({"due_date", "period_start", "period_end", "last_refresh
 #: Item fields restored from a change's "from" value; status and progress come from
 #: StatusUpdate's own columns, theme by name (see _restore_item).
 ITEM_TEXT_FIELDS = frozenset({"title", "description", "lead_agency", "partners", "due_date"})
+#: The keys of an item's change that rebuilding it reads from the change itself.
+ITEM_RESTORED_KEYS = sorted({*ITEM_TEXT_FIELDS, "theme"})
 PLAN_FIELDS = frozenset(
     {"title", "period_start", "period_end", "status", "scope", "overseen_by", "last_refreshed_on"}
 )
@@ -307,15 +310,19 @@ class ItemsAsAt:
 class _Update:
     """A status update as the rebuild reads it, from a row rather than a model instance
     (a plan's thousand or so updates cost a third as much read so). Only an update made
-    after the day is undone, so only those carry their changes; who made one is kept as
-    the user's id and username, all that a rebuilt item shows of its last updater."""
+    after the day is undone, and its status and progress come from its own columns, so
+    only such an update that changed another field carries its changes; who made one is
+    kept as the user's id and username, all that a rebuilt item shows of its last
+    updater."""
 
     item_id: int
     changed_at: dt.datetime
     created: bool
     from_status: str
     from_progress: int | None
-    changes: dict[str, Any] | None  # None for an update made on or before the day
+    # None for an update made on or before the day, or one that moved only status and
+    # progress.
+    changes: dict[str, Any] | None
     changed_by_id: int | None
     changed_by_username: str | None
 
@@ -331,14 +338,21 @@ class _Update:
 
 def _updates_of_plans(plans: list[int], cutoff: dt.datetime) -> Iterable[_Update]:
     """The status updates of the items of ``plans``, oldest first, with the changes of
-    those made at or after ``cutoff``. One query."""
+    those made at or after ``cutoff`` that changed a field other than status and
+    progress. One query. The changes come as text, decoded here for those few: a JSON
+    column is decoded row by row, and most updates only move an item's status."""
     rows = (
         StatusUpdate.objects.filter(item__plan__in=plans)
         .order_by("changed_at", "id")
         .annotate(
             created=ExpressionWrapper(Q(changes__has_key=CREATED), output_field=BooleanField()),
             undone_changes=Case(
-                When(changed_at__gte=cutoff, then=F("changes")), output_field=JSONField()
+                When(
+                    changed_at__gte=cutoff,
+                    changes__has_any_keys=ITEM_RESTORED_KEYS,
+                    then=Cast("changes", TextField()),
+                ),
+                output_field=TextField(),
             ),
         )
         .values_list(
@@ -352,7 +366,17 @@ def _updates_of_plans(plans: list[int], cutoff: dt.datetime) -> Iterable[_Update
             "changed_by__username",
         )
     )
-    return (_Update(*row) for row in rows)
+    for item_id, changed_at, created, status, progress, changes, by_id, by_name in rows:
+        yield _Update(
+            item_id,
+            changed_at,
+            created,
+            status,
+            progress,
+            json.loads(changes) if changes is not None else None,
+            by_id,
+            by_name,
+        )
 
 
 def items_as_at(
