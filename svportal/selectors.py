@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -640,42 +640,65 @@ def borough_stock_take_answers(borough: Borough) -> list[RoundAnswers]:
     """Every round that covers the borough, or that recorded an answer from it, with the
     borough's answer to each question or what the source published for all boroughs.
     Four queries at any size (rounds, their questions, their published totals, the
-    borough's answers)."""
+    borough's answers), each reading what the profile shows and grouped here: a borough
+    is covered by several rounds of several questions each, and prefetching them made a
+    queryset per round and per question."""
     # The rounds it answered, found from its answers by their borough index: a join of
     # every round's answers under the OR read them all (13,000 at national scale, 40 ms).
     answered = StockTakeAnswer.objects.filter(borough=borough).values("question__stock_take")
     rounds = list(
-        StockTake.objects.filter(
-            Q(coverage_region=borough.region) | Q(pk__in=answered)
-        ).prefetch_related(
-            "questions",
-            Prefetch(
-                "questions__published_totals",
-                queryset=PublishedTotal.objects.select_related("option", "source"),
-            ),
+        StockTake.objects.filter(Q(coverage_region=borough.region) | Q(pk__in=answered)).only(
+            "title", "slug", "publisher", "conducted_on", "conducted_on_precision", "coverage_region"
         )
     )
     if not rounds:
         return []
+    round_ids = [round_.pk for round_ in rounds]
+    questions: defaultdict[int, list[StockTakeQuestion]] = defaultdict(list)
+    for question in (
+        StockTakeQuestion.objects.filter(stock_take__in=round_ids)
+        .only("stock_take_id", "number", "text")
+        .order_by("number")
+    ):
+        questions[question.stock_take_id].append(question)
+    totals: defaultdict[int, list[PublishedTotal]] = defaultdict(list)
+    for total in (
+        PublishedTotal.objects.filter(question__stock_take__in=round_ids)
+        .select_related("option")
+        .only(
+            "question_id",
+            "label",
+            "count",
+            "quantity",
+            "denominator",
+            "quote",
+            "option__label",
+        )
+        .order_by("pk")
+    ):
+        totals[total.question_id].append(total)
     answers = {
         answer.question_id: answer
         for answer in StockTakeAnswer.objects.filter(
-            borough=borough, question__stock_take__in=rounds
-        ).select_related("option")
+            borough=borough, question__stock_take__in=round_ids
+        )
+        .select_related("option")
+        .only("question_id", "quote", "option__label")
+        .order_by()
     }
     result: list[RoundAnswers] = []
     for round_ in rounds:
         covered = round_.coverage_region == borough.region
         entries = []
-        for question in round_.questions.all():
-            totals = list(question.published_totals.all())
-            everyone = next((t for t in totals if covered and t.is_everyone and t.option), None)
+        for question in questions[round_.pk]:
+            found = totals[question.pk]
+            everyone = next((t for t in found if covered and t.is_everyone and t.option), None)
             entries.append(
                 QuestionAnswer(
                     question=question,
                     answer=answers.get(question.pk),
                     said_of_all=everyone,
-                    totals=[t for t in totals if t is not everyone],
+                    totals=[t for t in found if t is not everyone],
                 )
             )
         result.append(RoundAnswers(stock_take=round_, answers=entries))
