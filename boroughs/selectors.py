@@ -161,14 +161,17 @@ class PlaceLinks:
 
 
 def place_links(borough: Borough) -> PlaceLinks:
-    """Three queries, whatever the number of areas and partnerships."""
-    covering = list(borough.covering_areas.order_by("name"))
-    districts = list(borough.districts.order_by("name"))
+    """Three queries, whatever the number of areas and partnerships, each reading what a
+    link to an area or a partnership shows (name, slug, kind; a district's GSS code, by
+    which a map outlines it), not their search documents and descriptions."""
+    covering = list(borough.covering_areas.only("name", "slug", "kind").order_by("name"))
+    districts = list(borough.districts.only("name", "slug", "kind", "gss_code").order_by("name"))
     by_area = {area.pk: area for area in covering}
     partnerships: dict[int, tuple[Partnership, Borough | None]] = {}
     for membership in (
         Partnership.members.through.objects.filter(borough__in=[borough.pk, *by_area])
         .select_related("partnership")
+        .only("borough_id", "partnership__name", "partnership__slug", "partnership__kind")
         .order_by("partnership__name")
     ):
         via = by_area.get(membership.borough_id)

@@ -331,14 +331,69 @@ def plan_progress(summary):
 LISTED_CASE_STUDY_FIELDS = ("slug", "title", "status", "year", "summary")
 
 
-def with_addresses(case_studies):
-    """The case studies, each with its address (``href``), reversed once for all of them:
-    a borough can have a hundred."""
+def listed_case_studies(case_studies):
+    """The case studies as the profile lists them, as plain values, each with its address
+    (``href``, reversed once for all of them: a borough can have a hundred) and its
+    status in words."""
     address = address_per_slug(lambda slug: reverse("casestudies:detail", args=[slug]))
-    listed = list(case_studies)
-    for case_study in listed:
-        case_study.href = address(case_study.slug)
-    return listed
+    return [
+        {
+            **row,
+            "href": address(row["slug"]),
+            "status_label": CaseStudy.Status(row["status"]).label,
+        }
+        for row in case_studies.order_by("-year", "title").values(*LISTED_CASE_STUDY_FIELDS)
+    ]
+
+
+def case_study_list(listed, *, heading):
+    """A profile's list of case studies (title, its status unless published, year and
+    the summary's first fifty words) under ``heading`` tags ("h3", "h4"), kept once per
+    set of what it shows (core.fragments): a hundred summaries cost more to write out
+    than to read."""
+    return built_once(
+        ["profile-case-studies", heading, listed],
+        lambda: render_to_string(
+            "svportal/_case_study_list.html", {"case_studies": listed, "heading": heading}
+        ),
+    )
+
+
+def interventions_table(name, interventions):
+    """The profile's table of the interventions in use (interventions_with_where) in the
+    borough called ``name``, kept once per set of what it shows (core.fragments): a
+    borough can use a couple of hundred."""
+    return built_once(
+        ["profile-interventions", name, interventions],
+        lambda: render_to_string(
+            "svportal/_interventions_table.html", {"name": name, "interventions": interventions}
+        ),
+    )
+
+
+def award_table(awards, *, caption):
+    """A table of awards (templates/funding/_award_table.html) with their funders, from
+    what it shows of each as plain values, kept once per set of them (core.fragments)."""
+    shown = [
+        {
+            "title": award.title,
+            "stream_href": award.stream_href,
+            "stream": {
+                "name": award.stream.name,
+                "funder": {"name": award.stream.funder.name} if award.stream.funder else None,
+            },
+            "amount_display": award.amount_display,
+            "ends_on_display": award.ends_on_display,
+        }
+        for award in awards
+    ]
+    return built_once(
+        ["profile-awards", caption, shown],
+        lambda: render_to_string(
+            "funding/_award_table.html",
+            {"awards": shown, "caption": caption, "show_funder": True},
+        ),
+    )
 
 
 @kept_per_reader
@@ -346,15 +401,20 @@ def borough_profile(request, slug):
     borough = get_object_or_404(Borough.objects.select_related("source"), slug=slug)
     summary = borough_summaries([borough], named_interventions=True)[0]
     chart, status_rows = plan_progress(summary)
-    case_studies = with_addresses(
-        CaseStudy.objects.visible_to(request.user)
-        .for_borough(borough)
-        .only(*LISTED_CASE_STUDY_FIELDS)
-        .order_by("-year", "title")
+    case_studies = listed_case_studies(
+        CaseStudy.objects.visible_to(request.user).for_borough(borough)
     )
     awards = with_stream_addresses(Award.objects.for_borough(borough).for_award_table())
     links = place_links(borough)
     covering = links.covering_areas
+    covering_names = " and ".join(area.name for area in covering)
+    covering_awards = with_stream_addresses(
+        Award.objects.through_covering(borough, covering).for_award_table()
+    )
+    interventions = interventions_with_where(summary.in_use)
+    covering_case_studies = listed_case_studies(
+        CaseStudy.objects.visible_to(request.user).through_covering(borough, covering)
+    )
     return render(
         request,
         "svportal/borough_profile.html",
@@ -367,23 +427,23 @@ def borough_profile(request, slug):
             "status_rows": status_rows,
             "rounds": borough_stock_take_answers(borough),
             "case_studies": case_studies,
+            "case_study_list": case_study_list(case_studies, heading="h3"),
             "awards": awards,
+            "award_table": award_table(awards, caption=f"Funding awarded to {borough.name}"),
             "links": links,
-            "interventions": interventions_with_where(summary.in_use),
+            "interventions": interventions,
+            "interventions_table": interventions_table(borough.name, interventions),
             # What the areas covering it hold (Suffolk's for Ipswich), counted apart from
             # its own: a county's award is not shared out among its districts.
-            "covering_names": " and ".join(area.name for area in covering),
+            "covering_names": covering_names,
             "covering_verb": "cover" if len(covering) > 1 else "covers",
-            "covering_case_studies": with_addresses(
-                CaseStudy.objects.visible_to(request.user)
-                .through_covering(borough, covering)
-                .only(*LISTED_CASE_STUDY_FIELDS)
-                .order_by("-year", "title")
+            "covering_case_studies": covering_case_studies,
+            "covering_case_study_list": case_study_list(covering_case_studies, heading="h4"),
+            "covering_awards": covering_awards,
+            "covering_award_table": award_table(
+                covering_awards, caption=f"Funding awarded to {covering_names}"
             ),
-            "covering_awards": with_stream_addresses(
-                Award.objects.through_covering(borough, covering).for_award_table()
-            ),
-            "map": profile_map(borough, borough.districts.only("gss_code")),
+            "map": profile_map(borough, links.districts),
         },
     )
 

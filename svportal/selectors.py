@@ -648,7 +648,12 @@ def borough_stock_take_answers(borough: Borough) -> list[RoundAnswers]:
     answered = StockTakeAnswer.objects.filter(borough=borough).values("question__stock_take")
     rounds = list(
         StockTake.objects.filter(Q(coverage_region=borough.region) | Q(pk__in=answered)).only(
-            "title", "slug", "publisher", "conducted_on", "conducted_on_precision", "coverage_region"
+            "title",
+            "slug",
+            "publisher",
+            "conducted_on",
+            "conducted_on_precision",
+            "coverage_region",
         )
     )
     if not rounds:

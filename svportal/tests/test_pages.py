@@ -342,6 +342,28 @@ def test_borough_profile_queries_do_not_grow(client, django_assert_num_queries, 
     assert response.context["summary"].case_studies == extra
 
 
+@pytest.mark.parametrize("extra", [1, 10])
+def test_a_county_profile_queries_do_not_grow(client, django_assert_num_queries, extra):
+    """As a borough's profile, with no area covering it and no stock-take round of its
+    region; the districts it covers, read once, are both listed and outlined on England's
+    map: 1 borough; 5 summary; 1 stock-take rounds (none); 1 case studies; 1 awards (those
+    of the areas covering it need no query: there are none); 3 places (covering areas,
+    districts, partnerships); 4 map (areas, active plans, plan answers, boundary source)."""
+    suffolk = borough("suffolk")
+    published = CaseStudy.objects.published().for_borough(suffolk).count()
+    add_practice_to(suffolk, extra)
+    for district in BoroughFactory.create_batch(extra, kind="district", region=suffolk.region):
+        suffolk.districts.add(district)
+    with django_assert_num_queries(16):
+        response = client.get("/boroughs/suffolk/")
+    html = response.content.decode()
+    assert response.context["summary"].case_studies == published + extra
+    assert len(response.context["links"].districts) == 7 + extra
+    # The districts the boundary data draws are outlined; those added here have no outline.
+    block = html.split('id="profile-map"', 1)[1]
+    assert block.count('class="portal-map__highlight"') == 7
+
+
 # --- Compare ---------------------------------------------------------------------------------
 
 
