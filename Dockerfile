@@ -17,6 +17,11 @@ RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
 COPY . .
 RUN pip install --no-cache-dir --no-deps --no-build-isolation .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input
+# The release every process of this image names what it keeps in the shared cache by
+# (core/release.py), e.g. --build-arg SVPORTAL_RELEASE=$(git rev-parse HEAD); left empty,
+# each process takes a digest of the code, templates and committed data instead.
+ARG SVPORTAL_RELEASE=""
+ENV SVPORTAL_RELEASE=$SVPORTAL_RELEASE
 
 # The folders the volumes mount (docker-compose.yml): uploaded and exported files, and
 # beat's schedule. A new named volume takes its owner from the image's folder, so they

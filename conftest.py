@@ -139,6 +139,20 @@ def data_version_caches(settings):
 
 
 @pytest.fixture
+def new_release(settings):
+    """``new_release(name)`` starts serving as the release ``name``, as a deploy that sets
+    SVPORTAL_RELEASE does; the release of the code is back after the test."""
+    from core.release import release
+
+    def switch(name):
+        settings.SVPORTAL_RELEASE = name
+        release.cache_clear()
+
+    yield switch
+    release.cache_clear()
+
+
+@pytest.fixture
 def write_westminster_draft():
     """Write a draft case study of Westminster's as `author`, with every section filled."""
     from boroughs.models import Borough

@@ -3,21 +3,20 @@
 A fragment is kept in the cache under a digest of everything it shows, so a page whose
 figures have not changed only reads them and joins the stored HTML, and the fragment is
 built again exactly when a figure changes: nothing to invalidate, and nothing stale. The
-key also names the version of the project's templates, so a release that changes their
-markup builds its fragments afresh instead of serving the old markup for a day.
+key also names the release (`core.release`: the code and templates that build fragments),
+so a release that changes their markup builds its fragments afresh instead of serving the
+old markup for a day.
 """
 
 import hashlib
 import json
 import logging
 from collections.abc import Callable
-from functools import cache as once
-from pathlib import Path
-from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
+
+from .release import release
 
 logger = logging.getLogger(__name__)
 
@@ -25,24 +24,11 @@ CACHE_PREFIX = "svportal:fragment"
 CACHE_SECONDS = 24 * 60 * 60
 
 
-@once
-def templates_version() -> str:
-    """A digest of every template in the project's template folders, read once a process."""
-    digest = hashlib.sha256()
-    engines: list[dict[str, Any]] = settings.TEMPLATES
-    for engine in engines:
-        for folder in (Path(name) for name in engine.get("DIRS", ())):
-            for path in sorted(folder.rglob("*.html")):
-                digest.update(str(path.relative_to(folder)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def built_once(shown: object, build: Callable[[], str]) -> SafeString:
     """``build()``, kept in the cache under a digest of ``shown`` (everything the fragment
-    depends on, JSON-able; dates are taken as their ISO text) and of the templates'
-    version. ``build`` must escape every text it writes."""
-    text = json.dumps([templates_version(), shown], ensure_ascii=False, default=str)
+    depends on, JSON-able; dates are taken as their ISO text) and of the release (the code
+    and templates that build it). ``build`` must escape every text it writes."""
+    text = json.dumps([release(), shown], ensure_ascii=False, default=str)
     key = f"{CACHE_PREFIX}:{hashlib.sha256(text.encode()).hexdigest()}"
     try:
         fragment: str | None = cache.get(key)

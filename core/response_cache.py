@@ -14,6 +14,9 @@
 - `ResponseCacheMiddleware`, next to the views, keeps the answer to a request the first
   one found no answer for. Only plain public answers are kept: 200, not streamed, no cookie
   set or read (no session, no CSRF token, no messages), nothing marked private or no-store.
+- The token every answer is kept under names the release as well as the data version
+  (`core.release`): a release that changes how answers look serves none made by the code
+  before it, although it wrote no data.
 - Each process also keeps the answers of the current version it served last in memory
   (`LOCAL_ANSWER_BYTES`), so a hit costs one small read of the version from the cache
   instead of fetching the whole answer (half a megabyte for the boroughs' map) every time.
@@ -47,6 +50,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
+
+from .release import release
 
 logger = logging.getLogger(__name__)
 
@@ -89,13 +94,27 @@ def _store_version() -> None:
         logger.warning("The response cache did not take a new data version", exc_info=True)
 
 
+#: When this process started: a release's answers are never older than that (below).
+_STARTED = int(time.time())
+
+
+def _of_this_release(version: DataVersion) -> DataVersion:
+    """The data version as this release keeps under it: its token names the release
+    (`core.release`), so that what the code of another release made, although under the
+    same data, is never served by this one (the data version is shared by every release,
+    so that a write by any moves it on for all); and its time is no earlier than this
+    process's start, so that a conditional GET by the time of an answer made by the code
+    before is not told that nothing changed."""
+    return {"token": f"{release()}:{version['token']}", "at": max(version["at"], _STARTED)}
+
+
 def data_version() -> DataVersion:
-    """The current version ({"token", "at"}), made if the cache has none."""
+    """The current version ({"token", "at"}) of this release, made if the cache has none."""
     version: DataVersion | None = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_version(), None)
         version = cache.get(VERSION_KEY)
-    return cast(DataVersion, version)
+    return _of_this_release(cast(DataVersion, version))
 
 
 def bump_data_version() -> None:
@@ -140,10 +159,11 @@ def read_under_data_version(cache_key: str) -> tuple[str, Any]:
     version: DataVersion | None = found.get(VERSION_KEY)
     if version is None:
         return data_version()["token"], MISSING
+    token = _of_this_release(version)["token"]
     kept = found.get(cache_key)
-    if not isinstance(kept, tuple) or kept[0] != version["token"]:
-        return version["token"], MISSING
-    return version["token"], kept[1]
+    if not isinstance(kept, tuple) or kept[0] != token:
+        return token, MISSING
+    return token, kept[1]
 
 
 def keep_under_data_version(cache_key: str, token: str, answer: Any, seconds: int) -> None:

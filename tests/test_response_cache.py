@@ -15,15 +15,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans.models import ActionItem
 from actionplans.tests.test_pages import form_data
 from casestudies.models import CaseStudy
 from casestudies.tests.api.test_case_study_writes import client_for
+from core import response_cache as answer_cache
 from core.api.concurrency import etag_for
-from core.response_cache import VERSION_KEY
+from core.response_cache import VERSION_KEY, kept_under_data_version
 from funding.models import Funder
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +249,48 @@ def test_generating_synthetic_data_shows_at_once(anonymous, run_command):
     count = anonymous.get(CASE_STUDIES).json()["count"]
     run_command("generate_synthetic", "--scale", "0.001")
     assert anonymous.get(CASE_STUDIES).json()["count"] > count
+
+
+@pytest.mark.parametrize("path", [FUNDERS, PLAN])
+def test_a_new_release_serves_no_answer_the_release_before_made(
+    anonymous, path, new_release, django_assert_num_queries
+):
+    # A deploy that changes how answers look (a template, a serializer, the committed
+    # geometry) writes no data: the data version stays, but the release moves on.
+    first = anonymous.get(path)
+    assert first.status_code == HTTPStatus.OK
+    with django_assert_num_queries(0):
+        anonymous.get(path)  # the same release: answered from the cache
+    new_release("next")
+    with CaptureQueriesContext(connection) as made_afresh:
+        assert anonymous.get(path).status_code == HTTPStatus.OK
+    assert made_afresh.captured_queries  # the answer of the release before is not served
+    with django_assert_num_queries(0):
+        assert anonymous.get(path).status_code == HTTPStatus.OK  # kept for this release
+
+
+def test_after_a_new_release_a_get_conditional_on_the_time_is_answered_afresh(
+    anonymous, new_release, monkeypatch
+):
+    first = anonymous.get(FUNDERS)
+    new_release("next")
+    # The new release's processes started after the answer was made.
+    monkeypatch.setattr(answer_cache, "_STARTED", int(time.time()) + 5)
+    again = anonymous.get(FUNDERS, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == HTTPStatus.OK
+    assert again.content == first.content
+
+
+def test_figures_kept_under_the_data_version_are_made_afresh_by_a_new_release(new_release):
+    made = []
+
+    def compute():
+        made.append(1)
+        return len(made)
+
+    def kept():
+        return kept_under_data_version("figures", compute, using="default", seconds=600)
+
+    assert (kept(), kept()) == (1, 1)  # the same release reads what it kept
+    new_release("next")
+    assert (kept(), kept()) == (2, 2)

@@ -12,6 +12,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The release: what is kept in the cache beyond a request (answers, figures, fragments)
+# names it, so that a release serves nothing the code of another made. The image sets it
+# from the build (SVPORTAL_RELEASE build argument); when empty, each process takes a digest
+# of the code, templates and committed data that make answers (core/release.py).
+SVPORTAL_RELEASE = env.str("SVPORTAL_RELEASE", default="")
+
 # Anonymous GET answers are kept this many seconds under a data version that every write
 # to these apps moves on (core/response_cache.py); 0 turns the response cache off.
 SVPORTAL_RESPONSE_CACHE_SECONDS = env.int("SVPORTAL_RESPONSE_CACHE_SECONDS", default=3600)
