@@ -17,6 +17,7 @@ from core.links import address_per_slug
 
 from .api.filters import AwardFilter, FunderFilter, FundingStreamFilter
 from .models import Award, Funder, FundingStream
+from .querysets import AWARD_SHOWN
 
 ENDING_SOON_DAYS = 90
 #: Bars on the timeline: the soonest to end from today, then the most recently ended.
@@ -28,11 +29,29 @@ def stream_address() -> Callable[[str], str]:
     return address_per_slug(lambda slug: reverse("portal:funding-stream", args=[slug]))
 
 
+#: What the funding page shows of a stream (its table, its filter, the timeline).
+STREAM_SHOWN = (
+    "name",
+    "slug",
+    "total_amount",
+    "total_is_minimum",
+    "starts_on",
+    "starts_on_precision",
+    "ends_on",
+    "ends_on_precision",
+)
+
+
 def stream_list() -> list[FundingStream]:
     """Every stream with its funder, its total as stated, how many awards it made, its
     address and its dates in words (for the template)."""
     streams: list[FundingStream] = list(
-        FundingStream.objects.select_related("funder").with_award_count().order_by("name")
+        FundingStream.objects.select_related("funder")
+        .with_award_count()
+        # What the page shows of each, not its description and search document: at
+        # national scale they are hundreds.
+        .only(*STREAM_SHOWN, "funder__slug", "funder__name")
+        .order_by("name")
     )
     address = stream_address()
     for stream in streams:
@@ -110,8 +129,12 @@ def timeline(
 ) -> Timeline:
     """Streams and awards with an end date: the next `limit` to end, topped up with the most
     recently ended so the chart is never empty while anything has ended. Four queries."""
-    streams = FundingStream.objects.filter(ends_on__isnull=False).select_related("funder")
-    awards = Award.objects.filter(ends_on__isnull=False).select_related("stream")
+    streams = FundingStream.objects.filter(ends_on__isnull=False).only(*STREAM_SHOWN)
+    awards = (
+        Award.objects.filter(ends_on__isnull=False)
+        .select_related("stream")
+        .only(*AWARD_SHOWN, "starts_on")
+    )
     address = stream_address()
 
     def stream_entries(queryset: QuerySet[FundingStream]) -> list[TimelineEntry]:
@@ -207,10 +230,15 @@ AWARD_LISTING = Listing(
 )
 
 
-def award_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Award]:
+def award_list(
+    *, filters: Mapping[str, Any], user: Any, records: QuerySet[Award] | None = None
+) -> QuerySet[Award]:
     """Awards with the list's filters, `q` and `ordering` from ``filters`` applied; a
-    value that is wrong is a ValidationError naming its filter. Every award is public."""
-    return AWARD_LISTING.apply(Award.objects.for_listing(), filters, user=user)
+    value that is wrong is a ValidationError naming its filter. Every award is public.
+    ``records``: what is read of each (Award.objects.for_listing() unless given)."""
+    if records is None:
+        records = Award.objects.for_listing()
+    return AWARD_LISTING.apply(records, filters, user=user)
 
 
 FUNDER_LISTING = Listing(

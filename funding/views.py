@@ -2,14 +2,17 @@
 also shows the case studies its awards funded, is svportal's (funding_pages.py)."""
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.charts import timeline_svg
+from core.fragments import built_once
 from core.paging import paginate, pagination_links, remove_filter_href
 
 from . import selectors
 from .forms import AwardFilterForm
 from .maps import award_map
+from .models import Award
 
 AWARDS_PER_PAGE = 50
 
@@ -24,7 +27,11 @@ def funding_index(request):
     form = AwardFilterForm(request.GET, streams=streams, boroughs=selectors.boroughs_with_awards())
     filters = {name: value for name, value in form.filters().items() if value}
     awards, page_notice = paginate(
-        request, selectors.award_list(filters=filters, user=request.user), AWARDS_PER_PAGE
+        request,
+        selectors.award_list(
+            filters=filters, user=request.user, records=Award.objects.for_award_rows()
+        ),
+        AWARDS_PER_PAGE,
     )
     selectors.with_stream_addresses(awards)
     timeline = selectors.timeline(today)
@@ -35,7 +42,9 @@ def funding_index(request):
         {
             "today": today,
             "streams": streams,
+            "stream_rows": _stream_rows(streams),
             "form": form,
+            "filter_fields": _filter_fields(form),
             "active_filters": [
                 {
                     "field": field,
@@ -45,12 +54,11 @@ def funding_index(request):
                 for field, label, name in form.active_filters()
             ],
             "awards": awards,
+            "award_rows": _award_rows(awards),
             "pagination": pagination_links(awards, request.GET),
             "page_notice": page_notice,
             "timeline": timeline,
-            "timeline_rows": [
-                (entry, entry.state(today, selectors.ENDING_SOON_DAYS)) for entry in timeline.rows
-            ],
+            "timeline_table_rows": _timeline_rows(timeline, today),
             "timeline_svg": timeline_svg(
                 timeline.rows,
                 today=today,
@@ -65,4 +73,92 @@ def funding_index(request):
             "latest_awards": latest_awards,
             "map": award_map("england"),
         },
+    )
+
+
+# --- Fragments -------------------------------------------------------------------------
+# Hundreds of streams and of recipient areas, and a page of awards with their recipients,
+# cost more to render than to read: their markup is kept once per set of them
+# (core.fragments), built from plain values.
+
+
+def _stream_rows(streams):
+    """The streams table's rows."""
+    rows = [
+        {
+            "href": stream.href,
+            "name": stream.name,
+            "funder": stream.funder.name if stream.funder else "",
+            "total": stream.total_display,
+            "dates": stream.dates_display,
+            "awards": stream.award_count,
+        }
+        for stream in streams
+    ]
+    return built_once(
+        ["funding-stream-rows", rows],
+        lambda: render_to_string("funding/_stream_rows.html", {"rows": rows}),
+    )
+
+
+def _timeline_rows(timeline, today):
+    """The "what ends when" table's rows, each with its state today in words."""
+    soon_days = selectors.ENDING_SOON_DAYS
+    rows = [
+        {
+            "kind": entry.kind,
+            "href": entry.href,
+            "label": entry.label,
+            "starts": entry.starts_display,
+            "ends": entry.ends_display,
+            "state": entry.state(today, soon_days),
+        }
+        for entry in timeline.rows
+    ]
+    return built_once(
+        ["funding-timeline-rows", soon_days, rows],
+        lambda: render_to_string(
+            "funding/_timeline_rows.html", {"rows": rows, "soon_days": soon_days}
+        ),
+    )
+
+
+def _award_rows(awards):
+    """The awards table's rows: a page of awards with their streams and recipients."""
+    rows = [
+        {
+            "title": award.title,
+            "slug": award.slug,
+            "stream_href": award.stream_href,
+            "stream": award.stream.name,
+            "funder": award.stream.funder.name if award.stream.funder else "",
+            "recipients": award.recipients_display,
+            "amount": award.amount_display,
+            "awarded": award.awarded_on_display,
+            "ends": award.ends_on_display,
+        }
+        for award in awards
+    ]
+    return built_once(
+        ["funding-award-rows", rows],
+        lambda: render_to_string("funding/_award_rows.html", {"rows": rows}),
+    )
+
+
+def _filter_fields(form):
+    """The awards filter's fields: a select each, with its choices, the one chosen and its
+    errors."""
+    fields = [
+        {
+            "name": field.name,
+            "label": str(field.label),
+            "errors": [str(error) for error in field.errors],
+            "choices": [(str(value), str(label)) for value, label in field.field.choices],
+            "chosen": str(field.value() or ""),
+        }
+        for field in form
+    ]
+    return built_once(
+        ["funding-filter-fields", fields],
+        lambda: render_to_string("funding/_filter_fields.html", {"fields": fields}),
     )

@@ -47,6 +47,26 @@ def test_the_streams_table_counts_each_streams_awards(client):
         assert stream.award_count == Award.objects.filter(stream__slug=slug).count()
 
 
+def test_the_streams_table_and_the_filter_follow_a_changed_stream(client):
+    """Their markup is kept once per set of streams: a stream renamed, or given an award,
+    since the last visit shows so at once, in the table and in the filter, its name
+    escaped."""
+    client.get("/funding/")
+    stream = FundingStream.objects.get(slug="youth-endowment-fund")
+    awards = stream.awards.count()
+    FundingStream.objects.filter(pk=stream.pk).update(name="Youth <Endowment> Fund")
+    AwardFactory(stream=stream)
+    page = page_text(client.get("/funding/"))
+    table = page[page.index('id="streams-table"') : page.index('id="awards"')]
+    assert (
+        '<a class="govuk-link" href="/funding/youth-endowment-fund/">'
+        "Youth &lt;Endowment&gt; Fund</a>" in table
+    )
+    row = table[table.index("Youth &lt;Endowment&gt; Fund") :]
+    assert f'govuk-table__cell--numeric">{awards + 1}</td>' in row[: row.index("</tr>")]
+    assert '<option value="youth-endowment-fund">Youth &lt;Endowment&gt; Fund</option>' in page
+
+
 def test_a_stream_total_stated_as_a_minimum_says_at_least(client):
     FundingStream.objects.filter(slug="youth-endowment-fund").update(total_is_minimum=True)
     page = page_text(client.get("/funding/"))
@@ -172,8 +192,8 @@ def add_awards_with_end_dates(count):
 @pytest.mark.parametrize("extra", [2, 25])
 def test_funding_page_queries_do_not_grow(client, django_assert_num_queries, extra):
     """1 streams with funders and award counts, 1 boroughs with awards (for the filter),
-    1 count of awards, 1 page of awards with stream, funder, partnership, organisation and
-    source, 1 their recipient boroughs, and for the timeline 1 streams and 1 awards still
+    1 count of awards, 1 page of awards with stream, funder, partnership and organisation,
+    1 their recipient boroughs, and for the timeline 1 streams and 1 awards still
     to end, 1 streams and 1 awards ended.
     5 map (areas, boundary source, each area's own awards and their figures, the awards
     to areas covering it)."""
