@@ -139,6 +139,9 @@ ACTION_ITEM_LISTING = Listing(
         "modified_at",
     ],
     ordering=["plan__slug", "theme__order", "order", "id"],
+    # Hundreds of plans against a hundred thousand items: page 200 reads its own plan's
+    # items, not the 10,000 before it.
+    seek_by=["plan__slug"],
 )
 
 

@@ -227,6 +227,9 @@ class Listing:
     ordering_fields: Sequence[str]
     #: The order without one.
     ordering: Sequence[str]
+    #: Fields of the order with few values (an item's plan): a deep page of a list
+    #: ordered first by one is sought through its rows per value (decision 0047).
+    seek_by: Sequence[str] = ()
 
     def apply(self, queryset: _Q, filters: Mapping[str, Any], *, user: Any) -> _Q:
         """``queryset`` with the list's filters, `q` and `ordering` from ``filters``."""

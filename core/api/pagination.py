@@ -10,7 +10,7 @@ walk by cursors never skips or repeats a row, and a deep page costs what the fir
 import datetime as dt
 import decimal
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cached_property, reduce
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +19,9 @@ from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, Expression, F, IntegerField, Q, QuerySet
+from django.db.models import Count, Expression, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models.functions import Coalesce
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.datastructures import Join
 from django.db.models.sql.where import ExtraWhere, WhereNode
@@ -135,17 +136,57 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
     every row before it)."""
 
     ordering: Ordering | None = None
+    #: Fields of the order whose values are few (an item's plan: hundreds, against a
+    #: hundred thousand items): a page after the first, in an order that begins with one,
+    #: is sought through the rows counted per value (decision 0047).
+    seek_by: Collection[str] = ()
 
     @cached_property
     def count(self) -> int:
-        """How many rows the list has: kept_count's for a queryset."""
+        """How many rows the list has: kept_count's for a queryset, or the sum of the rows
+        per value where a deep page has counted them (will_read), or where they are kept
+        (decision 0039): then the first page keeps them for the pages after it."""
+        if "groups" not in self.__dict__ and settings.SVPORTAL_LIST_COUNT_CACHE_SECONDS > 0:
+            self.__dict__["groups"] = _groups(self.object_list, self._seek_term())
+        if self.groups is not None:
+            return sum(rows for _, rows in self.groups)
         records = self.object_list
         if not isinstance(records, QuerySet):
             counted: int = super().count
             return counted
         return kept_count(records)
 
+    def will_read(self, number: int | str) -> None:
+        """Told before the list is counted that page ``number`` (or "last") will be read: a
+        page after the first, in an order sought by its first field, counts the rows per
+        value of that field, and the list's count is their sum, so that the list is read
+        once to count it and place the page, not twice."""
+        if str(number).strip() != "1" and not {"count", "groups"} & self.__dict__.keys():
+            self.__dict__["groups"] = _groups(self.object_list, self._seek_term())
+
+    @cached_property
+    def groups(self) -> list[tuple[Any, int]] | None:
+        """The rows per value of the order's first field, in the list's order, where it is
+        one of seek_by and will_read has asked for them; else None."""
+        return None
+
+    def _seek_term(self) -> str | None:
+        records = self.object_list
+        if (
+            not self.ordering
+            or _path(self.ordering[0]) not in self.seek_by
+            or not isinstance(records, QuerySet)
+            or not _through_required_key(records, _path(self.ordering[0]))
+            or records.query.group_by is not None
+            or records.query.distinct
+            or records.query.combinator
+            or records.query.is_sliced
+        ):
+            return None
+        return self.ordering[0]
+
     def page(self, number: int | str) -> "Page[Any]":
+        self.will_read(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -176,6 +217,9 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
             or not records.ordered
         ):
             return records[bottom:top]
+        term = self._seek_term()
+        if self.groups is not None and term is not None:
+            return _sought(records, self.groups, term, bottom, top)
         return _with_ids(records, self.page_ids(records, bottom, top))
 
     def page_ids(self, records: QuerySet[Any], bottom: int, top: int) -> Any:
@@ -192,6 +236,90 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
             backwards = _in_cursor_order(records, [_reversed(term) for term in self.ordering])
             return _ids_in_order(backwards)[self.count - top : self.count - bottom]
         return _ids_in_order(records)[bottom:top]
+
+
+def _through_required_key(records: QuerySet[Any], path: str) -> bool:
+    """Whether ``path`` names a field of the record each row must point to (``plan__slug``:
+    an item's plan): the rows per value are then counted per pointed-to record."""
+    relation, _, field = path.partition("__")
+    try:
+        key = records.model._meta.get_field(relation)
+        target = key.related_model
+        if not key.many_to_one or key.null or target is None or "__" in field:
+            return False
+        target._meta.get_field(field)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _groups(records: Any, term: str | None) -> list[tuple[Any, int]] | None:
+    """How many rows of ``records`` have each value of the field ``term`` orders by (a
+    field of a record each row points to: ``plan__slug``), in that order, empty values
+    placed as _in_cursor_order places them: one query, kept under the data version as the
+    count is (decision 0039). None where ``term`` is None.
+
+    Each pointed-to record's rows are counted by a subquery of its own, from the index of
+    the rows' foreign key, rather than by joining and grouping every row: at national
+    scale that grouping cost half as much again as counting the items, and this about
+    what the count does."""
+    if term is None:
+        return None
+    relation, _, field = _path(term).partition("__")
+    rows_per_record = (
+        without_joins_for_columns_alone(records)
+        .order_by()
+        .filter(**{relation: OuterRef("pk")})
+        .values(relation)
+        .annotate(rows=Count("*"))
+        .values("rows")
+    )
+    target = records.model._meta.get_field(relation).related_model
+    grouped = (
+        target._default_manager.annotate(rows=Coalesce(Subquery(rows_per_record), 0))
+        .order_by(_order_term(f"-{field}" if term.startswith("-") else field))
+        .values_list(field, "rows")
+    )
+
+    def read() -> list[tuple[Any, int]]:
+        return [(value, rows) for value, rows in grouped if rows]
+
+    seconds: int = settings.SVPORTAL_LIST_COUNT_CACHE_SECONDS
+    if seconds <= 0:
+        return read()
+    sql, params = grouped.query.get_compiler(using=records.db).as_sql()
+    kept: list[tuple[Any, int]] = kept_under_data_version(
+        repr(("groups", sql, params)), read, using=records.db, seconds=seconds
+    )
+    return kept
+
+
+def _sought(
+    records: QuerySet[Any], groups: list[tuple[Any, int]], term: str, bottom: int, top: int
+) -> QuerySet[Any]:
+    """Rows ``bottom`` to ``top`` of ``records``, read from the rows of the values of
+    ``term``'s field they fall in (``groups``: the rows per value, in the list's order)
+    rather than after every row before them: a page of items is then sorted from its own
+    plan's items or two, wherever it falls in a hundred thousand."""
+    path = _path(term)
+    values: list[Any] = []
+    skip = start = 0
+    for value, rows in groups:
+        end = start + rows
+        if end > bottom and start < top:
+            if not values:
+                skip = bottom - start
+            if value not in values:  # records that share a value are read together
+                values.append(value)
+        start = end
+        if start >= top:
+            break
+    if not values:
+        return records.none()
+    within = Q(**{f"{path}__in": [value for value in values if value is not None]})
+    if None in values:
+        within |= Q(**{f"{path}__isnull": True})
+    return records.filter(within)[skip : skip + top - bottom]
 
 
 def _leading_term(records: QuerySet[Any]) -> tuple[str, bool] | None:
@@ -466,13 +594,14 @@ def _in_cursor_order(records: QuerySet[Any], ordering: Ordering) -> QuerySet[Any
     """``records`` in ``ordering`` with empty values placed the same on every database
     (last ascending, first descending, as PostgreSQL does), so that a cursor's condition
     (_after) and the order agree."""
-    terms: list[OrderBy] = [
-        F(_path(term)).desc(nulls_first=True)
-        if term.startswith("-")
-        else F(_path(term)).asc(nulls_last=True)
-        for term in ordering
-    ]
-    return records.order_by(*terms)
+    return records.order_by(*(_order_term(term) for term in ordering))
+
+
+def _order_term(term: str) -> OrderBy:
+    """One term of a cursor's order, empty values last ascending and first descending."""
+    if term.startswith("-"):
+        return F(_path(term)).desc(nulls_first=True)
+    return F(_path(term)).asc(nulls_last=True)
 
 
 def _after(ordering: Ordering, values: Sequence[Any]) -> Q:
@@ -609,7 +738,10 @@ class PortalPagination(PageNumberPagination):
             return self.paginate_by_cursor(queryset, cursor, ordering, request)
         paginator = self.django_paginator_class(queryset, self.get_page_size(request))
         paginator.ordering = ordering
+        listing = getattr(view, "listing", None)
+        paginator.seek_by = getattr(listing, "seek_by", ())
         number = raw or 1
+        paginator.will_read(number)
         try:
             self.page = paginator.page(paginator.num_pages if number == "last" else number)
         except InvalidPage:

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
 
 from actionplans.api.serializers import ActionItemSerializer
-from actionplans.models import ActionItem
+from actionplans.models import ActionItem, ActionPlan
 from actionplans.selectors import action_item_list
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory, add_items
 from actionplans.tests.real_data import (
@@ -242,21 +242,72 @@ def test_deep_pages_keep_the_lists_order_in_as_many_queries_as_the_first(
 
 @pytest.mark.parametrize("number", [2, 5])  # counted from the start, and from the end
 def test_a_deep_page_picks_its_ids_from_what_orders_the_list_alone(client, number):
-    """Its ids are picked without the joins that only fetch what a row shows (an item's
-    updater and source), so the database reads them from one index of the order's columns
-    (item_plan_order_keys) instead of reading every item before the page from the table."""
-    everything = all_slugs(client)
+    """In an order other than the plans' (which a deep page seeks through: below), its ids
+    are picked without the joins that only fetch what a row shows (an item's updater and
+    source), so the database reads them from the columns of the order and the conditions
+    alone instead of reading every item before the page from the table."""
+    ordered = {"ordering": "title"}
+    everything = all_slugs(client, ordered)
     with CaptureQueriesContext(connection) as captured:
-        page = slugs(client.get(URL, {"page_size": "7", "page": str(number)}))
+        page = slugs(client.get(URL, {**ordered, "page_size": "7", "page": str(number)}))
     assert page == everything[(number - 1) * 7 : number * 7]
     sql = captured.captured_queries[-1]["sql"]
     ids = sql[sql.index("IN (SELECT") : sql.index(" LIMIT")]
-    assert "actionplans_actionplan" in ids
-    assert "actionplans_theme" in ids
+    assert "actionplans_actionplan" in ids  # drafts are left out
     assert "svportal_user" not in ids
     assert "boroughs_source" not in ids
     # The page's rows themselves still show their updater and source.
     assert "svportal_user" in sql[: sql.index("IN (SELECT")]
+
+
+def plans_of_items(count):
+    """``count`` plans of three items each, and a draft plan among them whose items an
+    anonymous reader neither reads nor counts."""
+    for plan in ActionPlanFactory.create_batch(count):
+        ActionItemFactory.create_batch(3, plan=plan)
+    ActionItemFactory.create_batch(4, plan=ActionPlanFactory(status=ActionPlan.Status.DRAFT))
+
+
+@pytest.mark.parametrize("plans", [3, 12])
+def test_a_deep_page_is_read_from_the_plans_it_falls_in(client, django_assert_num_queries, plans):
+    """In the list's own order (by plan), a page after the first counts the items of each
+    plan, which gives the list's count too, and reads its rows from the plans it falls in
+    alone, not after every item before it: the same rows as the whole list's, in as many
+    queries as the first page (1 items per plan, 1 the page), however many plans."""
+    plans_of_items(plans)
+    everything = all_slugs(client)
+    assert len(everything) == ITEM_COUNT + 3 * plans
+    numbers = -(-len(everything) // 7)
+    walked = []
+    for number in range(1, numbers + 1):
+        with (
+            django_assert_num_queries(2),
+            CaptureQueriesContext(connection) as captured,
+        ):
+            body = client.get(URL, {"page_size": "7", "page": str(number)}).json()
+        assert body["count"] == len(everything)
+        walked += [row["slug"] for row in body["results"]]
+    assert walked == everything
+    sql = captured.captured_queries[-1]["sql"]
+    assert '"actionplans_actionplan"."slug" IN (' in sql
+    assert "IN (SELECT" not in sql
+    last = client.get(URL, {"page_size": "7", "page": "last"}).json()
+    assert [row["slug"] for row in last["results"]] == everything[(numbers - 1) * 7 :]
+    assert_not_found(client.get(URL, {"page_size": "7", "page": str(numbers + 1)}))
+
+
+def test_a_deep_page_of_a_filtered_list_is_sought_within_it(client, redbridge_items):
+    """The items per plan are counted with the list's filters: a deep page of Westminster's
+    items alone is the same as the same rows of the whole filtered list."""
+    plans_of_items(3)
+    chosen = {"borough": "westminster"}
+    everything = all_slugs(client, chosen)
+    assert len(everything) == ITEM_COUNT
+    pages = [
+        slugs(client.get(URL, {**chosen, "page_size": "9", "page": str(number)}))
+        for number in range(1, 6)
+    ]
+    assert sum(pages, []) == everything
 
 
 # --- Detail ------------------------------------------------------------------------------
