@@ -275,6 +275,16 @@ class Outcome(SourcedModel):
 
     class Meta:
         ordering = ["case_study", "order", "id"]
+        indexes = [
+            # The outcomes of a type (the interventions' outcome facet and filter): at
+            # national scale a few dozen among 30,000 counts of activity without one,
+            # read from this index rather than from every outcome (18 ms to under 1).
+            models.Index(
+                fields=["outcome_type", "case_study"],
+                name="outcome_typed",
+                condition=~models.Q(outcome_type=""),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.metric}: {self.value_display}"
