@@ -82,6 +82,12 @@ def funding_index(request):
 # (core.fragments), built from plain values.
 
 
+def _kept(template, values):
+    """``template`` rendered with ``values`` (plain values, which it escapes), kept once
+    per set of them."""
+    return built_once([template, values], lambda: render_to_string(template, values))
+
+
 def _stream_rows(streams):
     """The streams table's rows."""
     rows = [
@@ -95,10 +101,7 @@ def _stream_rows(streams):
         }
         for stream in streams
     ]
-    return built_once(
-        ["funding-stream-rows", rows],
-        lambda: render_to_string("funding/_stream_rows.html", {"rows": rows}),
-    )
+    return _kept("funding/_stream_rows.html", {"rows": rows})
 
 
 def _timeline_rows(timeline, today):
@@ -115,12 +118,7 @@ def _timeline_rows(timeline, today):
         }
         for entry in timeline.rows
     ]
-    return built_once(
-        ["funding-timeline-rows", soon_days, rows],
-        lambda: render_to_string(
-            "funding/_timeline_rows.html", {"rows": rows, "soon_days": soon_days}
-        ),
-    )
+    return _kept("funding/_timeline_rows.html", {"rows": rows, "soon_days": soon_days})
 
 
 def _award_rows(awards):
@@ -139,10 +137,7 @@ def _award_rows(awards):
         }
         for award in awards
     ]
-    return built_once(
-        ["funding-award-rows", rows],
-        lambda: render_to_string("funding/_award_rows.html", {"rows": rows}),
-    )
+    return _kept("funding/_award_rows.html", {"rows": rows})
 
 
 def _filter_fields(form):
@@ -158,7 +153,4 @@ def _filter_fields(form):
         }
         for field in form
     ]
-    return built_once(
-        ["funding-filter-fields", fields],
-        lambda: render_to_string("funding/_filter_fields.html", {"fields": fields}),
-    )
+    return _kept("funding/_filter_fields.html", {"fields": fields})
