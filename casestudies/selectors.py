@@ -26,6 +26,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -1253,9 +1254,10 @@ def case_study_summary_links(
 ) -> SummaryLinks:
     """The boroughs, approaches, settings, interventions (with their external ratings) and
     headline outcomes of the case studies ``ids``, read as values (the outcomes' and the
-    ratings' fields named): six queries for a page, and no model instances. They are the
-    same for every reader of the page (who may see it was decided in picking the ids), so
-    they are kept under the data version until the next write."""
+    ratings' fields named): three queries for a page (the links, the ratings, the
+    outcomes), and no model instances. They are the same for every reader of the page (who
+    may see it was decided in picking the ids), so they are kept under the data version
+    until the next write."""
     return kept_under_data_version(
         repr(("summary-links", sorted(ids), tuple(outcome_fields), tuple(rating_fields))),
         lambda: _summary_links(ids, outcome_fields=outcome_fields, rating_fields=rating_fields),
@@ -1264,51 +1266,62 @@ def case_study_summary_links(
     )
 
 
+#: The links of a case study read by _linked_rows: (kind, link table).
+_LINK_KINDS = (
+    ("borough", CaseStudyBoroughs),
+    ("approach", CaseStudyApproaches),
+    ("setting", CaseStudySettings),
+    ("intervention", CaseStudyInterventions),
+)
+
+
+def _linked_rows(ids: Sequence[int]) -> Iterable[tuple[str, int, int, str, str, str]]:
+    """(kind, case study, linked record, slug, name, GSS code or "") of the boroughs,
+    approaches, settings and interventions of the case studies ``ids``: one query (a UNION
+    of the four link tables, each joined to what it links to), each kind's rows by name
+    and id as each list shows them."""
+    text = CharField()
+    parts = []
+    for kind, through in _LINK_KINDS:
+        columns = {
+            "link_kind": Value(kind, output_field=text),
+            "link_study": F("casestudy_id"),
+            "link_id": F(f"{kind}_id"),
+            "link_slug": F(f"{kind}__slug"),
+            "link_name": F(f"{kind}__name"),
+            "link_code": F(f"{kind}__gss_code")
+            if kind == "borough"
+            else Value("", output_field=text),
+        }
+        linked = through._default_manager.filter(casestudy_id__in=ids).annotate(**columns)
+        parts.append(linked.values_list(*columns).order_by())
+    order = ("link_kind", "link_name", "link_id")
+    return parts[0].union(*parts[1:], all=True).order_by(*order)
+
+
 def _summary_links(
     ids: Sequence[int], *, outcome_fields: Sequence[str], rating_fields: Sequence[str]
 ) -> SummaryLinks:
-    studies = {"casestudy_id__in": ids}
-
-    def slugs(through: type[Model], name: str) -> dict[int, list[str]]:
-        rows = (
-            through._default_manager.filter(**studies)
-            .order_by(f"{name}__name", f"{name}_id")
-            .values_list("casestudy_id", f"{name}__slug")
-        )
-        grouped: dict[int, list[str]] = {}
-        for case_study, slug in rows:
-            grouped.setdefault(case_study, []).append(slug)
-        return grouped
-
-    boroughs = CaseStudyBoroughs.objects.filter(**studies).order_by("borough__name", "borough_id")
-    interventions = CaseStudyInterventions.objects.filter(**studies).order_by(
-        "intervention__name", "intervention_id"
-    )
+    links: dict[str, dict[int, list[Any]]] = {kind: {} for kind, _ in _LINK_KINDS}
+    for kind, case_study, linked, slug, name, code in _linked_rows(ids):
+        if kind == "borough":
+            shown: Any = {"slug": slug, "name": name, "gss_code": code}
+        elif kind == "intervention":
+            shown = {"intervention_id": linked, "slug": slug, "name": name}
+        else:
+            shown = slug
+        links[kind].setdefault(case_study, []).append(shown)
     ratings = ExternalRating.objects.filter(
-        intervention__in=interventions.values("intervention_id")
+        intervention__in=CaseStudyInterventions.objects.filter(casestudy_id__in=ids).values(
+            "intervention_id"
+        )
     ).order_by("intervention_id", "scheme", "-rated_on", "pk")
     outcomes = _headline_outcomes().filter(case_study_id__in=ids)
     return SummaryLinks(
-        boroughs=_grouped(
-            boroughs.values(
-                "casestudy_id",
-                slug=F("borough__slug"),
-                name=F("borough__name"),
-                gss_code=F("borough__gss_code"),
-            ),
-            "casestudy_id",
-        ),
-        approaches=slugs(CaseStudyApproaches, "approach"),
-        settings=slugs(CaseStudySettings, "setting"),
-        interventions=_grouped(
-            interventions.values(
-                "casestudy_id",
-                "intervention_id",
-                slug=F("intervention__slug"),
-                name=F("intervention__name"),
-            ),
-            "casestudy_id",
-        ),
+        boroughs=links["borough"],
+        approaches=links["approach"],
+        settings=links["setting"],
+        interventions=links["intervention"],
         ratings=_grouped(
             ratings.values("intervention_id", *rating_fields),
             "intervention_id",
