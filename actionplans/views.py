@@ -11,14 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from boroughs.models import Borough
 from core.concurrency import StaleEdit
-from core.fragments import built_once
+from core.fragments import rendered_once
 from core.links import address_per_pk
 from core.signed_in_pages import kept_per_reader
 
@@ -142,10 +141,7 @@ def theme_tables(themes, *, today, can_edit):
         }
         for theme, items in themes
     ]
-    return built_once(
-        ["plan-theme-tables", shown],
-        lambda: render_to_string("actionplans/_plan_theme_tables.html", {"theme_rows": shown}),
-    )
+    return rendered_once("actionplans/_plan_theme_tables.html", {"theme_rows": shown})
 
 
 def _items_by_theme(plan):

@@ -25,14 +25,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.history import end_of_day
 from actionplans.models import ActionItem, ActionPlan
 from actionplans.panels import ItemChange, Panel
-from core.fragments import built_once
+from core.fragments import rendered_once
 from core.links import address_per_pk, address_per_slug
 
 from .evidence import LEVELS
@@ -323,10 +322,7 @@ def evidence_profile_html(profile, *, as_at):
         },
         "as_at": as_at,
     }
-    return built_once(
-        ["plan-evidence-profile", shown],
-        lambda: render_to_string("casestudies/panels/_plan_evidence_table.html", {"panel": shown}),
-    )
+    return rendered_once("casestudies/panels/_plan_evidence_table.html", {"panel": shown})
 
 
 def item_interventions_panel(*, item, user, editing=False):

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from .release import release
@@ -42,3 +43,10 @@ def built_once(shown: object, build: Callable[[], str]) -> SafeString:
         except Exception:  # noqa: BLE001
             logger.warning("The fragment cache did not take a fragment", exc_info=True)
     return mark_safe(fragment)  # noqa: S308 - build escapes what it writes
+
+
+def rendered_once(template: str, context: dict[str, object]) -> SafeString:
+    """``template`` rendered with ``context`` (plain values, which the template escapes),
+    kept once per set of them (`built_once`): the template's name and its context are
+    everything the fragment shows."""
+    return built_once([template, context], lambda: render_to_string(template, context))

@@ -2,11 +2,10 @@
 also shows the case studies its awards funded, is svportal's (funding_pages.py)."""
 
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.charts import timeline_svg
-from core.fragments import built_once
+from core.fragments import rendered_once
 from core.paging import paginate, pagination_links, remove_filter_href
 
 from . import selectors
@@ -82,12 +81,6 @@ def funding_index(request):
 # (core.fragments), built from plain values.
 
 
-def _kept(template, values):
-    """``template`` rendered with ``values`` (plain values, which it escapes), kept once
-    per set of them."""
-    return built_once([template, values], lambda: render_to_string(template, values))
-
-
 def _stream_rows(streams):
     """The streams table's rows."""
     rows = [
@@ -101,7 +94,7 @@ def _stream_rows(streams):
         }
         for stream in streams
     ]
-    return _kept("funding/_stream_rows.html", {"rows": rows})
+    return rendered_once("funding/_stream_rows.html", {"rows": rows})
 
 
 def _timeline_rows(timeline, today):
@@ -118,7 +111,7 @@ def _timeline_rows(timeline, today):
         }
         for entry in timeline.rows
     ]
-    return _kept("funding/_timeline_rows.html", {"rows": rows, "soon_days": soon_days})
+    return rendered_once("funding/_timeline_rows.html", {"rows": rows, "soon_days": soon_days})
 
 
 def _award_rows(awards):
@@ -137,7 +130,7 @@ def _award_rows(awards):
         }
         for award in awards
     ]
-    return _kept("funding/_award_rows.html", {"rows": rows})
+    return rendered_once("funding/_award_rows.html", {"rows": rows})
 
 
 def _filter_fields(form):
@@ -153,4 +146,4 @@ def _filter_fields(form):
         }
         for field in form
     ]
-    return _kept("funding/_filter_fields.html", {"fields": fields})
+    return rendered_once("funding/_filter_fields.html", {"fields": fields})

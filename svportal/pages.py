@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -26,7 +25,7 @@ from casestudies import review as case_study_review
 from casestudies import selectors as case_study_selectors
 from casestudies.models import CaseStudy
 from core.charts import Segment, stacked_bar, swatch
-from core.fragments import built_once
+from core.fragments import rendered_once
 from core.links import address_per_slug
 from core.signed_in_pages import kept_per_reader
 from funding.models import Award
@@ -197,10 +196,7 @@ def borough_table(request):
             "summaries": summaries,
             "rows": cells,
             # Hundreds of rows cost more to render than to read: kept once per set of them.
-            "table_rows": built_once(
-                ["borough-table-rows", cells],
-                lambda: render_to_string("svportal/_borough_table_rows.html", {"cells": cells}),
-            ),
+            "table_rows": rendered_once("svportal/_borough_table_rows.html", {"cells": cells}),
             # The map shows the figures as they stand today, whatever the table's day: the
             # summaries of a table without a day hold its plan states already, and those
             # of any day the latest stock-take answers. A table of England or of London
@@ -351,11 +347,8 @@ def case_study_list(listed, *, heading):
     the summary's first fifty words) under ``heading`` tags ("h3", "h4"), kept once per
     set of what it shows (core.fragments): a hundred summaries cost more to write out
     than to read."""
-    return built_once(
-        ["profile-case-studies", heading, listed],
-        lambda: render_to_string(
-            "svportal/_case_study_list.html", {"case_studies": listed, "heading": heading}
-        ),
+    return rendered_once(
+        "svportal/_case_study_list.html", {"case_studies": listed, "heading": heading}
     )
 
 
@@ -363,11 +356,8 @@ def interventions_table(name, interventions):
     """The profile's table of the interventions in use (interventions_with_where) in the
     borough called ``name``, kept once per set of what it shows (core.fragments): a
     borough can use a couple of hundred."""
-    return built_once(
-        ["profile-interventions", name, interventions],
-        lambda: render_to_string(
-            "svportal/_interventions_table.html", {"name": name, "interventions": interventions}
-        ),
+    return rendered_once(
+        "svportal/_interventions_table.html", {"name": name, "interventions": interventions}
     )
 
 
@@ -387,12 +377,8 @@ def award_table(awards, *, caption):
         }
         for award in awards
     ]
-    return built_once(
-        ["profile-awards", caption, shown],
-        lambda: render_to_string(
-            "funding/_award_table.html",
-            {"awards": shown, "caption": caption, "show_funder": True},
-        ),
+    return rendered_once(
+        "funding/_award_table.html", {"awards": shown, "caption": caption, "show_funder": True}
     )
 
 
