@@ -46,7 +46,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.safestring import SafeString
 
 from boroughs.models import Organisation, Region
-from core.api.filters import apply_filters, ordered
+from core.api.filters import age_includes, apply_filters, ordered
 from core.response_cache import kept_under_data_version
 from core.search import SearchIndex, SearchQuery
 from funding.models import Award
@@ -139,16 +139,6 @@ def search_words(q: str) -> list[str]:
     """The words and phrases of a query, as the search reads them."""
     parsed = search.parse_query(q).parsed
     return [term.text for term in (*parsed.terms, *parsed.excluded)]
-
-
-def age_includes(age: int, *, include_unstated: bool = True) -> Q:
-    """Target age range includes `age`, open ends fitting; with `include_unstated`, also
-    records that state no ages at all (they may well include it) — the API's AgeFilter."""
-    stated = (Q(min_age__isnull=True) | Q(min_age__lte=age)) & (
-        Q(max_age__isnull=True) | Q(max_age__gte=age)
-    )
-    unstated = Q(min_age__isnull=True, max_age__isnull=True)
-    return stated if include_unstated else stated & ~unstated
 
 
 def level_label(number: int | str) -> str:

@@ -120,6 +120,17 @@ class PortalFilterSet(django_filters.FilterSet):
     )
 
 
+def age_includes(age: int, *, include_unstated: bool = True) -> Q:
+    """Target age range includes `age`, open ends fitting; with `include_unstated`, also
+    records that state no ages at all (they may well include it). The one age rule of
+    the pages (casestudies.selectors) and of the API (AgeFilter)."""
+    stated = (Q(min_age__isnull=True) | Q(min_age__lte=age)) & (
+        Q(max_age__isnull=True) | Q(max_age__gte=age)
+    )
+    unstated = Q(min_age__isnull=True, max_age__isnull=True)
+    return stated if include_unstated else stated & ~unstated
+
+
 class AgeFilter(django_filters.NumberFilter):
     """Records whose target age range includes this age (open ends count as fitting), and
     those that state no ages at all — unless the request has `include_unstated_ages=false`
@@ -130,13 +141,8 @@ class AgeFilter(django_filters.NumberFilter):
     def filter(self, queryset: _Q, value: int | None) -> _Q:
         if value is None:
             return queryset
-        queryset = queryset.filter(
-            (Q(min_age__isnull=True) | Q(min_age__lte=value))
-            & (Q(max_age__isnull=True) | Q(max_age__gte=value))
-        )
-        if self.parent.form.cleaned_data.get(UnstatedAgesFilter.param) == "false":
-            queryset = queryset.exclude(min_age__isnull=True, max_age__isnull=True)
-        return queryset
+        include_unstated = self.parent.form.cleaned_data.get(UnstatedAgesFilter.param) != "false"
+        return queryset.filter(age_includes(value, include_unstated=include_unstated))
 
 
 class UnstatedAgesFilter(django_filters.ChoiceFilter):
