@@ -42,20 +42,19 @@ from boroughs.models import Borough, Partnership
 
 from .models import ActionItem, ActionPlan, PlanChange, StatusUpdate, Theme
 from .querysets import current_first_key
+from .services import ITEM_FIELDS, PLAN_FIELDS
 
 LONDON = ZoneInfo("Europe/London")
 CREATED = "created"
 
 #: Fields whose history keeps an ISO date string ("2020-03-31") or None.
 DATE_FIELDS = frozenset({"due_date", "period_start", "period_end", "last_refreshed_on"})
-#: Item fields restored from a change's "from" value; status and progress come from
-#: StatusUpdate's own columns, theme by name (see _restore_item).
-ITEM_TEXT_FIELDS = frozenset({"title", "description", "lead_agency", "partners", "due_date"})
-#: The keys of an item's change that rebuilding it reads from the change itself.
-ITEM_RESTORED_KEYS = sorted({*ITEM_TEXT_FIELDS, "theme"})
-PLAN_FIELDS = frozenset(
-    {"title", "period_start", "period_end", "status", "scope", "overseen_by", "last_refreshed_on"}
-)
+#: The keys of an item's change that rebuilding it reads from the change itself: every
+#: field a change records but status and progress, which StatusUpdate keeps in columns.
+ITEM_RESTORED_KEYS = sorted(set(ITEM_FIELDS) - {"status", "progress"})
+#: Item fields restored from a change's "from" value as they are; theme by name (see
+#: _restore_item).
+ITEM_TEXT_FIELDS = frozenset(ITEM_RESTORED_KEYS) - {"theme"}
 
 
 class AsAtError(ValueError):

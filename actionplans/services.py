@@ -32,6 +32,9 @@ from .models import (
 #: What history keeps of a change: field name -> {"from": value, "to": value}.
 Changes = dict[str, dict[str, object]]
 
+# The fields of an item and of a plan that a change may set, and so that history records
+# and the rebuild of an earlier day (history.py) sets back. Their order is the order of
+# the keys of a recorded change.
 ITEM_FIELDS = (
     "theme",
     "title",

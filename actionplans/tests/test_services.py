@@ -1,8 +1,10 @@
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.signals import pre_save
 
 from actionplans.models import ActionItem, ActionPlan, PlanChange, StatusUpdate
 from actionplans.services import (
@@ -174,4 +176,83 @@ def test_a_complete_item_cannot_be_given_other_progress(lead, item):
         )
     assert error.value.message_dict["progress"] == [
         "A complete item is 100% done. Change its status to change its progress."
+    ]
+
+
+@contextmanager
+def recorded_keys(history_model):
+    """The keys of each change saved to ``history_model``, in the order the change lists
+    them (a JSON column in PostgreSQL keeps its own order, so they are read as saved)."""
+    seen: list[list[str]] = []
+
+    def record(sender, instance, **kwargs):
+        seen.append(list(instance.changes))
+
+    pre_save.connect(record, sender=history_model, weak=False)
+    try:
+        yield seen
+    finally:
+        pre_save.disconnect(record, sender=history_model)
+
+
+def test_a_plan_change_lists_its_fields_in_the_plan_order_whatever_order_they_came_in(lead):
+    plan = ActionPlan.objects.get(borough__slug="westminster")
+    with recorded_keys(PlanChange) as seen:
+        action_plan_update(
+            plan=plan,
+            acting_user=lead,
+            expected_version=1,
+            changes={
+                "last_refreshed_on": dt.date(2027, 1, 31),
+                "overseen_by": "Youth Crime Prevention Partnership",
+                "scope": "police_led",
+                "status": "superseded",
+                "period_end": dt.date(2029, 3, 31),
+                "period_start": dt.date(2026, 4, 1),
+                "title": "Knife crime plan, refreshed",
+            },
+        )
+    assert seen == [
+        [
+            "title",
+            "period_start",
+            "period_end",
+            "status",
+            "scope",
+            "overseen_by",
+            "last_refreshed_on",
+        ]
+    ]
+
+
+def test_an_item_change_lists_its_fields_in_the_item_order_whatever_order_they_came_in(lead, item):
+    other_theme = item.plan.framework.themes.exclude(pk=item.theme_id).first()
+    with recorded_keys(StatusUpdate) as seen:
+        action_item_update(
+            item=item,
+            acting_user=lead,
+            expected_version=1,
+            changes={
+                "progress": 37 if item.progress != 37 else 38,
+                "status": "off_track",
+                "due_date": dt.date(2028, 6, 30),
+                "partners": "Youth services",
+                "lead_agency": "Metropolitan Police",
+                "description": "Refreshed with the partnership",
+                "title": "A refreshed item",
+                "theme": other_theme,
+            },
+            note="Funding moved",
+        )
+    assert seen == [
+        [
+            "theme",
+            "title",
+            "description",
+            "lead_agency",
+            "partners",
+            "due_date",
+            "status",
+            "progress",
+        ]
     ]
