@@ -443,6 +443,8 @@ def _ranked_from_postings(kind, records, query, *, user, limit, offset):
     scale, 7,000) read the index of the records once for each."""
     if kind.index.ranks_from_index(query, records.db):
         return None  # one word: its best come from an index, quicker still
+    if not kind.index.ranks_from_postings(query, records.db):
+        return None  # decided before writing the records' SQL, which every kind would pay
     shown = records.order_by().values_list("pk", *kind.order)
     compiler = shown.query.get_compiler(using=shown.db)
     shown_sql, shown_params = compiler.as_sql()

@@ -85,6 +85,26 @@ BEFORE = [
         "wkcap-igxu-criminal-exploitation",
     ),
     ("knife", "plan_items", "wkcap-knife-crime-day-of-action", "wkcap-open-drug-markets"),
+    # Several words: a case study that says them, apart, before one that only speaks of
+    # criminal exploitation (a synonym), or holds the words far from each other.
+    (
+        "county lines",
+        "case_studies",
+        "southend-coordinated-approach",
+        "bradford-learning-from-cse",
+    ),
+    (
+        "county lines",
+        "case_studies",
+        "north-east-lincolnshire-county-lines",
+        "somerset-vru-information-sharing",
+    ),
+    (
+        "knife crime",
+        "case_studies",
+        "liverpool-schools-knife-crime",
+        "bristol-involving-the-community",
+    ),
     (
         "mentoring",
         "interventions",

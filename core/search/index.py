@@ -564,14 +564,8 @@ class SearchIndex:
         (plan items for `knife crime` at national scale, 3,000 matches: 0.6 s from the
         postings, 70 ms from the documents). None where the postings cannot serve: short
         documents, no postings, another database, a word the postings do not hold as such,
-        or a group of the query with no word required."""
-        if (
-            not self.long_documents
-            or not self.postings
-            or not query
-            or query.matches_nothing
-            or compiler.connection.vendor != "postgresql"
-        ):
+        or a group of the query with no word required (ranks_from_postings)."""
+        if query is None or not self.ranks_from_postings(query, compiler.connection.alias):
             return None
         words = _every_word(query)
         if words is None:
@@ -592,6 +586,19 @@ class SearchIndex:
             f") AS documents WHERE document @@ {match_sql}"
         )
         return sql, (*rank_params, words, *match_params)
+
+    def ranks_from_postings(self, query: SearchQuery | None, using: str) -> bool:
+        """Whether ranked_from_postings_sql can match and rank `query`: long documents with
+        postings, on PostgreSQL, and a query of words the postings hold as such, each group
+        requiring one. Asked before any SQL is written for it."""
+        return bool(
+            self.long_documents
+            and self.postings
+            and query
+            and not query.matches_nothing
+            and _vendor(using) == "postgresql"
+            and _every_word(query) is not None
+        )
 
     #: The join of a record to its posting of the one word searched for.
     _POSTING = "searched_posting"
