@@ -9,6 +9,7 @@ with its legend and table) is built once (core.fragments) and kept in the cache 
 digest of those figures and of the outlines' version, so it changes exactly when they do.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -16,6 +17,9 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .fragments import built_once
+
+#: The fill of an area of no category the map knows.
+NO_CATEGORY = "#ffffff"
 
 
 @dataclass(frozen=True)
@@ -116,20 +120,30 @@ def _draw(
 ) -> str:
     colours = {category.key: category.colour for category in categories}
     labels = {category.key: category.label for category in categories}
+    drawn = [
+        (area, outlines.paths[area.code])
+        for area in sorted(areas, key=lambda a: a.name.lower())
+        # An area the boundary data does not draw (a county council, say) is left out.
+        if outlines.paths.get(area.code)
+    ]
+    # Most areas of a map share one fill (on England's, "Not recorded"): the map gives it
+    # once, for its areas to inherit, and names the fill only of the areas that differ.
+    commonest = Counter(colours.get(area.category, NO_CATEGORY) for area, _ in drawn)
+    fill = commonest.most_common(1)[0][0] if drawn else NO_CATEGORY
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="portal-map" viewBox="{outlines.viewbox}" '
-        f'role="group" aria-label="{escape(title)}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="portal-map portal-map--{outlines.name}" '
+        f'viewBox="{outlines.viewbox}" fill="{escape(fill)}" role="group" '
+        f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
-    for area in sorted(areas, key=lambda a: a.name.lower()):
-        path = outlines.paths.get(area.code)
-        if not path:
-            continue  # an area the boundary data does not draw (a county council, say)
+    for area, path in drawn:
         name = f"{area.name}: {area.figure or labels.get(area.category, '')}"
+        colour = colours.get(area.category, NO_CATEGORY)
+        # The link is named by its title (SVG's own text alternative, which a pointer
+        # shows too), so it needs no aria-label repeating it.
         parts.append(
-            f'<a href="{escape(area.href)}" class="portal-map__area" aria-label="{escape(name)}">'
-            f"<title>{escape(name)}</title>"
-            f'<path d="{path}" fill="{escape(colours.get(area.category, "#ffffff"))}"/></a>'
+            f'<a href="{escape(area.href)}"><title>{escape(name)}</title><path d="{path}"'
+            + (f' fill="{escape(colour)}"/></a>' if colour != fill else "/></a>")
         )
     for code in sorted(highlight):
         if outlines.paths.get(code):

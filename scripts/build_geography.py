@@ -42,7 +42,10 @@ MAP_TOLERANCE = {"england": 0.7, "london": 0.35}
 #: The grid (in tenths of an SVG unit) each map's points are rounded to. A unit is a CSS
 #: pixel at most (the maps are at most MAP_WIDTH pixels wide): England's half-pixel grid
 #: moves a point by at most half its simplification's tolerance, and its path text is a
-#: third shorter than in tenths; London, drawn finer, keeps tenths.
+#: third shorter than in tenths; London, drawn finer, keeps tenths. The paths and the
+#: viewBox are written in steps of the grid, as whole numbers (England's "9" rather than
+#: "4.5"): a unit of the drawing is half a pixel in England's map, a tenth in London's, and
+#: the stylesheet's borders are as wide in pixels in both (static/css/portal.css).
 MAP_GRID_TENTHS = {"england": 5, "london": 1}
 #: The GeoJSON is a national map too: simplified as England's map is drawn (the same
 #: projection and MAP_TOLERANCE["england"], about 690 m), so that it shows what the portal's
@@ -199,16 +202,17 @@ def simplified_arcs(arcs, project, tolerance):
 
 def svg_path(polygons, grid_tenths=1):
     """An SVG path of the polygons' rings, its points on a grid of ``grid_tenths`` tenths
-    of a unit, tiny rings left out.
+    of a unit and written in steps of that grid (whole numbers: the map's viewBox is
+    measured in them, see map_view), tiny rings left out.
 
     Each ring starts with an absolute move and goes on in relative lines, with no spaces
-    where a minus sign or a decimal point already separates two numbers: the same points
-    as absolute coordinates, in about half the text (England's map is drawn on every map
-    page, several times on some)."""
+    where a minus sign already separates two numbers: the same points as absolute
+    coordinates in decimals, in well under half the text (England's map is drawn on every
+    map page, several times on some)."""
     parts = []
     for rings in polygons:
         for ring in rings:
-            # In tenths, so that the steps between points are exact.
+            # In steps of the grid, so that the steps between points are exact.
             points = [(on_grid(x, grid_tenths), on_grid(y, grid_tenths)) for x, y in ring]
             points = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
             if len(points) < 4:
@@ -218,31 +222,29 @@ def svg_path(polygons, grid_tenths=1):
             for next_x, next_y in rest:
                 numbers += [next_x - x, next_y - y]
                 x, y = next_x, next_y
-            parts.append(f"M{_numbers([points[0][0], points[0][1]])}l{_numbers(numbers)}")
-            parts[-1] += "z"
+            parts.append(f"M{_numbers([points[0][0], points[0][1]])}l{_numbers(numbers)}z")
     return "".join(parts)
 
 
 def on_grid(value, grid_tenths):
-    """``value`` in tenths of a unit, rounded to the nearest tenth and then to the grid."""
+    """``value`` in steps of the grid: rounded to the nearest tenth of a unit, then to the
+    nearest step of ``grid_tenths`` tenths."""
     tenths = round(round(value, 1) * 10)
-    return round(tenths / grid_tenths) * grid_tenths
+    return round(tenths / grid_tenths)
 
 
-def _numbers(tenths):
-    """Numbers given in tenths, written as SVG reads them with the fewest separators: a
-    minus sign always starts a new number, and so does a point after a number that has one
-    ("1.5.5" is 1.5 and 0.5); otherwise a space."""
+def _numbers(steps):
+    """Whole numbers as SVG reads them with the fewest separators: a minus sign always
+    starts a new number; otherwise a space."""
     text = ""
-    previous = None
-    for value in tenths:
-        sign = "-" if value < 0 else ""
-        whole, tenth = divmod(abs(value), 10)
-        number = f"{sign}{whole}" if not tenth else f"{sign}{whole or ''}.{tenth}"
-        joined = previous is None or sign or (number[0] == "." and "." in previous)
-        text += number if joined else f" {number}"
-        previous = number
+    for value in steps:
+        text += f"{value}" if not text or value < 0 else f" {value}"
     return text
+
+
+def grid_units(length, grid_tenths):
+    """A length in units of the map as steps of its grid."""
+    return length * 10 // grid_tenths
 
 
 def map_projection(topology, codes):
@@ -270,7 +272,8 @@ def map_projection(topology, codes):
 
 
 def map_view(topology, codes, tolerance, grid_tenths):
-    """The districts named by ``codes`` drawn to fit MAP_WIDTH: {viewbox, paths}."""
+    """The districts named by ``codes`` drawn to fit MAP_WIDTH: {viewbox, paths}, both in
+    steps of the grid of ``grid_tenths`` tenths of a unit (MAP_GRID_TENTHS)."""
     project, _, height = map_projection(topology, codes)
     arcs = simplified_arcs(decode_arcs(topology), project, tolerance)
     paths = {
@@ -278,7 +281,8 @@ def map_view(topology, codes, tolerance, grid_tenths):
         for properties, polygons in assemble(topology, "lad", arcs)
         if properties["LAD13CD"] in codes
     }
-    return {"viewbox": f"0 0 {MAP_WIDTH} {height}", "paths": dict(sorted(paths.items()))}
+    width, height = grid_units(MAP_WIDTH, grid_tenths), grid_units(height, grid_tenths)
+    return {"viewbox": f"0 0 {width} {height}", "paths": dict(sorted(paths.items()))}
 
 
 def rounded(outline):

@@ -185,13 +185,16 @@ def test_the_committed_outlines_are_what_the_build_script_makes_from_the_boundar
     assert json.loads(script.GEOMETRY_OUTPUT.read_text(encoding="utf-8")) == built
 
 
-def test_map_outlines_are_written_in_relative_steps_to_the_tenth():
-    """Each ring: one absolute move, then relative lines with no separator where a minus sign
-    or a second decimal point starts the next number ("5.6.2" is 5.6 then 0.2)."""
+def test_map_outlines_are_written_in_relative_steps_of_their_grid():
+    """Each ring: one absolute move, then relative lines, in whole steps of the map's grid
+    (tenths of a unit, or England's half units), with no separator where a minus sign
+    starts the next number."""
     script = build_script()
 
     ring = [(0, 0), (10.25, 0), (10.2, -5.5), (0.05, 0.1), (0.3, 0.1), (0.4, 0.3), (0, 0)]
-    assert script.svg_path([[ring]]) == "M0 0l10.2 0 0-5.5-10.1 5.6.2 0 .1.2z"
+    assert script.svg_path([[ring]]) == "M0 0l102 0 0-55-101 56 2 0 1 2z"
     assert script.svg_path([[[(0, 0), (0.01, 0), (0, 0.01), (0, 0)]]]) == ""  # too small
-    # On England's half-unit grid: whole and half units only, fewer characters.
-    assert script.svg_path([[ring]], 5) == "M0 0l10 0 0-5.5-10 5.5.5 0 0 .5z"
+    # On England's half-unit grid: steps of half a unit, fewer characters.
+    assert script.svg_path([[ring]], 5) == "M0 0l20 0 0-11-20 11 1 0 0 1z"
+    assert script.grid_units(560, 5) == 1120
+    assert script.grid_units(560, 1) == 5600

@@ -86,6 +86,24 @@ def test_the_boroughs_table_says_not_recorded_never_none(client):
     assert " None " not in page
 
 
+def test_a_figure_not_known_is_a_dash_to_see_and_not_recorded_to_hear(client, settings):
+    """Each unknown figure of the boroughs table is one cell: the words a screen reader
+    says, hidden as GOV.UK hides them, and a dash the stylesheet draws and does not say."""
+    html = client.get("/boroughs/", {"region": "london"}).content.decode()
+    table = html[html.index('id="boroughs-table"') :]
+    start = table.index('href="/boroughs/lambeth/"')
+    lambeth = table[start : table.index("</tr>", start)]
+    not_known = '<td class="portal-dash"><span>Not recorded</span></td>'
+    assert lambeth.count(not_known) == 3  # complete, overdue items, funding
+    assert "–" not in lambeth  # the dash is drawn, not written
+
+    stylesheet = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+    drawn = stylesheet[stylesheet.index(".portal-dash::before {") :]
+    assert 'content: "\\2013" / "";' in drawn[: drawn.index("}")]  # an en dash, not spoken
+    hidden = stylesheet[stylesheet.index(".portal-dash > span {") :]
+    assert "clip-path: inset(50%) !important;" in hidden[: hidden.index("}")]
+
+
 def test_the_home_page_gives_the_portals_figure_and_the_stock_takes(client):
     page = text_of(client.get("/"))
 

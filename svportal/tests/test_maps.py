@@ -26,9 +26,8 @@ from svportal.maps import table_map
 
 pytestmark = pytest.mark.django_db
 
-AREA_LINK = re.compile(
-    r'<a href="(/boroughs/[^"]+/)" class="portal-map__area" aria-label="([^"]+)">'
-)
+#: An area's link, named by its title (which a pointer shows too).
+AREA_LINK = re.compile(r'<a href="(/boroughs/[^"]+/)"><title>([^<]+)</title>')
 
 
 def text_of_html(html):
@@ -141,14 +140,14 @@ def test_the_boroughs_tables_map_is_the_one_drawn_from_its_own_queries(
 
 def test_the_boroughs_table_shows_one_map_at_a_time_with_links_to_the_others(client):
     html = client.get("/boroughs/", {"region": "london", "sort": "-overdue"}).content.decode()
-    assert html.count('class="portal-map"') == 1
+    assert html.count('class="portal-map portal-map--london"') == 1
     assert 'id="plan-map-london"' in html
     assert '<strong aria-current="page">Knife crime action plans</strong>' in html
     link = "?region=london&amp;sort=-overdue&amp;map=overdue#map-heading"
     assert f'<a class="govuk-link" href="{link}">Overdue plan items</a>' in html
 
     html = client.get("/boroughs/", {"region": "london", "map": "overdue"}).content.decode()
-    assert html.count('class="portal-map"') == 1
+    assert html.count('class="portal-map portal-map--london"') == 1
     assert 'id="overdue-map-london"' in html
     assert '<input type="hidden" name="map" value="overdue">' in html  # kept by the filters
     assert "?region=london&amp;sort=region&amp;map=overdue" in html  # and by the headings
@@ -354,17 +353,19 @@ def points_of(path):
 def test_englands_map_draws_every_district_inside_the_map_to_half_a_pixel():
     england = geometry.outlines("england")
     _, _, width, height = map(float, england.viewbox.split())
+    # Drawn in half pixels of a map 560 pixels wide at most: a unit is at most a CSS pixel
+    # (finer steps would be text nobody can see), written as whole numbers.
+    assert width == 2 * 560
     assert len(england.paths) == 326
     for code, path in england.paths.items():
+        assert "." not in path, code
         points = points_of(path)
         assert len(points) >= 3, code
         for x, y in points:
             assert 0 <= x <= width, code
             assert 0 <= y <= height, code
-            # A unit is at most a CSS pixel: finer steps would be text nobody can see.
-            assert round(x * 2, 6).is_integer(), code
-            assert round(y * 2, 6).is_integer(), code
     london = geometry.outlines("london")
+    assert london.viewbox.split()[2] == str(10 * 560)  # in tenths of a pixel
     assert len(london.paths) == 33
     assert all(len(points_of(path)) >= 3 for path in london.paths.values())
 
@@ -377,8 +378,39 @@ def test_names_in_a_map_are_escaped():
         [Category("x", "X", "#000000")],
         title="T <t>",
     )
-    assert 'aria-label="A &amp; &quot;B&quot; &lt;c&gt;: Figure"' in svg
+    assert '<a href="/boroughs/a/"><title>A &amp; &quot;B&quot; &lt;c&gt;: Figure</title>' in svg
+    assert 'aria-label="T &lt;t&gt;"' in svg
     assert "<title>T &lt;t&gt;</title>" in svg
+
+
+def test_each_area_is_a_link_named_by_its_title_and_filled_by_its_category():
+    """The fill most areas share is the map's own, which they inherit; each other area
+    names its fill. Every area is a link whose title names it with its figure."""
+    paths = {"E1": "M0 0l1 1z", "E2": "M1 1l1 1z", "E3": "M2 2l1 1z"}
+    svg = core_maps.svg(
+        Outlines(name="test", viewbox="0 0 10 10", paths=paths),
+        [
+            MapArea("E1", "One", "/boroughs/one/", "none", ""),
+            MapArea("E2", "Two", "/boroughs/two/", "some", "2 published"),
+            MapArea("E3", "Three", "/boroughs/three/", "none", ""),
+        ],
+        [Category("none", "None recorded", "#dcdcdc"), Category("some", "Some", "#1d70b8")],
+        title="Test",
+    )
+    assert 'viewBox="0 0 10 10" fill="#dcdcdc"' in svg
+    assert svg.count("<a href=") == 3
+    assert (
+        '<a href="/boroughs/one/"><title>One: None recorded</title><path d="M0 0l1 1z"/></a>'
+    ) in svg
+    assert (
+        '<a href="/boroughs/two/"><title>Two: 2 published</title>'
+        '<path d="M1 1l1 1z" fill="#1d70b8"/></a>'
+    ) in svg
+    assert (
+        '<a href="/boroughs/three/"><title>Three: None recorded</title><path d="M2 2l1 1z"/></a>'
+    ) in svg
+    # In the order of the map's table: by name.
+    assert svg.index("One:") < svg.index("Three:") < svg.index("Two:")
 
 
 @pytest.mark.parametrize(
