@@ -1,6 +1,7 @@
 """as_at: Westminster's plan and its items as they stood at the end of a day, rebuilt from
 the history, on the plan page and in the API (docs/decisions/0010)."""
 
+import dataclasses
 import datetime as dt
 import html as markup
 import re
@@ -13,9 +14,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from actionplans.history import end_of_day, items_as_at, plans_as_at
+from actionplans.history import PlanFields, end_of_day, items_as_at, plans_as_at
 from actionplans.models import ActionItem, ActionPlan, Framework, StatusUpdate
 from actionplans.services import (
+    PLAN_FIELDS,
     action_item_create,
     action_item_update,
     action_plan_create,
@@ -238,6 +240,13 @@ def test_a_plan_level_change_is_undone(client, lead, days):
     assert body["title"] == "Westminster Knife Crime Action Plan 2026"
     assert body["last_refreshed_on"] == "2026-04-01"
     assert body["version"] == 2
+
+
+def test_plans_read_as_values_carry_every_field_a_change_sets_back():
+    """A summary of every council rebuilds plans read as PlanFields: each field a change
+    may set (PLAN_FIELDS) is read, and set back as on a plan instance."""
+    assert set(PLAN_FIELDS) <= set(PlanFields.READ)
+    assert set(PLAN_FIELDS) <= {field.name for field in dataclasses.fields(PlanFields)}
 
 
 def test_changes_on_several_days_are_undone_newest_first(client, mash_history):
