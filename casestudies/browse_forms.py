@@ -21,6 +21,7 @@ from django.db.models import Model
 from django.http import QueryDict
 
 from boroughs.models import Borough, Region
+from core.api.filters import includes_unstated_ages
 from funding.models import FundingStream
 
 from .cost import CostBand
@@ -171,7 +172,7 @@ class AgeFacetForm(FacetForm):
         self.is_valid()
         age = self.cleaned_data.get("age")
         if age is not None:
-            unstated = self.cleaned_data.get("include_unstated_ages") != "false"
+            unstated = includes_unstated_ages(self.cleaned_data.get("include_unstated_ages"))
             label = f"Age {age}" + (f" (and {self.records} not stating ages)" if unstated else "")
             active.append((self.fields["age"].label, Choice(str(age), label), "age"))
         return active
@@ -227,7 +228,7 @@ class CaseStudyBrowseForm(AgeFacetForm):
             outcome_types=data.get("outcome_type") or (),
             settings=data.get("setting") or (),
             cost_bands=data.get("cost_band") or (),
-            include_unstated_ages=data.get("include_unstated_ages") != "false",
+            include_unstated_ages=includes_unstated_ages(data.get("include_unstated_ages")),
             # With search words the most relevant come first, unless asked otherwise.
             sort=data.get("sort") or (RELEVANCE if q.strip() else "title"),
         )
@@ -269,7 +270,7 @@ class InterventionBrowseForm(AgeFacetForm):
             outcome_types=data.get("outcome_type") or (),
             cost_bands=data.get("cost_band") or (),
             age=data.get("age"),
-            include_unstated_ages=data.get("include_unstated_ages") != "false",
+            include_unstated_ages=includes_unstated_ages(data.get("include_unstated_ages")),
             sort=data.get("sort") or "name",
         )
 

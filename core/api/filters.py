@@ -131,6 +131,12 @@ def age_includes(age: int, *, include_unstated: bool = True) -> Q:
     return stated if include_unstated else stated & ~unstated
 
 
+def includes_unstated_ages(raw: object) -> bool:
+    """``include_unstated_ages`` as a request gives it: records that state no ages are
+    listed unless it is "false" (absent, blank or "true" lists them)."""
+    return raw != "false"
+
+
 class AgeFilter(django_filters.NumberFilter):
     """Records whose target age range includes this age (open ends count as fitting), and
     those that state no ages at all — unless the request has `include_unstated_ages=false`
@@ -141,7 +147,9 @@ class AgeFilter(django_filters.NumberFilter):
     def filter(self, queryset: _Q, value: int | None) -> _Q:
         if value is None:
             return queryset
-        include_unstated = self.parent.form.cleaned_data.get(UnstatedAgesFilter.param) != "false"
+        include_unstated = includes_unstated_ages(
+            self.parent.form.cleaned_data.get(UnstatedAgesFilter.param)
+        )
         return queryset.filter(age_includes(value, include_unstated=include_unstated))
 
 
