@@ -27,9 +27,12 @@ class AwardFilterForm(forms.Form):
     )
 
     def __init__(self, data=None, *, streams, boroughs):
-        """``boroughs``: (slug, name) of the areas to choose from."""
+        """``streams``: funding.selectors.stream_list(); ``boroughs``: (slug, name) of the
+        areas to choose from."""
         super().__init__(data, auto_id="%s")
-        funders = {stream.funder.slug: stream.funder.name for stream in streams if stream.funder}
+        funders = {
+            stream.funder_slug: stream.funder_name for stream in streams if stream.funder_slug
+        }
         self.fields["funder"].choices = [("", "Any funder")] + sorted(
             funders.items(), key=lambda item: item[1]
         )

@@ -18,6 +18,14 @@ from .querysets import AwardQuerySet, FundingStreamQuerySet
 NON_NEGATIVE = [MinValueValidator(Decimal("0"), message="Enter an amount of £0 or more.")]
 
 
+def award_amount_display(amount: Decimal | None, is_minimum: bool) -> str:
+    """An award's amount as a figure, "over" when the source states a minimum."""
+    if amount is None:
+        return "Amount not stated"
+    prefix = "over " if is_minimum else ""
+    return f"{prefix}£{amount:,.0f}" if amount == int(amount) else f"{prefix}£{amount:,.2f}"
+
+
 def dates_in_order_constraint(start, end, name):
     return models.CheckConstraint(
         condition=Q(**{f"{start}__isnull": True})
@@ -192,14 +200,7 @@ class Award(RunsFromStartToEnd):
 
     @property
     def amount_display(self):
-        if self.amount is None:
-            return "Amount not stated"
-        prefix = "over " if self.amount_is_minimum else ""
-        return (
-            f"{prefix}£{self.amount:,.0f}"
-            if self.amount == int(self.amount)
-            else f"{prefix}£{self.amount:,.2f}"
-        )
+        return award_amount_display(self.amount, self.amount_is_minimum)
 
     @property
     def awarded_on_display(self):
@@ -208,18 +209,6 @@ class Award(RunsFromStartToEnd):
     @property
     def ends_on_display(self):
         return stated_date(self.ends_on)
-
-    @property
-    def recipients_display(self):
-        """Its boroughs by name, its partnership, its organisation, as the tables of
-        awards list them: read the boroughs with ``prefetch_related``."""
-        parts = [", ".join(borough.name for borough in self.recipient_boroughs.all())]
-        parts += [
-            recipient.name
-            for recipient in (self.recipient_partnership, self.recipient_organisation)
-            if recipient
-        ]
-        return "; ".join(part for part in parts if part) or "Not stated"
 
 
 class AwardSearchPosting(SearchPosting):

@@ -28,21 +28,6 @@ class FundingStreamQuerySet(models.QuerySet["FundingStream"]):
         )
 
 
-#: What the funding page shows of an award wherever it lists one (its table of awards,
-#: the timeline), with its stream's name and address.
-AWARD_SHOWN = (
-    "title",
-    "slug",
-    "amount",
-    "amount_is_minimum",
-    "awarded_on",
-    "awarded_on_precision",
-    "ends_on",
-    "stream__slug",
-    "stream__name",
-)
-
-
 class AwardQuerySet(models.QuerySet["Award"]):
     def for_listing(self) -> Self:
         return self.select_related(
@@ -61,23 +46,6 @@ class AwardQuerySet(models.QuerySet["Award"]):
             "stream__slug",
             "stream__name",
             "stream__funder__name",
-        )
-
-    def for_award_rows(self) -> Self:
-        """What the funding page's table of awards shows of each (its title, stream and
-        funder, recipients, amount and dates) and no more: not its purpose, source and
-        search document, nor every column of its recipients."""
-        from boroughs.models import Borough
-
-        return (
-            self.select_related("stream__funder", "recipient_partnership", "recipient_organisation")
-            .only(
-                *AWARD_SHOWN,
-                "stream__funder__name",
-                "recipient_partnership__name",
-                "recipient_organisation__name",
-            )
-            .prefetch_related(models.Prefetch("recipient_boroughs", Borough.objects.only("name")))
         )
 
     def ending_between(self, start: dt.date, end: dt.date) -> Self:

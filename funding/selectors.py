@@ -4,7 +4,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -16,8 +17,7 @@ from core.dates import stated_date, stated_period
 from core.links import address_per_slug
 
 from .api.filters import AwardFilter, FunderFilter, FundingStreamFilter
-from .models import Award, Funder, FundingStream
-from .querysets import AWARD_SHOWN
+from .models import Award, Funder, FundingStream, award_amount_display
 
 ENDING_SOON_DAYS = 90
 #: Bars on the timeline: the soonest to end from today, then the most recently ended.
@@ -29,8 +29,9 @@ def stream_address() -> Callable[[str], str]:
     return address_per_slug(lambda slug: reverse("portal:funding-stream", args=[slug]))
 
 
-#: What the funding page shows of a stream (its table, its filter, the timeline).
-STREAM_SHOWN = (
+#: What the funding page shows of a stream (its table, its filter, the timeline), read as
+#: values.
+STREAM_VALUES = (
     "name",
     "slug",
     "total_amount",
@@ -42,28 +43,45 @@ STREAM_SHOWN = (
 )
 
 
-def stream_list() -> list[FundingStream]:
-    """Every stream with its funder, its total as stated, how many awards it made, its
-    address and its dates in words (for the template)."""
-    streams: list[FundingStream] = list(
-        FundingStream.objects.select_related("funder")
-        .with_award_count()
-        # What the page shows of each, not its description and search document: at
-        # national scale they are hundreds.
-        .only(*STREAM_SHOWN, "funder__slug", "funder__name")
-        .order_by("name")
-    )
+class ListedStream(NamedTuple):
+    """What the funding page shows of a stream (its table, its filter), read as values:
+    at national scale they are a hundred, each a model instance with its funder's."""
+
+    slug: str
+    name: str
+    funder_slug: str | None
+    funder_name: str | None
+    award_count: int
+    #: Its total as stated, its address and its dates, in words.
+    total_display: str
+    href: str
+    dates_display: str
+
+
+def stream_list() -> list[ListedStream]:
+    """Every stream by name with its funder, its total as stated, how many awards it made,
+    its address and its dates in words (for the template): one query."""
     address = stream_address()
-    for stream in streams:
-        stream.total_display = stream_total_display(stream)  # type: ignore[attr-defined]
-        stream.href = address(stream.slug)  # type: ignore[attr-defined]
-        stream.dates_display = stated_period(  # type: ignore[attr-defined]
-            stream.starts_on,
-            stream.ends_on,
-            starts_precision=stream.starts_on_precision,
-            ends_precision=stream.ends_on_precision,
+    return [
+        ListedStream(
+            slug=stream["slug"],
+            name=stream["name"],
+            funder_slug=stream["funder__slug"],
+            funder_name=stream["funder__name"],
+            award_count=stream["award_count"],
+            total_display=stated_total(stream["total_amount"], stream["total_is_minimum"]),
+            href=address(stream["slug"]),
+            dates_display=stated_period(
+                stream["starts_on"],
+                stream["ends_on"],
+                starts_precision=stream["starts_on_precision"],
+                ends_precision=stream["ends_on_precision"],
+            ),
         )
-    return streams
+        for stream in FundingStream.objects.with_award_count()
+        .order_by("name")
+        .values(*STREAM_VALUES, "funder__slug", "funder__name", "award_count")
+    ]
 
 
 def with_stream_addresses(awards: Iterable[Award]) -> list[Award]:
@@ -74,6 +92,59 @@ def with_stream_addresses(awards: Iterable[Award]) -> list[Award]:
     for award in listed:
         award.stream_href = address(award.stream.slug)  # type: ignore[attr-defined]
     return listed
+
+
+#: What the funding page's table of awards shows of each (its title, stream and funder,
+#: recipients, amount and dates), read as values: a page of awards as model instances,
+#: each with its stream, funder, partnership and organisation and a queryset made for
+#: each one's recipients, cost more to build than to read.
+AWARD_ROW_VALUES = (
+    "pk",
+    "title",
+    "slug",
+    "stream__slug",
+    "stream__name",
+    "stream__funder__name",
+    "recipient_partnership__name",
+    "recipient_organisation__name",
+    "amount",
+    "amount_is_minimum",
+    "awarded_on",
+    "awarded_on_precision",
+    "ends_on",
+)
+
+
+def award_rows(awards: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The funding page's table rows of ``awards`` (each its AWARD_ROW_VALUES), in words:
+    one query, for their recipient boroughs."""
+    boroughs = recipient_boroughs_by_award([award["pk"] for award in awards], columns=["name"])
+    address = stream_address()
+    return [
+        {
+            "title": award["title"],
+            "slug": award["slug"],
+            "stream_href": address(award["stream__slug"]),
+            "stream": award["stream__name"],
+            "funder": award["stream__funder__name"] or "",
+            "recipients": recipients_display(
+                [borough["name"] for borough in boroughs.get(award["pk"], ())],
+                award["recipient_partnership__name"],
+                award["recipient_organisation__name"],
+            ),
+            "amount": award_amount_display(award["amount"], award["amount_is_minimum"]),
+            "awarded": stated_date(award["awarded_on"], award["awarded_on_precision"]),
+            "ends": stated_date(award["ends_on"]),
+        }
+        for award in awards
+    ]
+
+
+def recipients_display(boroughs: Sequence[str], *others: str | None) -> str:
+    """An award's recipients as the tables of awards list them: its boroughs by name, then
+    its partnership and its organisation, where it has them."""
+    parts = [", ".join(boroughs), *others]
+    return "; ".join(part for part in parts if part) or "Not stated"
 
 
 #: Awards shown instead when nothing recorded ends soon.
@@ -124,23 +195,36 @@ class TimelineEntry(TimelineRow):
         return stated_date(self.ends_on, self.ends_precision)
 
 
+#: What the timeline reads of an award with an end date (and of a stream: STREAM_VALUES),
+#: as values: its 120 entries as model instances (an award's with its stream) cost more
+#: to build than to read.
+TIMELINE_AWARD_VALUES = (
+    "title",
+    "slug",
+    "amount",
+    "amount_is_minimum",
+    "awarded_on",
+    "awarded_on_precision",
+    "starts_on",
+    "ends_on",
+    "stream__slug",
+    "stream__name",
+)
+
+
 def timeline(
     today: dt.date, *, limit: int = TIMELINE_LIMIT, soon_days: int = ENDING_SOON_DAYS
 ) -> Timeline:
     """Streams and awards with an end date: the next `limit` to end, topped up with the most
     recently ended so the chart is never empty while anything has ended. Four queries."""
-    streams = FundingStream.objects.filter(ends_on__isnull=False).only(*STREAM_SHOWN)
-    awards = (
-        Award.objects.filter(ends_on__isnull=False)
-        .select_related("stream")
-        .only(*AWARD_SHOWN, "starts_on")
-    )
+    streams = FundingStream.objects.filter(ends_on__isnull=False).values(*STREAM_VALUES)
+    awards = Award.objects.filter(ends_on__isnull=False).values(*TIMELINE_AWARD_VALUES)
     address = stream_address()
 
-    def stream_entries(queryset: QuerySet[FundingStream]) -> list[TimelineEntry]:
+    def stream_entries(queryset: QuerySet[Any]) -> list[TimelineEntry]:
         return [_stream_entry(stream, address) for stream in queryset[:limit]]
 
-    def award_entries(queryset: QuerySet[Award]) -> list[TimelineEntry]:
+    def award_entries(queryset: QuerySet[Any]) -> list[TimelineEntry]:
         return [_award_entry(award, address) for award in queryset[:limit]]
 
     upcoming = [
@@ -166,41 +250,48 @@ def timeline(
     )
 
 
-def _stream_entry(stream: FundingStream, address: Callable[[str], str]) -> TimelineEntry:
+def _stream_entry(stream: Mapping[str, Any], address: Callable[[str], str]) -> TimelineEntry:
+    """A stream's entry from its STREAM_VALUES."""
     return TimelineEntry(
         kind="Stream",
-        label=stream.name,
-        starts_on=stream.starts_on,
-        starts_precision=stream.starts_on_precision,
-        ends_on=cast(dt.date, stream.ends_on),  # timeline() takes those with an end date
-        ends_precision=stream.ends_on_precision,
-        href=address(stream.slug),
-        amount=stream_total_display(stream),
-        stream_name=stream.name,
+        label=stream["name"],
+        starts_on=stream["starts_on"],
+        starts_precision=stream["starts_on_precision"],
+        ends_on=stream["ends_on"],  # timeline() takes those with an end date
+        ends_precision=stream["ends_on_precision"],
+        href=address(stream["slug"]),
+        amount=stated_total(stream["total_amount"], stream["total_is_minimum"]),
+        stream_name=stream["name"],
     )
 
 
-def _award_entry(award: Award, address: Callable[[str], str]) -> TimelineEntry:
+def _award_entry(award: Mapping[str, Any], address: Callable[[str], str]) -> TimelineEntry:
+    """An award's entry from its TIMELINE_AWARD_VALUES."""
+    starts_on = award["starts_on"]
     return TimelineEntry(
         kind="Award",
-        label=award.title,
+        label=award["title"],
         # Where the source gives no start, the award date is when the money began.
-        starts_on=award.starts_on or award.awarded_on,
-        starts_precision="day" if award.starts_on else award.awarded_on_precision,
-        ends_on=cast(dt.date, award.ends_on),  # timeline() takes those with an end date
-        href=f"{address(award.stream.slug)}#award-{award.slug}",
-        amount=award.amount_display,
-        stream_name=award.stream.name,
+        starts_on=starts_on or award["awarded_on"],
+        starts_precision="day" if starts_on else award["awarded_on_precision"],
+        ends_on=award["ends_on"],  # timeline() takes those with an end date
+        href=f"{address(award['stream__slug'])}#award-{award['slug']}",
+        amount=award_amount_display(award["amount"], award["amount_is_minimum"]),
+        stream_name=award["stream__name"],
     )
 
 
 def stream_total_display(stream: FundingStream) -> str:
     """The stream's total as a figure, "at least" when the source states a minimum."""
-    if stream.total_amount is None:
+    return stated_total(stream.total_amount, stream.total_is_minimum)
+
+
+def stated_total(amount: Decimal | None, is_minimum: bool) -> str:
+    """A stream's total as a figure, "at least" when the source states a minimum."""
+    if amount is None:
         return "Not stated"
-    amount = stream.total_amount
     figure = f"£{amount:,.0f}" if amount == int(amount) else f"£{amount:,.2f}"
-    return f"at least {figure}" if stream.total_is_minimum else figure
+    return f"at least {figure}" if is_minimum else figure
 
 
 def stream_detail(slug: str) -> FundingStream | None:

@@ -28,11 +28,10 @@ def funding_index(request):
     awards, page_notice = paginate(
         request,
         selectors.award_list(
-            filters=filters, user=request.user, records=Award.objects.for_award_rows()
-        ),
+            filters=filters, user=request.user, records=Award.objects.all()
+        ).values(*selectors.AWARD_ROW_VALUES),
         AWARDS_PER_PAGE,
     )
-    selectors.with_stream_addresses(awards)
     timeline = selectors.timeline(today)
     latest_awards = [] if timeline.ending_soon else selectors.latest_awards()
     return render(
@@ -87,7 +86,7 @@ def _stream_rows(streams):
         {
             "href": stream.href,
             "name": stream.name,
-            "funder": stream.funder.name if stream.funder else "",
+            "funder": stream.funder_name or "",
             "total": stream.total_display,
             "dates": stream.dates_display,
             "awards": stream.award_count,
@@ -116,21 +115,7 @@ def _timeline_rows(timeline, today):
 
 def _award_rows(awards):
     """The awards table's rows: a page of awards with their streams and recipients."""
-    rows = [
-        {
-            "title": award.title,
-            "slug": award.slug,
-            "stream_href": award.stream_href,
-            "stream": award.stream.name,
-            "funder": award.stream.funder.name if award.stream.funder else "",
-            "recipients": award.recipients_display,
-            "amount": award.amount_display,
-            "awarded": award.awarded_on_display,
-            "ends": award.ends_on_display,
-        }
-        for award in awards
-    ]
-    return rendered_once("funding/_award_rows.html", {"rows": rows})
+    return rendered_once("funding/_award_rows.html", {"rows": selectors.award_rows(awards)})
 
 
 def _filter_fields(form):

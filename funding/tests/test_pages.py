@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from boroughs.tests.factories import BoroughFactory
+from boroughs.tests.factories import BoroughFactory, OrganisationFactory, PartnershipFactory
 from core.charts import TimelineRow, timeline_svg
 from funding.models import Award, FundingStream
 from funding.tests.factories import AwardFactory, FundingStreamFactory
@@ -121,7 +121,7 @@ def test_awards_filter_by_stream_and_the_filter_can_be_removed(client):
     response = client.get("/funding/?stream=youth-endowment-fund")
     awards = list(response.context["awards"])
     assert awards
-    assert {award.stream.slug for award in awards} == {"youth-endowment-fund"}
+    assert {award["stream__slug"] for award in awards} == {"youth-endowment-fund"}
     page = page_text(response)
     assert '<a class="govuk-link" href="?#awards">Remove filter: Youth Endowment Fund</a>' in page
     assert '<option value="youth-endowment-fund" selected>' in page
@@ -129,7 +129,7 @@ def test_awards_filter_by_stream_and_the_filter_can_be_removed(client):
 
 def test_awards_filter_by_recipient_borough(client):
     response = client.get("/funding/?borough=redbridge")
-    slugs = {award.slug for award in response.context["awards"]}
+    slugs = {award["slug"] for award in response.context["awards"]}
     assert slugs == set(
         Award.objects.filter(recipient_boroughs__slug="redbridge").values_list("slug", flat=True)
     )
@@ -175,6 +175,42 @@ def test_awards_are_paginated_with_the_govuk_component(client):
     assert '<nav class="govuk-pagination" aria-label="Pagination: awards">' in page
     assert f'href="?stream={stream.slug}" rel="prev"' in page
     assert 'aria-current="page">2</a>' in page
+
+
+def test_an_award_row_names_its_stream_funder_recipients_amount_and_dates(client):
+    """Its recipient boroughs by name, then its partnership and its organisation; a row
+    with no recipient says so; the amount keeps its "over"; dates at their precision."""
+    stream = FundingStreamFactory(name="Rowshire <Fund>", funder__name="Rowshire Trust")
+    award = AwardFactory(
+        stream=stream,
+        title="Rowshire award",
+        slug="rowshire-award",
+        amount=Decimal("1234.50"),
+        amount_is_minimum=True,
+        awarded_on=dt.date(2021, 3, 1),
+        awarded_on_precision="month",
+        ends_on=dt.date(2022, 3, 31),
+        recipient_boroughs=[BoroughFactory(name="Zedshire"), BoroughFactory(name="Aysham")],
+        recipient_partnership=PartnershipFactory(name="Rowshire Partnership"),
+        recipient_organisation=OrganisationFactory(name="Rowshire Youth Club"),
+    )
+    AwardFactory(stream=stream, title="Rowshire award to no one", amount=None)
+    page = page_text(client.get(f"/funding/?stream={stream.slug}"))
+    rows = page[page.index('id="awards"') :]
+    row = rows[rows.index("Rowshire award<br>") :]
+    row = row[: row.index("</tr>")]
+    assert (
+        f'From <a class="govuk-link" href="/funding/{stream.slug}/#award-{award.slug}">'
+        "Rowshire &lt;Fund&gt;</a> (Rowshire Trust)" in row
+    )
+    assert "Aysham, Zedshire; Rowshire Partnership; Rowshire Youth Club" in row
+    assert "over £1,234.50" in row
+    assert "March 2021" in row
+    assert "31 March 2022" in row
+    nobody = rows[rows.index("Rowshire award to no one") :]
+    nobody = nobody[: nobody.index("</tr>")]
+    assert "Not stated" in nobody
+    assert "Amount not stated" in nobody
 
 
 def add_awards_with_end_dates(count):
