@@ -214,6 +214,20 @@ class CaseStudy(AgeRangeModel, EvidenceModel, CostModel, SourcedModel):
         return self.title
 
 
+class InterventionSearchPosting(SearchPosting):
+    """A word of an intervention's stored search document (SearchPosting), kept by the
+    triggers of migration 0029."""
+
+    pk = models.CompositePrimaryKey("word", "intervention")
+    intervention = posted_record(Intervention)
+
+    class Meta(SearchPosting.Meta):
+        db_table = "casestudies_intervention_postings"
+
+    def __str__(self):
+        return f"{self.word} in intervention {self.intervention_id}"
+
+
 class CaseStudySearchPosting(SearchPosting):
     """A word of a case study's stored search document (SearchPosting), kept by the
     triggers of migration 0025."""

@@ -108,6 +108,7 @@ INTERVENTIONS = SearchIndex(
     model=Intervention,
     documents=intervention_documents,
     snippet_fields=("description",),
+    postings="search_postings",
 )
 
 

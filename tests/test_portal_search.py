@@ -17,11 +17,11 @@ from actionplans.search import ACTION_ITEMS
 from actionplans.services import action_item_update
 from boroughs.models import Borough
 from boroughs.roles import role_grant
-from casestudies.models import CaseStudy
+from casestudies.models import CaseStudy, Intervention
 from casestudies.selectors import CaseStudyCriteria, Choice, case_study_search
 from core.response_cache import VERSION_KEY
 from funding.models import Award, FundingStream
-from svportal.search import KINDS, portal_search
+from svportal.search import KINDS, KINDS_BY_KEY, portal_search
 from tests.roles import sign_in_as
 
 pytestmark = pytest.mark.django_db
@@ -656,6 +656,23 @@ def test_awards_postings_are_each_document_word_by_word_whoever_writes_it():
     assert found("quokka", "awards") == []
 
 
+@on_postgresql
+def test_interventions_postings_are_each_document_word_by_word_whoever_writes_it():
+    table = "casestudies_intervention"
+    assert not _postings_not_the_document(table)
+    intervention = Intervention.objects.get(slug="bradford-cse-hub")
+    intervention.description = "Quokka mentoring, 'quoted' back\\slashed and co-ordinated."
+    intervention.save()
+    added = Intervention.objects.create(name="Quokka patrols", slug="quokka-patrols")
+    assert not _postings_not_the_document(table)
+    assert set(found("quokka", "interventions")) == {intervention.slug, added.slug}
+    added.delete()
+    intervention.description = "A hub."
+    intervention.save()
+    assert not _postings_not_the_document(table)
+    assert found("quokka", "interventions") == []
+
+
 #: One word (from its postings, in order from their index), a word with synonyms,
 #: several words with synonyms, a phrase, a word left out, either group, synonyms of
 #: several words, a question no record holds every word of.
@@ -678,13 +695,15 @@ WHOLE_DOCUMENT_QUERIES = [
         ("case_studies", lambda: CaseStudy.objects.visible_to(AnonymousUser())),
         ("plan_items", lambda: ActionItem.objects.visible_to(AnonymousUser())),
         ("awards", lambda: Award.objects.all()),
+        ("interventions", lambda: Intervention.objects.all()),
     ],
-    ids=["case_studies", "plan_items", "awards"],
+    ids=["case_studies", "plan_items", "awards", "interventions"],
 )
 @pytest.mark.parametrize("q", WHOLE_DOCUMENT_QUERIES)
 def test_what_is_found_its_order_and_count_are_those_of_the_whole_documents(kind, visible, q):
-    """Case studies, plan items and awards are matched, ranked and counted from the postings
-    of the searched words: the same as from their whole documents, each rank as shown."""
+    """Case studies, plan items, awards and interventions are matched, ranked and counted
+    from the postings of the searched words: the same as from their whole documents, each
+    rank as shown."""
     from django.contrib.postgres.search import SearchRank
     from django.db.models import F, FloatField, Value
     from django.db.models.expressions import ExpressionWrapper
@@ -704,7 +723,7 @@ def test_what_is_found_its_order_and_count_are_those_of_the_whole_documents(kind
         visible()
         .filter(search_vector=postgresql_query(query))
         .annotate(rank=rank)
-        .order_by("-rank", "title", "pk")
+        .order_by("-rank", *KINDS_BY_KEY[kind].order)
         .values_list("pk", "rank")[:50]
     )
     (group,) = search.groups
