@@ -7,13 +7,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db.models import Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from core import maps as drawing
 from core.fragments import built_once
-from core.links import address_per_slug
+from core.links import SLUG_MARK, address_per_slug
 from core.maps import Category, MapArea, swatch
 
 from .geometry import outlines
@@ -79,12 +80,43 @@ def map_areas(view, shown=None):
             if area.kind in DISTRICT_KINDS and (view != "london" or area.region == "london")
         ]
     else:
-        query = Borough.objects.districts()
-        if view == "london":
-            query = query.london()
         fields = District._fields
-        districts = [District(*row) for row in query.order_by("name").values_list(*fields)]
+        districts = [District(*row) for row in _districts(view).values_list(*fields)]
     return MapAreas(view=view, districts=districts, attribution=boundary_attribution())
+
+
+def map_areas_with(view, **figures):
+    """England's districts or London's, each with ``figures`` (expressions by name, each a
+    figure of the district such as whether it has an active plan), and the attribution: one
+    query, where map_areas and a query of each figure over every area made three or four.
+    The answer is the MapAreas and {district pk: (its figures, in the order named)}."""
+    fields = District._fields
+    rows = (
+        _districts(view)
+        .annotate(
+            **figures,
+            # The same in every row: PostgreSQL reads it once for the query (an InitPlan).
+            boundary_attribution=Subquery(
+                Source.objects.filter(key=BOUNDARY_SOURCE).values("attribution")
+            ),
+        )
+        .values_list(*fields, *figures, "boundary_attribution")
+    )
+    districts, figured, attribution = [], {}, ""
+    for row in rows:
+        district = District(*row[: len(fields)])
+        districts.append(district)
+        figured[district.pk] = row[len(fields) : -1]
+        attribution = row[-1] or ""
+    return MapAreas(view=view, districts=districts, attribution=attribution), figured
+
+
+def _districts(view):
+    """England's districts or London's, by name."""
+    query = Borough.objects.districts()
+    if view == "london":
+        query = query.london()
+    return query.order_by("name")
 
 
 def boundary_attribution():
@@ -136,26 +168,29 @@ def covering_words(count, names, noun):
 
 
 def map_figure(map_id, areas, title, categories, labelled, *, highlight=()):
-    """areas: the MapAreas drawn; labelled: [(borough, category key, figure in words)].
+    """areas: the MapAreas drawn; labelled: [(borough, category key, figure in words)];
+    highlight: the codes of the places outlined on it.
 
     The figure with its table is kept in the cache under a digest of all it shows, so a
-    page whose figures have not changed only reads them and joins the stored HTML."""
+    page whose figures have not changed only reads them and joins the stored HTML. It is
+    kept without the outlined places, which are drawn onto it as a page shows it
+    (core.maps.outlined): every profile of a view shares one figure."""
     profile = address_per_slug(lambda slug: reverse("portal:borough-profile", args=[slug]))
-    drawn = [
-        MapArea(
-            code=borough.gss_code,
-            name=borough.name,
-            href=profile(borough.slug),
-            category=key,
-            figure=figure,
-        )
-        for borough, key, figure in labelled
-    ]
+    labelled = list(labelled)
     categories = list(categories)
-    highlight = list(highlight)
     view = outlines(areas.view)
 
     def figure():
+        drawn = [
+            MapArea(
+                code=borough.gss_code,
+                name=borough.name,
+                href=profile(borough.slug),
+                category=key,
+                figure=words,
+            )
+            for borough, key, words in labelled
+        ]
         counts = Counter(area.category for area in drawn)
         return render_to_string(
             "includes/_map.html",
@@ -163,7 +198,7 @@ def map_figure(map_id, areas, title, categories, labelled, *, highlight=()):
                 "map": {
                     "id": map_id,
                     "title": title,
-                    "svg": drawing.svg(view, drawn, categories, title=title, highlight=highlight),
+                    "svg": drawing.svg(view, drawn, categories, title=title),
                     "legend": [(swatch(c.colour), c.label, counts[c.key]) for c in categories],
                     "rows": drawn,
                     "attribution": areas.attribution,
@@ -171,8 +206,23 @@ def map_figure(map_id, areas, title, categories, labelled, *, highlight=()):
             },
         )
 
-    shown = drawing.shown(view, drawn, categories, title=title, highlight=highlight)
+    # What the figure shows, as read: each area's code, name, slug (and the address a slug
+    # makes) and figure, in the table's order; the areas drawn from them only for a figure
+    # not kept yet, hundreds of them costing more than the rest of a kept map.
+    shown = [
+        view.name,
+        view.version,
+        title,
+        [(c.key, c.label, c.colour) for c in categories],
+        profile(SLUG_MARK),
+        [
+            (borough.gss_code, borough.name, borough.slug, key, words)
+            for borough, key, words in labelled
+        ],
+    ]
     html = built_once(["figure", map_id, areas.attribution, shown], figure)
+    if highlight:
+        html = drawing.outlined(html, view, highlight)
     return MapFigure(id=map_id, title=title, html=html)
 
 

@@ -51,6 +51,10 @@ class Outlines:
     version: str = ""
 
 
+#: How every map ``svg`` draws begins: no other SVG of a page (a legend's swatches) does.
+MAP_START = '<svg xmlns="http://www.w3.org/2000/svg" class="portal-map '
+
+
 def swatch(colour: str) -> SafeString:
     """A small square of a category's colour, for legends and tables."""
     return mark_safe(  # noqa: S308 - the colour is one of the portal's own constants
@@ -131,9 +135,8 @@ def _draw(
     commonest = Counter(colours.get(area.category, NO_CATEGORY) for area, _ in drawn)
     fill = commonest.most_common(1)[0][0] if drawn else NO_CATEGORY
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="portal-map portal-map--{outlines.name}" '
-        f'viewBox="{outlines.viewbox}" fill="{escape(fill)}" role="group" '
-        f'aria-label="{escape(title)}">',
+        f'{MAP_START}portal-map--{outlines.name}" viewBox="{outlines.viewbox}" '
+        f'fill="{escape(fill)}" role="group" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
     for area, path in drawn:
@@ -145,11 +148,28 @@ def _draw(
             f'<a href="{escape(area.href)}"><title>{escape(name)}</title><path d="{path}"'
             + (f' fill="{escape(colour)}"/></a>' if colour != fill else "/></a>")
         )
-    for code in sorted(highlight):
-        if outlines.paths.get(code):
-            parts.append(
-                f'<path class="portal-map__highlight" d="{outlines.paths[code]}" '
-                'fill="none" aria-hidden="true"/>'
-            )
+    parts.append(_outlines_of(outlines, highlight))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _outlines_of(outlines: Outlines, highlight: Iterable[str]) -> str:
+    """The ``highlight`` codes' outlines, drawn over a map's areas as its last children."""
+    return "".join(
+        f'<path class="portal-map__highlight" d="{outlines.paths[code]}" '
+        'fill="none" aria-hidden="true"/>'
+        for code in sorted(highlight)
+        if outlines.paths.get(code)
+    )
+
+
+def outlined(html: str, outlines: Outlines, highlight: Iterable[str]) -> SafeString:
+    """``html`` (escaped HTML holding one map ``svg`` drew without a highlight, such as a
+    figure with its legend and table) with the ``highlight`` codes outlined on the map, as
+    ``svg`` would have drawn them: a view's figure is then kept once, whichever places a
+    page outlines on it, and each page adds its own outlines to it."""
+    start = html.index(MAP_START)
+    end = html.index("</svg>", start)  # the map holds no SVG of its own
+    return mark_safe(  # noqa: S308 - html is escaped; the outlines are the map's own paths
+        html[:end] + _outlines_of(outlines, highlight) + html[end:]
+    )

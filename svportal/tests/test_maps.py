@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan
 from boroughs import geometry
+from boroughs.maps import map_areas
 from boroughs.models import Borough, StockTakeAnswer, StockTakeQuestion
 from boroughs.tests.factories import BoroughFactory
 from casestudies.models import CaseStudy
@@ -21,8 +22,10 @@ from casestudies.tests.factories import CaseStudyFactory
 from core import maps as core_maps
 from core.maps import Category, MapArea, Outlines, choropleth
 from funding.tests.factories import AwardFactory
+from svportal import maps as svportal_maps
 from svportal import pages as svportal_pages
 from svportal.maps import table_map
+from svportal.selectors import PLAN_QUESTION_SLUG
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +80,59 @@ def test_a_profile_map_outlines_its_place(client):
     block = map_block(client.get("/boroughs/suffolk/").content.decode(), "profile-map")
     assert len(AREA_LINK.findall(block)) == 326
     assert block.count('class="portal-map__highlight"') == 7  # the districts it covers
+
+
+def test_profiles_of_a_view_share_one_kept_figure_each_outlining_its_own_place(client):
+    """England's figure is drawn once for every profile on it (and London's once for
+    London's), each page outlining its own place on it as the whole drawing would."""
+    with mock.patch.object(core_maps, "_draw", wraps=core_maps._draw) as draw:
+        ipswich = map_block(client.get("/boroughs/ipswich/").content.decode(), "profile-map")
+        suffolk = map_block(client.get("/boroughs/suffolk/").content.decode(), "profile-map")
+        client.get("/boroughs/croydon/")
+        client.get("/boroughs/westminster/")
+        assert draw.call_count == 2  # England's and London's
+    assert ipswich.count('class="portal-map__highlight"') == 1
+    assert suffolk.count('class="portal-map__highlight"') == 7
+    assert (
+        ipswich.split('class="portal-map__highlight"')[0]
+        == (suffolk.split('class="portal-map__highlight"')[0])
+    )
+
+
+@pytest.mark.parametrize("slug", ["croydon", "westminster", "ipswich", "suffolk"])
+def test_a_profile_map_is_the_plan_map_of_its_view_with_its_place_outlined(slug):
+    """Read in two queries (the areas with whether each has an active plan, and the plan
+    answers), the profile's map is the same to the byte as the plans' map of its view
+    (plan_states) with the place outlined, whatever the areas' states."""
+    plan_question = StockTakeQuestion.objects.get(slug=PLAN_QUESTION_SLUG)
+    no = plan_question.options.get(slug="no")
+    StockTakeAnswer.objects.filter(pk=plan_question.answers.order_by("pk")[0].pk).update(option=no)
+    place = Borough.objects.get(slug=slug)
+    districts = list(place.districts.all())
+    codes = [place.gss_code] if place.is_district else [d.gss_code for d in districts]
+    view = "london" if place.region == "london" and place.is_district else "england"
+    whole = svportal_maps.plan_map(map_areas(view), map_id="profile-map")
+    assert "No plan, as recorded (1)" in whole.html
+    with CaptureQueriesContext(connection) as captured:
+        profile = svportal_maps.profile_map(place, districts)
+    assert len(captured) == 2
+    assert profile.html == core_maps.outlined(whole.html, geometry.outlines(view), codes)
+    assert profile.html.count('class="portal-map__highlight"') == len(codes)
+
+
+def test_a_map_outlined_afterwards_is_the_map_drawn_with_its_outlines():
+    outlines = Outlines(
+        name="test", viewbox="0 0 10 10", paths={"E1": "M0 0L1 1Z", "E2": "M1 1L2 2Z"}
+    )
+    areas = [MapArea("E1", "A", "/a/", "x", "1"), MapArea("E2", "B", "/b/", "x", "2")]
+    categories = [Category("x", "X", "#000000")]
+    plain = core_maps.svg(outlines, areas, categories, title="T")
+    figure = f"<figure>{core_maps.swatch('#000000')}{plain}{core_maps.swatch('#000000')}</figure>"
+    for highlight in (["E2"], ["E2", "E1"], ["E9"]):
+        whole = core_maps.svg(outlines, areas, categories, title="T", highlight=highlight)
+        assert core_maps.outlined(plain, outlines, highlight) == whole
+        assert core_maps.outlined(figure, outlines, highlight) == figure.replace(plain, whole)
+    assert core_maps.outlined(plain, outlines, ["E2", "E1"]).count("portal-map__highlight") == 2
 
 
 def test_every_stock_take_question_has_a_london_map_of_its_answers(client):
@@ -271,7 +327,7 @@ def test_a_covered_districts_profile_costs_the_same_however_much_its_county_hold
     for _ in range(extra):
         CaseStudyFactory(boroughs=[suffolk])
         AwardFactory(recipient_boroughs=[suffolk])
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         response = client.get("/boroughs/ipswich/")
     assert len(response.context["covering_case_studies"]) == 1 + extra
     assert len(response.context["covering_awards"]) == 1 + extra

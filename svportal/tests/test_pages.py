@@ -335,9 +335,10 @@ def test_borough_profile_queries_do_not_grow(client, django_assert_num_queries, 
     questions, their published totals, the borough's answers);
     1 case studies; 1 awards with their streams and funders; 3 places it sits among (the
     areas covering it, the districts it covers, the partnerships of both).
-    4 map (areas, active plans, stock-take answers on having a plan, boundary source)."""
+    2 map (areas with whether each has an active plan and the boundary data's attribution;
+    stock-take answers on having a plan)."""
     add_practice_to(borough("westminster"), extra)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(17):
         response = client.get("/boroughs/westminster/")
     assert response.context["summary"].case_studies == extra
 
@@ -348,13 +349,14 @@ def test_a_county_profile_queries_do_not_grow(client, django_assert_num_queries,
     region; the districts it covers, read once, are both listed and outlined on England's
     map: 1 borough; 5 summary; 1 stock-take rounds (none); 1 case studies; 1 awards (those
     of the areas covering it need no query: there are none); 3 places (covering areas,
-    districts, partnerships); 4 map (areas, active plans, plan answers, boundary source)."""
+    districts, partnerships); 2 map (areas with their active plans and the attribution,
+    plan answers)."""
     suffolk = borough("suffolk")
     published = CaseStudy.objects.published().for_borough(suffolk).count()
     add_practice_to(suffolk, extra)
     for district in BoroughFactory.create_batch(extra, kind="district", region=suffolk.region):
         suffolk.districts.add(district)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         response = client.get("/boroughs/suffolk/")
     html = response.content.decode()
     assert response.context["summary"].case_studies == published + extra
