@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypedDict, TypeVar
+from typing import Any, NamedTuple, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -46,7 +46,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.safestring import SafeString
 
 from boroughs.models import Organisation, Region
-from core.api.filters import age_includes, apply_filters, ordered
+from core.api.filters import Listing, age_includes
 from core.response_cache import kept_under_data_version
 from core.search import SearchIndex, SearchQuery
 from funding.models import Award
@@ -1158,30 +1158,14 @@ def last_review_step(case_study: CaseStudy, *kinds: str) -> ReviewStep | None:
 
 # --- The case-study list (the API, its CSV and the exports) ----------------------------------
 
-#: What `ordering` may name, and the order without one (nor q).
-CASE_STUDY_ORDERING_FIELDS = ["title", "year", "published_at", "modified_at", "evidence_level"]
-CASE_STUDY_ORDERING = ["title"]
-
-_Listed = TypeVar("_Listed", bound=QuerySet[Any])
-
-
-def _searched_and_ordered(
-    queryset: _Listed,
-    filters: Mapping[str, Any],
-    index: SearchIndex,
-    *,
-    valid: Sequence[str],
-    default: Sequence[str],
-) -> _Listed:
-    """``queryset`` narrowed by `q` (full-text search of ``index``, each result with its
-    `search_rank`) and in the order `ordering` asks for; with q and no ordering, the most
-    relevant first."""
-    query = search.parse_query(filters.get("q", ""))
-    if query:
-        queryset = search.with_rank(search.matching(queryset, index, query), index, query)
-        if not query.matches_nothing and not filters.get("ordering"):
-            return queryset.order_by("-search_rank", *default, "pk")
-    return ordered(queryset, filters.get("ordering"), valid=valid, default=default)
+#: What the list filters by, what `q` searches (full text, each result with its
+#: `search_rank`), what `ordering` may name, and the order without one (nor q).
+CASE_STUDY_LISTING = Listing(
+    filterset_class=CaseStudyFilter,
+    searchable=search.CASE_STUDIES,
+    ordering_fields=["title", "year", "published_at", "modified_at", "evidence_level"],
+    ordering=["title"],
+)
 
 
 def case_study_list(*, filters: Mapping[str, Any], user: Any) -> CaseStudyQuerySet:
@@ -1190,16 +1174,7 @@ def case_study_list(*, filters: Mapping[str, Any], user: Any) -> CaseStudyQueryS
     relevant first unless `ordering` says otherwise). A value that is wrong is a
     ValidationError naming its filter. Nothing related is read: add what is shown
     (``for_record()``, or case_study_summaries for a page)."""
-    queryset = apply_filters(
-        CaseStudyFilter, filters, CaseStudy.objects.visible_to(user), user=user
-    )
-    return _searched_and_ordered(
-        queryset,
-        filters,
-        search.CASE_STUDIES,
-        valid=CASE_STUDY_ORDERING_FIELDS,
-        default=CASE_STUDY_ORDERING,
-    )
+    return CASE_STUDY_LISTING.apply(CaseStudy.objects.visible_to(user), filters, user=user)
 
 
 #: The columns of a case study's summary in a list, read with values(): its own, its
@@ -1325,14 +1300,12 @@ def _summary_links(
 
 # --- The interventions list (the API and its CSV) ------------------------------------------
 
-INTERVENTION_ORDERING_FIELDS = [
-    "name",
-    "category",
-    "prevention_level",
-    "modified_at",
-    "evidence_level",
-]
-INTERVENTION_ORDERING = ["name"]
+INTERVENTION_LISTING = Listing(
+    filterset_class=InterventionFilter,
+    searchable=search.INTERVENTIONS,
+    ordering_fields=["name", "category", "prevention_level", "modified_at", "evidence_level"],
+    ordering=["name"],
+)
 
 
 def intervention_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Intervention]:
@@ -1340,21 +1313,13 @@ def intervention_list(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Inte
     filters applied; `q` is full-text search (each result with its `search_rank`, the most
     relevant first unless `ordering` says otherwise). A value that is wrong is a
     ValidationError naming its filter."""
-    queryset = apply_filters(
-        InterventionFilter,
-        filters,
+    return INTERVENTION_LISTING.apply(
         Intervention.objects.select_related("source").prefetch_related(
             "settings",
             # A provider is named by its slug and name: its description is not read.
             Prefetch("providers", queryset=Organisation.objects.only("slug", "name")),
             "external_ratings",
         ),
-        user=user,
-    )
-    return _searched_and_ordered(
-        queryset,
         filters,
-        search.INTERVENTIONS,
-        valid=INTERVENTION_ORDERING_FIELDS,
-        default=INTERVENTION_ORDERING,
+        user=user,
     )

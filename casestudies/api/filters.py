@@ -5,7 +5,7 @@ the pages (casestudies.selectors): results have no duplicates and need no DISTIN
 PostgreSQL can rank and cut snippets for one page of results only.
 
 `q` is full-text search (casestudies/search.py) in web-search syntax; with `q` and no
-`ordering`, the most relevant come first.
+`ordering`, the most relevant come first (core.api.filters.Listing, with its `searchable`).
 """
 
 import django_filters
@@ -22,7 +22,6 @@ from core.api.filters import (
     ExistingSlugFilter,
     PortalFilterSet,
     PortalSearchFilter,
-    StrictOrderingFilter,
     UnstatedAgesFilter,
 )
 from funding.models import FundingStream
@@ -216,43 +215,9 @@ def interventions_with_outcomes(outcome_type):
     ).values("intervention_id")
 
 
-# --- Search and ordering ---------------------------------------------------------------------
+# --- Search ----------------------------------------------------------------------------------
 
 
 def parsed_query(request):
-    return search.parse_query(request.query_params.get(FullTextSearchFilter.search_param, ""))
-
-
-class FullTextSearchFilter(PortalSearchFilter):
-    """`q`: full-text search of the view's `searchable` (casestudies.search), annotating
-    each result's `search_rank`."""
-
-    search_description = (
-        "Words to search for, in web-search syntax: every word must match, in any form "
-        "('therapy' finds 'therapies'; case, hyphens and British or American spelling do "
-        "not matter) or through the portal's synonyms ('A&E' also finds 'emergency "
-        'department\'); put a phrase in "quotes"; -word leaves out what mentions it; `or` '
-        "between two words takes either. With q and no ordering, the most relevant come "
-        "first."
-    )
-
-    def filter_queryset(self, request, queryset, view):
-        parsed = parsed_query(request)
-        if not parsed:
-            return queryset
-        queryset = search.matching(queryset, view.searchable, parsed)
-        return search.with_rank(queryset, view.searchable, parsed)
-
-
-class RelevanceOrderingFilter(StrictOrderingFilter):
-    """With search words and no `ordering`, the most relevant first (then the default)."""
-
-    def get_ordering(self, request, queryset, view):
-        parsed = parsed_query(request)
-        if (
-            parsed
-            and not parsed.matches_nothing
-            and not request.query_params.get(self.ordering_param)
-        ):
-            return ["-search_rank", *self.get_default_ordering(view)]
-        return super().get_ordering(request, queryset, view)
+    """What `q` asks for (casestudies.search.parse_query)."""
+    return search.parse_query(request.query_params.get(PortalSearchFilter.search_param, ""))

@@ -1,4 +1,3 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -11,13 +10,7 @@ from casestudies.selectors import CaseStudyCriteria, Choice
 from core.api.concurrency import VersionedWriteMixin, etag_for, expected_version, versioned_writes
 from core.api.views import PortalReadOnlyViewSet, record_action
 
-from .filters import (
-    CaseStudyFilter,
-    FullTextSearchFilter,
-    InterventionFilter,
-    RelevanceOrderingFilter,
-    parsed_query,
-)
+from .filters import CaseStudyFilter, parsed_query
 from .pagination import FacetedPagination
 from .serializers import (
     CaseStudySerializer,
@@ -32,9 +25,6 @@ from .serializers import (
     ReturnToDraftSerializer,
     case_study_summaries,
 )
-
-#: The list's filter backends: `q` is full-text search and ranks, which ordering uses.
-SEARCH_BACKENDS = [DjangoFilterBackend, FullTextSearchFilter, RelevanceOrderingFilter]
 
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match",
@@ -90,15 +80,10 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
     case study, send it back to draft, publish and unpublish. Sections are Markdown."""
 
     serializer_class = CaseStudySerializer
-    filterset_class = CaseStudyFilter
-    filter_backends = SEARCH_BACKENDS
     pagination_class = FacetedPagination
-    searchable = search.CASE_STUDIES
     write_serializer_class = CaseStudyWriteSerializer
-    # The backends describe the list's parameters; the list is case_study_list's.
     list_selector = selectors.case_study_list
-    ordering_fields = selectors.CASE_STUDY_ORDERING_FIELDS
-    ordering = selectors.CASE_STUDY_ORDERING
+    listing = selectors.CASE_STUDY_LISTING
 
     def get_queryset(self):
         if self.action == "list":
@@ -142,7 +127,7 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         visible = CaseStudy.objects.visible_to(self.request.user)
         others = CaseStudyFilter(params, queryset=visible, request=self.request)
         parsed = parsed_query(self.request)
-        searched = search.matching(others.qs, self.searchable, parsed)
+        searched = search.matching(others.qs, self.listing.searchable, parsed)
         facets, total = selectors.case_study_facets(
             searched=searched,
             criteria=criteria,
@@ -333,11 +318,5 @@ class InterventionViewSet(PortalReadOnlyViewSet):
         .prefetch_related("external_ratings")
     )
     serializer_class = InterventionSerializer
-    filterset_class = InterventionFilter
-    # The backends describe the list's parameters; the list is intervention_list's.
-    filter_backends = SEARCH_BACKENDS
     list_selector = selectors.intervention_list
-    searchable = search.INTERVENTIONS
-    search_fields = ["name", "description", "providers__name"]
-    ordering_fields = selectors.INTERVENTION_ORDERING_FIELDS
-    ordering = selectors.INTERVENTION_ORDERING
+    listing = selectors.INTERVENTION_LISTING

@@ -24,6 +24,8 @@ from rest_framework.fields import CharField
 from rest_framework.filters import OrderingFilter, SearchFilter, search_smart_split
 from rest_framework.request import Request
 
+from ..search import SearchIndex, search_query
+
 if (
     TYPE_CHECKING
 ):  # rest_framework.views reads the settings, which name modules that import this one
@@ -235,45 +237,36 @@ class Listing:
     applies (apply()), and what its viewset's filter backends describe in the schema."""
 
     filterset_class: type[django_filters.FilterSet]
-    #: What `q` looks in (every word in one of them).
-    search_fields: Sequence[str]
     #: What `ordering` may name.
     ordering_fields: Sequence[str]
     #: The order without one.
     ordering: Sequence[str]
+    #: What `q` looks in (every word in one of them).
+    search_fields: Sequence[str] = ()
+    #: Where `q` is full-text search of a search index (core.search) rather than words in
+    #: search_fields: each result has its `search_rank`, and with q and no `ordering` the
+    #: most relevant come first.
+    searchable: SearchIndex | None = None
     #: Fields of the order with few values (an item's plan): a deep page of a list
     #: ordered first by one is sought through its rows per value (decision 0047).
     seek_by: Sequence[str] = ()
 
     def apply(self, queryset: _Q, filters: Mapping[str, Any], *, user: Any) -> _Q:
-        """``queryset`` with the list's filters, `q` and `ordering` from ``filters``."""
-        return listed(
-            queryset,
-            filters,
-            user=user,
-            filterset_class=self.filterset_class,
-            search_fields=self.search_fields,
-            ordering_fields=self.ordering_fields,
-            ordering=self.ordering,
+        """``queryset`` with the list's filters, `q` and `ordering` from ``filters``
+        applied. A value that is wrong is a ValidationError naming it."""
+        queryset = apply_filters(self.filterset_class, filters, queryset, user=user)
+        if self.searchable is None:
+            queryset = searched(queryset, filters.get("q"), self.search_fields)
+        else:
+            query = search_query(filters.get("q", ""))
+            if query:
+                queryset = self.searchable.ranked(self.searchable.matching(queryset, query), query)
+                if not query.matches_nothing and not filters.get("ordering"):
+                    by_default = ordering_from(None, valid=(), default=self.ordering)
+                    return queryset.order_by("-search_rank", *by_default)
+        return ordered(
+            queryset, filters.get("ordering"), valid=self.ordering_fields, default=self.ordering
         )
-
-
-def listed(
-    queryset: _Q,
-    filters: Mapping[str, Any],
-    *,
-    user: Any,
-    filterset_class: type[django_filters.FilterSet],
-    search_fields: Sequence[str],
-    ordering_fields: Collection[str],
-    ordering: Iterable[str],
-) -> _Q:
-    """A list as the API answers it: ``queryset`` with the filters, `q` (every word in one
-    of ``search_fields``) and `ordering` (one of ``ordering_fields``, else ``ordering``)
-    from ``filters`` applied. A value that is wrong is a ValidationError naming it."""
-    queryset = apply_filters(filterset_class, filters, queryset, user=user)
-    queryset = searched(queryset, filters.get("q"), search_fields)
-    return ordered(queryset, filters.get("ordering"), valid=ordering_fields, default=ordering)
 
 
 def search_terms(text: str | None) -> list[str]:
@@ -293,6 +286,22 @@ class PortalSearchFilter(SearchFilter):
     search_param = "q"
     search_title = "Search"
     search_description = "Words to search for; every word must match."
+    #: What `q` is where the list's Listing searches an index (core.search).
+    full_text_description = (
+        "Words to search for, in web-search syntax: every word must match, in any form "
+        "('therapy' finds 'therapies'; case, hyphens and British or American spelling do "
+        "not matter) or through the portal's synonyms ('A&E' also finds 'emergency "
+        'department\'); put a phrase in "quotes"; -word leaves out what mentions it; `or` '
+        "between two words takes either. With q and no ordering, the most relevant come "
+        "first."
+    )
+
+    def get_schema_operation_parameters(self, view: "APIView") -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        if getattr(getattr(view, "listing", None), "searchable", None) is not None:
+            for parameter in parameters:
+                parameter["description"] = self.full_text_description
+        return parameters
 
     def filter_queryset(self, request: Request, queryset: _Q, view: "APIView") -> _Q:
         return self.search(

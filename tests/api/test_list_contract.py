@@ -9,6 +9,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import resolve
 
 from actionplans.models import ActionItem, ActionPlan, Framework
 from actionplans.tests.factories import (
@@ -36,6 +37,7 @@ from boroughs.tests.factories import (
 from casestudies.models import CaseStudy, Intervention
 from casestudies.tests.factories import CaseStudyFactory, InterventionFactory, SettingFactory
 from casestudies.tests.real_data import INTERVENTION_COUNT, PUBLISHED_CASE_STUDIES
+from core.api.filters import Listing
 from core.tests.api_support import assert_not_found, assert_queries_do_not_grow, slugs
 from funding.models import Award, Funder, FundingStream
 from funding.tests.factories import (
@@ -496,6 +498,15 @@ SEARCHES = [
 @pytest.mark.parametrize(("url", "q", "expected"), SEARCHES)
 def test_q_finds_exactly_the_matching_records(client, url, q, expected):
     assert slugs(client.get(url, {"q": q})) == expected
+
+
+@pytest.mark.parametrize("url", list(REAL_COUNTS))
+def test_every_list_is_read_through_its_resources_listing(url):
+    view = resolve(url).func.cls
+
+    assert isinstance(view.listing, Listing)
+    assert view.list_selector is not None
+    assert view.filterset_class is view.listing.filterset_class
 
 
 #: (list, its model, a factory of one more record, the records changed last,

@@ -59,6 +59,19 @@ def test_list_parameters_are_documented(schema):
     } <= parameters
 
 
+def q_described(schema, path):
+    parameters = schema["paths"][path]["get"]["parameters"]
+    return next(p["description"] for p in parameters if p["name"] == "q")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/case-studies/", "/api/v1/interventions/"])
+def test_q_is_described_as_full_text_search_where_the_list_searches_an_index(schema, path):
+    assert q_described(schema, path).startswith("Words to search for, in web-search syntax")
+    assert q_described(schema, "/api/v1/boroughs/") == (
+        "Words to search for; every word must match."
+    )
+
+
 def test_the_docs_page_and_schema_are_served(client):
     assert client.get("/api/schema/").status_code == 200
     docs = client.get("/api/docs/")
