@@ -116,6 +116,9 @@ def theme_tables(themes, *, today, can_edit):
     (the template words them), kept once per set of those values (core.fragments)."""
     item_address = address_per_pk(lambda pk: reverse("actionplans:item", args=[pk]))
     edit_address = address_per_pk(lambda pk: reverse("actionplans:item-edit", args=[pk]))
+    # Each status's label looked up once, not through get_status_display for each of a
+    # plan's hundreds of items (which flattens the field's choices every time).
+    status_labels = dict(ItemStatus.choices)
     shown = [
         {
             "name": theme.name,
@@ -127,7 +130,7 @@ def theme_tables(themes, *, today, can_edit):
                     "due_date": item.due_date,
                     "overdue": item.is_overdue(today),
                     "tag_class": status_tag_class(item.status),
-                    "status_label": item.get_status_display(),
+                    "status_label": status_labels.get(item.status, item.status),
                     "status_inferred_from": item.status_inferred_from,
                     "progress": item.progress,
                     "last_updated_at": item.last_updated_at,

@@ -346,12 +346,17 @@ ADDED, REMOVED = "+", "-"
 GONE = "an intervention no longer in the portal"
 
 
-def _link_history(items: Any) -> QuerySet[Any]:
+#: What the links' history reads with each row: its item and who made it, for the
+#: changes it lists; its intervention and source, for the links standing on a day.
+LINK_HISTORY_RELATED = ("item", "intervention", "source", "history_user")
+
+
+def _link_history(items: Any, related: Iterable[str] = LINK_HISTORY_RELATED) -> QuerySet[Any]:
     """The history of the links of these items, oldest first, an item's rows of one moment
-    together: one query."""
+    together, with the ``related`` records of each: one query."""
     return (
         PlanItemIntervention.history.filter(item__in=items)
-        .select_related("item", "intervention", "source", "history_user")
+        .select_related(*related)
         .order_by("history_date", "item_id", "history_id")
     )
 
@@ -401,12 +406,23 @@ def item_link_changes(*, items: QuerySet[ActionItem]) -> list[ItemChange]:
 
 def links_as_at(items: Iterable[ActionItem], day: dt.date) -> dict[int, list[Intervention]]:
     """item pk -> the interventions it delivered at the end of ``day`` (Europe/London), by
-    name, as delivered_interventions gives them today. One query."""
-    present = _links_then(_link_history([item.pk for item in items]), day)
+    name, as delivered_interventions gives them today, for each of ``items`` that
+    delivered any then. One query.
+
+    The links' history is selected by the items' plans, not by a list of the items: a
+    plan's hundreds of ids, each a parameter, cost more to build and send than the query
+    took to run; the other items of those plans are left out here."""
+    items = list(items)
+    wanted = {item.pk for item in items}
+    plans = {item.plan_id for item in items}
+    history = _link_history(
+        ActionItem.objects.filter(plan__in=plans).values("pk"), related=("intervention", "source")
+    )
+    present = _links_then(history, day)
     return {
         item_id: sorted((row.intervention for row in rows.values()), key=lambda i: i.name)
         for item_id, rows in present.items()
-        if rows
+        if rows and item_id in wanted
     }
 
 

@@ -18,6 +18,7 @@ from boroughs.models import Borough
 from boroughs.roles import role_grant
 from casestudies.evidence import EvaluatedBy, EvaluationDesign, EvaluationStatus
 from casestudies.models import Intervention, PlanItemIntervention
+from casestudies.plan_items import links_as_at
 
 from .factories import CaseStudyFactory, InterventionFactory
 
@@ -508,6 +509,19 @@ def test_figures_as_at_a_day_count_the_interventions_the_plan_delivered_then(cli
     assert on_the_day["westminster"]["interventions_in_use"] >= 12
     # A borough with no plan then has no interventions in a plan to count: not known.
     assert on_the_day["lambeth"]["interventions_in_plan"] is None
+
+
+def test_the_links_of_a_day_are_those_of_the_items_asked_about():
+    """Read through the items' plan, the links of its other items are left out."""
+    casework = ActionItem.objects.get(slug="wkcap-igxu-casework")
+    today = timezone.localdate()
+    [delivered] = links_as_at([casework], today).values()
+    assert [intervention.slug for intervention in delivered] == [
+        "westminster-igxu-gangs-and-exploitation-casework"
+    ]
+    every_item = links_as_at(list(casework.plan.items.all()), today)
+    assert len(every_item) == 11
+    assert every_item[casework.pk] == delivered
 
 
 @pytest.mark.parametrize("extra", [1, 20])
