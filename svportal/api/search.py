@@ -133,15 +133,45 @@ class PortalSearchView(SignedInAnswersMixin, APIView):
             )
         else:
             search = portal_search(user=request.user, q=parameters.validated_data["q"])
-        data = SearchResponseSerializer(search).data
-        for group, found in zip(data["groups"], search.groups, strict=True):
-            group["next_url"] = None
-            if kind and found.offset + len(found.results) < found.count:
-                following = request.query_params.copy()
-                following["page"] = str(parameters.validated_data.get("page", 1) + 1)
-                group["next_url"] = request.build_absolute_uri(f"?{following.urlencode()}")
-            group["more_url"] = request.build_absolute_uri(group["more_url"])
-            group["page_url"] = request.build_absolute_uri(group["page_url"])
-            for result in group["results"]:
-                result["url"] = request.build_absolute_uri(result["url"])
-        return Response(data)
+        return Response(_answer(request, search, kind, parameters.validated_data.get("page", 1)))
+
+
+def _answer(request, search, kind, page):
+    """The answer SearchResponseSerializer describes (and the schema shows), written out
+    from the search's plain values: the same keys in the same order, each URL absolute.
+    Through the serializers' fields, thirty results took about ten times as long."""
+    groups = []
+    for found in search.groups:
+        next_url = None
+        if kind and found.offset + len(found.results) < found.count:
+            following = request.query_params.copy()
+            following["page"] = str(page + 1)
+            next_url = request.build_absolute_uri(f"?{following.urlencode()}")
+        groups.append(
+            {
+                "kind": found.key,
+                "label": found.label,
+                "count": found.count,
+                "results": [
+                    {
+                        "id": result.id,
+                        "slug": str(result.slug),
+                        "title": str(result.title),
+                        "url": request.build_absolute_uri(result.url),
+                        "context": str(result.context),
+                        "snippet": str(result.snippet),
+                        "rank": float(result.rank),
+                    }
+                    for result in found.results
+                ],
+                "more_url": request.build_absolute_uri(found.api_more_url),
+                "page_url": request.build_absolute_uri(found.more_url),
+                "next_url": next_url,
+            }
+        )
+    return {
+        "query": str(search.q),
+        "expanded_terms": [str(term) for term in search.expanded_terms],
+        "matched": search.matched,
+        "groups": groups,
+    }
