@@ -34,20 +34,6 @@ class AwardQuerySet(models.QuerySet["Award"]):
             "stream__funder", "recipient_partnership", "recipient_organisation", "source"
         ).prefetch_related("recipient_boroughs")
 
-    def for_award_table(self) -> Self:
-        """What a table of awards (templates/funding/_award_table.html) shows of each, with
-        its stream and funder, and no more: not their purposes, descriptions and search
-        documents, which cost more to read and load than the rest of the row."""
-        return self.select_related("stream__funder").only(
-            "title",
-            "amount",
-            "amount_is_minimum",
-            "ends_on",
-            "stream__slug",
-            "stream__name",
-            "stream__funder__name",
-        )
-
     def ending_between(self, start: dt.date, end: dt.date) -> Self:
         return self.filter(ends_on__gte=start, ends_on__lte=end)
 

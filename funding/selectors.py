@@ -147,6 +147,44 @@ def recipients_display(boroughs: Sequence[str], *others: str | None) -> str:
     return "; ".join(part for part in parts if part) or "Not stated"
 
 
+#: What a table of awards (templates/funding/_award_table.html) shows of each, with its
+#: stream and funder; the award's id keeps two alike apart.
+AWARD_TABLE_VALUES = (
+    "pk",
+    "title",
+    "amount",
+    "amount_is_minimum",
+    "ends_on",
+    "stream__slug",
+    "stream__name",
+    "stream__funder",
+    "stream__funder__name",
+)
+
+
+def award_table_rows(awards: QuerySet[Award]) -> list[dict[str, Any]]:
+    """What a table of awards (templates/funding/_award_table.html, without recipients)
+    shows of each of ``awards``, in their order, with its stream's address and its funder,
+    as plain values read in one query: a borough's profile lists a hundred, and an award,
+    its stream and its funder built for each cost more than the rest of the table."""
+    address = stream_address()
+    return [
+        {
+            "title": award["title"],
+            "stream_href": address(award["stream__slug"]),
+            "stream": {
+                "name": award["stream__name"],
+                "funder": None
+                if award["stream__funder"] is None
+                else {"name": award["stream__funder__name"]},
+            },
+            "amount_display": award_amount_display(award["amount"], award["amount_is_minimum"]),
+            "ends_on_display": stated_date(award["ends_on"]),
+        }
+        for award in awards.values(*AWARD_TABLE_VALUES)
+    ]
+
+
 #: Awards shown instead when nothing recorded ends soon.
 LATEST_AWARDS = 5
 

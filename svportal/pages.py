@@ -29,7 +29,7 @@ from core.fragments import rendered_once
 from core.links import address_per_slug
 from core.signed_in_pages import kept_per_reader
 from funding.models import Award
-from funding.selectors import with_stream_addresses
+from funding.selectors import award_table_rows, with_stream_addresses
 
 from .forms import TABLE_MAPS, BoroughTableForm, CompareForm
 from .maps import profile_map, table_map
@@ -363,22 +363,10 @@ def interventions_table(name, interventions):
 
 def award_table(awards, *, caption):
     """A table of awards (templates/funding/_award_table.html) with their funders, from
-    what it shows of each as plain values, kept once per set of them (core.fragments)."""
-    shown = [
-        {
-            "title": award.title,
-            "stream_href": award.stream_href,
-            "stream": {
-                "name": award.stream.name,
-                "funder": {"name": award.stream.funder.name} if award.stream.funder else None,
-            },
-            "amount_display": award.amount_display,
-            "ends_on_display": award.ends_on_display,
-        }
-        for award in awards
-    ]
+    what it shows of each (funding.selectors.award_table_rows), kept once per set of them
+    (core.fragments)."""
     return rendered_once(
-        "funding/_award_table.html", {"awards": shown, "caption": caption, "show_funder": True}
+        "funding/_award_table.html", {"awards": awards, "caption": caption, "show_funder": True}
     )
 
 
@@ -390,13 +378,11 @@ def borough_profile(request, slug):
     case_studies = listed_case_studies(
         CaseStudy.objects.visible_to(request.user).for_borough(borough)
     )
-    awards = with_stream_addresses(Award.objects.for_borough(borough).for_award_table())
+    awards = award_table_rows(Award.objects.for_borough(borough))
     links = place_links(borough)
     covering = links.covering_areas
     covering_names = " and ".join(area.name for area in covering)
-    covering_awards = with_stream_addresses(
-        Award.objects.through_covering(borough, covering).for_award_table()
-    )
+    covering_awards = award_table_rows(Award.objects.through_covering(borough, covering))
     interventions = interventions_with_where(summary.in_use)
     covering_case_studies = listed_case_studies(
         CaseStudy.objects.visible_to(request.user).through_covering(borough, covering)

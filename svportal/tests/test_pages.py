@@ -21,7 +21,7 @@ from boroughs.tests.factories import BoroughFactory, PartnershipFactory
 from casestudies.models import CaseStudy
 from casestudies.tests.factories import CaseStudyFactory
 from funding.models import Award
-from funding.tests.factories import AwardFactory
+from funding.tests.factories import AwardFactory, FundingStreamFactory
 from svportal.views import server_error
 
 pytestmark = pytest.mark.django_db
@@ -262,6 +262,52 @@ def test_a_profile_lists_case_studies_awards_and_partnerships(client):
     assert f'href="/funding/{stream.slug}/"' in html
     westminster = text_of(client.get("/boroughs/westminster/"))
     assert "Safer Westminster Partnership" in westminster
+
+
+def test_a_profiles_award_tables_show_each_award_as_the_award_says(client):
+    """Read as values, each row of the profile's awards and of those to the areas covering
+    it shows what the award itself gives (its amount and end in words, its stream's page,
+    its funder or none), in the awards' order; two alike awards are two rows."""
+    ipswich = Borough.objects.get(slug="ipswich")
+    suffolk = Borough.objects.get(slug="suffolk")
+    unfunded = FundingStreamFactory(funder=None)
+    for _ in range(2):  # alike in all a row shows
+        AwardFactory(
+            recipient_boroughs=[suffolk], stream=unfunded, title="Alike", amount=Decimal("10.50")
+        )
+    AwardFactory(
+        recipient_boroughs=[ipswich],
+        amount=Decimal("700000"),
+        amount_is_minimum=True,
+        ends_on=dt.date(2026, 3, 31),
+    )
+    AwardFactory(recipient_boroughs=[ipswich], amount=None)
+    response = client.get("/boroughs/ipswich/")
+    for rows, awards in (
+        (response.context["awards"], Award.objects.for_borough(ipswich)),
+        (
+            response.context["covering_awards"],
+            Award.objects.through_covering(ipswich, [suffolk]),
+        ),
+    ):
+        assert rows == [
+            {
+                "title": award.title,
+                "stream_href": f"/funding/{award.stream.slug}/",
+                "stream": {
+                    "name": award.stream.name,
+                    "funder": {"name": award.funder.name} if award.funder else None,
+                },
+                "amount_display": award.amount_display,
+                "ends_on_display": award.ends_on_display,
+            }
+            for award in awards
+        ]
+    assert [row["title"] for row in response.context["covering_awards"]].count("Alike") == 2
+    html = response.content.decode()
+    assert "over £700,000" in html
+    assert "£10.50" in html
+    assert "Amount not stated" in html
 
 
 def test_a_borough_without_a_plan_has_no_action_plan_link(client):
