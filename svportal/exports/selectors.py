@@ -22,24 +22,21 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
-from django_filters import FilterSet
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.serializers import Serializer
 
-from actionplans.api.filters import ActionItemFilter
 from actionplans.api.serializers import ActionItemSerializer
 from actionplans.models import CLOSED_STATUSES
-from actionplans.selectors import action_item_list
+from actionplans.selectors import ACTION_ITEM_LISTING, action_item_list
 from boroughs.api.analysis import matrix_csv_rows, summary_csv_rows
 from boroughs.models import StockTake
 from boroughs.selectors import stock_take_matrix, stock_take_summary
-from casestudies.api.filters import CaseStudyFilter
 from casestudies.api.serializers import CaseStudySerializer
-from casestudies.selectors import case_study_list
+from casestudies.selectors import CASE_STUDY_LISTING, case_study_list
 from core.api.csv import flatten, serializer_columns
-from funding.api.filters import AwardFilter
+from core.api.filters import Listing
 from funding.api.serializers import AwardSerializer
-from funding.selectors import award_list
+from funding.selectors import AWARD_LISTING, award_list
 from svportal.api.filters import BoroughSummaryFilter
 from svportal.api.serializers import BoroughSummarySerializer, summary_csv_row
 from svportal.grants360 import grant
@@ -165,14 +162,15 @@ class ListingKind(ExportKind):
     the resource's listing selector as the owner would see them."""
 
     serializer_class: type[Serializer[Any]]
-    filterset_class: type[FilterSet]
+    #: The resource's Listing, which its selector applies: the export takes its filters.
+    listing: Listing
 
     @staticmethod
     def selector(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Any]:
         raise NotImplementedError
 
     def parameters(self) -> set[str]:
-        return {*self.filterset_class.base_filters, "q", "ordering"}
+        return {*self.listing.filterset_class.base_filters, "q", "ordering"}
 
     @property
     def parameter_help(self) -> str:
@@ -258,7 +256,7 @@ class ActionItemsKind(ListingKind):
     slug = Kind.ACTION_ITEMS
     selector = staticmethod(action_item_list)
     serializer_class = ActionItemSerializer
-    filterset_class = ActionItemFilter
+    listing = ACTION_ITEM_LISTING
 
     def source(self, filters: Filters, owner: Any, *, count: bool = True) -> RowSource:
         source = super().source(filters, owner, count=count)
@@ -276,7 +274,7 @@ class ActionItemsKind(ListingKind):
 class CaseStudiesKind(ListingKind):
     slug = Kind.CASE_STUDIES
     serializer_class = CaseStudySerializer
-    filterset_class = CaseStudyFilter
+    listing = CASE_STUDY_LISTING
 
     @staticmethod
     def selector(*, filters: Mapping[str, Any], user: Any) -> QuerySet[Any]:
@@ -288,7 +286,7 @@ class AwardsKind(ListingKind):
     formats = (*TABULAR_FORMATS, Format.GRANTS_360)
     selector = staticmethod(award_list)
     serializer_class = AwardSerializer
-    filterset_class = AwardFilter
+    listing = AWARD_LISTING
 
     def grants_source(self, filters: Filters, owner: Any) -> RowSource:
         """Awards as a 360Giving package, its grants streamed: only awards with a stated

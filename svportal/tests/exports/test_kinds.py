@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import resolve
 from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 from referencing import Registry
@@ -15,6 +16,7 @@ from referencing.jsonschema import DRAFT202012
 
 from casestudies.models import CaseStudy
 from conftest import require_service
+from svportal.exports.selectors import export_kind
 from svportal.exports.services import export_job_run, export_path
 from svportal.models import ExportJob
 
@@ -51,6 +53,25 @@ def api_csv(client, url, params):
 @pytest.fixture
 def analyst(make_user):
     return make_user("kinds-analyst", role="analyst")
+
+
+@pytest.mark.parametrize(
+    ("kind", "url"),
+    [
+        (ExportJob.Kind.ACTION_ITEMS, "/api/v1/action-items/"),
+        (ExportJob.Kind.CASE_STUDIES, "/api/v1/case-studies/"),
+        (ExportJob.Kind.AWARDS, "/api/v1/awards/"),
+    ],
+)
+def test_a_lists_export_takes_its_api_lists_filters_search_and_ordering(kind, url):
+    listing = resolve(url).func.cls.listing
+
+    assert export_kind(kind).listing is listing
+    assert export_kind(kind).parameters() == {
+        *listing.filterset_class.base_filters,
+        "q",
+        "ordering",
+    }
 
 
 def test_the_borough_summary_in_xlsx_has_one_row_per_london_borough(analyst):
