@@ -42,7 +42,7 @@ from boroughs.search import AREAS
 from casestudies.models import CaseStudy
 from casestudies.search import CASE_STUDIES, INTERVENTIONS
 from core.response_cache import data_version
-from core.search import SearchIndex, search_query
+from core.search import POSTINGS_PLANNER_SETTINGS, SearchIndex, search_query
 from funding.search import AWARDS, FUNDING_STREAMS
 
 logger = logging.getLogger(__name__)
@@ -491,7 +491,7 @@ def _ranked_from_postings(kind, records, query, *, user, limit, offset):
     # alone in autocommit (both run as one implicit transaction), and inside a transaction
     # until it ends.
     sql = (
-        f"SET LOCAL work_mem = '{POSTINGS_SORT_MEMORY}'; "  # noqa: S608
+        f"{POSTINGS_PLANNER_SETTINGS}SET LOCAL work_mem = '{POSTINGS_SORT_MEMORY}'; "  # noqa: S608
         "WITH matches AS MATERIALIZED (SELECT ranked.id, ranked.search_rank "
         f"FROM ({ranked_sql}) AS ranked{visible}), "
         "last_asked AS (SELECT search_rank FROM matches ORDER BY search_rank DESC "

@@ -10,6 +10,7 @@ See docs/decisions/0012-one-search.md.
 """
 
 from .index import (
+    POSTINGS_PLANNER_SETTINGS,
     SearchIndex,
     SearchIndexStorage,
     SearchPostingsStorage,
@@ -22,6 +23,7 @@ from .snippets import snippet
 
 __all__ = [
     "MAX_TERMS",
+    "POSTINGS_PLANNER_SETTINGS",
     "ParsedQuery",
     "SearchIndex",
     "SearchIndexStorage",
