@@ -25,12 +25,15 @@ def funding_index(request):
     streams = selectors.stream_list()
     form = AwardFilterForm(request.GET, streams=streams, boroughs=selectors.boroughs_with_awards())
     filters = {name: value for name, value in form.filters().items() if value}
+    listed = selectors.award_list(filters=filters, user=request.user, records=Award.objects.all())
     awards, page_notice = paginate(
         request,
-        selectors.award_list(
-            filters=filters, user=request.user, records=Award.objects.all()
-        ).values(*selectors.AWARD_ROW_VALUES),
+        listed.values(*selectors.AWARD_ROW_VALUES),
         AWARDS_PER_PAGE,
+        # Counted without the columns the rows read: counting the rows' query counted its
+        # joins to streams, funders, partnerships and organisations too (60 ms at national
+        # scale against 0.3).
+        count=listed.count(),
     )
     timeline = selectors.timeline(today)
     latest_awards = [] if timeline.ending_soon else selectors.latest_awards()
