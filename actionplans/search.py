@@ -10,7 +10,7 @@ The receivers below keep the stored documents (a cache of this text) fresh howev
 or what it names changes: the services, the CSV upload, the admin, the loader.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from boroughs.models import Borough, Partnership
@@ -53,19 +53,11 @@ ACTION_ITEMS = SearchIndex(
 
 # --- Keeping the documents fresh --------------------------------------------------------------
 
+ACTION_ITEMS.follow_own_records()
+
 
 def _items_of_plans(plans):
     return ActionItem.objects.filter(plan__in=plans).values_list("pk", flat=True)
-
-
-@receiver(post_save, sender=ActionItem)
-def _item_saved(sender, instance, **kwargs):
-    ACTION_ITEMS.refresh([instance.pk])
-
-
-@receiver(post_delete, sender=ActionItem)
-def _item_deleted(sender, instance, **kwargs):
-    ACTION_ITEMS.forget([instance.pk])
 
 
 @receiver(post_save, sender=ActionPlan)

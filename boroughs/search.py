@@ -6,9 +6,6 @@ its name (A) above its kind and region (B) and its police force (C), so that "We
 or "Greater Manchester Police" finds the places a reader means.
 """
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
 from core.search import SearchIndex
 
 from .models import Borough
@@ -27,13 +24,4 @@ def area_documents(queryset):
 
 
 AREAS = SearchIndex(model=Borough, documents=area_documents)
-
-
-@receiver(post_save, sender=Borough)
-def _area_saved(sender, instance, **kwargs):
-    AREAS.refresh([instance.pk])
-
-
-@receiver(post_delete, sender=Borough)
-def _area_deleted(sender, instance, **kwargs):
-    AREAS.forget([instance.pk])
+AREAS.follow_own_records()

@@ -153,14 +153,8 @@ def _case_studies_using(interventions):
     ).values_list("casestudy_id", flat=True)
 
 
-@receiver(post_save, sender=CaseStudy)
-def _case_study_saved(sender, instance, **kwargs):
-    CASE_STUDIES.refresh([instance.pk])
-
-
-@receiver(post_delete, sender=CaseStudy)
-def _case_study_deleted(sender, instance, **kwargs):
-    CASE_STUDIES.forget([instance.pk])
+CASE_STUDIES.follow_own_records()
+INTERVENTIONS.follow_own_records()
 
 
 @receiver(post_save, sender=Outcome)
@@ -171,7 +165,6 @@ def _outcome_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Intervention)
 def _intervention_saved(sender, instance, created=False, **kwargs):
-    INTERVENTIONS.refresh([instance.pk])
     if not created:
         CASE_STUDIES.refresh(_case_studies_using([instance.pk]))
 
@@ -183,7 +176,6 @@ def _intervention_deleting(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Intervention)
 def _intervention_deleted(sender, instance, **kwargs):
-    INTERVENTIONS.forget([instance.pk])
     CASE_STUDIES.refresh(getattr(instance, "_search_case_studies", ()))
 
 

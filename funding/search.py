@@ -12,7 +12,7 @@ The receivers below keep the stored documents (a cache of this text) fresh howev
 record or what it names changes: the admin, the loader.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from boroughs.models import Borough, Organisation, Partnership
@@ -74,26 +74,14 @@ AWARDS = SearchIndex(
 # --- Keeping the documents fresh --------------------------------------------------------------
 
 
+FUNDING_STREAMS.follow_own_records()
+AWARDS.follow_own_records()
+
+
 @receiver(post_save, sender=FundingStream)
 def _stream_saved(sender, instance, created=False, **kwargs):
-    FUNDING_STREAMS.refresh([instance.pk])
-    if not created:
+    if not created:  # its awards' documents carry its name
         AWARDS.refresh(instance.awards.values_list("pk", flat=True))
-
-
-@receiver(post_delete, sender=FundingStream)
-def _stream_deleted(sender, instance, **kwargs):
-    FUNDING_STREAMS.forget([instance.pk])
-
-
-@receiver(post_save, sender=Award)
-def _award_saved(sender, instance, **kwargs):
-    AWARDS.refresh([instance.pk])
-
-
-@receiver(post_delete, sender=Award)
-def _award_deleted(sender, instance, **kwargs):
-    AWARDS.forget([instance.pk])
 
 
 @receiver(post_save, sender=Funder)

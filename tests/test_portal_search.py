@@ -597,6 +597,52 @@ def test_funding_documents_follow_awards_streams_and_recipients():
     assert found("Lambeth", "awards") == []
 
 
+def _new_record(kind, name):
+    """A new record of `kind` named `name`, saved as the admin saves one: a row at a time."""
+    slug = f"{name.lower()}-{kind.replace('_', '-')}"
+    if kind == "case_studies":
+        return CaseStudy.objects.create(
+            title=name, slug=slug, year=2019, status=CaseStudy.Status.PUBLISHED
+        )
+    if kind == "interventions":
+        return Intervention.objects.create(
+            name=name,
+            slug=slug,
+            category=Intervention.Category.MENTORING,
+            prevention_level=Intervention.PreventionLevel.TARGETED,
+        )
+    if kind == "plan_items":
+        plan = ActionPlan.objects.get(slug=WESTMINSTER_PLAN)
+        theme = plan.items.first().theme
+        return ActionItem.objects.create(plan=plan, theme=theme, slug=slug, title=name)
+    stream = FundingStream.objects.get(slug="early-intervention-youth-fund")
+    if kind == "funding_streams":
+        return FundingStream.objects.create(funder=stream.funder, name=name, slug=slug)
+    if kind == "awards":
+        return Award.objects.create(stream=stream, title=name, slug=slug)
+    return Borough.objects.create(
+        name=name,
+        slug=slug,
+        gss_code="E07999999",
+        kind=Borough.Kind.DISTRICT,
+        region="south_east",
+        police_force="Testshire Police",
+    )
+
+
+@pytest.mark.parametrize("kind", [kind.key for kind in KINDS])
+def test_a_record_of_every_kind_is_found_once_saved_and_not_once_deleted(kind):
+    record = _new_record(kind, "Quokkafield")
+    assert found("quokkafield", kind) == [record.slug]
+    name_field = "title" if hasattr(record, "title") else "name"
+    setattr(record, name_field, "Wallabyfield")
+    record.save()
+    assert found("wallabyfield", kind) == [record.slug]
+    assert found("quokkafield", kind) == []
+    record.delete()
+    assert found("wallabyfield", kind) == []
+
+
 # --- Plan items from their words' postings (PostgreSQL) ---------------------------------------
 
 on_postgresql = pytest.mark.skipif(

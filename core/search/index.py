@@ -51,6 +51,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import Combinable, RawSQL
+from django.db.models.signals import post_delete, post_save
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.safestring import SafeString
 
@@ -475,6 +476,24 @@ class SearchIndex:
         marks = ", ".join("%s" for _ in gone)
         with connections[using].cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", gone)  # noqa: S608
+
+    def follow_own_records(self) -> None:
+        """Refresh a record's document whenever it is saved and forget it when it is
+        deleted, however either is done: the services, the admin, the loader. What the
+        document names of other records is followed by the app's own receivers."""
+        uid = f"core.search.{self.model._meta.label_lower}"
+        post_save.connect(
+            self._record_saved, sender=self.model, weak=False, dispatch_uid=f"{uid}.saved"
+        )
+        post_delete.connect(
+            self._record_deleted, sender=self.model, weak=False, dispatch_uid=f"{uid}.deleted"
+        )
+
+    def _record_saved(self, sender: type[Model], instance: Model, **kwargs: Any) -> None:
+        self.refresh([instance.pk])
+
+    def _record_deleted(self, sender: type[Model], instance: Model, **kwargs: Any) -> None:
+        self.forget([instance.pk])
 
     def missing(self, queryset: "QuerySet[Any]") -> "QuerySet[Any]":
         """The records of `queryset` without a document."""
