@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.api.filters import Listing
 
@@ -160,12 +160,32 @@ class PlaceLinks:
     partnerships: list[tuple[Partnership, Borough | None]]
 
 
+#: What a link to an area shows (name, slug, kind), and a district's GSS code, by which a
+#: map outlines it.
+LINKED_AREA_FIELDS = ("name", "slug", "kind", "gss_code")
+
+
 def place_links(borough: Borough) -> PlaceLinks:
-    """Three queries, whatever the number of areas and partnerships, each reading what a
-    link to an area or a partnership shows (name, slug, kind; a district's GSS code, by
-    which a map outlines it), not their search documents and descriptions."""
-    covering = list(borough.covering_areas.only("name", "slug", "kind").order_by("name"))
-    districts = list(borough.districts.only("name", "slug", "kind", "gss_code").order_by("name"))
+    """Two queries, whatever the number of areas and partnerships (the links between
+    areas, both ways at once; the partnerships), each reading what a link to an area or a
+    partnership shows, not their search documents and descriptions."""
+    covering: list[Borough] = []
+    districts: list[Borough] = []
+    # Each side by name: the areas covering it (it is the district of those links), and
+    # the districts it covers (it is the area covering them).
+    for link in (
+        Borough.districts.through.objects.filter(Q(from_borough=borough) | Q(to_borough=borough))
+        .select_related("from_borough", "to_borough")
+        .only(
+            *(f"from_borough__{name}" for name in LINKED_AREA_FIELDS),
+            *(f"to_borough__{name}" for name in LINKED_AREA_FIELDS),
+        )
+        .order_by("from_borough__name", "to_borough__name")
+    ):
+        if link.to_borough_id == borough.pk:
+            covering.append(link.from_borough)
+        else:
+            districts.append(link.to_borough)
     by_area = {area.pk: area for area in covering}
     partnerships: dict[int, tuple[Partnership, Borough | None]] = {}
     for membership in (

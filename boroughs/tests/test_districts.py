@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 
 from boroughs.models import Borough, Source
+from boroughs.selectors import place_links
+from boroughs.tests.factories import BoroughFactory
 from conftest import require_service
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +114,30 @@ def test_county_councils_and_the_combined_authority_link_to_the_districts_they_c
     ]
     for slug in ["somerset", "suffolk", "east-sussex", "west-sussex", "north-yorkshire"]:
         assert Borough.objects.get(slug=slug).districts.exists(), slug
+
+
+def test_a_places_links_are_read_both_ways_at_once_each_side_by_name(
+    django_assert_num_queries,
+):
+    """The areas covering a district and the districts an area covers come from one
+    query of the links, each side in the database's order of names, beside the
+    partnerships' query."""
+    mendip = Borough.objects.get(slug="mendip")
+    covering = BoroughFactory(name="A combined authority", kind="combined_authority")
+    covering.districts.add(mendip)
+    with django_assert_num_queries(2):
+        links = place_links(mendip)
+    assert [area.slug for area in links.covering_areas] == [covering.slug, "somerset"]
+    assert links.districts == []
+    norfolk = Borough.objects.get(slug="norfolk")
+    with django_assert_num_queries(2):
+        links = place_links(norfolk)
+    assert links.covering_areas == []
+    assert links.districts == list(norfolk.districts.order_by("name"))
+    assert [d.gss_code for d in links.districts] == list(
+        norfolk.districts.order_by("name").values_list("gss_code", flat=True)
+    )
+    assert links.districts[0].get_kind_display() == "Non-metropolitan district"
 
 
 def test_the_boundary_data_source_carries_its_licence_and_attribution():

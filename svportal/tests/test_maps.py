@@ -327,7 +327,7 @@ def test_a_covered_districts_profile_costs_the_same_however_much_its_county_hold
     for _ in range(extra):
         CaseStudyFactory(boroughs=[suffolk])
         AwardFactory(recipient_boroughs=[suffolk])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get("/boroughs/ipswich/")
     assert len(response.context["covering_case_studies"]) == 1 + extra
     assert len(response.context["covering_awards"]) == 1 + extra

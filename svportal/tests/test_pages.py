@@ -379,12 +379,12 @@ def test_borough_profile_queries_do_not_grow(client, django_assert_num_queries, 
     interventions in use by name; its stored award figures; stock-take answers on having
     a plan); 4 stock-take answers (rounds, their
     questions, their published totals, the borough's answers);
-    1 case studies; 1 awards with their streams and funders; 3 places it sits among (the
-    areas covering it, the districts it covers, the partnerships of both).
+    1 case studies; 1 awards with their streams and funders; 2 places it sits among (the
+    areas covering it and the districts it covers; the partnerships of both).
     2 map (areas with whether each has an active plan and the boundary data's attribution;
     stock-take answers on having a plan)."""
     add_practice_to(borough("westminster"), extra)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get("/boroughs/westminster/")
     assert response.context["summary"].case_studies == extra
 
@@ -394,15 +394,15 @@ def test_a_county_profile_queries_do_not_grow(client, django_assert_num_queries,
     """As a borough's profile, with no area covering it and no stock-take round of its
     region; the districts it covers, read once, are both listed and outlined on England's
     map: 1 borough; 5 summary; 1 stock-take rounds (none); 1 case studies; 1 awards (those
-    of the areas covering it need no query: there are none); 3 places (covering areas,
-    districts, partnerships); 2 map (areas with their active plans and the attribution,
+    of the areas covering it need no query: there are none); 2 places (covering areas
+    and districts; partnerships); 2 map (areas with their active plans and the attribution,
     plan answers)."""
     suffolk = borough("suffolk")
     published = CaseStudy.objects.published().for_borough(suffolk).count()
     add_practice_to(suffolk, extra)
     for district in BoroughFactory.create_batch(extra, kind="district", region=suffolk.region):
         suffolk.districts.add(district)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get("/boroughs/suffolk/")
     html = response.content.decode()
     assert response.context["summary"].case_studies == published + extra
