@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -93,9 +93,14 @@ def home_figures() -> HomeFigures:
 
 
 def latest_case_studies(limit: int = 5) -> CaseStudyQuerySet:
+    """The latest published, with what the home page shows of each (title, boroughs, year,
+    summary, source) and no more: not their approaches, nor their long texts and search
+    documents. Two queries (the case studies, their boroughs)."""
     return (
         CaseStudy.objects.published()
-        .for_listing()
+        .select_related("source")
+        .only("slug", "title", "summary", "year", "source__title", "source__publisher")
+        .prefetch_related(Prefetch("boroughs", Borough.objects.only("name")))
         .order_by("-published_at", "-year", "title")[:limit]
     )
 
@@ -104,8 +109,13 @@ def funding_ending_soon(
     today: dt.date | None = None, days: int = FUNDING_ENDING_SOON_DAYS
 ) -> AwardQuerySet:
     today = today or timezone.localdate()
+    # What the home page's table of awards shows of each (templates/funding/
+    # _award_table.html with their recipients) and no more: not their funders, sources,
+    # partnerships, organisations and long texts.
     return (
-        Award.objects.for_listing()
+        Award.objects.select_related("stream")
+        .only("title", "amount", "amount_is_minimum", "ends_on", "stream__slug", "stream__name")
+        .prefetch_related(Prefetch("recipient_boroughs", Borough.objects.only("name")))
         .ending_between(today, today + dt.timedelta(days=days))
         .order_by("ends_on")
     )
