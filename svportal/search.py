@@ -22,18 +22,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    Q,
-    RowRange,
-    Subquery,
-    When,
-    Window,
-)
-from django.db.models.lookups import LessThan
+from django.db.models import Count, F, IntegerField, Q, RowRange, Subquery, Window
 from django.urls import reverse
 
 from actionplans.models import ActionItem, ActionPlan
@@ -61,9 +50,6 @@ KEPT_RANKS = 5 * KIND_PAGE_SIZE
 #: into documents (case studies for `county lines` at national scale: 55,000 postings,
 #: 5 MB), which at the default 4 MB spill to disk.
 POSTINGS_SORT_MEMORY = "16MB"
-#: Below how many postings a word is rare, and its matches are counted by reading each
-#: one's record (_visible_postings_count).
-RARE_WORD_POSTINGS = 5000
 
 
 @dataclass(frozen=True)
@@ -398,7 +384,7 @@ def _ranked_by_queryset(kind, records, found, query, *, user, limit, offset):
     are counted by a subquery of their own, from indexes."""
     order = [F("search_rank").desc(), *(F(name).asc() for name in kind.order)]
     total = (
-        _visible_postings_count(kind, records, found, query, user)
+        _visible_postings_count(kind, records, query, user)
         if kind.index.ranks_from_index(query, found.db)
         else Window(Count("pk"), order_by=order, frame=RowRange(start=None, end=None))
     )
@@ -410,30 +396,17 @@ def _ranked_by_queryset(kind, records, found, query, *, user, limit, offset):
     )
 
 
-def _visible_postings_count(kind, records, found, query, user):
-    """How many of `records` (those a reader may see) hold the one word `query` asks for
-    (`found`, the records joined to their posting of it).
-
-    A common word is counted from its postings (one a record) less those of the records
-    the reader may not see, in one pass over the postings: rather than joining every
-    posting to every record the reader may see (plan items for `young` at national scale:
-    38,000 postings to 100,000 items, 1 in 10 of them drafts). A rare word, with fewer
-    than RARE_WORD_POSTINGS postings, is counted by that join, each posting's record read
-    by id: cheaper than reading every record the reader may not see (the 10,000 items of
-    draft plans for 1,500 postings of `loftus`). Which it is, the same query finds out
-    first from the word's postings, counting at most that many; only the count chosen is
-    made."""
+def _visible_postings_count(kind, records, query, user):
+    """How many of `records` (those a reader may see) hold the one word `query` asks for,
+    from the word's postings (one a record) less those of the records the reader may not
+    see, in one pass over the postings: rather than joining every posting to every record
+    the reader may see (plan items for `young` at national scale: 38,000 postings to
+    100,000 items, 1 in 10 of them drafts)."""
     matching = kind.index.matching_ids(query, records.db)
     unseen = _unseen(kind, records, user)
-    if unseen is None:
-        return _MatchCount(matching)
-    return Case(
-        When(
-            LessThan(_MatchCount(matching[:RARE_WORD_POSTINGS]), RARE_WORD_POSTINGS),
-            then=_MatchCount(found.order_by().values("pk")),
-        ),
-        default=_MatchCount(matching.exclude(record__in=unseen.values("pk"))),
-    )
+    if unseen is not None:
+        matching = matching.exclude(record__in=unseen.values("pk"))
+    return _MatchCount(matching)
 
 
 def _unseen(kind, records, user):

@@ -21,7 +21,7 @@ from casestudies.models import CaseStudy, Intervention
 from casestudies.selectors import CaseStudyCriteria, Choice, case_study_search
 from core.response_cache import VERSION_KEY
 from funding.models import Award, FundingStream
-from svportal.search import KINDS, KINDS_BY_KEY, RARE_WORD_POSTINGS, portal_search
+from svportal.search import KINDS, KINDS_BY_KEY, portal_search
 from tests.roles import sign_in_as
 
 pytestmark = pytest.mark.django_db
@@ -501,17 +501,12 @@ def test_a_draft_of_two_of_ones_boroughs_is_found_and_counted_once(client, djang
     assert found("zebra crossings", "case_studies") == []  # not for the public
 
 
-@pytest.mark.parametrize("rare_below", [0, RARE_WORD_POSTINGS], ids=["common", "rare"])
 @pytest.mark.parametrize("role", ROLES)
-def test_a_word_counts_the_drafts_only_of_those_who_may_read_them(
-    client, draft_item, role, rare_below, monkeypatch
-):
-    """One word is counted from its postings less those of what the reader may not see
-    (a common word) or from its postings' records the reader may see (a rare one): a
-    published case study and a public plan item count for everyone, the drafts beside
+def test_a_word_counts_the_drafts_only_of_those_who_may_read_them(client, draft_item, role):
+    """One word is counted from its postings less those of what the reader may not see:
+    a published case study and a public plan item count for everyone, the drafts beside
     them (a case study of two of Lambeth's neighbours' and Lambeth's own boroughs, a plan
     item of Lambeth's draft plan) only for those who may read them, each once."""
-    monkeypatch.setattr("svportal.search.RARE_WORD_POSTINGS", rare_below)
     _draft_case_study_of("lambeth", "southwark")
     CaseStudy.objects.create(
         title="Zebra mentoring", slug="zebra-mentoring", summary="Zebra.", status="published"
