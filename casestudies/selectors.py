@@ -45,7 +45,7 @@ from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.utils.safestring import SafeString
 
-from boroughs.models import Organisation, Region
+from boroughs.models import Borough, Organisation, Region
 from core.api.filters import Listing, age_includes
 from core.response_cache import kept_under_data_version
 from core.search import SearchIndex, SearchQuery
@@ -806,8 +806,10 @@ def related_case_studies(case_study: CaseStudy, *, user: Any) -> CaseStudyQueryS
             )
         )
         .order_by("-shared", F("year").desc(nulls_last=True), "title", "pk")
-        .defer("search_vector")
-        .prefetch_related("boroughs")
+        # What the page shows of each (its title, status, boroughs and year), not its
+        # long texts and search document.
+        .only("slug", "title", "status", "year")
+        .prefetch_related(Prefetch("boroughs", Borough.objects.only("name")))
     )
 
 
