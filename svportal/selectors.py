@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -649,8 +649,8 @@ class QuestionAnswer:
 def borough_stock_take_answers(borough: Borough) -> list[RoundAnswers]:
     """Every round that covers the borough, or that recorded an answer from it, with the
     borough's answer to each question or what the source published for all boroughs.
-    Four queries at any size (rounds, their questions, their published totals, the
-    borough's answers), each reading what the profile shows and grouped here: a borough
+    Three queries at any size (rounds; their questions with the borough's answers; their
+    published totals), each reading what the profile shows and grouped here: a borough
     is covered by several rounds of several questions each, and prefetching them made a
     queryset per round and per question."""
     # The rounds it answered, found from its answers by their borough index: a join of
@@ -670,12 +670,21 @@ def borough_stock_take_answers(borough: Borough) -> list[RoundAnswers]:
         return []
     round_ids = [round_.pk for round_ in rounds]
     questions: defaultdict[int, list[StockTakeQuestion]] = defaultdict(list)
-    for question in (
+    answers: dict[int, StockTakeAnswer] = {}
+    # Each question with the borough's answer to it, if any (one at most, by the answers'
+    # unique question and borough), read in the same query by a join on that index.
+    for asked in (
         StockTakeQuestion.objects.filter(stock_take__in=round_ids)
-        .only("stock_take_id", "number", "text")
+        .annotate(own_answer=FilteredRelation("answers", condition=Q(answers__borough=borough)))
+        # The stubs know no relation an annotation names.
+        .select_related("own_answer__option")  # type: ignore[misc]
         .order_by("number")
     ):
-        questions[question.stock_take_id].append(question)
+        questions[asked.stock_take_id].append(asked)
+        # Set only where the borough answered.
+        own_answer = getattr(asked, "own_answer", None)
+        if own_answer is not None:
+            answers[asked.pk] = own_answer
     totals: defaultdict[int, list[PublishedTotal]] = defaultdict(list)
     for total in (
         PublishedTotal.objects.filter(question__stock_take__in=round_ids)
@@ -692,15 +701,6 @@ def borough_stock_take_answers(borough: Borough) -> list[RoundAnswers]:
         .order_by("pk")
     ):
         totals[total.question_id].append(total)
-    answers = {
-        answer.question_id: answer
-        for answer in StockTakeAnswer.objects.filter(
-            borough=borough, question__stock_take__in=round_ids
-        )
-        .select_related("option")
-        .only("question_id", "quote", "option__label")
-        .order_by()
-    }
     result: list[RoundAnswers] = []
     for round_ in rounds:
         covered = round_.coverage_region == borough.region

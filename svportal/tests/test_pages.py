@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from actionplans.models import ActionItem, ActionPlan
 from actionplans.tests.factories import ActionItemFactory, ActionPlanFactory
-from boroughs.models import Borough
+from boroughs.models import Borough, StockTakeAnswer
 from boroughs.roles import role_grant
 from boroughs.tests.factories import BoroughFactory, PartnershipFactory
 from casestudies.models import CaseStudy
 from casestudies.tests.factories import CaseStudyFactory
 from funding.models import Award
 from funding.tests.factories import AwardFactory, FundingStreamFactory
+from svportal.selectors import borough_stock_take_answers
 from svportal.views import server_error
 
 pytestmark = pytest.mark.django_db
@@ -247,6 +248,26 @@ def test_a_profile_shows_the_boroughs_stock_take_answers_with_their_quotes(clien
     assert "All boroughs and the City of London said that their work" in page
 
 
+def test_a_boroughs_answers_are_read_with_the_rounds_questions(django_assert_num_queries):
+    """Rounds, their questions each with the borough's answer if it gave one, and their
+    published totals: three queries; each answer sits with its own question."""
+    lambeth = borough("lambeth")
+    with django_assert_num_queries(3):
+        rounds = borough_stock_take_answers(lambeth)
+    answered = {
+        (entry.question.stock_take_id, entry.question.number): entry.answer
+        for round_ in rounds
+        for entry in round_.answers
+        if entry.answer is not None
+    }
+    recorded = StockTakeAnswer.objects.filter(borough=lambeth).select_related("question")
+    assert {
+        (answer.question.stock_take_id, answer.question.number): (answer.pk, answer.option.label)
+        for answer in recorded
+    } == {key: (answer.pk, answer.option.label) for key, answer in answered.items()}
+    assert answered
+
+
 def test_a_borough_outside_every_round_says_so(client):
     page = text_of(client.get("/boroughs/bristol/"))
     assert "No stock-take round recorded in the portal covers Bristol yet." in page
@@ -377,14 +398,14 @@ def test_borough_profile_queries_do_not_grow(client, django_assert_num_queries, 
     """1 borough with its source; 5 borough summary (active plans with their stored
     figures, overdue items among them; the area's stored practice figures; the
     interventions in use by name; its stored award figures; stock-take answers on having
-    a plan); 4 stock-take answers (rounds, their
-    questions, their published totals, the borough's answers);
+    a plan); 3 stock-take answers (rounds, their questions with the borough's answers,
+    their published totals);
     1 case studies; 1 awards with their streams and funders; 2 places it sits among (the
     areas covering it and the districts it covers; the partnerships of both).
     2 map (areas with whether each has an active plan and the boundary data's attribution;
     stock-take answers on having a plan)."""
     add_practice_to(borough("westminster"), extra)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get("/boroughs/westminster/")
     assert response.context["summary"].case_studies == extra
 
