@@ -26,9 +26,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -62,10 +60,11 @@ from .facet_figures import (
     LINKED_FACETS,
     TOTAL,
     FacetCountRow,
-    published_counts_of,
+    published_counts_matching,
     published_facet_counts,
 )
 from .models import (
+    Approach,
     CaseStudy,
     ExternalRating,
     Intervention,
@@ -74,6 +73,7 @@ from .models import (
     ReviewStep,
     SavedSearch,
     SavedSearchMatch,
+    Setting,
 )
 from .querysets import CaseStudyQuerySet, InterventionQuerySet, sees_drafts
 
@@ -523,23 +523,18 @@ def _counted_from_published(
     (casestudies.facet_figures): one query. With words, whichever side of the published is
     the smaller is counted from what each case study counts under: those that match, or,
     for a word most case studies use, those that do not, taken from the stored counts;
-    three queries (the stored counts, how many match, the side's counts), reading the rows
-    of about half the published case studies at most."""
-    stored = published_facet_counts()
-    counts = {(facet, value, label): count for facet, value, label, count in stored}
+    one query (published_counts_matching), reading the rows of about half the published
+    case studies at most."""
     if query:
-        published = CaseStudy.objects.using(using).published()
         matching = search.CASE_STUDIES.matching_ids(query, using)
-        # Drafts included: the count only chooses the side, either gives the same numbers.
-        if matching.count() * 2 <= counts.get((TOTAL, "", ""), 0):
-            counts = {}
-            matched = published.filter(pk__in=matching)
-            for facet, value, label, count in published_counts_of(matched.values("pk")):
-                counts[facet, value, label] = count
-        else:
-            left_out = published.exclude(Exists(matching.filter(record=OuterRef("pk"))))
-            for facet, value, label, count in published_counts_of(left_out.values("pk")):
-                counts[facet, value, label] = counts.get((facet, value, label), 0) - count
+        counts = {
+            (facet, value, label): count
+            for facet, value, label, count in published_counts_matching(matching)
+        }
+    else:
+        counts = {
+            (facet, value, label): count for facet, value, label, count in published_facet_counts()
+        }
     if drafts_visible:
         drafts = searched.exclude(status=CaseStudy.Status.PUBLISHED)
         for facet, value, label, count in _counted_over(drafts, {}, using):
@@ -682,7 +677,9 @@ def headline_outcomes() -> "Prefetch[str, QuerySet[Outcome], str]":
 
 def _headline_outcomes() -> QuerySet[Outcome]:
     return Outcome.objects.exclude(outcome_type="").order_by(
-        "case_study",
+        # By id, not by the case study's own order (its title): each case study's
+        # outcomes are grouped as they are read, and the id needs no join.
+        "case_study_id",
         # Results first, then counts of engagement or referrals.
         Case(When(outcome_type=Outcome.Type.ENGAGEMENT, then=Value(1)), default=Value(0)),
         "order",
@@ -1233,12 +1230,12 @@ def case_study_summary_links(
     )
 
 
-#: The links of a case study read by _linked_rows: (kind, link table).
-_LINK_KINDS = (
-    ("borough", CaseStudyBoroughs),
-    ("approach", CaseStudyApproaches),
-    ("setting", CaseStudySettings),
-    ("intervention", CaseStudyInterventions),
+#: The links of a case study read by _linked_rows: (kind, link table, what it links to).
+_LINK_KINDS: tuple[tuple[str, type[Model], type[Model]], ...] = (
+    ("borough", CaseStudyBoroughs, Borough),
+    ("approach", CaseStudyApproaches, Approach),
+    ("setting", CaseStudySettings, Setting),
+    ("intervention", CaseStudyInterventions, Intervention),
 )
 
 
@@ -1246,30 +1243,37 @@ def _linked_rows(ids: Sequence[int]) -> Iterable[tuple[str, int, int, str, str, 
     """(kind, case study, linked record, slug, name, GSS code or "") of the boroughs,
     approaches, settings and interventions of the case studies ``ids``: one query (a UNION
     of the four link tables, each joined to what it links to), each kind's rows by name
-    and id as each list shows them."""
-    text = CharField()
+    and id as each list shows them.
+
+    Written as SQL rather than four querysets combined: building and compiling those cost
+    about 3 ms a page, ten times what the database takes to answer."""
+    if not ids:
+        return []
+    connection = connections[router.db_for_read(CaseStudy)]
+    quote = connection.ops.quote_name
+    listed = ", ".join(["%s"] * len(ids))
     parts = []
-    for kind, through in _LINK_KINDS:
-        columns = {
-            "link_kind": Value(kind, output_field=text),
-            "link_study": F("casestudy_id"),
-            "link_id": F(f"{kind}_id"),
-            "link_slug": F(f"{kind}__slug"),
-            "link_name": F(f"{kind}__name"),
-            "link_code": F(f"{kind}__gss_code")
-            if kind == "borough"
-            else Value("", output_field=text),
-        }
-        linked = through._default_manager.filter(casestudy_id__in=ids).annotate(**columns)
-        parts.append(linked.values_list(*columns).order_by())
-    order = ("link_kind", "link_name", "link_id")
-    return parts[0].union(*parts[1:], all=True).order_by(*order)
+    for kind, through, linked_model in _LINK_KINDS:
+        link = quote(through._meta.db_table)
+        target = quote(linked_model._meta.db_table)
+        study, linked = f"{link}.{quote('casestudy_id')}", f"{link}.{quote(kind + '_id')}"
+        code = f"{target}.{quote('gss_code')}" if kind == "borough" else "''"
+        # Names only (tables and columns named in code); the ids are parameters.
+        parts.append(
+            f"SELECT '{kind}', {study}, {linked}, {target}.{quote('slug')}, "  # noqa: S608
+            f"{target}.{quote('name')}, {code} FROM {link} INNER JOIN {target} "
+            f"ON {linked} = {target}.{quote('id')} WHERE {study} IN ({listed})"
+        )
+    with connection.cursor() as cursor:
+        # By kind, then each kind's rows by name and id.
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 5, 3", [*ids] * len(parts))
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _summary_links(
     ids: Sequence[int], *, outcome_fields: Sequence[str], rating_fields: Sequence[str]
 ) -> SummaryLinks:
-    links: dict[str, dict[int, list[Any]]] = {kind: {} for kind, _ in _LINK_KINDS}
+    links: dict[str, dict[int, list[Any]]] = {kind: {} for kind, *_ in _LINK_KINDS}
     for kind, case_study, linked, slug, name, code in _linked_rows(ids):
         if kind == "borough":
             shown: Any = {"slug": slug, "name": name, "gss_code": code}

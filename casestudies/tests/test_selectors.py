@@ -11,6 +11,7 @@ from casestudies.selectors import (
     Choice,
     InterventionCriteria,
     case_study_search,
+    case_study_summary_links,
     intervention_search,
     intervention_uses,
     related_case_studies,
@@ -188,3 +189,48 @@ def test_an_intervention_shows_the_funding_of_the_case_studies_using_it_once():
     assert len(case_studies) == 2
     assert list(awards) == [award]
     assert all(cs.status == CaseStudy.Status.PUBLISHED for cs in case_studies)
+
+
+def test_summary_links_list_each_kind_by_name_for_each_case_study(django_assert_num_queries):
+    boroughs = [BoroughFactory(name=name) for name in ("Sutton", "Barnet", "Camden")]
+    approaches = [ApproachFactory(name=name) for name in ("Whole family", "Mentoring")]
+    settings = [SettingFactory(name=name) for name in ("School", "Home")]
+    interventions = [InterventionFactory(name=name) for name in ("Zeta", "Alpha")]
+    first = CaseStudyFactory(
+        boroughs=boroughs, approaches=approaches, settings=settings, interventions=interventions
+    )
+    second = CaseStudyFactory(boroughs=boroughs[:1], approaches=[], interventions=[])
+
+    with django_assert_num_queries(3):
+        links = case_study_summary_links(
+            [first.pk, second.pk], outcome_fields=["metric"], rating_fields=["scheme"]
+        )
+
+    assert [borough["name"] for borough in links.boroughs[first.pk]] == [
+        "Barnet",
+        "Camden",
+        "Sutton",
+    ]
+    assert links.boroughs[first.pk][0] == {
+        "slug": boroughs[1].slug,
+        "name": "Barnet",
+        "gss_code": boroughs[1].gss_code,
+    }
+    assert links.approaches[first.pk] == [approaches[1].slug, approaches[0].slug]
+    assert links.settings[first.pk] == [settings[1].slug, settings[0].slug]
+    assert links.interventions[first.pk] == [
+        {"intervention_id": interventions[1].pk, "slug": interventions[1].slug, "name": "Alpha"},
+        {"intervention_id": interventions[0].pk, "slug": interventions[0].slug, "name": "Zeta"},
+    ]
+    assert [borough["name"] for borough in links.boroughs[second.pk]] == ["Sutton"]
+    assert second.pk not in links.approaches
+    assert second.pk not in links.interventions
+
+
+def test_summary_links_of_no_case_studies_read_no_links(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        links = case_study_summary_links([], outcome_fields=["metric"], rating_fields=["scheme"])
+
+    assert links.boroughs == {}
+    assert links.interventions == {}
+    assert links.headline_outcomes == {}

@@ -14,7 +14,11 @@ from django.test.utils import CaptureQueriesContext
 
 from boroughs.models import Borough
 from casestudies import search
-from casestudies.facet_figures import _facet_values, published_facet_counts
+from casestudies.facet_figures import (
+    _facet_values,
+    published_counts_matching,
+    published_facet_counts,
+)
 from casestudies.models import (
     Approach,
     CaseStudy,
@@ -195,3 +199,25 @@ def test_a_list_without_words_reads_the_stored_counts_not_every_case_study(path)
     read = " ".join(query["sql"] for query in queries.captured_queries)
     assert PublishedFacetCount._meta.db_table in read
     assert "facet_matched" not in read
+
+
+@pytest.mark.parametrize("q", ["young", "loftus", "zzxqwv"])
+def test_a_searchs_published_counts_are_one_query(q, django_assert_num_queries):
+    """The stored counts, how many match and the stored values of the fewer side: one
+    query, giving what counting the published matches gives (nothing for no match)."""
+    parsed = search.parse_query(q)
+    published = CaseStudy.objects.published()
+    with django_assert_num_queries(1):
+        counts = published_counts_matching(search.CASE_STUDIES.matching_ids(parsed, "default"))
+    counted = _counted_over(search.matching(published, search.CASE_STUDIES, parsed), {}, "default")
+    assert sorted(counts) == sorted(row for row in counted if row[3])
+
+
+def test_a_search_before_anything_was_counted_counts_and_stores_first():
+    PublishedFacetCount.objects.all().delete()
+    parsed = search.parse_query("young")
+    published = CaseStudy.objects.published()
+    counts = published_counts_matching(search.CASE_STUDIES.matching_ids(parsed, "default"))
+    counted = _counted_over(search.matching(published, search.CASE_STUDIES, parsed), {}, "default")
+    assert sorted(counts) == sorted(row for row in counted if row[3])
+    assert_facets_current()
