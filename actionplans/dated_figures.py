@@ -29,7 +29,7 @@ import datetime as dt
 import heapq
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,8 +46,6 @@ from django.db.models import (
 from django.db.models.functions import JSONObject
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from boroughs.models import Source
 
@@ -81,45 +79,79 @@ NO_ITEMS = FiguresThen(items_by_status={}, overdue_items=0, last_item_update=Non
 # --- Reading -------------------------------------------------------------------------------
 
 
-def dated_figures_at(
-    plans: Iterable[int], day: dt.date, *, within: QuerySet[Any, Any] | None = None
-) -> dict[int, FiguresThen]:
-    """The figures of these plans as they stood at the end of ``day``, by plan: one query
-    (the latest row of each plan dated that day or earlier). The timelines of plans
-    written since they were worked out are worked out now, in a few more queries for
-    every PLANS_AT_ONCE of them.
+#: The columns figures_then_columns annotates a query of plans with.
+FIGURES_THEN = "figures_then"
+FOLLOWS_HISTORY = "figures_follow_history"
+FIGURES_THEN_COLUMNS = (FIGURES_THEN, FOLLOWS_HISTORY)
 
-    ``within``, a query of plans that holds them all (those of the areas a summary
-    shows), selects them in the database rather than by a list of hundreds of ids; the
-    others it holds are read and left out."""
-    ids = list(plans)
-    if not ids:
-        return {}
-    wanted = set(ids)
+
+def figures_then_columns(day: dt.date) -> dict[str, Any]:
+    """What to annotate a query of plans with to read their figures as they stood at the
+    end of ``day`` in the same query (FIGURES_THEN_COLUMNS): each plan's latest row dated
+    that day or earlier, and whether its timeline follows its history (its first row is
+    there). figures_then reads them."""
     rows = DatedPlanFigures.objects.filter(plan=OuterRef("pk"))
     # The latest row's figures are read as one JSON value of each plan, so that the
     # database looks the row up once per plan (read as the row itself, by its pk, the
     # lookup ran twice: once to choose the rows and once to find each).
-    then = rows.filter(since__lte=day).order_by("-since")
-    latest = then.values(
-        figures=JSONObject(
-            items_by_status="items_by_status",
-            overdue_items="overdue_items",
-            last_item_update="last_item_update",
-        )
-    )[:1]
-    found = {
-        plan_id: _figures(figures)
-        for plan_id, figures in ActionPlan.objects.filter(pk__in=ids if within is None else within)
-        .filter(Exists(rows.filter(since=BEFORE_ANY_ITEM)))
-        .order_by()  # a dict: not joined to the boroughs for the plans' default order
-        .values_list("pk", Subquery(latest, output_field=JSONField()))
-        if figures is not None and plan_id in wanted
+    latest = (
+        rows.filter(since__lte=day)
+        .order_by("-since")
+        .values(
+            figures=JSONObject(
+                items_by_status="items_by_status",
+                overdue_items="overdue_items",
+                last_item_update="last_item_update",
+            )
+        )[:1]
+    )
+    return {
+        FIGURES_THEN: Subquery(latest, output_field=JSONField()),
+        FOLLOWS_HISTORY: Exists(rows.filter(since=BEFORE_ANY_ITEM)),
     }
+
+
+def figures_then(
+    plans: Iterable[int], read: Mapping[int, Sequence[Any]], day: dt.date
+) -> dict[int, FiguresThen]:
+    """The figures of these plans at the end of ``day``, by plan, from the columns of
+    figures_then_columns read for them (``read``: plan pk -> its values of
+    FIGURES_THEN_COLUMNS). The timelines of plans written since they were worked out, or
+    not read, are worked out now, in a few more queries for every PLANS_AT_ONCE of them."""
+    ids = list(plans)
+    found = {}
+    for pk in ids:
+        figures, follows = read.get(pk, (None, False))
+        if follows and figures is not None:
+            found[pk] = _figures(figures)
     for pk, timeline in dated_figures_refresh(pk for pk in ids if pk not in found).items():
         days = [since for since, _ in timeline]
         found[pk] = timeline[bisect.bisect_right(days, day) - 1][1]
     return found
+
+
+def dated_figures_at(
+    plans: Iterable[int], day: dt.date, *, within: QuerySet[Any, Any] | None = None
+) -> dict[int, FiguresThen]:
+    """The figures of these plans as they stood at the end of ``day``, by plan: one query
+    (the latest row of each plan dated that day or earlier), and more for timelines to
+    work out (figures_then).
+
+    ``within``, a query of plans that holds them all (those of the areas a summary
+    shows), selects them in the database rather than by a list of hundreds of ids; the
+    others it holds are read and left out. A reader that reads the plans anyway reads
+    their figures with them (figures_then_columns)."""
+    ids = list(plans)
+    if not ids:
+        return {}
+    read = {
+        pk: columns
+        for pk, *columns in ActionPlan.objects.filter(pk__in=ids if within is None else within)
+        .order_by()  # a dict: not joined to the boroughs for the plans' default order
+        .annotate(**figures_then_columns(day))
+        .values_list("pk", *FIGURES_THEN_COLUMNS)
+    }
+    return figures_then(ids, read, day)
 
 
 def _figures(stored: dict[str, Any]) -> FiguresThen:
@@ -130,9 +162,10 @@ def _figures(stored: dict[str, Any]) -> FiguresThen:
         items_by_status = json.loads(items_by_status)
     last_item_update = stored["last_item_update"]
     if last_item_update is not None:
-        last_item_update = parse_datetime(last_item_update)
-        if last_item_update is not None and timezone.is_naive(last_item_update):
-            last_item_update = timezone.make_aware(last_item_update, dt.UTC)
+        # ISO 8601, as both databases write it: read as such, for hundreds of plans.
+        last_item_update = dt.datetime.fromisoformat(last_item_update)
+        if last_item_update.tzinfo is None:  # SQLite's, in UTC
+            last_item_update = last_item_update.replace(tzinfo=dt.UTC)
     return FiguresThen(
         items_by_status=items_by_status,
         overdue_items=stored["overdue_items"],

@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
@@ -142,7 +142,8 @@ class PlanFields:
     """A plan's own fields read as values (``READ``), for rebuilding hundreds of plans as
     they stood on a day, as a summary of every council does, without building each plan
     and its source as model instances. Rebuilt, it carries ``as_at`` and
-    ``recorded_from`` as a plan does."""
+    ``recorded_from`` as a plan does; ``also``, the values of the columns the reader
+    asked for beside its fields (plan_fields_as_at)."""
 
     pk: int
     borough_id: int | None
@@ -161,6 +162,7 @@ class PlanFields:
     source_published_on: dt.date | None
     as_at: dt.date = dt.date.min
     recorded_from: dt.date = dt.date.min
+    also: tuple[Any, ...] = ()
 
     READ = (
         "pk",
@@ -250,10 +252,19 @@ def plans_as_at(plans: Iterable[ActionPlan], day: dt.date) -> PlansAsAt[ActionPl
     return _rebuilt(list(plans), chosen, day)
 
 
-def plan_fields_as_at(plans: QuerySet[ActionPlan], day: dt.date) -> PlansAsAt[PlanFields]:
+def plan_fields_as_at(
+    plans: QuerySet[ActionPlan], day: dt.date, *, also: Sequence[str] = ()
+) -> PlansAsAt[PlanFields]:
     """As plans_as_at, the plans read as PlanFields: two queries (the plans, their
-    history)."""
-    return _rebuilt([PlanFields(*row) for row in plans.values_list(*PlanFields.READ)], plans, day)
+    history). ``also`` names columns of ``plans`` (annotations) read with each plan's
+    fields, into its ``also``: what a reader needs of each plan comes in the same query."""
+    count = len(PlanFields.READ)
+    read = []
+    for row in plans.values_list(*PlanFields.READ, *also):
+        plan = PlanFields(*row[:count])
+        plan.also = row[count:]
+        read.append(plan)
+    return _rebuilt(read, plans, day)
 
 
 def _rebuilt(

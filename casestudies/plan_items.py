@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -417,8 +417,8 @@ def links_as_at(items: Iterable[ActionItem], day: dt.date) -> dict[int, list[Int
     plans = {item.plan_id for item in items}
     history = _link_history(
         ActionItem.objects.filter(plan__in=plans).values("pk"), related=("intervention", "source")
-    )
-    present = _links_then(history, day)
+    ).annotate(published_on=F("source__published_on"))
+    present = _links_then(history.order_by("id", "history_id"), day)
     return {
         item_id: sorted((row.intervention for row in rows.values()), key=lambda i: i.name)
         for item_id, rows in present.items()
@@ -436,13 +436,53 @@ def plan_interventions_as_at(
     rather than by a list of hundreds of ids; the others it holds are left out."""
     wanted = set(plans)
     chosen = list(wanted) if within is None else within
-    history = _link_history(ActionItem.objects.filter(plan__in=chosen).values("pk"))
+    # Read as values, only what the plans' interventions need: each row built as a model
+    # instance with its item, intervention, source and user (every column of each) cost
+    # more to ask for and to build than the few rows there are.
+    history = (
+        PlanItemIntervention.history.filter(
+            item__in=ActionItem.objects.filter(plan__in=chosen).values("pk")
+        )
+        .order_by("id", "history_id")
+        .values_list(*_LINK_THEN_COLUMNS)
+    )
     delivered: defaultdict[int, dict[str, str]] = defaultdict(dict)
-    for rows in _links_then(history, day).values():
+    for rows in _links_then(map(_LinkThen._make, history), day).values():
         for row in rows.values():
-            if row.item.plan_id in wanted:
-                delivered[row.item.plan_id][row.intervention.slug] = row.intervention.name
+            if row.plan_id in wanted:
+                delivered[row.plan_id][row.slug] = row.name
     return dict(delivered)
+
+
+class _LinkThen(NamedTuple):
+    """A row of the links' history as a plan's interventions then need it, read as values
+    (_links_then reads a model instance of the history the same way)."""
+
+    id: int
+    item_id: int
+    history_type: str
+    history_date: dt.datetime
+    published_on: dt.date | None  # its source's publication, if it was loaded from one
+    plan_id: int
+    slug: str | None  # None where the intervention is gone
+    name: str | None
+
+    @property
+    def intervention(self) -> str | None:
+        return self.slug
+
+
+#: _LinkThen's columns in the links' history, in its order.
+_LINK_THEN_COLUMNS = (
+    "id",
+    "item_id",
+    "history_type",
+    "history_date",
+    "source__published_on",
+    "item__plan_id",
+    "intervention__slug",
+    "intervention__name",
+)
 
 
 def described_in_case_studies(delivered: dict[int, set[str]]) -> dict[int, set[str]]:
@@ -469,23 +509,23 @@ def described_in_case_studies(delivered: dict[int, set[str]]) -> dict[int, set[s
     return dict(described)
 
 
-def _links_then(history: QuerySet[Any], day: dt.date) -> dict[int, dict[int, Any]]:
+def _links_then(history: Iterable[Any], day: dt.date) -> dict[int, dict[int, Any]]:
     """item pk -> link pk -> the link's history row that stood at the end of ``day`` (with
-    its item and intervention), from the links' ``history``. A link loaded
-    from a document stood from the document's publication, as its item did
+    its intervention), from the links' ``history`` by link, in the order its history was
+    written (made, changed, then removed), each row with its source's ``published_on``. A
+    link loaded from a document stood from the document's publication, as its item did
     (docs/decisions/0010); one made in the portal from the moment it was made, until it
     was removed. The history begins with every link (casestudies migration 0017 started it
     with the links made before), so it answers for any day."""
     cutoff = end_of_day(day)
     present: defaultdict[int, dict[int, Any]] = defaultdict(dict)
-    # By link, in the order its history was written: made, changed, then removed.
-    for row in history.order_by("id", "history_id"):
+    for row in history:
         links = present[row.item_id]
         if row.history_type == REMOVED:
             if row.history_date < cutoff:
                 links.pop(row.id, None)
             continue
-        published = row.source.published_on if row.source is not None else None
+        published = row.published_on
         began = row.history_date < cutoff or (published is not None and published <= day)
         if began and row.intervention is not None:
             links[row.id] = row

@@ -12,7 +12,7 @@ from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, 
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from actionplans.dated_figures import dated_figures_at
+from actionplans.dated_figures import FIGURES_THEN_COLUMNS, figures_then, figures_then_columns
 from actionplans.figures import overdue_items_on, plans_with_figures
 from actionplans.history import PlanFields, items_as_at, plan_fields_as_at, plans_as_at
 from actionplans.models import ActionItem, ActionPlan, ItemStatus, Theme
@@ -304,11 +304,11 @@ def borough_summaries(
     them), the interventions in use are read by name, in one more.
 
     With ``as_at`` (a day), the plans and items are as they stood at the end of that day:
-    the plans rebuilt from their history, the items' figures then counted in the database
-    and the interventions their items delivered then read from the links' history (nine
-    queries); case studies and awards have no history and are as they stand now. Raises
-    actionplans.history.AsAtError for a day before the portal's record of these boroughs'
-    plans."""
+    the plans rebuilt from their history, the items' figures then read with them from
+    their stored timelines and the interventions their items delivered then read from the
+    links' history (eight queries); case studies and awards have no history and are as
+    they stand now. Raises actionplans.history.AsAtError for a day before the portal's
+    record of these boroughs' plans."""
     return _summaries(
         boroughs,
         today=today,
@@ -345,8 +345,9 @@ def _summaries(
             items_then = _plan_figures_as_at(summaries, whole, as_at)
             active_then = whole
         else:
-            active_then = _active_plan_fields_then(summaries, areas, as_at)
-            _plan_figures_then(summaries, areas, active_then, as_at)
+            fields_then = _active_plan_fields_then(summaries, areas, as_at)
+            _plan_figures_then(summaries, fields_then, as_at)
+            active_then = fields_then
         _practice_figures(summaries, areas, named_interventions=named_interventions)
         if named_interventions:
             _interventions_then(summaries, areas, active_then, as_at)
@@ -444,7 +445,12 @@ def _active_plan_fields_then(summaries: Summaries, areas: _Areas, day: dt.date) 
     """As _active_plans_then, for summaries whose plans' items are not rebuilt: each plan
     read as its fields alone (actionplans.history.PlanFields), and a refusal naming its
     borough from the summaries."""
-    state = plan_fields_as_at(ActionPlan.objects.public().filter(borough__in=areas.selection), day)
+    # Each plan's figures then (actionplans.dated_figures) come with it, for
+    # _plan_figures_then.
+    plans = ActionPlan.objects.public().filter(borough__in=areas.selection)
+    state = plan_fields_as_at(
+        plans.annotate(**figures_then_columns(day)), day, also=FIGURES_THEN_COLUMNS
+    )
     state.check_recorded(name_of=lambda plan: summaries[_borough_of(plan)].borough.name)
     active = state.active  # most recently refreshed first
     for plan in active:
@@ -476,13 +482,13 @@ def _plan_figures_as_at(
     return by_borough
 
 
-def _plan_figures_then(
-    summaries: Summaries, areas: _Areas, active: Sequence[ActionPlan | PlanFields], day: dt.date
-) -> None:
-    """As _plan_figures_as_at, without loading the items: each plan's figures then, read
-    from its stored timeline (actionplans.dated_figures) in one query."""
+def _plan_figures_then(summaries: Summaries, active: Sequence[PlanFields], day: dt.date) -> None:
+    """As _plan_figures_as_at, without loading the items: each plan's figures then, from
+    its stored timeline (actionplans.dated_figures), read with the plan by
+    _active_plan_fields_then: no query while the timelines follow the history."""
+    read = {plan.pk: plan.also for plan in active}
     borough_of = {plan.pk: summaries[_borough_of(plan)] for plan in active}
-    for plan_id, figures in dated_figures_at(list(borough_of), day, within=areas.plans).items():
+    for plan_id, figures in figures_then(list(read), read, day).items():
         summary = borough_of[plan_id]
         for status, count in figures.items_by_status.items():
             summary.items_by_status[status] += count
