@@ -199,6 +199,9 @@ def ensure_database(scale):
         f"SELECT datname FROM pg_database WHERE datname ~ '^{prefix}_[0-9a-f]{{10}}$'"
     ).splitlines():
         psql(f'DROP DATABASE IF EXISTS "{stale}"')
+    # The migrations the build applies, read before it starts: a migration added while a
+    # long build runs must still be applied to it when it is next used.
+    schema = schema_key()
     building = f"{name}_building"
     psql(f'DROP DATABASE IF EXISTS "{building}"')
     psql(f'CREATE DATABASE "{building}"')
@@ -217,7 +220,7 @@ def ensure_database(scale):
     )
     settle(building)
     psql(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
-    psql(f"COMMENT ON DATABASE \"{name}\" IS 'migrations {schema_key()}'")
+    psql(f"COMMENT ON DATABASE \"{name}\" IS 'migrations {schema}'")
     say(f"Database {name}: built in {time.monotonic() - started:.0f} s.")
     return name
 
