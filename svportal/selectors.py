@@ -173,6 +173,16 @@ NOT_RECORDED_REASONS = {
 }
 
 
+#: The figures that are null, as NotRecorded.NO_PLAN, when a borough has no plan recorded.
+_UNKNOWN_WITHOUT_A_PLAN = (
+    "items",
+    "item_count",
+    "overdue_items",
+    "percent_complete",
+    "interventions_in_plan",
+)
+
+
 class ActivePlan(NamedTuple):
     """What a summary shows of a borough's active plan as it stands, read as values: a
     table of every council reads hundreds of plans (as at a day, the plans rebuilt from
@@ -236,18 +246,15 @@ class BoroughSummary:
     @property
     def not_recorded(self) -> dict[str, NotRecorded]:
         """Why figures the portal cannot know are null, by field."""
-        reasons = {}
-        if not self.active_plan:
-            for name in (
-                "items",
-                "item_count",
-                "overdue_items",
-                "percent_complete",
-                "interventions_in_plan",
-            ):
-                reasons[name] = NotRecorded.NO_PLAN
-        if self.recorded_interventions_in_use is None:
-            reasons["interventions_in_use"] = NotRecorded.NO_INTERVENTIONS
+        # Built once a row for tables of every council: the plan is looked at once, and the
+        # five fields a missing plan leaves unknown are one constant.
+        reasons: dict[str, NotRecorded]
+        if self.active_plan:
+            reasons = {}
+        else:
+            reasons = dict.fromkeys(_UNKNOWN_WITHOUT_A_PLAN, NotRecorded.NO_PLAN)
+            if self.recorded_interventions_in_use is None:
+                reasons["interventions_in_use"] = NotRecorded.NO_INTERVENTIONS
         if not self.awards:
             reasons["awards_total"] = NotRecorded.NO_AWARD
         return reasons

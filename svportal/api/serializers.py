@@ -174,7 +174,8 @@ def summary_data(summary: BoroughSummary) -> dict[str, Any]:
         "interventions_in_use": summary.recorded_interventions_in_use,
         "interventions_in_plan": summary.interventions_in_plan,
         "interventions_in_case_studies": summary.interventions_in_case_studies,
-        "not_recorded": {name: code.value for name, code in summary.not_recorded.items()},
+        # _value_ rather than the value property: read for each null figure of every row.
+        "not_recorded": {name: code._value_ for name, code in summary.not_recorded.items()},
     }
     if summary.as_at is not None:
         data["as_at"] = summary.as_at.isoformat()

@@ -3,6 +3,7 @@ pages, the API and its spreadsheets; published totals and inferred statuses say 
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -39,6 +40,22 @@ def test_the_summary_says_which_plans_are_recorded_and_why_counts_are_null(clien
     assert lambeth["awards_total"] is None
     assert lambeth["not_recorded"]["overdue_items"] == "no_plan"
     assert lambeth["not_recorded"]["awards_total"] == "no_award"
+
+
+def test_the_reasons_for_null_figures_come_in_the_order_of_the_figures(client):
+    body = client.get(SUMMARY_API, {"region": "london"}).content
+    lambeth = row_of(json.loads(body), "lambeth")
+    assert list(lambeth["not_recorded"]) == [
+        "items",
+        "item_count",
+        "overdue_items",
+        "percent_complete",
+        "interventions_in_plan",
+        *(["interventions_in_use"] if lambeth["interventions_in_use"] is None else []),
+        "awards_total",
+    ]
+    # The codes are written as plain strings.
+    assert b'"not_recorded":{"items":"no_plan","item_count":"no_plan"' in body.replace(b" ", b"")
 
 
 def test_a_reported_plan_is_carried_with_its_quote_and_a_recorded_no_is_none(client):
