@@ -66,10 +66,7 @@ def _plan_saved(sender, instance, created=False, **kwargs):
         ACTION_ITEMS.refresh(_items_of_plans([instance.pk]))
 
 
-@receiver(post_save, sender=Theme)
-def _theme_saved(sender, instance, created=False, **kwargs):
-    if not created:
-        ACTION_ITEMS.refresh(instance.items.values_list("pk", flat=True))
+ACTION_ITEMS.follow_names(Theme, through="items")  # an item's document names its theme
 
 
 @receiver(post_save, sender=Borough)

@@ -179,13 +179,10 @@ def _intervention_deleted(sender, instance, **kwargs):
     CASE_STUDIES.refresh(getattr(instance, "_search_case_studies", ()))
 
 
-# A case study's document carries the names of its boroughs, partnership and approaches.
-@receiver(post_save, sender=Borough)
-@receiver(post_save, sender=Partnership)
-@receiver(post_save, sender=Approach)
-def _case_study_name_saved(sender, instance, created=False, **kwargs):
-    if not created:
-        CASE_STUDIES.refresh(instance.case_studies.values_list("pk", flat=True))
+# A case study's document carries the names of its boroughs, partnership, approaches
+# and settings; an intervention's, the names of its settings.
+CASE_STUDIES.follow_names(Borough, Partnership, Approach, Setting, through="case_studies")
+INTERVENTIONS.follow_names(Setting, through="interventions")
 
 
 @receiver(post_save, sender=Organisation)
@@ -194,13 +191,6 @@ def _organisation_saved(sender, instance, created=False, **kwargs):
         interventions = list(instance.interventions.values_list("pk", flat=True))
         INTERVENTIONS.refresh(interventions)
         CASE_STUDIES.refresh(_case_studies_using(interventions))
-
-
-@receiver(post_save, sender=Setting)
-def _setting_saved(sender, instance, created=False, **kwargs):
-    if not created:
-        CASE_STUDIES.refresh(instance.case_studies.values_list("pk", flat=True))
-        INTERVENTIONS.refresh(instance.interventions.values_list("pk", flat=True))
 
 
 def _linked(instance, action, reverse, pk_set, related_name):

@@ -78,10 +78,8 @@ FUNDING_STREAMS.follow_own_records()
 AWARDS.follow_own_records()
 
 
-@receiver(post_save, sender=FundingStream)
-def _stream_saved(sender, instance, created=False, **kwargs):
-    if not created:  # its awards' documents carry its name
-        AWARDS.refresh(instance.awards.values_list("pk", flat=True))
+# An award's document carries the names of its stream and its recipients.
+AWARDS.follow_names(FundingStream, Borough, Partnership, Organisation, through="awards")
 
 
 @receiver(post_save, sender=Funder)
@@ -89,14 +87,6 @@ def _funder_saved(sender, instance, created=False, **kwargs):
     if not created:
         FUNDING_STREAMS.refresh(instance.streams.values_list("pk", flat=True))
         AWARDS.refresh(Award.objects.filter(stream__funder=instance).values_list("pk", flat=True))
-
-
-@receiver(post_save, sender=Borough)
-@receiver(post_save, sender=Partnership)
-@receiver(post_save, sender=Organisation)
-def _recipient_saved(sender, instance, created=False, **kwargs):
-    if not created:
-        AWARDS.refresh(instance.awards.values_list("pk", flat=True))
 
 
 def _on_recipients(sender, instance, action, reverse, pk_set, **kwargs):

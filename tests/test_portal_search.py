@@ -12,12 +12,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 
-from actionplans.models import ActionItem, ActionPlan
+from actionplans.models import ActionItem, ActionPlan, Theme
 from actionplans.search import ACTION_ITEMS
 from actionplans.services import action_item_update
-from boroughs.models import Borough
+from boroughs.models import Borough, Organisation, Partnership
 from boroughs.roles import role_grant
-from casestudies.models import CaseStudy, Intervention
+from casestudies.models import Approach, CaseStudy, Intervention, Setting
 from casestudies.selectors import CaseStudyCriteria, Choice, case_study_search
 from core.response_cache import VERSION_KEY
 from funding.models import Award, FundingStream
@@ -952,3 +952,43 @@ def test_a_page_beyond_those_kept_together_is_searched_and_kept_alone(client, se
         sixth = _api_search(client, kind="plan_items", page=6)["groups"][0]
         assert [result["slug"] for result in sixth["results"]] == everything[100:120]
         assert sixth["count"] == len(everything)
+
+
+def _visible(kind, records):
+    """The slugs of `records` an anonymous reader's search may show."""
+    if kind == "case_studies":
+        records = records.filter(status=CaseStudy.Status.PUBLISHED)
+    elif kind == "plan_items":
+        records = records.exclude(plan__status=ActionPlan.Status.DRAFT)
+    return set(records.values_list("slug", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("model", "through", "kind"),
+    [
+        (Theme, "items", "plan_items"),
+        (Borough, "case_studies", "case_studies"),
+        (Partnership, "case_studies", "case_studies"),
+        (Approach, "case_studies", "case_studies"),
+        (Setting, "case_studies", "case_studies"),
+        (Setting, "interventions", "interventions"),
+        (FundingStream, "awards", "awards"),
+        (Borough, "awards", "awards"),
+        (Organisation, "awards", "awards"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else value.__name__,
+)
+def test_a_renamed_record_finds_the_records_that_name_it(model, through, kind):
+    """A theme, area, approach, setting, stream or recipient renamed (as the admin saves
+    it) is found at once in the documents of the records that name it, and the old
+    name no longer finds them through it."""
+    named = next(
+        record
+        for record in model.objects.order_by("pk")
+        if _visible(kind, getattr(record, through).all())
+    )
+    expected = _visible(kind, getattr(named, through).all())
+    assert set(found("zyzzogeton", kind, limit=500)) == set()
+    named.name = "Zyzzogeton"
+    named.save()
+    assert set(found("zyzzogeton", kind, limit=500)) == expected

@@ -489,6 +489,29 @@ class SearchIndex:
             self._record_deleted, sender=self.model, weak=False, dispatch_uid=f"{uid}.deleted"
         )
 
+    def follow_names(self, *models: type[Model], through: str) -> None:
+        """Refresh the documents of this index's records that name a record of `models`
+        whenever that record is saved again (a new record is named by none yet):
+        `through` is the reverse relation from it to them, e.g. a borough's
+        `case_studies`."""
+
+        def named_saved(
+            sender: type[Model], instance: Model, created: bool = False, **kwargs: Any
+        ) -> None:
+            if not created:
+                self.refresh(getattr(instance, through).values_list("pk", flat=True))
+
+        for model in models:
+            post_save.connect(
+                named_saved,
+                sender=model,
+                weak=False,
+                dispatch_uid=(
+                    f"core.search.{self.model._meta.label_lower}.names."
+                    f"{model._meta.label_lower}.{through}"
+                ),
+            )
+
     def _record_saved(self, sender: type[Model], instance: Model, **kwargs: Any) -> None:
         self.refresh([instance.pk])
 
