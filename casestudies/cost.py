@@ -79,6 +79,13 @@ class CostModel(models.Model):
     class Meta:
         abstract = True
 
+    def get_cost_band_display(self):
+        """The band's label ("Cost not stated" without a cost): Django makes no such method
+        for a generated field, whose choices are its output field's. The band as read, or
+        by the same rule from the cost when it was not (deferred, or not yet saved)."""
+        band = self.__dict__.get("cost_band") or cost_band_for(self.cost_per_participant)
+        return CostBand(band).label
+
     def clean(self):
         super().clean()
         errors = {}

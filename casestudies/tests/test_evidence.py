@@ -280,6 +280,30 @@ def test_the_cost_band_follows_the_cost_per_participant(client, cost, band):
     assert "empower" in [row["slug"] for row in listed["results"]]
 
 
+def _glance_cost(page, title):
+    """The cost a list page shows at a glance for the result named ``title``."""
+    result = page.split(f">{title}</a>", 1)[1].split("</li>", 1)[0]
+    return re.search(r"Cost</dt> <dd[^>]*>(.*?)</dd>", result, re.S).group(1)
+
+
+def test_each_result_says_what_it_costs_or_that_no_cost_is_stated(client):
+    listed = client.get("/case-studies/", {"q": "Greater Manchester psychologists"})
+    gm = CaseStudy.objects.get(slug=GM)
+    assert _glance_cost(listed.content.decode(), gm.title) == (
+        "Cost not stated; £5.48 saved for every £1 spent, as the source states"
+    )
+    Intervention.objects.filter(slug="empower").update(
+        cost_per_participant="900", cost_quote="A quoted cost."
+    )
+    empower = Intervention.objects.get(slug="empower")
+    listed = client.get("/interventions/", {"q": empower.name})
+    assert _glance_cost(listed.content.decode(), empower.name) == (
+        "£900 per participant (Moderate: £500 to £2,000 per participant)"
+    )
+    detail = client.get(f"/interventions/{empower.slug}/").content.decode()
+    assert "£900 (Moderate: £500 to £2,000 per participant)" in detail
+
+
 def test_a_cost_needs_its_sentence():
     record = InterventionFactory.build(cost_per_participant="900")
     with pytest.raises(ValidationError) as error:
