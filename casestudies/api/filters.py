@@ -55,8 +55,10 @@ class EvidenceAndAgeFilterSet(PortalFilterSet):
     """The filters case studies and interventions share: evidence and ages."""
 
     age = AgeFilter(
-        label="Those whose target age range includes this age (a whole number), and those "
-        "that state no ages, unless include_unstated_ages=false."
+        label="Those whose target age range includes this age (a whole number, 0 to 99), and "
+        "those that state no ages, unless include_unstated_ages=false.",
+        min_value=0,
+        max_value=99,
     )
     include_unstated_ages = UnstatedAgesFilter(
         label="With age: true (the default) also lists those that state no ages; false "

@@ -117,6 +117,9 @@ def test_a_case_study_without_an_age_range_is_listed_for_any_age_unless_left_out
     [
         ({"age": "12", "include_unstated_ages": "maybe"}, "include_unstated_ages"),
         ({"age": "12.5"}, "age"),
+        ({"age": "-1"}, "age"),
+        ({"age": "100"}, "age"),
+        ({"age": "999999999999999999999"}, "age"),
         ({"evidence_level__gte": "6"}, "evidence_level__gte"),
         ({"evidence_level__gte": "-1"}, "evidence_level__gte"),
         ({"evaluation_design": "anecdote"}, "evaluation_design"),

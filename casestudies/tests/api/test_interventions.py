@@ -206,6 +206,8 @@ def test_detail_refuses_unknown_parameters(client):
         ({"category": "wizardry"}, "category"),
         ({"prevention_level": "extreme"}, "prevention_level"),
         ({"age": "old"}, "age"),
+        ({"age": "-1"}, "age"),
+        ({"age": "100"}, "age"),
         ({"setting": "moon"}, "setting"),
         ({"provider": "acme"}, "provider"),
     ],
