@@ -251,6 +251,36 @@ def _every_word(query: SearchQuery) -> list[str] | None:
     return sorted(words)
 
 
+#: How many words a query's postings can tell apart by a bit of their own (a bigint's).
+_WORD_BITS = 63
+
+
+def _words_held_sql(query: SearchQuery, words: list[str]) -> str | None:
+    """A condition on `bit_or(word_bit)`, the bits of the words (each `1 << n`, n its place
+    in `words`) whose postings a record has, that every record matching `query` meets: for
+    some group, each of its required alternatives has some match all of whose words the
+    record holds. A phrase or an excluded word asks more, which the document's match
+    checks; this only saves building the documents of records that cannot match. None
+    where the words are too many for a bit each."""
+    if len(words) > _WORD_BITS:
+        return None
+    place = {word: n for n, word in enumerate(words)}
+    clauses = []
+    for clause in query.clauses:
+        eithers = []
+        for either in clause.required:
+            masks = sorted(
+                {
+                    sum(1 << place[token] for token in set(match.tokens))
+                    for match in either.all_matches
+                }
+            )
+            held = [f"bit_or(word_bit) & {mask} = {mask}" for mask in masks]
+            eithers.append(" OR ".join(held) or "false")
+        clauses.append(" AND ".join(f"({either})" for either in eithers) or "true")
+    return " OR ".join(f"({clause})" for clause in clauses)
+
+
 def _postgresql_rank(document: Any, query: SearchQuery) -> Expression:
     """ts_rank of `document` for what `query` typed, plus SYNONYM_WEIGHT times its rank for
     the query widened by synonyms."""
@@ -635,14 +665,22 @@ class SearchIndex:
         # OFFSET 0 keeps the match outside the grouping: pushed into it, it read each
         # document from its text to match it and read it again to be ranked, and reading
         # a tsvector from its text is most of what ranking from the postings costs.
+        # Each word's postings carry the word's bit, and a record's document is built
+        # only if the words it holds could match (HAVING): reading the documents from
+        # their text is the most of what this costs, and a record holding one word of
+        # `county lines`, or `child` without `criminal exploitation`, cannot match (case
+        # studies at a tenth of national scale: 1,170 of 1,979 documents built, 732 match).
+        held = _words_held_sql(query, words)
         each_word = " UNION ALL ".join(
-            f"(SELECT record_id, entry FROM {postings} WHERE word = %s ORDER BY record_id)"  # noqa: S608
-            for _ in words
+            f"(SELECT record_id, entry, {1 << n if held else 0}::bigint AS word_bit "  # noqa: S608
+            f"FROM {postings} WHERE word = %s ORDER BY record_id)"
+            for n in range(len(words))
         )
+        having = f" HAVING {held}" if held else ""
         sql = (
             f"SELECT record_id AS id, {rank_sql} AS search_rank FROM ("  # noqa: S608
             "SELECT record_id, string_agg(entry, ' ')::tsvector AS document "
-            f"FROM ({each_word}) AS postings GROUP BY record_id OFFSET 0"
+            f"FROM ({each_word}) AS postings GROUP BY record_id{having} OFFSET 0"
             f") AS documents WHERE document @@ {match_sql}"
         )
         return sql, (*rank_params, *words, *match_params)
