@@ -9,6 +9,7 @@ nonce goes, and puts each answer's nonce there. An answer that carries a policy 
 the debug pages are left to django-csp, as before.
 """
 
+from http import HTTPStatus
 from typing import Any
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
@@ -68,6 +69,11 @@ class CSPMiddleware(DjangoCSPMiddleware):
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
+        if response.status_code == HTTPStatus.NOT_MODIFIED:
+            # No policy on a 304: the browser would take it for its kept copy's, whose
+            # scripts carry the nonce of the answer it kept, not this one's (a page seen
+            # again ran none of its scripts). Without one, the kept policy still applies.
+            return response
         if settings.DEBUG or any(hasattr(response, name) for name in OWN_POLICY):
             return super().process_response(request, response)
         nonce = getattr(request, "_csp_nonce", None)

@@ -79,6 +79,17 @@ def test_a_conditional_get_that_still_matches_is_a_304(anonymous):
     assert anonymous.get(FUNDERS, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
+def test_a_304_leaves_the_kept_page_its_own_script_policy(anonymous):
+    """The browser keeps the policy it got with the page unless the 304 sends another: one
+    sent would allow a new nonce, not the one in the kept page's scripts."""
+    first = anonymous.get("/case-studies/")
+    assert "'nonce-" in first["Content-Security-Policy"]
+    matched = anonymous.get("/case-studies/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert matched.status_code == 304
+    assert "Content-Security-Policy" not in matched
+    assert "Content-Security-Policy-Report-Only" not in matched
+
+
 def test_signed_in_users_are_never_served_from_the_cache(anonymous, django_assert_num_queries):
     anonymous.get(FUNDERS)
     analyst = signed_in("an-analyst", "analyst")

@@ -33,6 +33,18 @@ def test_govuk_scripts_run_and_nothing_is_blocked(page, path):
     assert reports == []
 
 
+def test_a_page_seen_again_still_runs_its_scripts(page):
+    """The second visit is answered 304 from the response cache; the browser shows the page
+    it kept, whose scripts must still run under the policy kept with it."""
+    page.goto("/case-studies/")
+    reports = csp_reports(page)
+    for _ in range(2):
+        page.goto("/case-studies/")
+        expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
+    page.wait_for_load_state("networkidle")
+    assert reports == []
+
+
 @pytest.mark.parametrize("path", SIGNED_IN)
 def test_signed_in_pages_block_nothing(signed_in_page, path):
     reports = csp_reports(signed_in_page)
