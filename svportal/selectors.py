@@ -161,6 +161,7 @@ class NotRecorded(StrEnum):
     NO_PLAN = "no_plan"
     NO_INTERVENTIONS = "no_interventions"
     NO_AWARD = "no_award"
+    NO_AMOUNT = "no_amount"
 
 
 #: Each code's reason in words.
@@ -170,6 +171,8 @@ NOT_RECORDED_REASONS = {
     "published case study names an intervention, so the interventions in use are not known.",
     NotRecorded.NO_AWARD: "No award to this borough is recorded, so the amount it received is "
     "not known.",
+    NotRecorded.NO_AMOUNT: "No amount is stated for the awards to this borough that are "
+    "recorded, so the amount it received is not known.",
 }
 
 
@@ -257,6 +260,8 @@ class BoroughSummary:
                 reasons["interventions_in_use"] = NotRecorded.NO_INTERVENTIONS
         if not self.awards:
             reasons["awards_total"] = NotRecorded.NO_AWARD
+        elif self.awards_amount_not_stated == self.awards:
+            reasons["awards_total"] = NotRecorded.NO_AMOUNT
         return reasons
 
     @property
@@ -273,7 +278,11 @@ class BoroughSummary:
 
     @property
     def recorded_awards_total(self) -> Decimal | None:
-        return self.awards_total if self.awards else None
+        """The total of the amounts stated; None without an award, or when no award's amount
+        is stated (a total of nothing stated is not a floor of £0)."""
+        if not self.awards or self.awards_amount_not_stated == self.awards:
+            return None
+        return self.awards_total
 
     @property
     def item_count(self) -> int:

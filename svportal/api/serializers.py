@@ -75,7 +75,8 @@ class BoroughSummarySerializer(serializers.Serializer):
         max_digits=16,
         decimal_places=2,
         allow_null=True,
-        help_text="Null when no award is recorded (see not_recorded).",
+        help_text="Null when no award is recorded, or none of those recorded states its amount "
+        "(see not_recorded).",
     )
     awards_total_is_minimum = serializers.BooleanField(
         help_text="True when the total is a floor: an award is stated as a minimum "

@@ -186,7 +186,7 @@ def test_admin_edits_and_deletions_of_awards_are_counted_at_once(client):
     before = row_of("bristol")
     admin_edit(client, f"/admin/funding/award/{award.pk}/change/", amount="1000000")
     after = row_of("bristol")
-    stated = Decimal(before["awards_total"]) - (award.amount or 0) + 1_000_000
+    stated = Decimal(before["awards_total"] or 0) - (award.amount or 0) + 1_000_000
     assert Decimal(after["awards_total"]) == stated
     assert_every_figure_current()
     response = client.post(f"/admin/funding/award/{award.pk}/delete/", {"post": "yes"})

@@ -42,6 +42,27 @@ def test_the_summary_says_which_plans_are_recorded_and_why_counts_are_null(clien
     assert lambeth["not_recorded"]["awards_total"] == "no_award"
 
 
+def test_a_total_of_awards_none_of_which_states_its_amount_is_not_recorded_not_0(client):
+    rows = client.get(SUMMARY_API, {"region": "london"}).json()
+    westminster = row_of(rows, "westminster")  # one award, its amount not stated
+    assert westminster["awards"] == westminster["awards_amount_not_stated"] == 1
+    assert westminster["awards_total"] is None
+    assert westminster["not_recorded"] == {"awards_total": "no_amount"}
+    redbridge = row_of(rows, "redbridge")  # amounts stated, one as a floor
+    assert redbridge["awards_total"] == "1200000.00"
+    assert "awards_total" not in redbridge["not_recorded"]
+    response = client.get(SUMMARY_API, {"region": "london", "format": "csv"})
+    text = b"".join(response.streaming_content).decode()
+    row = {row["gss_code"]: row for row in csv.DictReader(io.StringIO(text))}["E09000033"]
+    assert row["awards_total"] == ""
+    assert row["not_recorded"].startswith("No amount is stated for the awards to this borough")
+    compared = client.get("/api/v1/compare/", {"boroughs": "westminster,redbridge"}).json()
+    assert compared["boroughs"][0]["awards_total"] is None
+    assert "Westminster London Active 32.5% 0 0 1 Amount not stated" in text_of(
+        client.get("/boroughs/", {"region": "london"})
+    )
+
+
 def test_the_reasons_for_null_figures_come_in_the_order_of_the_figures(client):
     body = client.get(SUMMARY_API, {"region": "london"}).content
     lambeth = row_of(json.loads(body), "lambeth")
@@ -211,7 +232,7 @@ def test_the_api_gives_no_count_of_interventions_in_use_where_none_can_be_known(
 def test_each_reason_the_summary_gives_as_a_code_is_explained_in_the_api_schema(client):
     rows = client.get(SUMMARY_API).json()
     codes = {code for row in rows for code in row["not_recorded"].values()}
-    assert codes == {"no_plan", "no_interventions", "no_award"}
+    assert codes == {"no_plan", "no_interventions", "no_award", "no_amount"}
     schema = client.get("/api/schema/", {"format": "json"}).json()
     field = schema["components"]["schemas"]["BoroughSummaryAsAt"]["properties"]["not_recorded"]
     assert set(field["additionalProperties"]["enum"]) == codes
