@@ -67,6 +67,10 @@ class Kind:
     visible: Callable | None = None
     #: What a result shows from related records, read with it.
     related: tuple = ()
+    #: The fields `describe` reads (through `related` for theirs), the only ones read of
+    #: the rows shown with their slugs and the index's snippet fields: a case study's row
+    #: holds a dozen long texts besides, and each related record its every column.
+    shown: tuple = ()
     #: Tie-breaks after relevance.
     order: tuple = ("title", "pk")
     #: The kind's own list page, filtered by the search words; None where it has none
@@ -89,6 +93,10 @@ class Kind:
         if self.related:
             records = records.select_related(*self.related)
         return records.defer(self.index.field)
+
+    def shown_rows(self, records):
+        """`records` reading only what a result shows."""
+        return records.only("slug", *self.index.snippet_fields, *self.shown)
 
     def more_url(self, q, *, own_list=True):
         if self.list_url_name and own_list:
@@ -206,6 +214,7 @@ KINDS = (
         index=CASE_STUDIES,
         visible=_visible_case_studies,
         related=("partnership",),
+        shown=("title", "partnership__name", "year", "status"),
         describe=_describe_case_study,
         list_url_name="casestudies:list",
         api_list_url_name="api:casestudy-list",
@@ -215,6 +224,7 @@ KINDS = (
         key="interventions",
         index=INTERVENTIONS,
         order=("name", "pk"),
+        shown=("name", "category", "prevention_level"),
         describe=_describe_intervention,
         list_url_name="casestudies:intervention-list",
         api_list_url_name="api:intervention-list",
@@ -224,6 +234,15 @@ KINDS = (
         index=ACTION_ITEMS,
         visible=ActionItem.objects.visible_to,
         related=("plan__borough", "plan__partnership", "theme"),
+        shown=(
+            "title",
+            "status",
+            "plan__title",
+            "plan__status",
+            "plan__borough__name",
+            "plan__partnership__name",
+            "theme__name",
+        ),
         describe=_describe_item,
         withheld=lambda items: items.filter(plan__status=ActionPlan.Status.DRAFT),
     ),
@@ -232,10 +251,23 @@ KINDS = (
         index=FUNDING_STREAMS,
         related=("funder",),
         order=("name", "pk"),
+        shown=("name", "funder__name", "total_text"),
         describe=_describe_stream,
     ),
-    Kind(key="awards", index=AWARDS, related=("stream",), describe=_describe_award),
-    Kind(key="areas", index=AREAS, order=("name", "pk"), describe=_describe_area),
+    Kind(
+        key="awards",
+        index=AWARDS,
+        related=("stream",),
+        shown=("title", "stream__slug", "stream__name", "amount", "amount_is_minimum"),
+        describe=_describe_award,
+    ),
+    Kind(
+        key="areas",
+        index=AREAS,
+        order=("name", "pk"),
+        shown=("name", "kind", "region", "police_force"),
+        describe=_describe_area,
+    ),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
@@ -481,12 +513,12 @@ def _ranked_from_postings(kind, records, query, *, user, limit, offset):
         return cursor.fetchall()
 
 
-def _shown(records, ranks):
+def _shown(kind, records, ranks):
     """The records of `ranks` ([(pk, rank), …]) still among `records`, in that order, each
-    with its `search_rank`; none read when there are none."""
-    by_pk = {
-        record.pk: record for record in records.order_by().filter(pk__in=[pk for pk, _ in ranks])
-    }
+    with its `search_rank`, reading only what a result shows; none read when there are
+    none."""
+    shown = kind.shown_rows(records).order_by().filter(pk__in=[pk for pk, _ in ranks])
+    by_pk = {record.pk: record for record in shown}
     rows = []
     for pk, rank in ranks:
         if pk in by_pk:
@@ -509,7 +541,7 @@ def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
     groups = []
     for kind in kinds:
         kept = cached.get(kind)
-        rows = _shown(records[kind.key], kept[1][page]) if kept is not None else None
+        rows = _shown(kind, records[kind.key], kept[1][page]) if kept is not None else None
         if rows is not None and len(rows) == len(kept[1][page]):
             count = kept[0]
         else:  # not kept, or what was kept holds a record the user can no longer see
@@ -517,7 +549,7 @@ def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
                 kind, records[kind.key], query, user=user, limit=size, offset=first
             )
             cached.keep(kind, count, ranks)
-            rows = _shown(records[kind.key], ranks[page])
+            rows = _shown(kind, records[kind.key], ranks[page])
         groups.append(_group(kind, query, count, rows, offset=offset, loose=loose))
     return groups
 

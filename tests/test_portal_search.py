@@ -853,6 +853,26 @@ def test_the_api_costs_what_the_page_does_however_many_match(client, django_asse
     assert response.json()["groups"][2]["count"] == before + 60
 
 
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.key)
+def test_the_rows_shown_hold_all_their_results_say(kind, django_assert_num_queries):
+    """Each kind reads only the fields its results show, and every one of them: a
+    result's title, link, context and snippet cost no query after the one reading its
+    rows, whichever records they are (plan items of a borough's plan and of a
+    partnership's, case studies with a partnership and without)."""
+    from core.search import search_query
+    from svportal.search import _shown
+
+    query = search_query("knife")
+    records = kind.records(AnonymousUser())
+    ranks = [(pk, 0.5) for pk in records.order_by("pk").values_list("pk", flat=True)]
+    assert ranks
+    with django_assert_num_queries(1):
+        rows = _shown(kind, records, ranks)
+        said = [(*kind.describe(row), kind.index.snippet(row, query)) for row in rows]
+    assert len(said) == len(ranks)
+    assert all(title and url and context for title, url, context, _ in said)
+
+
 # --- A search made again ----------------------------------------------------------------------
 
 

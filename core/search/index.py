@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import reduce
+from functools import cached_property, reduce
 from typing import Any, TypeVar
 
 from django.contrib.postgres.search import SearchQuery as PgQuery
@@ -44,6 +44,7 @@ from django.db.models import (
     FilteredRelation,
     FloatField,
     ForeignObjectRel,
+    Func,
     IntegerField,
     Model,
     Q,
@@ -115,10 +116,47 @@ def _pg_clause(clause: Clause) -> PgQuery:
     return reduce(lambda left, right: left & right, parts)
 
 
+class _CompiledOnce(PgQuery):
+    """A query's tsquery expression, compiled the first time a statement reads it and
+    then shared by every statement that does: its SQL names no column, so it reads the
+    same in each. A portal search reads it in every kind's match and rank, each of which
+    resolved and compiled the whole tree of nested calls again (a copy of each node)."""
+
+    def __init__(self, query: SearchQuery, tree: PgQuery) -> None:
+        Func.__init__(self)  # no source expressions: the tree is compiled whole
+        self.query, self.tree = query, tree
+        self.config, self.invert = None, False
+        #: The tree's SQL and parameters, once compiled; shared by this expression's
+        #: copies, which every statement that resolves it makes.
+        self.compiled: dict[str, tuple[str, tuple[str | int, ...]]] = {}
+
+    @cached_property
+    def identity(self) -> tuple[Any, ...]:
+        return (self.__class__, self.query)
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[str | int, ...]]:
+        if "sql" not in self.compiled:
+            self.compiled["sql"] = compiler.compile(self.tree.resolve_expression(compiler.query))
+        return self.compiled["sql"]
+
+
 def postgresql_query(query: SearchQuery) -> PgQuery:
     """The expanded query as a tsquery expression (nested to_tsquery calls, each word a
-    parameter)."""
-    return reduce(lambda left, right: left | right, [_pg_clause(c) for c in query.clauses])
+    parameter), built and compiled once for the query, whichever statements read it."""
+
+    def tree() -> PgQuery:
+        whole = reduce(lambda left, right: left | right, [_pg_clause(c) for c in query.clauses])
+        return _CompiledOnce(query, whole)
+
+    return query.kept("postgresql_query", tree)
 
 
 def _fts_token(token: str) -> str:
@@ -626,7 +664,10 @@ class SearchIndex:
                 for match in matches
             ]
             return Fts5Rank(self.table, scored)
-        return _postgresql_rank(F(self.field), query)
+        # Built once a search: each kind's statement resolves a copy of it.
+        return query.kept(
+            f"postgresql_rank:{self.field}", lambda: _postgresql_rank(F(self.field), query)
+        )
 
     def ranked_from_postings_sql(
         self, query: SearchQuery | None, compiler: SQLCompiler

@@ -23,13 +23,17 @@ that core.search.backends turns into PostgreSQL's tsquery or SQLite's FTS5 MATCH
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import product
+from typing import Any, TypeVar
 
 from . import analysis, synonyms
 
 #: Words and phrases a query may hold; the rest are ignored.
 MAX_TERMS = 12
+
+_Kept = TypeVar("_Kept")
 
 _TOKEN = re.compile(r'(-*)"([^"]*)"?|([^\s"]+)')
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
@@ -208,7 +212,21 @@ class SearchQuery:
 
     def typed(self) -> "SearchQuery":
         """The query without the synonyms' alternatives: what ranks a record first."""
-        return SearchQuery(self.parsed, tuple(clause.typed() for clause in self.clauses))
+        return self.kept(
+            "typed",
+            lambda: SearchQuery(self.parsed, tuple(clause.typed() for clause in self.clauses)),
+        )
+
+    def kept(self, name: str, make: Callable[[], _Kept]) -> _Kept:
+        """What `make()` gives, made the first time it is asked for by `name` and kept with
+        the query: a form of it that every kind of a search reads (a database's expression
+        of it), built once a search rather than once a kind. Kept apart from the fields,
+        which alone make the query what it is (equality, hashing, its cache keys)."""
+        kept: dict[str, Any] = self.__dict__.setdefault("_kept", {})
+        if name not in kept:
+            kept[name] = make()
+        made: _Kept = kept[name]
+        return made
 
     @property
     def asks_for_several(self) -> bool:
