@@ -17,6 +17,7 @@ that write without signals (bulk_create: the synthetic data generator) call
 case_study_facets_refresh themselves.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import or_
@@ -145,62 +146,104 @@ def _facet_values(ids: set[int] | None) -> set[FacetValueRow]:
     return rows
 
 
-def _store_counts(counts: dict[FacetKey, int]) -> None:
-    """Insert or update these values' counts: one query."""
-    PublishedFacetCount.objects.bulk_create(
-        [
-            PublishedFacetCount(facet=facet, value=value, label=label, count=count)
-            for (facet, value, label), count in counts.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["facet", "value", "label"],
-        update_fields=["count"],
+def _value_ids(keys: set[FacetKey]) -> dict[FacetKey, int]:
+    """The id of each of these values in PublishedFacetCount, those not there yet added
+    (counting none): one query when all are there, three when some are not."""
+
+    def stored() -> dict[FacetKey, int]:
+        rows = PublishedFacetCount.objects.filter(
+            reduce(or_, (Q(facet=facet, value=value, label=label) for facet, value, label in keys))
+        ).values_list("facet", "value", "label", "pk")
+        return {(facet, value, label): pk for facet, value, label, pk in rows}
+
+    if not keys:
+        return {}
+    ids = stored()
+    if keys - ids.keys():
+        PublishedFacetCount.objects.bulk_create(
+            [
+                PublishedFacetCount(facet=facet, value=value, label=label, count=0)
+                for facet, value, label in keys - ids.keys()
+            ],
+            ignore_conflicts=True,
+        )
+        ids = stored()
+    return ids
+
+
+def _store_counts(counts: dict[int, int]) -> None:
+    """Set these values' counts ({id: count}): one query."""
+    PublishedFacetCount.objects.bulk_update(
+        [PublishedFacetCount(pk=pk, count=count) for pk, count in counts.items()],
+        ["count"],
+        batch_size=_BATCH,
     )
 
 
-def _published_counts(keys: set[FacetKey] | None) -> dict[FacetKey, int]:
+def _published_counts(value_ids: set[int] | None) -> dict[int, int]:
     """How many published case studies count under each of these values (every value, for
-    None), from their stored rows: one query."""
+    None), by id, from their stored rows: one query, two for None."""
     rows = CaseStudyFacetValue.objects.filter(published=True)
-    if keys is not None:
-        rows = rows.filter(
-            reduce(or_, (Q(facet=facet, value=value, label=label) for facet, value, label in keys))
-        )
-    counted = dict.fromkeys(keys or (), 0)
-    for facet, value, label, count in (
-        rows.values_list("facet", "value", "label").annotate(count=Count("pk")).order_by()
-    ):
-        counted[facet, value, label] = count
+    if value_ids is not None:
+        rows = rows.filter(value_id__in=value_ids)
+    everything = (
+        PublishedFacetCount.objects.values_list("pk", flat=True) if value_ids is None else value_ids
+    )
+    counted = dict.fromkeys(everything, 0)
+    for value_id, count in rows.values_list("value_id").annotate(count=Count("pk")).order_by():
+        counted[value_id] = count
     return counted
 
 
 def case_study_facets_refresh(case_study_ids: Iterable[int] | None = None) -> None:
     """Bring these case studies' facet values (every case study's, for None) up to date,
     and count again the published case studies under each value that changed: three
-    queries when nothing changed, seven when something did; every value counted again and
+    queries when nothing changed, seven when something did (one more to look up a value
+    none of them counted under, three when it is new); every value counted again and
     stored for None."""
     ids = None if case_study_ids is None else {pk for pk in case_study_ids if pk is not None}
     if ids is not None and not ids:
         return
     if ids is None:
+        rows = _facet_values(None)
+        counts = Counter(
+            (facet, value, label) for _, published, facet, value, label in rows if published
+        )
         CaseStudyFacetValue.objects.all().delete()
-        CaseStudyFacetValue.objects.bulk_create(
+        PublishedFacetCount.objects.all().delete()
+        values = PublishedFacetCount.objects.bulk_create(
             [
-                CaseStudyFacetValue(
-                    case_study_id=pk, published=published, facet=facet, value=value, label=label
+                PublishedFacetCount(
+                    facet=facet, value=value, label=label, count=counts[facet, value, label]
                 )
-                for pk, published, facet, value, label in _facet_values(None)
+                for facet, value, label in {(TOTAL, "", ""), *(row[2:] for row in rows)}
             ],
             batch_size=_BATCH,
         )
-        PublishedFacetCount.objects.all().delete()
-        _store_counts({(TOTAL, "", ""): 0, **_published_counts(None)})
+        value_ids = {(value.facet, value.value, value.label): value.pk for value in values}
+        CaseStudyFacetValue.objects.bulk_create(
+            [
+                CaseStudyFacetValue(
+                    case_study_id=pk, published=published, value_id=value_ids[facet, value, label]
+                )
+                for pk, published, facet, value, label in rows
+            ],
+            batch_size=_BATCH,
+        )
         return
     stored = {
-        (pk, published, facet, value, label): row_pk
-        for row_pk, pk, published, facet, value, label in CaseStudyFacetValue.objects.filter(
-            case_study_id__in=ids
-        ).values_list("pk", "case_study_id", "published", "facet", "value", "label")
+        (pk, published, facet, value, label): (row_pk, value_id)
+        for row_pk, pk, published, value_id, facet, value, label in (
+            CaseStudyFacetValue.objects.filter(case_study_id__in=ids).values_list(
+                "pk",
+                "case_study_id",
+                "published",
+                "value_id",
+                "value__facet",
+                "value__value",
+                "value__label",
+            )
+        )
     }
     now = _facet_values(ids)
     gone = stored.keys() - now
@@ -208,17 +251,20 @@ def case_study_facets_refresh(case_study_ids: Iterable[int] | None = None) -> No
     if not gone and not new:
         return
     if gone:
-        CaseStudyFacetValue.objects.filter(pk__in=[stored[row] for row in gone]).delete()
+        CaseStudyFacetValue.objects.filter(pk__in=[stored[row][0] for row in gone]).delete()
+    changed = {stored[row][1] for row in gone if row[1]}
     if new:
+        # A value these case studies count under already is known by its id (a case study
+        # published or withdrawn keeps its values); others are looked up, or added.
+        value_ids = {row[2:]: value_id for row, (_, value_id) in stored.items()}
+        value_ids |= _value_ids({row[2:] for row in new} - value_ids.keys())
         CaseStudyFacetValue.objects.bulk_create(
             CaseStudyFacetValue(
-                case_study_id=pk, published=published, facet=facet, value=value, label=label
+                case_study_id=pk, published=published, value_id=value_ids[facet, value, label]
             )
             for pk, published, facet, value, label in new
         )
-    changed = {
-        (facet, value, label) for _, published, facet, value, label in gone | new if published
-    }
+        changed |= {value_ids[row[2:]] for row in new if row[1]}
     if changed:
         _store_counts(_published_counts(changed if len(changed) <= _COUNTED_BY_NAME else None))
 
@@ -247,15 +293,16 @@ def published_counts_matching(matching: QuerySet[Any]) -> list[FacetCountRow]:
     counts under: those that match, or, when more than half of all of them match (a word
     most case studies use), those that do not, taken off the stored counts. The query
     reads the matches, counts them, and reads the stored values of that side alone: the
-    other side's condition is false before any row of it is read."""
+    other side's condition is false before any row of it is read. Each side is counted by
+    the values' ids, and named from the stored counts' rows the same query reads."""
     using = matching.db
     connection = connections[using]
     quote = connection.ops.quote_name
     matching_sql, matching_params = matching.query.get_compiler(using=using).as_sql()
     counted_matches, stored = quote("facet_matches"), quote("facet_stored")
     studies, values = quote(CaseStudy._meta.db_table), quote(CaseStudyFacetValue._meta.db_table)
-    columns = ", ".join(quote(name) for name in ("facet", "value", "label"))
-    count = quote("count")
+    value_id, count = quote("value_id"), quote("count")
+    columns = ", ".join(quote(name) for name in ("id", "facet", "value", "label"))
     matches = f"(SELECT {count} FROM {counted_matches})"  # noqa: S608
     total = (
         f"(SELECT COALESCE(SUM({count}), 0) FROM {stored} WHERE {quote('facet')} = %s "  # noqa: S608
@@ -272,24 +319,29 @@ def published_counts_matching(matching: QuerySet[Any]) -> list[FacetCountRow]:
     # (2,300 matches at national scale: about a quarter less time than by the studies'
     # status and the matches in any order). Each match once: a study may hold two words.
     matched_ids = quote("facet_matched_ids")
-    value_columns = ", ".join(f"{values}.{quote(name)}" for name in ("facet", "value", "label"))
     matching_side = (
-        f"SELECT %s, {value_columns}, COUNT(*) FROM (SELECT DISTINCT "  # noqa: S608
-        f"{matching_alias}.{record} FROM ({matching_sql}) AS {matching_alias} "
-        f"ORDER BY {matching_alias}.{record}) AS {matched_ids} INNER JOIN {values} "
+        f"SELECT %s, {values}.{value_id}, '', '', '', COUNT(*) FROM {counted_matches} "  # noqa: S608
+        f"INNER JOIN (SELECT DISTINCT {matching_alias}.{record} "
+        f"FROM ({matching_sql}) AS {matching_alias} ORDER BY {matching_alias}.{record}) "
+        f"AS {matched_ids} ON {counted_matches}.{count} * 2 <= {total} INNER JOIN {values} "
         f"ON {values}.{quote('case_study_id')} = {matched_ids}.{record} "
-        f"WHERE {values}.{quote('published')} AND {matches} * 2 <= {total} "
-        f"GROUP BY {value_columns}"
+        f"WHERE {values}.{quote('published')} GROUP BY {values}.{value_id}"
     )
     # Those left out: the published case studies that do not match, each found by its
-    # status and read from the stored values of those few.
+    # status and read from the stored values of those few. The side joins the count of
+    # the matches rather than testing it in a subquery: read with no rows of its own, it
+    # is planned without parallel workers, which PostgreSQL otherwise starts for a side
+    # it then never reads (counted by integer ids, the side costs too little for a seq scan
+    # alone; a worker's start took longer than counting `?q=loftus`).
     left_out_side = (
-        f"SELECT %s, {columns}, COUNT(*) FROM {values} WHERE {quote('published')} "  # noqa: S608
-        f"AND {quote('case_study_id')} IN (SELECT {studies}.{quote('id')} FROM {studies} "
-        f"WHERE {studies}.{quote('status')} = %s AND NOT EXISTS (SELECT 1 "
+        f"SELECT %s, {values}.{value_id}, '', '', '', COUNT(*) FROM {counted_matches} "  # noqa: S608
+        f"INNER JOIN {values} ON {counted_matches}.{count} * 2 > {total} "
+        f"WHERE {values}.{quote('published')} "
+        f"AND {values}.{quote('case_study_id')} IN (SELECT {studies}.{quote('id')} "
+        f"FROM {studies} WHERE {studies}.{quote('status')} = %s AND NOT EXISTS (SELECT 1 "
         f"FROM ({matching_sql}) AS {matching_alias} "
         f"WHERE {matching_alias}.{record} = {studies}.{quote('id')})) "
-        f"AND {matches} * 2 > {total} GROUP BY {columns}"
+        f"GROUP BY {values}.{value_id}"
     )
     # Names only (tables and columns named in code); every value is a parameter.
     sql = (
@@ -298,7 +350,7 @@ def published_counts_matching(matching: QuerySet[Any]) -> list[FacetCountRow]:
         f"{stored} AS (SELECT {columns}, {count} "
         f"FROM {quote(PublishedFacetCount._meta.db_table)}) "
         f"SELECT %s, {columns}, {count} FROM {stored} "
-        f"UNION ALL SELECT %s, '', '', '', {matches} "
+        f"UNION ALL SELECT %s, 0, '', '', '', {matches} "
         f"UNION ALL {matching_side} UNION ALL {left_out_side}"
     )
     published = CaseStudy.Status.PUBLISHED
@@ -307,28 +359,31 @@ def published_counts_matching(matching: QuerySet[Any]) -> list[FacetCountRow]:
         _STORED,
         _MATCHES,
         *(_MATCHING, *matching_params, TOTAL),
-        *(_LEFT_OUT, published, *matching_params, TOTAL),
+        *(_LEFT_OUT, TOTAL, published, *matching_params),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    parts: dict[str, dict[FacetKey, int]] = {_STORED: {}, _MATCHING: {}, _LEFT_OUT: {}}
+    named: dict[int, FacetKey] = {}
+    parts: dict[str, dict[int, int]] = {_STORED: {}, _MATCHING: {}, _LEFT_OUT: {}}
     how_many = 0
-    for part, facet, value, label, counted in rows:
+    for part, pk, facet, value, label, counted in rows:
         if part == _MATCHES:
             how_many = counted
         else:
-            parts[part][facet, value, label] = counted
+            if part == _STORED:
+                named[pk] = (facet, value, label)
+            parts[part][pk] = counted
     if not parts[_STORED]:  # never counted and stored: count and store them now
         case_study_facets_refresh()
         return published_counts_matching(matching)
     counts = parts[_STORED]
-    if how_many * 2 <= counts.get((TOTAL, "", ""), 0):
+    if how_many * 2 <= sum(count for pk, count in counts.items() if named[pk] == (TOTAL, "", "")):
         counts = parts[_MATCHING]
     else:
-        for key, left_out in parts[_LEFT_OUT].items():
-            counts[key] = counts.get(key, 0) - left_out
-    return [(*key, number) for key, number in counts.items() if number > 0]
+        for pk, left_out in parts[_LEFT_OUT].items():
+            counts[pk] -= left_out
+    return [(*named[pk], number) for pk, number in counts.items() if number > 0]
 
 
 # --- Which case studies a write concerns ------------------------------------------------------

@@ -523,37 +523,38 @@ class CaseStudyFacetValue(models.Model):
     """One value a case study counts under in one facet of the search (its area, region,
     approach, ..., its year, its age range, and "total" for every case study), and whether
     it is published: what it contributed to PublishedFacetCount when last written
-    (casestudies.facet_figures; docs/decisions/0044)."""
+    (casestudies.facet_figures; docs/decisions/0044). The value is the row of
+    PublishedFacetCount that names it: a search's matches are counted by that integer and
+    named once counted."""
 
     # No foreign key: a case study's deletion is counted out before its rows go.
     case_study_id = models.PositiveIntegerField()
     published = models.BooleanField()
-    facet = models.CharField(max_length=30)
-    value = models.CharField(max_length=255)
-    label = models.CharField(max_length=255)
+    value = models.ForeignKey(
+        "PublishedFacetCount", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["facet", "value", "label", "published"], name="facet_value_published"
-            ),
+            models.Index(fields=["value", "published"], name="facet_value_published"),
             # What a search's matches count under, read from the index alone: the rows of
             # a few hundred case studies are scattered over the table.
             models.Index(
                 fields=["case_study_id"],
-                include=["published", "facet", "value", "label"],
+                include=["published", "value"],
                 name="facet_values_of_case_study",
             ),
         ]
 
     def __str__(self):
-        return f"{self.case_study_id}: {self.facet} {self.value}"
+        return f"{self.case_study_id}: {self.value_id}"
 
 
 class PublishedFacetCount(models.Model):
-    """How many published case studies count under a facet's value (CaseStudyFacetValue),
-    kept current on write: the search's facets over every published case study without
-    counting them on each request (casestudies.facet_figures; docs/decisions/0044)."""
+    """A facet's value some case study counts under (CaseStudyFacetValue), and how many
+    published case studies do, kept current on write: the search's facets over every
+    published case study without counting them on each request (casestudies.facet_figures;
+    docs/decisions/0044)."""
 
     facet = models.CharField(max_length=30)
     value = models.CharField(max_length=255)

@@ -47,7 +47,7 @@ def assert_facets_current():
     assert sorted(published_facet_counts()) == sorted(row for row in counted if row[3])
     stored = set(
         CaseStudyFacetValue.objects.values_list(
-            "case_study_id", "published", "facet", "value", "label"
+            "case_study_id", "published", "value__facet", "value__value", "value__label"
         )
     )
     assert stored == _facet_values(None)
