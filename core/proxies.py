@@ -33,11 +33,18 @@ def _networks(
 
 
 def is_trusted_proxy(address: str) -> bool:
+    proxies = tuple(settings.TRUSTED_PROXIES)
+    # Asked on every request: none to trust is known without reading the address.
+    return bool(proxies) and _is_one_of(address, proxies)
+
+
+@lru_cache(maxsize=1024)
+def _is_one_of(address: str, proxies: tuple[str, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+    return any(ip in network for network in _networks(proxies))
 
 
 def client_address(request: HttpRequest) -> str:
