@@ -19,7 +19,7 @@ or what it links to changes, however it is changed: the services, the admin, the
 
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.safestring import SafeString
@@ -103,6 +103,8 @@ CASE_STUDIES = SearchIndex(
     snippet_fields=("summary", "solution", "challenge", "impact", "lessons_learned"),
     long_documents=True,
     postings="search_postings",
+    # What the public reads: all but the few drafts and those in review.
+    usual=Q(status=CaseStudy.Status.PUBLISHED),
 )
 INTERVENTIONS = SearchIndex(
     model=Intervention,

@@ -43,6 +43,11 @@ class CaseStudyPaginator(KeptPagesPaginator):
         # by title only the matches of the scores that hold it.
         return CASE_STUDIES.ranked_in_index_order(records)
 
+    def counted_in_place_of(self, records):
+        # Published (or every) case study's matches for one word: their postings, less
+        # those of the few studies not published.
+        return CASE_STUDIES.postings_in_place_of(records)
+
 
 class KnownCountPaginator(CaseStudyPaginator):
     """A paginator told its count, rather than counting again."""

@@ -205,6 +205,13 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
         False by default."""
         return False
 
+    def counted_in_place_of(self, records: QuerySet[Any]) -> QuerySet[Any] | None:
+        """Rows quicker to count than ``records``, one for each of its rows and with the same
+        value of the annotation they are ordered by first (led_by_index), from which
+        _IdsWithinGroups counts the rows of each value; None (the default) where there are
+        none, and ``records`` are counted."""
+        return None
+
     def rows(self, bottom: int, top: int) -> Any:
         records = self.object_list
         if (
@@ -231,7 +238,8 @@ class IdsFirstPaginator(Paginator):  # type: ignore[type-arg]  # generic in the 
             # row's value counted (about four times quicker a row).
             if min(top, self.count - bottom) * 4 <= self.count:
                 return _ids_from_the_value_at_an_edge(records, *leading, bottom, top, self.count)
-            return _IdsWithinGroups(records, *leading, bottom, top)
+            counted = self.counted_in_place_of(records)
+            return _IdsWithinGroups(records, *leading, bottom, top, counted=counted)
         if self.ordering is not None and bottom > self.count - top:
             backwards = _in_cursor_order(records, [_reversed(term) for term in self.ordering])
             return _ids_in_order(backwards)[self.count - top : self.count - bottom]
@@ -351,25 +359,38 @@ class _IdsWithinGroups(Expression):
     rows each has is read from that index alone, and the page's rows are those of the
     one or two scores that hold it, sorted by title. One query, as before: the counts are
     a common table expression of the ids' subquery, and the OFFSET within those scores
-    is worked out by the database."""
+    is worked out by the database. Where the paginator names rows quicker to count in the
+    records' place (counted_in_place_of: the word's postings, less those of the few
+    records the list leaves out), those are counted."""
 
     output_field = IntegerField()
 
     def __init__(
-        self, records: QuerySet[Any], name: str, descending: bool, bottom: int, top: int
+        self,
+        records: QuerySet[Any],
+        name: str,
+        descending: bool,
+        bottom: int,
+        top: int,
+        *,
+        counted: QuerySet[Any] | None = None,
     ) -> None:
         super().__init__()
         self.records, self.name, self.descending = records, name, descending
         self.bottom, self.top = bottom, top
+        #: Rows counted in place of the records' (IdsFirstPaginator.counted_in_place_of).
+        self.counted = counted
 
     def as_sql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, tuple[Any, ...]]:
         name, descending = self.name, self.descending
         narrow = _ids_in_order(self.records)
+        rows_of_records = self.counted
+        if rows_of_records is None:
+            rows_of_records = without_joins_for_columns_alone(self.records)
         counted = (
-            without_joins_for_columns_alone(self.records)
-            .order_by()
+            rows_of_records.order_by()
             .values(**{_VALUE: F(name)})
             .annotate(**{_ROWS_OF_VALUE: Count("*")})
         )

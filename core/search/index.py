@@ -41,6 +41,7 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
+    Field,
     FilteredRelation,
     FloatField,
     ForeignObjectRel,
@@ -56,6 +57,7 @@ from django.db.models.signals import post_delete, post_save
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.safestring import SafeString
 
+from ..api.pagination import without_joins_for_columns_alone
 from ..response_cache import bump_data_version
 from . import analysis, snippets
 from .query import Clause, Either, Match, SearchQuery
@@ -466,6 +468,11 @@ class SearchIndex:
     #: `score`): on PostgreSQL a search for one word matches from them and reads its best
     #: records in order from their index, not by ranking every match.
     postings: str = ""
+    #: A condition that most records meet and that most lists of them carry alone (case
+    #: studies: published, all the public sees): such a list's matches for one word are
+    #: counted from the word's postings, less those of the few records that fail it
+    #: (postings_in_place_of).
+    usual: Q | None = None
 
     def __post_init__(self) -> None:
         registry[self.model._meta.label] = self
@@ -640,13 +647,18 @@ class SearchIndex:
         records."""
         words = _any_of_words(query) if query and not query.matches_nothing else None
         if self.postings and words is not None and _vendor(using) == "postgresql":
-            relation = self.model._meta.get_field(self.postings)
-            if not isinstance(relation, ForeignObjectRel) or relation.related_model is None:
-                raise TypeError(f"{self.postings} names no relation to {self.model}'s postings")
-            postings: QuerySet[Any] = relation.related_model._default_manager.using(using)
-            return postings.filter(word__in=words).values(record=F(relation.field.attname))
+            postings, record = self._postings_table(using)
+            return postings.filter(word__in=words).values(record=F(record.attname))
         records: QuerySet[Any] = self.model._default_manager.using(using).all()
         return self.matching(records, query).values(record=F("pk"))
+
+    def _postings_table(self, using: str) -> "tuple[QuerySet[Any], Field[Any, Any]]":
+        """Every posting of the model's records, and a posting's field of its record."""
+        relation = self.model._meta.get_field(self.postings)
+        if not isinstance(relation, ForeignObjectRel) or relation.related_model is None:
+            raise TypeError(f"{self.postings} names no relation to {self.model}'s postings")
+        postings: QuerySet[Any] = relation.related_model._default_manager.using(using)
+        return postings, relation.field
 
     def rank(self, query: SearchQuery | None, using: str) -> Expression:
         """An expression for `search_rank`: higher is more relevant, 0 for no match.
@@ -748,7 +760,10 @@ class SearchIndex:
         # Joined already (matched, now ranked): the stubs do not declare the joins' names.
         if self._POSTING in getattr(queryset.query, "_filtered_relations", {}):
             return queryset
-        condition = Q(**{f"{self.postings}__word": _one_word(query)})
+        return self._with_posting_of(queryset, _one_word(query))
+
+    def _with_posting_of(self, queryset: _Rows, word: str | None) -> _Rows:
+        condition = Q(**{f"{self.postings}__word": word})
         joined: _Rows = queryset.annotate(
             **{self._POSTING: FilteredRelation(self.postings, condition=condition)}
         ).filter(**{f"{self._POSTING}__score__isnull": False})
@@ -774,6 +789,42 @@ class SearchIndex:
         target = getattr(query.annotations.get("search_rank"), "target", None)
         return getattr(target, "column", None) == "score"
 
+    def postings_in_place_of(self, ranked: "QuerySet[Any]") -> "QuerySet[Any] | None":
+        """The postings of the word searched for of `ranked`'s records, one each, with the
+        same `search_rank`, where they are read without those records: where `ranked`
+        (ranked_in_index_order) has no condition but holding the word, or but that and
+        `usual`. They are then the word's postings, less those of the records that fail
+        `usual`; None for any other list (another filter, several words).
+
+        Counting the matches of each score (core.api.pagination._IdsWithinGroups) then
+        reads the word's postings from their index alone, and the few records that fail
+        `usual` from theirs, rather than joining every match to its record: the middle
+        page of the published case studies for `young` at national scale (19,000
+        matches) counted them in about 2 ms rather than 8."""
+        if not self.ranked_in_index_order(ranked):
+            return None
+        # The word of the join to its posting (_with_posting_of), whose condition Django
+        # has renamed after the join: the list read without the records must be the list.
+        relation = ranked.query._filtered_relations[self._POSTING]  # type: ignore[attr-defined]
+        words = [value for name, value in relation.condition.children if name.endswith("word")]
+        if len(words) != 1:
+            return None
+        (word,) = words
+        records = self.model._default_manager.using(ranked.db)
+        postings, record = self._postings_table(ranked.db)
+        postings = postings.filter(word=word)
+        conditions = _conditions(ranked)
+        if conditions == _conditions(self._with_posting_of(records.all(), word)):
+            pass  # every record holding the word: each has its posting, kept by triggers
+        elif self.usual is not None and conditions == _conditions(
+            self._with_posting_of(records.filter(self.usual), word)
+        ):
+            postings = postings.exclude(**{f"{record.name}__in": records.exclude(self.usual)})
+        else:
+            return None
+        in_place: QuerySet[Any] = postings.annotate(search_rank=F("score"))
+        return in_place
+
     def ranked(self, queryset: _Rows, query: SearchQuery | None) -> _Rows:
         """`queryset` annotated with `search_rank`."""
         if self.ranks_from_index(query, queryset.db):
@@ -789,6 +840,14 @@ class SearchIndex:
     def snippet(self, record: Model, query: SearchQuery | None) -> SafeString:
         """The record's snippet for `query`, as safe HTML."""
         return snippets.snippet([getattr(record, name) for name in self.snippet_fields], query)
+
+
+def _conditions(records: "QuerySet[Any]") -> tuple[str, tuple[Any, ...]]:
+    """Which rows ``records`` holds, as SQL: its ids without the joins that only fetch what
+    a row shows, in no order."""
+    ids = without_joins_for_columns_alone(records).order_by().values("pk")
+    sql, params = ids.query.get_compiler(using=records.db).as_sql()
+    return sql, tuple(params)
 
 
 def indexes() -> list[SearchIndex]:

@@ -130,6 +130,54 @@ def test_every_page_of_a_one_word_search_is_the_part_of_the_whole_list_it_names(
     assert shown == everything[:40]
 
 
+@pytest.mark.parametrize(
+    ("reader", "query"),
+    [
+        ("public", {}),
+        ("editor", {}),
+        ("officer", {}),
+        ("public", {"year": 2019}),
+        ("editor", {"year": 2019}),
+    ],
+)
+def test_the_middle_pages_place_the_matches_the_reader_sees_and_no_others(client, reader, query):
+    """The middle pages of a search for one word are placed from how many matches each rank
+    has, counted for the published studies from the word's postings less those of the
+    studies not published: drafts and studies in review, ranked above and among the
+    published, must be left out for the public exactly once, and kept for an editor (and
+    for an officer, their borough's). Every page is the part of the one long list it
+    names, with and without other filters."""
+    borough = BoroughFactory(slug="hiddenshire")
+    _tied_studies("midpage", 31, borough=borough)
+    _tied_studies("midpage", 4, borough=borough, year=2020)  # left out by year=2019
+    for status in ("draft", "in_review"):
+        for times in (2, 6):  # ranked among the published, and above them all
+            for number in range(3):
+                CaseStudyFactory(
+                    title=f"Midpage {status} {times} {number}",
+                    summary=" ".join(["midpage"] * times),
+                    status=status,
+                    boroughs=[borough],
+                )
+    if reader == "editor":
+        client.force_login(get_user_model().objects.create_superuser("mid-editor", password="x"))
+    elif reader == "officer":
+        user = get_user_model().objects.create_user("mid-officer", password="x")
+        role_grant(user=user, role="officer", borough=borough)
+        client.force_login(user)
+    everything = get(client, q="midpage", page_size=100, **query)
+    slugs_seen = [row["slug"] for row in everything["results"]]
+    expected = (31 if reader == "public" else 43) + (0 if query else 4)
+    assert len(slugs_seen) == everything["count"] == expected
+    for size in (3, 4, 5):
+        walked = []
+        for number in range(1, -(-len(slugs_seen) // size) + 1):
+            page = get(client, q="midpage", page_size=size, page=number, **query)
+            assert page["count"] == len(slugs_seen)
+            walked += [row["slug"] for row in page["results"]]
+        assert walked == slugs_seen, size
+
+
 @pytest.mark.parametrize("extra", [12, 40])
 def test_a_deep_page_of_a_search_costs_the_queries_of_the_first(
     client, django_assert_num_queries, extra
