@@ -810,20 +810,37 @@ class SearchIndex:
         if len(words) != 1:
             return None
         (word,) = words
+        sql, params = _conditions(ranked)
+        matched = [
+            usual
+            for usual, (listed, listed_params) in self._lists_of_a_word(ranked.db).items()
+            if sql == listed
+            and params == tuple(word if param == _ANY_WORD else param for param in listed_params)
+        ]
+        if not matched:
+            return None
+        usual = matched[0]  # every record first, should `usual` hold them all
         records = self.model._default_manager.using(ranked.db)
         postings, record = self._postings_table(ranked.db)
         postings = postings.filter(word=word)
-        conditions = _conditions(ranked)
-        if conditions == _conditions(self._with_posting_of(records.all(), word)):
-            pass  # every record holding the word: each has its posting, kept by triggers
-        elif self.usual is not None and conditions == _conditions(
-            self._with_posting_of(records.filter(self.usual), word)
-        ):
+        if usual:  # else every record holding the word: each has its posting (triggers)
             postings = postings.exclude(**{f"{record.name}__in": records.exclude(self.usual)})
-        else:
-            return None
         in_place: QuerySet[Any] = postings.annotate(search_rank=F("score"))
         return in_place
+
+    def _lists_of_a_word(self, using: str) -> dict[bool, tuple[str, tuple[Any, ...]]]:
+        """The SQL of the lists postings_in_place_of reads from the postings (the ids of
+        the usual records holding a word, True, and of every one, False), the word a
+        parameter (_ANY_WORD): made once, as each list's is compared with them."""
+        key = (self.model._meta.label, using)
+        if key not in _LISTS_OF_A_WORD:
+            records = self.model._default_manager.using(using)
+            lists = {False: _conditions(self._with_posting_of(records.all(), _ANY_WORD))}
+            if self.usual is not None:
+                usual = records.filter(self.usual)
+                lists[True] = _conditions(self._with_posting_of(usual, _ANY_WORD))
+            _LISTS_OF_A_WORD[key] = lists
+        return _LISTS_OF_A_WORD[key]
 
     def ranked(self, queryset: _Rows, query: SearchQuery | None) -> _Rows:
         """`queryset` annotated with `search_rank`."""
@@ -840,6 +857,12 @@ class SearchIndex:
     def snippet(self, record: Model, query: SearchQuery | None) -> SafeString:
         """The record's snippet for `query`, as safe HTML."""
         return snippets.snippet([getattr(record, name) for name in self.snippet_fields], query)
+
+
+#: A word no request can search for (a parameter holds it in place of the word), and the
+#: lists of it by index and database (SearchIndex._lists_of_a_word).
+_ANY_WORD = "\x00any word"
+_LISTS_OF_A_WORD: dict[tuple[str, str], dict[bool, tuple[str, tuple[Any, ...]]]] = {}
 
 
 def _conditions(records: "QuerySet[Any]") -> tuple[str, tuple[Any, ...]]:
