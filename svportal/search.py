@@ -16,6 +16,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -93,6 +94,22 @@ class Kind:
         if self.related:
             records = records.select_related(*self.related)
         return records.defer(self.index.field)
+
+    @cached_property
+    def ranked_order(self):
+        """Relevance, then the tie-breaks: made once, as are the expressions below, so
+        that what each search hashes of them (to match its ordering to its columns) is
+        worked out once."""
+        return (F("search_rank").desc(), *(F(name).asc() for name in self.order))
+
+    @cached_property
+    def matches_counted(self):
+        """How many rows a ranking holds, as a count over every row in its order."""
+        return Window(
+            Count("pk"),
+            order_by=list(self.ranked_order),
+            frame=RowRange(start=None, end=None),
+        )
 
     def shown_rows(self, records):
         """`records` reading only what a result shows."""
@@ -414,16 +431,15 @@ def _ranked_by_queryset(kind, records, found, query, *, user, limit, offset):
     4,000 plan items, spilled to disk). Where the best come in order from an index (one
     word, from its postings), a window would rank every match all the same: the matches
     are counted by a subquery of their own, from indexes."""
-    order = [F("search_rank").desc(), *(F(name).asc() for name in kind.order)]
     total = (
         _visible_postings_count(kind, records, query, user)
         if kind.index.ranks_from_index(query, found.db)
-        else Window(Count("pk"), order_by=order, frame=RowRange(start=None, end=None))
+        else kind.matches_counted
     )
     return list(
         kind.index.ranked(found, query)
         .annotate(search_total=total)
-        .order_by(*order)
+        .order_by(*kind.ranked_order)
         .values_list("pk", "search_rank", "search_total")[offset : offset + limit]
     )
 
