@@ -280,23 +280,33 @@ def _rebuilt(
         # Read as values, and only what the day needs: the "created" entries, which date
         # the record, and the changes made after the day, which are undone. A table of
         # every council's plans read hundreds of entries, each built as a model instance.
-        for plan_id, changed_at, changes in (
+        # A "created" entry is known by its key alone: only the changes undone come as
+        # text to decode (a JSON column is decoded row by row, every plan's entry).
+        is_created = Q(changes__has_key=CREATED)
+        for plan_id, changed_at, undone_changes in (
             PlanChange.objects.filter(plan__in=of_plans)
-            .filter(Q(changed_at__gte=cutoff) | Q(changes__has_key=CREATED))
+            .filter(Q(changed_at__gte=cutoff) | is_created)
             .order_by("-changed_at", "-id")
-            .values_list("plan_id", "changed_at", "changes")
+            .values_list(
+                "plan_id",
+                "changed_at",
+                Case(
+                    When(~is_created, then=Cast("changes", TextField())),
+                    output_field=TextField(),
+                ),
+            )
         ):
-            if CREATED in changes:
+            if undone_changes is None:
                 created[plan_id] = changed_at  # the earliest, read last
             else:
-                undone[plan_id].append(changes)
+                undone[plan_id].append(json.loads(undone_changes))
     for plan in plans:
         plan.recorded_from = _recorded_from(plan, created.get(plan.pk))
         plan.as_at = day
         _read_only(plan)
         if plan.recorded_from > day:
             continue
-        for changes in undone[plan.pk]:
+        for changes in undone.get(plan.pk, ()):
             for name, values in changes.items():
                 if name in PLAN_FIELDS:
                     setattr(plan, name, _from_value(name, values.get("from")))

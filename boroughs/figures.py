@@ -10,7 +10,9 @@ is handled by ``refresh_areas_on_delete`` (built on ``remember_areas_before_dele
 ``refresh_remembered_areas``, which the m2m receivers use too).
 """
 
-from collections.abc import Callable, Iterable
+import functools
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import models
@@ -72,6 +74,40 @@ def figures_of(
     if missing:
         found.update(refresh(missing))
     return {pk: found[pk] for pk in wanted}
+
+
+def figures_columns(model: type[models.Model]) -> list[str]:
+    """The lookups from an area to each field of its row of ``model``, in the order of
+    the rows figures_of reads: to read an area's figures in the query that reads the
+    areas (figures_read), joined by the row's key, the area's."""
+    area = model._meta.get_field("borough")
+    if not isinstance(area, models.OneToOneField):
+        raise TypeError(f"{model.__name__} keeps no row per area")
+    to_row = area.related_query_name()
+    return [f"{to_row}__{field.name}" for field in model._meta.concrete_fields]
+
+
+def figures_read(
+    model: type[models.Model], read: Mapping[int, Sequence[Any]], refresh: Refresh
+) -> dict[int, Any]:
+    """As figures_of, for figures read with their areas: ``read``, area pk -> its values
+    of figures_columns(model), all none where the area has no row (added without signals
+    and not yet counted: counted and stored now). Each as figures_of reads it."""
+    row, key = _row_of(model)
+    found = {pk: row._make(values) for pk, values in read.items() if values[key] is not None}
+    missing = read.keys() - found.keys()
+    if missing:
+        found.update(refresh(missing))
+    return {pk: found[pk] for pk in read}
+
+
+@functools.cache
+def _row_of(model: type[models.Model]) -> tuple[Any, int]:
+    """The named tuple of a row of ``model`` as figures_read builds it, named as those of
+    figures_of (by the fields' attnames), and the place of its key among its values."""
+    fields = model._meta.concrete_fields
+    row = namedtuple(f"{model.__name__}Row", [field.attname for field in fields])  # type: ignore[misc]  # noqa: PYI024
+    return row, [field.primary_key for field in fields].index(True)
 
 
 def on_area_links_changed(

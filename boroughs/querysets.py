@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 
@@ -39,9 +39,19 @@ class BoroughQuerySet(models.QuerySet["Borough"]):
     def summary_rows(self) -> list["AreaRow"]:
         """The areas as AreaRow values, in this query's order: what for_summary reads,
         without a model instance for each."""
+        return [area for area, _ in self.summary_rows_with()]
+
+    def summary_rows_with(self, *also: str) -> list[tuple["AreaRow", tuple[Any, ...]]]:
+        """As summary_rows, each area with its values of the columns ``also`` names
+        (lookups from an area), read in the same query: what a reader needs of each area
+        beside what its row shows."""
         from .models import AreaRow
 
-        return [AreaRow(*row) for row in self.values_list("pk", *SUMMARY_FIELDS)]
+        shown = 1 + len(SUMMARY_FIELDS)
+        return [
+            (AreaRow(*row[:shown]), row[shown:])
+            for row in self.values_list("pk", *SUMMARY_FIELDS, *also)
+        ]
 
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):

@@ -10,7 +10,7 @@ admin and the loader. Paths that write without signals (bulk_create: the synthet
 generator) call borough_practice_figures_refresh themselves.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,7 +20,9 @@ from django.dispatch import receiver
 from actionplans.models import ActionItem, ActionPlan
 from boroughs.figures import (
     REMEMBERED,
+    figures_columns,
     figures_of,
+    figures_read,
     on_area_links_changed,
     refresh_areas_on_delete,
     refresh_remembered_areas,
@@ -68,6 +70,19 @@ def borough_practice_figures(
     return figures_of(
         BoroughPracticeFigures, borough_ids, borough_practice_figures_refresh, within=within
     )
+
+
+def practice_figures_columns() -> list[str]:
+    """The lookups from an area to its practice figures, to read them in the query that
+    reads the areas (borough_practice_figures_read)."""
+    return figures_columns(BoroughPracticeFigures)
+
+
+def borough_practice_figures_read(read: Mapping[int, Sequence[Any]]) -> dict[int, Any]:
+    """As borough_practice_figures, from the values of practice_figures_columns read with
+    the areas, by area pk (boroughs.figures.figures_read): no query (three for areas not
+    yet counted)."""
+    return figures_read(BoroughPracticeFigures, read, borough_practice_figures_refresh)
 
 
 def in_use_counts(figures: Any) -> InUseCounts:

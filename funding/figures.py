@@ -9,7 +9,7 @@ and the loader. Paths that write without signals (bulk_create: the synthetic dat
 generator) call borough_award_figures_refresh themselves.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,9 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from boroughs.figures import (
+    figures_columns,
     figures_of,
+    figures_read,
     on_area_links_changed,
     refresh_areas_on_delete,
     rows_follow_areas,
@@ -65,6 +67,19 @@ def borough_award_figures(
     return figures_of(
         BoroughAwardFigures, borough_ids, borough_award_figures_refresh, within=within
     )
+
+
+def award_figures_columns() -> list[str]:
+    """The lookups from an area to its award figures, to read them in the query that reads
+    the areas (borough_award_figures_read)."""
+    return figures_columns(BoroughAwardFigures)
+
+
+def borough_award_figures_read(read: Mapping[int, Sequence[Any]]) -> dict[int, Any]:
+    """As borough_award_figures, from the values of award_figures_columns read with the
+    areas, by area pk (boroughs.figures.figures_read): no query (two for areas not yet
+    counted)."""
+    return figures_read(BoroughAwardFigures, read, borough_award_figures_refresh)
 
 
 def _recipients_of(award: Award) -> list[int]:

@@ -14,7 +14,13 @@ from rest_framework.exceptions import ValidationError
 
 from actionplans.dated_figures import FIGURES_THEN_COLUMNS, figures_then, figures_then_columns
 from actionplans.figures import overdue_items_on, plans_with_figures
-from actionplans.history import PlanFields, items_as_at, plan_fields_as_at, plans_as_at
+from actionplans.history import (
+    PlanFields,
+    items_as_at,
+    local_date,
+    plan_fields_as_at,
+    plans_as_at,
+)
 from actionplans.models import ActionItem, ActionPlan, ItemStatus, Theme
 from actionplans.selectors import items_for_history, plans_for_history
 from boroughs.models import (
@@ -26,7 +32,12 @@ from boroughs.models import (
     StockTakeQuestion,
 )
 from boroughs.querysets import BoroughQuerySet
-from casestudies.figures import borough_practice_figures, in_use_counts
+from casestudies.figures import (
+    borough_practice_figures,
+    borough_practice_figures_read,
+    in_use_counts,
+    practice_figures_columns,
+)
 from casestudies.models import Approach, CaseStudy
 from casestudies.plan_items import (
     InUse,
@@ -36,7 +47,11 @@ from casestudies.plan_items import (
     plan_interventions_as_at,
 )
 from casestudies.querysets import CaseStudyQuerySet
-from funding.figures import borough_award_figures
+from funding.figures import (
+    award_figures_columns,
+    borough_award_figures,
+    borough_award_figures_read,
+)
 from funding.models import Award
 from funding.querysets import AwardQuerySet
 
@@ -298,10 +313,13 @@ class BoroughSummary:
 
     @property
     def last_plan_update(self) -> dt.date | None:
-        """The latest of an item update and the plan's own refresh."""
+        """The latest of an item update (its day in London, as the portal's days are) and
+        the plan's own refresh."""
         dates: list[dt.date] = []
         if self.last_item_update:
-            dates.append(timezone.localdate(self.last_item_update))
+            # Not timezone.localdate: its lookup of the active time zone cost ten times the
+            # conversion, for each of hundreds of rows.
+            dates.append(local_date(self.last_item_update))
         if self.active_plan and self.active_plan.last_refreshed_on:
             dates.append(self.active_plan.last_refreshed_on)
         return max(dates) if dates else None
@@ -314,17 +332,18 @@ def borough_summaries(
     *,
     named_interventions: bool = False,
 ) -> list[BoroughSummary]:
-    """A summary per borough in a fixed number of queries (four), whatever the count: the
-    figures of plans and areas are stored as they are written (actionplans.figures,
+    """A summary per borough in a fixed number of queries (four; for a query of areas,
+    two fewer: their stored figures are read with them), whatever the count: the figures
+    of plans and areas are stored as they are written (actionplans.figures,
     casestudies.figures, funding.figures). With ``named_interventions`` (a page that lists
     them), the interventions in use are read by name, in one more.
 
     With ``as_at`` (a day), the plans and items are as they stood at the end of that day:
     the plans rebuilt from their history, the items' figures then read with them from
     their stored timelines and the interventions their items delivered then read from the
-    links' history (eight queries); case studies and awards have no history and are as
-    they stand now. Raises actionplans.history.AsAtError for a day before the portal's
-    record of these boroughs' plans."""
+    links' history (eight queries, six for a query of areas); case studies and awards
+    have no history and are as they stand now. Raises actionplans.history.AsAtError for a
+    day before the portal's record of these boroughs' plans."""
     return _summaries(
         boroughs,
         today=today,
@@ -346,14 +365,15 @@ def _summaries(
     plans then; without with_items, the figures then are counted in the database."""
     today = today or timezone.localdate()
     shown: Iterable[Borough | AreaRow] = boroughs
+    stored: _StoredFigures | None = None
     if isinstance(boroughs, BoroughQuerySet) and not boroughs.query.is_sliced:
-        shown = boroughs.summary_rows()
+        shown, stored = _areas_with_figures(boroughs)
     summaries = {borough.pk: BoroughSummary(borough=borough, as_at=as_at) for borough in shown}
     areas = _chosen_areas(boroughs, list(summaries))
     items_then = None
     if as_at is None:
         _plan_figures(summaries, areas, today)
-        _practice_figures(summaries, areas, named_interventions=named_interventions)
+        _practice_figures(summaries, areas, named_interventions=named_interventions, stored=stored)
     else:
         active_then: Sequence[ActionPlan | PlanFields]
         if with_items:
@@ -364,13 +384,35 @@ def _summaries(
             fields_then = _active_plan_fields_then(summaries, areas, as_at)
             _plan_figures_then(summaries, fields_then, as_at)
             active_then = fields_then
-        _practice_figures(summaries, areas, named_interventions=named_interventions)
+        _practice_figures(summaries, areas, named_interventions=named_interventions, stored=stored)
         if named_interventions:
             _interventions_then(summaries, areas, active_then, as_at)
         else:
             _intervention_counts_then(summaries, areas, active_then, as_at)
     _reported_plans(summaries, areas.selection)
     return list(summaries.values()), items_then
+
+
+class _StoredFigures(NamedTuple):
+    """The areas' stored practice and award figures (casestudies.figures,
+    funding.figures), by area pk, as borough_practice_figures and borough_award_figures
+    read them."""
+
+    practice: dict[int, Any]
+    awards: dict[int, Any]
+
+
+def _areas_with_figures(boroughs: BoroughQuerySet) -> tuple[list[AreaRow], _StoredFigures]:
+    """The areas as rows (BoroughQuerySet.summary_rows) and their stored figures, read in
+    the same query, joined by area: each table holds a row per area, keyed by it. For
+    every council the two queries of their own cost more than the joins."""
+    practice, awards = practice_figures_columns(), award_figures_columns()
+    rows = boroughs.summary_rows_with(*practice, *awards)
+    split = len(practice)
+    return [area for area, _ in rows], _StoredFigures(
+        practice=borough_practice_figures_read({area.pk: also[:split] for area, also in rows}),
+        awards=borough_award_figures_read({area.pk: also[split:] for area, also in rows}),
+    )
 
 
 @dataclass(frozen=True)
@@ -544,27 +586,39 @@ def _intervention_counts_then(
         in_plan[_borough_of(plan)].update(delivered.get(plan.pk, {}))
     described = described_in_case_studies(in_plan)
     for borough_id, summary in summaries.items():
-        summary.in_use_counts = InUseCounts(
-            in_plan=len(in_plan.get(borough_id, ())),
-            in_case_studies=summary.in_use_counts.in_case_studies,
-            in_both=len(described.get(borough_id, ())),
-        )
+        counts = summary.in_use_counts
+        then = len(in_plan.get(borough_id, ())), len(described.get(borough_id, ()))
+        if then != (counts.in_plan, counts.in_both):  # most areas have no plan either day
+            summary.in_use_counts = InUseCounts(
+                in_plan=then[0], in_case_studies=counts.in_case_studies, in_both=then[1]
+            )
 
 
-def _practice_figures(summaries: Summaries, areas: _Areas, *, named_interventions: bool) -> None:
+def _practice_figures(
+    summaries: Summaries,
+    areas: _Areas,
+    *,
+    named_interventions: bool,
+    stored: _StoredFigures | None = None,
+) -> None:
     """Published case studies, awards and interventions in use (from the active plans'
     items and the published case studies), as stored for each area (casestudies.figures,
-    funding.figures): two queries; with ``named_interventions``, one more that reads the
+    funding.figures): two queries, none where they were read with the areas (``stored``:
+    _areas_with_figures); with ``named_interventions``, one more that reads the
     interventions by name."""
-    practice = borough_practice_figures(areas.ids, within=areas.query)
-    for borough_id, figures in practice.items():
+    if stored is None:
+        stored = _StoredFigures(
+            practice=borough_practice_figures(areas.ids, within=areas.query),
+            awards=borough_award_figures(areas.ids, within=areas.query),
+        )
+    for borough_id, figures in stored.practice.items():
         summaries[borough_id].case_studies = figures.published_case_studies
         summaries[borough_id].in_use_counts = in_use_counts(figures)
     if named_interventions:
         for borough_id, in_use in interventions_in_use(areas.ids).items():
             summaries[borough_id].in_use = in_use
             summaries[borough_id].in_use_counts = in_use.counts
-    for borough_id, awards in borough_award_figures(areas.ids, within=areas.query).items():
+    for borough_id, awards in stored.awards.items():
         summary = summaries[borough_id]
         summary.awards = awards.awards
         summary.awards_total = awards.total

@@ -123,6 +123,10 @@ class BoroughSummaryAsAtSerializer(BoroughSummarySerializer):
 _AMOUNT = serializers.DecimalField(max_digits=16, decimal_places=2)
 
 
+#: The state of every row with a plan, as its text.
+_ACTIVE = str(PlanState.ACTIVE)
+
+
 def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -135,8 +139,23 @@ def summary_data(summary: BoroughSummary) -> dict[str, Any]:
     borough = summary.borough
     reported = summary.plan_reported
     plan = summary.active_plan
-    items = summary.recorded_items_by_status
     total = summary.recorded_awards_total
+    if plan:
+        # The figures a plan makes known, each worked out once for the row.
+        items = summary.items_by_status
+        plan_data: dict[str, Any] | None = {
+            "slug": plan.slug,
+            "title": plan.title,
+            "last_refreshed_on": _day(plan.last_refreshed_on),
+        }
+        items_data: dict[str, int] | None = {status: items[status] for status in ITEM_STATUSES}
+        item_count: int | None = summary.item_count
+        overdue_items: int | None = summary.overdue_items
+        percent_complete = summary.percent_complete
+        state = _ACTIVE
+    else:
+        plan_data = items_data = item_count = overdue_items = percent_complete = None
+        state = str(summary.plan_state)
     data: dict[str, Any] = {
         "borough": {
             "slug": borough.slug,
@@ -145,7 +164,7 @@ def summary_data(summary: BoroughSummary) -> dict[str, Any]:
             "region": borough.region,
             "kind": borough.kind,
         },
-        "plan_state": str(summary.plan_state),
+        "plan_state": state,
         "plan_reported": {
             "stock_take": reported.question.stock_take.slug,
             "conducted_on": _day(reported.question.stock_take.conducted_on),
@@ -155,17 +174,11 @@ def summary_data(summary: BoroughSummary) -> dict[str, Any]:
         }
         if reported
         else None,
-        "active_plan": {
-            "slug": plan.slug,
-            "title": plan.title,
-            "last_refreshed_on": _day(plan.last_refreshed_on),
-        }
-        if plan
-        else None,
-        "items": {status: items[status] for status in ITEM_STATUSES} if items is not None else None,
-        "item_count": summary.recorded_item_count,
-        "percent_complete": summary.percent_complete,
-        "overdue_items": summary.recorded_overdue_items,
+        "active_plan": plan_data,
+        "items": items_data,
+        "item_count": item_count,
+        "percent_complete": percent_complete,
+        "overdue_items": overdue_items,
         "last_plan_update": _day(summary.last_plan_update),
         "case_studies": summary.case_studies,
         "awards": summary.awards,

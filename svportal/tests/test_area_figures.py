@@ -96,6 +96,25 @@ def test_the_real_data_arrives_with_every_area_counted():
     assert westminster["overdue_items"] == 0  # its items have no due dates
 
 
+@pytest.mark.parametrize("as_at", [None, "today"])
+def test_an_area_without_stored_figures_is_counted_when_the_summary_reads_it(as_at):
+    """The summary reads an area's stored figures with the area: one written without
+    signals, and so not yet counted, is counted then and its figures stored."""
+    params = {"as_at": timezone.localdate().isoformat()} if as_at else {}
+    westminster = Borough.objects.get(slug="westminster")
+
+    def westminster_row():
+        rows = Client().get(BOROUGH_SUMMARY, params).json()
+        return next(row for row in rows if row["borough"]["slug"] == "westminster")
+
+    before = westminster_row()
+    BoroughPracticeFigures.objects.filter(pk=westminster.pk).delete()
+    BoroughAwardFigures.objects.filter(pk=westminster.pk).delete()
+    assert westminster_row() == before
+    assert BoroughPracticeFigures.objects.filter(pk=westminster.pk).exists()
+    assert BoroughAwardFigures.objects.filter(pk=westminster.pk).exists()
+
+
 def test_a_case_study_published_through_the_api_is_counted_at_once(
     write_westminster_draft, publish_through_api
 ):

@@ -438,15 +438,15 @@ def add_boroughs_with_plans_and_history(count):
 
 @pytest.mark.parametrize("extra", [1, 12])
 def test_summary_api_as_at_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 boroughs; 1 plans with their items' figures then (one stored row per plan), 1
-    plan changes; 1 case studies' and 1 awards' figures as stored for each area; 1 the
+    """1 boroughs with their case studies' and awards' figures as stored for each; 1 plans
+    with their items' figures then (one stored row per plan), 1 plan changes; 1 the
     plans' links then, 1 which of the interventions delivered then the case studies
     describe; 1 stock-take answers on having a plan."""
     add_boroughs_with_plans_and_history(extra)
     today = timezone.localdate().isoformat()
     params = {"region": "london", "as_at": today}
     client.get(SUMMARY_API, params)  # works out the timelines of the plans written
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         rows = client.get(SUMMARY_API, params).json()
     assert sum(row["items"]["complete"] for row in rows if row["items"]) == 13 + 3 * extra
 
@@ -455,20 +455,20 @@ def test_summary_api_as_at_queries_do_not_grow(client, django_assert_num_queries
 def test_summary_api_as_at_after_writes_queries_do_not_grow(
     client, django_assert_num_queries, extra
 ):
-    """The first read after plans were written works their timelines out again: the eight
+    """The first read after plans were written works their timelines out again: the six
     queries of any read, and 1 first rows, 1 items, 1 their history, 1 rows stored, 1
     rows new or changed (none gone) for every twenty plans written."""
     add_boroughs_with_plans_and_history(extra)
     today = timezone.localdate().isoformat()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         rows = client.get(SUMMARY_API, {"region": "london", "as_at": today}).json()
     assert sum(row["items"]["complete"] for row in rows if row["items"]) == 13 + 3 * extra
 
 
 @pytest.mark.parametrize("extra", [1, 12])
 def test_boroughs_table_as_at_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 boroughs; 1 plans with their items' figures then (one stored row per plan), 1
-    plan changes; 1 case studies' and 1 awards' figures as stored for each area; 1 the
+    """1 boroughs with their case studies' and awards' figures as stored for each; 1 plans
+    with their items' figures then (one stored row per plan), 1 plan changes; 1 the
     plans' links then, 1 which of the interventions delivered then the case studies
     describe; 1 stock-take answers on having a plan. 2 for the map of plans as they
     stand: the boundary source and the active plans (its areas and their stock-take
@@ -477,7 +477,7 @@ def test_boroughs_table_as_at_queries_do_not_grow(client, django_assert_num_quer
     today = timezone.localdate().isoformat()
     params = {"region": "london", "sort": "-complete", "as_at": today}
     client.get(BOROUGHS, params)  # works out the timelines of the plans written
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(BOROUGHS, params)
     assert len(response.context["rows"]) == 33 + extra
 

@@ -201,19 +201,19 @@ def add_boroughs_with_plans_and_practice(count):
 
 @pytest.mark.parametrize("extra", [1, 12])
 def test_boroughs_table_queries_do_not_grow(client, django_assert_num_queries, extra):
-    """1 boroughs; 4 borough summary (active plans with their stored figures, overdue
-    items among them; the areas' stored practice figures; their stored award figures;
-    stock-take answers on having a plan).
+    """1 boroughs with their stored practice and award figures; 2 borough summary (active
+    plans with their stored figures, overdue items among them; stock-take answers on
+    having a plan).
     1 for the map of plans: the boundary source, its areas and their plan states being the
     table's (the map of case studies reads 3: each district's own and the covering areas';
     that of overdue items 2: the active plans with their overdue counts)."""
     add_boroughs_with_plans_and_practice(extra)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(BOROUGHS, {"region": "london", "sort": "-complete"})
     assert len(table_rows(response)) == 33 + extra
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get(BOROUGHS, {"region": "london", "map": "case-studies"})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         client.get(BOROUGHS, {"region": "london", "map": "overdue"})
 
 
