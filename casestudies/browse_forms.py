@@ -5,8 +5,8 @@ They read and check the filters in the URL; the templates draw the facets themse
 borough=atlantis or age=old, becomes a GOV.UK error message on its field and is dropped,
 while the valid filters beside it still apply: a shared link never fails.
 
-Facet values match the API's filters (casestudies/api/filters.py) by slug, with one
-difference a page needs: several values of one facet may be ticked, and a case study
+The valid values are the filters of the list's Listing (casestudies/api/filters.py, as
+the API reads them): several values of one facet may be ticked, and a case study
 matching any of them counts (borough=redbridge&borough=lambeth).
 
 A saved search is the valid part of such a URL (criteria_query), named by its owner

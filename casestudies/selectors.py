@@ -41,10 +41,11 @@ from django.db.models import (
 )
 from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Coalesce, Lower
+from django.http import QueryDict
 from django.utils.safestring import SafeString
 
 from boroughs.models import Borough, Organisation, Region
-from core.api.filters import Listing, age_includes
+from core.api.filters import Listing
 from core.response_cache import kept_under_data_version
 from core.search import SearchIndex, SearchQuery
 from funding.models import Award
@@ -221,26 +222,25 @@ class CaseStudyCriteria:
                 values["include_unstated_ages"] = ["false"]
         return {name: chosen for name, chosen in values.items() if chosen}
 
+    def filters(self) -> QueryDict:
+        """The criteria as the list's filters and `q` (CASE_STUDY_LISTING)."""
+        return _as_filters(self.q, self.facet_values())
+
+
+def _as_filters(q: str, values: Mapping[str, list[str]]) -> QueryDict:
+    filters = QueryDict(mutable=True)
+    for name, chosen in values.items():
+        filters.setlist(name, chosen)
+    if q:
+        filters["q"] = q
+    return filters
+
 
 def _case_study_filters(criteria: CaseStudyCriteria) -> dict[str, Q]:
-    """facet name -> Q, for each active facet."""
-    filters = {}
-    for name, _legend in FACETS:
-        chosen = _values(criteria.chosen(name))
-        if not chosen:
-            continue
-        if name in LINKED_FACETS:
-            table, value, _label, case_study = LINKED_FACETS[name]
-            filters[name] = Q(
-                pk__in=table._default_manager.filter(**{f"{value}__in": chosen}).values(
-                    f"{case_study}_id"
-                )
-            )
-        else:
-            filters[name] = Q(**{f"{name}__in": chosen})
-    if criteria.age is not None:
-        filters["age"] = age_includes(criteria.age, include_unstated=criteria.include_unstated_ages)
-    return filters
+    """facet name -> the list's condition (CaseStudyFilter), for each facet in use and the
+    age."""
+    conditions: dict[str, Q] = CaseStudyFilter.conditions(criteria.facet_values())
+    return conditions
 
 
 @dataclass
@@ -618,7 +618,8 @@ def case_study_facets(
 
 def case_study_search(*, user: Any, criteria: CaseStudyCriteria) -> CaseStudySearch:
     """Case studies the user may see that match the criteria, the facets with counts and
-    how many results there are.
+    how many results there are. The results are the list's (case_study_list: its
+    filters, `q` and relevance), in the page's sort.
 
     Queries: the results are lazy (the page fetches them, with their headline outcomes);
     the facets, the ages and the count take one with a facet chosen (a UNION of one count
@@ -627,18 +628,15 @@ def case_study_search(*, user: Any, criteria: CaseStudyCriteria) -> CaseStudySea
     """
     parsed = search.parse_query(criteria.q)
     searched = search.matching(CaseStudy.objects.visible_to(user), search.CASE_STUDIES, parsed)
-    filters = _case_study_filters(criteria)
+    # With words and no other order, the list's own: the most relevant first.
+    sort = criteria.sort if criteria.ranked or criteria.sort != RELEVANCE else "title"
+    order = None if sort == RELEVANCE else CASE_STUDY_SORTS.get(sort, CASE_STUDY_SORTS["title"])[1]
     results = (
-        searched.filter(*filters.values())
+        case_study_list(filters=criteria.filters(), user=user, checked=True, order=order)
         .for_listing()
         .prefetch_related(headline_outcomes())
         .defer("search_vector")
     )
-    if parsed:
-        # Annotated with `search_rank`; snippets are cut from the rows shown.
-        results = search.with_rank(results, search.CASE_STUDIES, parsed)
-    sort = criteria.sort if criteria.ranked or criteria.sort != RELEVANCE else "title"
-    results = results.order_by(*CASE_STUDY_SORTS.get(sort, CASE_STUDY_SORTS["title"])[1])
 
     counts = case_study_facet_counts(
         searched=searched,
@@ -827,6 +825,23 @@ class InterventionCriteria:
     include_unstated_ages: bool = True
     sort: str = "name"
 
+    def facet_values(self) -> dict[str, list[str]]:
+        """{parameter: [values]} of every filter in use, as the page's URL spells them."""
+        values = {
+            "category": _values(self.categories),
+            "prevention_level": _values(self.prevention_levels),
+            "setting": _values(self.settings),
+            "evidence_level": _values(self.evidence_levels),
+            "evaluation_design": _values(self.designs),
+            "outcome_type": _values(self.outcome_types),
+            "cost_band": _values(self.cost_bands),
+        }
+        if self.age is not None:
+            values["age"] = [str(self.age)]
+            if not self.include_unstated_ages:
+                values["include_unstated_ages"] = ["false"]
+        return {name: chosen for name, chosen in values.items() if chosen}
+
 
 #: sort key -> (label, ordering) of the interventions page.
 INTERVENTION_SORTS = {
@@ -868,46 +883,26 @@ def intervention_search(*, criteria: InterventionCriteria) -> InterventionSearch
     relevant come first, unless sorted by evidence."""
     parsed = search.parse_query(criteria.q)
     searched = search.matching(Intervention.objects.all(), search.INTERVENTIONS, parsed)
-    filters: dict[str, Q] = {}
-    if criteria.categories:
-        filters["category"] = Q(category__in=_values(criteria.categories))
-    if criteria.prevention_levels:
-        filters["prevention_level"] = Q(prevention_level__in=_values(criteria.prevention_levels))
-    if criteria.settings:
-        filters["setting"] = Q(
-            pk__in=InterventionSettings.objects.filter(
-                setting__slug__in=_values(criteria.settings)
-            ).values("intervention_id")
-        )
-    if criteria.evidence_levels:
-        filters["evidence_level"] = Q(
-            evidence_level__in=[int(choice.value) for choice in criteria.evidence_levels]
-        )
-    if criteria.designs:
-        filters["evaluation_design"] = Q(evaluation_design__in=_values(criteria.designs))
-    if criteria.outcome_types:
-        filters["outcome_type"] = Q(
-            pk__in=_interventions_reporting(Q(outcome_type__in=_values(criteria.outcome_types)))
-        )
-    if criteria.cost_bands:
-        filters["cost_band"] = Q(cost_band__in=_values(criteria.cost_bands))
-    if criteria.age is not None:
-        filters["age"] = age_includes(criteria.age, include_unstated=criteria.include_unstated_ages)
+    values = criteria.facet_values()
+    filters: dict[str, Q] = InterventionFilter.conditions(values)
 
     def without(name: str) -> QuerySet[Intervention, PkRow]:
         return searched.filter(*[q for key, q in filters.items() if key != name]).values("pk")
 
+    # With words, the most relevant first, unless sorted by evidence.
+    sort = "evidence" if criteria.sort == "evidence" else "name"
+    order = None if parsed and sort == "name" else INTERVENTION_SORTS[sort][1]
     results = (
-        searched.filter(*filters.values())
+        INTERVENTION_LISTING.apply(
+            Intervention.objects.all(),
+            _as_filters(criteria.q, values),
+            user=None,
+            checked=True,
+            order=order,
+        )
         .for_listing()
         .annotate(case_study_count=_published_uses())
-        .order_by(*INTERVENTION_SORTS.get(criteria.sort, INTERVENTION_SORTS["name"])[1])
     )
-    if parsed and criteria.sort != "evidence":
-        # The plugin cannot see the search_rank that with_rank annotates.
-        results = search.with_rank(results, search.INTERVENTIONS, parsed).order_by(  # type: ignore[misc]
-            "-search_rank", "name", "pk"
-        )
 
     def by_column(
         name: str,
@@ -1023,14 +1018,6 @@ def _intervention_facets(
         ),
         by_column("cost_band", "Cost", dict(CostBand.choices), criteria.cost_bands),
     ]
-
-
-def _interventions_reporting(outcomes: Q) -> QuerySet[Any, Any]:
-    """Ids of interventions a published case study uses that reports such outcomes."""
-    return CaseStudyInterventions.objects.filter(
-        casestudy__status=CaseStudy.Status.PUBLISHED,
-        casestudy__in=Outcome.objects.filter(outcomes).values("case_study_id"),
-    ).values("intervention_id")
 
 
 def intervention_detail(slug: str) -> Intervention | None:
@@ -1155,7 +1142,7 @@ def last_review_step(case_study: CaseStudy, *kinds: str) -> ReviewStep | None:
     return steps.select_related("actor").order_by("-at", "-pk").first()
 
 
-# --- The case-study list (the API, its CSV and the exports) ----------------------------------
+# --- The case-study list (the API, its CSV, the exports and the page) ---------------------
 
 #: What the list filters by, what `q` searches (full text, each result with its
 #: `search_rank`), what `ordering` may name, and the order without one (nor q).
@@ -1167,13 +1154,22 @@ CASE_STUDY_LISTING = Listing(
 )
 
 
-def case_study_list(*, filters: Mapping[str, Any], user: Any) -> CaseStudyQuerySet:
+def case_study_list(
+    *,
+    filters: Mapping[str, Any],
+    user: Any,
+    checked: bool = False,
+    order: Sequence[Any] | None = None,
+) -> CaseStudyQuerySet:
     """The case studies ``user`` may read (drafts only for those allowed), with the list's
     filters applied; `q` is full-text search (each result with its `search_rank`, the most
-    relevant first unless `ordering` says otherwise). A value that is wrong is a
-    ValidationError naming its filter. Nothing related is read: add what is shown
-    (``for_record()``, or case_study_summaries for a page)."""
-    return CASE_STUDY_LISTING.apply(CaseStudy.objects.visible_to(user), filters, user=user)
+    relevant first unless `ordering`, or a page's ``order``, says otherwise). A value that
+    is wrong is a ValidationError naming its filter; ``checked`` says the values naming
+    records were looked up already. Nothing related is read: add what is shown
+    (``for_record()``, or case_study_summaries for a page, or for_listing())."""
+    return CASE_STUDY_LISTING.apply(
+        CaseStudy.objects.visible_to(user), filters, user=user, checked=checked, order=order
+    )
 
 
 #: The columns of a case study's summary in a list, read with values(): its own, its
@@ -1304,7 +1300,7 @@ def _summary_links(
     )
 
 
-# --- The interventions list (the API and its CSV) ------------------------------------------
+# --- The interventions list (the API, its CSV and the page) -------------------------------
 
 INTERVENTION_LISTING = Listing(
     filterset_class=InterventionFilter,

@@ -8,8 +8,11 @@ PostgreSQL can rank and cut snippets for one page of results only.
 `ordering`, the most relevant come first (core.api.filters.Listing, with its `searchable`).
 """
 
+from collections.abc import Mapping, Sequence
+
 import django_filters
 from django import forms
+from django.db.models import Q
 from rest_framework.exceptions import ValidationError
 
 from boroughs.models import Borough, Organisation, Partnership, Region
@@ -19,29 +22,129 @@ from casestudies.evidence import EvaluationDesign
 from casestudies.models import Approach, CaseStudy, Intervention, Outcome, Setting
 from core.api.filters import (
     AgeFilter,
-    ExistingSlugFilter,
     PortalFilterSet,
     PortalSearchFilter,
     UnstatedAgesFilter,
+    age_includes,
+    includes_unstated_ages,
 )
 from funding.models import FundingStream
 
+CaseStudyBoroughs = CaseStudy.boroughs.through
+CaseStudyInterventions = CaseStudy.interventions.through
 
-class LinkedSlugFilter(ExistingSlugFilter):
-    """ExistingSlugFilter (a slug that names nothing is a 400) through `pk IN (subquery)`."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs["distinct"] = False
+class ValuesField(forms.Field):
+    """Every value of a repeated parameter (borough=a&borough=b), stripped, without blanks
+    or repeats, each checked by ``item`` (a form field) when given."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, item=None, **kwargs):
+        self.item = item
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return []
+        values = []
+        for text in [value] if isinstance(value, str) else value:
+            text = str(text).strip()
+            if text and text not in values:
+                values.append(text)
+        return values
+
+    def validate(self, value):
+        super().validate(value)
+        if self.item is None:
+            return
+        errors = []
+        for text in value:
+            try:
+                self.item.clean(text)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+
+
+REPEATED_HELP = "Give it more than once for any of several."
+
+
+class AnyOfFilter(django_filters.Filter):
+    """Records matching any of the parameter's values, however many are given: the
+    condition ``condition(values)`` (a Q), which the list filters by and the facets count
+    with (casestudies.selectors). ``item`` checks each value; with ``model``, each must
+    also name one of its records by slug (one query for them all), unless the filter set
+    was told its values are known to (PortalFilterSet.checked: a page's form has looked
+    them up for their names already)."""
+
+    field_class = ValuesField
+
+    def __init__(self, *args, condition, model=None, **kwargs):
+        self.condition = condition
+        self.related_model = model
+        item = kwargs.get("item")
+        # A value checked by a field has a type: given empty, it is a 400 (as a choice's).
+        self.typed = item is not None
         super().__init__(*args, **kwargs)
+        # The schema of one value (the parameter may be repeated), as drf-spectacular
+        # reads it from a filter's annotation.
+        schema = {"type": "integer" if isinstance(item, forms.IntegerField) else "string"}
+        description = " ".join(filter(None, [self.label, REPEATED_HELP]))
+        if isinstance(item, forms.ChoiceField):
+            schema["enum"] = [value for value, _ in item.choices]
+            description += "\n\n" + "\n".join(
+                f"* `{value}` - {label}" for value, label in item.choices
+            )
+        schema["description"] = description
+        self._spectacular_annotation = {"field": schema}
 
     def filter(self, queryset, value):
-        if value in (None, ""):
+        if not value:
             return queryset
-        if not self.related_model._default_manager.filter(**{self.to_field: value}).exists():
+        if self.related_model is not None and not getattr(self.parent, "checked", False):
+            known = set(
+                self.related_model._default_manager.filter(slug__in=value).values_list(
+                    "slug", flat=True
+                )
+            )
             name = self.related_model._meta.verbose_name
-            raise ValidationError({self.field_name_for_errors: [f"There is no {name} “{value}”."]})
-        linked = queryset.model._default_manager.filter(**{self.field_name: value})
-        return queryset.filter(pk__in=linked.values("pk"))
+            unknown = [f"There is no {name} “{slug}”." for slug in value if slug not in known]
+            if unknown:
+                raise ValidationError({self.field_name: unknown})
+        return queryset.filter(self.condition(value))
+
+
+def linked_any(link, value_path, record_id="casestudy_id"):
+    """Condition: records with a row of ``link`` (a many-to-many's table, or another
+    naming the record in its column ``record_id``) whose ``value_path`` is any of the
+    values, as `pk IN (subquery)`: no duplicates, no DISTINCT."""
+
+    def condition(values):
+        linked = link._default_manager.filter(**{f"{value_path}__in": values})
+        return Q(pk__in=linked.values(record_id))
+
+    return condition
+
+
+def column_any(name):
+    """Condition: records whose own column ``name`` holds any of the values."""
+
+    def condition(values):
+        return Q(**{f"{name}__in": values})
+
+    return condition
+
+
+def choices_any(name, choices, **kwargs):
+    """A filter by any of ``choices`` of the column ``name``."""
+    return AnyOfFilter(
+        field_name=name,
+        condition=column_any(name),
+        item=forms.ChoiceField(choices=choices),
+        **kwargs,
+    )
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
@@ -64,10 +167,9 @@ class EvidenceAndAgeFilterSet(PortalFilterSet):
         label="With age: true (the default) also lists those that state no ages; false "
         "leaves them out."
     )
-    evidence_level = WholeNumberFilter(
-        field_name="evidence_level",
-        min_value=0,
-        max_value=5,
+    evidence_level = AnyOfFilter(
+        condition=column_any("evidence_level"),
+        item=forms.IntegerField(min_value=0, max_value=5),
         label=f"At this strength-of-evidence level, {LEVELS_HELP}.",
     )
     evidence_level__gte = WholeNumberFilter(
@@ -78,58 +180,87 @@ class EvidenceAndAgeFilterSet(PortalFilterSet):
         label=f"At this strength-of-evidence level or stronger, {LEVELS_HELP}; 3 is a "
         "comparison group or better.",
     )
-    evaluation_design = django_filters.ChoiceFilter(
-        choices=EvaluationDesign.choices, label="Evaluated with this design, as the source says."
+    evaluation_design = choices_any(
+        "evaluation_design",
+        EvaluationDesign.choices,
+        label="Evaluated with this design, as the source says.",
     )
-    cost_band = django_filters.ChoiceFilter(
-        choices=CostBand.choices,
+    cost_band = choices_any(
+        "cost_band",
+        CostBand.choices,
         label="Cost per participant in this band (see /methodology/), or not_stated.",
     )
 
-
-def _linked(field_name):
-    """Filter method: records linked through `field_name` to the value, as a subquery."""
-
-    def method(queryset, name, value):
-        if value in (None, ""):
-            return queryset
-        linked = queryset.model._default_manager.filter(**{field_name: value})
-        return queryset.filter(pk__in=linked.values("pk"))
-
-    return method
+    @classmethod
+    def conditions(cls, values: Mapping[str, Sequence[str]]) -> dict[str, Q]:
+        """{filter: Q} for each of ``values`` ({parameter: [values]}, already checked, as a
+        page's form gives them) that filters by any of its values, and for the age
+        (AgeFilter's rule): what the list filters by, each apart so that the facets can
+        count with every filter but their own."""
+        conditions = {
+            name: cls.base_filters[name].condition(chosen)
+            for name, chosen in values.items()
+            if chosen and isinstance(cls.base_filters.get(name), AnyOfFilter)
+        }
+        if values.get("age"):
+            conditions["age"] = age_includes(
+                int(values["age"][-1]),
+                include_unstated=includes_unstated_ages(
+                    (values.get(UnstatedAgesFilter.param) or [""])[-1]
+                ),
+            )
+        return conditions
 
 
 class CaseStudyFilter(EvidenceAndAgeFilterSet):
-    borough = LinkedSlugFilter(field_name="boroughs__slug", model=Borough, label="Borough slug.")
-    region = django_filters.ChoiceFilter(
-        choices=Region.choices,
-        method=_linked("boroughs__region"),
+    borough = AnyOfFilter(
+        condition=linked_any(CaseStudyBoroughs, "borough__slug"),
+        model=Borough,
+        label="Borough slug.",
+    )
+    region = AnyOfFilter(
+        condition=linked_any(CaseStudyBoroughs, "borough__region"),
+        item=forms.ChoiceField(choices=Region.choices),
         label="Case studies of a borough in this region.",
     )
-    partnership = LinkedSlugFilter(
-        field_name="partnership__slug", model=Partnership, label="Partnership slug."
+    partnership = AnyOfFilter(
+        condition=linked_any(CaseStudy, "partnership__slug", "pk"),
+        model=Partnership,
+        label="Partnership slug.",
     )
-    approach = LinkedSlugFilter(
-        field_name="approaches__slug", model=Approach, label="Approach slug."
+    approach = AnyOfFilter(
+        condition=linked_any(CaseStudy.approaches.through, "approach__slug"),
+        model=Approach,
+        label="Approach slug.",
     )
-    intervention = LinkedSlugFilter(
-        field_name="interventions__slug", model=Intervention, label="Intervention slug."
+    intervention = AnyOfFilter(
+        condition=linked_any(CaseStudyInterventions, "intervention__slug"),
+        model=Intervention,
+        label="Intervention slug.",
     )
-    category = django_filters.ChoiceFilter(
-        choices=Intervention.Category.choices,
-        method=_linked("interventions__category"),
+    category = AnyOfFilter(
+        condition=linked_any(CaseStudyInterventions, "intervention__category"),
+        item=forms.ChoiceField(choices=Intervention.Category.choices),
         label="Case studies using an intervention of this category.",
     )
-    outcome_type = django_filters.ChoiceFilter(
-        choices=Outcome.Type.choices,
-        method=_linked("outcomes__outcome_type"),
+    outcome_type = AnyOfFilter(
+        condition=linked_any(Outcome, "outcome_type", "case_study_id"),
+        item=forms.ChoiceField(choices=Outcome.Type.choices),
         label="Case studies reporting an outcome of this type.",
     )
-    setting = LinkedSlugFilter(field_name="settings__slug", model=Setting, label="Setting slug.")
-    funding_stream = LinkedSlugFilter(
-        field_name="awards__stream__slug", model=FundingStream, label="Funding stream slug."
+    setting = AnyOfFilter(
+        condition=linked_any(CaseStudy.settings.through, "setting__slug"),
+        model=Setting,
+        label="Setting slug.",
     )
-    year = WholeNumberFilter(label="Year, e.g. 2019.")
+    funding_stream = AnyOfFilter(
+        condition=linked_any(CaseStudy.awards.through, "award__stream__slug"),
+        model=FundingStream,
+        label="Funding stream slug.",
+    )
+    year = AnyOfFilter(
+        condition=column_any("year"), item=forms.IntegerField(), label="Year, e.g. 2019."
+    )
     status = django_filters.ChoiceFilter(
         choices=CaseStudy.Status.choices,
         label="Drafts and case studies in review are visible to analysts, editors and "
@@ -175,16 +306,24 @@ class CaseStudyFilter(EvidenceAndAgeFilterSet):
 
 
 class InterventionFilter(EvidenceAndAgeFilterSet):
-    category = django_filters.ChoiceFilter(choices=Intervention.Category.choices)
-    prevention_level = django_filters.ChoiceFilter(choices=Intervention.PreventionLevel.choices)
-    outcome_type = django_filters.ChoiceFilter(
-        choices=Outcome.Type.choices,
-        method="filter_outcome_type",
+    category = choices_any("category", Intervention.Category.choices)
+    prevention_level = choices_any("prevention_level", Intervention.PreventionLevel.choices)
+    outcome_type = AnyOfFilter(
+        condition=lambda values: Q(pk__in=interventions_with_outcomes(values)),
+        item=forms.ChoiceField(choices=Outcome.Type.choices),
         label="Interventions used by a published case study reporting an outcome of this type.",
     )
-    setting = ExistingSlugFilter(field_name="settings__slug", model=Setting, label="Setting slug.")
-    provider = ExistingSlugFilter(
-        field_name="providers__slug", model=Organisation, label="Provider organisation slug."
+    setting = AnyOfFilter(
+        condition=linked_any(Intervention.settings.through, "setting__slug", "intervention_id"),
+        model=Setting,
+        label="Setting slug.",
+    )
+    provider = AnyOfFilter(
+        condition=linked_any(
+            Intervention.providers.through, "organisation__slug", "intervention_id"
+        ),
+        model=Organisation,
+        label="Provider organisation slug.",
     )
 
     class Meta:
@@ -203,17 +342,15 @@ class InterventionFilter(EvidenceAndAgeFilterSet):
             "provider",
         ]
 
-    def filter_outcome_type(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(pk__in=interventions_with_outcomes(value))
 
-
-def interventions_with_outcomes(outcome_type):
-    """Ids of interventions used by a published case study reporting that type of outcome."""
-    return CaseStudy.interventions.through.objects.filter(
+def interventions_with_outcomes(outcome_types):
+    """Ids of interventions used by a published case study reporting an outcome of any of
+    those types."""
+    return CaseStudyInterventions.objects.filter(
         casestudy__status=CaseStudy.Status.PUBLISHED,
-        casestudy__in=Outcome.objects.filter(outcome_type=outcome_type).values("case_study_id"),
+        casestudy__in=Outcome.objects.filter(outcome_type__in=outcome_types).values(
+            "case_study_id"
+        ),
     ).values("intervention_id")
 
 

@@ -100,9 +100,8 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
         return super().get_serializer_class()
 
     def facets(self):
-        """The facets' counts for this request, and how many results there are (None when
-        the paginator is to count them): one query. Each facet counts with q and every
-        filter but its own."""
+        """The facets' counts for this request, and how many results there are: one
+        query. Each facet counts with q and every filter but its own."""
         params = self.request.query_params.copy()
         criteria = CaseStudyCriteria(
             **{
@@ -135,15 +134,9 @@ class CaseStudyViewSet(VersionedWriteMixin, PortalReadOnlyViewSet):
             drafts_visible=sees_drafts(self.request.user),
             query=parsed,
         )
-        # The facets' total counts every value of a facet given twice; the list's filter
-        # reads the last one only, so then the list is counted as it is filtered.
-        query = self.request.query_params
-        as_filtered = all(
-            len([value for value in query.getlist(name) if value]) <= 1 and query[name]
-            for name in CaseStudyFilter.FACETS
-            if name in query
-        )
-        return facets, (total if as_filtered else None)
+        # A facet given twice filters by either value, as its counts count them: the
+        # facets' total is the list's count.
+        return facets, total
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":

@@ -87,6 +87,7 @@ class PortalFilterSet(django_filters.FilterSet):
         prefix: str | None = None,
         # The user model lives above every app (docs/decisions/0023).
         user: Any = None,
+        checked: bool = False,
     ) -> None:
         # django-filter's own __init__, but for the copies of the filters (_own_copy).
         if queryset is None:
@@ -101,6 +102,9 @@ class PortalFilterSet(django_filters.FilterSet):
             filter_.model = queryset.model
             filter_.parent = self
         self.user = user if user is not None else getattr(request, "user", None)
+        #: Whether the values that name records were looked up already (a page's form,
+        #: which shows their names): filters that would look them up again do not.
+        self.checked = checked
         for name, filter_ in self.filters.items():
             if isinstance(filter_, ExistingSlugFilter):
                 filter_._parameter_name = name
@@ -125,7 +129,7 @@ class PortalFilterSet(django_filters.FilterSet):
 def age_includes(age: int, *, include_unstated: bool = True) -> Q:
     """Target age range includes `age`, open ends fitting; with `include_unstated`, also
     records that state no ages at all (they may well include it). The one age rule of
-    the pages (casestudies.selectors) and of the API (AgeFilter)."""
+    the lists, their pages and their facets (AgeFilter)."""
     stated = (Q(min_age__isnull=True) | Q(min_age__lte=age)) & (
         Q(max_age__isnull=True) | Q(max_age__gte=age)
     )
@@ -179,10 +183,12 @@ def apply_filters(
     queryset: _Q,
     *,
     user: Any,
+    checked: bool = False,
 ) -> _Q:
     """``queryset`` with a list's filters (a QueryDict or a dict of text) applied, as the
-    API applies them: invalid values are a ValidationError naming each filter."""
-    filterset = filterset_class(filters, queryset=queryset, user=user)
+    API applies them: invalid values are a ValidationError naming each filter. With
+    ``checked``, the values that name records are known to (PortalFilterSet.checked)."""
+    filterset = filterset_class(filters, queryset=queryset, user=user, checked=checked)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
     filtered: _Q = filterset.qs
@@ -251,19 +257,34 @@ class Listing:
     #: ordered first by one is sought through its rows per value (decision 0047).
     seek_by: Sequence[str] = ()
 
-    def apply(self, queryset: _Q, filters: Mapping[str, Any], *, user: Any) -> _Q:
+    def apply(
+        self,
+        queryset: _Q,
+        filters: Mapping[str, Any],
+        *,
+        user: Any,
+        checked: bool = False,
+        order: Sequence[Any] | None = None,
+    ) -> _Q:
         """``queryset`` with the list's filters, `q` and `ordering` from ``filters``
-        applied. A value that is wrong is a ValidationError naming it."""
-        queryset = apply_filters(self.filterset_class, filters, queryset, user=user)
+        applied. A value that is wrong is a ValidationError naming it. A page gives its
+        own ``order`` (terms of order_by(), its sort) in place of `ordering`; with `q` and
+        neither, the most relevant come first. ``checked``: the values that name records
+        are known to (PortalFilterSet.checked)."""
+        queryset = apply_filters(
+            self.filterset_class, filters, queryset, user=user, checked=checked
+        )
         if self.searchable is None:
             queryset = searched(queryset, filters.get("q"), self.search_fields)
         else:
             query = search_query(filters.get("q", ""))
             if query:
                 queryset = self.searchable.ranked(self.searchable.matching(queryset, query), query)
-                if not query.matches_nothing and not filters.get("ordering"):
+                if not query.matches_nothing and not filters.get("ordering") and order is None:
                     by_default = ordering_from(None, valid=(), default=self.ordering)
                     return queryset.order_by("-search_rank", *by_default)
+        if order is not None:
+            return queryset.order_by(*order)
         return ordered(
             queryset, filters.get("ordering"), valid=self.ordering_fields, default=self.ordering
         )
@@ -370,7 +391,8 @@ TYPED_FILTERS = (
 
 def _is_typed_filter(filterset_class: type[django_filters.FilterSet] | None, name: str) -> bool:
     filter_ = filterset_class.base_filters.get(name) if filterset_class is not None else None
-    return isinstance(filter_, TYPED_FILTERS)
+    # A filter of its own kind says whether its values have a type (its `typed`).
+    return isinstance(filter_, TYPED_FILTERS) or getattr(filter_, "typed", False)
 
 
 class ExistingSlugFilter(django_filters.CharFilter):
