@@ -1,5 +1,5 @@
 """One search across the portal: case studies, interventions, plan items, funding streams,
-awards and areas, grouped by kind, the best matches first within each.
+awards, areas and organisations, grouped by kind, the best matches first within each.
 
 Every kind is searched as its own pages search it (core.search; each app's search.py says
 what a record's document holds), over the records the user may see: published case
@@ -28,7 +28,7 @@ from django.urls import reverse
 
 from actionplans.models import ActionItem, ActionPlan
 from actionplans.search import ACTION_ITEMS
-from boroughs.search import AREAS
+from boroughs.search import AREAS, ORGANISATIONS
 from casestudies.models import CaseStudy
 from casestudies.search import CASE_STUDIES, INTERVENTIONS
 from core.response_cache import data_version
@@ -225,6 +225,14 @@ def _describe_area(borough):
     )
 
 
+def _describe_organisation(organisation):
+    return (
+        organisation.name,
+        reverse("portal:organisation", args=[organisation.slug]),
+        _joined("Organisation", organisation.get_kind_display()),
+    )
+
+
 KINDS = (
     Kind(
         key="case_studies",
@@ -284,6 +292,13 @@ KINDS = (
         order=("name", "pk"),
         shown=("name", "kind", "region", "police_force"),
         describe=_describe_area,
+    ),
+    Kind(
+        key="organisations",
+        index=ORGANISATIONS,
+        order=("name", "pk"),
+        shown=("name", "kind"),
+        describe=_describe_organisation,
     ),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
