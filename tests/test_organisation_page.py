@@ -82,3 +82,8 @@ def test_the_page_costs_the_same_however_many_records_name_it(client, django_ass
         response = client.get("/organisations/safer-london/")
     assert response.content.decode().count('href="/interventions/mentoring-') == 12
     assert response.content.decode().count('href="/case-studies/study-') == 12
+
+
+def test_an_interventions_providers_link_to_their_pages(client):
+    page = client.get("/interventions/empower/").content.decode()
+    assert 'href="/organisations/safer-london/">Safer London</a>' in page

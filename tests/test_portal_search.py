@@ -182,6 +182,30 @@ def test_hyphens_and_synonyms_find_the_same_of_every_kind(forms):
         assert {kind: set(found) for kind, found in every_kind(q).items()} == first, q
 
 
+def test_organisations_are_found_however_a_word_is_spelt_or_typed():
+    """The rules every kind follows hold for organisations: British or American spelling,
+    case and hyphens change nothing."""
+    programmes = found("programme", "organisations")
+    assert "street-and-arrow" in programmes
+    assert found("program", "organisations") == found("PROGRAMMES", "organisations") == programmes
+    organisations = found("organisation", "organisations")
+    assert "st-giles-trust" in organisations
+    assert found("organization", "organisations") == organisations
+    co_located = found("co-located", "organisations")
+    assert {"st-giles-trust", "safer-london"} <= set(co_located)
+    assert found("co located", "organisations") == found("colocated", "organisations")
+    assert set(found("co located", "organisations")) == set(co_located)
+
+
+def test_the_synonyms_widen_a_search_for_organisations(client):
+    assert "glasgow-violence-reduction-unit" in found("VRU", "organisations")
+    body = client.get("/api/v1/search/", {"q": "VCS", "kind": "organisations"}).json()
+    assert "voluntary and community sector" in body["expanded_terms"]
+    assert {"st-giles-trust", "safer-london"} <= {
+        result["slug"] for result in body["groups"][0]["results"]
+    }
+
+
 def test_county_lines_finds_case_studies_interventions_and_plan_items_together(client):
     response = client.get("/search/", {"q": "county lines"})
     assert response.status_code == HTTPStatus.OK
@@ -479,6 +503,9 @@ def test_the_schema_documents_the_search(client):
         "expanded_terms",
         "groups",
     }
+    assert "404" in operation["responses"]  # a page past the last
+    kind = next(parameter for parameter in operation["parameters"] if parameter["name"] == "kind")
+    assert "organisations" in kind["schema"]["enum"]
 
 
 # --- Who sees what ------------------------------------------------------------------------
