@@ -1056,6 +1056,52 @@ def intervention_uses(
     return case_studies, awards
 
 
+#: How many of the published case studies that use an intervention and report results
+#: its headline outcomes come from (the best evidenced first): a page of interventions
+#: reads the same few rows whatever the number of case studies using each.
+REPORTING_CASE_STUDIES_SHOWN = 5
+
+
+def reported_outcomes() -> "Prefetch[str, QuerySet[CaseStudy], str]":
+    """The published case studies that use each intervention and report results (outcomes
+    of a type), as `reporting_case_studies`, each with its source and its headline outcomes
+    (with theirs): at most REPORTING_CASE_STUDIES_SHOWN an intervention, the best evidenced
+    first. Two queries for any number of interventions.
+
+    No outcome is recorded against an intervention itself: a case study's outcomes are
+    those of the whole work it describes, so each is shown with the case study and the
+    source it comes from (intervention_headline_outcomes), never summed across them."""
+    case_studies = (
+        CaseStudy.objects.published()
+        .filter(pk__in=Outcome.objects.exclude(outcome_type="").values("case_study_id"))
+        .select_related("source")
+        .only("slug", "title", "evidence_level", "source", "source_section")
+        .prefetch_related(
+            Prefetch(
+                "outcomes",
+                queryset=_headline_outcomes().select_related("source"),
+                to_attr="headline_outcomes",
+            )
+        )
+        .order_by("-evidence_level", "title", "pk")
+    )
+    return Prefetch(
+        "case_studies",
+        queryset=case_studies[:REPORTING_CASE_STUDIES_SHOWN],
+        to_attr="reporting_case_studies",
+    )
+
+
+def intervention_headline_outcomes(intervention: Intervention) -> list[Outcome]:
+    """The headline outcomes read by reported_outcomes, in the order shown, each with its
+    `case_study` (whose source stands for the outcome's where it names none)."""
+    return [
+        outcome
+        for case_study in getattr(intervention, "reporting_case_studies", ())
+        for outcome in case_study.headline_outcomes
+    ]
+
+
 # --- Saved searches --------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ a snippet of its text around the words found. Signed-in users can save a search
 (casestudies/saved_searches.py).
 """
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -149,7 +150,9 @@ def intervention_list(request):
     form = InterventionBrowseForm(request.GET)
     criteria = form.criteria()
     search = selectors.intervention_search(criteria=criteria)
-    page, page_notice = paginate(request, search.results, PER_PAGE)
+    page, page_notice = paginate(
+        request, search.results.prefetch_related(selectors.reported_outcomes()), PER_PAGE
+    )
     return render(
         request,
         "casestudies/intervention_list.html",
@@ -172,12 +175,15 @@ def intervention_detail(request, slug):
     intervention = selectors.intervention_detail(slug)
     if intervention is None:
         raise Http404("No intervention by that name.")
+    prefetch_related_objects([intervention], selectors.reported_outcomes())
     case_studies, awards = selectors.intervention_uses(intervention, user=request.user)
     return render(
         request,
         "casestudies/intervention_detail.html",
         {
             "intervention": intervention,
+            "headline_outcomes": selectors.intervention_headline_outcomes(intervention),
+            "reporting_case_studies_shown": selectors.REPORTING_CASE_STUDIES_SHOWN,
             "case_studies": case_studies,
             "awards": awards,
             # Plans count as use (docs/decisions/0028).

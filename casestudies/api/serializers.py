@@ -6,6 +6,7 @@ from boroughs.api.serializers import (
     BoroughRefSerializer,
     NamedRefSerializer,
     SourcedSerializer,
+    SourceSerializer,
     source_from_values,
 )
 from boroughs.models import Borough
@@ -28,6 +29,7 @@ from casestudies.models import (
     Setting,
 )
 from casestudies.search import CASE_STUDIES
+from casestudies.selectors import REPORTING_CASE_STUDIES_SHOWN, intervention_headline_outcomes
 from casestudies.services import REASON_MAX_LENGTH
 from core.api.values import or_none, write_date, write_moment
 from core.inputs import TEXT_MAX_LENGTH
@@ -523,6 +525,35 @@ class ChangesSerializer(serializers.Serializer):
     changes = ChangeSerializer(many=True)
 
 
+class CaseStudyRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
+class ReportedOutcomeSerializer(OutcomeSerializer):
+    """An outcome a case study using the intervention reports: a result of the whole work
+    the case study describes, with the case study and the source it comes from."""
+
+    case_study = CaseStudyRefSerializer(
+        read_only=True, help_text="The published case study that reports it (slug and title)."
+    )
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field, which DRF takes out of the class
+    source_section = serializers.SerializerMethodField()
+
+    class Meta(OutcomeSerializer.Meta):
+        fields = [*OutcomeSerializer.Meta.fields, "case_study", "source", "source_section"]
+
+    @extend_schema_field(SourceSerializer(allow_null=True))
+    def get_source(self, outcome):
+        source = outcome.source or outcome.case_study.source
+        return None if source is None else SourceSerializer(source).data
+
+    def get_source_section(self, outcome) -> str:
+        if outcome.source_id is not None:
+            return outcome.source_section
+        return outcome.case_study.source_section
+
+
 class InterventionSerializer(SourcedSerializer):
     settings: serializers.Field = serializers.SlugRelatedField(
         many=True, slug_field="slug", read_only=True
@@ -531,6 +562,13 @@ class InterventionSerializer(SourcedSerializer):
     evidence = EvidenceSerializer(source="*", read_only=True)
     cost = CostSerializer(source="*", read_only=True)
     external_ratings = ExternalRatingSerializer(many=True, read_only=True)
+    headline_outcomes = serializers.SerializerMethodField(
+        help_text="The results (outcomes of a type, counts of engagement or referrals last) "
+        f"reported by up to {REPORTING_CASE_STUDIES_SHOWN} published case studies that use "
+        "it, the best evidenced first, each with the case study and source it comes from: "
+        "a case study's outcome is of the whole work it describes, not of this intervention "
+        "alone. Empty where none is recorded."
+    )
 
     class Meta:
         model = Intervention
@@ -547,10 +585,19 @@ class InterventionSerializer(SourcedSerializer):
             "evidence",
             "cost",
             "external_ratings",
+            "headline_outcomes",
             "evidence_url",
             "source",
             "source_section",
             "modified_at",
+        ]
+
+    @extend_schema_field(ReportedOutcomeSerializer(many=True))
+    def get_headline_outcomes(self, intervention):
+        # Written as ReportedOutcomeSerializer writes each (a test holds the two together):
+        # a serializer per outcome cost more than the rest of a page of interventions.
+        return [
+            reported_outcome(outcome) for outcome in intervention_headline_outcomes(intervention)
         ]
 
 
@@ -589,6 +636,36 @@ def _outcome(outcome):
         **outcome,
         "value": _amount(outcome["value"]),
         "baseline": or_none(_amount, outcome["baseline"]),
+    }
+
+
+def reported_outcome(outcome):
+    """An outcome a case study reports, as ReportedOutcomeSerializer writes it: its source,
+    or its case study's where it names none (the outcome's `case_study` is read already)."""
+    case_study = outcome.case_study
+    own = outcome.source_id is not None
+    source = outcome.source if own else case_study.source
+    return {
+        "metric": outcome.metric,
+        "value": _amount(outcome.value),
+        "unit": outcome.unit,
+        "direction": outcome.direction,
+        "outcome_type": outcome.outcome_type,
+        "baseline": or_none(_amount, outcome.baseline),
+        "period": outcome.period,
+        "quote": outcome.quote,
+        "case_study": {"slug": case_study.slug, "title": case_study.title},
+        "source": None
+        if source is None
+        else {
+            "key": source.key,
+            "title": source.title,
+            "publisher": source.publisher,
+            "published_on": or_none(write_date, source.published_on),
+            "document": source.document,
+            "url": source.url,
+        },
+        "source_section": outcome.source_section if own else case_study.source_section,
     }
 
 

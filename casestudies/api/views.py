@@ -313,3 +313,7 @@ class InterventionViewSet(PortalReadOnlyViewSet):
     serializer_class = InterventionSerializer
     list_selector = selectors.intervention_list
     listing = selectors.INTERVENTION_LISTING
+
+    def get_queryset(self):
+        # Each intervention's headline outcomes, from the case studies that report them.
+        return super().get_queryset().prefetch_related(selectors.reported_outcomes())

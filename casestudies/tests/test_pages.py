@@ -632,11 +632,15 @@ def test_an_unknown_intervention_filter_is_an_error(client):
 def test_intervention_list_queries_do_not_grow(client, django_assert_num_queries, extra):
     """1 category facet, 1 prevention-level facet, 1 setting facet, 1 evidence-level facet,
     1 evaluation-design facet, 1 outcome-type facet, 1 cost-band facet, 1 count, 1 page of
-    interventions with their published case-study counts, 1 settings, 1 providers."""
-    InterventionFactory.create_batch(extra, settings=[SettingFactory()])
-    with django_assert_num_queries(11):
+    interventions with their published case-study counts, 1 settings, 1 providers, 1 the
+    case studies reporting results with their sources, 1 those results with theirs."""
+    for intervention in InterventionFactory.create_batch(extra, settings=[SettingFactory()]):
+        for case_study in CaseStudyFactory.create_batch(2, interventions=[intervention]):
+            OutcomeFactory(case_study=case_study, outcome_type=Outcome.Type.OFFENDING)
+    with django_assert_num_queries(13):
         response = client.get("/interventions/?q=test")
     assert response.status_code == 200
+    assert "reported by the case study" in visible_text(response)
 
 
 def test_intervention_facets_are_counted_once_until_a_write(
@@ -649,7 +653,8 @@ def test_intervention_facets_are_counted_once_until_a_write(
     InterventionFactory.create_batch(2, name="Keptfacet programme", category="mentoring")
     first = client.get("/interventions/?q=keptfacet")
     assert counts(first, "category") == {"mentoring": 2}
-    with django_assert_num_queries(4):  # the count, the page, its settings and providers
+    # The count, the page, its settings and providers, the case studies reporting results.
+    with django_assert_num_queries(5):
         again = client.get("/interventions/?q=keptfacet&sort=evidence")
     assert counts(again, "category") == {"mentoring": 2}
     InterventionFactory(name="Keptfacet scheme", category="mentoring")
@@ -731,7 +736,8 @@ def test_intervention_page_queries_do_not_grow(client, django_assert_num_queries
     """1 intervention with source, 1 settings, 1 providers, 1 external ratings, 1 case
     studies using it, 1 their boroughs, 1 awards of those case studies with stream, funder
     and recipients' partnership and organisation, 1 the awards' recipient boroughs, 1 the
-    items of active plans delivering it with their plans and boroughs."""
+    items of active plans delivering it with their plans and boroughs, 1 the case studies
+    reporting results with their sources, 1 those results with theirs."""
     intervention = build_intervention_uses(size)
     plan = ActionPlan.objects.get(borough__slug="westminster")
     for n in range(size):
@@ -739,8 +745,50 @@ def test_intervention_page_queries_do_not_grow(client, django_assert_num_queries
             plan=plan, theme=plan.framework.themes.first(), slug=f"uses-{n}", title=f"Uses {n}"
         )
         PlanItemIntervention.objects.create(item=item, intervention=intervention)
-    with django_assert_num_queries(9):
+    for case_study in intervention.case_studies.all():
+        OutcomeFactory(case_study=case_study, outcome_type=Outcome.Type.OFFENDING)
+    with django_assert_num_queries(11):
         response = client.get(f"/interventions/{intervention.slug}/")
     assert len(response.context["awards"]) == size
     assert len(response.context["plan_items"]) == size
     assert Award.objects.filter(case_studies__interventions=intervention).count() == size
+
+
+STREETZ = "streetz-outreach"
+
+
+def test_an_intervention_shows_the_outcomes_its_case_studies_report(client):
+    """Each headline outcome names the case study and the source it comes from; the
+    figures are the case study's own, never summed."""
+    loftus = Outcome.objects.get(metric="Anti-social behaviour incidents in Loftus")
+    case_study = loftus.case_study
+    source = loftus.source or case_study.source
+    response = client.get(f"/interventions/{STREETZ}/")
+    words = visible_text(response)
+    assert "At a glance" in words
+    # The table's row (the panel names it first).
+    row = words.split("Anti-social behaviour incidents in Loftus")[-1]
+    assert row.startswith(f" {loftus.value_display} (decrease) {loftus.period}")
+    assert f"“{loftus.quote}” {case_study.title} From: {source.title}" in row
+    assert f'href="/case-studies/{case_study.slug}/"' in text(response)
+
+
+def test_an_intervention_with_no_reported_outcome_says_so(client):
+    words = visible_text(client.get(f"/interventions/{FFT}/"))
+    assert "Outcomes No outcomes recorded" in words
+    assert "No outcomes recorded: no published case study that uses it reports a result." in words
+
+
+def test_the_intervention_list_shows_each_result_s_reported_outcomes(client):
+    response = client.get("/interventions/", {"q": "streetz"})
+    words = visible_text(response)
+    case_study = Intervention.objects.get(slug=STREETZ).case_studies.get()
+    assert f"(reported by the case study “{case_study.title}”, from {case_study.source.title})" in (
+        words
+    )
+    # A draft's outcomes are not the portal's to report.
+    CaseStudy.objects.filter(pk=case_study.pk).update(status="draft")
+    cache.delete(VERSION_KEY)
+    assert "Outcomes No outcomes recorded" in visible_text(
+        client.get("/interventions/", {"q": "streetz"})
+    )

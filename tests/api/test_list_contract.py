@@ -34,8 +34,13 @@ from boroughs.tests.factories import (
     PartnershipFactory,
     StockTakeFactory,
 )
-from casestudies.models import CaseStudy, Intervention
-from casestudies.tests.factories import CaseStudyFactory, InterventionFactory, SettingFactory
+from casestudies.models import CaseStudy, Intervention, Outcome
+from casestudies.tests.factories import (
+    CaseStudyFactory,
+    InterventionFactory,
+    OutcomeFactory,
+    SettingFactory,
+)
 from casestudies.tests.real_data import INTERVENTION_COUNT, PUBLISHED_CASE_STUDIES
 from core.api.filters import Listing
 from core.tests.api_support import assert_not_found, assert_queries_do_not_grow, slugs
@@ -639,7 +644,11 @@ def make_items(count):
 
 
 def make_interventions(count):
-    InterventionFactory.create_batch(count, settings=[SettingFactory()])
+    for intervention in InterventionFactory.create_batch(count, settings=[SettingFactory()]):
+        OutcomeFactory(
+            case_study=CaseStudyFactory(interventions=[intervention], outcomes=[]),
+            outcome_type=Outcome.Type.OFFENDING,
+        )
 
 
 #: (list, a maker of N records, queries for the whole list on one page, queries for it as
@@ -692,9 +701,10 @@ QUERIES = [
     # ratings, awards and outcomes.
     pytest.param("/api/v1/case-studies/", CaseStudyFactory.create_batch, 5, 8, id="case-studies"),
     # Page: 1 count, 1 page of interventions (source joined), 1 settings prefetch,
-    # 1 providers prefetch, 1 external ratings prefetch.
-    # CSV: 1 query for the interventions (source joined), then the same three prefetches.
-    pytest.param("/api/v1/interventions/", make_interventions, 5, 4, id="interventions"),
+    # 1 providers prefetch, 1 external ratings prefetch, 1 the published case studies
+    # reporting results (source joined), 1 their headline outcomes (source joined).
+    # CSV: 1 query for the interventions (source joined), then the same five prefetches.
+    pytest.param("/api/v1/interventions/", make_interventions, 7, 6, id="interventions"),
 ]
 
 

@@ -77,3 +77,12 @@ def test_the_docs_page_and_schema_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+def test_an_intervention_s_headline_outcomes_name_their_case_study_and_source(schema):
+    components = schema["components"]["schemas"]
+    outcomes = components["Intervention"]["properties"]["headline_outcomes"]
+    assert outcomes["items"]["$ref"] == "#/components/schemas/ReportedOutcome"
+    reported = set(components["ReportedOutcome"]["properties"])
+    assert set(components["Outcome"]["properties"]) < reported
+    assert {"case_study", "source", "source_section"} < reported

@@ -1,10 +1,12 @@
 """/api/v1/interventions/: filters, paging, errors and CSV, on the real data."""
 
+import json
 from http import HTTPStatus
 
 import pytest
 
-from casestudies.models import Intervention
+from casestudies.api.serializers import ReportedOutcomeSerializer
+from casestudies.models import Intervention, Outcome
 from casestudies.tests.real_data import INTERVENTION_COUNT
 from core.tests.api_support import assert_invalid, csv_rows, slugs
 
@@ -268,3 +270,36 @@ def test_csv_neutralises_formulas(client):
     assert row["name"] == '\'=HYPERLINK("http://evil")'
     assert row["description"] == "'-2"
     assert row["min_age"] == "10"
+
+
+# --- Headline outcomes ---------------------------------------------------------------------
+
+
+def test_each_intervention_s_outcome_carries_its_case_study_and_source(client):
+    """Reported by the case studies that use it, each with the case study and the source it
+    comes from, in the case studies' shape."""
+    outcomes = client.get(f"{URL}streetz-outreach/").json()["headline_outcomes"]
+    loftus = next(o for o in outcomes if o["metric"] == "Anti-social behaviour incidents in Loftus")
+    recorded = Outcome.objects.select_related("case_study", "source").get(
+        metric="Anti-social behaviour incidents in Loftus"
+    )
+    assert loftus["case_study"] == {
+        "slug": recorded.case_study.slug,
+        "title": recorded.case_study.title,
+    }
+    assert loftus["source"]["title"] == recorded.source.title
+    assert loftus["source_section"] == recorded.source_section
+    assert loftus["quote"] == recorded.quote
+    assert loftus["direction"] == "decrease"
+    assert {o["case_study"]["slug"] for o in outcomes} == {recorded.case_study.slug}
+    # Written as the schema's serializer writes it.
+    assert loftus == json.loads(json.dumps(ReportedOutcomeSerializer(recorded).data))
+    # The list says the same of it.
+    listed = client.get(URL, {"q": "streetz"}).json()["results"]
+    assert next(i for i in listed if i["slug"] == "streetz-outreach")["headline_outcomes"] == (
+        outcomes
+    )
+
+
+def test_an_intervention_with_no_reported_outcome_has_none_listed(client):
+    assert client.get(f"{URL}{FFT}/").json()["headline_outcomes"] == []
