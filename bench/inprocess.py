@@ -30,12 +30,12 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Q  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from actionplans.models import ActionPlan  # noqa: E402
-from boroughs.models import Borough, StockTake  # noqa: E402
+from boroughs.models import Borough, Organisation, StockTake  # noqa: E402
 from casestudies.models import CaseStudy  # noqa: E402
 
 AS_AT = "2023-06-30"
@@ -85,6 +85,12 @@ def urls():
     # England's map with one district outlined, and with the districts a county covers.
     district = Borough.objects.districts().exclude(region="london").order_by("pk").first()
     county = Borough.objects.filter(districts__isnull=False).distinct().order_by("pk").first()
+    # The organisation that provides most interventions: its page's longest tables.
+    organisation = (
+        Organisation.objects.annotate(provides=Count("interventions"))
+        .order_by("-provides", "pk")
+        .first()
+    )
     search = f"/api/v1/case-studies/?q={COMMON_WORD}"
     deep = _last_page(search)
     items_last = _last_page("/api/v1/action-items/")
@@ -111,6 +117,7 @@ def urls():
         ("page portal search one kind", f"/search/?q={COMMON_WORD}&kind=plan_items&page=3"),
         ("page case study", f"/case-studies/{case_study.slug}/"),
         ("page interventions", "/interventions/"),
+        ("page organisation", f"/organisations/{organisation.slug}/"),
         ("page boroughs as_at", f"/boroughs/?as_at={AS_AT}"),
         ("page plan as_at", f"/boroughs/{plan.borough.slug}/action-plan/?as_at={AS_AT}"),
         ("page compare", f"/compare/?boroughs={compared}"),
