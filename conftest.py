@@ -6,9 +6,11 @@ and loaded once (tests/portal_database.py); each test runs in a transaction roll
 at its end.
 """
 
+import importlib
 import os
 
 import pytest
+from django.conf import settings
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +26,20 @@ def django_db_setup(
     yield
     with django_db_blocker.unblock():
         drop()
+
+
+@pytest.fixture
+def real_data_restored_afterwards(django_db_blocker):
+    """A transactional test empties the database at its end; put the real data back."""
+    yield
+    from django.apps import apps
+
+    from svportal.portal_data import load_portal_data
+
+    vocabulary = importlib.import_module("casestudies.migrations.0003_vocabulary")
+    with django_db_blocker.unblock():
+        vocabulary.add_vocabulary(apps, schema_editor=None)
+        load_portal_data(settings.PORTAL_FIXTURES_DIR)
 
 
 #: Fixtures that reach the test database: a test asking for one is not database-free.

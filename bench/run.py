@@ -186,6 +186,9 @@ def ensure_database(scale):
         if migrated != f"migrations {schema_key()}":
             say(f"Database {name}: cached; migrating it forward …")
             manage("migrate", "--no-input", "-v0", database=name)
+            # As a deployment's start does (load_portal_data): the search documents of a
+            # kind of record a migration made searchable.
+            manage("search_index", database=name)
             psql(f"COMMENT ON DATABASE \"{name}\" IS 'migrations {schema_key()}'")
         else:
             say(f"Database {name}: cached.")

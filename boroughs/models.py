@@ -157,6 +157,8 @@ class Organisation(SourcedModel):
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    #: The search document on PostgreSQL (core.search.index; boroughs/search.py).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

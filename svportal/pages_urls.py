@@ -1,11 +1,11 @@
 """Page URLs for the portal-wide pages: home, the boroughs and a borough's profile,
-compare, My portal, a funding stream, search and the service pages. Their content comes
-from several apps, so they keep the top-level paths they have always had
-(docs/decisions/0027-one-url-module-per-app.md)."""
+compare, My portal, a funding stream, an organisation, search and the service pages.
+Their content comes from several apps, so they keep the top-level paths they have always
+had (docs/decisions/0027-one-url-module-per-app.md)."""
 
 from django.urls import path
 
-from . import funding_pages, pages, search_pages, service_pages, views
+from . import funding_pages, organisation_pages, pages, search_pages, service_pages, views
 
 app_name = "portal"
 
@@ -21,5 +21,10 @@ urlpatterns = [
     path("cookies/", service_pages.cookies, name="cookies"),
     path("contact/", service_pages.contact, name="contact"),
     path("funding/<slug:slug>/", funding_pages.stream_detail, name="funding-stream"),
+    path(
+        "organisations/<slug:slug>/",
+        organisation_pages.organisation_detail,
+        name="organisation",
+    ),
     path("search/", search_pages.portal_search_page, name="search"),
 ]

@@ -1,5 +1,5 @@
 """One search across the portal: case studies, interventions, plan items, funding streams,
-awards and areas, grouped by kind, the best matches first within each.
+awards, areas and organisations, grouped by kind, the best matches first within each.
 
 Every kind is searched as its own pages search it (core.search; each app's search.py says
 what a record's document holds), over the records the user may see: published case
@@ -28,9 +28,10 @@ from django.urls import reverse
 
 from actionplans.models import ActionItem, ActionPlan
 from actionplans.search import ACTION_ITEMS
-from boroughs.search import AREAS
+from boroughs.search import AREAS, ORGANISATIONS
 from casestudies.models import CaseStudy
 from casestudies.search import CASE_STUDIES, INTERVENTIONS
+from core.db import alongside
 from core.response_cache import data_version
 from core.search import POSTINGS_PLANNER_SETTINGS, SearchIndex, search_query
 from funding.search import AWARDS, FUNDING_STREAMS
@@ -225,6 +226,14 @@ def _describe_area(borough):
     )
 
 
+def _describe_organisation(organisation):
+    return (
+        organisation.name,
+        reverse("portal:organisation", args=[organisation.slug]),
+        _joined("Organisation", organisation.get_kind_display()),
+    )
+
+
 KINDS = (
     Kind(
         key="case_studies",
@@ -284,6 +293,13 @@ KINDS = (
         order=("name", "pk"),
         shown=("name", "kind", "region", "police_force"),
         describe=_describe_area,
+    ),
+    Kind(
+        key="organisations",
+        index=ORGANISATIONS,
+        order=("name", "pk"),
+        shown=("name", "kind"),
+        describe=_describe_organisation,
     ),
 )
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
@@ -479,6 +495,14 @@ def _ids_query(records):
     return records.order_by().values_list("pk").query.sql_with_params()
 
 
+def _ranks_from_postings(kind, records, query):
+    """Whether the kind's matches for `query` are ranked from their postings
+    (_ranked_from_postings)."""
+    return not kind.index.ranks_from_index(query, records.db) and kind.index.ranks_from_postings(
+        query, records.db
+    )
+
+
 def _ranked_from_postings(kind, records, query, *, user, limit, offset):
     """As _ranked_by_queryset, with the matches found and ranked from the postings of the
     query's words (core.search.SearchIndex.ranked_from_postings_sql); None where the
@@ -489,10 +513,10 @@ def _ranked_from_postings(kind, records, query, *, user, limit, offset):
     match of that rank, so that ties are ordered as before), are joined to the records for
     their sort keys: joining every match (case studies for `county lines` at national
     scale, 7,000) read the index of the records once for each."""
-    if kind.index.ranks_from_index(query, records.db):
-        return None  # one word: its best come from an index, quicker still
-    if not kind.index.ranks_from_postings(query, records.db):
-        return None  # decided before writing the records' SQL, which every kind would pay
+    if not _ranks_from_postings(kind, records, query):
+        # One word: its best come from an index, quicker still. Decided before writing the
+        # records' SQL, which every kind would pay.
+        return None
     shown = records.order_by().values_list("pk", *kind.order)
     compiler = shown.query.get_compiler(using=shown.db)
     shown_sql, shown_params = compiler.as_sql()
@@ -554,6 +578,23 @@ def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
     cached = _SearchCache(kinds, records=records, query=query, limit=limit, offset=offset)
     first, size = cached.window
     page = slice(offset - first, offset - first + limit)
+    # The rankings read from postings, most of a search's database time, are begun first,
+    # each on a connection of its own where it can be (core.db.alongside), while the other
+    # kinds are searched here.
+    begun = {
+        kind.key: alongside.begin(
+            records[kind.key].db,
+            _ranked_ids,
+            kind,
+            records[kind.key],
+            query,
+            user=user,
+            limit=size,
+            offset=first,
+        )
+        for kind in kinds
+        if cached.get(kind) is None and _ranks_from_postings(kind, records[kind.key], query)
+    }
     groups = []
     for kind in kinds:
         kept = cached.get(kind)
@@ -561,9 +602,12 @@ def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
         if rows is not None and len(rows) == len(kept[1][page]):
             count = kept[0]
         else:  # not kept, or what was kept holds a record the user can no longer see
-            count, ranks = _ranked_ids(
-                kind, records[kind.key], query, user=user, limit=size, offset=first
-            )
+            if kind.key in begun:
+                count, ranks = begun.pop(kind.key)()
+            else:
+                count, ranks = _ranked_ids(
+                    kind, records[kind.key], query, user=user, limit=size, offset=first
+                )
             cached.keep(kind, count, ranks)
             rows = _shown(kind, records[kind.key], ranks[page])
         groups.append(_group(kind, query, count, rows, offset=offset, loose=loose))

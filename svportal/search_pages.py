@@ -37,15 +37,22 @@ def portal_search_page(request):
         limit=KIND_PAGE_SIZE,
         offset=(number - 1) * KIND_PAGE_SIZE,
     )
-    context["search"] = search
     group = search.groups[0] if search.groups else None
     if group is not None and group.count:
         page = Paginator(range(group.count), KIND_PAGE_SIZE).get_page(number)
         context["pagination"] = pagination_links(page, request.GET)
         context["page"] = page
         if page.number != number:
+            # Past the end, the last page with a notice, as on every list page.
             context["page_notice"] = (
-                f"There is no page {number}: {group.count} {kind.label.lower()} match, "
-                f"on {page.paginator.num_pages} page{'s' if page.paginator.num_pages > 1 else ''}."
+                f"There is no page {number}, so you are seeing the last page, page {page.number}."
             )
+            search = portal_search(
+                user=request.user,
+                q=q,
+                kinds=[kind.key],
+                limit=KIND_PAGE_SIZE,
+                offset=(page.number - 1) * KIND_PAGE_SIZE,
+            )
+    context["search"] = search
     return render(request, "svportal/search.html", context)

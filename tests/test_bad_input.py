@@ -15,7 +15,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from actionplans.models import ActionItem, ActionPlan
-from boroughs.models import StockTake
+from boroughs.models import Organisation, StockTake
 from casestudies.models import CaseStudy, Intervention
 from core.api.filters import COMMON_PARAMETERS
 from funding.models import FundingStream
@@ -64,6 +64,7 @@ def sample_values():
         "funding-streams": FundingStream.objects.first().slug,
         "action-plans": plan.slug,
         "action-items": str(ActionItem.objects.filter(plan=plan).first().pk),
+        "organisations": Organisation.objects.first().slug,
     }
 
 

@@ -1,12 +1,10 @@
 """No lost updates: two editors from the same ETag get one 200 and one 412."""
 
-import importlib
 import json
 import threading
 from http import HTTPStatus
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
@@ -80,20 +78,6 @@ def test_an_etag_for_another_record_is_refused():
     etag = client.get(f"/api/v1/action-items/{other.pk}/")["ETag"]
     response = patch(client, item, etag, {"progress": 30})
     assert response.status_code == HTTPStatus.PRECONDITION_FAILED
-
-
-@pytest.fixture
-def real_data_restored_afterwards(django_db_blocker):
-    """A transactional test empties the database at its end; put the real data back."""
-    yield
-    from django.apps import apps
-
-    from svportal.portal_data import load_portal_data
-
-    vocabulary = importlib.import_module("casestudies.migrations.0003_vocabulary")
-    with django_db_blocker.unblock():
-        vocabulary.add_vocabulary(apps, schema_editor=None)
-        load_portal_data(settings.PORTAL_FIXTURES_DIR)
 
 
 def test_racing_edits_from_two_connections(real_data_restored_afterwards, transactional_db):

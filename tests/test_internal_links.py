@@ -140,6 +140,7 @@ def test_no_python_module_hard_codes_a_link_to_a_page():
         ("boroughs:stock-take", ["round-1"], "/stock-takes/round-1/"),
         ("portal:borough-profile", ["westminster"], "/boroughs/westminster/"),
         ("portal:funding-stream", ["a-stream"], "/funding/a-stream/"),
+        ("portal:organisation", ["a-charity"], "/organisations/a-charity/"),
         ("funding:index", [], "/funding/"),
         ("exports:list", [], "/exports/"),
         ("accounts:login", [], "/accounts/login/"),

@@ -73,6 +73,11 @@ EXPECTED = [
     ("Westminster", "areas", "westminster", 1),
     ("barking dagenham", "areas", "barking-and-dagenham", 1),
     ("Metropolitan Police", "areas", "westminster", 60),
+    ("Safer London", "organisations", "safer-london", 1),
+    ("st giles trust", "organisations", "st-giles-trust", 1),
+    ("St-Giles", "organisations", "st-giles-trust", 1),
+    ("Ben Kinsella", "organisations", "ben-kinsella-trust", 1),
+    ("ambulance", "organisations", "east-midlands-ambulance-service", 1),
 ]
 #: (query, kind, a record that says what was typed, one found only through a synonym or
 #: a passing mention, which must come later).
@@ -177,6 +182,30 @@ def test_hyphens_and_synonyms_find_the_same_of_every_kind(forms):
         assert {kind: set(found) for kind, found in every_kind(q).items()} == first, q
 
 
+def test_organisations_are_found_however_a_word_is_spelt_or_typed():
+    """The rules every kind follows hold for organisations: British or American spelling,
+    case and hyphens change nothing."""
+    programmes = found("programme", "organisations")
+    assert "street-and-arrow" in programmes
+    assert found("program", "organisations") == found("PROGRAMMES", "organisations") == programmes
+    organisations = found("organisation", "organisations")
+    assert "st-giles-trust" in organisations
+    assert found("organization", "organisations") == organisations
+    co_located = found("co-located", "organisations")
+    assert {"st-giles-trust", "safer-london"} <= set(co_located)
+    assert found("co located", "organisations") == found("colocated", "organisations")
+    assert set(found("co located", "organisations")) == set(co_located)
+
+
+def test_the_synonyms_widen_a_search_for_organisations(client):
+    assert "glasgow-violence-reduction-unit" in found("VRU", "organisations")
+    body = client.get("/api/v1/search/", {"q": "VCS", "kind": "organisations"}).json()
+    assert "voluntary and community sector" in body["expanded_terms"]
+    assert {"st-giles-trust", "safer-london"} <= {
+        result["slug"] for result in body["groups"][0]["results"]
+    }
+
+
 def test_county_lines_finds_case_studies_interventions_and_plan_items_together(client):
     response = client.get("/search/", {"q": "county lines"})
     assert response.status_code == HTTPStatus.OK
@@ -264,6 +293,7 @@ def test_every_kind_has_a_group_with_a_link_to_its_own_list(client):
     assert [group.key for group in search.groups] == [kind.key for kind in KINDS]
     urls = {group.key: group.more_url for group in search.groups}
     assert urls["areas"] == "/search/?q=knife&kind=areas"
+    assert urls["organisations"] == "/search/?q=knife&kind=organisations"
     assert urls["case_studies"] == "/case-studies/?q=knife"
     assert urls["interventions"] == "/interventions/?q=knife"
     assert urls["plan_items"] == "/search/?q=knife&kind=plan_items"
@@ -285,7 +315,14 @@ def test_one_kind_in_full_pages_through_every_match(client):
     assert len(ids_one) + len(ids_two) == min(group_one.count, 40)
     beyond = client.get("/search/", {"q": "Westminster", "kind": "plan_items", "page": 99})
     assert beyond.status_code == HTTPStatus.OK
-    assert "There is no page 99" in beyond.content.decode()
+    # As on every list page: the last page, with a notice saying so.
+    last = -(-group_one.count // 20)
+    assert f"There is no page 99, so you are seeing the last page, page {last}." in (
+        beyond.content.decode()
+    )
+    shown = beyond.context["search"].groups[0]
+    assert shown.offset == (last - 1) * 20
+    assert len(shown.results) == group_one.count - (last - 1) * 20
 
 
 @pytest.mark.parametrize("q", ["knife crime", "county lines"])
@@ -391,6 +428,48 @@ def test_the_api_pages_through_one_kind(client):
     assert 0 < len(body["groups"][0]["results"]) <= 20
 
 
+def test_an_api_page_past_the_end_is_a_404_as_on_every_list(client):
+    count = client.get("/api/v1/search/", {"q": "young", "kind": "awards"}).json()["groups"][0][
+        "count"
+    ]
+    pages = max(1, -(-count // 20))
+    last = client.get("/api/v1/search/", {"q": "young", "kind": "awards", "page": pages})
+    assert last.status_code == HTTPStatus.OK
+    response = client.get("/api/v1/search/", {"q": "young", "kind": "awards", "page": 999})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    body = response.json()
+    assert body["code"] == "not_found"
+    assert body["detail"] == f"There is no page 999: there are {pages} pages."
+    # Nothing found has one page, empty, as an empty list does.
+    nothing = {"q": "xylophonic", "kind": "organisations"}
+    assert client.get("/api/v1/search/", nothing).status_code == HTTPStatus.OK
+    assert client.get("/api/v1/search/", {**nothing, "page": 2}).status_code == 404
+
+
+def test_an_organisation_is_found_and_links_to_its_page(client):
+    body = client.get("/api/v1/search/", {"q": "Safer London", "kind": "organisations"}).json()
+    (group,) = body["groups"]
+    assert group["kind"] == "organisations"
+    assert group["label"] == "Organisations"
+    first = group["results"][0]
+    assert first["slug"] == "safer-london"
+    assert first["url"] == "http://testserver/organisations/safer-london/"
+    assert first["context"] == "Organisation · Charity"
+    assert group["page_url"] == ("http://testserver/search/?q=Safer+London&kind=organisations")
+    assert client.get("/organisations/safer-london/").status_code == HTTPStatus.OK
+
+
+def test_an_organisation_is_found_by_its_name_as_it_changes():
+    organisation = Organisation.objects.get(slug="safer-london")
+    organisation.name = "Wombat Youth Trust"
+    organisation.save()
+    assert found("wombat", "organisations") == ["safer-london"]
+    Organisation.objects.create(name="Numbat Trust", slug="numbat-trust")
+    assert found("numbat", "organisations") == ["numbat-trust"]
+    Organisation.objects.filter(slug="numbat-trust").delete()
+    assert found("numbat", "organisations") == []
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -424,6 +503,9 @@ def test_the_schema_documents_the_search(client):
         "expanded_terms",
         "groups",
     }
+    assert "404" in operation["responses"]  # a page past the last
+    kind = next(parameter for parameter in operation["parameters"] if parameter["name"] == "kind")
+    assert "organisations" in kind["schema"]["enum"]
 
 
 # --- Who sees what ------------------------------------------------------------------------
@@ -615,6 +697,10 @@ def _new_record(kind, name):
         return FundingStream.objects.create(funder=stream.funder, name=name, slug=slug)
     if kind == "awards":
         return Award.objects.create(stream=stream, title=name, slug=slug)
+    if kind == "organisations":
+        return Organisation.objects.create(
+            name=name, slug=slug, kind=Organisation.Kind.CHARITY, description="Mentoring."
+        )
     return Borough.objects.create(
         name=name,
         slug=slug,
@@ -810,6 +896,25 @@ def test_the_page_costs_two_queries_per_kind_however_many_match(client, django_a
     with django_assert_num_queries(len(KINDS) + finding):
         response = client.get("/search/", {"q": "knife"})
     assert response.context["search"].groups[2].count > 60
+
+
+def test_organisations_cost_the_same_however_many_match(client, django_assert_num_queries):
+    """Organisations alone, page and API: 1 ranking and counting them, 1 reading the
+    rows shown."""
+    for path in ("/search/", "/api/v1/search/"):
+        with django_assert_num_queries(2):
+            client.get(path, {"q": "charity", "kind": "organisations"})
+    Organisation.objects.bulk_create(
+        Organisation(name=f"Youth Charity {n}", slug=f"youth-charity-{n}", kind="charity")
+        for n in range(40)
+    )
+    KINDS_BY_KEY["organisations"].index.store(
+        Organisation.objects.filter(slug__startswith="youth-charity-")
+    )
+    for path in ("/search/", "/api/v1/search/"):
+        with django_assert_num_queries(2):
+            response = client.get(path, {"q": "charity", "kind": "organisations"})
+    assert response.json()["groups"][0]["count"] > 40
 
 
 def test_a_signed_in_lead_costs_the_same_however_many_match(client, django_assert_num_queries):

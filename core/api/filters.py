@@ -188,6 +188,10 @@ def apply_filters(
     """``queryset`` with a list's filters (a QueryDict or a dict of text) applied, as the
     API applies them: invalid values are a ValidationError naming each filter. With
     ``checked``, the values that name records are known to (PortalFilterSet.checked)."""
+    if not any(name in filters for name in filterset_class.base_filters):
+        # No filter asked for: none would narrow, so no filter set is built (each of its
+        # filters copied, its form made and checked), a millisecond or two of a list.
+        return queryset
     filterset = filterset_class(filters, queryset=queryset, user=user, checked=checked)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)

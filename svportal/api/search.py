@@ -3,7 +3,7 @@
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -98,10 +98,10 @@ class SearchResponseSerializer(serializers.Serializer):
 
 
 class PortalSearchView(SignedInAnswersMixin, APIView):
-    """One search across case studies, interventions, plan items, funding streams, awards
-    and areas: the best matches of each kind, with how many match, and a link to the rest.
-    Only what the user may see is searched (draft plans' items only for their borough's
-    staff, analysts and editors; draft case studies likewise)."""
+    """One search across case studies, interventions, plan items, funding streams, awards,
+    areas and organisations: the best matches of each kind, with how many match, and a
+    link to the rest. Only what the user may see is searched (draft plans' items only for
+    their borough's staff, analysts and editors; draft case studies likewise)."""
 
     renderer_classes = [ORJSONRenderer]
     common_parameters = {"format"}
@@ -131,9 +131,18 @@ class PortalSearchView(SignedInAnswersMixin, APIView):
                 limit=KIND_PAGE_SIZE,
                 offset=(page - 1) * KIND_PAGE_SIZE,
             )
+            _check_page_exists(search, page)
         else:
             search = portal_search(user=request.user, q=parameters.validated_data["q"])
         return Response(_answer(request, search, kind, parameters.validated_data.get("page", 1)))
+
+
+def _check_page_exists(search, page):
+    """A page past the last of a kind's matches is a 404, as on every API list."""
+    count = search.groups[0].count if search.groups else 0
+    pages = max(1, -(-count // KIND_PAGE_SIZE))
+    if page > pages:
+        raise NotFound(f"There is no page {page}: there are {pages} pages.")
 
 
 def _answer(request, search, kind, page):

@@ -28,3 +28,8 @@ SVPORTAL_CASE_STUDY_SEARCH_CACHE_SECONDS = 0
 SVPORTAL_LIST_COUNT_CACHE_SECONDS = 0
 SVPORTAL_SIGNED_IN_API_CACHE_SECONDS = 0
 SVPORTAL_SIGNED_IN_PAGE_CACHE_SECONDS = 0
+
+# A search's heaviest ranking runs in the request's thread: a second connection, held by a
+# thread of the worker's own, would stay open to the test database after the test, which
+# is then not dropped. The tests of core.db.alongside turn it on, and close it after.
+SVPORTAL_STATEMENTS_ALONGSIDE = False

@@ -21,3 +21,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = " ".join(filter(None, [_options.get("options"), "-c jit=off"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A portal search begins its heaviest ranking on a second connection, held by a thread of
+# the worker's own, while it searches the other kinds (core/db/alongside.py): on
+# PostgreSQL, outside transactions. Off, every statement runs in the request's thread.
+SVPORTAL_STATEMENTS_ALONGSIDE = env.bool("SVPORTAL_STATEMENTS_ALONGSIDE", default=True)

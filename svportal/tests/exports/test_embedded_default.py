@@ -7,29 +7,13 @@ back afterwards. It has no module-wide django_db mark: that would set the databa
 before the restoring fixture, and so empty it after the restore.
 """
 
-import importlib
 import re
 from http import HTTPStatus
 
-import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from svportal.models import ExportJob
-
-
-@pytest.fixture
-def real_data_restored_afterwards(django_db_blocker):
-    yield
-    from django.apps import apps
-
-    from svportal.portal_data import load_portal_data
-
-    vocabulary = importlib.import_module("casestudies.migrations.0003_vocabulary")
-    with django_db_blocker.unblock():
-        vocabulary.add_vocabulary(apps, schema_editor=None)
-        load_portal_data(settings.PORTAL_FIXTURES_DIR)
 
 
 def test_with_no_broker_an_export_started_from_the_page_is_ready_at_once(
