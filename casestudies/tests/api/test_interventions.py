@@ -7,6 +7,7 @@ import pytest
 
 from casestudies.api.serializers import ReportedOutcomeSerializer
 from casestudies.models import Intervention, Outcome
+from casestudies.tests.factories import CaseStudyFactory, InterventionFactory, OutcomeFactory
 from casestudies.tests.real_data import INTERVENTION_COUNT
 from core.tests.api_support import assert_invalid, csv_rows, slugs
 
@@ -303,3 +304,20 @@ def test_each_intervention_s_outcome_carries_its_case_study_and_source(client):
 
 def test_an_intervention_with_no_reported_outcome_has_none_listed(client):
     assert client.get(f"{URL}{FFT}/").json()["headline_outcomes"] == []
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_an_intervention_s_queries_do_not_grow(client, django_assert_num_queries, size):
+    """1 intervention with its source, 1 settings, 1 providers, 1 external ratings, 1 the
+    published case studies reporting results (at most five, sources joined), 1 their
+    headline outcomes (sources joined)."""
+    intervention = InterventionFactory()
+    for case_study in CaseStudyFactory.create_batch(size, interventions=[intervention]):
+        OutcomeFactory.create_batch(
+            size, case_study=case_study, outcome_type=Outcome.Type.OFFENDING
+        )
+    with django_assert_num_queries(6):
+        response = client.get(f"{URL}{intervention.slug}/")
+    reported = response.json()["headline_outcomes"]
+    assert len({outcome["case_study"]["slug"] for outcome in reported}) == min(size, 5)
+    assert len(reported) == size * min(size, 5)
