@@ -595,8 +595,9 @@ def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
         for kind in kinds
         if cached.get(kind) is None and _ranks_from_postings(kind, records[kind.key], query)
     }
-    groups = []
-    for kind in kinds:
+    groups = {}
+    # The kinds begun alongside are taken last, when the others have been searched here.
+    for kind in sorted(kinds, key=lambda kind: kind.key in begun):
         kept = cached.get(kind)
         rows = _shown(kind, records[kind.key], kept[1][page]) if kept is not None else None
         if rows is not None and len(rows) == len(kept[1][page]):
@@ -610,7 +611,8 @@ def _search_kinds(kinds, *, user, query, limit, offset, loose=False):
                 )
             cached.keep(kind, count, ranks)
             rows = _shown(kind, records[kind.key], ranks[page])
-        groups.append(_group(kind, query, count, rows, offset=offset, loose=loose))
+        groups[kind.key] = _group(kind, query, count, rows, offset=offset, loose=loose)
+    return [groups[kind.key] for kind in kinds]
     return groups
 
 
