@@ -9,8 +9,6 @@ times out is not tried on every call), then tried again.
 
 import functools
 import logging
-import os
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -146,8 +144,6 @@ class FailSafeRedisCache(RedisCache):
         self._resting_until = 0.0
         self._down = False
         self._scripts: dict[int, Any] = {}
-        self._own = threading.local()
-        self._packed_reads: dict[str, Any] = {}
 
     def resting(self) -> bool:
         return time.monotonic() < self._resting_until
@@ -188,36 +184,6 @@ class FailSafeRedisCache(RedisCache):
         return WindowCount(
             allowed=bool(allowed), held=int(count), oldest=float(oldest) if oldest else None
         )
-
-    def _own_connection(self) -> Any:
-        """The connection this thread of this process keeps for `read`: made like the pool's
-        for reads, outside the pool (a process forked with one makes its own)."""
-        connection = getattr(self._own, "connection", None)
-        if connection is None or connection.pid != os.getpid():
-            pool = self._cache._get_connection_pool(False)  # type: ignore[attr-defined]
-            connection = self._own.connection = pool.connection_class(**pool.connection_kwargs)
-        return connection
-
-    @_fail_safe(_missing)
-    def read(self, key: str, default: Any = None) -> Any:
-        """`get`, in one round trip on a connection of this thread's own, with the command
-        packed once per key: what every answer from the response cache asks first (the
-        data version). Through the pool and the client a read cost about 36 µs of a
-        worker's CPU, of which the round trip is 12."""
-        packed = self._packed_reads.get(key)
-        connection = self._own_connection()
-        if packed is None:
-            made = self.make_and_validate_key(key)
-            packed = self._packed_reads[key] = connection.pack_command("GET", made)
-        try:
-            connection.send_packed_command(packed, check_health=False)
-            value = connection.read_response()
-        except BaseException:
-            # Never left with a reply unread, which the next read would take for its own.
-            connection.disconnect()
-            raise
-        serializer = self._cache._serializer  # type: ignore[attr-defined]
-        return default if value is None else serializer.loads(value)
 
     get = _fail_safe(_missing)(RedisCache.get)
     get_many = _fail_safe(_empty)(RedisCache.get_many)

@@ -110,9 +110,7 @@ def _of_this_release(version: DataVersion) -> DataVersion:
 
 def data_version() -> DataVersion:
     """The current version ({"token", "at"}) of this release, made if the cache has none."""
-    # Read on every answer from the cache: by the Redis cache's lean read if it has one.
-    read = getattr(cache, "read", None)
-    version: DataVersion | None = read(VERSION_KEY) if read else cache.get(VERSION_KEY)
+    version: DataVersion | None = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_version(), None)
         version = cache.get(VERSION_KEY)
@@ -229,8 +227,7 @@ def _ready(stored: dict[str, Any]) -> dict[str, Any]:
     headers["ETag"] = stored["etag"]
     headers["Last-Modified"] = http_date(stored["at"])
     patch_vary_headers(headers, ["Accept", "Cookie"])
-    # Checked and encoded once, as a response's headers keep them: each answer copies them.
-    ready["headers"] = dict(headers.headers._store)
+    ready["headers"] = list(headers.items())
     ready["not_modified_headers"] = [
         (name, headers[name]) for name in ("ETag", "Last-Modified", "Vary")
     ]
@@ -320,21 +317,7 @@ def _cacheable_response(request: HttpRequest, response: HttpResponseBase) -> boo
 
 
 def _key(request: HttpRequest, token: str) -> str:
-    """The key of an answer: the version, the whole URL (scheme, host, path, query) and
-    the Accept header. The host is the one asked for, as get_host reads it but unchecked:
-    a host not allowed never has an answer kept, its request being refused before any
-    view. The parts are joined by their repr, so no two requests share a key."""
-    meta = request.META
-    identity = repr(
-        (
-            token,
-            request.scheme,
-            request._get_raw_host(),  # type: ignore[attr-defined]  # Django's own
-            request.path,
-            meta.get("QUERY_STRING", ""),
-            meta.get("HTTP_ACCEPT", ""),
-        )
-    )
+    identity = "|".join((token, request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", "")))
     return f"{KEY_PREFIX}:{hashlib.sha256(identity.encode()).hexdigest()}"
 
 
@@ -435,7 +418,8 @@ def _answer(request: HttpRequest, ready: dict[str, Any]) -> HttpResponseBase:
         request._csp_nonce = nonce  # type: ignore[attr-defined]  # django-csp reads it
     content = nonce.encode().join(ready["pieces"])
     response = HttpResponse(content, status=ready["status"])
-    response.headers._store = ready["headers"].copy()
+    for name, value in ready["headers"]:
+        response[name] = value
     # CommonMiddleware, which would say so, does not run for an answer from here.
     response["Content-Length"] = str(len(content))
     return response

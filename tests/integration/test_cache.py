@@ -103,36 +103,3 @@ def test_on_redis_each_signed_in_user_has_an_allowance_of_their_own(
         assert redis_server.zcard(anonymous_window) == 0
     finally:
         redis_server.delete(*windows)
-
-
-@pytest.fixture
-def kept_key(redis_server):
-    key = "test:read-on-its-own-connection"
-    redis_server.delete(cache.make_key(key))
-    yield key
-    redis_server.delete(cache.make_key(key))
-
-
-def test_on_redis_a_read_on_its_own_connection_sees_every_write_at_once(kept_key):
-    """The data version is read on a connection of the thread's own (core/cache.py `read`):
-    what another connection, as another worker, writes shows on the next read."""
-    assert cache.read(kept_key) is None
-    assert cache.read(kept_key, "missing") == "missing"
-    for version in ({"token": "first", "at": 1}, {"token": "second", "at": 2}, 7):
-        cache.set(kept_key, version)
-        assert cache.read(kept_key) == version
-
-
-def test_on_redis_a_dropped_connection_costs_one_miss_then_reads_again(
-    redis_server, kept_key, monkeypatch
-):
-    monkeypatch.setattr("core.cache.RETRY_AFTER_SECONDS", 0.0)
-    cache.set(kept_key, {"token": "kept", "at": 1})
-    assert cache.read(kept_key) == {"token": "kept", "at": 1}
-    own = cache._own_connection()
-    host, port = own._sock.getsockname()[:2]
-    redis_server.client_kill(f"{host}:{port}")
-    # Never an answer read on the connection before it was dropped: a miss, or the value.
-    assert cache.read(kept_key) in (None, {"token": "kept", "at": 1})
-    cache.set(kept_key, {"token": "after", "at": 2})
-    assert cache.read(kept_key) == {"token": "after", "at": 2}
