@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 import django_filters
 from django import forms
 from django.db.models import Q
-from rest_framework.exceptions import ValidationError
 
 from boroughs.models import Borough, Organisation, Partnership, Region
 from casestudies import search
@@ -27,6 +26,7 @@ from core.api.filters import (
     UnstatedAgesFilter,
     age_includes,
     includes_unstated_ages,
+    refuse_unknown,
 )
 from funding.models import FundingStream
 
@@ -104,15 +104,7 @@ class AnyOfFilter(django_filters.Filter):
         if not value:
             return queryset
         if self.related_model is not None and not getattr(self.parent, "checked", False):
-            known = set(
-                self.related_model._default_manager.filter(slug__in=value).values_list(
-                    "slug", flat=True
-                )
-            )
-            name = self.related_model._meta.verbose_name
-            unknown = [f"There is no {name} “{slug}”." for slug in value if slug not in known]
-            if unknown:
-                raise ValidationError({self.field_name: unknown})
+            refuse_unknown(self.field_name, value, self.related_model._default_manager.all())
         return queryset.filter(self.condition(value))
 
 

@@ -399,6 +399,18 @@ def _is_typed_filter(filterset_class: type[django_filters.FilterSet] | None, nam
     return isinstance(filter_, TYPED_FILTERS) or getattr(filter_, "typed", False)
 
 
+def refuse_unknown(
+    parameter: str, values: Sequence[str], known: QuerySet[Any], *, to_field: str = "slug"
+) -> None:
+    """A 400 naming ``parameter`` and each of ``values`` that names none of the ``known``
+    records (by ``to_field``): one query for them all."""
+    found = set(known.filter(**{f"{to_field}__in": values}).values_list(to_field, flat=True))
+    name = known.model._meta.verbose_name
+    unknown = [f"There is no {name} “{value}”." for value in values if value not in found]
+    if unknown:
+        raise ValidationError({parameter: unknown})
+
+
 class ExistingSlugFilter(django_filters.CharFilter):
     """Filter by a value that must name a record (by default its slug): a value that names
     nothing is a 400, never a silently empty result.
@@ -431,9 +443,12 @@ class ExistingSlugFilter(django_filters.CharFilter):
     def filter(self, queryset: _Q, value: str | None) -> _Q:
         if value in (None, ""):
             return queryset
-        if not self.known_records().filter(**{self.to_field: value}).exists():
-            name = self.related_model._meta.verbose_name
-            raise ValidationError({self.field_name_for_errors: [f"There is no {name} “{value}”."]})
+        refuse_unknown(
+            self.field_name_for_errors,
+            [value],
+            self.known_records(),
+            to_field=self.to_field,
+        )
         filtered: _Q = super().filter(queryset, value)
         return filtered
 
