@@ -41,10 +41,7 @@ def paginate(
             notice = f"‘{raw[:20]}’ is not a page number, so you are seeing page 1."
         else:
             if number > paginator.num_pages:
-                notice = (
-                    f"There is no page {number}, so you are seeing the last page, "
-                    f"page {paginator.num_pages}."
-                )
+                notice = past_the_last_page(number, paginator.num_pages)
                 number = paginator.num_pages
     return paginator.page(number), notice
 
@@ -54,6 +51,11 @@ class PageLink:
     number: int | None  # None for an ellipsis
     href: str = ""
     current: bool = False
+
+
+def past_the_last_page(number: int, last: int) -> str:
+    """The notice of a list page asked for past its last, ``last``, which is shown instead."""
+    return f"There is no page {number}, so you are seeing the last page, page {last}."
 
 
 def page_href(query: QueryDict, number: int) -> str:

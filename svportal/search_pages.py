@@ -5,7 +5,7 @@ from http import HTTPStatus
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from core.paging import pagination_links
+from core.paging import pagination_links, past_the_last_page
 from core.signed_in_pages import kept_per_reader
 
 from .forms import PortalSearchForm
@@ -44,9 +44,7 @@ def portal_search_page(request):
         context["page"] = page
         if page.number != number:
             # Past the end, the last page with a notice, as on every list page.
-            context["page_notice"] = (
-                f"There is no page {number}, so you are seeing the last page, page {page.number}."
-            )
+            context["page_notice"] = past_the_last_page(number, page.number)
             search = portal_search(
                 user=request.user,
                 q=q,

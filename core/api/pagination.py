@@ -707,6 +707,11 @@ def read_cursor(text: str, ordering: Ordering | None) -> list[Any]:
     return values
 
 
+def no_such_page(number: Any, pages: int) -> NotFound:
+    """The 404 of a list's page asked for past its last: the same on every API list."""
+    return NotFound(f"There is no page {number}: there are {pages} pages.")
+
+
 class PortalPagination(PageNumberPagination):
     """`page` and `page_size` (1–500); a malformed value is a 400, not a silent default.
     Or `cursor`, from an earlier page's `next_cursor` or `next`: the rows after it, with no
@@ -766,9 +771,7 @@ class PortalPagination(PageNumberPagination):
         try:
             self.page = paginator.page(paginator.num_pages if number == "last" else number)
         except InvalidPage:
-            raise NotFound(
-                f"There is no page {number}: there are {paginator.num_pages} pages."
-            ) from None
+            raise no_such_page(number, paginator.num_pages) from None
         rows = list(self.page)
         if ordering is not None and rows and self.page.has_next():
             self.next_cursor = cursor_after(rows[-1], ordering)

@@ -3,12 +3,13 @@
 from drf_orjson_renderer.renderers import ORJSONRenderer
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.answers import SignedInAnswersMixin
 from core.api.filters import check_known_parameters
+from core.api.pagination import no_such_page
 from svportal.forms import MAX_QUERY_LENGTH
 from svportal.search import GROUP_LIMIT, KIND_PAGE_SIZE, KINDS, portal_search
 
@@ -142,7 +143,7 @@ def _check_page_exists(search, page):
     count = search.groups[0].count if search.groups else 0
     pages = max(1, -(-count // KIND_PAGE_SIZE))
     if page > pages:
-        raise NotFound(f"There is no page {page}: there are {pages} pages.")
+        raise no_such_page(page, pages)
 
 
 def _answer(request, search, kind, page):
