@@ -30,13 +30,41 @@ def source_from_values(row: dict[str, Any]) -> dict[str, Any] | None:
     SOURCE_COLUMNS."""
     if row["source_id"] is None:
         return None
+    return written_source(
+        row["source__key"],
+        row["source__title"],
+        row["source__publisher"],
+        row["source__published_on"],
+        row["source__document"],
+        row["source__url"],
+    )
+
+
+def source_of(source: Any) -> dict[str, Any] | None:
+    """A Source (or None) as SourceSerializer writes it, from the record read already."""
+    if source is None:
+        return None
+    return written_source(
+        source.key,
+        source.title,
+        source.publisher,
+        source.published_on,
+        source.document,
+        source.url,
+    )
+
+
+def written_source(
+    key: str, title: str, publisher: str, published_on: Any, document: str, url: str
+) -> dict[str, Any]:
+    """A source's fields as SourceSerializer writes them."""
     return {
-        "key": row["source__key"],
-        "title": row["source__title"],
-        "publisher": row["source__publisher"],
-        "published_on": or_none(write_date, row["source__published_on"]),
-        "document": row["source__document"],
-        "url": row["source__url"],
+        "key": key,
+        "title": title,
+        "publisher": publisher,
+        "published_on": or_none(write_date, published_on),
+        "document": document,
+        "url": url,
     }
 
 

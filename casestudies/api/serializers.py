@@ -8,6 +8,7 @@ from boroughs.api.serializers import (
     SourcedSerializer,
     SourceSerializer,
     source_from_values,
+    source_of,
 )
 from boroughs.models import Borough
 from casestudies.cost import CostBand
@@ -655,16 +656,7 @@ def reported_outcome(outcome):
         "period": outcome.period,
         "quote": outcome.quote,
         "case_study": {"slug": case_study.slug, "title": case_study.title},
-        "source": None
-        if source is None
-        else {
-            "key": source.key,
-            "title": source.title,
-            "publisher": source.publisher,
-            "published_on": or_none(write_date, source.published_on),
-            "document": source.document,
-            "url": source.url,
-        },
+        "source": source_of(source),
         "source_section": outcome.source_section if own else case_study.source_section,
     }
 
